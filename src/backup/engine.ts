@@ -1,0 +1,72 @@
+import type { RunStatus } from '../domain/run-status.js';
+import type { Severity } from '../domain/message.js';
+
+/**
+ * A backup engine: `builtin`, `restic`, `command`. One folder each under src/backup/engines/.
+ * The runner (src/backup/runner.ts) records what the engine returns in the activity log and
+ * emits the run's event; engines never talk to the Outbox.
+ */
+export interface BackupEngine {
+  readonly kind: string;
+
+  /**
+   * Runs one backup of a set.
+   * - Resolves, never rejects, for anything that happens to the backup itself (unreadable file,
+   *   missing source, full vault): those are statuses and log entries. Rejects only for a bug.
+   * - When `signal` aborts (Ctrl-C, service shutdown, timeout) it stops promptly, leaves its
+   *   repository consistent, and returns status `incomplete`.
+   * - Calls `onProgress` at most a few times a second.
+   */
+  run(request: EngineRunRequest): Promise<EngineRunResult>;
+
+  /** Problems found without running (program missing, password unreadable), for `config check`. */
+  check?(set: EngineSetContext): Promise<string[]>;
+}
+
+export interface EngineSetContext {
+  /** The set's name (the key under `sets:`). */
+  name: string;
+  /** The set's validated configuration (engine-specific keys included). */
+  config: Readonly<Record<string, unknown>>;
+  /** Vigil's data directory (absolute). */
+  dataDir: string;
+}
+
+export interface EngineRunRequest extends EngineSetContext {
+  signal: AbortSignal;
+  onProgress: (progress: EngineProgress) => void;
+}
+
+export interface EngineProgress {
+  filesDone: number;
+  filesTotal?: number;
+  bytesDone: number;
+  bytesTotal?: number;
+  /** Bytes per second over the recent past. */
+  rate?: number;
+  /** Seconds left, when the engine can tell. */
+  etaSeconds?: number;
+  currentPath?: string;
+}
+
+export interface EngineCounters {
+  files: number;
+  bytesScanned: number;
+  bytesNew: number;
+  errors: number;
+  warnings: number;
+}
+
+export interface EngineLogEntry {
+  severity: Severity;
+  message: string;
+  path?: string;
+}
+
+export interface EngineRunResult {
+  status: RunStatus;
+  counters: EngineCounters;
+  log: EngineLogEntry[];
+  /** Engine-specific identifiers, e.g. the snapshot id. */
+  snapshotId?: string;
+}

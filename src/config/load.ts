@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { configSchema, type VigilConfig } from './schema/index.js';
+import { YamlSourceMap } from './source-map.js';
+import { dottedPath, formatProblem, type ConfigProblem } from './problems.js';
+import { semanticProblems } from './semantic-checks.js';
+import { VigilError } from '../domain/errors.js';
+
+export interface LoadedConfig {
+  /** Absolute path of the file it came from. */
+  file: string;
+  config: VigilConfig;
+  /** Warnings worth showing (errors make loading fail). */
+  warnings: ConfigProblem[];
+}
+
+export const DEFAULT_CONFIG_FILE = 'vigil.yaml';
+
+/** `--config`, then VIGIL_CONFIG, then ./vigil.yaml. */
+export function resolveConfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
+  return path.resolve(explicit ?? env.VIGIL_CONFIG ?? DEFAULT_CONFIG_FILE);
+}
+
+/**
+ * Parses and validates vigil.yaml. Returns every problem at once; `config` is present only when
+ * there is no error. The config is frozen: nothing changes it after validation.
+ */
+export function checkConfigText(text: string, file: string): { config?: VigilConfig; problems: ConfigProblem[] } {
+  const source = new YamlSourceMap(text);
+  const problems: ConfigProblem[] = [];
+  const display = path.relative(process.cwd(), file) || file;
+
+  for (const error of [...source.document.errors, ...source.document.warnings]) {
+    problems.push({
+      file: display,
+      line: source.lineOfOffset(error.pos[0]),
+      path: '',
+      message: error.message.split('\n')[0] ?? error.message,
+      severity: source.document.errors.includes(error as never) ? 'error' : 'warning',
+    });
+  }
+  if (source.document.errors.length > 0) return { problems };
+
+  const raw: unknown = source.document.toJS() ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push({ file: display, line: 1, path: '', message: 'the file must be a YAML mapping (key: value lines)', severity: 'error' });
+    return { problems };
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(...problemsOfIssue(issue, source, display));
+    return { problems: sortProblems(problems) };
+  }
+
+  for (const problem of semanticProblems(parsed.data)) {
+    problems.push({ file: display, line: source.lineOf(problem.path), path: dottedPath(problem.path), message: problem.message, severity: problem.severity });
+  }
+  const hasError = problems.some((p) => p.severity === 'error');
+  return hasError ? { problems: sortProblems(problems) } : { config: deepFreeze(parsed.data), problems: sortProblems(problems) };
+}
+
+/** Reads and validates the file; throws ERR_CONFIG_NOT_FOUND / ERR_CONFIG_INVALID listing every problem. */
+export function loadConfig(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new VigilError('ERR_CONFIG_NOT_FOUND', `cannot read configuration ${file}: ${code ?? String(error)}`, {
+      hint: 'Create one with `vigil init`, or point to it with --config PATH or VIGIL_CONFIG.',
+    });
+  }
+  const { config, problems } = checkConfigText(text, file);
+  if (!config) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    throw new VigilError('ERR_CONFIG_INVALID', `${errors.length} problem(s) in ${file}:\n${problems.map(formatProblem).join('\n')}`);
+  }
+  return { file, config: resolveDataDir(config, file), warnings: problems };
+}
+
+/** dataDir is relative to the configuration file, not to wherever the command runs. */
+function resolveDataDir(config: VigilConfig, file: string): VigilConfig {
+  if (path.isAbsolute(config.dataDir)) return config;
+  return deepFreeze({ ...config, dataDir: path.resolve(path.dirname(file), config.dataDir) });
+}
+
+function problemsOfIssue(issue: z.core.$ZodIssue, source: YamlSourceMap, file: string): ConfigProblem[] {
+  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const keyPath = [...at, key];
+      return { file, line: source.lineOfKey(keyPath), path: dottedPath(keyPath), message: `unknown key${suggestion(key)}`, severity: 'error' as const };
+    });
+  }
+  let message = issue.message;
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+  return [{ file, line: source.lineOf(at), path: dottedPath(at), message, severity: 'error' }];
+}
+
+const KNOWN_TYPOS: Record<string, string> = { server: 'servers', password: 'pass', username: 'user', clients: 'clientsSupported' };
+function suggestion(key: string): string {
+  const known = KNOWN_TYPOS[key];
+  return known ? ` (did you mean "${known}"?)` : '';
+}
+
+function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return [...problems].sort((a, b) => a.line - b.line);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { isValidAddress, parseMailbox } from '../../domain/address.js';
+
+/** `{ env: NAME }` or `{ file: PATH }`. Secrets are never written inline in vigil.yaml. */
+export const secretRef = z.union([z.strictObject({ env: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })], {
+  error: 'must be { env: NAME } or { file: PATH } — secrets are never written inline in vigil.yaml',
+});
+export type SecretRef = z.output<typeof secretRef>;
+
+/** A duration (`30s`, `15m`, `1h`, `5d`) parsed to milliseconds. */
+export function duration(fallback: string) {
+  return z
+    .union([z.string(), z.number()])
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a duration; write e.g. 30s, 15m, 1h or 5d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+export const address = z.string().refine(isValidAddress, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid e-mail address` });
+
+/** `user@example.com` or `Name <user@example.com>`. */
+export const mailbox = z.string().superRefine((value, ctx) => {
+  try {
+    parseMailbox('address', value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a valid sender; write user@example.com or "Name <user@example.com>"` });
+    void error;
+  }
+});
+
+/** A recipient: an address-book group name or an address. Resolved against the profile later. */
+export const recipientRef = z.string().min(1, { error: 'an empty recipient; write a group name or an address' });

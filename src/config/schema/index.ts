@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { duration } from './common.js';
+import { profile } from './profiles.js';
+import { notification } from './notification.js';
+import { sets } from './sets.js';
+
+/** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
+export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
+
+const mail = z
+  .strictObject({
+    profile: z.string().min(1).optional(),
+    clientsSupported: z.array(z.string().min(1)).default(DEFAULT_CLIENTS),
+    usingSpooler: z.boolean().default(false),
+    stuckAfter: duration('1h'),
+  })
+  .prefault({});
+
+/** The durable Outbox: how retries back off and when a message gives up. */
+const outbox = z
+  .strictObject({
+    minBackoff: duration('5m'),
+    maxBackoff: duration('4000s'),
+    maxAge: duration('5d'),
+    /** Messages in flight at once, over all profiles. */
+    concurrency: z.number().int().min(1).max(64).default(8),
+  })
+  .prefault({});
+
+const admin = z
+  .strictObject({
+    daily: z.string().min(1).optional(),
+    weekly: z.string().min(1).optional(),
+    timezone: z.string().min(1).optional(),
+    to: z.array(z.string().min(1)).optional(),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('./var'),
+  /** Host name used in Message-IDs and message texts; defaults to the machine's name. */
+  hostname: z.string().min(1).optional(),
+  mail,
+  profiles: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'profile names use letters, digits, "-", "_" and "."' }), profile).default({}),
+  outbox,
+  notification,
+  admin,
+  sets,
+});
+
+export type VigilConfig = z.output<typeof configSchema>;
+export type { ProfileConfig, SmtpProfileConfig, MaildirProfileConfig, SmtpServerConfig } from './profiles.js';
+export type { BackupSetConfig } from './sets.js';
+export type { SecretRef } from './common.js';

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { duration, recipientRef } from './common.js';
+import { RUN_STATUSES, DETAIL_LEVELS } from '../../domain/run-status.js';
+
+export const notifyRule = z.strictObject({
+  on: z.array(z.enum(RUN_STATUSES, { error: `must be one of ${RUN_STATUSES.join(', ')}` })).optional(),
+  to: z.array(recipientRef).optional(),
+  pager: z.array(recipientRef).optional(),
+  detail: z.enum(DETAIL_LEVELS, { error: `must be one of ${DETAIL_LEVELS.join(', ')}` }).optional(),
+  subject: z.string().min(1).optional(),
+  after: z.number().int().min(1).optional(),
+});
+export type NotifyRule = z.output<typeof notifyRule>;
+
+export const notification = z
+  .strictObject({
+    admins: z.array(recipientRef).default([]),
+    pager: z.array(recipientRef).default([]),
+    defaults: notifyRule.prefault({}),
+    remindEvery: duration('24h'),
+    escalateAfter: duration('15m'),
+  })
+  .prefault({});

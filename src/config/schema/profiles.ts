@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { address, mailbox, secretRef } from './common.js';
+
+const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const addressBook = z
+  .record(
+    z.string().regex(GROUP_NAME, { error: 'group names use letters, digits, "-", "_" and "."' }),
+    z.array(address).min(1, { error: 'a group needs at least one address' }),
+  )
+  .default({});
+
+const tlsOptions = z.strictObject({
+  /** PEM file of a CA to trust in addition to the system's. */
+  caFile: z.string().min(1).optional(),
+  /** Accept a self-signed or otherwise unverifiable certificate. Off unless the user says so. */
+  allowSelfSigned: z.boolean().default(false),
+  /** The name to verify the certificate against, when it differs from `host`. */
+  servername: z.string().min(1).optional(),
+});
+
+const passwordAuth = z.strictObject({ user: z.string().min(1), pass: secretRef });
+
+export const smtpServer = z
+  .strictObject({
+    host: z.string().min(1, { error: 'host is empty' }),
+    port: z.number({ error: 'port must be a number' }).int().min(1, { error: 'port must be between 1 and 65535' }).max(65535, { error: 'port must be between 1 and 65535' }).optional(),
+    security: z.enum(['starttls', 'tls', 'none'], { error: 'security must be one of starttls, tls, none' }).default('starttls'),
+    auth: passwordAuth.optional(),
+    tls: tlsOptions.prefault({}),
+  })
+  .transform((server) => ({ ...server, port: server.port ?? (server.security === 'tls' ? 465 : 587) }));
+export type SmtpServerConfig = z.output<typeof smtpServer>;
+
+const profileCommon = {
+  from: mailbox,
+  timeoutSeconds: z.number().positive().max(3600).default(30),
+  addressBook,
+};
+
+export const smtpProfile = z.strictObject({
+  method: z.literal('smtp'),
+  ...profileCommon,
+  servers: z.array(smtpServer).min(1, { error: 'an smtp profile needs at least one server' }),
+  /** SMTP connections kept open to each server (messages are sent over them in parallel). */
+  connections: z.number().int().min(1).max(32).default(4),
+});
+
+export const clientProfile = z.strictObject({
+  method: z.literal('client'),
+  ...profileCommon,
+});
+
+export const maildirProfile = z.strictObject({
+  method: z.literal('maildir'),
+  ...profileCommon,
+  /** Defaults to <dataDir>/mailbox. */
+  path: z.string().min(1).optional(),
+});
+
+export const profile = z.discriminatedUnion('method', [smtpProfile, clientProfile, maildirProfile], {
+  error: 'method must be one of smtp, client, maildir',
+});
+export type ProfileConfig = z.output<typeof profile>;
+export type SmtpProfileConfig = z.output<typeof smtpProfile>;
+export type MaildirProfileConfig = z.output<typeof maildirProfile>;

@@ -1,0 +1,84 @@
+import type { VigilConfig } from './schema/index.js';
+import { isValidAddress } from '../domain/address.js';
+import type { KeyPath } from './problems.js';
+
+export interface SemanticProblem {
+  path: KeyPath;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** The profile notifications use: `mail.profile`, or the only profile there is. */
+export function activeProfileName(config: VigilConfig): string | undefined {
+  if (config.mail.profile) return config.mail.profile;
+  const names = Object.keys(config.profiles);
+  return names.length === 1 ? names[0] : undefined;
+}
+
+/**
+ * Checks that need the whole validated file: references between sections. Pure — checks that
+ * touch the machine (secrets readable, files present) are in environment-checks.ts.
+ */
+export function semanticProblems(config: VigilConfig): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const names = Object.keys(config.profiles);
+
+  if (config.mail.profile && !config.profiles[config.mail.profile]) {
+    problems.push({
+      path: ['mail', 'profile'],
+      message: `no profile named "${config.mail.profile}"; defined: ${names.join(', ') || 'none'}`,
+      severity: 'error',
+    });
+  }
+  if (!config.mail.profile && names.length > 1) {
+    problems.push({ path: ['mail'], message: `several profiles are defined (${names.join(', ')}): choose one with mail.profile`, severity: 'error' });
+  }
+
+  const profileName = activeProfileName(config);
+  const groups = new Set(Object.keys((profileName && config.profiles[profileName]?.addressBook) || {}));
+  const checkRecipients = (list: readonly string[] | undefined, path: KeyPath) => {
+    list?.forEach((entry, index) => {
+      if (entry.includes('@')) {
+        if (!isValidAddress(entry)) problems.push({ path: [...path, index], message: `"${entry}" is not a valid e-mail address`, severity: 'error' });
+      } else if (!groups.has(entry)) {
+        problems.push({
+          path: [...path, index],
+          message: `"${entry}" is neither an address nor a group in the address book of profile "${profileName ?? '?'}" (groups: ${[...groups].join(', ') || 'none'})`,
+          severity: 'error',
+        });
+      }
+    });
+  };
+  checkRecipients(config.notification.admins, ['notification', 'admins']);
+  checkRecipients(config.notification.pager, ['notification', 'pager']);
+  checkRecipients(config.notification.defaults.to, ['notification', 'defaults', 'to']);
+  checkRecipients(config.admin.to, ['admin', 'to']);
+  for (const [name, set] of Object.entries(config.sets)) {
+    checkRecipients(set.notify?.to, ['sets', name, 'notify', 'to']);
+    checkRecipients(set.notify?.pager, ['sets', name, 'notify', 'pager']);
+  }
+
+  for (const [name, profile] of Object.entries(config.profiles)) {
+    if (profile.method !== 'smtp') continue;
+    profile.servers.forEach((server, index) => {
+      if (server.auth && server.security === 'none') {
+        problems.push({
+          path: ['profiles', name, 'servers', index, 'security'],
+          message: 'credentials would cross the network unencrypted; use starttls or tls',
+          severity: 'warning',
+        });
+      }
+      if (server.tls.allowSelfSigned) {
+        problems.push({
+          path: ['profiles', name, 'servers', index, 'tls', 'allowSelfSigned'],
+          message: 'the server certificate is not verified; prefer tls.caFile with the server’s CA',
+          severity: 'warning',
+        });
+      }
+    });
+  }
+  if (config.outbox.minBackoff > config.outbox.maxBackoff) {
+    problems.push({ path: ['outbox', 'minBackoff'], message: 'is longer than outbox.maxBackoff', severity: 'error' });
+  }
+  return problems;
+}

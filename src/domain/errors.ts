@@ -1,0 +1,48 @@
+/**
+ * The one registry of Vigil's error codes. A code is never reused or renamed: scripts and docs
+ * depend on it. Every code is documented in docs/errors.md (a test keeps the two in sync).
+ */
+export const ERROR_CODES = {
+  ERR_USAGE: 'The command line is wrong: unknown command, missing or bad argument.',
+  ERR_CONFIG_NOT_FOUND: 'No configuration file at the given or default path.',
+  ERR_CONFIG_INVALID: 'The configuration file has problems; each is listed as file:line: key: message.',
+  ERR_SECRET_UNREADABLE: 'A secret given as { env } or { file } could not be read.',
+  ERR_PROFILE_UNKNOWN: 'A Mail Profile was named that the configuration does not define.',
+  ERR_PROFILE_PAUSED: 'The profile is paused after its credentials or TLS set-up were refused.',
+  ERR_HEADER_INJECTION: 'A header value, subject or address contains CR, LF or another control character.',
+  ERR_ADDRESS_INVALID: 'An e-mail address is not valid.',
+  ERR_RECIPIENTS_EMPTY: 'A message has no recipient.',
+  ERR_STORE: 'The database could not be opened, migrated or written.',
+  ERR_OUTBOX_NOT_FOUND: 'No message in the Outbox has that id.',
+  ERR_OUTBOX_STATE: 'The message is in a state that does not allow the operation.',
+  ERR_SMTP_CONNECT: 'The SMTP server could not be reached, or the connection was lost before the message was sent.',
+  ERR_SMTP_TIMEOUT: 'The SMTP attempt did not finish within timeoutSeconds.',
+  ERR_SMTP_TLS: 'TLS failed: certificate not trusted, name mismatch, or STARTTLS not offered.',
+  ERR_SMTP_AUTH: 'The SMTP server refused the credentials or requires authentication.',
+  ERR_SMTP_POLICY: 'The SMTP server refused the message for a policy or security reason (5.7.x).',
+  ERR_SMTP_DEFERRED: 'The SMTP server answered with a temporary (4xx) failure.',
+  ERR_SMTP_REJECTED: 'The SMTP server permanently (5xx) refused the message or its recipients.',
+  ERR_SMTP_AMBIGUOUS: 'The connection was lost after the message data was sent: it may have been delivered.',
+  ERR_MAILDIR_WRITE: 'The message could not be written into the Maildir.',
+  ERR_DELIVERY_EXPIRED: 'The message could not be delivered within the Outbox maxAge.',
+  ERR_INTERNAL: 'An unexpected internal error; the message says where.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error a user can act on: a stable code, a message naming the thing at fault, and a hint. */
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VigilError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+export function isVigilError(value: unknown): value is VigilError {
+  return value instanceof VigilError;
+}

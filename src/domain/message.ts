@@ -1,0 +1,71 @@
+/** Vocabulary of the Outbox (DESIGN.md §3). */
+
+export const MESSAGE_STATES = ['queued', 'sending', 'deferred', 'sent', 'queued-locally', 'failed', 'expired'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+/** States from which a message may still be delivered by the dispatcher. */
+export const PENDING_STATES: readonly MessageState[] = ['queued', 'sending', 'deferred'];
+/** States the dispatcher will never touch again (unless a user retries the message). */
+export const FINAL_STATES: readonly MessageState[] = ['sent', 'queued-locally', 'failed', 'expired'];
+
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Lower is sooner: critical messages are claimed ahead of everything else. */
+export const PRIORITY = { critical: 0, normal: 5, bulk: 9 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
+
+export interface Envelope {
+  from: string;
+  to: string[];
+}
+
+/** What the caller asks the Outbox to send; rendered once, at enqueue. */
+export interface MessageRequest {
+  /** Dotted event kind, e.g. `backup.failed`, `mail.test`, `summary.daily`. */
+  kind: string;
+  severity: Severity;
+  priority?: Priority;
+  profile: string;
+  /** When set, a second request with the same key is not queued while the first is pending. */
+  dedupeKey?: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers (e.g. List-Id); values are checked for header injection like everything else. */
+  headers?: Record<string, string>;
+}
+
+/** A message as the Outbox holds it: rendered bytes plus the metadata delivery needs. */
+export interface StoredMessage {
+  id: string;
+  messageId: string;
+  kind: string;
+  severity: Severity;
+  priority: number;
+  profile: string;
+  dedupeKey: string | null;
+  envelope: Envelope;
+  subject: string;
+  state: MessageState;
+  createdAt: number;
+  updatedAt: number;
+  nextAttemptAt: number;
+  attempts: number;
+  lastOutcome: string | null;
+  lastError: string | null;
+  possibleDuplicate: boolean;
+  sentAt: number | null;
+}
+
+/** The bytes a transport sends: identical on every retry. */
+export interface OutgoingMessage {
+  id: string;
+  messageId: string;
+  profile: string;
+  createdAt: number;
+  envelope: Envelope;
+  raw: Buffer;
+}

@@ -1,0 +1,60 @@
+import type { Clock } from '../domain/clock.js';
+import { PRIORITY, type MessageRequest } from '../domain/message.js';
+import type { NewMessage, OutboxStore } from '../storage/ports.js';
+import { newMessageId } from './ids.js';
+import { renderMessage } from './render.js';
+
+export interface EnqueueResult {
+  id: string;
+  /** Set when a pending message with the same dedupeKey already existed (nothing was stored). */
+  duplicateOf?: string;
+}
+
+/**
+ * The front door of delivery: renders messages and stores them durably. Callers (backup runs,
+ * admin processes, `vigil mail test`) only enqueue; they never wait for delivery.
+ */
+export class Outbox {
+  constructor(
+    private readonly deps: {
+      store: OutboxStore;
+      clock: Clock;
+      /** Domain part of Message-IDs: Vigil's host name. */
+      messageIdDomain: string;
+      /** Called after messages are stored, to wake the dispatcher. */
+      onEnqueued?: () => void;
+    },
+  ) {}
+
+  async enqueue(request: MessageRequest): Promise<EnqueueResult> {
+    const [result] = await this.enqueueMany([request]);
+    return result!;
+  }
+
+  /** Renders every request first (a bad one stores nothing), then stores all in one transaction. */
+  async enqueueMany(requests: MessageRequest[]): Promise<EnqueueResult[]> {
+    const now = this.deps.clock.now();
+    const messages: NewMessage[] = await Promise.all(
+      requests.map(async (request) => {
+        const id = newMessageId(now);
+        const rendered = await renderMessage(request, { id, domain: this.deps.messageIdDomain }, new Date(now));
+        return {
+          id,
+          messageId: rendered.messageId,
+          kind: request.kind,
+          severity: request.severity,
+          priority: request.priority ?? (request.severity === 'critical' ? PRIORITY.critical : PRIORITY.normal),
+          profile: request.profile,
+          dedupeKey: request.dedupeKey ?? null,
+          envelope: rendered.envelope,
+          subject: request.subject,
+          raw: rendered.raw,
+          createdAt: now,
+        };
+      }),
+    );
+    const results = await this.deps.store.enqueue(messages);
+    this.deps.onEnqueued?.();
+    return results;
+  }
+}

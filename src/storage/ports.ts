@@ -1,0 +1,130 @@
+import type { MessageState, StoredMessage, OutgoingMessage, Severity } from '../domain/message.js';
+import type { DeliveryOutcome } from '../domain/outcome.js';
+
+/**
+ * The store's contracts. SQLite implements them today (src/storage/sqlite/); another store
+ * (PostgreSQL) implements the same ports and passes the same conformance suite
+ * (test/storage/outbox-store.conformance.ts). Methods are async so a networked store fits.
+ */
+
+/** A rendered message ready to be stored (see src/outbox/render.ts). */
+export interface NewMessage {
+  id: string;
+  messageId: string;
+  kind: string;
+  severity: Severity;
+  priority: number;
+  profile: string;
+  dedupeKey: string | null;
+  envelope: { from: string; to: string[] };
+  subject: string;
+  raw: Buffer;
+  createdAt: number;
+}
+
+export interface AttemptRecord {
+  messageId: string;
+  startedAt: number;
+  durationMs: number;
+  transport: string;
+  outcome: DeliveryOutcome;
+}
+
+/** What the dispatcher decided after an attempt: applied together with its attempt record. */
+export interface AttemptResult {
+  attempt: AttemptRecord;
+  state: MessageState;
+  nextAttemptAt: number;
+  possibleDuplicate: boolean;
+  /** Lease owner that claimed the message; the result is ignored if the lease moved on. */
+  owner: string;
+}
+
+export interface AttemptRow {
+  startedAt: number;
+  durationMs: number;
+  transport: string;
+  server: string | null;
+  outcome: string;
+  replyCode: number | null;
+  replyText: string | null;
+  detail: string;
+  errorCode: string | null;
+  transcript: string;
+}
+
+export interface OutboxFilter {
+  states?: MessageState[];
+  /** Pending messages created before this instant (the "stuck" view). */
+  createdBefore?: number;
+  profile?: string;
+  limit?: number;
+}
+
+export interface OutboxStore {
+  /**
+   * Stores messages durably (the call returns only once they survive a crash). A message whose
+   * dedupeKey matches a pending message is not stored: its result names that message in
+   * `duplicateOf`. Results are in the order of `messages`.
+   */
+  enqueue(messages: NewMessage[]): Promise<Array<{ id: string; duplicateOf?: string }>>;
+
+  /**
+   * Leases up to `limit` due messages (pending, nextAttemptAt <= now, or a lease that expired),
+   * most urgent first, to `owner` until `now + leaseMs`. A leased message is invisible to other
+   * claimers until its lease expires — so a process that dies mid-delivery loses nothing.
+   * `excludeProfiles` are skipped (paused profiles).
+   */
+  claimDue(now: number, limit: number, leaseMs: number, owner: string, excludeProfiles?: readonly string[]): Promise<OutgoingMessage[]>;
+
+  /** Leases one message by id regardless of its due time (used by `vigil mail test`). */
+  claimById(id: string, now: number, leaseMs: number, owner: string): Promise<OutgoingMessage | undefined>;
+
+  /** Records attempts and applies decisions in one transaction. Results whose lease was lost are skipped. */
+  complete(results: AttemptResult[], now: number): Promise<void>;
+
+  /** Gives back leased messages unattempted (graceful shutdown), due immediately. */
+  release(ids: string[], owner: string, now: number): Promise<void>;
+
+  /** Pending messages older than `createdBefore` become `expired`; returns their ids. */
+  expireOlderThan(createdBefore: number, now: number): Promise<string[]>;
+
+  /** The earliest time a pending message becomes due, or undefined when none is pending. */
+  nextDueAt(excludeProfiles?: readonly string[]): Promise<number | undefined>;
+
+  get(id: string): Promise<StoredMessage | undefined>;
+  raw(id: string): Promise<Buffer | undefined>;
+  attempts(id: string): Promise<AttemptRow[]>;
+  list(filter: OutboxFilter): Promise<StoredMessage[]>;
+  countByState(): Promise<Partial<Record<MessageState, number>>>;
+
+  /** Makes a message due now again (any state but `sending` with a live lease). */
+  retry(id: string, now: number): Promise<StoredMessage>;
+
+  /** Ends a pending message as failed without another attempt (e.g. a test message). */
+  fail(id: string, reason: string, now: number): Promise<void>;
+}
+
+export interface ProfileState {
+  name: string;
+  verifiedAt: number | null;
+  verifiedFingerprint: string | null;
+  pausedUntil: number | null;
+  pauseReason: string | null;
+}
+
+export interface ProfileStateStore {
+  get(name: string): Promise<ProfileState>;
+  all(): Promise<ProfileState[]>;
+  markVerified(name: string, fingerprint: string, at: number): Promise<void>;
+  /** Pauses delivery for a profile until `until` (a credentials or TLS problem). */
+  pause(name: string, until: number, reason: string): Promise<void>;
+  resume(name: string): Promise<void>;
+}
+
+/** One handle on the store: every port, and closing. */
+export interface Store {
+  outbox: OutboxStore;
+  profiles: ProfileStateStore;
+  close(): Promise<void>;
+}

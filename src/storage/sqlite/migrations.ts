@@ -1,0 +1,71 @@
+/**
+ * Versioned schema migrations, applied in order, each in its own transaction, recorded in
+ * schema_migrations. Never edit a migration that has shipped: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'outbox',
+    sql: `
+      CREATE TABLE messages (
+        id                 TEXT PRIMARY KEY,
+        message_id         TEXT NOT NULL UNIQUE,
+        kind               TEXT NOT NULL,
+        severity           TEXT NOT NULL,
+        priority           INTEGER NOT NULL,
+        profile            TEXT NOT NULL,
+        dedupe_key         TEXT,
+        sender             TEXT NOT NULL,
+        recipients         TEXT NOT NULL,          -- JSON array
+        subject            TEXT NOT NULL,
+        raw                BLOB NOT NULL,          -- rendered once, sent byte for byte
+        state              TEXT NOT NULL,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL,
+        next_attempt_at    INTEGER NOT NULL,       -- for 'sending': when the lease expires
+        lease_owner        TEXT,
+        attempts           INTEGER NOT NULL DEFAULT 0,
+        last_outcome       TEXT,
+        last_error         TEXT,
+        possible_duplicate INTEGER NOT NULL DEFAULT 0,
+        sent_at            INTEGER
+      );
+      -- Claiming reads only pending rows, most urgent first.
+      CREATE INDEX messages_due ON messages (priority, next_attempt_at)
+        WHERE state IN ('queued', 'deferred', 'sending');
+      CREATE INDEX messages_dedupe ON messages (dedupe_key)
+        WHERE dedupe_key IS NOT NULL AND state IN ('queued', 'deferred', 'sending');
+      CREATE INDEX messages_created ON messages (created_at);
+
+      CREATE TABLE attempts (
+        id          INTEGER PRIMARY KEY,
+        message     TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        started_at  INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        transport   TEXT NOT NULL,
+        server      TEXT,
+        outcome     TEXT NOT NULL,
+        reply_code  INTEGER,
+        reply_text  TEXT,
+        detail      TEXT NOT NULL,
+        error_code  TEXT,
+        transcript  TEXT NOT NULL
+      );
+      CREATE INDEX attempts_message ON attempts (message);
+
+      CREATE TABLE profile_state (
+        name                 TEXT PRIMARY KEY,
+        verified_at          INTEGER,
+        verified_fingerprint TEXT,
+        paused_until         INTEGER,
+        pause_reason         TEXT
+      );
+    `,
+  },
+];

@@ -1,0 +1,283 @@
+import type { SqliteDatabase } from './database.js';
+import type { AttemptResult, AttemptRow, NewMessage, OutboxFilter, OutboxStore } from '../ports.js';
+import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
+import { VigilError } from '../../domain/errors.js';
+import { formatReply } from '../../domain/outcome.js';
+
+interface MessageRow {
+  id: string;
+  message_id: string;
+  kind: string;
+  severity: string;
+  priority: number;
+  profile: string;
+  dedupe_key: string | null;
+  sender: string;
+  recipients: string;
+  subject: string;
+  state: string;
+  created_at: number;
+  updated_at: number;
+  next_attempt_at: number;
+  attempts: number;
+  last_outcome: string | null;
+  last_error: string | null;
+  possible_duplicate: number;
+  sent_at: number | null;
+}
+
+const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, state,
+  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at`;
+const PENDING = `state IN ('queued', 'deferred', 'sending')`;
+
+/** The Outbox in SQLite. Every write is one transaction; better-sqlite3 is synchronous, so each
+ * method runs to completion before another starts in this process. */
+export class SqliteOutboxStore implements OutboxStore {
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.statements = {
+      insert: db.prepare(`INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients,
+          subject, raw, state, created_at, updated_at, next_attempt_at)
+        VALUES (@id, @messageId, @kind, @severity, @priority, @profile, @dedupeKey, @sender, @recipients,
+          @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt)`),
+      findPendingDuplicate: db.prepare(`SELECT id FROM messages WHERE dedupe_key = ? AND ${PENDING} LIMIT 1`),
+      due: db.prepare(`SELECT id FROM messages WHERE ${PENDING} AND next_attempt_at <= ? ORDER BY priority, next_attempt_at LIMIT ?`),
+      lease: db.prepare(`UPDATE messages SET state = 'sending', lease_owner = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?
+        RETURNING id, message_id, profile, sender, recipients, raw, created_at`),
+      byIdPending: db.prepare(`SELECT id, state, next_attempt_at, lease_owner FROM messages WHERE id = ?`),
+      insertAttempt: db.prepare(`INSERT INTO attempts (message, started_at, duration_ms, transport, server, outcome, reply_code, reply_text,
+          detail, error_code, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      applyDecision: db.prepare(`UPDATE messages SET state = @state, next_attempt_at = @nextAttemptAt, lease_owner = NULL,
+          attempts = attempts + 1, last_outcome = @outcome, last_error = @error, updated_at = @now,
+          possible_duplicate = MAX(possible_duplicate, @possibleDuplicate),
+          sent_at = CASE WHEN @state IN ('sent', 'queued-locally') THEN @now ELSE sent_at END
+        WHERE id = @id AND state = 'sending' AND lease_owner = @owner`),
+      release: db.prepare(`UPDATE messages SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, lease_owner = NULL,
+          next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'sending' AND lease_owner = ?`),
+      expire: db.prepare(`UPDATE messages SET state = 'expired', lease_owner = NULL, updated_at = ?,
+          last_error = COALESCE(last_error, 'not delivered within outbox.maxAge')
+        WHERE ${PENDING} AND created_at < ? AND NOT (state = 'sending' AND next_attempt_at > ?) RETURNING id`),
+      nextDue: db.prepare(`SELECT MIN(next_attempt_at) AS at FROM messages WHERE ${PENDING}`),
+      get: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE id = ?`),
+      raw: db.prepare(`SELECT raw FROM messages WHERE id = ?`),
+      attempts: db.prepare(`SELECT * FROM attempts WHERE message = ? ORDER BY id`),
+      counts: db.prepare(`SELECT state, COUNT(*) AS n FROM messages GROUP BY state`),
+      retry: db.prepare(`UPDATE messages SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, next_attempt_at = ?,
+          lease_owner = NULL, updated_at = ? WHERE id = ?`),
+      fail: db.prepare(`UPDATE messages SET state = 'failed', lease_owner = NULL, last_error = ?, updated_at = ? WHERE id = ?`),
+    };
+  }
+
+  async enqueue(messages: NewMessage[]): Promise<Array<{ id: string; duplicateOf?: string }>> {
+    const results: Array<{ id: string; duplicateOf?: string }> = [];
+    this.db.transaction(() => {
+      for (const m of messages) {
+        if (m.dedupeKey) {
+          const existing = this.statements.findPendingDuplicate.get(m.dedupeKey) as { id: string } | undefined;
+          if (existing) {
+            results.push({ id: m.id, duplicateOf: existing.id });
+            continue;
+          }
+        }
+        this.statements.insert.run({
+          id: m.id,
+          messageId: m.messageId,
+          kind: m.kind,
+          severity: m.severity,
+          priority: m.priority,
+          profile: m.profile,
+          dedupeKey: m.dedupeKey,
+          sender: m.envelope.from,
+          recipients: JSON.stringify(m.envelope.to),
+          subject: m.subject,
+          raw: m.raw,
+          createdAt: m.createdAt,
+        });
+        results.push({ id: m.id });
+      }
+    }).immediate();
+    return results;
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
+    const due = excludeProfiles.length
+      ? this.db.prepare(`SELECT id FROM messages WHERE ${PENDING} AND next_attempt_at <= ?
+          AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')}) ORDER BY priority, next_attempt_at LIMIT ?`)
+      : this.statements.due;
+    return this.db.transaction(() => {
+      const candidates = due.all(now, ...excludeProfiles, limit) as { id: string }[];
+      return candidates.map(({ id }) => toOutgoing(this.statements.lease.get(owner, now + leaseMs, now, id) as LeasedRow));
+    }).immediate();
+  }
+
+  async claimById(id: string, now: number, leaseMs: number, owner: string): Promise<OutgoingMessage | undefined> {
+    return this.db.transaction(() => {
+      const row = this.statements.byIdPending.get(id) as { state: string; next_attempt_at: number } | undefined;
+      if (!row) return undefined;
+      const pending = row.state === 'queued' || row.state === 'deferred' || (row.state === 'sending' && row.next_attempt_at <= now);
+      if (!pending) return undefined;
+      return toOutgoing(this.statements.lease.get(owner, now + leaseMs, now, id) as LeasedRow);
+    }).immediate();
+  }
+
+  async complete(results: AttemptResult[], now: number): Promise<void> {
+    if (results.length === 0) return;
+    this.db.transaction(() => {
+      for (const r of results) {
+        const { outcome } = r.attempt;
+        const applied = this.statements.applyDecision.run({
+          id: r.attempt.messageId,
+          owner: r.owner,
+          state: r.state,
+          nextAttemptAt: r.nextAttemptAt,
+          outcome: outcome.kind,
+          error: outcome.kind === 'accepted' ? null : outcome.reply ? `${outcome.detail} (${formatReply(outcome.reply)})` : outcome.detail,
+          possibleDuplicate: r.possibleDuplicate ? 1 : 0,
+          now,
+        });
+        // The attempt is history whatever became of the lease, so it is always recorded.
+        this.statements.insertAttempt.run(
+          r.attempt.messageId,
+          r.attempt.startedAt,
+          Math.round(r.attempt.durationMs),
+          r.attempt.transport,
+          outcome.server ?? null,
+          applied.changes === 1 ? outcome.kind : `${outcome.kind} (lease lost)`,
+          outcome.reply?.code ?? null,
+          outcome.reply ? formatReply(outcome.reply) : null,
+          outcome.detail,
+          outcome.errorCode ?? null,
+          outcome.transcript,
+        );
+      }
+    }).immediate();
+  }
+
+  async release(ids: string[], owner: string, now: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of ids) this.statements.release.run(now, now, id, owner);
+    }).immediate();
+  }
+
+  async expireOlderThan(createdBefore: number, now: number): Promise<string[]> {
+    return (this.statements.expire.all(now, createdBefore, now) as { id: string }[]).map((r) => r.id);
+  }
+
+  async nextDueAt(excludeProfiles: readonly string[] = []): Promise<number | undefined> {
+    const row = (
+      excludeProfiles.length
+        ? this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM messages WHERE ${PENDING}
+            AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')})`).get(...excludeProfiles)
+        : this.statements.nextDue.get()
+    ) as { at: number | null };
+    return row.at ?? undefined;
+  }
+
+  async get(id: string): Promise<StoredMessage | undefined> {
+    const row = this.statements.get.get(id) as MessageRow | undefined;
+    return row ? toStored(row) : undefined;
+  }
+
+  async raw(id: string): Promise<Buffer | undefined> {
+    return (this.statements.raw.get(id) as { raw: Buffer } | undefined)?.raw;
+  }
+
+  async attempts(id: string): Promise<AttemptRow[]> {
+    return (this.statements.attempts.all(id) as Record<string, unknown>[]).map((r) => ({
+      startedAt: r.started_at as number,
+      durationMs: r.duration_ms as number,
+      transport: r.transport as string,
+      server: r.server as string | null,
+      outcome: r.outcome as string,
+      replyCode: r.reply_code as number | null,
+      replyText: r.reply_text as string | null,
+      detail: r.detail as string,
+      errorCode: r.error_code as string | null,
+      transcript: r.transcript as string,
+    }));
+  }
+
+  async list(filter: OutboxFilter): Promise<StoredMessage[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.states?.length) {
+      where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
+      params.push(...filter.states);
+    }
+    if (filter.createdBefore !== undefined) {
+      where.push(`${PENDING} AND created_at < ?`);
+      params.push(filter.createdBefore);
+    }
+    if (filter.profile) {
+      where.push('profile = ?');
+      params.push(filter.profile);
+    }
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC LIMIT ?`;
+    params.push(filter.limit ?? 100);
+    return (this.db.prepare(sql).all(...params) as MessageRow[]).map(toStored);
+  }
+
+  async countByState(): Promise<Partial<Record<MessageState, number>>> {
+    const counts: Partial<Record<MessageState, number>> = {};
+    for (const row of this.statements.counts.all() as { state: MessageState; n: number }[]) counts[row.state] = row.n;
+    return counts;
+  }
+
+  async retry(id: string, now: number): Promise<StoredMessage> {
+    return this.db.transaction(() => {
+      const row = this.statements.byIdPending.get(id) as { state: string; next_attempt_at: number } | undefined;
+      if (!row) throw new VigilError('ERR_OUTBOX_NOT_FOUND', `no message with id ${id} in the Outbox`, { hint: 'List messages with `vigil outbox list`.' });
+      if (row.state === 'sending' && row.next_attempt_at > now) {
+        throw new VigilError('ERR_OUTBOX_STATE', `message ${id} is being delivered right now`, { hint: 'Wait for the attempt to finish, then retry.' });
+      }
+      if (row.state === 'sent') {
+        throw new VigilError('ERR_OUTBOX_STATE', `message ${id} was already accepted by the server`, { hint: 'Sending it again would deliver a duplicate.' });
+      }
+      this.statements.retry.run(now, now, id);
+      return toStored(this.statements.get.get(id) as MessageRow);
+    }).immediate();
+  }
+
+  async fail(id: string, reason: string, now: number): Promise<void> {
+    this.statements.fail.run(reason, now, id);
+  }
+}
+
+interface LeasedRow {
+  id: string;
+  message_id: string;
+  profile: string;
+  sender: string;
+  recipients: string;
+  raw: Buffer;
+  created_at: number;
+}
+
+function toOutgoing(row: LeasedRow): OutgoingMessage {
+  return { id: row.id, messageId: row.message_id, profile: row.profile, createdAt: row.created_at, envelope: { from: row.sender, to: JSON.parse(row.recipients) as string[] }, raw: row.raw };
+}
+
+function toStored(row: MessageRow): StoredMessage {
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    kind: row.kind,
+    severity: row.severity as Severity,
+    priority: row.priority,
+    profile: row.profile,
+    dedupeKey: row.dedupe_key,
+    envelope: { from: row.sender, to: JSON.parse(row.recipients) as string[] },
+    subject: row.subject,
+    state: row.state as MessageState,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    nextAttemptAt: row.next_attempt_at,
+    attempts: row.attempts,
+    lastOutcome: row.last_outcome,
+    lastError: row.last_error,
+    possibleDuplicate: row.possible_duplicate === 1,
+    sentAt: row.sent_at,
+  };
+}

@@ -1,0 +1,52 @@
+import type { SqliteDatabase } from './database.js';
+import type { ProfileState, ProfileStateStore } from '../ports.js';
+
+interface Row {
+  name: string;
+  verified_at: number | null;
+  verified_fingerprint: string | null;
+  paused_until: number | null;
+  pause_reason: string | null;
+}
+
+/** Per-profile state: verified by a test message, paused after refused credentials. */
+export class SqliteProfileStateStore implements ProfileStateStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async get(name: string): Promise<ProfileState> {
+    const row = this.db.prepare('SELECT * FROM profile_state WHERE name = ?').get(name) as Row | undefined;
+    return row ? toState(row) : { name, verifiedAt: null, verifiedFingerprint: null, pausedUntil: null, pauseReason: null };
+  }
+
+  async all(): Promise<ProfileState[]> {
+    return (this.db.prepare('SELECT * FROM profile_state ORDER BY name').all() as Row[]).map(toState);
+  }
+
+  async markVerified(name: string, fingerprint: string, at: number): Promise<void> {
+    this.db
+      .prepare(`INSERT INTO profile_state (name, verified_at, verified_fingerprint) VALUES (?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET verified_at = excluded.verified_at, verified_fingerprint = excluded.verified_fingerprint`)
+      .run(name, at, fingerprint);
+  }
+
+  async pause(name: string, until: number, reason: string): Promise<void> {
+    this.db
+      .prepare(`INSERT INTO profile_state (name, paused_until, pause_reason) VALUES (?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET paused_until = excluded.paused_until, pause_reason = excluded.pause_reason`)
+      .run(name, until, reason);
+  }
+
+  async resume(name: string): Promise<void> {
+    this.db.prepare('UPDATE profile_state SET paused_until = NULL, pause_reason = NULL WHERE name = ?').run(name);
+  }
+}
+
+function toState(row: Row): ProfileState {
+  return {
+    name: row.name,
+    verifiedAt: row.verified_at,
+    verifiedFingerprint: row.verified_fingerprint,
+    pausedUntil: row.paused_until,
+    pauseReason: row.pause_reason,
+  };
+}

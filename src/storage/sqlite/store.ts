@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { openDatabase } from './database.js';
+import { SqliteOutboxStore } from './outbox-store.js';
+import { SqliteProfileStateStore } from './profile-store.js';
+import type { Store } from '../ports.js';
+
+export const DATABASE_FILE = 'vigil.db';
+
+/** The SQLite store: one database file in dataDir holding every port. */
+export function openSqliteStore(dataDir: string): Store & { file: string } {
+  const file = path.join(dataDir, DATABASE_FILE);
+  const db = openDatabase(file);
+  return {
+    file,
+    outbox: new SqliteOutboxStore(db),
+    profiles: new SqliteProfileStateStore(db),
+    async close() {
+      db.close();
+    },
+  };
+}
