@@ -1,0 +1,82 @@
+import { hostname as osHostname } from 'node:os';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { Redactor } from '../config/redact.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
+import { Dispatcher } from '../outbox/dispatcher.js';
+import { Outbox } from '../outbox/outbox.js';
+import type { Store } from '../storage/ports.js';
+import { openSqliteStore } from '../storage/sqlite/store.js';
+import { EventBus } from './event-bus.js';
+import { createStderrLogger, type LogLevel } from './logger.js';
+import { systemClock } from './system-clock.js';
+import { ConfiguredTransports } from './transport-factory.js';
+
+/** Everything a command or the service needs, wired once. The only place adapters are chosen. */
+export interface AppContext {
+  loaded: LoadedConfig;
+  store: Store;
+  outbox: Outbox;
+  dispatcher: Dispatcher;
+  transports: ConfiguredTransports;
+  events: EventBus;
+  redactor: Redactor;
+  clock: Clock;
+  log: Logger;
+  hostname: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  configFile: string;
+  clock?: Clock;
+  logLevel?: LogLevel;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function openApp(options: OpenOptions): AppContext {
+  const loaded = loadConfig(options.configFile);
+  const { config } = loaded;
+  const clock = options.clock ?? systemClock;
+  const redactor = new Redactor();
+  const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t) });
+  const hostname = config.hostname ?? osHostname();
+  const store = openSqliteStore(config.dataDir);
+  const events = new EventBus(log);
+  const transports = new ConfiguredTransports({ config, redactor, hostname, ...(options.env ? { env: options.env } : {}) });
+  const dispatcher = new Dispatcher({
+    store: store.outbox,
+    profiles: store.profiles,
+    transports,
+    clock,
+    policy: { minBackoffMs: config.outbox.minBackoff, maxBackoffMs: config.outbox.maxBackoff, maxAgeMs: config.outbox.maxAge },
+    concurrency: config.outbox.concurrency,
+    owner: `${hostname}:${process.pid}`,
+    events,
+    log,
+  });
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued: () => dispatcher.wake() });
+  return {
+    loaded,
+    store,
+    outbox,
+    dispatcher,
+    transports,
+    events,
+    redactor,
+    clock,
+    log,
+    hostname,
+    async close() {
+      await transports.close();
+      await events.drain();
+      await store.close();
+    },
+  };
+}
+
+/** Message-IDs need a domain; a bare host name gets `.vigil.invalid` so it is still unique-ish and clearly local. */
+function messageIdDomain(hostname: string): string {
+  const clean = hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+  return clean.includes('.') ? clean : `${clean}.vigil.invalid`;
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { rootCertificates } from 'node:tls';
+import type { VigilConfig, ProfileConfig, SmtpProfileConfig, SmtpServerConfig } from '../config/schema/index.js';
+import type { Redactor } from '../config/redact.js';
+import { readSecret } from '../config/secrets.js';
+import { VigilError } from '../domain/errors.js';
+import type { Transport } from '../domain/transport.js';
+import type { TransportResolver } from '../outbox/dispatcher.js';
+import { FailoverTransport } from '../transports/failover-transport.js';
+import { MaildirTransport } from '../transports/maildir/maildir-transport.js';
+import { SmtpTransport } from '../transports/smtp/smtp-transport.js';
+
+export interface TransportFactoryOptions {
+  config: VigilConfig;
+  redactor: Redactor;
+  /** Name given in EHLO and Message-IDs. */
+  hostname: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Builds each profile's transport on first use and keeps it (connections are reused).
+ * A profile whose secrets cannot be read yields an error only for that profile's messages.
+ */
+export class ConfiguredTransports implements TransportResolver {
+  private readonly built = new Map<string, Transport>();
+
+  constructor(private readonly o: TransportFactoryOptions) {}
+
+  transportFor(profileName: string): Transport | undefined {
+    const existing = this.built.get(profileName);
+    if (existing) return existing;
+    const profile = this.o.config.profiles[profileName];
+    if (!profile) return undefined;
+    let transport: Transport;
+    try {
+      transport = this.build(profileName, profile);
+    } catch (error) {
+      transport = brokenTransport(error as Error);
+    }
+    this.built.set(profileName, transport);
+    return transport;
+  }
+
+  attemptDeadlineMs(profileName?: string): number {
+    const profiles = profileName ? [this.o.config.profiles[profileName]] : Object.values(this.o.config.profiles);
+    let longest = 30_000;
+    for (const p of profiles) {
+      if (!p) continue;
+      const tries = p.method === 'smtp' ? p.servers.length : 1;
+      longest = Math.max(longest, p.timeoutSeconds * 1000 * tries);
+    }
+    return longest;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.built.values()].map((t) => t.close?.()));
+    this.built.clear();
+  }
+
+  private build(name: string, profile: ProfileConfig): Transport {
+    switch (profile.method) {
+      case 'smtp':
+        return new FailoverTransport(profile.servers.map((server, index) => this.smtp(name, profile, server, index)));
+      case 'maildir':
+        return new MaildirTransport(profile.path ? path.resolve(this.o.config.dataDir, profile.path) : path.join(this.o.config.dataDir, 'mailbox'));
+      case 'client':
+        throw new VigilError('ERR_PROFILE_UNKNOWN', `profile ${name}: method "client" is not available in this build yet`);
+    }
+  }
+
+  private smtp(name: string, profile: SmtpProfileConfig, server: SmtpServerConfig, index: number): SmtpTransport {
+    const key = `profiles.${name}.servers.${index}`;
+    let auth: (() => Promise<{ user: string; pass: string }>) | undefined;
+    if (server.auth) {
+      const pass = readSecret(server.auth.pass, `${key}.auth.pass`, this.o.env);
+      this.o.redactor.add(pass, server.auth.user);
+      const credentials = { user: server.auth.user, pass };
+      auth = async () => credentials;
+    }
+    let ca: string[] | undefined;
+    if (server.tls.caFile) {
+      try {
+        // In addition to the system's CAs, not instead of them.
+        ca = [...rootCertificates, readFileSync(server.tls.caFile, 'utf8')];
+      } catch (error) {
+        throw new VigilError('ERR_CONFIG_INVALID', `${key}.tls.caFile: cannot read ${server.tls.caFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+    return new SmtpTransport({
+      host: server.host,
+      port: server.port,
+      security: server.security,
+      rejectUnauthorized: !server.tls.allowSelfSigned,
+      ...(ca ? { ca } : {}),
+      ...(server.tls.servername ? { servername: server.tls.servername } : {}),
+      clientName: this.o.hostname,
+      timeoutMs: profile.timeoutSeconds * 1000,
+      maxConnections: profile.connections,
+      ...(auth ? { auth } : {}),
+      redact: (text) => this.o.redactor.redact(text),
+    });
+  }
+}
+
+/** Stands in for a profile that cannot be built: its messages wait, with the reason recorded. */
+function brokenTransport(error: Error): Transport {
+  const code = error instanceof VigilError ? error.code : 'ERR_INTERNAL';
+  return {
+    kind: 'none',
+    async send() {
+      return { kind: 'credentials', detail: error.message, errorCode: code, transcript: '' };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { checkConfigText } from '../../config/load.js';
+import { environmentProblems, type ProfileVerification } from '../../config/environment-checks.js';
+import { dottedPath, formatProblem, type ConfigProblem } from '../../config/problems.js';
+import { YamlSourceMap } from '../../config/source-map.js';
+import { VigilError } from '../../domain/errors.js';
+import { profileFingerprint } from '../../app/profile-fingerprint.js';
+import { DATABASE_FILE, openSqliteStore } from '../../storage/sqlite/store.js';
+import { EXIT, type Command } from '../command.js';
+import { printJson } from '../output.js';
+
+export const configCheckCommand: Command = {
+  name: 'config check',
+  summary: 'validate vigil.yaml; every problem as file:line: key: message',
+  usage: '[--config PATH] [--json]',
+  exitCodes: { 0: 'valid (warnings may be printed)', 2: 'the file has errors, or cannot be read' },
+  async run(ctx) {
+    let text: string;
+    try {
+      text = readFileSync(ctx.configFile, 'utf8');
+    } catch (error) {
+      throw new VigilError('ERR_CONFIG_NOT_FOUND', `cannot read ${ctx.configFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        hint: 'Create one with `vigil init`, or point to it with --config PATH.',
+      });
+    }
+    const { config, problems } = checkConfigText(text, ctx.configFile);
+    const all: ConfigProblem[] = [...problems];
+    if (config) {
+      const dataDir = path.resolve(path.dirname(ctx.configFile), config.dataDir);
+      const verifications = await readVerifications(dataDir);
+      const source = new YamlSourceMap(text);
+      const file = path.relative(process.cwd(), ctx.configFile) || ctx.configFile;
+      for (const p of environmentProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!) })) {
+        all.push({ file, line: source.lineOf(p.path), path: dottedPath(p.path), message: p.message, severity: p.severity });
+      }
+    }
+    const errors = all.filter((p) => p.severity === 'error');
+    if (ctx.json) {
+      printJson(ctx.stdout, { file: ctx.configFile, valid: errors.length === 0, problems: all });
+    } else {
+      for (const problem of all) (problem.severity === 'error' ? ctx.stderr : ctx.stdout).write(formatProblem(problem) + '\n');
+      if (errors.length === 0) ctx.stdout.write(`${ctx.configFile}: valid${all.length ? ` (${all.length} warning(s))` : ''}\n`);
+      else ctx.stderr.write(`${ctx.configFile}: ${errors.length} error(s)\n`);
+    }
+    return errors.length === 0 ? EXIT.ok : EXIT.usage;
+  },
+};
+
+/** Reads which profiles were verified, without creating a database that isn't there yet. */
+async function readVerifications(dataDir: string): Promise<ProfileVerification[]> {
+  if (!existsSync(path.join(dataDir, DATABASE_FILE))) return [];
+  const store = openSqliteStore(dataDir);
+  try {
+    return (await store.profiles.all()).map((p) => ({ name: p.name, verifiedFingerprint: p.verifiedFingerprint }));
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,20 @@
+import type { Command } from '../command.js';
+import { configCheckCommand } from './config-check.js';
+import { initCommand } from './init.js';
+import { mailTestCommand } from './mail-test.js';
+import { outboxDeliverCommand, outboxListCommand, outboxRetryCommand, outboxShowCommand } from './outbox.js';
+import { quickstartCommand } from './quickstart.js';
+import { startCommand } from './start.js';
+
+/** Every command, in the order `vigil --help` lists them. One line per command. */
+export const COMMANDS: Command[] = [
+  initCommand,
+  configCheckCommand,
+  mailTestCommand,
+  outboxListCommand,
+  outboxShowCommand,
+  outboxRetryCommand,
+  outboxDeliverCommand,
+  startCommand,
+  quickstartCommand,
+];

@@ -1,0 +1,67 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import type { VigilConfig } from './schema/index.js';
+import type { SemanticProblem } from './semantic-checks.js';
+import { activeProfileName } from './semantic-checks.js';
+import { readSecret } from './secrets.js';
+import { isVigilError } from '../domain/errors.js';
+
+export interface ProfileVerification {
+  name: string;
+  verifiedFingerprint: string | null;
+}
+
+/**
+ * Checks that look at this machine: secrets readable, files present, profiles tested.
+ * Secrets are read to prove they can be, and dropped; their values are never reported.
+ */
+export function environmentProblems(
+  config: VigilConfig,
+  options: { env: NodeJS.ProcessEnv; verifications: ProfileVerification[]; fingerprint: (name: string) => string },
+): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const active = activeProfileName(config);
+
+  for (const [name, profile] of Object.entries(config.profiles)) {
+    if (profile.method === 'smtp') {
+      profile.servers.forEach((server, index) => {
+        const at = ['profiles', name, 'servers', index];
+        if (server.auth) {
+          try {
+            readSecret(server.auth.pass, `${at.join('.')}.auth.pass`, options.env);
+          } catch (error) {
+            if (!isVigilError(error)) throw error;
+            problems.push({ path: [...at, 'auth', 'pass'], message: error.message.replace(/^[^:]+: /, ''), severity: 'error' });
+          }
+        }
+        if (server.tls.caFile && !readable(server.tls.caFile)) {
+          problems.push({ path: [...at, 'tls', 'caFile'], message: `cannot read ${server.tls.caFile}`, severity: 'error' });
+        }
+      });
+    }
+    if (profile.method === 'maildir' && name === active) {
+      problems.push({
+        path: ['profiles', name, 'method'],
+        message: 'maildir: notifications are written into a local Maildir and nothing leaves this machine; configure an smtp profile to reach an administrator',
+        severity: 'warning',
+      });
+    }
+    if (profile.method !== 'maildir') {
+      const state = options.verifications.find((v) => v.name === name);
+      if (!state?.verifiedFingerprint) {
+        problems.push({ path: ['profiles', name], message: `never verified: run \`vigil mail test --profile ${name}\``, severity: 'warning' });
+      } else if (state.verifiedFingerprint !== options.fingerprint(name)) {
+        problems.push({ path: ['profiles', name], message: `changed since it was verified: run \`vigil mail test --profile ${name}\` again`, severity: 'warning' });
+      }
+    }
+  }
+  return problems;
+}
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return existsSync(file);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,264 @@
+import type { Clock } from '../domain/clock.js';
+import type { EventSink } from '../domain/events.js';
+import type { Logger } from '../domain/logger.js';
+import type { OutgoingMessage } from '../domain/message.js';
+import type { DeliveryOutcome } from '../domain/outcome.js';
+import { decideAfterAttempt, type RetryPolicy } from '../domain/retry-policy.js';
+import type { Transport } from '../domain/transport.js';
+import type { AttemptResult, OutboxStore, ProfileStateStore } from '../storage/ports.js';
+import { ResultWriter } from './result-writer.js';
+
+/** Which transport delivers a profile's messages, and how long one attempt may take. */
+export interface TransportResolver {
+  /** Undefined when the profile no longer exists in the configuration. */
+  transportFor(profile: string): Transport | undefined;
+  /** Upper bound of one `send` for this profile (all servers of a failover included);
+   * without a profile, the largest over all profiles. */
+  attemptDeadlineMs(profile?: string): number;
+}
+
+export interface DispatcherOptions {
+  store: OutboxStore;
+  profiles: ProfileStateStore;
+  transports: TransportResolver;
+  clock: Clock;
+  policy: RetryPolicy;
+  /** Messages in flight at once. */
+  concurrency: number;
+  /** Lease owner name: unique per process. */
+  owner: string;
+  events: EventSink;
+  log: Logger;
+}
+
+export interface PassReport {
+  attempted: number;
+  sent: number;
+  deferred: number;
+  failed: number;
+  expired: number;
+}
+
+export interface AttemptReport {
+  message: OutgoingMessage;
+  outcome: DeliveryOutcome;
+  result: AttemptResult;
+}
+
+// A transport that breaks its own deadline still cannot hold a message longer than this extra.
+const TRANSPORT_GRACE_MS = 5_000;
+
+/**
+ * Moves messages from the Outbox to their transports. Claims are leases, so a dispatcher that
+ * dies mid-delivery loses nothing: the lease expires and the next pass takes the message.
+ * Nothing escapes a pass: every attempt ends as a row, and background errors are logged.
+ */
+export class Dispatcher {
+  private readonly writer: ResultWriter;
+  private readonly shutdown = new AbortController();
+  private stopping = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeResolve: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.writer = new ResultWriter(o.store, o.clock, o.log);
+  }
+
+  /** Delivers everything due now, then returns. `vigil outbox deliver` and tests use this. */
+  async runPass(): Promise<PassReport> {
+    const report: PassReport = { attempted: 0, sent: 0, deferred: 0, failed: 0, expired: 0 };
+    const now = this.o.clock.now();
+    const expired = await this.o.store.expireOlderThan(now - this.o.policy.maxAgeMs, now);
+    if (expired.length) {
+      report.expired += expired.length;
+      this.o.events.emit({ kind: 'delivery.expired', messageIds: expired, at: now });
+    }
+    const paused = await this.pausedProfiles();
+    let exhausted = false;
+    while (!this.stopping) {
+      while (!exhausted && !this.stopping && this.inFlight.size < this.o.concurrency) {
+        const batch = await this.o.store.claimDue(
+          this.o.clock.now(),
+          this.o.concurrency - this.inFlight.size,
+          this.leaseMs(),
+          this.o.owner,
+          paused,
+        );
+        if (batch.length === 0) exhausted = true;
+        for (const message of batch) this.track(this.deliver(message).then((r) => tally(report, r)));
+      }
+      if (this.inFlight.size === 0) break;
+      await Promise.race(this.inFlight);
+      exhausted = false; // a slot freed: look again, new messages may have arrived
+    }
+    await this.writer.flush();
+    return report;
+  }
+
+  /**
+   * Claims one message by id and delivers it now, even if its profile is paused (this is how
+   * `vigil mail test` proves a fixed profile). Undefined when another process holds it.
+   */
+  async deliverNow(id: string): Promise<AttemptReport | undefined> {
+    const now = this.o.clock.now();
+    const message = await this.o.store.claimById(id, now, this.leaseMs(), this.o.owner);
+    if (!message) return undefined;
+    const report = await this.deliver(message);
+    await this.writer.flush();
+    return report;
+  }
+
+  /** Runs passes until stop(): after each, sleeps until the next message is due or wake(). */
+  start(): void {
+    this.loop ??= this.runForever();
+  }
+
+  /** A message was enqueued: deliver it without waiting for the timer. */
+  wake(): void {
+    this.wakeResolve?.();
+  }
+
+  /**
+   * Stops claiming, lets in-flight attempts finish for up to `graceMs`, then aborts them (an
+   * abort after the data was sent is recorded as ambiguous) and writes every result.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    const settled = Promise.allSettled([...this.inFlight]);
+    const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([settled, timer]);
+    this.shutdown.abort();
+    await settled;
+    await this.loop;
+    await this.writer.flush();
+  }
+
+  private async runForever(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.runPass();
+      } catch (error) {
+        this.o.log.error('delivery pass failed; retrying shortly', { error: (error as Error).message });
+        await this.sleep(5_000);
+        continue;
+      }
+      if (this.stopping) break;
+      const next = await this.o.store.nextDueAt(await this.pausedProfiles()).catch(() => undefined);
+      const pauseEnds = await this.nextPauseEnd();
+      const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity);
+      // Sleep until then, but never longer than a minute: another process may enqueue too.
+      await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), 60_000)));
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeResolve = () => {
+        clearTimeout(this.wakeTimer);
+        this.wakeResolve = undefined;
+        resolve();
+      };
+      this.wakeTimer = setTimeout(() => this.wakeResolve?.(), ms);
+    });
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private leaseMs(): number {
+    // Long enough for the slowest profile's attempt; a lease that expires too early would let a
+    // second process send the same message while the first is still at it.
+    return this.o.transports.attemptDeadlineMs() + TRANSPORT_GRACE_MS * 2;
+  }
+
+  private async deliver(message: OutgoingMessage): Promise<AttemptReport> {
+    const startedAt = this.o.clock.now();
+    const started = performance.now();
+    const transport = this.o.transports.transportFor(message.profile);
+    const outcome = transport ? await this.sendGuarded(transport, message) : unknownProfile(message.profile);
+    const durationMs = performance.now() - started;
+    const now = this.o.clock.now();
+    const decision = decideAfterAttempt(outcome, message, now, this.o.policy);
+    const result: AttemptResult = {
+      attempt: { messageId: message.id, startedAt, durationMs, transport: transport?.kind ?? 'none', outcome },
+      state: decision.state,
+      nextAttemptAt: decision.nextAttemptAt,
+      possibleDuplicate: decision.possibleDuplicate,
+      owner: this.o.owner,
+    };
+    // A result that cannot be written is logged by the writer; the lease expiry retries it.
+    await this.writer.write(result).catch(() => undefined);
+    if (decision.pauseProfile) {
+      const until = now + this.o.policy.maxBackoffMs;
+      await this.o.profiles.pause(message.profile, until, outcome.detail);
+      this.o.log.warn(`profile ${message.profile} paused: ${outcome.detail}`, { until: new Date(until).toISOString() });
+      this.o.events.emit({ kind: 'delivery.paused', profile: message.profile, reason: outcome.detail, until, at: now });
+    }
+    if (decision.state === 'sent' || decision.state === 'queued-locally') {
+      this.o.events.emit({ kind: 'delivery.sent', messageId: message.id, profile: message.profile, at: now });
+    } else if (decision.state === 'failed' || decision.state === 'expired') {
+      const stored = await this.o.store.get(message.id);
+      this.o.events.emit({
+        kind: 'delivery.failed',
+        messageId: message.id,
+        profile: message.profile,
+        messageKind: stored?.kind ?? 'unknown',
+        severity: stored?.severity ?? 'info',
+        outcome,
+        at: now,
+      });
+    }
+    return { message, outcome, result };
+  }
+
+  /** The transport promises never to reject or overrun; this makes sure of it. */
+  private async sendGuarded(transport: Transport, message: OutgoingMessage): Promise<DeliveryOutcome> {
+    const limitMs = this.o.transports.attemptDeadlineMs(message.profile) + TRANSPORT_GRACE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<DeliveryOutcome>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ kind: 'ambiguous', detail: `the ${transport.kind} transport did not finish within ${limitMs} ms`, errorCode: 'ERR_INTERNAL', transcript: '' }),
+        limitMs,
+      );
+    });
+    try {
+      return await Promise.race([
+        transport.send(message, this.shutdown.signal).catch(
+          (error: unknown): DeliveryOutcome => ({ kind: 'temporary', detail: `transport error: ${(error as Error).message}`, errorCode: 'ERR_INTERNAL', transcript: '' }),
+        ),
+        overrun,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async pausedProfiles(): Promise<string[]> {
+    const now = this.o.clock.now();
+    return (await this.o.profiles.all()).filter((p) => p.pausedUntil !== null && p.pausedUntil > now).map((p) => p.name);
+  }
+
+  private async nextPauseEnd(): Promise<number | undefined> {
+    const ends = (await this.o.profiles.all()).map((p) => p.pausedUntil).filter((t): t is number => t !== null && t > this.o.clock.now());
+    return ends.length ? Math.min(...ends) : undefined;
+  }
+}
+
+function unknownProfile(profile: string): DeliveryOutcome {
+  // Kept and retried, not failed: restoring the profile in vigil.yaml delivers the message.
+  return { kind: 'temporary', detail: `profile "${profile}" is not in the configuration`, errorCode: 'ERR_PROFILE_UNKNOWN', transcript: '' };
+}
+
+function tally(report: PassReport, attempt: AttemptReport): void {
+  report.attempted++;
+  const state = attempt.result.state;
+  if (state === 'sent' || state === 'queued-locally') report.sent++;
+  else if (state === 'failed') report.failed++;
+  else if (state === 'expired') report.expired++;
+  else report.deferred++;
+}

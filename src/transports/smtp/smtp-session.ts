@@ -1,0 +1,116 @@
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { Envelope } from '../../domain/message.js';
+import { TranscriptRecorder } from './transcript.js';
+import type { SmtpFailure } from './classify.js';
+
+export type SmtpAuth = SMTPConnection.AuthenticationType;
+
+/** Everything needed to open one SMTP session. */
+export interface SessionOptions {
+  host: string;
+  port: number;
+  security: 'starttls' | 'tls' | 'none';
+  /** Trusted CAs (PEM); undefined means the system's. */
+  ca?: string[];
+  rejectUnauthorized: boolean;
+  servername?: string;
+  /** Name we give in EHLO. */
+  clientName: string;
+  timeoutMs: number;
+}
+
+/** The result of one step: success, or the failure as SMTPConnection reported it. */
+export type StepResult<T> = { ok: true; value: T } | { ok: false; failure: SmtpFailure };
+
+/**
+ * One SMTP connection (nodemailer's SMTPConnection) with a promise API, a transcript recorder,
+ * and a way to cut it off at any moment. Sessions are reused for many messages by the pool.
+ */
+export class SmtpSession {
+  readonly recorder = new TranscriptRecorder();
+  private readonly connection: SMTPConnection;
+  private closed = false;
+  messagesSent = 0;
+  lastUsed = 0;
+
+  constructor(options: SessionOptions) {
+    this.connection = new SMTPConnection({
+      host: options.host,
+      port: options.port,
+      secure: options.security === 'tls',
+      requireTLS: options.security === 'starttls',
+      ignoreTLS: options.security === 'none',
+      name: options.clientName,
+      // Socket-level timeouts are a second line; the real deadline is the attempt's signal.
+      connectionTimeout: options.timeoutMs,
+      greetingTimeout: options.timeoutMs,
+      socketTimeout: options.timeoutMs,
+      dnsTimeout: options.timeoutMs,
+      transactionLog: true,
+      logger: this.recorder.logger as never,
+      tls: {
+        rejectUnauthorized: options.rejectUnauthorized,
+        minVersion: 'TLSv1.2',
+        ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.servername ? { servername: options.servername } : {}),
+      },
+    });
+    // Errors also reach the pending callback; this listener keeps an 'error' event from
+    // becoming an uncaught exception when nothing is pending (e.g. an idle connection dropped).
+    this.connection.on('error', () => {
+      this.closed = true;
+    });
+    this.connection.on('end', () => {
+      this.closed = true;
+    });
+  }
+
+  get usable(): boolean {
+    return !this.closed && this.connection.stage === 'connected';
+  }
+
+  get authenticated(): boolean {
+    return this.connection.authenticated;
+  }
+
+  connect(): Promise<StepResult<void>> {
+    return new Promise((resolve) => {
+      this.connection.connect((error) => resolve(error ? { ok: false, failure: toFailure(error) } : { ok: true, value: undefined }));
+    });
+  }
+
+  login(auth: SmtpAuth): Promise<StepResult<void>> {
+    return new Promise((resolve) => {
+      this.connection.login(auth, (error) => resolve(error ? { ok: false, failure: toFailure(error) } : { ok: true, value: undefined }));
+    });
+  }
+
+  send(envelope: Envelope, raw: Buffer): Promise<StepResult<{ response: string; rejected: string[] }>> {
+    return new Promise((resolve) => {
+      this.connection.send({ from: envelope.from, to: envelope.to }, raw, (error, info) => {
+        if (error) return resolve({ ok: false, failure: toFailure(error) });
+        const rejected = (info?.rejected ?? []).map(String);
+        resolve({ ok: true, value: { response: String(info?.response ?? ''), rejected } });
+      });
+    });
+  }
+
+  /** Ends the session politely (QUIT) when idle, or abruptly when cut off mid-command. */
+  close(polite = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (polite) this.connection.quit();
+    else this.connection.close();
+  }
+}
+
+function toFailure(error: unknown): SmtpFailure {
+  const e = error as Partial<SmtpFailure> & { message?: string };
+  const failure: SmtpFailure = { message: e.message ?? String(error) };
+  if (e.code) failure.code = e.code;
+  if (e.originalCode) failure.originalCode = e.originalCode;
+  if (typeof e.responseCode === 'number') failure.responseCode = e.responseCode;
+  if (typeof e.response === 'string') failure.response = e.response;
+  if (e.command) failure.command = e.command;
+  return failure;
+}

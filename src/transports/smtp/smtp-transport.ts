@@ -1,0 +1,186 @@
+import type { OutgoingMessage } from '../../domain/message.js';
+import { parseSmtpReply, type DeliveryOutcome } from '../../domain/outcome.js';
+import type { Transport } from '../../domain/transport.js';
+import { classifySmtpFailure } from './classify.js';
+import { SmtpSession, type SessionOptions, type SmtpAuth } from './smtp-session.js';
+
+export interface SmtpTarget extends SessionOptions {
+  /** Credentials, fetched per connection (so a refreshed OAuth token is picked up). */
+  auth?: () => Promise<SmtpAuth>;
+  /** Connections kept open to this server at most. */
+  maxConnections: number;
+  /** A connection is replaced after this many messages (servers limit sessions too). */
+  maxMessagesPerConnection?: number;
+  /** Strips secrets from transcripts. */
+  redact: (text: string) => string;
+}
+
+// Servers drop idle sessions after a while anyway (Postfix: 300 s); we let go sooner.
+const IDLE_CLOSE_MS = 30_000;
+
+/**
+ * Delivers to one SMTP server over a small pool of reused connections, sending the stored
+ * message bytes as they are (`raw`). Each attempt has a hard deadline: when it runs out the
+ * connection is cut, whatever stage it is in.
+ */
+export class SmtpTransport implements Transport {
+  readonly kind = 'smtp';
+  private readonly idle: SmtpSession[] = [];
+  private readonly idleTimers = new Map<SmtpSession, NodeJS.Timeout>();
+  private open = 0;
+  private readonly waiters: Array<(session: SmtpSession) => void> = [];
+  private closing = false;
+
+  constructor(private readonly target: SmtpTarget) {}
+
+  get server(): string {
+    return `${this.target.host}:${this.target.port}`;
+  }
+
+  async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
+    const deadline = AbortSignal.timeout(this.target.timeoutMs);
+    const cutoff = AbortSignal.any([signal, deadline]);
+    const session = await this.acquire(cutoff);
+    if (!session) {
+      return this.outcome(undefined, {
+        kind: 'temporary',
+        errorCode: 'ERR_SMTP_TIMEOUT',
+        detail: signal.aborted ? 'Vigil was shutting down' : `no connection to ${this.server} became free within the deadline`,
+      });
+    }
+    const reused = session.usable;
+    session.recorder.begin();
+    if (reused) session.recorder.note(`* reusing the connection to ${this.server}`);
+    let phase: 'connect' | 'auth' | 'send' = 'connect';
+    const attempt = (async (): Promise<DeliveryOutcome> => {
+      if (!reused) {
+        session.recorder.note(`* connecting to ${this.server} (${this.target.security})`);
+        const connected = await session.connect();
+        if (!connected.ok) return this.failed(session, connected.failure, phase, signal, deadline);
+        if (this.target.auth) {
+          phase = 'auth';
+          const loggedIn = await session.login(await this.target.auth());
+          if (!loggedIn.ok) return this.failed(session, loggedIn.failure, phase, signal, deadline);
+        }
+      }
+      phase = 'send';
+      const sent = await session.send(message.envelope, message.raw);
+      if (!sent.ok) return this.failed(session, sent.failure, phase, signal, deadline);
+      session.messagesSent++;
+      const reply = parseSmtpReply(sent.value.response);
+      const rejected = sent.value.rejected.length ? `; refused for ${sent.value.rejected.join(', ')}` : '';
+      return this.outcome(session, {
+        kind: 'accepted',
+        detail: `accepted by ${this.server}${rejected}`,
+        ...(reply ? { reply } : {}),
+      });
+    })();
+    const cut = new Promise<'cut'>((resolve) => {
+      if (cutoff.aborted) resolve('cut');
+      cutoff.addEventListener('abort', () => resolve('cut'), { once: true });
+    });
+    try {
+      const first = await Promise.race([attempt, cut]);
+      if (first !== 'cut') return first;
+      session.close();
+      session.recorder.note(deadline.aborted ? '* deadline reached: connection cut' : '* shutting down: connection cut');
+      return this.outcome(
+        session,
+        classifySmtpFailure(
+          { message: 'cut off' },
+          { dataSent: session.recorder.dataSent, timedOut: deadline.aborted, shuttingDown: !deadline.aborted, phase, timeoutMs: this.target.timeoutMs },
+        ),
+      );
+    } finally {
+      this.release(session);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+    for (const session of this.idle.splice(0)) session.close(true);
+  }
+
+  private failed(
+    session: SmtpSession,
+    failure: Parameters<typeof classifySmtpFailure>[0],
+    phase: 'connect' | 'auth' | 'send',
+    signal: AbortSignal,
+    deadline: AbortSignal,
+  ): DeliveryOutcome {
+    // After any failure the session is in an unknown state: never reuse it.
+    session.close();
+    const classified = classifySmtpFailure(failure, {
+      dataSent: session.recorder.dataSent,
+      timedOut: deadline.aborted,
+      shuttingDown: signal.aborted && !deadline.aborted,
+      phase,
+      timeoutMs: this.target.timeoutMs,
+    });
+    return this.outcome(session, classified);
+  }
+
+  private outcome(session: SmtpSession | undefined, partial: Omit<DeliveryOutcome, 'server' | 'transcript'>): DeliveryOutcome {
+    const transcript = this.target.redact(session?.recorder.text() ?? '');
+    return { ...partial, detail: this.target.redact(partial.detail), server: this.server, transcript };
+  }
+
+  /** A free session (connected or not yet), or undefined if `cutoff` fires first. */
+  private acquire(cutoff: AbortSignal): Promise<SmtpSession | undefined> {
+    const session = this.idle.pop();
+    if (session) {
+      clearTimeout(this.idleTimers.get(session));
+      this.idleTimers.delete(session);
+      return Promise.resolve(session);
+    }
+    if (this.open < this.target.maxConnections) {
+      this.open++;
+      return Promise.resolve(new SmtpSession(this.target));
+    }
+    return new Promise((resolve) => {
+      const waiter = (s: SmtpSession) => {
+        cutoff.removeEventListener('abort', onAbort);
+        resolve(s);
+      };
+      const onAbort = () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        resolve(undefined);
+      };
+      cutoff.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  private release(session: SmtpSession): void {
+    const worn = session.messagesSent >= (this.target.maxMessagesPerConnection ?? 100);
+    const next = session.usable && !worn && !this.closing ? session : undefined;
+    if (!next) {
+      session.close(true);
+      this.open--;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      if (next) return waiter(next);
+      this.open++;
+      return waiter(new SmtpSession(this.target));
+    }
+    if (next) {
+      session.lastUsed = Date.now();
+      this.idle.push(next);
+      const timer = setTimeout(() => {
+        const index = this.idle.indexOf(next);
+        if (index >= 0) {
+          this.idle.splice(index, 1);
+          this.idleTimers.delete(next);
+          next.close(true);
+          this.open--;
+        }
+      }, IDLE_CLOSE_MS);
+      timer.unref();
+      this.idleTimers.set(next, timer);
+    }
+  }
+}
