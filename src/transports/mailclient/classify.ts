@@ -96,10 +96,8 @@ export function classifyRun(program: string, traits: ClassifyTraits, run: Progra
   }
   const reply = traits.replyOnStderr ? replyFromStderr(run.stderr) : undefined;
   if (reply && reply.code >= 400) return fromReply(reply, program);
-  if (meaning === 'read-reply') {
-    return { kind: 'temporary', detail: `${exited} and printed no SMTP reply`, errorCode: 'ERR_MAILCLIENT_EXIT', tryNext: true };
-  }
-  return fromSysexit(code, exited);
+  // 'read-reply' without a reply on stderr: the status alone is all there is.
+  return fromSysexit(code, meaning === 'read-reply' ? `${exited} and printed no SMTP reply` : exited);
 }
 
 function fromSysexit(code: number, exited: string): Verdict {
