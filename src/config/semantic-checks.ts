@@ -1,6 +1,7 @@
 import type { VigilConfig } from './schema/index.js';
 import { isValidAddress } from '../domain/address.js';
 import type { KeyPath } from './problems.js';
+import { mailClientProblems } from '../transports/mailclient/config-problems.js';
 
 export interface SemanticProblem {
   path: KeyPath;
@@ -80,5 +81,6 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
   if (config.outbox.minBackoff > config.outbox.maxBackoff) {
     problems.push({ path: ['outbox', 'minBackoff'], message: 'is longer than outbox.maxBackoff', severity: 'error' });
   }
+  problems.push(...mailClientProblems(config));
   return problems;
 }

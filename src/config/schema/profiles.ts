@@ -49,7 +49,12 @@ export const smtpProfile = z.strictObject({
 export const clientProfile = z.strictObject({
   method: z.literal('client'),
   ...profileCommon,
+  /** This profile's order of preference, instead of mail.clientsSupported. */
+  clients: z.array(z.string().min(1)).min(1, { error: 'list at least one client, or leave clients out' }).optional(),
+  /** After timeoutSeconds the program gets SIGTERM; this long after, SIGKILL. */
+  graceSeconds: z.number().positive().max(60).default(5),
 });
+export type ClientProfileConfig = z.output<typeof clientProfile>;
 
 export const maildirProfile = z.strictObject({
   method: z.literal('maildir'),

@@ -131,7 +131,7 @@ export const KNOWN_CLIENTS: Readonly<Record<KnownClientName, KnownClient>> = {
     coupling: 'spooling',
     programs: [],
     packages: ['nullmailer'],
-    realNames: ['nullmailer-inject', 'sendmail'],
+    realNames: ['nullmailer-inject'],
     endOfOptions: true,
     replyOnStderr: false,
     exitMeanings: {},
