@@ -41,6 +41,9 @@ export const ERROR_CODES = {
   ERR_MAILCLIENT_SPOOLER: 'A spooling mail program was skipped because mail.usingSpooler is false.',
   ERR_MAILCLIENT_BUSY: 'The mail program was still busy with another message when the attempt’s deadline passed.',
   ERR_MAILCLIENT_STUCK: 'A message handed to a spooling mail program is still in its local queue after mail.stuckAfter.',
+  ERR_SET_UNKNOWN: 'No backup set of that name is defined under sets: in the configuration.',
+  ERR_SET_BUSY: 'The backup set is already running (in the service or another `vigil run`); two runs of one set never overlap.',
+  ERR_ACTIVITY_NOT_FOUND: 'No activity in the activity log has that id.',
   ERR_INTERNAL: 'An unexpected internal error; the message says where.',
 } as const;
 

@@ -1,4 +1,5 @@
 import type { DeliveryOutcome } from './outcome.js';
+import type { ActivityCounters, FinalStatus } from './activity.js';
 
 /**
  * Events other parts of Vigil react to (notification rules, escalation, summaries). Kinds are
@@ -9,7 +10,39 @@ export type VigilEvent =
   | { kind: 'delivery.sent'; messageId: string; profile: string; at: number }
   | { kind: 'delivery.failed'; messageId: string; profile: string; messageKind: string; severity: string; outcome: DeliveryOutcome; at: number }
   | { kind: 'delivery.expired'; messageIds: string[]; at: number }
-  | { kind: 'delivery.paused'; profile: string; reason: string; until: number; at: number };
+  | { kind: 'delivery.paused'; profile: string; reason: string; until: number; at: number }
+  | BackupEvent;
+
+/**
+ * A backup run ended (or was missed or skipped): one kind per status, `backup.<status>`, all with
+ * the same payload. Emitted once per activity, after the activity is stored.
+ */
+export type BackupEvent = { [S in FinalStatus]: BackupEventBase & { kind: `backup.${S}`; status: S } }[FinalStatus];
+export interface BackupEventBase {
+  set: string;
+  engine: string;
+  /** Id in the activity log (`vigil activity show ID`). */
+  activityId: number;
+  trigger: 'manual' | 'schedule' | 'service';
+  startedAt: number;
+  endedAt: number;
+  /** The schedule's due time, for scheduled, missed and skipped runs. */
+  scheduledFor: number | null;
+  counters: ActivityCounters;
+  /** The first error-or-worse log entry of the run (or the reason it was missed or skipped). */
+  firstError: string | null;
+  snapshotId: string | null;
+  at: number;
+}
+export const BACKUP_EVENT_KINDS = [
+  'backup.completed',
+  'backup.completed-with-warnings',
+  'backup.completed-with-errors',
+  'backup.incomplete',
+  'backup.failed',
+  'backup.missed',
+  'backup.skipped',
+] as const satisfies ReadonlyArray<BackupEvent['kind']>;
 
 export type VigilEventKind = VigilEvent['kind'];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notifyRule } from './notification.js';
+import { duration, secretRef } from './common.js';
 
 /**
  * Backup sets (DESIGN.md §4 `sets:`). The engines' own settings are checked per engine;
@@ -19,17 +20,51 @@ export const builtinSet = z.strictObject({
   vault: z.string().min(1).optional(),
 });
 
-export const commandSet = z.strictObject({
-  engine: z.literal('command'),
-  ...setCommon,
-  command: z.array(z.string()).min(1, { error: 'command is an argv list, e.g. [/usr/local/bin/dump-db.sh, --all]' }),
-});
+/** Settings every engine that runs a program shares: where, with what environment, for how long. */
+const processSettings = {
+  /** Working directory of the program (default: dataDir). */
+  cwd: z.string().min(1).optional(),
+  /** Added to (and overriding) the service's environment. */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names use letters, digits and "_"' }), z.string()).default({}),
+  /** A run still going after this long is stopped and recorded `incomplete`. Nothing waits forever. */
+  timeout: duration('12h'),
+};
+
+export const commandSet = z
+  .strictObject({
+    engine: z.literal('command'),
+    ...setCommon,
+    /** argv: the program and its arguments. With `shell: true`, one string run by /bin/sh -c. */
+    command: z.union([z.string().min(1), z.array(z.string()).min(1, { error: 'command is an argv list, e.g. [/usr/local/bin/dump-db.sh, --all]' })]),
+    shell: z.boolean().default(false),
+    ...processSettings,
+    /** Exit statuses meaning "completed with warnings" (e.g. [24] for rsync's vanished files). */
+    warningExitCodes: z.array(z.number().int().min(1).max(255)).default([]),
+    /** Exit statuses meaning "completed with errors": something was backed up, not everything. */
+    errorExitCodes: z.array(z.number().int().min(1).max(255)).default([]),
+  })
+  .superRefine((set, ctx) => {
+    if (!set.shell && typeof set.command === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'give command as an argv list, e.g. [/usr/local/bin/dump-db.sh, --all], or set shell: true to run a shell string' });
+    }
+    if (set.shell && Array.isArray(set.command) && set.command.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'with shell: true, give the command as one string' });
+    }
+  });
 
 export const resticSet = z.strictObject({
   engine: z.literal('restic'),
   ...setCommon,
   paths: z.array(z.string().min(1)).min(1, { error: 'a restic set needs at least one path' }),
+  exclude: z.array(z.string().min(1)).default([]),
+  /** A restic repository: a local path, sftp:…, s3:…, rest:… */
   repository: z.string().min(1),
+  password: secretRef,
+  /** The restic program (default: restic on PATH). */
+  program: z.string().min(1).default('restic'),
+  /** Extra arguments for `restic backup`, e.g. [--one-file-system]. */
+  args: z.array(z.string()).default([]),
+  ...processSettings,
 });
 
 export const backupSet = z.discriminatedUnion('engine', [builtinSet, commandSet, resticSet], {

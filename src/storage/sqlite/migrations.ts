@@ -68,4 +68,51 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'activity',
+    sql: `
+      CREATE TABLE activities (
+        id             INTEGER PRIMARY KEY,
+        kind           TEXT NOT NULL,             -- backup | restore | validation | admin
+        set_name       TEXT,
+        engine         TEXT,
+        trigger        TEXT NOT NULL,             -- manual | schedule | service
+        status         TEXT NOT NULL,             -- running, then a run status or skipped
+        started_at     INTEGER NOT NULL,
+        ended_at       INTEGER,
+        scheduled_for  INTEGER,
+        files          INTEGER NOT NULL DEFAULT 0,
+        bytes_scanned  INTEGER NOT NULL DEFAULT 0,
+        bytes_new      INTEGER NOT NULL DEFAULT 0,
+        errors         INTEGER NOT NULL DEFAULT 0,
+        warnings       INTEGER NOT NULL DEFAULT 0,
+        first_error    TEXT,
+        snapshot_id    TEXT,
+        log_dropped    INTEGER NOT NULL DEFAULT 0,
+        owner_host     TEXT,                      -- who runs it, to tell a live run from one
+        owner_pid      INTEGER                    -- abandoned by a process that died
+      );
+      CREATE INDEX activities_started ON activities (started_at);
+      CREATE INDEX activities_set ON activities (set_name, started_at);
+      CREATE INDEX activities_running ON activities (set_name) WHERE status = 'running';
+
+      CREATE TABLE activity_log (
+        activity  INTEGER NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+        seq       INTEGER NOT NULL,
+        severity  TEXT NOT NULL,
+        message   TEXT NOT NULL,
+        path      TEXT,
+        PRIMARY KEY (activity, seq)
+      );
+
+      -- The scheduler's memory: the last due time handled per set, so runs due while the
+      -- service was down are found (and recorded missed) and no due time is run twice.
+      CREATE TABLE schedule_state (
+        set_name     TEXT PRIMARY KEY,
+        schedule     TEXT NOT NULL,               -- expression + timezone the state belongs to
+        last_due_at  INTEGER NOT NULL
+      );
+    `,
+  },
 ];

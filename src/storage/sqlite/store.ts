@@ -2,6 +2,8 @@ import path from 'node:path';
 import { openDatabase } from './database.js';
 import { SqliteOutboxStore } from './outbox-store.js';
 import { SqliteProfileStateStore } from './profile-store.js';
+import { SqliteActivityStore } from './activity-store.js';
+import { SqliteScheduleStateStore } from './schedule-store.js';
 import type { Store } from '../ports.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -14,6 +16,8 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     file,
     outbox: new SqliteOutboxStore(db),
     profiles: new SqliteProfileStateStore(db),
+    activity: new SqliteActivityStore(db),
+    schedules: new SqliteScheduleStateStore(db),
     async close() {
       db.close();
     },

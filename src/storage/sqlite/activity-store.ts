@@ -1,0 +1,170 @@
+import { VigilError } from '../../domain/errors.js';
+import type { Activity, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger } from '../../domain/activity.js';
+import type { Severity } from '../../domain/message.js';
+import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../ports.js';
+import type { SqliteDatabase } from './database.js';
+
+interface Row {
+  id: number;
+  kind: string;
+  set_name: string | null;
+  engine: string | null;
+  trigger: string;
+  status: string;
+  started_at: number;
+  ended_at: number | null;
+  scheduled_for: number | null;
+  files: number;
+  bytes_scanned: number;
+  bytes_new: number;
+  errors: number;
+  warnings: number;
+  first_error: string | null;
+  snapshot_id: string | null;
+  log_dropped: number;
+  owner_host: string | null;
+  owner_pid: number | null;
+}
+
+const FIRST_ERROR_SEVERITIES: ReadonlySet<Severity> = new Set(['error', 'critical']);
+
+/** The activity log in SQLite: one row per activity, its log entries in activity_log. */
+export class SqliteActivityStore implements ActivityStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async start(activity: NewActivity): Promise<number> {
+    return this.insert(activity, 'running');
+  }
+
+  async finish(id: number, end: ActivityEnd): Promise<Activity> {
+    this.db.transaction(() => this.end(id, end)).immediate();
+    return (await this.get(id))!;
+  }
+
+  async record(activity: NewActivity, end: ActivityEnd): Promise<Activity> {
+    const id = this.db
+      .transaction(() => {
+        const newId = this.insert(activity, 'running');
+        this.end(newId, end);
+        return newId;
+      })
+      .immediate();
+    return (await this.get(id))!;
+  }
+
+  async abandonRunning(now: number, reason: string, isAlive: (owner: { host: string; pid: number } | null) => boolean): Promise<Activity[]> {
+    const rows = this.db.prepare("SELECT * FROM activities WHERE status = 'running'").all() as Row[];
+    const ended: Activity[] = [];
+    for (const row of rows) {
+      const owner = row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null;
+      if (isAlive(owner)) continue;
+      const done = this.db
+        .transaction(() => {
+          // Another process may have abandoned it between the read and now.
+          const still = this.db.prepare("SELECT 1 FROM activities WHERE id = ? AND status = 'running'").get(row.id);
+          if (!still) return false;
+          const seq = (this.db.prepare('SELECT COALESCE(MAX(seq) + 1, 0) AS next FROM activity_log WHERE activity = ?').get(row.id) as { next: number }).next;
+          this.db.prepare('INSERT INTO activity_log (activity, seq, severity, message, path) VALUES (?, ?, ?, ?, NULL)').run(row.id, seq, 'error', reason);
+          this.db
+            .prepare("UPDATE activities SET status = 'incomplete', ended_at = ?, errors = errors + 1, first_error = COALESCE(first_error, ?) WHERE id = ?")
+            .run(Math.max(now, row.started_at), reason, row.id);
+          return true;
+        })
+        .immediate();
+      if (done) ended.push((await this.get(row.id))!);
+    }
+    return ended;
+  }
+
+  async running(set: string): Promise<Activity[]> {
+    return (this.db.prepare("SELECT * FROM activities WHERE set_name = ? AND status = 'running' ORDER BY id").all(set) as Row[]).map(toActivity);
+  }
+
+  async get(id: number): Promise<Activity | undefined> {
+    const row = this.db.prepare('SELECT * FROM activities WHERE id = ?').get(id) as Row | undefined;
+    return row ? toActivity(row) : undefined;
+  }
+
+  async log(id: number): Promise<ActivityLogEntry[]> {
+    return (this.db.prepare('SELECT seq, severity, message, path FROM activity_log WHERE activity = ? ORDER BY seq').all(id) as ActivityLogEntry[]).map((e) => ({ ...e }));
+  }
+
+  async list(filter: ActivityFilter): Promise<Activity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.since !== undefined) {
+      where.push('started_at >= ?');
+      params.push(filter.since);
+    }
+    if (filter.set !== undefined) {
+      where.push('set_name = ?');
+      params.push(filter.set);
+    }
+    if (filter.kind !== undefined) {
+      where.push('kind = ?');
+      params.push(filter.kind);
+    }
+    if (filter.statuses?.length) {
+      where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
+      params.push(...filter.statuses);
+    }
+    const sql = `SELECT * FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`;
+    params.push(filter.limit ?? 1000);
+    return (this.db.prepare(sql).all(...params) as Row[]).map(toActivity);
+  }
+
+  private insert(activity: NewActivity, status: ActivityStatus): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO activities (kind, set_name, engine, trigger, status, started_at, scheduled_for, owner_host, owner_pid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        activity.kind,
+        activity.set,
+        activity.engine,
+        activity.trigger,
+        status,
+        activity.startedAt,
+        activity.scheduledFor ?? null,
+        activity.owner?.host ?? null,
+        activity.owner?.pid ?? null,
+      );
+    return Number(result.lastInsertRowid);
+  }
+
+  private end(id: number, end: ActivityEnd): void {
+    const row = this.db.prepare('SELECT status, started_at FROM activities WHERE id = ?').get(id) as { status: string; started_at: number } | undefined;
+    if (!row) throw new VigilError('ERR_ACTIVITY_NOT_FOUND', `no activity with id ${id}`);
+    if (row.status !== 'running') throw new VigilError('ERR_STORE', `activity ${id} already ended (${row.status}); an activity ends once`);
+    const insert = this.db.prepare('INSERT INTO activity_log (activity, seq, severity, message, path) VALUES (?, ?, ?, ?, ?)');
+    end.log.forEach((entry, seq) => insert.run(id, seq, entry.severity, entry.message, entry.path ?? null));
+    const firstError = end.log.find((e) => FIRST_ERROR_SEVERITIES.has(e.severity))?.message ?? null;
+    const c = end.counters;
+    this.db
+      .prepare(
+        `UPDATE activities SET status = ?, ended_at = ?, files = ?, bytes_scanned = ?, bytes_new = ?, errors = ?, warnings = ?,
+           first_error = ?, snapshot_id = ?, log_dropped = ? WHERE id = ?`,
+      )
+      // A clock that moved backwards during the run must not produce an end before the start.
+      .run(end.status, Math.max(end.endedAt, row.started_at), c.files, c.bytesScanned, c.bytesNew, c.errors, c.warnings, firstError, end.snapshotId ?? null, end.logDropped, id);
+  }
+}
+
+function toActivity(row: Row): Activity {
+  return {
+    id: row.id,
+    kind: row.kind as ActivityKind,
+    set: row.set_name,
+    engine: row.engine,
+    trigger: row.trigger as ActivityTrigger,
+    status: row.status as ActivityStatus,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    scheduledFor: row.scheduled_for,
+    counters: { files: row.files, bytesScanned: row.bytes_scanned, bytesNew: row.bytes_new, errors: row.errors, warnings: row.warnings },
+    firstError: row.first_error,
+    snapshotId: row.snapshot_id,
+    logDropped: row.log_dropped,
+  };
+}

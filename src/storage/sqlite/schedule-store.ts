@@ -1,0 +1,23 @@
+import type { ScheduleState, ScheduleStateStore } from '../ports.js';
+import type { SqliteDatabase } from './database.js';
+
+/** The scheduler's last handled due time per set. */
+export class SqliteScheduleStateStore implements ScheduleStateStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async get(set: string): Promise<ScheduleState | undefined> {
+    const row = this.db.prepare('SELECT set_name, schedule, last_due_at FROM schedule_state WHERE set_name = ?').get(set) as
+      | { set_name: string; schedule: string; last_due_at: number }
+      | undefined;
+    return row ? { set: row.set_name, schedule: row.schedule, lastDueAt: row.last_due_at } : undefined;
+  }
+
+  async put(state: ScheduleState): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO schedule_state (set_name, schedule, last_due_at) VALUES (?, ?, ?)
+         ON CONFLICT (set_name) DO UPDATE SET schedule = excluded.schedule, last_due_at = excluded.last_due_at`,
+      )
+      .run(state.set, state.schedule, state.lastDueAt);
+  }
+}
