@@ -55,13 +55,33 @@ export class SmtpSession {
         ...(options.servername ? { servername: options.servername } : {}),
       },
     });
-    // Errors also reach the pending callback; this listener keeps an 'error' event from
-    // becoming an uncaught exception when nothing is pending (e.g. an idle connection dropped).
-    this.connection.on('error', () => {
+    // nodemailer reports some failures (refused connection, TLS errors) only as an 'error'
+    // event, not through the pending callback: the step in progress is settled from here too.
+    // The listener also keeps an idle connection's error from becoming an uncaught exception.
+    this.connection.on('error', (error: unknown) => {
       this.closed = true;
+      this.settlePending?.({ ok: false, failure: toFailure(error) });
     });
     this.connection.on('end', () => {
       this.closed = true;
+      this.settlePending?.({ ok: false, failure: { message: 'the server closed the connection', code: 'ECONNECTION' } });
+    });
+  }
+
+  /** Settles the step in progress (connect, login or send) exactly once. */
+  private settlePending: ((result: StepResult<never>) => void) | undefined;
+
+  private step<T>(start: (settle: (result: StepResult<T>) => void) => void): Promise<StepResult<T>> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (result: StepResult<T>) => {
+        if (settled) return;
+        settled = true;
+        this.settlePending = undefined;
+        resolve(result);
+      };
+      this.settlePending = settle as (result: StepResult<never>) => void;
+      start(settle);
     });
   }
 
@@ -74,19 +94,19 @@ export class SmtpSession {
   }
 
   connect(): Promise<StepResult<void>> {
-    return new Promise((resolve) => {
+    return this.step((resolve) => {
       this.connection.connect((error) => resolve(error ? { ok: false, failure: toFailure(error) } : { ok: true, value: undefined }));
     });
   }
 
   login(auth: SmtpAuth): Promise<StepResult<void>> {
-    return new Promise((resolve) => {
+    return this.step((resolve) => {
       this.connection.login(auth, (error) => resolve(error ? { ok: false, failure: toFailure(error) } : { ok: true, value: undefined }));
     });
   }
 
   send(envelope: Envelope, raw: Buffer): Promise<StepResult<{ response: string; rejected: string[] }>> {
-    return new Promise((resolve) => {
+    return this.step((resolve) => {
       this.connection.send({ from: envelope.from, to: envelope.to }, raw, (error, info) => {
         if (error) return resolve({ ok: false, failure: toFailure(error) });
         const rejected = (info?.rejected ?? []).map(String);
