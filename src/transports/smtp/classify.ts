@@ -25,7 +25,7 @@ export interface FailureContext {
 
 type Classified = Pick<DeliveryOutcome, 'kind' | 'detail' | 'errorCode' | 'reply'>;
 
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME|ALTNAME/;
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|^EPROTO$|HOSTNAME|ALTNAME/;
 const AUTH_REPLY_CODES = new Set([530, 534, 535, 538]);
 
 /**
@@ -49,9 +49,9 @@ export function classifySmtpFailure(failure: SmtpFailure, ctx: FailureContext): 
   }
 
   if (reply) {
-    const policy = reply.enhanced?.startsWith('5.7.') || reply.enhanced?.startsWith('4.7.');
     if (failure.code === 'EAUTH' || AUTH_REPLY_CODES.has(reply.code) || /^AUTH/i.test(failure.command ?? '')) {
-      if (reply.code >= 500 || policy) return what('credentials', 'ERR_SMTP_AUTH', `the server refused authentication: ${failure.response}`);
+      // 454 4.7.0 is "temporary authentication failure": retry, don't pause.
+      if (reply.code >= 500) return what('credentials', 'ERR_SMTP_AUTH', `the server refused authentication: ${failure.response}`);
       return what('temporary', 'ERR_SMTP_DEFERRED', `authentication failed temporarily: ${failure.response}`);
     }
     if (reply.enhanced?.startsWith('5.7.')) return what('credentials', 'ERR_SMTP_POLICY', `the server refused the message for a security or policy reason: ${failure.response}`);
