@@ -18,6 +18,17 @@ export const builtinSet = z.strictObject({
   paths: z.array(z.string().min(1)).min(1, { error: 'a builtin set needs at least one path' }),
   exclude: z.array(z.string().min(1)).default([]),
   vault: z.string().min(1).optional(),
+  /** When set, the vault is encrypted (AES-256-GCM, keys protected by scrypt). */
+  passphrase: secretRef.optional(),
+  /** Retention for `vigil prune SET`; without it prune only reclaims unreferenced data. */
+  keep: z
+    .strictObject({
+      last: z.number().int().min(0).optional(),
+      daily: z.number().int().min(0).optional(),
+      weekly: z.number().int().min(0).optional(),
+      monthly: z.number().int().min(0).optional(),
+    })
+    .optional(),
 });
 
 /** Settings every engine that runs a program shares: where, with what environment, for how long. */

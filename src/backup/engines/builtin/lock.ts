@@ -56,7 +56,8 @@ export async function acquireLock(root: string, options: LockOptions): Promise<V
         { hint: 'Another backup, verify or prune is using the vault; retry later. A lock left by a crashed process expires after 10 minutes.' },
       );
     }
-    await sleep(Math.min(500, Math.max(10, deadline - Date.now())));
+    // Random back-off, so two processes that saw each other do not retry in lock-step.
+    await sleep(Math.min(100 + Math.random() * 400, Math.max(10, deadline - Date.now())));
   }
   const timer = setInterval(() => {
     const now = new Date();

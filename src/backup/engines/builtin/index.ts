@@ -1,0 +1,228 @@
+import { promises as fsp } from 'node:fs';
+import { isVigilError, VigilError } from '../../../domain/errors.js';
+import { backup } from './backup.js';
+import { acquireLock } from './lock.js';
+import { pruneVault, type PruneStats } from './prune.js';
+import { restoreTree, type RestoreStats } from './restore.js';
+import { resolveSettings, type BuiltinSettings } from './settings.js';
+import { loadSnapshots, pickSnapshot } from './snapshot.js';
+import { Vault } from './vault.js';
+import { verifyVault, type VerifyStats } from './verify.js';
+import type { RunStatus } from '../../../domain/run-status.js';
+import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
+import type { KeepPolicy } from './retention.js';
+
+export type { KeepPolicy } from './retention.js';
+export type { PruneStats } from './prune.js';
+export type { RestoreStats } from './restore.js';
+export type { VerifyStats } from './verify.js';
+export { resolveSettings } from './settings.js';
+
+/** How long a command waits for another process's conflicting vault lock. */
+const LOCK_DEADLINE_MS = 60_000;
+
+/**
+ * The embedded engine: a deduplicating, compressed, optionally encrypted vault (docs/builtin-engine.md).
+ */
+export class BuiltinEngine implements BackupEngine {
+  readonly kind = 'builtin';
+
+  async run(request: EngineRunRequest): Promise<EngineRunResult> {
+    const failed = (message: string, path?: string): EngineRunResult => ({
+      status: 'failed',
+      counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors: 1, warnings: 0 },
+      log: [{ severity: 'critical', message, ...(path ? { path } : {}) }],
+    });
+    let settings: BuiltinSettings;
+    try {
+      settings = resolveSettings(request);
+    } catch (error) {
+      if (isVigilError(error)) return failed(describe(error));
+      throw error;
+    }
+    // A missing source root fails the run before the vault is touched (a typo must not look like an empty backup).
+    for (const root of settings.paths) {
+      try {
+        await fsp.lstat(root);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+        return failed(`source path ${root} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; nothing was backed up`, root);
+      }
+    }
+    let vault: Vault;
+    try {
+      vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: true });
+    } catch (error) {
+      if (isVigilError(error)) return failed(describe(error), settings.vault);
+      throw error;
+    }
+    const { stats: _stats, ...result } = await backup({
+      vault,
+      set: settings.set,
+      paths: settings.paths,
+      exclude: settings.exclude,
+      signal: request.signal,
+      onProgress: request.onProgress,
+      lockDeadlineMs: LOCK_DEADLINE_MS,
+    });
+    return result;
+  }
+
+  async check(set: EngineSetContext): Promise<string[]> {
+    const problems: string[] = [];
+    let settings: BuiltinSettings;
+    try {
+      settings = resolveSettings(set);
+    } catch (error) {
+      return [(error as Error).message];
+    }
+    for (const root of settings.paths) {
+      if (!(await fsp.lstat(root).catch(() => undefined))) problems.push(`sets.${set.name}.paths: ${root} does not exist`);
+    }
+    try {
+      await (await Vault.open(settings.vault, { passphrase: settings.passphrase })).close();
+    } catch (error) {
+      if (!isVigilError(error) || error.code !== 'ERR_VAULT_NOT_FOUND') problems.push(`sets.${set.name}.vault: ${(error as Error).message}`);
+    }
+    return problems;
+  }
+}
+
+function describe(error: VigilError): string {
+  return error.hint ? `${error.message} — ${error.hint}` : error.message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Library API for `vigil snapshots | restore | verify | prune`. Each takes the set's context (as
+// the runner gets it), opens the vault without creating it, and takes the right lock with a
+// deadline. They throw VigilError for what stops them outright (ERR_VAULT_NOT_FOUND,
+// ERR_VAULT_PASSPHRASE, ERR_VAULT_LOCKED, ERR_VAULT_CORRUPT, ERR_VAULT_WRITE,
+// ERR_SECRET_UNREADABLE); problems with single files are entries in `log` and a status.
+// ---------------------------------------------------------------------------------------------
+
+/** A snapshot as `vigil snapshots SET` lists it. */
+export interface SnapshotSummary {
+  id: string;
+  shortId: string;
+  set: string;
+  time: string;
+  hostname: string;
+  paths: string[];
+  files: number;
+  bytes: number;
+  errors: number;
+}
+
+/** What verify and prune return: an activity's status and log, like a backup run. */
+export interface ActivityOutcome<S> {
+  status: RunStatus;
+  log: EngineLogEntry[];
+  stats: S;
+}
+
+export interface CommonOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: EngineProgress) => void;
+  /** Override of the lock wait (ms). */
+  lockDeadlineMs?: number;
+}
+
+async function withVault<T>(context: EngineSetContext, exclusive: boolean, options: CommonOptions, use: (vault: Vault, settings: BuiltinSettings) => Promise<T>): Promise<T> {
+  const settings = resolveSettings(context);
+  const vault = await Vault.open(settings.vault, { passphrase: settings.passphrase });
+  const lock = await acquireLock(vault.root, { exclusive, deadlineMs: options.lockDeadlineMs ?? LOCK_DEADLINE_MS, signal: options.signal });
+  try {
+    return await use(vault, settings);
+  } finally {
+    await vault.close();
+    await lock.release();
+  }
+}
+
+/** The set's snapshots, oldest first. Read-only; safe to call any time. */
+export async function listSnapshots(context: EngineSetContext, options: CommonOptions = {}): Promise<SnapshotSummary[]> {
+  return withVault(context, false, options, async (vault, settings) =>
+    (await loadSnapshots(vault, settings.set)).map((s) => ({
+      id: s.id,
+      shortId: s.id.slice(0, 12),
+      set: s.set,
+      time: s.time,
+      hostname: s.hostname,
+      paths: s.paths,
+      files: s.stats.files,
+      bytes: s.stats.bytes,
+      errors: s.stats.errors,
+    })),
+  );
+}
+
+export interface RestoreOptions extends CommonOptions {
+  /** Target directory; files land at `<to>/<original absolute path>`. Created if missing. */
+  to: string;
+  /** Snapshot id or unique prefix (>= 4 hex digits); default the set's latest. */
+  snapshot?: string;
+  /** Restore only this absolute path (a file or a directory subtree) of the snapshot. */
+  path?: string;
+}
+
+/**
+ * Restores a snapshot of the set. Idempotent (re-running overwrites the same files). Status:
+ * `completed`, or `completed-with-errors` when some files could not be restored (each named in
+ * `log`, e.g. damaged data), `incomplete` when aborted.
+ */
+export async function restore(context: EngineSetContext, options: RestoreOptions): Promise<ActivityOutcome<RestoreStats> & { snapshotId: string }> {
+  return withVault(context, false, options, async (vault, settings) => {
+    const { index } = await vault.loadIndex();
+    const snapshot = pickSnapshot(await loadSnapshots(vault, settings.set), settings.set, options.snapshot);
+    const log: EngineLogEntry[] = [];
+    const stats = await restoreTree({ vault, index, snapshot, to: options.to, only: options.path, signal: options.signal, onProgress: options.onProgress }, log);
+    const status: RunStatus = options.signal?.aborted ? 'incomplete' : stats.errors > 0 ? 'completed-with-errors' : 'completed';
+    log.push({ severity: 'info', message: `restored snapshot ${snapshot.id.slice(0, 12)} to ${options.to}: ${stats.files} files (${stats.bytes} bytes), ${stats.dirs} directories, ${stats.symlinks} symlinks` });
+    return { status, log, stats, snapshotId: snapshot.id };
+  });
+}
+
+export interface VerifyOptions extends CommonOptions {
+  /** Also read every pack and re-hash every chunk (slow: reads the whole vault). */
+  readData?: boolean;
+}
+
+/**
+ * Checks the vault the set uses (the whole vault: it is shared). Read-only. Status `completed`
+ * when sound, `completed-with-errors` when damage was found (each damaged vault file and
+ * affected source path is a log entry), `incomplete` when aborted.
+ */
+export async function verify(context: EngineSetContext, options: VerifyOptions = {}): Promise<ActivityOutcome<VerifyStats>> {
+  return withVault(context, false, options, async (vault) => {
+    const log: EngineLogEntry[] = [];
+    const stats = await verifyVault({ vault, readData: options.readData ?? false, signal: options.signal, onProgress: options.onProgress }, log);
+    const status: RunStatus = options.signal?.aborted ? 'incomplete' : stats.errors > 0 ? 'completed-with-errors' : 'completed';
+    log.push({
+      severity: stats.errors > 0 ? 'error' : 'info',
+      message: `verify${options.readData ? ' --read-data' : ''} of ${vault.root}: ${stats.snapshots} snapshots, ${stats.packs} packs, ${stats.blobs} blobs, ${stats.errors} problems`,
+    });
+    return { status, log, stats };
+  });
+}
+
+export interface PruneOptions extends CommonOptions {
+  /** Overrides the set's `keep:`. Without either, no snapshot is removed (only unreferenced data). */
+  keep?: KeepPolicy;
+  dryRun?: boolean;
+}
+
+/**
+ * Applies the set's retention policy and reclaims unreferenced data. Takes an exclusive lock
+ * (waits for running backups up to the deadline). Safe to interrupt and to re-run.
+ */
+export async function prune(context: EngineSetContext, options: PruneOptions = {}): Promise<ActivityOutcome<PruneStats>> {
+  return withVault(context, true, options, async (vault, settings) => {
+    const log: EngineLogEntry[] = [];
+    const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun }, log);
+    log.push({
+      severity: 'info',
+      message: `prune${options.dryRun ? ' (dry run)' : ''} of ${vault.root}: ${stats.snapshotsRemoved.length} snapshots removed, ${stats.snapshotsKept} kept, ${stats.packsDeleted} packs deleted, ${stats.packsRewritten} rewritten, ${stats.bytesFreed} bytes freed`,
+    });
+    return { status: 'completed', log, stats };
+  });
+}

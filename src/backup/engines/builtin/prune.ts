@@ -1,0 +1,126 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { encodeIndex, type IndexedPack } from './blob-index.js';
+import { corrupt } from './crypto.js';
+import { fsyncDir } from './durable-fs.js';
+import { PackWriter } from './pack-writer.js';
+import { applyRetention, type KeepPolicy } from './retention.js';
+import { loadSnapshots, loadTree, type SnapshotInfo } from './snapshot.js';
+import { vaultWriteError } from './vault-errors.js';
+import type { EngineLogEntry } from '../../engine.js';
+import type { PackBlob } from './pack-format.js';
+import type { Vault } from './vault.js';
+
+export interface PruneVaultOptions {
+  vault: Vault;
+  /** The set whose snapshots the policy applies to; other sets' snapshots are never removed. */
+  set: string;
+  keep: KeepPolicy;
+  /** Report what would happen; change nothing. */
+  dryRun?: boolean | undefined;
+}
+
+export interface PruneStats {
+  snapshotsRemoved: string[];
+  snapshotsKept: number;
+  packsDeleted: number;
+  packsRewritten: number;
+  bytesFreed: number;
+}
+
+/** A pack wasting at least this share of its bytes on unused blobs is rewritten. */
+const REPACK_WASTE = 0.05;
+
+/**
+ * Forgets the set's snapshots the policy does not keep, then reclaims every blob no remaining
+ * snapshot (of any set: the vault is shared) references, plus packs and temporary files left by
+ * interrupted runs. The caller holds an exclusive lock.
+ *
+ * Crash-safety order: removed snapshots → new packs for still-used blobs of wasteful packs
+ * (fsynced) → a fresh index of everything kept (fsynced) → old index files deleted → obsolete
+ * packs deleted. Interrupted anywhere, the vault stays consistent; rerunning prune finishes the job.
+ * If any snapshot's tree cannot be read, nothing is deleted (it is unknown what that tree needs).
+ */
+export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry[]): Promise<PruneStats> {
+  const { vault } = options;
+  const stats: PruneStats = { snapshotsRemoved: [], snapshotsKept: 0, packsDeleted: 0, packsRewritten: 0, bytesFreed: 0 };
+  const { index, files: oldIndexFiles } = await vault.loadIndex();
+  const all = await loadSnapshots(vault);
+  const decision = applyRetention(all.filter((snapshot) => snapshot.set === options.set), options.keep);
+  const removed = new Set(decision.remove.map((snapshot) => snapshot.id));
+  const remaining: SnapshotInfo[] = all.filter((snapshot) => !removed.has(snapshot.id));
+  stats.snapshotsKept = decision.keep.length;
+  stats.snapshotsRemoved = [...removed];
+
+  const used = new Set<string>();
+  for (const snapshot of remaining) {
+    for (const id of snapshot.tree) used.add(id);
+    let entries;
+    try {
+      entries = await loadTree(vault, index, snapshot);
+    } catch (error) {
+      throw corrupt(vault.objectPath('snapshots', snapshot.id), `its tree cannot be read, so prune cannot tell which data it needs; nothing was deleted (${(error as Error).message})`);
+    }
+    for (const entry of entries) for (const id of entry.chunks ?? []) used.add(id);
+  }
+  for (const id of used) {
+    if (!index.has(id)) log.push({ severity: 'warning', message: `blob ${id.slice(0, 12)} is referenced but missing from the vault; run \`verify\`` });
+  }
+
+  const onDisk = await vault.listPacks();
+  const byPack = new Map<string, { id: string; blob: PackBlob }[]>();
+  for (const [id, location] of index.entries()) {
+    const blob: PackBlob = { id: Buffer.from(id, 'hex'), type: location.type, comp: location.comp, offset: location.offset, length: location.length, rawLength: location.rawLength };
+    const list = byPack.get(location.packId);
+    if (list) list.push({ id, blob });
+    else byPack.set(location.packId, [{ id, blob }]);
+  }
+  const keepPacks: IndexedPack[] = [];
+  const rewrite: { packId: string; blobs: { id: string; blob: PackBlob }[] }[] = [];
+  const deletePacks: string[] = [];
+  for (const [packId, size] of onDisk) {
+    const blobs = byPack.get(packId);
+    const live = blobs?.filter((entry) => used.has(entry.id)) ?? [];
+    if (live.length === 0) {
+      deletePacks.push(packId);
+      stats.bytesFreed += size;
+      continue;
+    }
+    const liveBytes = live.reduce((sum, entry) => sum + entry.blob.length, 0);
+    if (size - liveBytes > size * REPACK_WASTE) {
+      rewrite.push({ packId, blobs: live });
+      deletePacks.push(packId);
+      stats.bytesFreed += size - liveBytes;
+    } else keepPacks.push({ packId, blobs: blobs!.map((entry) => entry.blob) });
+  }
+  stats.packsDeleted = deletePacks.length - rewrite.length;
+  stats.packsRewritten = rewrite.length;
+  for (const [id, reasons] of decision.reasons) log.push({ severity: 'info', message: `keep snapshot ${id.slice(0, 12)}: ${reasons.join(', ')}` });
+  for (const id of removed) log.push({ severity: 'info', message: `${options.dryRun ? 'would remove' : 'remove'} snapshot ${id.slice(0, 12)}` });
+  if (options.dryRun) return stats;
+
+  try {
+    for (const id of removed) await fsp.rm(vault.objectPath('snapshots', id), { force: true });
+    if (removed.size) await fsyncDir(path.join(vault.root, 'snapshots'));
+    const writer = new PackWriter(vault);
+    for (const pack of rewrite) {
+      for (const { id, blob } of pack.blobs) {
+        await writer.ready();
+        // Stored bytes are copied as they are: no need to decrypt or recompress.
+        const payload = await vault.readRaw(pack.packId, blob.offset, blob.length);
+        writer.add(id, blob.type, blob.comp, blob.rawLength, payload);
+      }
+    }
+    const newPacks = await writer.flush();
+    const fresh = await vault.writeObject('index', encodeIndex([...keepPacks, ...newPacks]));
+    for (const id of oldIndexFiles) if (id !== fresh) await fsp.rm(vault.objectPath('index', id), { force: true });
+    await fsyncDir(path.join(vault.root, 'index'));
+    await vault.close();
+    for (const packId of deletePacks) await fsp.rm(vault.packPath(packId), { force: true });
+    // Temporary files are only ever written under a lock; with ours exclusive, any left are debris.
+    for (const name of await fsp.readdir(vault.tmpDir).catch(() => [] as string[])) await fsp.rm(path.join(vault.tmpDir, name), { force: true });
+  } catch (error) {
+    throw vaultWriteError(vault.root, error, 'pruning');
+  }
+  return stats;
+}

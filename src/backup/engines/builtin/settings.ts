@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { readSecret } from '../../../config/secrets.js';
+import type { SecretRef } from '../../../config/schema/index.js';
+import type { EngineSetContext } from '../../engine.js';
+import type { KeepPolicy } from './retention.js';
+
+/** A builtin set's settings, resolved: absolute paths, the passphrase read from its secret. */
+export interface BuiltinSettings {
+  set: string;
+  paths: string[];
+  exclude: string[];
+  vault: string;
+  passphrase: string | undefined;
+  keep: KeepPolicy | undefined;
+}
+
+/**
+ * Reads a builtin set's configuration. The vault defaults to `<dataDir>/vault` (shared by every
+ * builtin set: data is deduplicated across sets); a relative vault path is relative to dataDir.
+ * Throws ERR_SECRET_UNREADABLE when the passphrase secret cannot be read.
+ */
+export function resolveSettings(context: EngineSetContext, env: NodeJS.ProcessEnv = process.env): BuiltinSettings {
+  const config = context.config as { paths?: string[]; exclude?: string[]; vault?: string; passphrase?: SecretRef; keep?: KeepPolicy };
+  return {
+    set: context.name,
+    paths: (config.paths ?? []).map((p) => path.resolve(context.dataDir, p)),
+    exclude: config.exclude ?? [],
+    vault: path.resolve(context.dataDir, config.vault ?? 'vault'),
+    passphrase: config.passphrase ? readSecret(config.passphrase, `sets.${context.name}.passphrase`, env) : undefined,
+    keep: config.keep,
+  };
+}

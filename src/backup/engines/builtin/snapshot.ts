@@ -1,0 +1,142 @@
+import { corrupt } from './crypto.js';
+import { VigilError } from '../../../domain/errors.js';
+import type { BlobIndex } from './blob-index.js';
+import type { Vault } from './vault.js';
+
+/**
+ * One entry of a snapshot's tree. Paths are absolute, as they were on the source host; entries
+ * are in depth-first order, each directory before its contents.
+ */
+export interface TreeEntry {
+  path: string;
+  type: 'file' | 'dir' | 'symlink';
+  /** Permission bits and file-type bits, as lstat reports them. */
+  mode: number;
+  /** Modification time in nanoseconds since the epoch (a decimal string: exact). */
+  mtimeNs: string;
+  size: number;
+  /** Inode number (decimal string): part of the "unchanged file" test of the next run. */
+  inode: string;
+  uid: number;
+  gid: number;
+  /** Blob ids (hex) of the file's chunks, in order. */
+  chunks?: string[];
+  /** A symlink's target. */
+  target?: string;
+}
+
+/** The stored snapshot object (snapshots/<id>), encrypted in an encrypted vault. */
+export interface Snapshot {
+  version: 1;
+  set: string;
+  time: string;
+  hostname: string;
+  paths: string[];
+  exclude: string[];
+  /** Blob ids of the serialized tree (NDJSON of TreeEntry), chunked and deduplicated like data. */
+  tree: string[];
+  parent?: string;
+  stats: { files: number; dirs: number; bytes: number; errors: number };
+}
+
+/** A snapshot with its id (the SHA-256 of its stored bytes, hex). */
+export interface SnapshotInfo extends Snapshot {
+  id: string;
+}
+
+interface Compact {
+  p: string;
+  t: 'f' | 'd' | 'l';
+  m: number;
+  mt: string;
+  s: number;
+  i: string;
+  u: number;
+  g: number;
+  c?: string[];
+  l?: string;
+}
+
+const TYPE_CODE = { file: 'f', dir: 'd', symlink: 'l' } as const;
+const CODE_TYPE = { f: 'file', d: 'dir', l: 'symlink' } as const;
+
+export function serializeEntry(entry: TreeEntry): string {
+  const compact: Compact = { p: entry.path, t: TYPE_CODE[entry.type], m: entry.mode, mt: entry.mtimeNs, s: entry.size, i: entry.inode, u: entry.uid, g: entry.gid };
+  if (entry.chunks) compact.c = entry.chunks;
+  if (entry.target !== undefined) compact.l = entry.target;
+  return JSON.stringify(compact) + '\n';
+}
+
+export function parseTree(text: string, where: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let compact: Compact;
+    try {
+      compact = JSON.parse(line) as Compact;
+    } catch {
+      throw corrupt(where, 'tree is not valid');
+    }
+    const entry: TreeEntry = {
+      path: compact.p,
+      type: CODE_TYPE[compact.t],
+      mode: compact.m,
+      mtimeNs: compact.mt,
+      size: compact.s,
+      inode: compact.i,
+      uid: compact.u,
+      gid: compact.g,
+    };
+    if (compact.c) entry.chunks = compact.c;
+    if (compact.l !== undefined) entry.target = compact.l;
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/** Reads one snapshot object. ERR_VAULT_CORRUPT when damaged. */
+export async function loadSnapshot(vault: Vault, id: string): Promise<SnapshotInfo> {
+  const plain = await vault.readObject('snapshots', id);
+  try {
+    return { ...(JSON.parse(plain.toString('utf8')) as Snapshot), id };
+  } catch {
+    throw corrupt(vault.objectPath('snapshots', id), 'not valid JSON');
+  }
+}
+
+/** Every snapshot in the vault, oldest first. Optionally only those of one set. */
+export async function loadSnapshots(vault: Vault, set?: string): Promise<SnapshotInfo[]> {
+  const snapshots: SnapshotInfo[] = [];
+  for (const id of await vault.listObjects('snapshots')) {
+    const snapshot = await loadSnapshot(vault, id);
+    if (set === undefined || snapshot.set === set) snapshots.push(snapshot);
+  }
+  return snapshots.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
+}
+
+/** Reads a snapshot's tree. ERR_VAULT_CORRUPT when a tree blob is missing or damaged. */
+export async function loadTree(vault: Vault, index: BlobIndex, snapshot: SnapshotInfo): Promise<TreeEntry[]> {
+  const parts: Buffer[] = [];
+  for (const id of snapshot.tree) {
+    const location = index.get(id);
+    if (!location) throw corrupt(vault.objectPath('snapshots', snapshot.id), `tree blob ${id.slice(0, 12)} is not in the index`);
+    parts.push(await vault.readBlob(id, location));
+  }
+  return parseTree(Buffer.concat(parts).toString('utf8'), `tree of snapshot ${snapshot.id.slice(0, 12)}`);
+}
+
+/** Finds a snapshot by id or unique id prefix (at least 4 hex digits), or the latest of the set. */
+export function pickSnapshot(snapshots: readonly SnapshotInfo[], set: string, idPrefix?: string): SnapshotInfo {
+  if (idPrefix === undefined) {
+    const latest = snapshots.at(-1);
+    if (!latest) throw new VigilError('ERR_VAULT_NOT_FOUND', `set ${set} has no snapshot yet`, { hint: `Run \`vigil run ${set}\` first.` });
+    return latest;
+  }
+  const matches = snapshots.filter((snapshot) => snapshot.id.startsWith(idPrefix.toLowerCase()));
+  if (idPrefix.length < 4 || matches.length !== 1) {
+    throw new VigilError('ERR_VAULT_NOT_FOUND', `${matches.length > 1 ? 'ambiguous' : 'no'} snapshot ${JSON.stringify(idPrefix)} in set ${set}`, {
+      hint: `List them with \`vigil snapshots ${set}\`; give at least 4 hex digits of an id.`,
+    });
+  }
+  return matches[0]!;
+}
