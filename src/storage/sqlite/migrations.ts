@@ -115,4 +115,29 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'mta hand-offs',
+    sql: `
+      -- Messages handed to a spooling mail program (state queued-locally) and which local queue
+      -- holds them, so the queue watch can tell "stuck in the MTA" from "left it".
+      CREATE TABLE mta_handoffs (
+        outbox_id       TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        message_id      TEXT NOT NULL,
+        client          TEXT NOT NULL,
+        program         TEXT NOT NULL,
+        queue_listing   TEXT NOT NULL,
+        sender          TEXT NOT NULL,
+        recipients      TEXT NOT NULL,          -- JSON array
+        handed_at       INTEGER NOT NULL,
+        queue_id        TEXT,
+        last_checked_at INTEGER,
+        last_seen_at    INTEGER,
+        left_at         INTEGER,
+        stuck_since     INTEGER,
+        last_reason     TEXT
+      );
+      CREATE INDEX mta_handoffs_watched ON mta_handoffs (handed_at) WHERE left_at IS NULL;
+    `,
+  },
 ];

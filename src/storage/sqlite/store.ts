@@ -4,6 +4,7 @@ import { SqliteOutboxStore } from './outbox-store.js';
 import { SqliteProfileStateStore } from './profile-store.js';
 import { SqliteActivityStore } from './activity-store.js';
 import { SqliteScheduleStateStore } from './schedule-store.js';
+import { SqliteHandOffStore } from './hand-off-store.js';
 import type { Store } from '../ports.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -18,6 +19,7 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     profiles: new SqliteProfileStateStore(db),
     activity: new SqliteActivityStore(db),
     schedules: new SqliteScheduleStateStore(db),
+    handOffs: new SqliteHandOffStore(db),
     async close() {
       db.close();
     },

@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import type { ErrorCode } from '../../domain/errors.js';
-import { isKnownClientName, KNOWN_CLIENTS, type Coupling } from './catalogue.js';
+import { isKnownClientName, KNOWN_CLIENTS, type Coupling, type KnownClientName } from './catalogue.js';
 import type { Detection, Detector } from './detect.js';
 import { interactiveReason } from './interactive.js';
 import type { MailClient } from './mail-client.js';
@@ -61,18 +61,25 @@ export function selectClients(preference: readonly string[], detection: Detectio
     // The same program reached twice (msmtp, and /usr/sbin/sendmail linking to it) is used once.
     if (clients.some((c) => (c.realPath ?? c.path) === (presence.realPath ?? presence.path))) return skip(`same program as an earlier client`, found);
     entries.push({ name, position, status: clients.length === 0 ? 'selected' : 'fallback', installed: true, reason: presence.note, ...found });
-    clients.push({
-      name,
-      path: presence.path,
-      ...(presence.realPath ? { realPath: presence.realPath } : {}),
-      coupling: known.coupling,
-      endOfOptions: known.endOfOptions,
-      replyOnStderr: known.replyOnStderr,
-      exitMeanings: known.exitMeanings,
-      queueListing: known.queueListing,
-    });
+    clients.push(mailClientFor(name, presence.path, presence.realPath));
   });
   return { entries, clients };
+}
+
+/** A known client at a given path, with the catalogue's traits; `extra` adds arguments or environment. */
+export function mailClientFor(name: KnownClientName, path: string, realPath?: string, extra: Pick<MailClient, 'args' | 'env'> = {}): MailClient {
+  const known = KNOWN_CLIENTS[name];
+  return {
+    name,
+    path,
+    ...(realPath ? { realPath } : {}),
+    coupling: known.coupling,
+    endOfOptions: known.endOfOptions,
+    replyOnStderr: known.replyOnStderr,
+    exitMeanings: known.exitMeanings,
+    queueListing: known.queueListing,
+    ...extra,
+  };
 }
 
 /** Re-detects at most this often, so installing or removing a program is noticed without a restart. */
