@@ -11,6 +11,9 @@ import { EventBus } from './event-bus.js';
 import { createStderrLogger, type LogLevel } from './logger.js';
 import { systemClock } from './system-clock.js';
 import { ConfiguredTransports } from './transport-factory.js';
+import { BackupRunner } from '../backup/runner.js';
+import { createEngines } from '../backup/engines/index.js';
+import type { BackupEngine } from '../backup/engine.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
 export interface AppContext {
@@ -24,6 +27,9 @@ export interface AppContext {
   clock: Clock;
   log: Logger;
   hostname: string;
+  /** Backup engines by kind, and the runner that runs sets with them and records the activity. */
+  engines: ReadonlyMap<string, BackupEngine>;
+  runner: BackupRunner;
   close(): Promise<void>;
 }
 
@@ -55,6 +61,17 @@ export function openApp(options: OpenOptions): AppContext {
     events,
     log,
   });
+  const engines = createEngines();
+  const runner = new BackupRunner({
+    sets: config.sets,
+    dataDir: config.dataDir,
+    engines,
+    activity: store.activity,
+    events,
+    clock,
+    log,
+    owner: { host: hostname, pid: process.pid },
+  });
   const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued: () => dispatcher.wake() });
   return {
     loaded,
@@ -67,6 +84,8 @@ export function openApp(options: OpenOptions): AppContext {
     clock,
     log,
     hostname,
+    engines,
+    runner,
     async close() {
       await transports.close();
       await events.drain();

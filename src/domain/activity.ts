@@ -52,6 +52,8 @@ export interface Activity {
   snapshotId: string | null;
   /** Log entries not kept because the run logged more than the cap. */
   logDropped: number;
+  /** The process that runs (or ran) it. */
+  owner: { host: string; pid: number } | null;
 }
 
 /** Most log entries kept per run; beyond it only counts survive (what was dropped, by severity). */

@@ -166,5 +166,6 @@ function toActivity(row: Row): Activity {
     firstError: row.first_error,
     snapshotId: row.snapshot_id,
     logDropped: row.log_dropped,
+    owner: row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null,
   };
 }

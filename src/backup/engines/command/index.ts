@@ -1,0 +1,1 @@
+export { CommandEngine, commandArgv, commandProblems } from './command-engine.js';

@@ -1,0 +1,1 @@
+export { ResticEngine, resticProblems } from './restic-engine.js';

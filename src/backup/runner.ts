@@ -1,0 +1,195 @@
+import type { BackupSetConfig } from '../config/schema/index.js';
+import type { Activity, ActivityTrigger, FinalStatus } from '../domain/activity.js';
+import { ZERO_COUNTERS } from '../domain/activity.js';
+import type { Clock } from '../domain/clock.js';
+import { VigilError } from '../domain/errors.js';
+import type { BackupEvent, EventSink } from '../domain/events.js';
+import type { Logger } from '../domain/logger.js';
+import type { ActivityStore } from '../storage/ports.js';
+import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
+import { capLog } from './log-cap.js';
+
+export interface RunnerOptions {
+  sets: Readonly<Record<string, BackupSetConfig>>;
+  dataDir: string;
+  engines: ReadonlyMap<string, BackupEngine>;
+  activity: ActivityStore;
+  events: EventSink;
+  clock: Clock;
+  log: Logger;
+  /** This process, recorded on running activities. */
+  owner: { host: string; pid: number };
+  /** Whether a recorded owner is still running its activity (default: same host and the pid exists). */
+  isAlive?: (owner: { host: string; pid: number } | null) => boolean;
+}
+
+export interface RunOptions {
+  trigger: ActivityTrigger;
+  signal?: AbortSignal;
+  onProgress?: (progress: EngineProgress) => void;
+  scheduledFor?: number;
+  /** Called once the activity is recorded as running, with its id. */
+  onStart?: (activityId: number) => void;
+}
+
+/**
+ * Runs a set: records the activity as running, hands the set to its engine, records how it
+ * ended, emits `backup.<status>`. Never throws for a backup problem (engine missing, engine
+ * crashed, program not found): those end as a `failed` activity with the reason. It throws only
+ * for the caller's mistakes: an unknown set (ERR_SET_UNKNOWN), or a manual run of a set that is
+ * already running (ERR_SET_BUSY).
+ */
+export class BackupRunner {
+  private readonly inFlight = new Map<string, number>();
+
+  constructor(private readonly options: RunnerOptions) {}
+
+  setNames(): string[] {
+    return Object.keys(this.options.sets);
+  }
+
+  /** The running activity of a set, in this process or another live one. */
+  async busyWith(set: string): Promise<Activity | undefined> {
+    const local = this.inFlight.get(set);
+    if (local !== undefined) return this.options.activity.get(local);
+    const isAlive = this.options.isAlive ?? defaultIsAlive(this.options.owner.host);
+    return (await this.options.activity.running(set)).find((a) => isAlive(a.owner));
+  }
+
+  async run(setName: string, options: RunOptions): Promise<Activity> {
+    const set = this.options.sets[setName];
+    if (!set) {
+      const known = Object.keys(this.options.sets);
+      throw new VigilError('ERR_SET_UNKNOWN', `no backup set named "${setName}"`, { hint: known.length ? `Defined sets: ${known.join(', ')}.` : 'Define one under sets: in vigil.yaml.' });
+    }
+    const busy = await this.busyWith(setName);
+    if (busy) {
+      const reason = `the previous run (activity ${busy.id}, started ${new Date(busy.startedAt).toISOString()}) was still running`;
+      if (options.trigger === 'manual') {
+        throw new VigilError('ERR_SET_BUSY', `set "${setName}" is already running: activity ${busy.id}, started ${new Date(busy.startedAt).toISOString()}`, {
+          hint: 'Wait for it to finish (`vigil activity --set ' + setName + '`), or stop it.',
+        });
+      }
+      return this.recordNotRun(setName, 'skipped', reason, options.scheduledFor ?? this.options.clock.now(), options.trigger);
+    }
+
+    const startedAt = this.options.clock.now();
+    const id = await this.options.activity.start({
+      kind: 'backup',
+      set: setName,
+      engine: set.engine,
+      trigger: options.trigger,
+      startedAt,
+      scheduledFor: options.scheduledFor ?? null,
+      owner: this.options.owner,
+    });
+    this.inFlight.set(setName, id);
+    options.onStart?.(id);
+    let result: EngineRunResult;
+    try {
+      result = await this.runEngine(setName, set, options);
+    } finally {
+      this.inFlight.delete(setName);
+    }
+    const { log, dropped } = capLog(result.log);
+    const activity = await this.options.activity.finish(id, {
+      status: result.status,
+      endedAt: this.options.clock.now(),
+      counters: result.counters,
+      log,
+      logDropped: dropped,
+      snapshotId: result.snapshotId ?? null,
+    });
+    this.emit(activity);
+    return activity;
+  }
+
+  /** Records a due run that did not happen (`missed`, `skipped`) with the reason, and emits it. */
+  async recordNotRun(setName: string, status: Extract<FinalStatus, 'missed' | 'skipped'>, reason: string, scheduledFor: number, trigger: ActivityTrigger = 'schedule'): Promise<Activity> {
+    const now = this.options.clock.now();
+    const severity = status === 'missed' ? 'error' : 'warning';
+    const activity = await this.options.activity.record(
+      { kind: 'backup', set: setName, engine: this.options.sets[setName]?.engine ?? null, trigger, startedAt: now, scheduledFor },
+      {
+        status,
+        endedAt: now,
+        counters: { ...ZERO_COUNTERS, ...(severity === 'error' ? { errors: 1 } : { warnings: 1 }) },
+        log: [{ severity, message: reason, path: null }],
+        logDropped: 0,
+      },
+    );
+    this.emit(activity, status === 'skipped' ? reason : undefined);
+    return activity;
+  }
+
+  /** Ends runs left `running` by a process that died, as `incomplete`, and emits them. */
+  async abandonDeadRuns(): Promise<Activity[]> {
+    const isAlive = this.options.isAlive ?? defaultIsAlive(this.options.owner.host);
+    const ended = await this.options.activity.abandonRunning(this.options.clock.now(), 'the process running this backup stopped before it finished (crash, kill or power loss)', isAlive);
+    for (const activity of ended) this.emit(activity);
+    return ended;
+  }
+
+  private async runEngine(setName: string, set: BackupSetConfig, options: RunOptions): Promise<EngineRunResult> {
+    const engine = this.options.engines.get(set.engine);
+    if (!engine) return failed(`engine ${set.engine} is not available in this build`);
+    const signal = options.signal ?? new AbortController().signal;
+    try {
+      return await engine.run({
+        name: setName,
+        config: set as unknown as Record<string, unknown>,
+        dataDir: this.options.dataDir,
+        signal,
+        onProgress: (progress) => {
+          try {
+            options.onProgress?.(progress);
+          } catch (error) {
+            this.options.log.warn(`progress display failed: ${(error as Error).message}`);
+          }
+        },
+      });
+    } catch (error) {
+      // A bug in an engine fails this run, not the service.
+      this.options.log.error(`engine ${set.engine} crashed running set ${setName}`, { error: (error as Error).message });
+      return failed(`engine ${set.engine} crashed: ${(error as Error).message ?? String(error)}`);
+    }
+  }
+
+  private emit(activity: Activity, reasonOverride?: string): void {
+    if (activity.status === 'running') return;
+    const event = {
+      kind: `backup.${activity.status}`,
+      status: activity.status,
+      set: activity.set ?? '',
+      engine: activity.engine ?? '',
+      activityId: activity.id,
+      trigger: activity.trigger,
+      startedAt: activity.startedAt,
+      endedAt: activity.endedAt ?? activity.startedAt,
+      scheduledFor: activity.scheduledFor,
+      counters: activity.counters,
+      firstError: activity.firstError ?? reasonOverride ?? null,
+      snapshotId: activity.snapshotId,
+      at: this.options.clock.now(),
+    } as BackupEvent;
+    this.options.events.emit(event);
+  }
+}
+
+function failed(message: string): EngineRunResult {
+  return { status: 'failed', counters: { ...ZERO_COUNTERS, errors: 1 }, log: [{ severity: 'error', message }] };
+}
+
+/** Same host and the pid exists (EPERM: it exists, owned by someone else). Other hosts: assume alive. */
+export function defaultIsAlive(host: string): (owner: { host: string; pid: number } | null) => boolean {
+  return (owner) => {
+    if (!owner) return false;
+    if (owner.host !== host) return true;
+    try {
+      process.kill(owner.pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+}

@@ -1,0 +1,213 @@
+import type { BackupSetConfig } from '../config/schema/index.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
+import type { ScheduleStateStore } from '../storage/ports.js';
+import type { BackupRunner } from './runner.js';
+import { Schedule } from './schedule.js';
+
+export interface SchedulerOptions {
+  sets: Readonly<Record<string, BackupSetConfig>>;
+  runner: BackupRunner;
+  state: ScheduleStateStore;
+  clock: Clock;
+  log: Logger;
+  /** A run due this recently before the service started is still run, not recorded missed. */
+  catchUpWindowMs?: number;
+  /** A persisted due time further in the future than this is a clock that was wrong: start afresh. */
+  maxClockBackMs?: number;
+  /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
+  pollMs?: number;
+}
+
+interface Entry {
+  set: string;
+  schedule: Schedule;
+  /** The last due time handled (run, skipped or missed). Persisted before a run starts. */
+  lastDueAt: number;
+}
+
+/**
+ * Runs each scheduled set when its cron expression says, from persisted state:
+ * - every due time is handled once: run, `skipped` (previous run of the set still going) or
+ *   `missed` (it passed while the service was down or asleep) — never run twice, even when the
+ *   clock moves backwards;
+ * - never two runs of one set at once;
+ * - nothing escapes: a failing store or runner is logged, the loop goes on.
+ * `tick()` does one pass at the clock's current time; `start()` loops it on a timer.
+ */
+export class Scheduler {
+  private readonly entries: Entry[] = [];
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private started = false;
+  private ticking: Promise<void> | undefined;
+
+  constructor(private readonly options: SchedulerOptions) {
+    for (const [set, config] of Object.entries(options.sets)) {
+      if (!config.schedule) continue;
+      try {
+        this.entries.push({ set, schedule: new Schedule(config.schedule, config.timezone), lastDueAt: Number.NaN });
+      } catch (error) {
+        // Config loading rejects bad expressions; this guards a config that bypassed it.
+        options.log.error(`set ${set}: schedule "${config.schedule}" does not parse; the set is not scheduled`, { error: (error as Error).message });
+      }
+    }
+  }
+
+  /** The scheduled sets and when each is next due. */
+  upcoming(): Array<{ set: string; schedule: string; nextAt: number | undefined }> {
+    return this.entries.map((e) => ({ set: e.set, schedule: e.schedule.key, nextAt: e.schedule.next(Number.isNaN(e.lastDueAt) ? this.options.clock.now() : e.lastDueAt) }));
+  }
+
+  /**
+   * Loads persisted state, ends runs a dead process left `running` as incomplete, and handles
+   * due times that passed while the service was down: the newest is run if it is within the
+   * catch-up window, the rest are recorded `missed` (one activity per set, counting them).
+   */
+  async recover(): Promise<void> {
+    await this.guard('recovering abandoned runs', () => this.options.runner.abandonDeadRuns());
+    const now = this.options.clock.now();
+    for (const entry of this.entries) {
+      await this.guard(`recovering schedule state of ${entry.set}`, async () => {
+        const saved = await this.options.state.get(entry.set);
+        if (!saved || saved.schedule !== entry.schedule.key) {
+          // New set or changed schedule: due times before now were never promised.
+          entry.lastDueAt = now;
+          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: now });
+          return;
+        }
+        entry.lastDueAt = saved.lastDueAt;
+        if (saved.lastDueAt > now) return; // the clock is behind; tick() decides
+        const { times, more } = entry.schedule.between(saved.lastDueAt, now);
+        if (times.length === 0) return;
+        const newest = times[times.length - 1]!;
+        const catchUp = now - newest <= (this.options.catchUpWindowMs ?? 15 * 60_000);
+        const missed = times.length + more - (catchUp ? 1 : 0);
+        if (missed > 0) {
+          const last = catchUp ? times[times.length - 2]! : newest;
+          await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running');
+        }
+        if (catchUp) {
+          entry.lastDueAt = newest - 1; // tick() below starts it
+        } else {
+          entry.lastDueAt = newest;
+          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: newest });
+        }
+      });
+    }
+    await this.tick();
+  }
+
+  /** One pass: starts every set whose due time has come (without waiting for the runs). */
+  tick(): Promise<void> {
+    // Passes never overlap: a slow store write must not let one due time be handled twice.
+    const run = (this.ticking ?? Promise.resolve()).then(() => this.pass());
+    this.ticking = run;
+    return run;
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stopping) return;
+    const now = this.options.clock.now();
+    for (const entry of this.entries) {
+      if (Number.isNaN(entry.lastDueAt)) continue; // recover() has not run
+      await this.guard(`scheduling ${entry.set}`, async () => {
+        if (now < entry.lastDueAt) {
+          const behind = entry.lastDueAt - now;
+          if (behind <= (this.options.maxClockBackMs ?? 24 * 3_600_000)) return; // wait: that due time was handled
+          this.options.log.warn(`set ${entry.set}: the clock is ${Math.round(behind / 60_000)} min behind the last due time handled; starting its schedule afresh from now`);
+          entry.lastDueAt = now;
+          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: now });
+          return;
+        }
+        const { times, more } = entry.schedule.between(entry.lastDueAt, now);
+        if (times.length === 0) return;
+        const due = times[times.length - 1]!;
+        // Due times the loop slept through (suspend, a clock jumping forwards) are missed, not run.
+        if (times.length + more > 1) await this.recordMissed(entry, times.length + more - 1, times[0]!, times[times.length - 2]!, 'the service was not able to run it in time (system asleep or clock jumped)');
+        entry.lastDueAt = due;
+        await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: due });
+        this.launch(entry.set, due);
+      });
+    }
+  }
+
+  private launch(set: string, scheduledFor: number): void {
+    const current = this.active.get(set);
+    if (current) {
+      void this.guard(`recording skipped run of ${set}`, () =>
+        this.options.runner.busyWith(set).then((busy) =>
+          this.options.runner.recordNotRun(
+            set,
+            'skipped',
+            busy ? `the previous run (activity ${busy.id}, started ${new Date(busy.startedAt).toISOString()}) was still running` : 'the previous run was still running',
+            scheduledFor,
+          ),
+        ),
+      );
+      return;
+    }
+    const controller = new AbortController();
+    const done: Promise<void> = this.guard(`running ${set}`, () => this.options.runner.run(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }))
+      .then(() => undefined)
+      .finally(() => {
+      if (this.active.get(set)?.done === done) this.active.delete(set);
+    });
+    this.active.set(set, { controller, done });
+  }
+
+  private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string): Promise<void> {
+    const when = count === 1 ? `due at ${iso(last)}` : `${count} runs due between ${iso(first)} and ${iso(last)}`;
+    await this.options.runner.recordNotRun(entry.set, 'missed', `${when} did not run: ${why}`, last);
+  }
+
+  /** Runs recover(), then passes on a timer until stop(). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    void this.recover().finally(() => this.schedule());
+  }
+
+  private schedule(): void {
+    if (this.stopping) return;
+    const now = this.options.clock.now();
+    const poll = this.options.pollMs ?? 30_000;
+    const nexts = this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))).filter((t): t is number => t !== undefined);
+    const delay = Math.max(250, Math.min(poll, ...nexts.map((t) => t - now + 50)));
+    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule()), delay);
+  }
+
+  /** Runs in progress, by set. */
+  runningSets(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** Waits for the runs in progress to end (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.ticking;
+    while (this.active.size) await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+
+  /** Stops scheduling and stops running backups (they end `incomplete`), waiting for them to be recorded. */
+  async stop(reason = 'the service is stopping'): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+    for (const { controller } of this.active.values()) controller.abort(reason);
+    await this.idle();
+  }
+
+  private async guard<T>(what: string, work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      this.options.log.error(`scheduler: ${what} failed`, { error: (error as Error).message });
+      return undefined;
+    }
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
