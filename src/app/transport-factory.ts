@@ -45,13 +45,13 @@ export class ConfiguredTransports implements TransportResolver {
 
   attemptDeadlineMs(profileName?: string): number {
     const profiles = profileName ? [this.o.config.profiles[profileName]] : Object.values(this.o.config.profiles);
-    let longest = 30_000;
+    let longest = 0;
     for (const p of profiles) {
       if (!p) continue;
       const tries = p.method === 'smtp' ? p.servers.length : 1;
       longest = Math.max(longest, p.timeoutSeconds * 1000 * tries);
     }
-    return longest;
+    return longest || 30_000;
   }
 
   async close(): Promise<void> {

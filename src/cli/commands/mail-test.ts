@@ -95,8 +95,7 @@ function report(
     out.write(`✗ no outcome for test message ${r.id} within the deadline; see \`vigil outbox show ${r.id}\`\n`);
     return;
   }
-  const mark = r.accepted ? '✓' : '✗';
-  out.write(`${mark} ${r.outcome.kind}: ${r.outcome.detail}\n`);
+  out.write(r.accepted ? `✓ ${r.outcome.detail}\n` : `✗ ${r.outcome.kind}: ${r.outcome.detail}\n`);
   if (r.outcome.reply) out.write(`  reply: ${formatReply(r.outcome.reply)}\n`);
   out.write(`  profile ${r.profile}, to ${r.to.join(', ')}, message ${r.id}\n`);
   if (hint) out.write(`hint: ${hint}\n`);
