@@ -2,19 +2,28 @@ import type { Command } from '../command.js';
 import { configCheckCommand } from './config-check.js';
 import { initCommand } from './init.js';
 import { mailTestCommand } from './mail-test.js';
+import { mailClientsCommand } from './mail-clients.js';
+import { mailDoctorCommand } from './mail-doctor.js';
 import { outboxDeliverCommand, outboxListCommand, outboxRetryCommand, outboxShowCommand } from './outbox.js';
 import { quickstartCommand } from './quickstart.js';
 import { startCommand } from './start.js';
+import { runCommand } from './run.js';
+import { activityListCommand, activityShowCommand } from './activity.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
   initCommand,
   configCheckCommand,
   mailTestCommand,
+  mailClientsCommand,
+  mailDoctorCommand,
   outboxListCommand,
   outboxShowCommand,
   outboxRetryCommand,
   outboxDeliverCommand,
+  runCommand,
+  activityListCommand,
+  activityShowCommand,
   startCommand,
   quickstartCommand,
 ];

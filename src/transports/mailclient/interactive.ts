@@ -31,7 +31,8 @@ export interface ClientListProblem {
 
 /**
  * Pure check of a `clientsSupported` list (the global one or a profile's override): interactive
- * clients are refused with the reason, unknown names are errors, repeats are warnings.
+ * clients are refused with the reason (a warning: they are skipped), unknown names are errors,
+ * repeats are warnings.
  */
 export function clientListProblems(list: readonly string[]): ClientListProblem[] {
   const problems: ClientListProblem[] = [];
@@ -39,9 +40,11 @@ export function clientListProblems(list: readonly string[]): ClientListProblem[]
   list.forEach((name, index) => {
     const reason = interactiveReason(name);
     if (reason) {
+      // A warning, not an error: the list still works (the client is skipped), and the service
+      // must not refuse to start over it.
       problems.push({
         index,
-        severity: 'error',
+        severity: 'warning',
         message: `"${name}" will never be used: ${reason}, and Vigil runs unattended (nothing may wait for a person). Use a sendmail-compatible program such as msmtp`,
       });
     } else if (!isKnownClientName(name)) {
