@@ -25,6 +25,7 @@ const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'ERR_HEADER_INJECTION',
   'ERR_ADDRESS_INVALID',
   'ERR_RECIPIENTS_EMPTY',
+  'ERR_SET_UNKNOWN',
 ]);
 
 export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }): Promise<number> {

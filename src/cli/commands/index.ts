@@ -7,6 +7,8 @@ import { mailDoctorCommand } from './mail-doctor.js';
 import { outboxDeliverCommand, outboxListCommand, outboxRetryCommand, outboxShowCommand } from './outbox.js';
 import { quickstartCommand } from './quickstart.js';
 import { startCommand } from './start.js';
+import { runCommand } from './run.js';
+import { activityListCommand, activityShowCommand } from './activity.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -19,6 +21,9 @@ export const COMMANDS: Command[] = [
   outboxShowCommand,
   outboxRetryCommand,
   outboxDeliverCommand,
+  runCommand,
+  activityListCommand,
+  activityShowCommand,
   startCommand,
   quickstartCommand,
 ];

@@ -62,7 +62,8 @@ export class ResticEngine implements BackupEngine {
       signal: request.signal,
       timeoutMs: set.timeout,
       onLine(stream, line) {
-        const message = stream === 'stdout' ? parseResticLine(line) : undefined;
+        // restic writes status and summary on stdout, per-item errors (as JSON too) on stderr.
+        const message = parseResticLine(line);
         if (!message) {
           // restic says "PATH does not exist, skipping" on stderr and carries on: a warning.
           const skipped = stream === 'stderr' && /does not exist, skipping$/.test(line);

@@ -1,0 +1,133 @@
+import { loadConfig } from '../../config/load.js';
+import { parseDuration, formatDuration } from '../../config/duration.js';
+import { ACTIVITY_STATUSES, type Activity, type ActivityStatus } from '../../domain/activity.js';
+import { VigilError } from '../../domain/errors.js';
+import type { Store } from '../../storage/ports.js';
+import { openSqliteStore } from '../../storage/sqlite/store.js';
+import { EXIT, type CliContext, type Command } from '../command.js';
+import { isoTime, printJson, printTable, truncate } from '../output.js';
+
+async function withStore<T>(ctx: CliContext, work: (store: Store) => Promise<T>): Promise<T> {
+  const { config } = loadConfig(ctx.configFile);
+  const store = openSqliteStore(config.dataDir);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export const activityListCommand: Command = {
+  name: 'activity',
+  summary: 'the activity log: every backup run with its status (newest first)',
+  usage: `[--since 24h] [--set S] [--status ${ACTIVITY_STATUSES.join('|')}] [--limit N] [--json]`,
+  options: { since: { type: 'string' }, set: { type: 'string' }, status: { type: 'string', multiple: true }, limit: { type: 'string' } },
+  exitCodes: { 0: 'listed (possibly nothing)', 2: 'usage or configuration error' },
+  async run(ctx, { values }) {
+    let since: number | undefined;
+    if (values.since !== undefined) {
+      const ms = parseDuration(String(values.since));
+      if (ms === undefined) throw new VigilError('ERR_USAGE', `--since ${String(values.since)}: not a duration`, { hint: 'Write e.g. 30m, 24h or 7d.' });
+      since = Date.now() - ms;
+    }
+    const statuses = ((values.status as string[] | undefined) ?? []).flatMap((s) => s.split(','));
+    for (const status of statuses) {
+      if (!ACTIVITY_STATUSES.includes(status as ActivityStatus)) {
+        throw new VigilError('ERR_USAGE', `--status ${status}: unknown status`, { hint: `Use one of ${ACTIVITY_STATUSES.join(', ')}.` });
+      }
+    }
+    const limit = values.limit === undefined ? 200 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new VigilError('ERR_USAGE', `--limit ${String(values.limit)}: give a positive whole number`);
+    const activities = await withStore(ctx, (store) =>
+      store.activity.list({
+        ...(since !== undefined ? { since } : {}),
+        ...(values.set ? { set: String(values.set) } : {}),
+        ...(statuses.length ? { statuses: statuses as ActivityStatus[] } : {}),
+        limit,
+      }),
+    );
+    if (ctx.json) printJson(ctx.stdout, activities);
+    else if (activities.length === 0) ctx.stdout.write('no activity' + (values.since ? ` in the last ${String(values.since)}` : '') + '\n');
+    else
+      printTable(
+        ctx.stdout,
+        ['ID', 'STARTED', 'SET', 'STATUS', 'TOOK', 'FILES', 'NEW', 'ERR', 'WARN', 'NOTE'],
+        activities.map((a) => [
+          String(a.id),
+          isoTime(a.startedAt),
+          a.set ?? '-',
+          a.status,
+          a.endedAt !== null ? formatDuration(a.endedAt - a.startedAt) : '…',
+          String(a.counters.files),
+          formatBytes(a.counters.bytesNew),
+          String(a.counters.errors),
+          String(a.counters.warnings),
+          truncate(a.firstError ?? (a.trigger === 'manual' ? 'manual run' : ''), 60),
+        ]),
+      );
+    return EXIT.ok;
+  },
+};
+
+export const activityShowCommand: Command = {
+  name: 'activity show',
+  summary: 'show one activity with its counters and log',
+  usage: 'ID [--json]',
+  positionals: true,
+  exitCodes: { 0: 'shown', 1: 'no activity with that id', 2: 'usage or configuration error' },
+  async run(ctx, { positionals }) {
+    const [raw, extra] = positionals;
+    const id = Number(raw);
+    if (!raw || extra || !Number.isInteger(id) || id < 1) {
+      throw new VigilError('ERR_USAGE', 'give exactly one activity id: vigil activity show ID', { hint: 'Ids are listed by `vigil activity`.' });
+    }
+    return withStore(ctx, async (store) => {
+      const activity = await store.activity.get(id);
+      if (!activity) throw new VigilError('ERR_ACTIVITY_NOT_FOUND', `no activity with id ${id}`, { hint: 'List activities with `vigil activity`.' });
+      const log = await store.activity.log(id);
+      if (ctx.json) {
+        printJson(ctx.stdout, { ...activity, log });
+        return EXIT.ok;
+      }
+      describe(ctx, activity);
+      ctx.stdout.write(`\nlog (${log.length} entr${log.length === 1 ? 'y' : 'ies'}${activity.logDropped ? `, ${activity.logDropped} dropped` : ''}):\n`);
+      for (const entry of log) ctx.stdout.write(`  ${entry.severity.padEnd(8)} ${entry.message}${entry.path && !entry.message.includes(entry.path) ? `  [${entry.path}]` : ''}\n`);
+      return EXIT.ok;
+    });
+  },
+};
+
+function describe(ctx: CliContext, a: Activity): void {
+  const c = a.counters;
+  const rows: [string, string][] = [
+    ['id', String(a.id)],
+    ['kind', a.kind],
+    ['set', a.set ?? '-'],
+    ['engine', a.engine ?? '-'],
+    ['status', a.status],
+    ['trigger', a.trigger + (a.scheduledFor !== null ? ` (due ${isoTime(a.scheduledFor)})` : '')],
+    ['started', isoTime(a.startedAt)],
+    ['ended', isoTime(a.endedAt)],
+    ['took', a.endedAt !== null ? formatDuration(a.endedAt - a.startedAt) : 'still running'],
+    ['files', String(c.files)],
+    ['scanned', formatBytes(c.bytesScanned)],
+    ['new', formatBytes(c.bytesNew)],
+    ['errors', String(c.errors)],
+    ['warnings', String(c.warnings)],
+    ['snapshot', a.snapshotId ?? '-'],
+    ['first error', a.firstError ?? '-'],
+  ];
+  for (const [k, v] of rows) ctx.stdout.write(`${k.padEnd(12)} ${v}\n`);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

@@ -1,0 +1,104 @@
+import { openApp } from '../../app/context.js';
+import type { EngineProgress } from '../../backup/engine.js';
+import { formatDuration } from '../../config/duration.js';
+import { exitStatusOf, type Activity } from '../../domain/activity.js';
+import { VigilError } from '../../domain/errors.js';
+import type { CliContext, Command } from '../command.js';
+import { isoTime, printJson } from '../output.js';
+import { formatBytes } from './activity.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a backup set now, in the foreground, with progress; Ctrl-C stops it (recorded incomplete)',
+  usage: 'SET [--json]',
+  positionals: true,
+  exitCodes: {
+    0: 'completed',
+    1: 'failed or incomplete (stopped, timed out), or could not run',
+    2: 'usage or configuration error (unknown set)',
+    3: 'completed with warnings or errors',
+  },
+  async run(ctx, { positionals }) {
+    const [set, extra] = positionals;
+    if (!set || extra) throw new VigilError('ERR_USAGE', 'give exactly one backup set: vigil run SET', { hint: 'Sets are the keys under sets: in vigil.yaml.' });
+    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
+    const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => controller.abort(`stopped by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal}`);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const display = ctx.json ? undefined : progressDisplay(ctx, set);
+    try {
+      const activity = await app.runner.run(set, {
+        trigger: 'manual',
+        signal: controller.signal,
+        onStart: (id) => display?.started(id),
+        onProgress: (p) => display?.progress(p),
+      });
+      display?.done();
+      const log = await app.store.activity.log(activity.id);
+      if (ctx.json) printJson(ctx.stdout, { ...activity, log });
+      else printOutcome(ctx, activity, log.filter((e) => e.severity !== 'info').slice(0, 10));
+      return exitStatusOf(activity.status);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await app.close();
+    }
+  },
+};
+
+function printOutcome(ctx: CliContext, a: Activity, problems: Array<{ severity: string; message: string }>): void {
+  const took = a.endedAt !== null ? formatDuration(a.endedAt - a.startedAt) : '-';
+  const c = a.counters;
+  ctx.stdout.write(`${a.set}: ${a.status} in ${took} — ${c.files} files, ${formatBytes(c.bytesScanned)} scanned, ${formatBytes(c.bytesNew)} new, ${c.errors} error(s), ${c.warnings} warning(s)\n`);
+  for (const p of problems) ctx.stdout.write(`  ${p.severity}: ${p.message}\n`);
+  if (a.snapshotId) ctx.stdout.write(`snapshot ${a.snapshotId}\n`);
+  ctx.stdout.write(`details: vigil activity show ${a.id}\n`);
+}
+
+/**
+ * A progress bar redrawn in place on a terminal; on anything else (a pipe, the journal) plain
+ * timestamped lines, one every few seconds at most.
+ */
+function progressDisplay(ctx: CliContext, set: string) {
+  const stream = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  const tty = Boolean(stream.isTTY);
+  let lastLine = 0;
+  let drawn = false;
+  const stamp = () => isoTime(Date.now());
+  return {
+    started(id: number) {
+      stream.write(`${tty ? '' : `${stamp()} `}running set ${set} (activity ${id}); Ctrl-C stops it\n`);
+    },
+    progress(p: EngineProgress) {
+      const text = describeProgress(p);
+      if (tty) {
+        const width = Math.max(20, (stream.columns ?? 80) - 1);
+        const bar = p.bytesTotal ? progressBar(p.bytesDone / p.bytesTotal, 20) + ' ' : p.filesTotal ? progressBar(p.filesDone / p.filesTotal, 20) + ' ' : '';
+        stream.write(`\r\x1b[K${(bar + text).slice(0, width)}`);
+        drawn = true;
+      } else if (Date.now() - lastLine >= 5_000) {
+        lastLine = Date.now();
+        stream.write(`${stamp()} ${text}\n`);
+      }
+    },
+    done() {
+      if (tty && drawn) stream.write('\r\x1b[K');
+    },
+  };
+}
+
+function describeProgress(p: EngineProgress): string {
+  const parts: string[] = [];
+  if (p.filesDone || p.filesTotal) parts.push(`${p.filesDone}${p.filesTotal ? `/${p.filesTotal}` : ''} files`);
+  if (p.bytesDone || p.bytesTotal) parts.push(`${formatBytes(p.bytesDone)}${p.bytesTotal ? `/${formatBytes(p.bytesTotal)}` : ''}`);
+  if (p.rate) parts.push(`${formatBytes(p.rate)}/s`);
+  if (p.etaSeconds !== undefined) parts.push(`${formatDuration(p.etaSeconds * 1000)} left`);
+  if (p.currentPath) parts.push(p.currentPath);
+  return parts.join('  ') || 'working…';
+}
+
+function progressBar(fraction: number, width: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(Math.min(1, fraction) * 100)}%`;
+}
