@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../../../domain/errors.js';
 import { ProgressMeter } from './progress.js';
-import { loadTree, type SnapshotInfo, type TreeEntry } from './snapshot.js';
+import { loadTree, mtimeSeconds, type SnapshotInfo, type TreeEntry } from './snapshot.js';
 import { WorkerPool } from './worker-pool.js';
 import type { BlobIndex } from './blob-index.js';
 import type { EngineLogEntry, EngineProgress } from '../../engine.js';
@@ -104,7 +104,7 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
           await fsp.rm(target, { force: true });
           await fsp.symlink(entry.target ?? '', target);
           if (process.getuid?.() === 0) await fsp.lchown(target, entry.uid, entry.gid);
-          const seconds = Number(BigInt(entry.mtimeNs)) / 1e9;
+          const seconds = mtimeSeconds(entry.mtimeNs);
           await fsp.lutimes(target, seconds, seconds);
           stats.symlinks++;
         } else {
@@ -135,7 +135,7 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
     try {
       if (process.getuid?.() === 0) await fsp.chown(target, entry.uid, entry.gid);
       await fsp.chmod(target, entry.mode & 0o7777);
-      const seconds = Number(BigInt(entry.mtimeNs)) / 1e9;
+      const seconds = mtimeSeconds(entry.mtimeNs);
       await fsp.utimes(target, seconds, seconds);
       stats.dirs++;
     } catch (error) {

@@ -140,3 +140,12 @@ export function pickSnapshot(snapshots: readonly SnapshotInfo[], set: string, id
   }
   return matches[0]!;
 }
+
+/**
+ * A stored nanosecond mtime as the seconds value utimes() takes. A double holds ~0.12 µs at
+ * today's epoch and libuv truncates, so a bias of 0.2 µs keeps the restored time at or just above
+ * the original: exact to the microsecond, never a millisecond early.
+ */
+export function mtimeSeconds(mtimeNs: string): number {
+  return Number(BigInt(mtimeNs) / 1000n) / 1e6 + 2e-7;
+}

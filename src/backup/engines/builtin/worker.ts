@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Chunker, DATA_CHUNKER, gearTable } from './chunker.js';
 import { decodeBlob, encodeBlob } from './codec.js';
 import { blobId } from './crypto.js';
+import { mtimeSeconds } from './snapshot.js';
 import type { BackupTask, ChunkResult, FileResult, RestoreTask, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
@@ -16,7 +17,8 @@ const encKey = init.encKey ? Buffer.from(init.encKey) : null;
 const chunker = new Chunker(gearTable(init.chunkerSeed), DATA_CHUNKER);
 const known = new Set<string>();
 const buffer = Buffer.allocUnsafeSlow(2 * DATA_CHUNKER.maxSize);
-const zeros = Buffer.alloc(DATA_CHUNKER.maxSize);
+const HOLE_BLOCK = 64 * 1024;
+const zeros = Buffer.alloc(HOLE_BLOCK);
 const FLUSH_BYTES = 8 * 1024 * 1024;
 const port = parentPort!;
 
@@ -143,17 +145,13 @@ function restore(task: RestoreTask): void {
         const n = readSync(packFd(chunk.packPath), payload, 0, chunk.length, chunk.offset);
         if (n !== chunk.length) throw Object.assign(new Error(`${chunk.packPath}: pack file is truncated`), { code: 'ERR_VAULT_CORRUPT' });
         const raw = decodeBlob(payload, chunk.comp, chunk.rawLength, Buffer.from(chunk.id, 'hex'), { encKey, idKey }, `${chunk.packPath} (blob ${chunk.id.slice(0, 12)})`);
-        // All-zero chunks are skipped, leaving a hole: sparse files stay sparse.
-        if (!raw.equals(zeros.subarray(0, raw.length))) {
-          let done = 0;
-          while (done < raw.length) done += writeSync(fd, raw, done, raw.length - done, position + done);
-        }
+        writeSkippingZeros(fd, raw, position);
         position += raw.length;
       }
       ftruncateSync(fd, position);
       if (canChown) fchownSync(fd, file.uid, file.gid);
       fchmodSync(fd, file.mode & 0o7777);
-      const seconds = Number(BigInt(file.mtimeNs)) / 1e9;
+      const seconds = mtimeSeconds(file.mtimeNs);
       futimesSync(fd, seconds, seconds);
     } catch (error) {
       const err = error as NodeJS.ErrnoException & { code?: string };
@@ -164,4 +162,24 @@ function restore(task: RestoreTask): void {
     results.push(result);
   }
   port.postMessage({ kind: 'result', batch: task.batch, files: results, last: true });
+}
+
+/**
+ * Writes `data` at `position`, leaving 64 KiB blocks of zeros unwritten: the final ftruncate
+ * gives the file its size, so holes of a sparse file stay holes. Runs of data are one write each.
+ */
+function writeSkippingZeros(fd: number, data: Buffer, position: number): void {
+  let runStart = -1;
+  const flush = (end: number) => {
+    let done = runStart;
+    while (done < end) done += writeSync(fd, data, done, end - done, position + done);
+    runStart = -1;
+  };
+  for (let at = 0; at < data.length; at += HOLE_BLOCK) {
+    const end = Math.min(at + HOLE_BLOCK, data.length);
+    const isZero = data.subarray(at, end).equals(zeros.subarray(0, end - at));
+    if (isZero && runStart >= 0) flush(at);
+    else if (!isZero && runStart < 0) runStart = at;
+  }
+  if (runStart >= 0) flush(data.length);
 }
