@@ -4,6 +4,7 @@ import type { SemanticProblem } from './semantic-checks.js';
 import { activeProfileName } from './semantic-checks.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
+import { setEnvironmentProblems } from './set-checks.js';
 
 export interface ProfileVerification {
   name: string;
@@ -54,6 +55,7 @@ export function environmentProblems(
       }
     }
   }
+  problems.push(...setEnvironmentProblems(config, options.env));
   return problems;
 }
 

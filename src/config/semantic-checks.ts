@@ -1,6 +1,7 @@
 import type { VigilConfig } from './schema/index.js';
 import { isValidAddress } from '../domain/address.js';
 import type { KeyPath } from './problems.js';
+import { setScheduleProblems } from './set-checks.js';
 import { mailClientProblems } from '../transports/mailclient/config-problems.js';
 
 export interface SemanticProblem {
@@ -78,6 +79,7 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
       }
     });
   }
+  problems.push(...setScheduleProblems(config));
   if (config.outbox.minBackoff > config.outbox.maxBackoff) {
     problems.push({ path: ['outbox', 'minBackoff'], message: 'is longer than outbox.maxBackoff', severity: 'error' });
   }

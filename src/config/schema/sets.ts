@@ -46,7 +46,9 @@ export const commandSet = z
     engine: z.literal('command'),
     ...setCommon,
     /** argv: the program and its arguments. With `shell: true`, one string run by /bin/sh -c. */
-    command: z.union([z.string().min(1), z.array(z.string()).min(1, { error: 'command is an argv list, e.g. [/usr/local/bin/dump-db.sh, --all]' })]),
+    command: z.union([z.string().min(1), z.array(z.string()).min(1, { error: 'command is an argv list, e.g. [/usr/local/bin/dump-db.sh, --all]' })], {
+      error: 'command is an argv list of strings, e.g. [/usr/local/bin/dump-db.sh, --all]; quote words YAML would read as numbers or booleans ("true", "24")',
+    }),
     shell: z.boolean().default(false),
     ...processSettings,
     /** Exit statuses meaning "completed with warnings" (e.g. [24] for rsync's vanished files). */
