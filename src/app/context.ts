@@ -49,7 +49,7 @@ export function openApp(options: OpenOptions): AppContext {
   const hostname = config.hostname ?? osHostname();
   const store = openSqliteStore(config.dataDir);
   const events = new EventBus(log);
-  const transports = new ConfiguredTransports({ config, redactor, hostname, ...(options.env ? { env: options.env } : {}) });
+  const transports = new ConfiguredTransports({ config, redactor, hostname, clock, handOffs: store.handOffs, ...(options.env ? { env: options.env } : {}) });
   const dispatcher = new Dispatcher({
     store: store.outbox,
     profiles: store.profiles,

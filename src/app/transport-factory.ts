@@ -10,6 +10,10 @@ import type { TransportResolver } from '../outbox/dispatcher.js';
 import { FailoverTransport } from '../transports/failover-transport.js';
 import { MaildirTransport } from '../transports/maildir/maildir-transport.js';
 import { SmtpTransport } from '../transports/smtp/smtp-transport.js';
+import type { Clock } from '../domain/clock.js';
+import type { HandOffStore } from '../storage/ports.js';
+import { buildMailClientTransport, mailClientAttemptDeadlineMs } from './mail-client-wiring.js';
+import { systemClock } from './system-clock.js';
 
 export interface TransportFactoryOptions {
   config: VigilConfig;
@@ -17,6 +21,10 @@ export interface TransportFactoryOptions {
   /** Name given in EHLO and Message-IDs. */
   hostname: string;
   env?: NodeJS.ProcessEnv;
+  /** For `method: client`: re-detection timing and hand-off times. */
+  clock?: Clock;
+  /** For `method: client`: where hand-offs to spooling programs are recorded for the queue watch. */
+  handOffs?: HandOffStore;
 }
 
 /**
@@ -48,6 +56,10 @@ export class ConfiguredTransports implements TransportResolver {
     let longest = 0;
     for (const p of profiles) {
       if (!p) continue;
+      if (p.method === 'client') {
+        longest = Math.max(longest, mailClientAttemptDeadlineMs(p));
+        continue;
+      }
       const tries = p.method === 'smtp' ? p.servers.length : 1;
       longest = Math.max(longest, p.timeoutSeconds * 1000 * tries);
     }
@@ -66,7 +78,11 @@ export class ConfiguredTransports implements TransportResolver {
       case 'maildir':
         return new MaildirTransport(profile.path ? path.resolve(this.o.config.dataDir, profile.path) : path.join(this.o.config.dataDir, 'mailbox'));
       case 'client':
-        throw new VigilError('ERR_PROFILE_UNKNOWN', `profile ${name}: method "client" is not available in this build yet`);
+        return buildMailClientTransport(this.o.config, profile, {
+          clock: this.o.clock ?? systemClock,
+          ...(this.o.handOffs ? { handOffs: this.o.handOffs } : {}),
+          ...(this.o.env ? { env: this.o.env } : {}),
+        });
     }
   }
 
