@@ -4,6 +4,8 @@ import type { NewMessage, OutboxStore } from '../storage/ports.js';
 import { newMessageId } from './ids.js';
 import { renderMessage } from './render.js';
 
+const RENDER_BATCH = 16;
+
 export interface EnqueueResult {
   id: string;
   /** Set when a pending message with the same dedupeKey already existed (nothing was stored). */
@@ -34,8 +36,11 @@ export class Outbox {
   /** Renders every request first (a bad one stores nothing), then stores all in one transaction. */
   async enqueueMany(requests: MessageRequest[]): Promise<EnqueueResult[]> {
     const now = this.deps.clock.now();
-    const messages: NewMessage[] = await Promise.all(
-      requests.map(async (request) => {
+    const messages: NewMessage[] = [];
+    // Render a few at a time: each render holds MIME stream buffers until it ends, and a
+    // thousand at once cost hundreds of MB for no speed.
+    for (let i = 0; i < requests.length; i += RENDER_BATCH) {
+      messages.push(...(await Promise.all(requests.slice(i, i + RENDER_BATCH).map(async (request): Promise<NewMessage> => {
         const id = newMessageId(now);
         const rendered = await renderMessage(request, { id, domain: this.deps.messageIdDomain }, new Date(now));
         return {
@@ -51,8 +56,8 @@ export class Outbox {
           raw: rendered.raw,
           createdAt: now,
         };
-      }),
-    );
+      }))));
+    }
     const results = await this.deps.store.enqueue(messages);
     this.deps.onEnqueued?.();
     return results;

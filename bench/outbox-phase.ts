@@ -1,0 +1,121 @@
+/**
+ * One phase of the Outbox benchmark, run in its own process so its peak RSS is its own.
+ * Usage: outbox-phase.ts <outbox|direct|latency|rss> <port> <count>
+ * Prints one JSON line with the phase's figures.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { openApp } from '../src/app/context.js';
+import type { MessageRequest } from '../src/domain/message.js';
+
+const [phase, portText, countText] = process.argv.slice(2);
+const port = Number(portText);
+const count = Number(countText);
+const CONNECTIONS = 5;
+
+// ~2 KB of text and HTML, like a real alert.
+const TEXT = 'The backup of documents failed: the vault at /srv/vault is unreachable (ENOENT).\n'.repeat(12);
+const HTML = `<p>${TEXT.replace(/\n/g, '<br>')}</p>`;
+
+function request(i: number): MessageRequest {
+  return { kind: 'bench', severity: 'info', profile: 'sink', from: 'vigil@example.com', to: ['ops@example.com'], subject: `bench ${i}`, text: TEXT, html: HTML };
+}
+
+function workspace(): { dir: string; configFile: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-'));
+  const configFile = path.join(dir, 'vigil.yaml');
+  writeFileSync(
+    configFile,
+    `dataDir: ./var
+hostname: bench.example.com
+mail: { profile: sink }
+profiles:
+  sink:
+    method: smtp
+    from: vigil@example.com
+    connections: ${CONNECTIONS}
+    servers: [{ host: 127.0.0.1, port: ${port}, security: none }]
+outbox: { concurrency: ${CONNECTIONS * 2} }
+`,
+  );
+  return { dir, configFile };
+}
+
+async function outboxThroughput(): Promise<Record<string, number>> {
+  const ws = workspace();
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1000) {
+    await app.outbox.enqueueMany(Array.from({ length: Math.min(1000, count - i) }, (_, k) => request(i + k)));
+  }
+  const enqueued = performance.now();
+  let sent = 0;
+  while (sent < count) sent += (await app.dispatcher.runPass()).sent;
+  const seconds = (performance.now() - started) / 1000;
+  await app.close();
+  rmSync(ws.dir, { recursive: true, force: true });
+  return { outbox_msgs_per_s: count / seconds, enqueue_s: (enqueued - started) / 1000, total_s: seconds };
+}
+
+async function directThroughput(): Promise<Record<string, number>> {
+  const transport = nodemailer.createTransport({ pool: true, maxConnections: CONNECTIONS, maxMessages: 100, host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  const started = performance.now();
+  let next = 0;
+  // The pool's own queue is unbounded: feed it with bounded concurrency, as its docs advise.
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const r = request(i);
+      await transport.sendMail({ from: r.from, to: r.to, subject: r.subject, text: r.text, html: r.html });
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS * 2 }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  transport.close();
+  return { direct_msgs_per_s: count / seconds };
+}
+
+async function latency(): Promise<Record<string, number>> {
+  const ws = workspace();
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  app.dispatcher.start();
+  const samples: number[] = [];
+  let resolveSent: (() => void) | undefined;
+  app.events.on('delivery.sent', () => resolveSent?.());
+  for (let i = 0; i < count; i++) {
+    const done = new Promise<void>((resolve) => (resolveSent = resolve));
+    const t0 = performance.now();
+    await app.outbox.enqueue(request(i));
+    await done;
+    samples.push(performance.now() - t0);
+  }
+  await app.dispatcher.stop(1000);
+  await app.close();
+  rmSync(ws.dir, { recursive: true, force: true });
+  samples.sort((a, b) => a - b);
+  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]!;
+  return { latency_p50_ms: pct(50), latency_p99_ms: pct(99) };
+}
+
+async function rss(): Promise<Record<string, number>> {
+  const ws = workspace();
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  for (let i = 0; i < count; i += 1000) {
+    await app.outbox.enqueueMany(Array.from({ length: Math.min(1000, count - i) }, (_, k) => request(i + k)));
+  }
+  let sent = 0;
+  while (sent < count) sent += (await app.dispatcher.runPass()).sent;
+  await app.close();
+  rmSync(ws.dir, { recursive: true, force: true });
+  return { peak_rss_mb: process.resourceUsage().maxRSS / 1024, queued: count };
+}
+
+const phases: Record<string, () => Promise<Record<string, number>>> = { outbox: outboxThroughput, direct: directThroughput, latency, rss };
+const run = phase ? phases[phase] : undefined;
+if (!run) {
+  console.error(`unknown phase ${phase}`);
+  process.exit(2);
+}
+console.log(JSON.stringify(await run()));

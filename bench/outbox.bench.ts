@@ -1,0 +1,86 @@
+/**
+ * npm run bench:outbox — the Outbox against nodemailer sending directly, on one machine, into
+ * one local SMTP sink (Postfix's smtp-sink when installed, else an smtp-server process).
+ * (a) throughput for 20,000 ~2 KB messages, Outbox (durable, enqueue + deliver) vs a direct
+ *     nodemailer pool with the same number of connections;
+ * (b) enqueue → 250 latency for 1,000 messages one at a time;
+ * (c) peak RSS of a process that queues and delivers 100,000 messages.
+ * Last line: one JSON object with the figures.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const THROUGHPUT = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const LATENCY = Number(process.env.BENCH_LATENCY_MESSAGES ?? 1_000);
+const RSS = Number(process.env.BENCH_RSS_MESSAGES ?? 100_000);
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startSink(port: number): Promise<{ name: string; child: ChildProcess }> {
+  const smtpSink = '/usr/sbin/smtp-sink';
+  const child = existsSync(smtpSink)
+    ? spawn(smtpSink, ['-u', 'nobody', `127.0.0.1:${port}`, '256'], { stdio: 'ignore' })
+    : spawn(process.execPath, ['--import', 'tsx', path.join(here, 'sink.ts'), String(port)], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) return { name: existsSync(smtpSink) ? 'postfix smtp-sink' : 'smtp-server', child };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the SMTP sink did not start');
+}
+
+function phase(name: string, port: number, count: number): Record<string, number> {
+  // Compiled JS when run from dist/ (no loader in the process, so RSS is Vigil's own).
+  const compiled = import.meta.url.endsWith('.js');
+  const script = path.join(here, compiled ? 'outbox-phase.js' : 'outbox-phase.ts');
+  const result = spawnSync(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), script, name, String(port), String(count)], {
+    encoding: 'utf8',
+    timeout: 15 * 60_000,
+  });
+  if (result.status !== 0) throw new Error(`phase ${name} failed: ${result.stderr}`);
+  const last = result.stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as Record<string, number>;
+}
+
+const port = await freePort();
+const sink = await startSink(port);
+try {
+  console.log(`sink: ${sink.name} on 127.0.0.1:${port}`);
+  console.log(`(a) throughput, ${THROUGHPUT} messages…`);
+  const direct = phase('direct', port, THROUGHPUT);
+  const outbox = phase('outbox', port, THROUGHPUT);
+  console.log(`    direct nodemailer pool: ${direct.direct_msgs_per_s!.toFixed(0)} msg/s; Outbox: ${outbox.outbox_msgs_per_s!.toFixed(0)} msg/s (enqueue ${outbox.enqueue_s!.toFixed(2)} s)`);
+  console.log(`(b) latency, ${LATENCY} messages one at a time…`);
+  const latency = phase('latency', port, LATENCY);
+  console.log(`    p50 ${latency.latency_p50_ms!.toFixed(2)} ms, p99 ${latency.latency_p99_ms!.toFixed(2)} ms`);
+  console.log(`(c) peak RSS, ${RSS} messages queued and delivered…`);
+  const rss = phase('rss', port, RSS);
+  console.log(`    peak RSS ${rss.peak_rss_mb!.toFixed(0)} MB`);
+  const figures = {
+    outbox_msgs_per_s: Math.round(outbox.outbox_msgs_per_s!),
+    direct_msgs_per_s: Math.round(direct.direct_msgs_per_s!),
+    ratio: Number((outbox.outbox_msgs_per_s! / direct.direct_msgs_per_s!).toFixed(2)),
+    latency_p50_ms: Number(latency.latency_p50_ms!.toFixed(2)),
+    latency_p99_ms: Number(latency.latency_p99_ms!.toFixed(2)),
+    peak_rss_mb: Math.round(rss.peak_rss_mb!),
+  };
+  console.log(JSON.stringify(figures));
+} finally {
+  sink.child.kill('SIGKILL');
+}
