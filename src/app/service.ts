@@ -1,6 +1,10 @@
 import type { AppContext } from './context.js';
 import { Scheduler } from '../backup/scheduler.js';
 import { BACKUP_EVENT_KINDS } from '../domain/events.js';
+import { buildMtaQueueWatch } from './mail-client-wiring.js';
+
+// How often the local MTA queues are looked at for messages handed to a spooling program.
+const QUEUE_WATCH_EVERY_MS = 60_000;
 
 export interface ServiceHandle {
   /** Resolves when the service has stopped (after a signal or stop()). */
@@ -29,6 +33,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   app.events.on('delivery.paused', (e) => {
     app.log.warn(`delivery paused for profile ${e.profile} until ${new Date(e.until).toISOString()}: ${e.reason}`);
   });
+  const queueWatch = watchMtaQueues(app);
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -37,6 +42,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
       const running = scheduler.runningSets();
       if (running.length) app.log.info(`stopping: stopping running backups (${running.join(', ')}); they are recorded incomplete`);
       await scheduler.stop('the service was stopped (SIGTERM) while the backup was running');
+      queueWatch.stop();
       app.log.info('stopping: finishing deliveries in flight');
       await app.dispatcher.stop(options.graceMs ?? 10_000);
       await app.close();
@@ -55,4 +61,36 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   }
   app.log.info(`vigil started (config ${app.loaded.file}, data ${app.loaded.config.dataDir}, pid ${process.pid})`);
   return { stopped, stop };
+}
+
+/**
+ * Messages handed to a spooling mail program (usingSpooler: true) are watched in its queue; one
+ * still there after mail.stuckAfter is reported once. Only runs when a spooler can be in use.
+ */
+function watchMtaQueues(app: AppContext): { stop(): void } {
+  const { config } = app.loaded;
+  const clientProfiles = Object.values(config.profiles).some((p) => p.method === 'client');
+  if (!clientProfiles || !config.mail.usingSpooler) return { stop() {} };
+  const watch = buildMtaQueueWatch(config, { clock: app.clock, handOffs: app.store.handOffs });
+  const controller = new AbortController();
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    watch
+      .check(controller.signal)
+      .then((report) => {
+        for (const stuck of report.newlyStuck) app.log.warn(`message ${stuck.outboxId} is stuck in the ${stuck.client} queue: ${stuck.reason}`);
+        for (const queue of report.unreadable) app.log.warn(`cannot read the MTA queue: ${queue}`);
+      })
+      .catch((error: unknown) => app.log.error('MTA queue watch failed', { error: (error as Error).message }))
+      .finally(() => (running = false));
+  }, QUEUE_WATCH_EVERY_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      controller.abort();
+    },
+  };
 }

@@ -30,15 +30,14 @@ export const outboxListCommand: Command = {
     if (state && state !== 'stuck' && !MESSAGE_STATES.includes(state as MessageState)) {
       throw new VigilError('ERR_USAGE', `--state ${state}: unknown state`, { hint: `Use one of ${[...MESSAGE_STATES, 'stuck'].join(', ')}.` });
     }
-    const messages = await withStore(ctx, (store, stuckAfter) =>
-      store.outbox.list(
-        state === 'stuck'
-          ? { states: [...PENDING_STATES], createdBefore: Date.now() - stuckAfter, limit }
-          : state
-            ? { states: [state as MessageState], limit }
-            : { limit },
-      ),
-    );
+    const messages = await withStore(ctx, async (store, stuckAfter) => {
+      if (state !== 'stuck') return store.outbox.list(state ? { states: [state as MessageState], limit } : { limit });
+      // Stuck: still pending in our Outbox past mail.stuckAfter, or handed to a spooling mail
+      // program whose queue still holds it past that time.
+      const pending = await store.outbox.list({ states: [...PENDING_STATES], createdBefore: Date.now() - stuckAfter, limit });
+      const inMtaQueue = await Promise.all((await store.handOffs.stuck()).map((h) => store.outbox.get(h.outboxId)));
+      return [...pending, ...inMtaQueue.filter((m): m is StoredMessage => m !== undefined)].slice(0, limit);
+    });
     if (ctx.json) printJson(ctx.stdout, messages);
     else if (messages.length === 0) ctx.stdout.write(state ? `no ${state} messages\n` : 'the Outbox is empty\n');
     else
