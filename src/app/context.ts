@@ -1,4 +1,5 @@
 import { hostname as osHostname } from 'node:os';
+import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Redactor } from '../config/redact.js';
 import type { Clock } from '../domain/clock.js';
@@ -14,6 +15,7 @@ import { ConfiguredTransports } from './transport-factory.js';
 import { BackupRunner } from '../backup/runner.js';
 import { createEngines } from '../backup/engines/index.js';
 import type { BackupEngine } from '../backup/engine.js';
+import { subscribeBackupNotifier } from '../notify/subscribe.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
 export interface AppContext {
@@ -73,6 +75,7 @@ export function openApp(options: OpenOptions): AppContext {
     owner: { host: hostname, pid: process.pid },
   });
   const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued: () => dispatcher.wake() });
+  subscribeBackupNotifier({ events, config, outbox, store, log, host: hostname, baseDir: path.dirname(options.configFile) });
   return {
     loaded,
     store,

@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   ERR_SET_UNKNOWN: 'No backup set of that name is defined under sets: in the configuration.',
   ERR_SET_BUSY: 'The backup set is already running (in the service or another `vigil run`); two runs of one set never overlap.',
   ERR_ACTIVITY_NOT_FOUND: 'No activity in the activity log has that id.',
+  ERR_NOTIFY_TEMPLATE: 'A notification template override could not be read or rendered; the shipped template was used instead.',
   ERR_INTERNAL: 'An unexpected internal error; the message says where.',
 } as const;
 

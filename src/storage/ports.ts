@@ -1,6 +1,7 @@
 import type { MessageState, StoredMessage, OutgoingMessage, Severity } from '../domain/message.js';
 import type { DeliveryOutcome } from '../domain/outcome.js';
 import type { Activity, ActivityCounters, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger, FinalStatus } from '../domain/activity.js';
+import type { StreakState } from '../notify/streak.js';
 
 /**
  * The store's contracts. SQLite implements them today (src/storage/sqlite/); another store
@@ -226,6 +227,14 @@ export interface HandOffStore {
   stuck(): Promise<HandOffRow[]>;
 }
 
+/** Notification's memory of each set's failing streak (migration 4); shape in src/notify/streak.ts. */
+export interface NotifyStateStore {
+  /** Undefined when the set has never failed (or the state was reset by a success). */
+  get(set: string): Promise<StreakState | undefined>;
+  /** Upserts; idempotent. */
+  put(state: StreakState): Promise<void>;
+}
+
 /** One handle on the store: every port, and closing. */
 export interface Store {
   outbox: OutboxStore;
@@ -233,5 +242,6 @@ export interface Store {
   activity: ActivityStore;
   schedules: ScheduleStateStore;
   handOffs: HandOffStore;
+  notifyState: NotifyStateStore;
   close(): Promise<void>;
 }

@@ -19,5 +19,7 @@ export const notification = z
     defaults: notifyRule.prefault({}),
     remindEvery: duration('24h'),
     escalateAfter: duration('15m'),
+    /** A directory of template overrides (relative to vigil.yaml); missing files come from the shipped set. */
+    templates: z.string().min(1).optional(),
   })
   .prefault({});

@@ -140,4 +140,20 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX mta_handoffs_watched ON mta_handoffs (handed_at) WHERE left_at IS NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'notification state',
+    sql: `
+      -- Per set: the failing streak notification remembers, so a restart neither re-alerts nor
+      -- forgets to send the recovery notice (src/notify/streak.ts).
+      CREATE TABLE notify_state (
+        set_name      TEXT PRIMARY KEY,
+        failures      INTEGER NOT NULL,
+        failing_since INTEGER,
+        signature     TEXT,
+        alerted_at    INTEGER,
+        last_status   TEXT
+      );
+    `,
+  },
 ];

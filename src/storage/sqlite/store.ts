@@ -5,6 +5,7 @@ import { SqliteProfileStateStore } from './profile-store.js';
 import { SqliteActivityStore } from './activity-store.js';
 import { SqliteScheduleStateStore } from './schedule-store.js';
 import { SqliteHandOffStore } from './hand-off-store.js';
+import { SqliteNotifyStateStore } from './notify-state-store.js';
 import type { Store } from '../ports.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -20,6 +21,7 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     activity: new SqliteActivityStore(db),
     schedules: new SqliteScheduleStateStore(db),
     handOffs: new SqliteHandOffStore(db),
+    notifyState: new SqliteNotifyStateStore(db),
     async close() {
       db.close();
     },

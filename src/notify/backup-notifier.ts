@@ -1,0 +1,130 @@
+import type { VigilConfig } from '../config/schema/index.js';
+import { activeProfileName } from '../config/semantic-checks.js';
+import type { BackupEvent } from '../domain/events.js';
+import type { Logger } from '../domain/logger.js';
+import { PRIORITY, type MessageRequest } from '../domain/message.js';
+import { resolveRecipients } from '../domain/recipients.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { ActivityStore, NotifyStateStore } from '../storage/ports.js';
+import { composeMessage, composePager, templateVars, type ComposeInput } from './compose.js';
+import { effectiveRule, isCritical, severityOf } from './rules.js';
+import { decide, emptyStreak } from './streak.js';
+import { TemplateError, type TemplateVars } from './template.js';
+import type { PagerName, TemplateFiles, TripletName } from './template-files.js';
+
+export interface BackupNotifierDeps {
+  config: VigilConfig;
+  outbox: Pick<Outbox, 'enqueueMany'>;
+  state: NotifyStateStore;
+  activity: Pick<ActivityStore, 'get' | 'log'>;
+  templates: TemplateFiles;
+  log: Logger;
+  host: string;
+}
+
+/**
+ * The I/O around src/notify's pure decisions: for each finished run, load the set's streak,
+ * decide (streak.ts), render (compose.ts) and enqueue. Runs as an event-bus subscriber, so it
+ * never blocks or fails a backup; what goes wrong is thrown to the bus, which logs it.
+ * Events of one set are handled one at a time (the streak is read-modify-write).
+ */
+export class BackupNotifier {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: BackupNotifierDeps) {}
+
+  handle(event: BackupEvent): Promise<void> {
+    const run = (this.chains.get(event.set) ?? Promise.resolve()).then(() => this.process(event));
+    const chain = run.catch(() => {});
+    this.chains.set(event.set, chain);
+    void chain.then(() => {
+      if (this.chains.get(event.set) === chain) this.chains.delete(event.set);
+    });
+    return run;
+  }
+
+  private async process(event: BackupEvent): Promise<void> {
+    const { config, log } = this.deps;
+    const n = config.notification;
+    const rule = effectiveRule(config.sets[event.set]?.notify, n.defaults, n.pager);
+    const state = (await this.deps.state.get(event.set)) ?? emptyStreak(event.set);
+    const decision = decide(state, { status: event.status, firstError: event.firstError, at: event.at }, rule, n.remindEvery);
+    if (decision.action === 'none') {
+      if (decision.next !== state) await this.deps.state.put(decision.next);
+      return;
+    }
+    const profileName = activeProfileName(config);
+    const profile = profileName ? config.profiles[profileName] : undefined;
+    if (!profileName || !profile) {
+      log.warn(`no mail profile to notify with: backup ${event.set} ${event.status} not mailed`, { set: event.set });
+      await this.deps.state.put(decision.next);
+      return;
+    }
+    const book = profile.addressBook ?? {};
+    const recovery = decision.action === 'recovery';
+    const critical = recovery ? isCritical((decision.ended?.lastStatus ?? 'completed') as BackupEvent['status']) : isCritical(event.status);
+    const wanted = critical || recovery ? [...n.admins, ...rule.to] : rule.to.length ? rule.to : n.admins;
+    const mail = resolveRecipients(wanted, book);
+    const pager = resolveRecipients(critical && decision.action !== 'reminder' && decision.action !== 'status' ? rule.pager : [], book);
+    for (const unknown of [...mail.unknown, ...pager.unknown]) log.warn(`notification recipient "${unknown}" is not in the address book of profile ${profileName}`, { set: event.set });
+
+    const input: ComposeInput = {
+      event,
+      action: decision.action,
+      rule,
+      streak: recovery ? decision.ended! : decision.next,
+      ...(await this.logFor(event, rule.detail === 'status' || recovery)),
+      host: this.deps.host,
+    };
+    const vars = templateVars(input);
+    const severity = recovery ? 'info' : severityOf(event.status);
+    const kind = recovery ? 'backup.recovered' : `backup.${event.status}`;
+    const priority = critical && !recovery ? PRIORITY.critical : PRIORITY.normal;
+    const headers: Record<string, string> = { 'List-Id': `Vigil backup notifications <backup.${listIdHost(this.deps.host)}>`, 'X-Vigil-Set': event.set };
+    if (priority === PRIORITY.critical) headers.Importance = 'high';
+    const base = { profile: profileName, from: profile.from, priority, headers };
+    const key = `backup:${event.set}:${event.activityId}:${decision.action}`;
+
+    const requests: MessageRequest[] = [];
+    if (mail.addresses.length) {
+      const triplet: TripletName = recovery ? 'backup-recovery' : 'backup-alert';
+      const composed = await this.withFallback(triplet, (overridesOnly) => this.composeTriplet(triplet, vars, recovery ? undefined : rule.subject, overridesOnly));
+      requests.push({ ...base, kind, severity, dedupeKey: key, to: mail.addresses, ...composed });
+    } else {
+      log.warn(`backup ${event.set} ${event.status}: no e-mail recipient (set notification.admins or the set's notify.to)`, { set: event.set });
+    }
+    if (pager.addresses.length) {
+      const name: PagerName = recovery ? 'pager-recovery' : 'pager';
+      const line = await this.withFallback(name, async (shippedOnly) => composePager(await this.deps.templates.pager(name, shippedOnly), vars));
+      // Subject and body carry the same line: gateways keep one or the other.
+      requests.push({ ...base, kind: `pager.${kind}`, severity, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
+    }
+    if (requests.length) await this.deps.outbox.enqueueMany(requests);
+    await this.deps.state.put(decision.next);
+  }
+
+  private async composeTriplet(name: TripletName, vars: TemplateVars, subject: string | undefined, shippedOnly: boolean) {
+    return composeMessage(await this.deps.templates.triplet(name, shippedOnly), vars, subject);
+  }
+
+  /** A broken override is reported and the shipped template used: an alert is never lost to a typo. */
+  private async withFallback<T>(name: string, render: (shippedOnly: boolean) => Promise<T>): Promise<T> {
+    try {
+      return await render(false);
+    } catch (error) {
+      if (!(error instanceof TemplateError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.deps.log.warn(`notification template ${name} is broken, using the shipped one: ${(error as Error).message}`, { code: 'ERR_NOTIFY_TEMPLATE' });
+      return render(true);
+    }
+  }
+
+  private async logFor(event: BackupEvent, skip: boolean): Promise<Pick<ComposeInput, 'log' | 'logDropped'>> {
+    if (skip) return { log: [], logDropped: 0 };
+    const [activity, log] = await Promise.all([this.deps.activity.get(event.activityId), this.deps.activity.log(event.activityId)]);
+    return { log, logDropped: activity?.logDropped ?? 0 };
+  }
+}
+
+function listIdHost(host: string): string {
+  return host.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+}

@@ -1,0 +1,104 @@
+import type { ActivityLogEntry } from '../domain/activity.js';
+import type { BackupEvent } from '../domain/events.js';
+import { detailIncludes, type EffectiveRule } from './rules.js';
+import type { NotifyAction, StreakState } from './streak.js';
+import { renderTemplate, type TemplateVars } from './template.js';
+
+/** Log lines shown in a message at most; the rest are counted ("and N more"). */
+export const DETAIL_LINES_CAP = 20;
+export const PAGER_MAX = 160;
+
+/** A subject/text/HTML triplet as loaded (shipped or overridden). */
+export interface TemplateSet {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface ComposeInput {
+  event: BackupEvent;
+  action: Exclude<NotifyAction, 'none'>;
+  rule: EffectiveRule;
+  /** The streak after this run (alert, reminder) or the one that just ended (recovery). */
+  streak: Pick<StreakState, 'failures' | 'failingSince' | 'lastStatus'>;
+  log: readonly ActivityLogEntry[];
+  logDropped: number;
+  host: string;
+}
+
+/** `2026-11-20 10:00 UTC` — the same on every host, whatever its time zone. */
+export function formatTime(ms: number | null): string {
+  if (ms === null) return '';
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** The log excerpt at the rule's detail level, capped, with "and N more". */
+export function detailExcerpt(log: readonly ActivityLogEntry[], logDropped: number, rule: EffectiveRule): string {
+  const shown = log.filter((entry) => detailIncludes(rule.detail, entry.severity));
+  if (shown.length === 0) return '';
+  const lines = shown.slice(0, DETAIL_LINES_CAP).map((e) => `${e.severity.toUpperCase()}: ${e.message}${e.path ? ` (${e.path})` : ''}`);
+  const more = shown.length - lines.length + (rule.detail === 'status' ? 0 : logDropped);
+  if (more > 0) lines.push(`… and ${more} more`);
+  return lines.join('\n');
+}
+
+/** Every variable a template may use (documented in docs/notifications.md). */
+export function templateVars(input: ComposeInput): TemplateVars {
+  const { event, streak } = input;
+  return {
+    set: event.set,
+    status: event.status,
+    statusUpper: event.status.toUpperCase(),
+    action: input.action,
+    engine: event.engine,
+    host: input.host,
+    activityId: event.activityId,
+    trigger: event.trigger,
+    when: formatTime(event.endedAt),
+    startedAt: formatTime(event.startedAt),
+    endedAt: formatTime(event.endedAt),
+    scheduledFor: formatTime(event.scheduledFor),
+    duration: formatDuration(event.endedAt - event.startedAt),
+    firstError: event.firstError ?? '',
+    files: event.counters.files,
+    errors: event.counters.errors,
+    warnings: event.counters.warnings,
+    bytesNew: event.counters.bytesNew,
+    snapshotId: event.snapshotId ?? '',
+    failures: streak.failures,
+    failingSince: formatTime(streak.failingSince),
+    previousStatus: streak.lastStatus ?? '',
+    reminder: input.action === 'reminder' ? 'yes' : '',
+    detail: detailExcerpt(input.log, input.logDropped, input.rule),
+  };
+}
+
+export interface Composed {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Renders a triplet; a rule's `subject` (itself a template) overrides the template's subject. */
+export function composeMessage(templates: TemplateSet, vars: TemplateVars, subjectOverride: string | undefined): Composed {
+  return {
+    subject: renderTemplate(subjectOverride ?? templates.subject, vars, 'line'),
+    text: renderTemplate(templates.text, vars, 'text'),
+    html: renderTemplate(templates.html, vars, 'html'),
+  };
+}
+
+/** The pager form: one plain line of at most PAGER_MAX characters, whatever the template says. */
+export function composePager(template: string, vars: TemplateVars): string {
+  const line = renderTemplate(template, vars, 'line');
+  const chars = [...line];
+  return chars.length <= PAGER_MAX ? line : `${chars.slice(0, PAGER_MAX - 1).join('')}…`;
+}
