@@ -83,10 +83,14 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
         report({ severity: 'warning', message: `parent snapshot ${parent.id.slice(0, 12)} is unreadable (${(error as Error).message}); every file is read again` });
       }
     }
-    pool = new WorkerPool(vault.keys);
-    const known: Buffer[] = [];
-    for (const [id] of index.entries()) known.push(Buffer.from(id, 'hex'));
-    pool.announce(Buffer.concat(known));
+    // Workers start with the first file that must be read: an unchanged tree needs none.
+    const startPool = () => {
+      const started = new WorkerPool(vault.keys);
+      const known: Buffer[] = [];
+      for (const [id] of index!.entries()) known.push(Buffer.from(id, 'hex'));
+      started.announce(Buffer.concat(known));
+      return started;
+    };
     writer = new PackWriter(vault);
 
     const entries: (TreeEntry | undefined)[] = [];
@@ -138,10 +142,11 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
       const files = batch;
       batch = [];
       batchBytes = 0;
-      while (batches.size >= pool!.size * 2) await Promise.race(batches);
+      pool ??= startPool();
+      while (batches.size >= pool.size * 2) await Promise.race(batches);
       await writer!.ready();
       if (writer!.finishedCount >= CHECKPOINT_PACKS) await checkpoint(false);
-      const running: Promise<void> = pool!
+      const running: Promise<void> = pool
         .submit({ kind: 'backup', files }, onFiles)
         .catch((error: unknown) => {
           failure ??= error;

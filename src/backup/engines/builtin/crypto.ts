@@ -15,6 +15,8 @@ export interface VaultKeys {
 
 /** On-disk key file (keys/<id>.json). Only the scrypt-derived key can open `sealed`. */
 export interface KeyFile {
+  /** The vault id this key file belongs to (a killed `create` may leave another vault's key file). */
+  vault: string;
   kdf: 'scrypt';
   N: number;
   r: number;
@@ -90,14 +92,14 @@ function deriveKey(passphrase: string, salt: Buffer, params: { N: number; r: num
 }
 
 /** New random keys, sealed under a key derived from `passphrase`. */
-export async function createKeyFile(passphrase: string, now: Date): Promise<{ file: KeyFile; keys: VaultKeys }> {
+export async function createKeyFile(vaultId: string, passphrase: string, now: Date): Promise<{ file: KeyFile; keys: VaultKeys }> {
   const keys: VaultKeys = { encKey: randomBytes(32), idKey: randomBytes(32), chunkerSeed: randomBytes(32) };
   const salt = randomBytes(32);
   const kek = await deriveKey(passphrase, salt, KDF);
   const payload = Buffer.from(
     JSON.stringify({ encKey: keys.encKey!.toString('base64'), idKey: keys.idKey!.toString('base64'), chunkerSeed: keys.chunkerSeed.toString('base64') }),
   );
-  const file: KeyFile = { kdf: 'scrypt', ...KDF, salt: salt.toString('base64'), sealed: seal(kek, payload).toString('base64'), created: now.toISOString() };
+  const file: KeyFile = { vault: vaultId, kdf: 'scrypt', ...KDF, salt: salt.toString('base64'), sealed: seal(kek, payload).toString('base64'), created: now.toISOString() };
   return { file, keys };
 }
 

@@ -83,7 +83,7 @@ export class Vault {
       throw corrupt(path.join(absolute, 'config'), 'not valid JSON');
     }
     if (config.format !== 'vigil-vault' || config.version !== 1) throw corrupt(path.join(absolute, 'config'), 'not a Vigil vault of a known version');
-    const keys = config.encrypted ? await unlock(absolute, options.passphrase) : plainKeys(absolute, config, options.passphrase);
+    const keys = config.encrypted ? await unlock(absolute, config.id, options.passphrase) : plainKeys(absolute, config, options.passphrase);
     return new Vault(absolute, config, keys);
   }
 
@@ -102,7 +102,7 @@ export class Vault {
       let keys: VaultKeys;
       const config: VaultConfig = { format: 'vigil-vault', version: 1, id, encrypted: options.passphrase !== undefined, created: now.toISOString() };
       if (options.passphrase !== undefined) {
-        const made = await createKeyFile(options.passphrase, now);
+        const made = await createKeyFile(id, options.passphrase, now);
         keys = made.keys;
         await writeFileDurable(path.join(root, 'tmp'), path.join(root, 'keys', `${id}.json`), [Buffer.from(JSON.stringify(made.file))]);
         await fsyncDir(path.join(root, 'keys'));
@@ -267,7 +267,7 @@ export class Vault {
   }
 }
 
-async function unlock(root: string, passphrase: string | undefined): Promise<VaultKeys> {
+async function unlock(root: string, vaultId: string, passphrase: string | undefined): Promise<VaultKeys> {
   if (passphrase === undefined) {
     throw new VigilError('ERR_VAULT_PASSPHRASE', `vault ${root} is encrypted and no passphrase was given`, {
       hint: 'Set `passphrase: { env: NAME }` or `{ file: PATH }` on the set.',
@@ -283,6 +283,7 @@ async function unlock(root: string, passphrase: string | undefined): Promise<Vau
     } catch {
       continue;
     }
+    if (file.vault !== vaultId) continue;
     const keys = await openKeyFile(file, passphrase);
     if (keys) return keys;
   }
