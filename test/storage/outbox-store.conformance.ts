@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NewMessage, Store } from '../../src/storage/ports.js';
+
+/**
+ * The contract every OutboxStore adapter must keep (restic's backend suite is the model).
+ * Each adapter's test file calls this with a factory that opens a fresh, real store.
+ */
+export function outboxStoreConformance(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> }>): void {
+  let n = 0;
+  const message = (over: Partial<NewMessage> = {}): NewMessage => {
+    n++;
+    return {
+      id: `m${String(n).padStart(4, '0')}`,
+      messageId: `<m${n}@test.example>`,
+      kind: 'test',
+      severity: 'info',
+      priority: 5,
+      profile: 'office',
+      dedupeKey: null,
+      envelope: { from: 'a@example.com', to: ['b@example.com'] },
+      subject: `message ${n}`,
+      raw: Buffer.from(`Subject: message ${n}\r\n\r\nbody\r\n`),
+      createdAt: 1_000,
+      ...over,
+    };
+  };
+  const accepted = { kind: 'accepted' as const, detail: 'ok', transcript: 'C: DATA' };
+
+  const withStore = (title: string, body: (store: Store) => Promise<void>) =>
+    test(`${name}: ${title}`, async () => {
+      const { store, dispose } = await open();
+      try {
+        await body(store);
+      } finally {
+        await dispose();
+      }
+    });
+
+  withStore('enqueue stores the exact bytes; dedupeKey refuses a second pending message', async (store) => {
+    const first = message({ dedupeKey: 'set:documents' });
+    const [stored] = await store.outbox.enqueue([first]);
+    assert.deepEqual(stored, { id: first.id });
+    assert.deepEqual(await store.outbox.raw(first.id), first.raw);
+    const [dup] = await store.outbox.enqueue([message({ dedupeKey: 'set:documents' })]);
+    assert.equal(dup?.duplicateOf, first.id);
+    assert.equal((await store.outbox.list({})).length, 1);
+  });
+
+  withStore('claims are leases: invisible to others until they expire, most urgent first', async (store) => {
+    const normal = message();
+    const critical = message({ priority: 0 });
+    await store.outbox.enqueue([normal, critical]);
+    const [firstClaim] = await store.outbox.claimDue(2_000, 1, 10_000, 'a');
+    assert.equal(firstClaim?.id, critical.id);
+    const others = await store.outbox.claimDue(2_000, 10, 10_000, 'b');
+    assert.deepEqual(others.map((m) => m.id), [normal.id]);
+    assert.deepEqual(await store.outbox.claimDue(5_000, 10, 10_000, 'c'), []);
+    const afterExpiry = await store.outbox.claimDue(12_001, 10, 10_000, 'c');
+    assert.deepEqual(afterExpiry.map((m) => m.id).sort(), [critical.id, normal.id].sort());
+  });
+
+  withStore('complete applies a decision only for the lease holder, and always records the attempt', async (store) => {
+    const m = message();
+    await store.outbox.enqueue([m]);
+    await store.outbox.claimDue(2_000, 1, 10, 'a');
+    await store.outbox.claimDue(3_000, 1, 10_000, 'b'); // a's lease expired; b holds it now
+    await store.outbox.complete([{ attempt: { messageId: m.id, startedAt: 2_000, durationMs: 5, transport: 'smtp', outcome: accepted }, state: 'sent', nextAttemptAt: 2_005, possibleDuplicate: false, owner: 'a' }], 2_005);
+    assert.equal((await store.outbox.get(m.id))?.state, 'sending');
+    await store.outbox.complete([{ attempt: { messageId: m.id, startedAt: 3_000, durationMs: 5, transport: 'smtp', outcome: accepted }, state: 'sent', nextAttemptAt: 3_005, possibleDuplicate: false, owner: 'b' }], 3_005);
+    const done = await store.outbox.get(m.id);
+    assert.equal(done?.state, 'sent');
+    assert.equal(done?.sentAt, 3_005);
+    const attempts = await store.outbox.attempts(m.id);
+    assert.deepEqual(attempts.map((a) => a.outcome), ['accepted (lease lost)', 'accepted']);
+  });
+
+  withStore('release, retry, fail and expiry move messages as documented', async (store) => {
+    const a = message();
+    const b = message({ createdAt: 0 });
+    await store.outbox.enqueue([a, b]);
+    assert.equal((await store.outbox.claimDue(2_000, 2, 60_000, 'x')).length, 2);
+    await store.outbox.release([a.id, b.id], 'x', 2_500);
+    assert.equal((await store.outbox.get(a.id))?.state, 'queued');
+    assert.deepEqual(await store.outbox.expireOlderThan(500, 3_000), [b.id]);
+    assert.equal((await store.outbox.get(b.id))?.state, 'expired');
+    const retried = await store.outbox.retry(b.id, 4_000);
+    assert.equal(retried.state, 'queued');
+    assert.equal(await store.outbox.nextDueAt(), 2_500);
+    await store.outbox.fail(a.id, 'test message: not retried', 5_000);
+    assert.equal((await store.outbox.get(a.id))?.state, 'failed');
+    await assert.rejects(store.outbox.retry('nope', 1), { code: 'ERR_OUTBOX_NOT_FOUND' });
+    assert.deepEqual(await store.outbox.countByState(), { failed: 1, queued: 1 });
+  });
+
+  withStore('paused profiles are skipped by claims and by the next-due time', async (store) => {
+    const m = message({ profile: 'paused' });
+    await store.outbox.enqueue([m]);
+    assert.deepEqual(await store.outbox.claimDue(2_000, 5, 1_000, 'x', ['paused']), []);
+    assert.equal(await store.outbox.nextDueAt(['paused']), undefined);
+    assert.equal((await store.outbox.claimDue(2_000, 5, 1_000, 'x')).length, 1);
+  });
+}
