@@ -9,6 +9,7 @@ import { quickstartCommand } from './quickstart.js';
 import { startCommand } from './start.js';
 import { runCommand } from './run.js';
 import { activityListCommand, activityShowCommand } from './activity.js';
+import { pruneCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -24,6 +25,10 @@ export const COMMANDS: Command[] = [
   runCommand,
   activityListCommand,
   activityShowCommand,
+  snapshotsCommand,
+  restoreCommand,
+  verifyCommand,
+  pruneCommand,
   startCommand,
   quickstartCommand,
 ];

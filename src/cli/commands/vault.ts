@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { openApp, type AppContext } from '../../app/context.js';
+import type { EngineLogEntry, EngineSetContext } from '../../backup/engine.js';
+import { capLog } from '../../backup/log-cap.js';
+import { listSnapshots, prune, restore, verify } from '../../backup/engines/builtin/index.js';
+import type { ActivityKind } from '../../domain/activity.js';
+import { exitStatusOf } from '../../domain/activity.js';
+import { VigilError } from '../../domain/errors.js';
+import type { RunStatus } from '../../domain/run-status.js';
+import { EXIT, type CliContext, type Command } from '../command.js';
+import { isoTime, printJson, printTable } from '../output.js';
+
+/** The builtin set named on the command line, as the engine's library API wants it. */
+function builtinSet(app: AppContext, positionals: string[], command: string): EngineSetContext {
+  const [name, extra] = positionals;
+  if (!name || extra) throw new VigilError('ERR_USAGE', `give exactly one backup set: vigil ${command} SET`, { hint: 'Sets are the keys under sets: in vigil.yaml.' });
+  const set = app.loaded.config.sets[name];
+  if (!set) throw new VigilError('ERR_SET_UNKNOWN', `no backup set named "${name}"`, { hint: `Defined sets: ${Object.keys(app.loaded.config.sets).join(', ') || 'none'}.` });
+  if (set.engine !== 'builtin') {
+    throw new VigilError('ERR_USAGE', `set "${name}" uses the ${set.engine} engine; vigil ${command} works on builtin vaults`, {
+      hint: set.engine === 'restic' ? 'Use restic’s own commands (restic snapshots, restore, check, forget --prune) on its repository.' : undefined,
+    });
+  }
+  return { name, config: set as unknown as Record<string, unknown>, dataDir: app.loaded.config.dataDir };
+}
+
+/** Runs a vault operation as an activity (verify, prune, restore appear in `vigil activity`). */
+async function asActivity(
+  app: AppContext,
+  kind: ActivityKind,
+  set: string,
+  work: () => Promise<{ status: RunStatus; log: EngineLogEntry[] }>,
+): Promise<{ id: number; status: RunStatus; log: EngineLogEntry[] }> {
+  const id = await app.store.activity.start({ kind, set, engine: 'builtin', trigger: 'manual', startedAt: app.clock.now(), owner: { host: app.hostname, pid: process.pid } });
+  let result: { status: RunStatus; log: EngineLogEntry[] };
+  try {
+    result = await work();
+  } catch (error) {
+    result = { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] };
+    await finish(app, id, result);
+    throw error;
+  }
+  await finish(app, id, result);
+  return { id, ...result };
+}
+
+async function finish(app: AppContext, id: number, result: { status: RunStatus; log: EngineLogEntry[] }): Promise<void> {
+  const { log, dropped } = capLog(result.log);
+  const errors = result.log.filter((e) => e.severity === 'error' || e.severity === 'critical').length;
+  const warnings = result.log.filter((e) => e.severity === 'warning').length;
+  await app.store.activity.finish(id, { status: result.status, endedAt: app.clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
+}
+
+function withApp<T>(ctx: CliContext, work: (app: AppContext) => Promise<T>): Promise<T> {
+  const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
+  return work(app).finally(() => app.close());
+}
+
+function printLog(ctx: CliContext, log: EngineLogEntry[]): void {
+  for (const entry of log.filter((e) => e.severity !== 'info').slice(0, 20)) ctx.stdout.write(`  ${entry.severity}: ${entry.message}${entry.path ? ` (${entry.path})` : ''}\n`);
+}
+
+function interrupt(): AbortController {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort('stopped by Ctrl-C'));
+  return controller;
+}
+
+export const snapshotsCommand: Command = {
+  name: 'snapshots',
+  summary: 'list the snapshots of a builtin set, oldest first',
+  usage: 'SET [--json]',
+  positionals: true,
+  async run(ctx, { positionals }) {
+    return withApp(ctx, async (app) => {
+      const snapshots = await listSnapshots(builtinSet(app, positionals, 'snapshots'));
+      if (ctx.json) printJson(ctx.stdout, snapshots);
+      else if (snapshots.length === 0) ctx.stdout.write('no snapshots yet\n');
+      else printTable(ctx.stdout, ['ID', 'TIME', 'FILES', 'BYTES', 'ERRORS', 'PATHS'], snapshots.map((s) => [s.shortId, isoTime(Date.parse(s.time)), String(s.files), String(s.bytes), String(s.errors), s.paths.join(' ')]));
+      return EXIT.ok;
+    });
+  },
+};
+
+export const restoreCommand: Command = {
+  name: 'restore',
+  summary: 'restore a snapshot (default: the latest) into a directory: contents, modes, mtimes, symlinks',
+  usage: 'SET --to DIR [--snapshot ID] [--path P]',
+  positionals: true,
+  options: { to: { type: 'string' }, snapshot: { type: 'string' }, path: { type: 'string' } },
+  exitCodes: { 0: 'restored', 1: 'failed', 2: 'usage or configuration error', 3: 'restored with errors (damaged data is named)' },
+  async run(ctx, { values, positionals }) {
+    if (!values.to) throw new VigilError('ERR_USAGE', 'restore needs --to DIR', { hint: 'Files land at DIR/<original absolute path>.' });
+    return withApp(ctx, async (app) => {
+      const set = builtinSet(app, positionals, 'restore');
+      const to = path.resolve(values.to as string);
+      const controller = interrupt();
+      const result = await asActivity(app, 'restore', set.name, () =>
+        restore(set, { to, signal: controller.signal, ...(values.snapshot ? { snapshot: values.snapshot as string } : {}), ...(values.path ? { path: values.path as string } : {}) }),
+      );
+      if (ctx.json) printJson(ctx.stdout, result);
+      else {
+        ctx.stdout.write(`restore of ${set.name} into ${to}: ${result.status} (activity ${result.id})\n`);
+        printLog(ctx, result.log);
+      }
+      return exitStatusOf(result.status);
+    });
+  },
+};
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'check a builtin vault’s structure; --read-data re-hashes every chunk',
+  usage: 'SET [--read-data] [--json]',
+  positionals: true,
+  options: { 'read-data': { type: 'boolean' } },
+  exitCodes: { 0: 'the vault is sound', 1: 'damage found or the vault could not be read', 2: 'usage or configuration error', 3: 'warnings' },
+  async run(ctx, { values, positionals }) {
+    return withApp(ctx, async (app) => {
+      const set = builtinSet(app, positionals, 'verify');
+      const controller = interrupt();
+      const result = await asActivity(app, 'validation', set.name, () => verify(set, { readData: Boolean(values['read-data']), signal: controller.signal }));
+      if (ctx.json) printJson(ctx.stdout, result);
+      else {
+        ctx.stdout.write(`verify of ${set.name}${values['read-data'] ? ' (all data read)' : ''}: ${result.status} (activity ${result.id})\n`);
+        printLog(ctx, result.log);
+      }
+      return exitStatusOf(result.status);
+    });
+  },
+};
+
+export const pruneCommand: Command = {
+  name: 'prune',
+  summary: 'forget snapshots outside the set’s keep policy and reclaim unreferenced data',
+  usage: 'SET [--dry-run] [--json]',
+  positionals: true,
+  options: { 'dry-run': { type: 'boolean' } },
+  async run(ctx, { values, positionals }) {
+    return withApp(ctx, async (app) => {
+      const set = builtinSet(app, positionals, 'prune');
+      const controller = interrupt();
+      const result = await asActivity(app, 'prune', set.name, () => prune(set, { dryRun: Boolean(values['dry-run']), signal: controller.signal }));
+      if (ctx.json) printJson(ctx.stdout, result);
+      else {
+        ctx.stdout.write(`prune of ${set.name}${values['dry-run'] ? ' (dry run)' : ''}: ${result.status} (activity ${result.id})\n`);
+        printLog(ctx, result.log);
+      }
+      return exitStatusOf(result.status);
+    });
+  },
+};

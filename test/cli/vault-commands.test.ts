@@ -1,0 +1,44 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Workspace } from '../helpers/workspace.js';
+
+const ws = new Workspace();
+after(() => ws.cleanup());
+
+test('vigil run → snapshots → restore → verify → prune on a builtin set, each recorded as an activity', async () => {
+  const source = path.join(ws.dir, 'documents');
+  mkdirSync(source);
+  writeFileSync(path.join(source, 'report.txt'), 'quarterly numbers\n');
+  ws.write(`dataDir: ./var
+profiles:
+  local: { method: maildir, from: vigil@localhost, addressBook: { admins: [root@localhost] } }
+notification: { admins: [admins] }
+sets:
+  documents: { engine: builtin, paths: [${source}], keep: { last: 1 } }
+`);
+  assert.equal((await ws.vigil(['run', 'documents'])).code, 0);
+  writeFileSync(path.join(source, 'report.txt'), 'revised numbers\n');
+  assert.equal((await ws.vigil(['run', 'documents'])).code, 0);
+
+  const snapshots = JSON.parse((await ws.vigil(['snapshots', 'documents', '--json'])).stdout) as Array<{ id: string }>;
+  assert.equal(snapshots.length, 2);
+
+  const target = path.join(ws.dir, 'restored');
+  const restored = await ws.vigil(['restore', 'documents', '--to', target, '--snapshot', snapshots[0]!.id]);
+  assert.equal(restored.code, 0, restored.stderr);
+  assert.equal(readFileSync(path.join(target, source, 'report.txt'), 'utf8'), 'quarterly numbers\n');
+
+  const verified = await ws.vigil(['verify', 'documents', '--read-data']);
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.equal((await ws.vigil(['prune', 'documents'])).code, 0);
+  assert.equal(JSON.parse((await ws.vigil(['snapshots', 'documents', '--json'])).stdout).length, 1);
+
+  const kinds = (JSON.parse((await ws.vigil(['activity', '--json'])).stdout) as Array<{ kind: string }>).map((a) => a.kind).sort();
+  assert.deepEqual(kinds, ['backup', 'backup', 'prune', 'restore', 'validation']);
+
+  const wrong = await ws.vigil(['restore', 'documents']);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /needs --to DIR/);
+});
