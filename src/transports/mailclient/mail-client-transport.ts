@@ -116,8 +116,17 @@ export class MailClientTransport implements Transport {
       return { kind: 'permanent', detail: `${client.name} cannot be given the recipient "${refused}" safely (it does not understand "--")`, errorCode: 'ERR_ADDRESS_INVALID', tryNext: true };
     }
     const { timeoutMs, graceMs } = this.options;
-    const waitLimit = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs + graceMs)]);
-    const release = await this.options.locks.acquire(client.realPath ?? client.path, waitLimit);
+    // A controller per wait rather than AbortSignal.any(), which on Node 20 keeps every composed
+    // signal referenced by the long-lived shutdown signal.
+    const waitLimit = new AbortController();
+    const waitTimer = setTimeout(() => waitLimit.abort(), timeoutMs + graceMs);
+    const onShutdown = () => waitLimit.abort();
+    signal.addEventListener('abort', onShutdown, { once: true });
+    if (signal.aborted) waitLimit.abort();
+    const release = await this.options.locks.acquire(client.realPath ?? client.path, waitLimit.signal).finally(() => {
+      clearTimeout(waitTimer);
+      signal.removeEventListener('abort', onShutdown);
+    });
     if (!release) {
       const detail = signal.aborted ? `${client.name}: stopped while waiting for the program` : `${client.name} was busy with another message for longer than the deadline`;
       return { kind: 'temporary', detail, errorCode: 'ERR_MAILCLIENT_BUSY', tryNext: true };

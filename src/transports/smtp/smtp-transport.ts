@@ -38,8 +38,27 @@ export class SmtpTransport implements Transport {
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
-    const deadline = AbortSignal.timeout(this.target.timeoutMs);
-    const cutoff = AbortSignal.any([signal, deadline]);
+    // Not AbortSignal.any(): on Node 20 every signal composed with the long-lived shutdown
+    // signal stays referenced by it, one leak per message. A controller per attempt, a timer
+    // and a listener removed at the end keep nothing alive.
+    const attemptCutoff = new AbortController();
+    const deadline = { aborted: false };
+    const timer = setTimeout(() => {
+      deadline.aborted = true;
+      attemptCutoff.abort();
+    }, this.target.timeoutMs);
+    const onShutdown = () => attemptCutoff.abort();
+    signal.addEventListener('abort', onShutdown, { once: true });
+    try {
+      return await this.attempt(message, signal, attemptCutoff.signal, deadline);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onShutdown);
+    }
+  }
+
+  private async attempt(message: OutgoingMessage, signal: AbortSignal, cutoff: AbortSignal, deadline: { aborted: boolean }): Promise<DeliveryOutcome> {
+    if (signal.aborted) cutoff = signal;
     const session = await this.acquire(cutoff);
     if (!session) {
       return this.outcome(undefined, {
@@ -108,7 +127,7 @@ export class SmtpTransport implements Transport {
     failure: Parameters<typeof classifySmtpFailure>[0],
     phase: 'connect' | 'auth' | 'send',
     signal: AbortSignal,
-    deadline: AbortSignal,
+    deadline: { aborted: boolean },
   ): DeliveryOutcome {
     // After any failure the session is in an unknown state: never reuse it.
     session.close();
