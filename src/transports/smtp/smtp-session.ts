@@ -31,7 +31,6 @@ export class SmtpSession {
   private readonly connection: SMTPConnection;
   private closed = false;
   messagesSent = 0;
-  lastUsed = 0;
 
   constructor(options: SessionOptions) {
     this.connection = new SMTPConnection({
@@ -87,10 +86,6 @@ export class SmtpSession {
 
   get usable(): boolean {
     return !this.closed && this.connection.stage === 'connected';
-  }
-
-  get authenticated(): boolean {
-    return this.connection.authenticated;
   }
 
   connect(): Promise<StepResult<void>> {

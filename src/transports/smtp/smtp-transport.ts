@@ -187,7 +187,6 @@ export class SmtpTransport implements Transport {
       return waiter(new SmtpSession(this.target));
     }
     if (next) {
-      session.lastUsed = Date.now();
       this.idle.push(next);
       const timer = setTimeout(() => {
         const index = this.idle.indexOf(next);
