@@ -45,6 +45,13 @@ export const ERROR_CODES = {
   ERR_SET_BUSY: 'The backup set is already running (in the service or another `vigil run`); two runs of one set never overlap.',
   ERR_ACTIVITY_NOT_FOUND: 'No activity in the activity log has that id.',
   ERR_NOTIFY_TEMPLATE: 'A notification template override could not be read or rendered; the shipped template was used instead.',
+  ERR_OAUTH_TOKEN: 'The OAuth2 token endpoint refused the credentials (wrong tenant or client, bad or expired secret, revoked refresh token, consent missing); the message gives the provider’s code.',
+  ERR_OAUTH_UNAVAILABLE: 'The OAuth2 token endpoint (or token command) could not be reached, timed out or failed temporarily.',
+  ERR_GRAPH_AUTH: 'Microsoft Graph refused the access token or the permission to send as the mailbox (401/403).',
+  ERR_GRAPH_DEFERRED: 'Microsoft Graph asked to try later (429 or 5xx), honouring its Retry-After.',
+  ERR_GRAPH_REJECTED: 'Microsoft Graph refused the message permanently (4xx); the message gives Graph’s error code.',
+  ERR_GRAPH_CONNECT: 'Microsoft Graph could not be reached, or the request failed before it was fully sent.',
+  ERR_GRAPH_AMBIGUOUS: 'The request to Microsoft Graph was fully sent but no answer came: the message may have been accepted.',
   ERR_INTERNAL: 'An unexpected internal error; the message says where.',
 } as const;
 
