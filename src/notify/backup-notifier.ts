@@ -7,6 +7,7 @@ import { resolveRecipients } from '../domain/recipients.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { ActivityStore, NotifyStateStore } from '../storage/ports.js';
 import { composeMessage, composePager, templateVars, type ComposeInput } from './compose.js';
+import { notificationHeaders } from './headers.js';
 import { effectiveRule, isCritical, severityOf } from './rules.js';
 import { decide, emptyStreak } from './streak.js';
 import { TemplateError, type TemplateVars } from './template.js';
@@ -80,8 +81,7 @@ export class BackupNotifier {
     const severity = recovery ? 'info' : severityOf(event.status);
     const kind = recovery ? 'backup.recovered' : `backup.${event.status}`;
     const priority = critical && !recovery ? PRIORITY.critical : PRIORITY.normal;
-    const headers: Record<string, string> = { 'List-Id': `Vigil backup notifications <backup.${listIdHost(this.deps.host)}>`, 'X-Vigil-Set': event.set };
-    if (priority === PRIORITY.critical) headers.Importance = 'high';
+    const headers = notificationHeaders(this.deps.host, { 'X-Vigil-Set': event.set }, priority === PRIORITY.critical);
     const base = { profile: profileName, from: profile.from, priority, headers };
     const key = `backup:${event.set}:${event.activityId}:${decision.action}`;
 
@@ -123,8 +123,4 @@ export class BackupNotifier {
     const [activity, log] = await Promise.all([this.deps.activity.get(event.activityId), this.deps.activity.log(event.activityId)]);
     return { log, logDropped: activity?.logDropped ?? 0 };
   }
-}
-
-function listIdHost(host: string): string {
-  return host.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
 }

@@ -1,24 +1,9 @@
 import type { FinalStatus } from '../domain/activity.js';
 import type { RunStatus } from '../domain/run-status.js';
+import type { StreakState } from '../domain/streak-state.js';
 import { SUCCESS_STATUSES, type EffectiveRule } from './rules.js';
 
-/**
- * What notification remembers per set between runs (persisted: a restart must neither re-alert
- * nor forget a failing set). A "streak" is the run of consecutive failures since the last success.
- */
-export interface StreakState {
-  set: string;
-  /** Consecutive failing runs (statuses in the rule's `on` other than successes). */
-  failures: number;
-  /** When the first failure of the streak ended; null when the set is not failing. */
-  failingSince: number | null;
-  /** The way it fails (status and first error, numbers blurred) — a change alerts afresh. */
-  signature: string | null;
-  /** When the last alert or reminder of this streak was enqueued; null if none was. */
-  alertedAt: number | null;
-  /** The status of the last failing run, for the recovery notice. */
-  lastStatus: string | null;
-}
+export type { StreakState } from '../domain/streak-state.js';
 
 export type NotifyAction = 'alert' | 'reminder' | 'recovery' | 'status' | 'none';
 

@@ -1,7 +1,7 @@
 import type { MessageState, StoredMessage, OutgoingMessage, Severity } from '../domain/message.js';
 import type { DeliveryOutcome } from '../domain/outcome.js';
 import type { Activity, ActivityCounters, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger, FinalStatus } from '../domain/activity.js';
-import type { StreakState } from '../notify/streak.js';
+import type { StreakState } from '../domain/streak-state.js';
 
 /**
  * The store's contracts. SQLite implements them today (src/storage/sqlite/); another store
@@ -227,7 +227,7 @@ export interface HandOffStore {
   stuck(): Promise<HandOffRow[]>;
 }
 
-/** Notification's memory of each set's failing streak (migration 4); shape in src/notify/streak.ts. */
+/** Notification's memory of each set's failing streak (migration 4); shape in src/domain/streak-state.ts. */
 export interface NotifyStateStore {
   /** Undefined when the set has never failed (or the state was reset by a success). */
   get(set: string): Promise<StreakState | undefined>;

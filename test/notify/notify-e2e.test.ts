@@ -70,6 +70,8 @@ test('e2e: a failing set alerts admins + set recipients, pages on-call in <= 160
     assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'));
     assert.equal(mail.parsed.headers.get('auto-submitted'), 'auto-generated');
     assert.match(mail.raw.toString(), /^List-Id: Vigil backup notifications <backup\.vigil-test\.example\.com>\r$/im);
+    assert.equal(mail.parsed.headers.get('precedence'), 'bulk');
+    assert.equal(mail.parsed.headers.get('x-auto-response-suppress'), 'All');
 
     const page = t.peer.received.find((m) => m.to.includes('5551234567@pager.example.com'))!;
     assert.ok(page, 'pager message arrived');
@@ -79,6 +81,7 @@ test('e2e: a failing set alerts admins + set recipients, pages on-call in <= 160
     assert.match(line, /^vigil-test\.example\.com documents FAILED 2026-11-20 10:00 UTC: cannot read/);
     assert.equal(page.parsed.html, false);
     assert.equal(page.parsed.attachments.length, 0);
+    assert.equal(page.parsed.headers.get('precedence'), 'bulk', 'the pager form is machine mail too');
   } finally {
     await t.close();
   }

@@ -1,5 +1,5 @@
 import type { NotifyStateStore } from '../ports.js';
-import type { StreakState } from '../../notify/streak.js';
+import type { StreakState } from '../../domain/streak-state.js';
 import type { SqliteDatabase } from './database.js';
 
 interface Row {
