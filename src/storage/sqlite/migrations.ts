@@ -156,4 +156,67 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'notification escalation, storms and ledger',
+    sql: `
+      -- Critical messages that could not be delivered and were escalated (pager, system log).
+      -- One row per message: a message escalates once. The next delivered notification reports
+      -- the unreported ones; the Daily Admin summary lists them.
+      CREATE TABLE escalations (
+        id            INTEGER PRIMARY KEY,
+        outbox_id     TEXT NOT NULL UNIQUE,
+        kind          TEXT NOT NULL,
+        subject       TEXT NOT NULL,
+        profile       TEXT NOT NULL,
+        trigger       TEXT NOT NULL,            -- failed | paused | overdue
+        reason        TEXT NOT NULL,
+        message_at    INTEGER NOT NULL,         -- when the undelivered message was enqueued
+        escalated_at  INTEGER NOT NULL,
+        reported_at   INTEGER
+      );
+      CREATE INDEX escalations_at ON escalations (escalated_at);
+      CREATE INDEX escalations_unreported ON escalations (escalated_at) WHERE reported_at IS NULL;
+
+      -- Storm control: the first critical alert opens a window and goes out at once; failures
+      -- arriving before it ends are held here (so a crash loses none) and sent as one message.
+      CREATE TABLE storm_windows (
+        id            INTEGER PRIMARY KEY,
+        opened_at     INTEGER NOT NULL,
+        ends_at       INTEGER NOT NULL,
+        first_set     TEXT NOT NULL,
+        first_status  TEXT NOT NULL,
+        first_error   TEXT,
+        first_activity INTEGER NOT NULL,
+        first_ended_at INTEGER NOT NULL,
+        flushed_at    INTEGER
+      );
+      CREATE INDEX storm_windows_open ON storm_windows (ends_at) WHERE flushed_at IS NULL;
+      CREATE TABLE storm_held (
+        id            INTEGER PRIMARY KEY,
+        window        INTEGER NOT NULL REFERENCES storm_windows (id) ON DELETE CASCADE,
+        set_name      TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        first_error   TEXT,
+        activity_id   INTEGER NOT NULL,
+        ended_at      INTEGER NOT NULL
+      );
+      CREATE INDEX storm_held_window ON storm_held (window);
+
+      -- Which finished activities notification has handled: begun (keys written before the
+      -- enqueue) and done (streak saved). A run that ended just before a crash is found here
+      -- missing and notified at the next start.
+      CREATE TABLE notify_ledger (
+        activity_id   INTEGER PRIMARY KEY,
+        dedupe_keys   TEXT,                     -- JSON array, written before the enqueue
+        begun_at      INTEGER NOT NULL,
+        done_at       INTEGER
+      );
+      -- Runs that ended before this version existed count as handled: an upgrade must not
+      -- replay old alerts.
+      INSERT INTO notify_ledger (activity_id, dedupe_keys, begun_at, done_at)
+        SELECT id, NULL, COALESCE(ended_at, started_at), COALESCE(ended_at, started_at)
+        FROM activities WHERE kind = 'backup' AND status != 'running';
+    `,
+  },
 ];
