@@ -3,6 +3,7 @@ import { duration } from './common.js';
 import { profile } from './profiles.js';
 import { notification } from './notification.js';
 import { sets } from './sets.js';
+import { admin } from './admin.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
 export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
@@ -24,15 +25,6 @@ const outbox = z
     maxAge: duration('5d'),
     /** Messages in flight at once, over all profiles. */
     concurrency: z.number().int().min(1).max(64).default(8),
-  })
-  .prefault({});
-
-const admin = z
-  .strictObject({
-    daily: z.string().min(1).optional(),
-    weekly: z.string().min(1).optional(),
-    timezone: z.string().min(1).optional(),
-    to: z.array(z.string().min(1)).optional(),
   })
   .prefault({});
 
