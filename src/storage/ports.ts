@@ -60,6 +60,8 @@ export interface OutboxFilter {
   /** Pending messages created before this instant (the "stuck" view). */
   createdBefore?: number;
   profile?: string;
+  /** Messages with this dedupe key, in any state (notification's crash recovery). */
+  dedupeKey?: string;
   limit?: number;
 }
 
@@ -233,6 +235,73 @@ export interface NotifyStateStore {
   get(set: string): Promise<StreakState | undefined>;
   /** Upserts; idempotent. */
   put(state: StreakState): Promise<void>;
+  /** Ledger (migration 5): notification is about to enqueue these dedupe keys for an activity. Idempotent. */
+  begin(activityId: number, dedupeKeys: string[], at: number): Promise<void>;
+  /** Saves the streak (when given) and marks the activity notified, in one transaction. Idempotent. */
+  commit(activityId: number, state: StreakState | undefined, at: number): Promise<void>;
+  /** Finished backup activities that ended at or after `since` and are not marked notified, oldest first, with the keys `begin` recorded. */
+  unnotified(since: number): Promise<Array<{ activityId: number; dedupeKeys: string[] | null }>>;
+}
+
+/** A critical message that could not be delivered and was escalated (migration 5). */
+export interface Escalation {
+  id: number;
+  /** The Outbox id of the undelivered message. */
+  outboxId: string;
+  kind: string;
+  subject: string;
+  profile: string;
+  /** What made it escalate: it failed for good, its profile was paused, or it was overdue. */
+  trigger: 'failed' | 'paused' | 'overdue';
+  reason: string;
+  /** When the undelivered message was enqueued. */
+  messageAt: number;
+  escalatedAt: number;
+  /** When a delivered notification told the admins about it; null until then. */
+  reportedAt: number | null;
+}
+
+export interface EscalationStore {
+  /** Records one; undefined (nothing written) when this message was already escalated: each escalates once. */
+  record(escalation: Omit<Escalation, 'id' | 'reportedAt'>): Promise<Escalation | undefined>;
+  /** Not yet reported in a delivered notification, oldest first. */
+  unreported(): Promise<Escalation[]>;
+  markReported(ids: readonly number[], at: number): Promise<void>;
+  /** Escalated at or after `ms` (the Daily Admin summary), oldest first. */
+  since(ms: number): Promise<Escalation[]>;
+}
+
+/** A critical failure as storm control holds it. */
+export interface HeldFailure {
+  set: string;
+  status: string;
+  firstError: string | null;
+  activityId: number;
+  endedAt: number;
+}
+
+export interface StormWindow {
+  id: number;
+  openedAt: number;
+  endsAt: number;
+  /** The failure that opened the window (alerted at once). */
+  first: HeldFailure;
+  /** Failures that arrived before it ended, in arrival order. */
+  held: HeldFailure[];
+}
+
+/** Storm control's windows and held failures (migration 5), durable so a crash loses none. */
+export interface StormStore {
+  /**
+   * In one transaction: when a window is open at `now`, holds `failure` in it ('held');
+   * otherwise opens a window [now, now + windowMs) with `failure` as its first ('opened').
+   */
+  admit(failure: HeldFailure, now: number, windowMs: number): Promise<'opened' | 'held'>;
+  /** Windows that ended by `now` and are not flushed yet, with their held failures. */
+  ended(now: number): Promise<StormWindow[]>;
+  markFlushed(id: number, at: number): Promise<void>;
+  /** When the earliest unflushed window ends; undefined when none is open. */
+  nextEnd(): Promise<number | undefined>;
 }
 
 /** One handle on the store: every port, and closing. */
@@ -243,5 +312,7 @@ export interface Store {
   schedules: ScheduleStateStore;
   handOffs: HandOffStore;
   notifyState: NotifyStateStore;
+  escalations: EscalationStore;
+  storm: StormStore;
   close(): Promise<void>;
 }

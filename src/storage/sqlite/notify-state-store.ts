@@ -30,4 +30,31 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
       )
       .run(state.set, state.failures, state.failingSince, state.signature, state.alertedAt, state.lastStatus);
   }
+
+  async begin(activityId: number, dedupeKeys: string[], at: number): Promise<void> {
+    this.db
+      .prepare('INSERT INTO notify_ledger (activity_id, dedupe_keys, begun_at) VALUES (?, ?, ?) ON CONFLICT (activity_id) DO UPDATE SET dedupe_keys = excluded.dedupe_keys WHERE done_at IS NULL')
+      .run(activityId, JSON.stringify(dedupeKeys), at);
+  }
+
+  async commit(activityId: number, state: StreakState | undefined, at: number): Promise<void> {
+    // One transaction: "streak saved" and "activity notified" are never seen apart after a crash.
+    this.db.transaction(() => {
+      // put() is synchronous underneath (better-sqlite3): it runs inside this transaction.
+      if (state) void this.put(state);
+      this.db
+        .prepare('INSERT INTO notify_ledger (activity_id, begun_at, done_at) VALUES (?, ?, ?) ON CONFLICT (activity_id) DO UPDATE SET done_at = excluded.done_at')
+        .run(activityId, at, at);
+    })();
+  }
+
+  async unnotified(since: number): Promise<Array<{ activityId: number; dedupeKeys: string[] | null }>> {
+    const rows = this.db
+      .prepare(
+        `SELECT a.id AS id, l.dedupe_keys AS keys FROM activities a LEFT JOIN notify_ledger l ON l.activity_id = a.id
+         WHERE a.kind = 'backup' AND a.status != 'running' AND a.ended_at >= ? AND l.done_at IS NULL ORDER BY a.id`,
+      )
+      .all(since) as Array<{ id: number; keys: string | null }>;
+    return rows.map((r) => ({ activityId: r.id, dedupeKeys: r.keys === null ? null : (JSON.parse(r.keys) as string[]) }));
+  }
 }

@@ -213,6 +213,10 @@ export class SqliteOutboxStore implements OutboxStore {
       where.push('profile = ?');
       params.push(filter.profile);
     }
+    if (filter.dedupeKey !== undefined) {
+      where.push('dedupe_key = ?');
+      params.push(filter.dedupeKey);
+    }
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, id DESC LIMIT ?`;
     params.push(filter.limit ?? 100);

@@ -6,6 +6,8 @@ import { SqliteActivityStore } from './activity-store.js';
 import { SqliteScheduleStateStore } from './schedule-store.js';
 import { SqliteHandOffStore } from './hand-off-store.js';
 import { SqliteNotifyStateStore } from './notify-state-store.js';
+import { SqliteEscalationStore } from './escalation-store.js';
+import { SqliteStormStore } from './storm-store.js';
 import type { Store } from '../ports.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -22,6 +24,8 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     schedules: new SqliteScheduleStateStore(db),
     handOffs: new SqliteHandOffStore(db),
     notifyState: new SqliteNotifyStateStore(db),
+    escalations: new SqliteEscalationStore(db),
+    storm: new SqliteStormStore(db),
     async close() {
       db.close();
     },

@@ -1,0 +1,62 @@
+import type { Escalation, EscalationStore } from '../ports.js';
+import type { SqliteDatabase } from './database.js';
+
+interface Row {
+  id: number;
+  outbox_id: string;
+  kind: string;
+  subject: string;
+  profile: string;
+  trigger: Escalation['trigger'];
+  reason: string;
+  message_at: number;
+  escalated_at: number;
+  reported_at: number | null;
+}
+
+function toEscalation(row: Row): Escalation {
+  return {
+    id: row.id,
+    outboxId: row.outbox_id,
+    kind: row.kind,
+    subject: row.subject,
+    profile: row.profile,
+    trigger: row.trigger,
+    reason: row.reason,
+    messageAt: row.message_at,
+    escalatedAt: row.escalated_at,
+    reportedAt: row.reported_at,
+  };
+}
+
+/** Escalated (undelivered critical) messages, one row per message (migration 5). */
+export class SqliteEscalationStore implements EscalationStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async record(e: Omit<Escalation, 'id' | 'reportedAt'>): Promise<Escalation | undefined> {
+    // The UNIQUE outbox_id makes "once per message" hold across processes, not only in memory.
+    const result = this.db
+      .prepare(
+        `INSERT INTO escalations (outbox_id, kind, subject, profile, trigger, reason, message_at, escalated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (outbox_id) DO NOTHING`,
+      )
+      .run(e.outboxId, e.kind, e.subject, e.profile, e.trigger, e.reason, e.messageAt, e.escalatedAt);
+    if (result.changes === 0) return undefined;
+    return { ...e, id: Number(result.lastInsertRowid), reportedAt: null };
+  }
+
+  async unreported(): Promise<Escalation[]> {
+    return (this.db.prepare('SELECT * FROM escalations WHERE reported_at IS NULL ORDER BY escalated_at, id').all() as Row[]).map(toEscalation);
+  }
+
+  async markReported(ids: readonly number[], at: number): Promise<void> {
+    const mark = this.db.prepare('UPDATE escalations SET reported_at = ? WHERE id = ? AND reported_at IS NULL');
+    this.db.transaction(() => {
+      for (const id of ids) mark.run(at, id);
+    })();
+  }
+
+  async since(ms: number): Promise<Escalation[]> {
+    return (this.db.prepare('SELECT * FROM escalations WHERE escalated_at >= ? ORDER BY escalated_at, id').all(ms) as Row[]).map(toEscalation);
+  }
+}

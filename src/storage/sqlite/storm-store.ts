@@ -1,0 +1,71 @@
+import type { HeldFailure, StormStore, StormWindow } from '../ports.js';
+import type { SqliteDatabase } from './database.js';
+
+interface WindowRow {
+  id: number;
+  opened_at: number;
+  ends_at: number;
+  first_set: string;
+  first_status: string;
+  first_error: string | null;
+  first_activity: number;
+  first_ended_at: number;
+}
+
+interface HeldRow {
+  set_name: string;
+  status: string;
+  first_error: string | null;
+  activity_id: number;
+  ended_at: number;
+}
+
+/** Storm windows and the failures held in them (migration 5). */
+export class SqliteStormStore implements StormStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async admit(f: HeldFailure, now: number, windowMs: number): Promise<'opened' | 'held'> {
+    // IMMEDIATE: two failures admitted together (or by two processes) never both open a window.
+    return this.db
+      .transaction((): 'opened' | 'held' => {
+        const open = this.db
+          .prepare('SELECT id FROM storm_windows WHERE flushed_at IS NULL AND opened_at <= ? AND ends_at > ? ORDER BY opened_at DESC LIMIT 1')
+          .get(now, now) as { id: number } | undefined;
+        if (open) {
+          this.db
+            .prepare('INSERT INTO storm_held (window, set_name, status, first_error, activity_id, ended_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(open.id, f.set, f.status, f.firstError, f.activityId, f.endedAt);
+          return 'held';
+        }
+        this.db
+          .prepare(
+            `INSERT INTO storm_windows (opened_at, ends_at, first_set, first_status, first_error, first_activity, first_ended_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(now, now + windowMs, f.set, f.status, f.firstError, f.activityId, f.endedAt);
+        return 'opened';
+      })
+      .immediate();
+  }
+
+  async ended(now: number): Promise<StormWindow[]> {
+    const windows = this.db.prepare('SELECT * FROM storm_windows WHERE flushed_at IS NULL AND ends_at <= ? ORDER BY ends_at, id').all(now) as WindowRow[];
+    const heldOf = this.db.prepare('SELECT * FROM storm_held WHERE window = ? ORDER BY id');
+    return windows.map((w) => ({
+      id: w.id,
+      openedAt: w.opened_at,
+      endsAt: w.ends_at,
+      first: { set: w.first_set, status: w.first_status, firstError: w.first_error, activityId: w.first_activity, endedAt: w.first_ended_at },
+      held: (heldOf.all(w.id) as HeldRow[]).map((h) => ({ set: h.set_name, status: h.status, firstError: h.first_error, activityId: h.activity_id, endedAt: h.ended_at })),
+    }));
+  }
+
+  async markFlushed(id: number, at: number): Promise<void> {
+    this.db.prepare('UPDATE storm_windows SET flushed_at = ? WHERE id = ?').run(at, id);
+  }
+
+  async nextEnd(): Promise<number | undefined> {
+    const row = this.db.prepare('SELECT MIN(ends_at) AS t FROM storm_windows WHERE flushed_at IS NULL').get() as { t: number | null };
+    return row.t ?? undefined;
+  }
+}
