@@ -1,6 +1,7 @@
 import type { MessageState, StoredMessage, OutgoingMessage, Severity } from '../domain/message.js';
 import type { DeliveryOutcome } from '../domain/outcome.js';
 import type { Activity, ActivityCounters, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger, FinalStatus } from '../domain/activity.js';
+import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSample, TrendCell, TrendDay } from '../domain/summary.js';
 import type { StreakState } from '../domain/streak-state.js';
 
 /**
@@ -304,6 +305,78 @@ export interface StormStore {
   nextEnd(): Promise<number | undefined>;
 }
 
+/** One run of a Daily or Weekly Admin process, keyed by its period (migration 6). */
+export interface AdminRun {
+  /** `daily:2026-11-22` — the period in the Admin timezone; a key is sent at most once. */
+  key: string;
+  kind: 'daily' | 'weekly';
+  dueAt: number;
+  startedAt: number;
+  endedAt: number | null;
+  state: 'running' | 'sent' | 'failed';
+  owner: string;
+  activityId: number | null;
+  outboxIds: string[];
+  error: string | null;
+}
+
+export interface AdminRunStore {
+  /**
+   * Claims a period for this caller, atomically across processes: true when the key was free, or
+   * held by a run still `running` that started before `staleBefore` (its process died mid-run).
+   * A key that is `sent` or `failed` is never claimed again: nothing is sent twice.
+   */
+  claim(run: Pick<AdminRun, 'key' | 'kind' | 'dueAt' | 'startedAt' | 'owner'>, staleBefore: number): Promise<boolean>;
+  /** Ends a claimed run. Idempotent. */
+  finish(key: string, end: Pick<AdminRun, 'state' | 'endedAt' | 'activityId' | 'outboxIds' | 'error'>): Promise<void>;
+  get(key: string): Promise<AdminRun | undefined>;
+}
+
+/** The missed-backup watchdog's memory per set: since when the set's schedule is watched. */
+export interface WatchdogState {
+  set: string;
+  schedule: string;
+  since: number;
+}
+
+export interface WatchdogStateStore {
+  get(set: string): Promise<WatchdogState | undefined>;
+  /** Upserts; idempotent. */
+  put(state: WatchdogState): Promise<void>;
+}
+
+/**
+ * Aggregates for the Admin summaries and the watchdog, computed in the store (indexed SQL), so a
+ * summary over a million activities never loads them. Periods are [since, until) of `ended_at`.
+ */
+export interface SummaryStore {
+  periodStats(since: number, until: number): Promise<SetPeriodStats[]>;
+  /** Non-`completed` backup runs in the period, grouped by set and status, with the latest of each. */
+  problems(since: number, until: number): Promise<ProblemGroup[]>;
+  /** The newest ended backup activity of each of `sets`. */
+  lastRuns(sets: readonly string[]): Promise<RunRef[]>;
+  /** Per set, its newest successful backup runs (at most `perSet`), newest first. */
+  successSamples(sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>>;
+  /** Backup runs per set and trend day. */
+  trend(days: readonly TrendDay[]): Promise<TrendCell[]>;
+  /** Admin processes that failed in the period. */
+  adminFailures(since: number, until: number): Promise<RunRef[]>;
+  /** When the newest backup activity of `set` that is not `skipped` ended (the watchdog's reference). */
+  lastEnded(set: string): Promise<number | undefined>;
+  /** Outbox activity in the period, and messages stuck now (pending, or in a local MTA queue). */
+  delivery(since: number, until: number, stuckBefore: number): Promise<DeliveryHealth>;
+  /** Pending messages created before `stuckBefore` (the watchdog reports each once). */
+  stuckMessages(stuckBefore: number, limit: number): Promise<Array<{ id: string; subject: string; createdAt: number; state: string }>>;
+}
+
+/** Retention: deletes old rows in small batches so the service's writers are never blocked long. */
+export interface HousekeepingStore {
+  /** Deletes ended activities (and their logs) that ended before `before`; returns how many. */
+  pruneActivities(before: number): Promise<number>;
+  /** Deletes Outbox messages in a final state (and their attempts) last updated before `before`. */
+  pruneMessages(before: number): Promise<number>;
+}
+
 /** One handle on the store: every port, and closing. */
 export interface Store {
   outbox: OutboxStore;
@@ -314,5 +387,9 @@ export interface Store {
   notifyState: NotifyStateStore;
   escalations: EscalationStore;
   storm: StormStore;
+  adminRuns: AdminRunStore;
+  watchdog: WatchdogStateStore;
+  summary: SummaryStore;
+  housekeeping: HousekeepingStore;
   close(): Promise<void>;
 }

@@ -219,4 +219,33 @@ export const MIGRATIONS: Migration[] = [
         FROM activities WHERE kind = 'backup' AND status != 'running';
     `,
   },
+  {
+    version: 6,
+    name: 'admin processes',
+    sql: `
+      -- One row per Daily/Weekly Admin period (key daily:2026-11-22): the primary key is what
+      -- keeps a summary from being sent twice, across restarts and processes.
+      CREATE TABLE admin_runs (
+        key          TEXT PRIMARY KEY,
+        kind         TEXT NOT NULL,             -- daily | weekly
+        due_at       INTEGER NOT NULL,
+        started_at   INTEGER NOT NULL,
+        ended_at     INTEGER,
+        state        TEXT NOT NULL,             -- running | sent | failed
+        owner        TEXT NOT NULL,
+        activity_id  INTEGER,
+        outbox_ids   TEXT,                      -- JSON array
+        error        TEXT
+      );
+      -- The missed-backup watchdog: since when each set's schedule is watched.
+      CREATE TABLE watchdog_state (
+        set_name  TEXT PRIMARY KEY,
+        schedule  TEXT NOT NULL,
+        since     INTEGER NOT NULL
+      );
+      -- Summaries aggregate activities by end time; covering the summed columns, the aggregate
+      -- reads the index alone (a million-row log summarised without touching the table).
+      CREATE INDEX activities_ended ON activities (ended_at, kind, set_name, status, files, bytes_scanned, bytes_new, started_at);
+    `,
+  },
 ];

@@ -8,6 +8,8 @@ import { SqliteHandOffStore } from './hand-off-store.js';
 import { SqliteNotifyStateStore } from './notify-state-store.js';
 import { SqliteEscalationStore } from './escalation-store.js';
 import { SqliteStormStore } from './storm-store.js';
+import { SqliteAdminRunStore, SqliteWatchdogStateStore } from './admin-run-store.js';
+import { SqliteHousekeepingStore, SqliteSummaryStore } from './summary-store.js';
 import type { Store } from '../ports.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -26,6 +28,10 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     notifyState: new SqliteNotifyStateStore(db),
     escalations: new SqliteEscalationStore(db),
     storm: new SqliteStormStore(db),
+    adminRuns: new SqliteAdminRunStore(db),
+    watchdog: new SqliteWatchdogStateStore(db),
+    summary: new SqliteSummaryStore(db),
+    housekeeping: new SqliteHousekeepingStore(db),
     async close() {
       db.close();
     },

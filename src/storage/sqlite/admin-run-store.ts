@@ -1,0 +1,76 @@
+import type { AdminRun, AdminRunStore, WatchdogState, WatchdogStateStore } from '../ports.js';
+import type { SqliteDatabase } from './database.js';
+
+interface Row {
+  key: string;
+  kind: string;
+  due_at: number;
+  started_at: number;
+  ended_at: number | null;
+  state: string;
+  owner: string;
+  activity_id: number | null;
+  outbox_ids: string | null;
+  error: string | null;
+}
+
+/** Admin runs by period key (migration 6). The primary key is what makes "never twice" hold. */
+export class SqliteAdminRunStore implements AdminRunStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async claim(run: Pick<AdminRun, 'key' | 'kind' | 'dueAt' | 'startedAt' | 'owner'>, staleBefore: number): Promise<boolean> {
+    // IMMEDIATE: the read and the write are one step for every process sharing the file.
+    return this.db
+      .transaction(() => {
+        const existing = this.db.prepare('SELECT state, started_at FROM admin_runs WHERE key = ?').get(run.key) as { state: string; started_at: number } | undefined;
+        if (existing && !(existing.state === 'running' && existing.started_at < staleBefore)) return false;
+        this.db
+          .prepare(
+            `INSERT INTO admin_runs (key, kind, due_at, started_at, state, owner) VALUES (?, ?, ?, ?, 'running', ?)
+             ON CONFLICT (key) DO UPDATE SET started_at = excluded.started_at, owner = excluded.owner, state = 'running', ended_at = NULL, error = NULL`,
+          )
+          .run(run.key, run.kind, run.dueAt, run.startedAt, run.owner);
+        return true;
+      })
+      .immediate();
+  }
+
+  async finish(key: string, end: Pick<AdminRun, 'state' | 'endedAt' | 'activityId' | 'outboxIds' | 'error'>): Promise<void> {
+    this.db
+      .prepare('UPDATE admin_runs SET state = ?, ended_at = ?, activity_id = ?, outbox_ids = ?, error = ? WHERE key = ?')
+      .run(end.state, end.endedAt, end.activityId, JSON.stringify(end.outboxIds), end.error, key);
+  }
+
+  async get(key: string): Promise<AdminRun | undefined> {
+    const row = this.db.prepare('SELECT * FROM admin_runs WHERE key = ?').get(key) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      key: row.key,
+      kind: row.kind as AdminRun['kind'],
+      dueAt: row.due_at,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      state: row.state as AdminRun['state'],
+      owner: row.owner,
+      activityId: row.activity_id,
+      outboxIds: row.outbox_ids ? (JSON.parse(row.outbox_ids) as string[]) : [],
+      error: row.error,
+    };
+  }
+}
+
+/** The watchdog's per-set start of watch (migration 6). */
+export class SqliteWatchdogStateStore implements WatchdogStateStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async get(set: string): Promise<WatchdogState | undefined> {
+    const row = this.db.prepare('SELECT set_name, schedule, since FROM watchdog_state WHERE set_name = ?').get(set) as { set_name: string; schedule: string; since: number } | undefined;
+    return row ? { set: row.set_name, schedule: row.schedule, since: row.since } : undefined;
+  }
+
+  async put(state: WatchdogState): Promise<void> {
+    this.db
+      .prepare('INSERT INTO watchdog_state (set_name, schedule, since) VALUES (?, ?, ?) ON CONFLICT (set_name) DO UPDATE SET schedule = excluded.schedule, since = excluded.since')
+      .run(state.set, state.schedule, state.since);
+  }
+}

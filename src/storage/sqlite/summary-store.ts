@@ -1,0 +1,165 @@
+import type { FinalStatus } from '../../domain/activity.js';
+import { FINAL_STATES, PENDING_STATES } from '../../domain/message.js';
+import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSample, TrendCell, TrendDay } from '../../domain/summary.js';
+import type { HousekeepingStore, SummaryStore } from '../ports.js';
+import type { SqliteDatabase } from './database.js';
+
+/** Rows deleted per transaction while pruning: short write locks, so backups recording activity never wait long. */
+const PRUNE_BATCH = 5_000;
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/**
+ * The Admin summaries' read side. Every query is an aggregate over an index (migration 6 adds
+ * `activities_ended`, covering the columns summed) or a per-set probe that stops after a few rows,
+ * so the cost follows the period's size, not the log's.
+ */
+export class SqliteSummaryStore implements SummaryStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async periodStats(since: number, until: number): Promise<SetPeriodStats[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT set_name AS s, status, COUNT(*) AS n, SUM(files) AS files, SUM(bytes_scanned) AS scanned, SUM(bytes_new) AS added,
+                SUM(CASE WHEN status IN ('missed', 'skipped') THEN 0 ELSE ended_at - started_at END) AS took
+         FROM activities WHERE ended_at >= ? AND ended_at < ? AND kind = 'backup' AND set_name IS NOT NULL
+         GROUP BY set_name, status`,
+      )
+      .all(since, until) as Array<{ s: string; status: FinalStatus; n: number; files: number; scanned: number; added: number; took: number }>;
+    const bySet = new Map<string, SetPeriodStats>();
+    for (const r of rows) {
+      const stats = bySet.get(r.s) ?? { set: r.s, runs: 0, byStatus: {}, files: 0, bytesScanned: 0, bytesNew: 0, durationMs: 0 };
+      stats.runs += r.n;
+      stats.byStatus[r.status] = r.n;
+      stats.files += r.files;
+      stats.bytesScanned += r.scanned;
+      stats.bytesNew += r.added;
+      stats.durationMs += r.took;
+      bySet.set(r.s, stats);
+    }
+    return [...bySet.values()];
+  }
+
+  async problems(since: number, until: number): Promise<ProblemGroup[]> {
+    // SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum:
+    // one pass gives each group's count and its latest run.
+    const rows = this.db
+      .prepare(
+        `SELECT set_name AS s, status, COUNT(*) AS n, MAX(ended_at) AS ended, id, started_at AS started, first_error AS err
+         FROM activities WHERE ended_at >= ? AND ended_at < ? AND kind = 'backup' AND set_name IS NOT NULL AND status != 'completed'
+         GROUP BY set_name, status`,
+      )
+      .all(since, until) as Array<{ s: string; status: FinalStatus; n: number; ended: number; id: number; started: number; err: string | null }>;
+    return rows.map((r) => ({ set: r.s, status: r.status, count: r.n, latest: { activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err } }));
+  }
+
+  async lastRuns(sets: readonly string[]): Promise<RunRef[]> {
+    const one = this.db.prepare(
+      `SELECT id, status, started_at AS started, ended_at AS ended, first_error AS err FROM activities
+       WHERE set_name = ? AND kind = 'backup' AND ended_at IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
+    );
+    const out: RunRef[] = [];
+    for (const set of sets) {
+      const r = one.get(set) as { id: number; status: FinalStatus; started: number; ended: number; err: string | null } | undefined;
+      if (r) out.push({ activityId: r.id, set, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err });
+    }
+    return out;
+  }
+
+  async successSamples(sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>> {
+    const some = this.db.prepare(
+      `SELECT id AS activityId, started_at AS startedAt, ended_at AS endedAt, files, bytes_scanned AS bytesScanned, bytes_new AS bytesNew FROM activities
+       WHERE set_name = ? AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ORDER BY started_at DESC LIMIT ?`,
+    );
+    const out: Record<string, SuccessSample[]> = {};
+    for (const set of sets) out[set] = some.all(set, perSet) as SuccessSample[];
+    return out;
+  }
+
+  async trend(days: readonly TrendDay[]): Promise<TrendCell[]> {
+    if (days.length === 0) return [];
+    // One index range per day (the VALUES list), grouped per set: no CASE over every row.
+    const values = days.map(() => '(?, ?, ?)').join(', ');
+    const rows = this.db
+      .prepare(
+        `WITH d(i, s, e) AS (VALUES ${values})
+         SELECT a.set_name AS "set", d.i AS day,
+                SUM(a.status = 'completed') AS ok,
+                SUM(a.status IN ('completed-with-warnings', 'completed-with-errors')) AS partial,
+                SUM(a.status IN ('failed', 'incomplete', 'missed')) AS bad,
+                SUM(a.bytes_new) AS bytesNew
+         FROM d JOIN activities a ON a.ended_at >= d.s AND a.ended_at < d.e
+         WHERE a.kind = 'backup' AND a.set_name IS NOT NULL
+         GROUP BY a.set_name, d.i`,
+      )
+      .all(...days.flatMap((d, i) => [i, d.start, d.end])) as TrendCell[];
+    return rows;
+  }
+
+  async adminFailures(since: number, until: number): Promise<RunRef[]> {
+    const rows = this.db
+      .prepare(`SELECT id, status, started_at AS started, ended_at AS ended, first_error AS err FROM activities WHERE ended_at >= ? AND ended_at < ? AND kind = 'admin' AND status = 'failed' ORDER BY ended_at`)
+      .all(since, until) as Array<{ id: number; status: FinalStatus; started: number; ended: number; err: string | null }>;
+    return rows.map((r) => ({ activityId: r.id, set: 'admin', status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
+  }
+
+  async lastEnded(set: string): Promise<number | undefined> {
+    const row = this.db
+      .prepare(`SELECT ended_at AS ended FROM activities WHERE set_name = ? AND kind = 'backup' AND ended_at IS NOT NULL AND status != 'skipped' ORDER BY started_at DESC LIMIT 1`)
+      .get(set) as { ended: number } | undefined;
+    return row?.ended;
+  }
+
+  async delivery(since: number, until: number, stuckBefore: number): Promise<DeliveryHealth> {
+    const counts = this.db
+      .prepare(
+        `SELECT SUM(state = 'sent' AND sent_at >= @since AND sent_at < @until) AS sent,
+                SUM(state = 'queued-locally' AND updated_at >= @since AND updated_at < @until) AS queuedLocally,
+                SUM(state = 'failed' AND updated_at >= @since AND updated_at < @until) AS failed,
+                SUM(state = 'expired' AND updated_at >= @since AND updated_at < @until) AS expired,
+                SUM(state IN (${list(PENDING_STATES)}) AND created_at < @stuckBefore) AS stuck
+         FROM messages WHERE updated_at >= @since OR state IN (${list(PENDING_STATES)})`,
+      )
+      .get({ since, until, stuckBefore }) as Record<string, number | null>;
+    const mta = this.db.prepare('SELECT COUNT(*) AS n FROM mta_handoffs WHERE left_at IS NULL AND stuck_since IS NOT NULL').get() as { n: number };
+    return {
+      sent: counts.sent ?? 0,
+      queuedLocally: counts.queuedLocally ?? 0,
+      failed: counts.failed ?? 0,
+      expired: counts.expired ?? 0,
+      stuck: counts.stuck ?? 0,
+      stuckInMta: mta.n,
+    };
+  }
+
+  async stuckMessages(stuckBefore: number, limit: number): Promise<Array<{ id: string; subject: string; createdAt: number; state: string }>> {
+    return this.db
+      .prepare(`SELECT id, subject, created_at AS createdAt, state FROM messages WHERE state IN (${list(PENDING_STATES)}) AND created_at < ? ORDER BY created_at LIMIT ?`)
+      .all(stuckBefore, limit) as Array<{ id: string; subject: string; createdAt: number; state: string }>;
+  }
+}
+
+/** Retention (Admin housekeeping). Logs and attempts go with their rows (ON DELETE CASCADE). */
+export class SqliteHousekeepingStore implements HousekeepingStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async pruneActivities(before: number): Promise<number> {
+    const batch = this.db.prepare(`DELETE FROM activities WHERE id IN (SELECT id FROM activities WHERE ended_at < ? AND status != 'running' LIMIT ${PRUNE_BATCH})`);
+    return this.inBatches(() => batch.run(before).changes);
+  }
+
+  async pruneMessages(before: number): Promise<number> {
+    const batch = this.db.prepare(`DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < ? AND updated_at < ? AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH})`);
+    return this.inBatches(() => batch.run(before, before).changes);
+  }
+
+  private async inBatches(step: () => number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = this.db.transaction(step).immediate();
+      total += n;
+      if (n < PRUNE_BATCH) return total;
+      // Let other work (the dispatcher, a finishing backup) in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
