@@ -9,11 +9,12 @@ import type { Transport } from '../domain/transport.js';
 import type { TransportResolver } from '../outbox/dispatcher.js';
 import { FailoverTransport } from '../transports/failover-transport.js';
 import { MaildirTransport } from '../transports/maildir/maildir-transport.js';
-import { SmtpTransport } from '../transports/smtp/smtp-transport.js';
+import { SmtpTransport, type SmtpCredentials } from '../transports/smtp/smtp-transport.js';
 import type { Clock } from '../domain/clock.js';
 import type { HandOffStore } from '../storage/ports.js';
 import { buildMailClientTransport, mailClientAttemptDeadlineMs } from './mail-client-wiring.js';
 import { systemClock } from './system-clock.js';
+import { buildGraphTransport, smtpTokenCache, type OAuthWiring } from './oauth-wiring.js';
 
 export interface TransportFactoryOptions {
   config: VigilConfig;
@@ -77,6 +78,8 @@ export class ConfiguredTransports implements TransportResolver {
         return new FailoverTransport(profile.servers.map((server, index) => this.smtp(name, profile, server, index)));
       case 'maildir':
         return new MaildirTransport(profile.path ? path.resolve(this.o.config.dataDir, profile.path) : path.join(this.o.config.dataDir, 'mailbox'));
+      case 'graph':
+        return buildGraphTransport(profile, `profiles.${name}`, this.oauthWiring(profile.timeoutSeconds), (text) => this.o.redactor.redact(text));
       case 'client':
         return buildMailClientTransport(this.o.config, profile, {
           clock: this.o.clock ?? systemClock,
@@ -88,8 +91,12 @@ export class ConfiguredTransports implements TransportResolver {
 
   private smtp(name: string, profile: SmtpProfileConfig, server: SmtpServerConfig, index: number): SmtpTransport {
     const key = `profiles.${name}.servers.${index}`;
-    let auth: (() => Promise<{ user: string; pass: string }>) | undefined;
-    if (server.auth) {
+    let auth: (() => Promise<SmtpCredentials>) | undefined;
+    if (server.auth?.oauth2) {
+      // Tokens come from the cache at each login: refreshed before expiry, refetched if refused.
+      const credentials = { user: server.auth.user, tokens: smtpTokenCache(server.auth.oauth2, server.auth.user, `${key}.auth.oauth2`, this.oauthWiring(profile.timeoutSeconds)) };
+      auth = async () => credentials;
+    } else if (server.auth?.pass) {
       const pass = readSecret(server.auth.pass, `${key}.auth.pass`, this.o.env);
       this.o.redactor.add(pass, server.auth.user);
       const credentials = { user: server.auth.user, pass };
@@ -117,6 +124,10 @@ export class ConfiguredTransports implements TransportResolver {
       ...(auth ? { auth } : {}),
       redact: (text) => this.o.redactor.redact(text),
     });
+  }
+
+  private oauthWiring(timeoutSeconds: number): OAuthWiring {
+    return { redactor: this.o.redactor, clock: this.o.clock ?? systemClock, env: this.o.env ?? process.env, timeoutMs: timeoutSeconds * 1000 };
   }
 }
 

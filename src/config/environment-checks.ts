@@ -5,6 +5,7 @@ import { activeProfileName } from './semantic-checks.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
 import { setEnvironmentProblems } from './set-checks.js';
+import { oauthEnvironmentProblems } from './oauth-checks.js';
 
 export interface ProfileVerification {
   name: string;
@@ -17,7 +18,7 @@ export interface ProfileVerification {
  */
 export function environmentProblems(
   config: VigilConfig,
-  options: { env: NodeJS.ProcessEnv; verifications: ProfileVerification[]; fingerprint: (name: string) => string },
+  options: { env: NodeJS.ProcessEnv; verifications: ProfileVerification[]; fingerprint: (name: string) => string; nowMs?: number },
 ): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   const active = activeProfileName(config);
@@ -26,7 +27,7 @@ export function environmentProblems(
     if (profile.method === 'smtp') {
       profile.servers.forEach((server, index) => {
         const at = ['profiles', name, 'servers', index];
-        if (server.auth) {
+        if (server.auth?.pass) {
           try {
             readSecret(server.auth.pass, `${at.join('.')}.auth.pass`, options.env);
           } catch (error) {
@@ -55,6 +56,7 @@ export function environmentProblems(
       }
     }
   }
+  problems.push(...oauthEnvironmentProblems(config, options.env, options.nowMs ?? Date.now()));
   problems.push(...setEnvironmentProblems(config, options.env));
   return problems;
 }

@@ -5,6 +5,7 @@
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private readonly slots = new Map<string, string[][]>();
 
   add(secret: string, user?: string): void {
     if (secret.length < 3) return; // too short to redact without mangling ordinary text
@@ -14,6 +15,20 @@ export class Redactor {
       this.secrets.add(Buffer.from(`\u0000${user}\u0000${secret}`).toString('base64'));
       this.secrets.add(Buffer.from(`${user}\u0000${user}\u0000${secret}`).toString('base64'));
     }
+  }
+
+  /**
+   * A secret that is replaced over time (an OAuth2 access token, hourly): the newest two per
+   * `slot` are redacted — the previous one may still be in use — and older ones are let go, so
+   * a long-running service does not collect every token it ever had.
+   */
+  rotate(slot: string, secret: string): void {
+    const forms = [secret, Buffer.from(secret).toString('base64')];
+    const history = this.slots.get(slot) ?? [];
+    history.push(forms);
+    for (const old of history.splice(0, Math.max(0, history.length - 2)).flat()) this.secrets.delete(old);
+    this.slots.set(slot, history);
+    for (const form of forms) this.secrets.add(form);
   }
 
   redact(text: string): string {

@@ -14,6 +14,8 @@ const mail = z
     clientsSupported: z.array(z.string().min(1)).default(DEFAULT_CLIENTS),
     usingSpooler: z.boolean().default(false),
     stuckAfter: duration('1h'),
+    /** A credential with a known expiry (OAuth2 client secret) is a warning this long before. */
+    warnBeforeExpiry: duration('14d'),
   })
   .prefault({});
 
@@ -41,6 +43,7 @@ export const configSchema = z.strictObject({
 });
 
 export type VigilConfig = z.output<typeof configSchema>;
-export type { ProfileConfig, SmtpProfileConfig, MaildirProfileConfig, SmtpServerConfig } from './profiles.js';
+export type { ProfileConfig, SmtpProfileConfig, MaildirProfileConfig, SmtpServerConfig, GraphProfileConfig } from './profiles.js';
+export type { OAuth2Config, SmtpAuthConfig } from './oauth.js';
 export type { BackupSetConfig } from './sets.js';
 export type { SecretRef } from './common.js';

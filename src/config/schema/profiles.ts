@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { address, mailbox, secretRef } from './common.js';
+import { address, mailbox } from './common.js';
+import { graphFields, smtpAuth } from './oauth.js';
 
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -19,14 +20,12 @@ const tlsOptions = z.strictObject({
   servername: z.string().min(1).optional(),
 });
 
-const passwordAuth = z.strictObject({ user: z.string().min(1), pass: secretRef });
-
 export const smtpServer = z
   .strictObject({
     host: z.string().min(1, { error: 'host is empty' }),
     port: z.number({ error: 'port must be a number' }).int().min(1, { error: 'port must be between 1 and 65535' }).max(65535, { error: 'port must be between 1 and 65535' }).optional(),
     security: z.enum(['starttls', 'tls', 'none'], { error: 'security must be one of starttls, tls, none' }).default('starttls'),
-    auth: passwordAuth.optional(),
+    auth: smtpAuth.optional(),
     tls: tlsOptions.prefault({}),
   })
   .transform((server) => ({ ...server, port: server.port ?? (server.security === 'tls' ? 465 : 587) }));
@@ -63,9 +62,17 @@ export const maildirProfile = z.strictObject({
   path: z.string().min(1).optional(),
 });
 
-export const profile = z.discriminatedUnion('method', [smtpProfile, clientProfile, maildirProfile], {
-  error: 'method must be one of smtp, client, maildir',
+/** Microsoft Graph sendMail: the message goes out from an Exchange Online mailbox over HTTPS. */
+export const graphProfile = z.strictObject({
+  method: z.literal('graph'),
+  ...profileCommon,
+  ...graphFields,
+});
+
+export const profile = z.discriminatedUnion('method', [smtpProfile, clientProfile, maildirProfile, graphProfile], {
+  error: 'method must be one of smtp, client, maildir, graph',
 });
 export type ProfileConfig = z.output<typeof profile>;
 export type SmtpProfileConfig = z.output<typeof smtpProfile>;
 export type MaildirProfileConfig = z.output<typeof maildirProfile>;
+export type GraphProfileConfig = z.output<typeof graphProfile>;

@@ -100,6 +100,24 @@ export class SmtpSession {
     });
   }
 
+  /**
+   * SASL XOAUTH2 with `token`. When the server answers a refused token with a 334 challenge,
+   * nodemailer asks for another token: `onRefused` supplies it, or rejects to end the login.
+   */
+  loginXOAuth2(user: string, token: string, onRefused: () => Promise<string>): Promise<StepResult<void>> {
+    const oauth2 = {
+      getToken: (isRetry: boolean, callback: (error: Error | null, token?: string) => void) => {
+        if (!isRetry) return callback(null, token);
+        onRefused().then((fresh) => callback(null, fresh), (error: Error) => callback(error));
+      },
+      // `user=…^Aauth=Bearer …^A^A`, base64 (Google's and Microsoft's XOAUTH2 format).
+      buildXOAuth2Token: (accessToken: string) => Buffer.from(xoauth2Sasl(user, accessToken)).toString('base64'),
+    };
+    return this.step((resolve) => {
+      this.connection.login({ user, method: 'XOAUTH2', oauth2 } as never, (error) => resolve(error ? { ok: false, failure: toFailure(error) } : { ok: true, value: undefined }));
+    });
+  }
+
   send(envelope: Envelope, raw: Buffer): Promise<StepResult<{ response: string; rejected: string[] }>> {
     return this.step((resolve) => {
       this.connection.send({ from: envelope.from, to: envelope.to }, raw, (error, info) => {
@@ -117,6 +135,11 @@ export class SmtpSession {
     if (polite) this.connection.quit();
     else this.connection.close();
   }
+}
+
+/** The XOAUTH2 initial response before base64; registered with the redactor as a secret form. */
+export function xoauth2Sasl(user: string, token: string): string {
+  return `user=${user}\u0001auth=Bearer ${token}\u0001\u0001`;
 }
 
 function toFailure(error: unknown): SmtpFailure {

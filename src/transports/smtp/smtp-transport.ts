@@ -2,11 +2,16 @@ import type { OutgoingMessage } from '../../domain/message.js';
 import { parseSmtpReply, type DeliveryOutcome } from '../../domain/outcome.js';
 import type { Transport } from '../../domain/transport.js';
 import { classifySmtpFailure } from './classify.js';
-import { SmtpSession, type SessionOptions, type SmtpAuth } from './smtp-session.js';
+import { SmtpSession, type SessionOptions } from './smtp-session.js';
+import type { TokenCache } from '../oauth/token-cache.js';
+import { xoauth2Login } from './xoauth2-login.js';
+
+/** A password, or a cache of OAuth2 access tokens for SASL XOAUTH2. */
+export type SmtpCredentials = { user: string; pass: string } | { user: string; tokens: TokenCache };
 
 export interface SmtpTarget extends SessionOptions {
   /** Credentials, fetched per connection (so a refreshed OAuth token is picked up). */
-  auth?: () => Promise<SmtpAuth>;
+  auth?: () => Promise<SmtpCredentials>;
   /** Connections kept open to this server at most. */
   maxConnections: number;
   /** A connection is replaced after this many messages (servers limit sessions too). */
@@ -78,8 +83,22 @@ export class SmtpTransport implements Transport {
         if (!connected.ok) return this.failed(session, connected.failure, phase, signal, deadline);
         if (this.target.auth) {
           phase = 'auth';
-          const loggedIn = await session.login(await this.target.auth());
-          if (!loggedIn.ok) return this.failed(session, loggedIn.failure, phase, signal, deadline);
+          const credentials = await this.target.auth();
+          if ('pass' in credentials) {
+            const loggedIn = await session.login({ user: credentials.user, pass: credentials.pass });
+            if (!loggedIn.ok) return this.failed(session, loggedIn.failure, phase, signal, deadline);
+          } else {
+            const loggedIn = await xoauth2Login(session, credentials.user, credentials.tokens, cutoff);
+            if (!loggedIn.ok && 'outcome' in loggedIn) {
+              session.close();
+              return this.outcome(session, loggedIn.outcome);
+            }
+            if (!loggedIn.ok) {
+              const refused = this.failed(session, loggedIn.failure, phase, signal, deadline);
+              // Say it was the token, so hints speak of SMTP.SendAsApp rather than passwords.
+              return refused.errorCode === 'ERR_SMTP_AUTH' ? { ...refused, detail: `the server refused the OAuth2 access token (XOAUTH2): ${refused.detail.replace(/^the server refused authentication: /, '')}` } : refused;
+            }
+          }
         }
       }
       phase = 'send';

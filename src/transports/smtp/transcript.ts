@@ -31,6 +31,12 @@ export class TranscriptRecorder {
     this.size += line.length + 1;
   }
 
+  /** The server's last reply line of this attempt, e.g. `535 5.7.3 Authentication unsuccessful`. */
+  lastReply(): string | undefined {
+    for (let i = this.lines.length - 1; i >= 0; i--) if (this.lines[i]!.startsWith('S: ')) return this.lines[i]!.slice(3);
+    return undefined;
+  }
+
   text(): string {
     return this.dropped ? `${this.lines.join('\n')}\n* … ${this.dropped} more line(s) not kept` : this.lines.join('\n');
   }
