@@ -11,6 +11,8 @@ export type VigilEvent =
   | { kind: 'delivery.failed'; messageId: string; profile: string; messageKind: string; severity: string; outcome: DeliveryOutcome; at: number }
   | { kind: 'delivery.expired'; messageIds: string[]; at: number }
   | { kind: 'delivery.paused'; profile: string; reason: string; until: number; at: number }
+  /** A Daily or Weekly Admin process failed (its summary may not have gone out): a critical event. */
+  | { kind: 'admin.failed'; process: 'daily' | 'weekly'; periodKey: string; activityId: number | null; error: string; at: number }
   | BackupEvent;
 
 /**
