@@ -1,0 +1,113 @@
+import type { VigilConfig } from '../config/schema/index.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
+import type { AdminOutcome, AdminProcess } from './admin-process.js';
+import { AdminSchedule } from './period.js';
+
+export interface AdminSchedulerOptions {
+  config: VigilConfig;
+  process: Pick<AdminProcess, 'run'>;
+  clock: Clock;
+  log: Logger;
+  /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
+  pollMs?: number;
+}
+
+/**
+ * Runs the Daily and Weekly Admin processes at `admin.daily` / `admin.weekly` in the Admin
+ * timezone, from persisted state: the period key claimed in the store is what decides whether a
+ * period was done, so a restart, a second service or a clock moved backwards never sends a
+ * summary twice. At start, a period whose time passed while the service was down is run once if
+ * that was within `admin.catchUpWindow`. Runs one process at a time, independently of backups.
+ */
+export class AdminScheduler {
+  readonly schedules: AdminSchedule[] = [];
+  /** The newest due time handled per schedule (in memory; the store's keys are the real guard). */
+  private readonly handled = new Map<AdminSchedule, number>();
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+
+  constructor(private readonly options: AdminSchedulerOptions) {
+    const { admin } = options.config;
+    if (admin.daily) this.schedules.push(new AdminSchedule('daily', admin.daily, admin.timezone));
+    if (admin.weekly) this.schedules.push(new AdminSchedule('weekly', admin.weekly, admin.timezone));
+  }
+
+  /** At start: the latest due time of each schedule is run if it is within the catch-up window (and not done yet). */
+  async recover(): Promise<AdminOutcome[]> {
+    const now = this.options.clock.now();
+    const window = this.options.config.admin.catchUpWindow;
+    const outcomes: AdminOutcome[] = [];
+    for (const schedule of this.schedules) {
+      const due = schedule.latestAtOrBefore(now);
+      this.handled.set(schedule, due ?? now);
+      if (due === undefined) continue;
+      if (now - due > window) {
+        this.options.log.info(`${schedule.kind} Admin due ${new Date(due).toISOString()} is older than admin.catchUpWindow; the next one is at ${isoOr(schedule.next(now))}`);
+        continue;
+      }
+      outcomes.push(await this.enqueueRun(schedule, due, 'service'));
+    }
+    return outcomes;
+  }
+
+  /** One pass: runs each schedule whose next due time has come. */
+  async tick(): Promise<AdminOutcome[]> {
+    const now = this.options.clock.now();
+    const outcomes: AdminOutcome[] = [];
+    for (const schedule of this.schedules) {
+      const due = schedule.latestAtOrBefore(now);
+      const last = this.handled.get(schedule);
+      if (due === undefined || last === undefined || due <= last) continue;
+      this.handled.set(schedule, due);
+      if (now - due > this.options.config.admin.catchUpWindow) {
+        // Slept through it (suspend, a clock jumping forwards): too late to call it that period's summary.
+        this.options.log.warn(`${schedule.kind} Admin due ${new Date(due).toISOString()} was not run in time (system asleep or clock jumped); skipped`);
+        continue;
+      }
+      outcomes.push(await this.enqueueRun(schedule, due, 'schedule'));
+    }
+    return outcomes;
+  }
+
+  private enqueueRun(schedule: AdminSchedule, due: number, trigger: 'schedule' | 'service'): Promise<AdminOutcome> {
+    const run = this.chain.then(() => this.options.process.run(schedule.periodEndingAt(due), trigger, this.controller.signal));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs recover(), then passes on a timer until stop(). Nothing escapes: failures are the process's to report. */
+  start(): void {
+    if (this.schedules.length === 0) return;
+    for (const s of this.schedules) this.options.log.info(`${s.kind} Admin at ${s.when}${s.timezone ? ` (${s.timezone})` : ''}; next ${isoOr(s.next(this.options.clock.now()))}`);
+    void this.recover()
+      .catch((error: unknown) => this.options.log.error('Admin scheduler: recovery failed', { error: (error as Error).message }))
+      .finally(() => this.arm());
+  }
+
+  private arm(): void {
+    if (this.stopping) return;
+    const now = this.options.clock.now();
+    const nexts = this.schedules.map((s) => s.next(now)).filter((t): t is number => t !== undefined);
+    const delay = Math.max(250, Math.min(this.options.pollMs ?? 60_000, ...nexts.map((t) => t - now + 50)));
+    this.timer = setTimeout(() => {
+      void this.tick()
+        .catch((error: unknown) => this.options.log.error('Admin scheduler: pass failed', { error: (error as Error).message }))
+        .finally(() => this.arm());
+    }, delay);
+  }
+
+  /** Stops the timer; a running Admin process is told to stop its vault checks, then awaited. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.controller.abort('the service is stopping');
+    await this.chain;
+  }
+}
+
+function isoOr(ms: number | undefined): string {
+  return ms === undefined ? 'never' : new Date(ms).toISOString();
+}

@@ -1,0 +1,92 @@
+import type { Anomaly } from '../domain/anomalies.js';
+import type { Summary, TrendRow } from '../domain/summary-build.js';
+import type { ProblemGroup } from '../domain/summary.js';
+import { formatDuration } from '../notify/compose.js';
+import { localTime } from './period.js';
+
+/** Shared wording of the text and HTML summaries, so both say the same thing. */
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export { formatDuration as duration };
+
+export function ago(ms: number | null): string {
+  return ms === null ? 'never' : `${formatDuration(ms)} ago`;
+}
+
+export function when(ms: number, timezone: string | undefined): string {
+  return localTime(ms, timezone);
+}
+
+export function periodLine(s: Summary, timezone: string | undefined): string {
+  return `${when(s.period.start, timezone)} – ${when(s.period.end, timezone)} (${timezone ?? 'host time'})`;
+}
+
+export function countsLine(s: Summary): string {
+  return s.subject.slice(s.subject.indexOf(': ') + 2);
+}
+
+const STATUS_WORD: Record<string, string> = {
+  failed: 'FAILED',
+  missed: 'MISSED',
+  incomplete: 'INCOMPLETE',
+  'completed-with-errors': 'ERRORS',
+  'completed-with-warnings': 'WARNINGS',
+  skipped: 'SKIPPED',
+};
+
+export function problemHeadline(p: ProblemGroup, timezone: string | undefined): { word: string; text: string; pointer: string } {
+  const runs = p.count === 1 ? '1 run' : `${p.count} runs, latest`;
+  return {
+    word: STATUS_WORD[p.status] ?? p.status.toUpperCase(),
+    text: `${p.set} (${runs} ended ${when(p.latest.endedAt, timezone)})${p.latest.firstError ? `: ${oneLine(p.latest.firstError)}` : ''}`,
+    pointer: `vigil activity show ${p.latest.activityId}`,
+  };
+}
+
+export function anomalyText(a: Anomaly): string {
+  const runs = a.runs > 1 ? ` (${a.runs} runs in the period; the latest)` : '';
+  switch (a.metric) {
+    case 'files':
+      return `${a.set}: backed up ${a.value} files, usually ${a.usual}${runs}`;
+    case 'bytes':
+      return `${a.set}: scanned ${bytes(a.value)}, usually ${bytes(a.usual)}${runs}`;
+    case 'duration':
+      return `${a.set}: took ${formatDuration(a.value)}, usually ${formatDuration(a.usual)}${runs}`;
+  }
+}
+
+export function deliveryLine(s: Summary): string {
+  const d = s.delivery;
+  return `sent ${d.sent}, handed to a local mail program ${d.queuedLocally}, failed ${d.failed}, expired ${d.expired}; stuck now: ${d.stuck} in the Outbox, ${d.stuckInMta} in a local MTA queue`;
+}
+
+export function escalationLines(s: Summary, timezone: string | undefined): string[] {
+  if (!s.escalations.integrated) return ['escalations: not reported by this version'];
+  if (s.escalations.items.length === 0) return ['escalations: none'];
+  return s.escalations.items.map((e) => `escalated ${when(e.at, timezone)}: ${oneLine(e.text)}`);
+}
+
+/** The worst outcome of a trend day: failures, then partial successes, then successes. */
+export function dayState(cell: TrendRow['cells'][number]): 'none' | 'bad' | 'partial' | 'ok' {
+  if (!cell) return 'none';
+  if (cell.bad > 0) return 'bad';
+  if (cell.partial > 0) return 'partial';
+  return cell.ok > 0 ? 'ok' : 'none';
+}
+
+/** Error text can hold newlines and control characters from a program's output: one line, capped. */
+export function oneLine(text: string, max = 300): string {
+  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,89 @@
+import type { EngineLogEntry } from '../backup/engine.js';
+import { verify } from '../backup/engines/builtin/index.js';
+import { capLog } from '../backup/log-cap.js';
+import type { VigilConfig } from '../config/schema/index.js';
+import type { z } from 'zod';
+import type { resticSet } from '../config/schema/sets.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
+import type { RunStatus } from '../domain/run-status.js';
+import type { HousekeepingReport } from '../domain/summary.js';
+import type { Store } from '../storage/ports.js';
+import { resticCheck } from './restic-check.js';
+
+export interface HousekeeperDeps {
+  config: VigilConfig;
+  store: Pick<Store, 'activity' | 'housekeeping'>;
+  clock: Clock;
+  log: Logger;
+  owner: { host: string; pid: number };
+  /** Whether a backup of the set is running now (its vault is then left alone). */
+  isBusy: (set: string) => Promise<boolean>;
+}
+
+/**
+ * The Admin processes' housekeeping: retention (both processes) and, weekly, a structural check
+ * of every vault — `verify` for builtin sets, `restic check` for restic sets — each recorded as a
+ * `validation` activity. Sets whose backup is running are not checked (never wait for a backup).
+ */
+export class Housekeeper {
+  constructor(private readonly deps: HousekeeperDeps) {}
+
+  /** Deletes activities and final Outbox messages older than their retention. */
+  async prune(): Promise<{ activities: number; messages: number }> {
+    const now = this.deps.clock.now();
+    const { retention } = this.deps.config.admin;
+    const activities = await this.deps.store.housekeeping.pruneActivities(now - retention.activity);
+    const messages = await this.deps.store.housekeeping.pruneMessages(now - retention.outbox);
+    if (activities || messages) this.deps.log.info(`housekeeping: pruned ${activities} activities older than the retention and ${messages} Outbox messages`);
+    return { activities, messages };
+  }
+
+  /** Checks every builtin and restic set, one after the other. */
+  async checkVaults(signal: AbortSignal): Promise<HousekeepingReport['checks']> {
+    const checks: HousekeepingReport['checks'] = [];
+    // Builtin sets may share a vault; verify checks the whole vault, so once per vault is enough.
+    const verified = new Set<string>();
+    for (const [name, set] of Object.entries(this.deps.config.sets)) {
+      if (set.engine === 'command') continue;
+      const what = set.engine === 'builtin' ? 'verify' : 'restic check';
+      if (signal.aborted) {
+        checks.push({ set: name, what, status: 'not run', activityId: null, note: 'the service is stopping' });
+        continue;
+      }
+      if (await this.deps.isBusy(name)) {
+        checks.push({ set: name, what, status: 'not run', activityId: null, note: 'a backup of the set was running' });
+        continue;
+      }
+      if (set.engine === 'builtin') {
+        const vault = set.vault ?? '(default)';
+        if (verified.has(vault)) continue;
+        verified.add(vault);
+        const context = { name, config: set as unknown as Record<string, unknown>, dataDir: this.deps.config.dataDir };
+        checks.push(await this.recorded(name, 'builtin', what, () => verify(context, { signal })));
+      } else {
+        const restic = set as z.output<typeof resticSet>;
+        checks.push(await this.recorded(name, 'restic', what, () => resticCheck(restic, name, signal)));
+      }
+    }
+    return checks;
+  }
+
+  private async recorded(set: string, engine: string, what: string, work: () => Promise<{ status: RunStatus; log: EngineLogEntry[] }>): Promise<HousekeepingReport['checks'][number]> {
+    const { store, clock } = this.deps;
+    const id = await store.activity.start({ kind: 'validation', set, engine, trigger: 'service', startedAt: clock.now(), owner: this.deps.owner });
+    let result: { status: RunStatus; log: EngineLogEntry[] };
+    try {
+      result = await work();
+    } catch (error) {
+      // A vault that cannot be opened (missing, wrong passphrase, locked) is a failed check, not a failed Admin.
+      result = { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] };
+    }
+    const { log, dropped } = capLog(result.log);
+    const errors = result.log.filter((e) => e.severity === 'error' || e.severity === 'critical').length;
+    const warnings = result.log.filter((e) => e.severity === 'warning').length;
+    const activity = await store.activity.finish(id, { status: result.status, endedAt: clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
+    if (result.status !== 'completed') this.deps.log.warn(`housekeeping: ${what} of ${set}: ${result.status} (activity ${id})${activity.firstError ? `: ${activity.firstError}` : ''}`);
+    return { set, what, status: result.status, activityId: id, note: activity.firstError };
+  }
+}

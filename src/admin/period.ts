@@ -1,0 +1,83 @@
+import { Cron } from 'croner';
+import { adminTimeToCron } from '../config/schema/admin.js';
+import type { SummaryKind, SummaryPeriod, TrendDay } from '../domain/summary.js';
+
+/** Days in the summary's trend. */
+export const TREND_DAYS = 14;
+const WEEK_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * When an Admin process is due, in the Admin timezone, and which period each due time closes.
+ * The period runs from the previous due time to this one, so a day that DST makes 23 or 25 hours
+ * long is covered exactly; its key is the local date of the due time (`daily:2026-11-22`), which
+ * stays unique when a wall-clock hour repeats or is skipped.
+ */
+export class AdminSchedule {
+  private readonly cron: Cron;
+
+  constructor(
+    readonly kind: SummaryKind,
+    /** As written in vigil.yaml: `20:00`, `fri 20:00` or cron. */
+    readonly when: string,
+    readonly timezone: string | undefined,
+  ) {
+    const expression = adminTimeToCron(when);
+    if (!expression) throw new Error(`admin.${kind}: ${JSON.stringify(when)} is not a time`);
+    this.cron = new Cron(expression, { paused: true, ...(timezone ? { timezone } : {}) });
+  }
+
+  /** The first due time strictly after `after`. */
+  next(after: number): number | undefined {
+    return this.cron.nextRun(new Date(after))?.getTime();
+  }
+
+  /** The latest due time at or before `at`. */
+  latestAtOrBefore(at: number): number | undefined {
+    return this.cron.previousRuns(1, new Date(at + 1))[0]?.getTime();
+  }
+
+  /** The period closed by the due time `due`. */
+  periodEndingAt(due: number): SummaryPeriod {
+    const previous = this.cron.previousRuns(1, new Date(due))[0]?.getTime();
+    const span = this.kind === 'daily' ? DAY_MS : WEEK_MS;
+    return { kind: this.kind, key: `${this.kind}:${localDate(due, this.timezone)}`, start: previous ?? due - span, end: due };
+  }
+}
+
+/** A period ending now, for a manual run (`vigil admin daily`): the last day or week. Not keyed for once-only. */
+export function manualPeriod(kind: SummaryKind, now: number, timezone: string | undefined): SummaryPeriod {
+  const span = kind === 'daily' ? DAY_MS : WEEK_MS;
+  return { kind, key: `${kind}:manual:${localDate(now, timezone)}`, start: now - span, end: now };
+}
+
+/** `2026-11-22`: the calendar date of `ms` in `timezone` (the host's when undefined). */
+export function localDate(ms: number, timezone: string | undefined): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timezone ? { timeZone: timezone } : {}) }).format(new Date(ms));
+}
+
+/** `2026-11-22 20:00` in `timezone`, for people reading a summary. */
+export function localTime(ms: number, timezone: string | undefined): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    ...(timezone ? { timeZone: timezone } : {}),
+  }).formatToParts(new Date(ms));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/**
+ * The TREND_DAYS local days up to `end`, oldest first; the last one is cut at `end`. Local
+ * midnights come from croner, so DST days are 23 or 25 hours long.
+ */
+export function trendDays(end: number, timezone: string | undefined, count = TREND_DAYS): TrendDay[] {
+  const midnight = new Cron('0 0 * * *', { paused: true, ...(timezone ? { timezone } : {}) });
+  const starts = midnight.previousRuns(count, new Date(end)).map((d) => d.getTime()).reverse();
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? end, label: localDate(start, timezone).slice(5) }));
+}

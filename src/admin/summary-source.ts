@@ -1,0 +1,83 @@
+import { Schedule } from '../backup/schedule.js';
+import type { VigilConfig } from '../config/schema/index.js';
+import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
+import type { CredentialWarning, EscalationInfo, HousekeepingReport, SetInfo, SummaryInput, SummaryPeriod } from '../domain/summary.js';
+import type { Store } from '../storage/ports.js';
+import { trendDays } from './period.js';
+
+/** Successful runs fetched per set: the anomaly baseline plus the newest runs judged against it. */
+export const SAMPLES_PER_SET = DEFAULT_ANOMALY_THRESHOLDS.baselineRuns + 40;
+
+export interface SummarySourceDeps {
+  config: VigilConfig;
+  store: Pick<Store, 'summary' | 'escalations'>;
+  host: string;
+  /**
+   * Credentials that expire soon (issue 8's `expiringCredentials`), when wired in; undefined means
+   * no such source is integrated, and the summary says nothing about credentials.
+   */
+  credentials?: (now: number) => CredentialWarning[];
+}
+
+/**
+ * Gathers a summary's input from the store: aggregates only (SummaryStore), so the cost follows
+ * the number of sets and the period's runs, not the size of the activity log.
+ */
+export async function collectSummaryInput(deps: SummarySourceDeps, period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport): Promise<SummaryInput> {
+  const { config, store } = deps;
+  const sets = setInfos(config, now);
+  const stats = await store.summary.periodStats(period.start, period.end);
+  // Sets removed from the configuration still appear while they have runs in the period.
+  const names = [...new Set([...sets.map((s) => s.name), ...stats.map((s) => s.set)])];
+  const days = trendDays(period.end, config.admin.timezone);
+  const [problems, lastRuns, samples, cells, delivery, escalations, adminFailures] = await Promise.all([
+    store.summary.problems(period.start, period.end),
+    store.summary.lastRuns(names),
+    store.summary.successSamples(names, SAMPLES_PER_SET),
+    store.summary.trend(days),
+    store.summary.delivery(period.start, period.end, now - config.mail.stuckAfter),
+    escalationsIn(store, period),
+    store.summary.adminFailures(period.start, period.end),
+  ]);
+  return {
+    period,
+    host: deps.host,
+    now,
+    sets,
+    stats,
+    lastRuns,
+    samples,
+    problems,
+    trend: { days, cells },
+    delivery,
+    escalations,
+    credentials: deps.credentials ? deps.credentials(now) : null,
+    adminFailures,
+    ...(housekeeping ? { housekeeping } : {}),
+  };
+}
+
+/** Each configured set with its engine and, when scheduled, when it is next due. */
+export function setInfos(config: VigilConfig, now: number): SetInfo[] {
+  return Object.entries(config.sets).map(([name, set]) => {
+    let nextRunAt: number | null = null;
+    if (set.schedule) {
+      try {
+        nextRunAt = new Schedule(set.schedule, set.timezone).next(now) ?? null;
+      } catch {
+        // config check reports a bad schedule; the summary just shows none.
+      }
+    }
+    return { name, engine: set.engine, schedule: set.schedule ?? null, nextRunAt };
+  });
+}
+
+async function escalationsIn(store: Pick<Store, 'escalations'>, period: SummaryPeriod): Promise<EscalationInfo> {
+  // Escalations (issue 6) may be absent from a store built without them.
+  if (!store.escalations) return { integrated: false };
+  const all = await store.escalations.since(period.start);
+  return {
+    integrated: true,
+    items: all.filter((e) => e.escalatedAt < period.end).map((e) => ({ at: e.escalatedAt, text: `${e.subject} (${e.trigger}: ${e.reason})` })),
+  };
+}

@@ -1,0 +1,46 @@
+import { alertAdminFailure } from '../admin/admin-alert.js';
+import { AdminProcess } from '../admin/admin-process.js';
+import { AdminScheduler } from '../admin/admin-scheduler.js';
+import { Housekeeper } from '../admin/housekeeping.js';
+import { MissedWatchdog } from '../admin/watchdog.js';
+import type { AppContext } from './context.js';
+
+export interface AdminWiring {
+  process: AdminProcess;
+  scheduler: AdminScheduler;
+  watchdog: MissedWatchdog;
+  /** Starts the Admin schedule and the watchdog's timer (the service). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The Daily/Weekly Admin processes and the watchdog, wired to the app's store, Outbox, runner and events. */
+export function buildAdmin(app: AppContext): AdminWiring {
+  const { config } = app.loaded;
+  const owner = { host: app.hostname, pid: process.pid };
+  const housekeeper = new Housekeeper({ config, store: app.store, clock: app.clock, log: app.log, owner, isBusy: async (set) => (await app.runner.busyWith(set)) !== undefined });
+  const adminProcess = new AdminProcess({ config, store: app.store, outbox: app.outbox, events: app.events, clock: app.clock, log: app.log, host: app.hostname, owner, housekeeper });
+  const scheduler = new AdminScheduler({ config, process: adminProcess, clock: app.clock, log: app.log });
+  const watchdog = new MissedWatchdog({ config, store: app.store, runner: app.runner, clock: app.clock, log: app.log });
+  let timer: NodeJS.Timeout | undefined;
+  let checking: Promise<unknown> = Promise.resolve();
+  return {
+    process: adminProcess,
+    scheduler,
+    watchdog,
+    start() {
+      app.events.on('admin.failed', (event) => alertAdminFailure(event, { config, outbox: app.outbox, log: app.log, host: app.hostname }));
+      scheduler.start();
+      // The first look waits one period: the backup scheduler records downtime's missed runs first.
+      timer = setInterval(() => {
+        checking = checking.then(() => watchdog.check()).catch((error: unknown) => app.log.error('watchdog failed', { error: (error as Error).message }));
+      }, config.admin.watchEvery);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await scheduler.stop();
+      await checking;
+    },
+  };
+}
