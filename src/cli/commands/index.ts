@@ -10,6 +10,7 @@ import { startCommand } from './start.js';
 import { runCommand } from './run.js';
 import { activityListCommand, activityShowCommand } from './activity.js';
 import { pruneCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
+import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -29,6 +30,8 @@ export const COMMANDS: Command[] = [
   restoreCommand,
   verifyCommand,
   pruneCommand,
+  adminDailyCommand,
+  adminWeeklyCommand,
   startCommand,
   quickstartCommand,
 ];
