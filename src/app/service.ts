@@ -2,6 +2,7 @@ import type { AppContext } from './context.js';
 import { Scheduler } from '../backup/scheduler.js';
 import { BACKUP_EVENT_KINDS } from '../domain/events.js';
 import { buildMtaQueueWatch } from './mail-client-wiring.js';
+import { buildAdmin } from './admin-wiring.js';
 
 // How often the local MTA queues are looked at for messages handed to a spooling program.
 const QUEUE_WATCH_EVERY_MS = 60_000;
@@ -29,6 +30,9 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
     });
   }
   scheduler.start();
+  // Daily/Weekly Admin processes and the missed-backup watchdog; they only read, never wait for backups.
+  const admin = buildAdmin(app);
+  admin.start();
   for (const next of scheduler.upcoming()) app.log.info(`set ${next.set}: schedule ${next.schedule}`);
   app.events.on('delivery.paused', (e) => {
     app.log.warn(`delivery paused for profile ${e.profile} until ${new Date(e.until).toISOString()}: ${e.reason}`);
@@ -42,6 +46,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
       const running = scheduler.runningSets();
       if (running.length) app.log.info(`stopping: stopping running backups (${running.join(', ')}); they are recorded incomplete`);
       await scheduler.stop('the service was stopped (SIGTERM) while the backup was running');
+      await admin.stop();
       queueWatch.stop();
       app.log.info('stopping: finishing deliveries in flight');
       await app.dispatcher.stop(options.graceMs ?? 10_000);
