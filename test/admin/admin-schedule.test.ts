@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AdminOutcome } from '../../src/admin/admin-process.js';
 import { AdminHarness, adminConfig } from './helpers.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
@@ -90,7 +91,7 @@ test('a run left "running" by a process that died is taken over after an hour; a
 async function sweep(h: AdminHarness, from: string, to: string) {
   h.clock.set(Date.parse(from));
   await h.scheduler.recover();
-  const sent = [];
+  const sent: AdminOutcome[] = [];
   for (let t = Date.parse(from); t <= Date.parse(to); t += 10 * MIN) {
     h.clock.set(t);
     for (const o of await h.scheduler.tick()) if (o.result === 'sent') sent.push(o);
