@@ -77,11 +77,12 @@ export class MissedWatchdog {
     if (now <= deadline) return false;
     // A run in progress is the expected run, late; its own timeout ends it if it hangs.
     if (await this.deps.runner.busyWith(name)) return false;
-    const since = lastEnded === undefined ? `watching began at ${iso(state.since)}` : `the last run ended at ${iso(lastEnded)}`;
+    // One wording whatever the history: the notifier compares failures by their text (digits
+    // aside), so a set that stays silent is one streak — reminders, not fresh alerts.
     await this.deps.runner.recordNotRun(
       name,
       'missed',
-      `no run of ${name} has ended since it was due at ${iso(due)} (${since}); by ${iso(deadline)}, ${config.admin.grace} × the schedule's interval later, it counts as missed`,
+      `no run of ${name} has ended since it was due at ${iso(due)}; by ${iso(deadline)}, ${config.admin.grace} × the schedule's interval later, it counts as missed`,
       due,
       'service',
     );
