@@ -5,7 +5,7 @@ import { formatReply, type DeliveryOutcome } from '../../domain/outcome.js';
 import { resolveRecipients } from '../../domain/recipients.js';
 import { openApp, type AppContext } from '../../app/context.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
-import { smtpHint } from '../../transports/smtp/hints.js';
+import { deliveryHint } from '../../transports/hints.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
 
@@ -85,7 +85,7 @@ function report(
   ctx: Parameters<Command['run']>[0],
   r: { id: string; profile: string; to: string[]; outcome: DeliveryOutcome | undefined; accepted: boolean },
 ): void {
-  const hint = r.outcome && !r.accepted ? smtpHint(r.outcome) : undefined;
+  const hint = r.outcome && !r.accepted ? deliveryHint(r.outcome) : undefined;
   if (ctx.json) {
     printJson(ctx.stdout, { id: r.id, profile: r.profile, to: r.to, accepted: r.accepted, outcome: r.outcome ?? null, hint: hint ?? null });
     return;
@@ -100,7 +100,7 @@ function report(
   out.write(`  profile ${r.profile}, to ${r.to.join(', ')}, message ${r.id}\n`);
   if (hint) out.write(`hint: ${hint}\n`);
   if (ctx.verbose && r.outcome.transcript) out.write(`transcript:\n${r.outcome.transcript.replace(/^/gm, '  ')}\n`);
-  else if (!r.accepted) out.write(`  (run with -v for the SMTP transcript)\n`);
+  else if (!r.accepted) out.write(`  (run with -v for the transcript)\n`);
 }
 
 function testText(host: string, profile: string): string {

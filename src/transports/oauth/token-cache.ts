@@ -59,7 +59,8 @@ export class TokenCache {
 
   private refreshAt(token: AccessToken): number {
     const lifetime = Math.max(0, token.expiresAt - token.obtainedAt);
-    const margin = this.options.refreshMarginMs ?? 5 * 60_000;
+    // A token shorter-lived than twice the margin would be refreshed at every use otherwise.
+    const margin = Math.min(this.options.refreshMarginMs ?? 5 * 60_000, lifetime / 2);
     const fraction = this.options.refreshFraction ?? 0.9;
     return Math.min(token.expiresAt - margin, token.obtainedAt + lifetime * fraction);
   }

@@ -8,7 +8,7 @@ export function smtpHint(outcome: DeliveryOutcome): string | undefined {
   const text = `${outcome.detail} ${outcome.reply?.text ?? ''}`;
   const enhanced = outcome.reply?.enhanced ?? '';
   if (enhanced === '5.7.30' || enhanced === '5.7.139' || /basic authentication is (not supported|disabled)/i.test(text)) {
-    return 'The provider has disabled password (basic) authentication for SMTP. Use OAuth2 for this mailbox (see docs/microsoft-365.md or docs/gmail.md), or an app password where the provider offers one.';
+    return 'Basic authentication (a password) is disabled for SMTP in this tenant. Use OAuth2: auth.oauth2 (XOAUTH2) or method: graph — see docs/microsoft-365.md (Gmail: docs/gmail.md, or an app password).';
   }
   switch (outcome.errorCode) {
     case 'ERR_SMTP_CONNECT':

@@ -167,11 +167,15 @@ export class SmtpTransport implements Transport {
 
   /** A free session (connected or not yet), or undefined if `cutoff` fires first. */
   private acquire(cutoff: AbortSignal): Promise<SmtpSession | undefined> {
-    const session = this.idle.pop();
-    if (session) {
+    let session = this.idle.pop();
+    while (session) {
       clearTimeout(this.idleTimers.get(session));
       this.idleTimers.delete(session);
-      return Promise.resolve(session);
+      if (session.usable) return Promise.resolve(session);
+      // The server hung up on this idle session (restart, its own idle limit): a destroyed
+      // connection cannot connect again, so it gives its place to a new one.
+      this.open--;
+      session = this.idle.pop();
     }
     if (this.open < this.target.maxConnections) {
       this.open++;
