@@ -2,6 +2,7 @@ import type { AppContext } from './context.js';
 import { Scheduler } from '../backup/scheduler.js';
 import { BACKUP_EVENT_KINDS } from '../domain/events.js';
 import { buildMtaQueueWatch } from './mail-client-wiring.js';
+import { describeExpiry, expiringCredentials } from '../config/credential-expiry.js';
 import { buildAdmin } from './admin-wiring.js';
 
 // How often the local MTA queues are looked at for messages handed to a spooling program.
@@ -64,6 +65,8 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
+  // A client secret about to expire would silence every alert on the day it does: say so now.
+  for (const c of expiringCredentials(app.loaded.config, app.clock.now())) app.log.warn(describeExpiry(c));
   app.log.info(`vigil started (config ${app.loaded.file}, data ${app.loaded.config.dataDir}, pid ${process.pid})`);
   return { stopped, stop };
 }
