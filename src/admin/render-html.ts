@@ -61,7 +61,7 @@ export function renderSummaryHtml(s: Summary, timezone: string | undefined): str
 
   out.push(h3('Delivery'), `<p>${e(deliveryLine(s))}</p>`, `<p>${escalationLines(s, timezone).map(e).join('<br>')}</p>`);
   if (s.credentials === null) out.push('<p style="color:#777">Credential expiry: not checked by this version.</p>');
-  else if (s.credentials.length) out.push(`<p>${s.credentials.map((c) => e(`credential: ${c.text}`)).join('<br>')}</p>`);
+  else if (s.credentials.length) out.push(`<p style="color:${COLOR.bad}">${s.credentials.map((c) => e(`Credential: ${c.text}`)).join('<br>')}</p>`);
 
   out.push(h3('Next runs'));
   if (s.nextRuns.length === 0) out.push('<p>No set is scheduled.</p>');

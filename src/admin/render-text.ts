@@ -65,7 +65,8 @@ export function renderSummaryText(s: Summary, timezone: string | undefined): str
 
   out.push('DELIVERY', `  ${deliveryLine(s)}`, ...escalationLines(s, timezone).map((l) => `  ${l}`));
   if (s.credentials === null) out.push('  credential expiry: not checked by this version');
-  else for (const c of s.credentials) out.push(`  credential: ${c.text}`);
+  else if (s.credentials.length === 0) out.push('  credentials: none expires soon');
+  else for (const c of s.credentials) out.push(`  CREDENTIAL ${c.text}`);
   out.push('');
 
   out.push('NEXT RUNS');

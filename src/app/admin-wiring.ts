@@ -3,6 +3,7 @@ import { AdminProcess } from '../admin/admin-process.js';
 import { AdminScheduler } from '../admin/admin-scheduler.js';
 import { Housekeeper } from '../admin/housekeeping.js';
 import { MissedWatchdog } from '../admin/watchdog.js';
+import { describeExpiry, expiringCredentials } from '../config/credential-expiry.js';
 import type { AppContext } from './context.js';
 
 export interface AdminWiring {
@@ -19,7 +20,9 @@ export function buildAdmin(app: AppContext): AdminWiring {
   const { config } = app.loaded;
   const owner = { host: app.hostname, pid: process.pid };
   const housekeeper = new Housekeeper({ config, store: app.store, clock: app.clock, log: app.log, owner, isBusy: async (set) => (await app.runner.busyWith(set)) !== undefined });
-  const adminProcess = new AdminProcess({ config, store: app.store, outbox: app.outbox, events: app.events, clock: app.clock, log: app.log, host: app.hostname, owner, housekeeper });
+  // Credentials that expire soon (OAuth client secrets with secretExpires) are listed in every summary.
+  const credentials = (now: number) => expiringCredentials(config, now).map((c) => ({ text: describeExpiry(c) }));
+  const adminProcess = new AdminProcess({ config, store: app.store, outbox: app.outbox, events: app.events, clock: app.clock, log: app.log, host: app.hostname, owner, housekeeper, credentials });
   const scheduler = new AdminScheduler({ config, process: adminProcess, clock: app.clock, log: app.log });
   const watchdog = new MissedWatchdog({ config, store: app.store, runner: app.runner, clock: app.clock, log: app.log });
   let timer: NodeJS.Timeout | undefined;

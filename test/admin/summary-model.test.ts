@@ -172,3 +172,12 @@ test('weekly growth sums bytes added per set, largest first; delivery problems m
   assert.deepEqual(s.growth, { total: 1000, perSet: [{ set: 'b', bytesNew: 900 }, { set: 'a', bytesNew: 100 }] });
   assert.equal(s.healthy, false);
 });
+
+test('credentials that expire soon are listed and make the summary need attention; without a source it says so', async () => {
+  const { renderSummaryText } = await import('../../src/admin/render-text.js');
+  const soon = buildSummary(input({ credentials: [{ text: 'the client secret of app 1234 of profile office expires on 2026-11-30 (in 8 day(s))' }] }));
+  assert.equal(soon.healthy, false);
+  assert.match(renderSummaryText(soon, 'UTC'), /CREDENTIAL the client secret of app 1234 of profile office expires on 2026-11-30/);
+  assert.match(renderSummaryText(buildSummary(input({ credentials: [] })), 'UTC'), /credentials: none expires soon/);
+  assert.match(renderSummaryText(buildSummary(input()), 'UTC'), /credential expiry: not checked by this version/);
+});
