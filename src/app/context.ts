@@ -15,7 +15,9 @@ import { ConfiguredTransports } from './transport-factory.js';
 import { BackupRunner } from '../backup/runner.js';
 import { createEngines } from '../backup/engines/index.js';
 import type { BackupEngine } from '../backup/engine.js';
-import { subscribeBackupNotifier } from '../notify/subscribe.js';
+import { subscribeNotifications, type Notifications } from '../notify/subscribe.js';
+import type { SystemLog } from '../domain/system-log.js';
+import { LoggerProgramSystemLog } from './system-log.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
 export interface AppContext {
@@ -32,6 +34,8 @@ export interface AppContext {
   /** Backup engines by kind, and the runner that runs sets with them and records the activity. */
   engines: ReadonlyMap<string, BackupEngine>;
   runner: BackupRunner;
+  /** Notification: per-set alerts, storms, escalation, faults; the service starts its timers. */
+  notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,8 @@ export interface OpenOptions {
   clock?: Clock;
   logLevel?: LogLevel;
   env?: NodeJS.ProcessEnv;
+  /** Where escalations are written besides mail (default: the `logger` program). */
+  systemLog?: SystemLog;
 }
 
 export function openApp(options: OpenOptions): AppContext {
@@ -75,7 +81,10 @@ export function openApp(options: OpenOptions): AppContext {
     owner: { host: hostname, pid: process.pid },
   });
   const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued: () => dispatcher.wake() });
-  subscribeBackupNotifier({ events, config, outbox, store, log, host: hostname, baseDir: path.dirname(options.configFile) });
+  const notifications = subscribeNotifications({
+    events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
+    systemLog: options.systemLog ?? new LoggerProgramSystemLog(),
+  });
   return {
     loaded,
     store,
@@ -89,7 +98,9 @@ export function openApp(options: OpenOptions): AppContext {
     hostname,
     engines,
     runner,
+    notifications,
     async close() {
+      notifications.stop();
       await transports.close();
       await events.drain();
       await store.close();

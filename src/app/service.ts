@@ -38,6 +38,8 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   app.events.on('delivery.paused', (e) => {
     app.log.warn(`delivery paused for profile ${e.profile} until ${new Date(e.until).toISOString()}: ${e.reason}`);
   });
+  // Escalation of undelivered critical mail, storm windows, notifications lost to a crash.
+  app.notifications.start();
   const queueWatch = watchMtaQueues(app);
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
@@ -49,6 +51,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
       await scheduler.stop('the service was stopped (SIGTERM) while the backup was running');
       await admin.stop();
       queueWatch.stop();
+      app.notifications.stop();
       app.log.info('stopping: finishing deliveries in flight');
       await app.dispatcher.stop(options.graceMs ?? 10_000);
       await app.close();

@@ -1,25 +1,112 @@
 import path from 'node:path';
 import type { EventBus } from '../app/event-bus.js';
 import type { VigilConfig } from '../config/schema/index.js';
+import type { Clock } from '../domain/clock.js';
 import { BACKUP_EVENT_KINDS, type BackupEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
+import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../storage/ports.js';
 import { BackupNotifier } from './backup-notifier.js';
+import { Escalator } from './escalation.js';
+import { PrefacingOutbox } from './preface.js';
 import { TemplateFiles } from './template-files.js';
 
-/** Wires per-set notification rules to every backup event kind. Returns the notifier (tests, shutdown). */
-export function subscribeBackupNotifier(deps: { events: EventBus; config: VigilConfig; outbox: Outbox; store: Store; log: Logger; host: string; baseDir: string }): BackupNotifier {
-  const overrides = deps.config.notification.templates;
-  const notifier = new BackupNotifier({
-    config: deps.config,
-    outbox: deps.outbox,
-    state: deps.store.notifyState,
-    activity: deps.store.activity,
-    templates: new TemplateFiles(overrides === undefined ? undefined : path.resolve(deps.baseDir, overrides)),
-    log: deps.log,
-    host: deps.host,
-  });
-  for (const kind of BACKUP_EVENT_KINDS) deps.events.on(kind, (event) => notifier.handle(event as BackupEvent));
-  return notifier;
+export interface NotificationDeps {
+  events: EventBus;
+  config: VigilConfig;
+  outbox: Outbox;
+  store: Store;
+  log: Logger;
+  host: string;
+  baseDir: string;
+  clock: Clock;
+  systemLog: SystemLog;
+}
+
+// Overdue critical messages are looked for at least this often while the service runs.
+const MAX_CHECK_EVERY_MS = 60_000;
+// Delivery events trigger an overdue check, but not more than once per this.
+const EVENT_CHECK_GAP_MS = 1_000;
+
+/**
+ * Notification as the rest of Vigil sees it: the per-set notifier, escalation, and the timers
+ * the service runs. Commands that only enqueue (vigil run) never call start().
+ */
+export class Notifications {
+  readonly templates: TemplateFiles;
+  readonly backup: BackupNotifier;
+  readonly escalator: Escalator;
+  private timer: NodeJS.Timeout | undefined;
+  private lastEventCheck = -Infinity;
+
+  constructor(private readonly deps: NotificationDeps) {
+    const overrides = deps.config.notification.templates;
+    this.templates = new TemplateFiles(overrides === undefined ? undefined : path.resolve(deps.baseDir, overrides));
+    const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.clock);
+    this.backup = new BackupNotifier({
+      config: deps.config,
+      outbox: prefacing,
+      state: deps.store.notifyState,
+      activity: deps.store.activity,
+      templates: this.templates,
+      log: deps.log,
+      host: deps.host,
+    });
+    this.escalator = new Escalator({
+      config: deps.config,
+      messages: deps.store.outbox,
+      profiles: deps.store.profiles,
+      escalations: deps.store.escalations,
+      outbox: deps.outbox,
+      systemLog: deps.systemLog,
+      templates: this.templates,
+      clock: deps.clock,
+      log: deps.log,
+      host: deps.host,
+    });
+  }
+
+  subscribe(): this {
+    const { events } = this.deps;
+    for (const kind of BACKUP_EVENT_KINDS) events.on(kind, (event) => this.backup.handle(event as BackupEvent));
+    events.on('delivery.failed', async (e) => {
+      await this.escalator.onFailed(e.messageId, e.outcome.detail);
+    });
+    events.on('delivery.paused', async (e) => {
+      await this.escalator.onPaused(e.profile, e.reason);
+    });
+    for (const kind of ['delivery.sent', 'delivery.failed', 'delivery.expired'] as const) events.on(kind, () => this.checkSoon());
+    return this;
+  }
+
+  /** Service start: the periodic checks. */
+  start(): void {
+    const every = Math.max(1_000, Math.min(MAX_CHECK_EVERY_MS, Math.floor(this.deps.config.notification.escalateAfter / 4)));
+    this.timer ??= setInterval(() => void this.tick(), every);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One round of the periodic work; background errors are logged, never thrown. */
+  async tick(): Promise<void> {
+    await this.escalator.checkOverdue().catch((error: unknown) => this.deps.log.error('escalation check failed', { error: (error as Error).message }));
+  }
+
+  private checkSoon(): Promise<void> | undefined {
+    const now = this.deps.clock.now();
+    if (now - this.lastEventCheck < EVENT_CHECK_GAP_MS && now >= this.lastEventCheck) return undefined;
+    this.lastEventCheck = now;
+    return this.tick();
+  }
+}
+
+/** Wires notification to the event bus. Returns it (the service starts its timers; tests drive it). */
+export function subscribeNotifications(deps: NotificationDeps): Notifications {
+  return new Notifications(deps).subscribe();
 }

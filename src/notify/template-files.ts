@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { TemplateSet } from './compose.js';
 
 /** Message kinds that have a subject/text/HTML triplet; pager forms are one `.txt` each. */
-export type TripletName = 'backup-alert' | 'backup-recovery';
-export type PagerName = 'pager' | 'pager-recovery';
+export type TripletName = 'backup-alert' | 'backup-recovery' | 'storm' | 'service-fault';
+export type PagerName = 'pager' | 'pager-recovery' | 'pager-storm' | 'pager-escalation' | 'pager-fault';
 
 /**
  * The templates shipped in the package (`templates/`): next to src/ when run from source,

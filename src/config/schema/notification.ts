@@ -19,6 +19,8 @@ export const notification = z
     defaults: notifyRule.prefault({}),
     remindEvery: duration('24h'),
     escalateAfter: duration('15m'),
+    /** Critical failures arriving within this of the first alert are held and sent as one message; 0s turns grouping off. */
+    stormWindow: duration('30s'),
     /** A directory of template overrides (relative to vigil.yaml); missing files come from the shipped set. */
     templates: z.string().min(1).optional(),
   })
