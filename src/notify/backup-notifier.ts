@@ -12,6 +12,7 @@ import { effectiveRule, isCritical, severityOf } from './rules.js';
 import { decide, emptyStreak } from './streak.js';
 import { TemplateError, type TemplateVars } from './template.js';
 import type { PagerName, TemplateFiles, TripletName } from './template-files.js';
+import type { StormControl } from './storm.js';
 
 export interface BackupNotifierDeps {
   config: VigilConfig;
@@ -21,6 +22,8 @@ export interface BackupNotifierDeps {
   templates: TemplateFiles;
   log: Logger;
   host: string;
+  /** Storm control: critical alerts arriving together become one grouped message. */
+  storm?: Pick<StormControl, 'admit'>;
 }
 
 /**
@@ -64,6 +67,14 @@ export class BackupNotifier {
     const book = profile.addressBook ?? {};
     const recovery = decision.action === 'recovery';
     const critical = recovery ? isCritical((decision.ended?.lastStatus ?? 'completed') as BackupEvent['status']) : isCritical(event.status);
+    if (decision.action === 'alert' && critical && this.deps.storm) {
+      const failure = { set: event.set, status: event.status, firstError: event.firstError, activityId: event.activityId, endedAt: event.endedAt };
+      if ((await this.deps.storm.admit(failure)) === 'held') {
+        // Part of a storm: the window's grouped message tells it. The streak counts it alerted.
+        await this.deps.state.put(decision.next);
+        return;
+      }
+    }
     const wanted = critical || recovery ? [...n.admins, ...rule.to] : rule.to.length ? rule.to : n.admins;
     const mail = resolveRecipients(wanted, book);
     const pager = resolveRecipients(critical && decision.action !== 'reminder' && decision.action !== 'status' ? rule.pager : [], book);

@@ -10,6 +10,7 @@ import type { Store } from '../storage/ports.js';
 import { BackupNotifier } from './backup-notifier.js';
 import { Escalator } from './escalation.js';
 import { PrefacingOutbox } from './preface.js';
+import { StormControl } from './storm.js';
 import { TemplateFiles } from './template-files.js';
 
 export interface NotificationDeps {
@@ -37,6 +38,7 @@ export class Notifications {
   readonly templates: TemplateFiles;
   readonly backup: BackupNotifier;
   readonly escalator: Escalator;
+  readonly storm: StormControl;
   private timer: NodeJS.Timeout | undefined;
   private lastEventCheck = -Infinity;
 
@@ -44,6 +46,7 @@ export class Notifications {
     const overrides = deps.config.notification.templates;
     this.templates = new TemplateFiles(overrides === undefined ? undefined : path.resolve(deps.baseDir, overrides));
     const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.clock);
+    this.storm = new StormControl({ config: deps.config, store: deps.store.storm, outbox: prefacing, templates: this.templates, clock: deps.clock, log: deps.log, host: deps.host });
     this.backup = new BackupNotifier({
       config: deps.config,
       outbox: prefacing,
@@ -52,6 +55,7 @@ export class Notifications {
       templates: this.templates,
       log: deps.log,
       host: deps.host,
+      storm: this.storm,
     });
     this.escalator = new Escalator({
       config: deps.config,
@@ -80,21 +84,25 @@ export class Notifications {
     return this;
   }
 
-  /** Service start: the periodic checks. */
+  /** Service start: the periodic checks (escalation, storm windows), and one at once. */
   start(): void {
-    const every = Math.max(1_000, Math.min(MAX_CHECK_EVERY_MS, Math.floor(this.deps.config.notification.escalateAfter / 4)));
+    const n = this.deps.config.notification;
+    const every = Math.max(1_000, Math.min(MAX_CHECK_EVERY_MS, Math.floor(n.escalateAfter / 4), n.stormWindow || Infinity));
     this.timer ??= setInterval(() => void this.tick(), every);
     this.timer.unref();
     void this.tick();
   }
 
   stop(): void {
+    this.storm.stop();
     clearInterval(this.timer);
     this.timer = undefined;
   }
 
   /** One round of the periodic work; background errors are logged, never thrown. */
   async tick(): Promise<void> {
+    // Windows that ended — also those held by a process that crashed or exited (vigil run).
+    await this.storm.flushDue().catch((error: unknown) => this.deps.log.error('storm flush failed', { error: (error as Error).message }));
     await this.escalator.checkOverdue().catch((error: unknown) => this.deps.log.error('escalation check failed', { error: (error as Error).message }));
   }
 

@@ -1,0 +1,137 @@
+import type { VigilConfig } from '../config/schema/index.js';
+import { activeProfileName } from '../config/semantic-checks.js';
+import type { Clock } from '../domain/clock.js';
+import type { FinalStatus } from '../domain/activity.js';
+import type { Logger } from '../domain/logger.js';
+import { PRIORITY, type MessageRequest } from '../domain/message.js';
+import { resolveRecipients } from '../domain/recipients.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { HeldFailure, StormStore, StormWindow } from '../storage/ports.js';
+import { composeMessage, composePager, formatDuration, formatTime } from './compose.js';
+import { notificationHeaders } from './headers.js';
+import { effectiveRule } from './rules.js';
+import { failureSignature } from './streak.js';
+import type { TemplateVars } from './template.js';
+import type { TemplateFiles } from './template-files.js';
+
+export interface StormControlDeps {
+  config: VigilConfig;
+  store: StormStore;
+  outbox: Pick<Outbox, 'enqueueMany'>;
+  templates: TemplateFiles;
+  clock: Clock;
+  log: Logger;
+  host: string;
+}
+
+/**
+ * Storm control (issue 6 §5). "Alert within a second" and "not flooded" together: the first
+ * critical alert opens a window (`notification.stormWindow`) and goes out at once; critical
+ * failures arriving before the window ends are held — in the store, so a crash loses none — and
+ * sent at its end as ONE message (and one pager line) listing every set, with the shared cause
+ * when their first errors match. Windows are measured on the Clock; a timer only triggers the
+ * check, so a fake clock drives it in tests and the service's tick catches up after a restart.
+ */
+export class StormControl {
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<number> = Promise.resolve(0);
+
+  constructor(private readonly deps: StormControlDeps) {}
+
+  get enabled(): boolean {
+    return this.deps.config.notification.stormWindow > 0;
+  }
+
+  /** 'opened': send this alert now. 'held': it will be part of the window's grouped message. */
+  async admit(failure: HeldFailure): Promise<'opened' | 'held'> {
+    if (!this.enabled) return 'opened';
+    const windowMs = this.deps.config.notification.stormWindow;
+    const verdict = await this.deps.store.admit(failure, this.deps.clock.now(), windowMs);
+    if (verdict === 'opened') this.wakeAfter(windowMs);
+    return verdict;
+  }
+
+  /** Sends the grouped message of every window that has ended; returns how many were sent. */
+  flushDue(): Promise<number> {
+    const run = this.flushing.then(() => this.flush());
+    this.flushing = run.catch(() => 0);
+    return run;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private wakeAfter(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.flushDue().catch((error: unknown) => this.deps.log.error('storm flush failed', { error: (error as Error).message }));
+    }, ms + 50);
+    this.timer.unref();
+  }
+
+  private async flush(): Promise<number> {
+    let sent = 0;
+    for (const window of await this.deps.store.ended(this.deps.clock.now())) {
+      // Enqueue first, then mark: a crash in between sends the group again rather than never
+      // (the dedupe key stops a second copy while the first is still pending).
+      if (window.held.length > 0 && (await this.send(window))) sent++;
+      await this.deps.store.markFlushed(window.id, this.deps.clock.now());
+    }
+    return sent;
+  }
+
+  private async send(window: StormWindow): Promise<boolean> {
+    const { config, log } = this.deps;
+    const profileName = activeProfileName(config);
+    const profile = profileName ? config.profiles[profileName] : undefined;
+    if (!profileName || !profile) {
+      log.warn(`no mail profile to notify with: ${window.held.length + 1} grouped failures not mailed`);
+      return false;
+    }
+    const n = config.notification;
+    const all = [window.first, ...window.held];
+    const rules = [...new Set(all.map((f) => f.set))].map((set) => effectiveRule(config.sets[set]?.notify, n.defaults, n.pager));
+    const book = profile.addressBook ?? {};
+    const mail = resolveRecipients([...n.admins, ...rules.flatMap((r) => r.to)], book);
+    const pager = resolveRecipients(rules.flatMap((r) => r.pager), book);
+    const vars = stormVars(this.deps.host, window, n.stormWindow);
+    const base = { profile: profileName, from: profile.from, priority: PRIORITY.critical, severity: 'critical' as const, headers: notificationHeaders(this.deps.host, {}, true) };
+    const requests: MessageRequest[] = [];
+    if (mail.addresses.length) {
+      requests.push({ ...base, kind: 'backup.storm', dedupeKey: `storm:${window.id}`, to: mail.addresses, ...composeMessage(await this.deps.templates.triplet('storm'), vars, undefined) });
+    }
+    if (pager.addresses.length) {
+      const line = composePager(await this.deps.templates.pager('pager-storm'), vars);
+      requests.push({ ...base, kind: 'pager.backup.storm', dedupeKey: `storm:${window.id}:pager`, to: pager.addresses, subject: line, text: line });
+    }
+    if (requests.length) await this.deps.outbox.enqueueMany(requests);
+    return requests.length > 0;
+  }
+}
+
+/** Variables of the storm templates (documented in docs/notifications.md). */
+export function stormVars(host: string, window: Pick<StormWindow, 'first' | 'held'>, windowMs: number): TemplateVars {
+  const all: HeldFailure[] = [window.first, ...window.held];
+  const signatures = new Set(all.map((f) => failureSignature('failed', f.firstError)));
+  const cause = signatures.size === 1 ? (window.first.firstError ?? '') : '';
+  const width = Math.max(...all.map((f) => f.set.length));
+  const statusWidth = Math.max(...all.map((f) => f.status.length));
+  const list = all
+    .map((f, i) => `${f.set.padEnd(width)}  ${f.status.padEnd(statusWidth)}  ${formatTime(f.endedAt)}  ${f.firstError ?? ''}${i === 0 ? '  (alerted at once)' : ''}`.trimEnd())
+    .join('\n');
+  const ends = all.map((f) => f.endedAt);
+  return {
+    host,
+    count: all.length,
+    statuses: [...new Set(all.map((f) => f.status as FinalStatus))].join('/'),
+    cause,
+    sets: all.map((f) => f.set).join(', '),
+    firstSet: window.first.set,
+    from: formatTime(Math.min(...ends)),
+    until: formatTime(Math.max(...ends)),
+    window: formatDuration(windowMs),
+    list,
+  };
+}
