@@ -13,7 +13,21 @@ export type VigilEvent =
   | { kind: 'delivery.paused'; profile: string; reason: string; until: number; at: number }
   /** A Daily or Weekly Admin process failed (its summary may not have gone out): a critical event. */
   | { kind: 'admin.failed'; process: 'daily' | 'weekly'; periodKey: string; activityId: number | null; error: string; at: number }
+  | ServiceFaultEvent
   | BackupEvent;
+
+/** Faults of the service itself, alerted to notification.admins and the pager (docs/notifications.md). */
+export const SERVICE_FAULTS = ['vault-unreachable', 'disk-full', 'config-error', 'engine-missing', 'database-unwritable'] as const;
+export type ServiceFault = (typeof SERVICE_FAULTS)[number];
+export interface ServiceFaultEvent {
+  kind: 'service.fault';
+  fault: ServiceFault;
+  /** One sentence naming what failed and where (never a secret). */
+  detail: string;
+  /** The set whose run revealed it, when one did. */
+  set: string | null;
+  at: number;
+}
 
 /**
  * A backup run ended (or was missed or skipped): one kind per status, `backup.<status>`, all with
