@@ -18,6 +18,7 @@ import type { BackupEngine } from '../backup/engine.js';
 import { subscribeNotifications, type Notifications } from '../notify/subscribe.js';
 import type { SystemLog } from '../domain/system-log.js';
 import { LoggerProgramSystemLog } from './system-log.js';
+import { TransportDirectSender } from './direct-sender.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
 export interface AppContext {
@@ -84,6 +85,7 @@ export function openApp(options: OpenOptions): AppContext {
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: options.systemLog ?? new LoggerProgramSystemLog(),
+    direct: new TransportDirectSender(transports, messageIdDomain(hostname), clock),
   });
   return {
     loaded,

@@ -9,6 +9,8 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../storage/ports.js';
 import { BackupNotifier } from './backup-notifier.js';
 import { Escalator } from './escalation.js';
+import { faultOfRun, faultOfStoreError } from './fault-detect.js';
+import { FaultNotifier, type DirectSender } from './faults.js';
 import { PrefacingOutbox } from './preface.js';
 import { StormControl } from './storm.js';
 import { TemplateFiles } from './template-files.js';
@@ -23,6 +25,8 @@ export interface NotificationDeps {
   baseDir: string;
   clock: Clock;
   systemLog: SystemLog;
+  /** Sends a fault alert around the Outbox when its database cannot be written. */
+  direct?: DirectSender;
 }
 
 // Overdue critical messages are looked for at least this often while the service runs.
@@ -39,6 +43,7 @@ export class Notifications {
   readonly backup: BackupNotifier;
   readonly escalator: Escalator;
   readonly storm: StormControl;
+  readonly faults: FaultNotifier;
   private timer: NodeJS.Timeout | undefined;
   private lastEventCheck = -Infinity;
 
@@ -57,6 +62,16 @@ export class Notifications {
       host: deps.host,
       storm: this.storm,
     });
+    this.faults = new FaultNotifier({
+      config: deps.config,
+      outbox: prefacing,
+      ...(deps.direct ? { direct: deps.direct } : {}),
+      systemLog: deps.systemLog,
+      templates: this.templates,
+      clock: deps.clock,
+      log: deps.log,
+      host: deps.host,
+    });
     this.escalator = new Escalator({
       config: deps.config,
       messages: deps.store.outbox,
@@ -73,7 +88,10 @@ export class Notifications {
 
   subscribe(): this {
     const { events } = this.deps;
-    for (const kind of BACKUP_EVENT_KINDS) events.on(kind, (event) => this.backup.handle(event as BackupEvent));
+    for (const kind of BACKUP_EVENT_KINDS) events.on(kind, (event) => this.onBackup(event as BackupEvent));
+    events.on('service.fault', async (e) => {
+      await this.faults.handle(e);
+    });
     events.on('delivery.failed', async (e) => {
       await this.escalator.onFailed(e.messageId, e.outcome.detail);
     });
@@ -104,6 +122,19 @@ export class Notifications {
     // Windows that ended — also those held by a process that crashed or exited (vigil run).
     await this.storm.flushDue().catch((error: unknown) => this.deps.log.error('storm flush failed', { error: (error as Error).message }));
     await this.escalator.checkOverdue().catch((error: unknown) => this.deps.log.error('escalation check failed', { error: (error as Error).message }));
+  }
+
+  private async onBackup(event: BackupEvent): Promise<void> {
+    const { events, clock } = this.deps;
+    const fault = faultOfRun(event);
+    if (fault) events.emit({ kind: 'service.fault', fault, detail: `${event.set}: ${event.firstError ?? ''}`.slice(0, 500), set: event.set, at: clock.now() });
+    try {
+      await this.backup.handle(event);
+    } catch (error) {
+      const storeFault = faultOfStoreError(error);
+      if (storeFault) events.emit({ kind: 'service.fault', fault: storeFault, detail: `notification could not use the database: ${(error as Error).message}`, set: null, at: clock.now() });
+      throw error;
+    }
   }
 
   private checkSoon(): Promise<void> | undefined {

@@ -192,7 +192,17 @@ export class Dispatcher {
       owner: this.o.owner,
     };
     // A result that cannot be written is logged by the writer; the lease expiry retries it.
-    await this.writer.write(result).catch(() => undefined);
+    // The database refusing writes is a service fault: notification alerts around the Outbox.
+    await this.writer.write(result).catch((error: unknown) => {
+      const code = (error as { code?: string }).code;
+      this.o.events.emit({
+        kind: 'service.fault',
+        fault: code === 'SQLITE_FULL' ? 'disk-full' : 'database-unwritable',
+        detail: `cannot record delivery results in the database: ${(error as Error).message}`,
+        set: null,
+        at: now,
+      });
+    });
     if (decision.pauseProfile) {
       const until = now + this.o.policy.maxBackoffMs;
       await this.o.profiles.pause(message.profile, until, outcome.detail);
