@@ -36,6 +36,15 @@ export interface MessageRequest {
   html?: string;
   /** Extra headers (e.g. List-Id); values are checked for header injection like everything else. */
   headers?: Record<string, string>;
+  /** Files attached to the message (e.g. a run's full log, compressed). */
+  attachments?: Attachment[];
+}
+
+export interface Attachment {
+  /** Shown to the reader; checked like a header value. */
+  filename: string;
+  content: Buffer;
+  contentType: string;
 }
 
 /** A message as the Outbox holds it: rendered bytes plus the metadata delivery needs. */

@@ -8,6 +8,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { ActivityStore, NotifyStateStore } from '../storage/ports.js';
 import { composeMessage, composePager, templateVars, type ComposeInput } from './compose.js';
 import { notificationHeaders } from './headers.js';
+import { excerptIsCut, fullLogAttachment } from './log-attachment.js';
 import { effectiveRule, isCritical, severityOf } from './rules.js';
 import { decide, emptyStreak } from './streak.js';
 import { TemplateError, type TemplateVars } from './template.js';
@@ -100,7 +101,8 @@ export class BackupNotifier {
     if (mail.addresses.length) {
       const triplet: TripletName = recovery ? 'backup-recovery' : 'backup-alert';
       const composed = await this.withFallback(triplet, (overridesOnly) => this.composeTriplet(triplet, vars, recovery ? undefined : rule.subject, overridesOnly));
-      requests.push({ ...base, kind, severity, dedupeKey: key, to: mail.addresses, ...composed });
+      const attach = excerptIsCut(input.log, input.logDropped, rule) ? [await fullLogAttachment(event, input.log, input.logDropped)] : [];
+      requests.push({ ...base, kind, severity, dedupeKey: key, to: mail.addresses, ...composed, ...(attach.length ? { attachments: attach } : {}) });
     } else {
       log.warn(`backup ${event.set} ${event.status}: no e-mail recipient (set notification.admins or the set's notify.to)`, { set: event.set });
     }

@@ -35,6 +35,7 @@ export async function renderMessage(request: MessageRequest, ids: { id: string; 
     assertSafeHeaderValue(`header ${name}`, value);
     headers[name] = value;
   }
+  for (const attachment of request.attachments ?? []) assertSafeHeaderValue('attachment filename', attachment.filename);
   const messageId = `<${ids.id}@${ids.domain}>`;
   const composer = new MailComposer({
     from: from.name ? { name: from.name, address: from.address } : from.address,
@@ -42,6 +43,7 @@ export async function renderMessage(request: MessageRequest, ids: { id: string; 
     subject: request.subject,
     text: request.text,
     ...(request.html === undefined ? {} : { html: request.html }),
+    ...(request.attachments?.length ? { attachments: request.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })) } : {}),
     messageId,
     date,
     headers,
