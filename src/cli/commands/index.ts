@@ -9,6 +9,7 @@ import { quickstartCommand } from './quickstart.js';
 import { startCommand } from './start.js';
 import { runCommand } from './run.js';
 import { activityListCommand, activityShowCommand } from './activity.js';
+import { notifyPreviewCommand } from './notify-preview.js';
 import { pruneCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 
@@ -26,6 +27,7 @@ export const COMMANDS: Command[] = [
   runCommand,
   activityListCommand,
   activityShowCommand,
+  notifyPreviewCommand,
   snapshotsCommand,
   restoreCommand,
   verifyCommand,
