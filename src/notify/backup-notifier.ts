@@ -5,7 +5,9 @@ import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import { resolveRecipients } from '../domain/recipients.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { ActivityStore, NotifyStateStore } from '../storage/ports.js';
+import type { ActivityStore, NotifyStateStore, OutboxStore } from '../storage/ports.js';
+import type { Clock } from '../domain/clock.js';
+import type { StreakState } from '../domain/streak-state.js';
 import { composeMessage, composePager, templateVars, type ComposeInput } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { excerptIsCut, fullLogAttachment } from './log-attachment.js';
@@ -23,6 +25,9 @@ export interface BackupNotifierDeps {
   templates: TemplateFiles;
   log: Logger;
   host: string;
+  clock: Clock;
+  /** To recognise, after a crash, messages already enqueued for a run. */
+  messages: Pick<OutboxStore, 'list'>;
   /** Storm control: critical alerts arriving together become one grouped message. */
   storm?: Pick<StormControl, 'admit'>;
 }
@@ -38,8 +43,12 @@ export class BackupNotifier {
 
   constructor(private readonly deps: BackupNotifierDeps) {}
 
-  handle(event: BackupEvent): Promise<void> {
-    const run = (this.chains.get(event.set) ?? Promise.resolve()).then(() => this.process(event));
+  /**
+   * `recovering`: the event is rebuilt from the activity log after a crash (Notifications.recover);
+   * `keys` are the dedupe keys a crashed attempt recorded before its enqueue, if it got that far.
+   */
+  handle(event: BackupEvent, recovering?: { keys: string[] | null }): Promise<void> {
+    const run = (this.chains.get(event.set) ?? Promise.resolve()).then(() => this.process(event, recovering));
     const chain = run.catch(() => {});
     this.chains.set(event.set, chain);
     void chain.then(() => {
@@ -48,22 +57,28 @@ export class BackupNotifier {
     return run;
   }
 
-  private async process(event: BackupEvent): Promise<void> {
+  /**
+   * Crash safety: the ledger records the dedupe keys before the enqueue (begin) and, after it,
+   * saves the streak and marks the activity notified in one transaction (commit). A run whose
+   * event was lost is found unnotified at the next start; a crash between enqueue and commit is
+   * recognised by its keys, so the alert is neither lost nor sent twice.
+   */
+  private async process(event: BackupEvent, recovering?: { keys: string[] | null }): Promise<void> {
     const { config, log } = this.deps;
     const n = config.notification;
+    const ledger = this.deps.state;
+    // Already handled (a recovery racing the live event of the same run): nothing to do.
+    if (await ledger.notified(event.activityId)) return;
+    const done = (next: StreakState | undefined) => ledger.commit(event.activityId, next, event.at);
     const rule = effectiveRule(config.sets[event.set]?.notify, n.defaults, n.pager);
     const state = (await this.deps.state.get(event.set)) ?? emptyStreak(event.set);
     const decision = decide(state, { status: event.status, firstError: event.firstError, at: event.at }, rule, n.remindEvery);
-    if (decision.action === 'none') {
-      if (decision.next !== state) await this.deps.state.put(decision.next);
-      return;
-    }
+    if (decision.action === 'none') return done(decision.next !== state ? decision.next : undefined);
     const profileName = activeProfileName(config);
     const profile = profileName ? config.profiles[profileName] : undefined;
     if (!profileName || !profile) {
       log.warn(`no mail profile to notify with: backup ${event.set} ${event.status} not mailed`, { set: event.set });
-      await this.deps.state.put(decision.next);
-      return;
+      return done(decision.next);
     }
     const book = profile.addressBook ?? {};
     const recovery = decision.action === 'recovery';
@@ -72,8 +87,7 @@ export class BackupNotifier {
       const failure = { set: event.set, status: event.status, firstError: event.firstError, activityId: event.activityId, endedAt: event.endedAt };
       if ((await this.deps.storm.admit(failure)) === 'held') {
         // Part of a storm: the window's grouped message tells it. The streak counts it alerted.
-        await this.deps.state.put(decision.next);
-        return;
+        return done(decision.next);
       }
     }
     const wanted = critical || recovery ? [...n.admins, ...rule.to] : rule.to.length ? rule.to : n.admins;
@@ -112,8 +126,22 @@ export class BackupNotifier {
       // Subject and body carry the same line: gateways keep one or the other.
       requests.push({ ...base, kind: `pager.${kind}`, severity, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
     }
-    if (requests.length) await this.deps.outbox.enqueueMany(requests);
-    await this.deps.state.put(decision.next);
+    let toSend = requests;
+    if (recovering?.keys) toSend = await this.notYetQueued(requests);
+    if (toSend.length) {
+      await ledger.begin(event.activityId, toSend.map((r) => r.dedupeKey ?? ''), this.deps.clock.now());
+      await this.deps.outbox.enqueueMany(toSend);
+    }
+    await done(decision.next);
+  }
+
+  /** The requests whose dedupe key is not in the Outbox in any state (sent ones included). */
+  private async notYetQueued(requests: MessageRequest[]): Promise<MessageRequest[]> {
+    const kept: MessageRequest[] = [];
+    for (const r of requests) {
+      if (r.dedupeKey === undefined || (await this.deps.messages.list({ dedupeKey: r.dedupeKey, limit: 1 })).length === 0) kept.push(r);
+    }
+    return kept;
   }
 
   private async composeTriplet(name: TripletName, vars: TemplateVars, subject: string | undefined, shippedOnly: boolean) {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { EventBus } from '../app/event-bus.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
+import type { Activity } from '../domain/activity.js';
 import { BACKUP_EVENT_KINDS, type BackupEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { SystemLog } from '../domain/system-log.js';
@@ -31,6 +32,10 @@ export interface NotificationDeps {
 
 // Overdue critical messages are looked for at least this often while the service runs.
 const MAX_CHECK_EVERY_MS = 60_000;
+// Runs that ended longer ago than this are not notified after a restart (the Daily Admin has them).
+const RECOVER_HORIZON_MS = 24 * 3_600_000;
+// A run that ended this recently is still being notified by the process that ran it.
+const RECOVER_AFTER_MS = 5_000;
 // Delivery events trigger an overdue check, but not more than once per this.
 const EVENT_CHECK_GAP_MS = 1_000;
 
@@ -60,6 +65,8 @@ export class Notifications {
       templates: this.templates,
       log: deps.log,
       host: deps.host,
+      clock: deps.clock,
+      messages: deps.store.outbox,
       storm: this.storm,
     });
     this.faults = new FaultNotifier({
@@ -117,8 +124,27 @@ export class Notifications {
     this.timer = undefined;
   }
 
+  /**
+   * Finished runs whose notification a crash lost (the event was never handled, or handled
+   * half-way), oldest first. Runs that ended moments ago are left to the process that ran them.
+   */
+  async recover(): Promise<number> {
+    const { store, clock } = this.deps;
+    const now = clock.now();
+    let handled = 0;
+    for (const pending of await store.notifyState.unnotified(now - RECOVER_HORIZON_MS)) {
+      const activity = await store.activity.get(pending.activityId);
+      if (!activity || activity.status === 'running' || !activity.set || (activity.endedAt ?? 0) > now - RECOVER_AFTER_MS) continue;
+      this.deps.log.info(`notifying backup ${activity.set} ${activity.status} (activity ${activity.id}) after a restart`);
+      await this.backup.handle(eventOf(activity, now), { keys: pending.dedupeKeys });
+      handled++;
+    }
+    return handled;
+  }
+
   /** One round of the periodic work; background errors are logged, never thrown. */
   async tick(): Promise<void> {
+    await this.recover().catch((error: unknown) => this.deps.log.error('notification recovery failed', { error: (error as Error).message }));
     // Windows that ended — also those held by a process that crashed or exited (vigil run).
     await this.storm.flushDue().catch((error: unknown) => this.deps.log.error('storm flush failed', { error: (error as Error).message }));
     await this.escalator.checkOverdue().catch((error: unknown) => this.deps.log.error('escalation check failed', { error: (error as Error).message }));
@@ -143,6 +169,26 @@ export class Notifications {
     this.lastEventCheck = now;
     return this.tick();
   }
+}
+
+/** The event the runner emitted (or would have) for a finished activity. */
+function eventOf(a: Activity, now: number): BackupEvent {
+  return {
+    kind: `backup.${a.status}`,
+    status: a.status,
+    set: a.set ?? '',
+    engine: a.engine ?? '',
+    activityId: a.id,
+    trigger: a.trigger,
+    startedAt: a.startedAt,
+    endedAt: a.endedAt ?? a.startedAt,
+    scheduledFor: a.scheduledFor,
+    counters: a.counters,
+    firstError: a.firstError,
+    snapshotId: a.snapshotId,
+    // The run's end, not the restart: the same decision (and dedupe keys) as the lost attempt.
+    at: a.endedAt ?? now,
+  } as BackupEvent;
 }
 
 /** Wires notification to the event bus. Returns it (the service starts its timers; tests drive it). */

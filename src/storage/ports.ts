@@ -240,6 +240,8 @@ export interface NotifyStateStore {
   begin(activityId: number, dedupeKeys: string[], at: number): Promise<void>;
   /** Saves the streak (when given) and marks the activity notified, in one transaction. Idempotent. */
   commit(activityId: number, state: StreakState | undefined, at: number): Promise<void>;
+  /** Whether `commit` has marked the activity notified. */
+  notified(activityId: number): Promise<boolean>;
   /** Finished backup activities that ended at or after `since` and are not marked notified, oldest first, with the keys `begin` recorded. */
   unnotified(since: number): Promise<Array<{ activityId: number; dedupeKeys: string[] | null }>>;
 }

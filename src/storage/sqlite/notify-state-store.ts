@@ -48,6 +48,10 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
     })();
   }
 
+  async notified(activityId: number): Promise<boolean> {
+    return this.db.prepare('SELECT 1 FROM notify_ledger WHERE activity_id = ? AND done_at IS NOT NULL').get(activityId) !== undefined;
+  }
+
   async unnotified(since: number): Promise<Array<{ activityId: number; dedupeKeys: string[] | null }>> {
     const rows = this.db
       .prepare(
