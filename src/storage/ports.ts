@@ -298,6 +298,7 @@ export interface StormStore {
   /**
    * In one transaction: when a window is open at `now`, holds `failure` in it ('held');
    * otherwise opens a window [now, now + windowMs) with `failure` as its first ('opened').
+   * Idempotent per activity: admitting the same run again returns its first verdict.
    */
   admit(failure: HeldFailure, now: number, windowMs: number): Promise<'opened' | 'held'>;
   /** Windows that ended by `now` and are not flushed yet, with their held failures. */

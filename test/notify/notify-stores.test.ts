@@ -40,6 +40,8 @@ test('storm: the first failure opens a window, the next are held until it ends, 
   assert.equal(await store.storm.admit(failure('a', 1), T, 30_000), 'opened');
   assert.equal(await store.storm.admit(failure('b', 2), T + 10_000, 30_000), 'held');
   assert.equal(await store.storm.admit(failure('c', 3), T + 29_999, 30_000), 'held');
+  assert.equal(await store.storm.admit(failure('b', 2), T + 20_000, 30_000), 'held', 'the same run again: not held twice');
+  assert.equal(await store.storm.admit(failure('a', 1), T + 20_000, 30_000), 'opened', 'the window’s first keeps its verdict');
   assert.equal(await store.storm.nextEnd(), T + 30_000);
   assert.deepEqual(await store.storm.ended(T + 29_999), [], 'not ended yet');
   const [window] = await store.storm.ended(T + 30_000);

@@ -20,6 +20,8 @@ interface HeldRow {
   ended_at: number;
 }
 
+const KEEP_FLUSHED_MS = 30 * 86_400_000;
+
 /** Storm windows and the failures held in them (migration 5). */
 export class SqliteStormStore implements StormStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -28,6 +30,9 @@ export class SqliteStormStore implements StormStore {
     // IMMEDIATE: two failures admitted together (or by two processes) never both open a window.
     return this.db
       .transaction((): 'opened' | 'held' => {
+        // The same run admitted again (notification recovering after a crash) keeps its verdict.
+        if (this.db.prepare('SELECT 1 FROM storm_held WHERE activity_id = ?').get(f.activityId)) return 'held';
+        if (this.db.prepare('SELECT 1 FROM storm_windows WHERE first_activity = ?').get(f.activityId)) return 'opened';
         const open = this.db
           .prepare('SELECT id FROM storm_windows WHERE flushed_at IS NULL AND opened_at <= ? AND ends_at > ? ORDER BY opened_at DESC LIMIT 1')
           .get(now, now) as { id: number } | undefined;
@@ -61,7 +66,11 @@ export class SqliteStormStore implements StormStore {
   }
 
   async markFlushed(id: number, at: number): Promise<void> {
-    this.db.prepare('UPDATE storm_windows SET flushed_at = ? WHERE id = ?').run(at, id);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE storm_windows SET flushed_at = ? WHERE id = ?').run(at, id);
+      // Flushed windows are only kept for recovery's idempotency; a month is plenty (held rows cascade).
+      this.db.prepare('DELETE FROM storm_windows WHERE flushed_at IS NOT NULL AND flushed_at < ?').run(at - KEEP_FLUSHED_MS);
+    })();
   }
 
   async nextEnd(): Promise<number | undefined> {
