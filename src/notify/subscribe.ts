@@ -167,7 +167,12 @@ export class Notifications {
     const now = this.deps.clock.now();
     if (now - this.lastEventCheck < EVENT_CHECK_GAP_MS && now >= this.lastEventCheck) return undefined;
     this.lastEventCheck = now;
-    return this.tick();
+    // Only the overdue check: recovery and storm windows are the service's periodic work, not
+    // that of every process that happens to deliver (vigil outbox deliver, mail test).
+    return this.escalator.checkOverdue().then(
+      () => undefined,
+      (error: unknown) => this.deps.log.error('escalation check failed', { error: (error as Error).message }),
+    );
   }
 }
 
