@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXAMPLE_CONFIG } from '../../config/example.js';
 import { VigilError } from '../../domain/errors.js';
 import { EXIT, type Command } from '../command.js';
+import { makeDirsSync } from '../../platform/make-dirs.js';
 
 export const initCommand: Command = {
   name: 'init',
@@ -15,10 +16,10 @@ export const initCommand: Command = {
     if (exists && !values.force) {
       throw new VigilError('ERR_USAGE', `${ctx.configFile} already exists`, { hint: 'Use --force to overwrite it, or edit it and run `vigil config check`.' });
     }
-    mkdirSync(path.dirname(ctx.configFile), { recursive: true });
+    makeDirsSync(path.dirname(ctx.configFile));
     writeFileSync(ctx.configFile, EXAMPLE_CONFIG, { mode: 0o640 });
     const dataDir = path.resolve(path.dirname(ctx.configFile), 'var');
-    mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+    makeDirsSync(dataDir, 0o750);
     ctx.stdout.write(`wrote ${ctx.configFile}\ncreated ${dataDir}\nnext: vigil config check, then vigil mail test\n`);
     return EXIT.ok;
   },

@@ -3,7 +3,7 @@ import type { EngineProgress } from '../../backup/engine.js';
 import { formatDuration } from '../../config/duration.js';
 import { exitStatusOf, type Activity } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
-import type { CliContext, Command } from '../command.js';
+import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson } from '../output.js';
 import { formatBytes } from './activity.js';
 
@@ -23,7 +23,15 @@ export const runCommand: Command = {
     if (!set || extra) throw new VigilError('ERR_USAGE', 'give exactly one backup set: vigil run SET', { hint: 'Sets are the keys under sets: in vigil.yaml.' });
     const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
     const controller = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => controller.abort(`stopped by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal}`);
+    let forceTimer: NodeJS.Timeout | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) forceExit(ctx, `${signal} again: exiting without waiting for the engine`);
+      controller.abort(`stopped by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal}`);
+      // An engine stuck in the kernel (a dead NFS mount) may never notice the abort: a stop has a
+      // deadline too. The run's record is left running and is closed as incomplete on the next start.
+      forceTimer ??= setTimeout(() => forceExit(ctx, `the engine did not stop within ${STOP_DEADLINE_MS / 1000} s`), STOP_DEADLINE_MS);
+      forceTimer.unref();
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const display = ctx.json ? undefined : progressDisplay(ctx, set);
@@ -42,10 +50,18 @@ export const runCommand: Command = {
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      clearTimeout(forceTimer);
       await app.close();
     }
   },
 };
+
+const STOP_DEADLINE_MS = 30_000;
+
+function forceExit(ctx: CliContext, why: string): never {
+  ctx.stderr.write(`vigil run: ${why}\n`);
+  process.exit(EXIT.failure);
+}
 
 function printOutcome(ctx: CliContext, a: Activity, problems: Array<{ severity: string; message: string }>): void {
   const took = a.endedAt !== null ? formatDuration(a.endedAt - a.startedAt) : '-';

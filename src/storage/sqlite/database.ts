@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../../domain/errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { makeDirsSync } from '../../platform/make-dirs.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -16,7 +16,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS): SqliteDatabase {
   let db: SqliteDatabase;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeDirsSync(path.dirname(file));
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     db.pragma('journal_mode = WAL');
     // FULL: a committed enqueue survives power loss, not only a process crash (Postfix fsyncs

@@ -1,9 +1,10 @@
-import { mkdir, open, rename } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { OutgoingMessage } from '../../domain/message.js';
 import type { DeliveryOutcome } from '../../domain/outcome.js';
 import type { Transport } from '../../domain/transport.js';
+import { makeDirs } from '../../platform/make-dirs.js';
 
 let sequence = 0;
 
@@ -25,7 +26,7 @@ export class MaildirTransport implements Transport {
     const tmp = path.join(this.directory, 'tmp', name);
     const target = path.join(this.directory, 'new', name);
     try {
-      await Promise.all(['tmp', 'new', 'cur'].map((d) => mkdir(path.join(this.directory, d), { recursive: true })));
+      await Promise.all(['tmp', 'new', 'cur'].map((d) => makeDirs(path.join(this.directory, d))));
       const file = await open(tmp, 'wx', 0o600);
       try {
         await file.writeFile(message.raw);

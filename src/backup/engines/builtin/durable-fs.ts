@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../../../platform/make-dirs.js';
 
 /**
  * Durable writes. The vault's crash-safety rests on two rules:
@@ -43,7 +44,7 @@ export async function writeFileDurable(tmpDir: string, target: string, chunks: r
       throw error;
     }
     // The target's directory is missing (first write into a fresh shard): create it and retry once.
-    await fsp.mkdir(path.dirname(target), { recursive: true });
+    await makeDirs(path.dirname(target));
     await fsp.rename(tmp, target);
   }
 }

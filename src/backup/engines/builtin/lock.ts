@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VigilError } from '../../../domain/errors.js';
 import { vaultWriteError } from './vault-errors.js';
+import { makeDirs } from '../../../platform/make-dirs.js';
 
 /**
  * Vault locks, one file each in locks/. Backups, restores and verifies take a shared lock; prune
@@ -41,7 +42,7 @@ export async function acquireLock(root: string, options: LockOptions): Promise<V
   const deadline = Date.now() + options.deadlineMs;
   for (;;) {
     try {
-      await fsp.mkdir(dir, { recursive: true });
+      await makeDirs(dir);
       await fsp.writeFile(file, JSON.stringify(info), { flag: 'wx' });
     } catch (error) {
       throw vaultWriteError(file, error, 'taking the vault lock');

@@ -8,6 +8,7 @@ import type { BlobIndex } from './blob-index.js';
 import type { EngineLogEntry, EngineProgress } from '../../engine.js';
 import type { RestoreFile } from './worker-protocol.js';
 import type { Vault } from './vault.js';
+import { makeDirs } from '../../../platform/make-dirs.js';
 
 export interface RestoreTreeOptions {
   vault: Vault;
@@ -60,7 +61,7 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
   meter.bytesTotal = entries.reduce((sum, entry) => sum + (entry.type === 'file' ? entry.size : 0), 0);
   const dest = (entry: TreeEntry) => path.join(to, entry.path);
   const dirs: TreeEntry[] = [];
-  await fsp.mkdir(path.dirname(dest(entries[0]!)), { recursive: true });
+  await makeDirs(path.dirname(dest(entries[0]!)));
 
   const pool = new WorkerPool(vault.keys);
   const running = new Set<Promise<void>>();
@@ -98,7 +99,7 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
       const target = dest(entry);
       try {
         if (entry.type === 'dir') {
-          await fsp.mkdir(target, { recursive: true, mode: 0o700 });
+          await makeDirs(target, 0o700);
           dirs.push(entry);
         } else if (entry.type === 'symlink') {
           await fsp.rm(target, { force: true });

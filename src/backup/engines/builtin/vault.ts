@@ -9,6 +9,7 @@ import { fsyncDir, writeFileDurable } from './durable-fs.js';
 import { decodePackHeader, type PackBlob } from './pack-format.js';
 import type { BlobLocation } from './blob-index.js';
 import { vaultWriteError } from './vault-errors.js';
+import { makeDirs } from '../../../platform/make-dirs.js';
 
 /**
  * A vault on disk:
@@ -90,14 +91,14 @@ export class Vault {
   private static async create(root: string, options: OpenVaultOptions): Promise<Vault> {
     const now = options.now?.() ?? new Date();
     try {
-      await fsp.mkdir(root, { recursive: true });
+      await makeDirs(root);
       const existing = await fsp.readdir(root);
       if (existing.some((name) => !['data', 'index', 'snapshots', 'keys', 'locks', 'tmp'].includes(name))) {
         throw new VigilError('ERR_VAULT_NOT_FOUND', `${root} is not empty and is not a Vigil vault (no config file)`, {
           hint: 'Point `vault:` at an empty or new directory.',
         });
       }
-      for (const dir of ['data', 'index', 'snapshots', 'keys', 'locks', 'tmp']) await fsp.mkdir(path.join(root, dir), { recursive: true });
+      for (const dir of ['data', 'index', 'snapshots', 'keys', 'locks', 'tmp']) await makeDirs(path.join(root, dir));
       const id = randomBytes(16).toString('hex');
       let keys: VaultKeys;
       const config: VaultConfig = { format: 'vigil-vault', version: 1, id, encrypted: options.passphrase !== undefined, created: now.toISOString() };
