@@ -47,10 +47,12 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
   /** Where escalations are written besides mail (default: the `logger` program). */
   systemLog?: SystemLog;
+  /** A configuration already read and checked (a reload); default: read `configFile`. */
+  loaded?: LoadedConfig;
 }
 
 export function openApp(options: OpenOptions): AppContext {
-  const loaded = loadConfig(options.configFile);
+  const loaded = options.loaded ?? loadConfig(options.configFile);
   const { config } = loaded;
   const clock = options.clock ?? systemClock;
   const redactor = new Redactor();

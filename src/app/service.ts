@@ -11,7 +11,14 @@ const QUEUE_WATCH_EVERY_MS = 60_000;
 export interface ServiceHandle {
   /** Resolves when the service has stopped (after a signal or stop()). */
   stopped: Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops everything and closes the app. `abort` (SIGTERM) stops running backups — they are
+   * recorded incomplete; `drain` (a reload) starts nothing new and lets them finish first. An
+   * abort during a drain stops the backups at once. Idempotent.
+   */
+  stop(mode?: 'abort' | 'drain'): Promise<void>;
+  /** Backups in progress, by set. */
+  runningSets(): string[];
 }
 
 /**
@@ -44,11 +51,26 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
-  const stop = () => {
+  const abortBackups = () => {
+    const running = scheduler.runningSets();
+    if (running.length) app.log.info(`stopping: stopping running backups (${running.join(', ')}); they are recorded incomplete`);
+    return scheduler.stop('the service was stopped (SIGTERM) while the backup was running');
+  };
+  let draining = false;
+  const stop = (mode: 'abort' | 'drain' = 'abort') => {
+    if (stopping && draining && mode === 'abort') {
+      draining = false;
+      void abortBackups();
+    }
     stopping ??= (async () => {
-      const running = scheduler.runningSets();
-      if (running.length) app.log.info(`stopping: stopping running backups (${running.join(', ')}); they are recorded incomplete`);
-      await scheduler.stop('the service was stopped (SIGTERM) while the backup was running');
+      if (mode === 'drain') {
+        draining = true;
+        const running = scheduler.runningSets();
+        if (running.length) app.log.info(`waiting for running backups (${running.join(', ')}) to finish; no new backup starts meanwhile`);
+        await scheduler.drain();
+      } else {
+        await abortBackups();
+      }
       await admin.stop();
       queueWatch.stop();
       app.notifications.stop();
@@ -71,7 +93,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   // A client secret about to expire would silence every alert on the day it does: say so now.
   for (const c of expiringCredentials(app.loaded.config, app.clock.now())) app.log.warn(describeExpiry(c));
   app.log.info(`vigil started (config ${app.loaded.file}, data ${app.loaded.config.dataDir}, pid ${process.pid})`);
-  return { stopped, stop };
+  return { stopped, stop, runningSets: () => scheduler.runningSets() };
 }
 
 /**

@@ -189,6 +189,13 @@ export class Scheduler {
     while (this.active.size) await Promise.allSettled([...this.active.values()].map((a) => a.done));
   }
 
+  /** Stops scheduling; backups in progress run to their end (a configuration reload). stop() still aborts them. */
+  async drain(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.idle();
+  }
+
   /** Stops scheduling and stops running backups (they end `incomplete`), waiting for them to be recorded. */
   async stop(reason = 'the service is stopping'): Promise<void> {
     this.stopping = true;

@@ -1,17 +1,18 @@
 import { openApp } from '../../app/context.js';
-import { runService } from '../../app/service.js';
+import { ServiceSupervisor } from '../../app/supervisor.js';
 import { EXIT, type Command } from '../command.js';
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'run the service: dispatcher (and scheduler, Admin processes) until SIGTERM',
+  summary: 'run the service: scheduler, Admin processes, dispatcher; SIGHUP reloads vigil.yaml, SIGTERM stops',
   usage: '[-v]',
-  exitCodes: { 0: 'stopped by SIGTERM or SIGINT', 1: 'could not start', 2: 'configuration error' },
+  exitCodes: { 0: 'stopped by SIGTERM or SIGINT', 1: 'could not start (or restart after a reload)', 2: 'configuration error' },
   async run(ctx) {
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info' });
-    for (const warning of app.loaded.warnings) app.log.warn(`${warning.path}: ${warning.message}`);
-    const service = runService(app);
-    await service.stopped;
-    return EXIT.ok;
+    const supervisor = new ServiceSupervisor({
+      open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', ...(loaded ? { loaded } : {}) }),
+    });
+    supervisor.handleSignals();
+    await supervisor.stopped;
+    return supervisor.failed ? EXIT.failure : EXIT.ok;
   },
 };
