@@ -50,9 +50,10 @@ notification:
 #   maxBackoff: 4000s
 #   maxAge: 5d
 
-# admin:
-#   daily: "20:00"             # Daily Admin: summary of the last day
-#   weekly: "fri 20:00"        # Weekly Admin: summary of the week + housekeeping
+admin:                         # summaries to notification.admins, sent even when all is well
+  daily: "20:00"               # Daily Admin: summary of the last day + missed-backup watchdog
+  weekly: "fri 20:00"          # Weekly Admin: summary of the week + vault checks, housekeeping
+  # timezone: Europe/Berlin    # default: the host's
 
 sets: {}
   # documents:
