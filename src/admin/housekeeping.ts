@@ -29,14 +29,23 @@ export interface HousekeeperDeps {
 export class Housekeeper {
   constructor(private readonly deps: HousekeeperDeps) {}
 
-  /** Deletes activities and final Outbox messages older than their retention. */
-  async prune(): Promise<{ activities: number; messages: number }> {
+  /**
+   * Deletes activities and final Outbox messages older than their retention, and notification's
+   * bookkeeping with them: the ledger goes with the activities (after them, so rows of pruned
+   * activities go too), escalations with the Outbox messages they are about.
+   */
+  async prune(): Promise<{ activities: number; messages: number; ledger: number; escalations: number }> {
     const now = this.deps.clock.now();
     const { retention } = this.deps.config.admin;
-    const activities = await this.deps.store.housekeeping.pruneActivities(now - retention.activity);
-    const messages = await this.deps.store.housekeeping.pruneMessages(now - retention.outbox);
-    if (activities || messages) this.deps.log.info(`housekeeping: pruned ${activities} activities older than the retention and ${messages} Outbox messages`);
-    return { activities, messages };
+    const { housekeeping } = this.deps.store;
+    const activities = await housekeeping.pruneActivities(now - retention.activity);
+    const messages = await housekeeping.pruneMessages(now - retention.outbox);
+    const ledger = await housekeeping.pruneNotifyLedger(now - retention.activity);
+    const escalations = await housekeeping.pruneEscalations(now - retention.outbox);
+    if (activities || messages || ledger || escalations) {
+      this.deps.log.info(`housekeeping: pruned ${activities} activities and ${messages} Outbox messages older than the retention (${ledger} notification ledger rows, ${escalations} escalations)`);
+    }
+    return { activities, messages, ledger, escalations };
   }
 
   /** Checks every builtin and restic set, one after the other. */

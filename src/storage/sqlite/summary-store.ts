@@ -152,6 +152,19 @@ export class SqliteHousekeepingStore implements HousekeepingStore {
     return this.inBatches(() => batch.run(before, before).changes);
   }
 
+  async pruneNotifyLedger(before: number): Promise<number> {
+    const batch = this.db.prepare(
+      `DELETE FROM notify_ledger WHERE activity_id IN (SELECT l.activity_id FROM notify_ledger l LEFT JOIN activities a ON a.id = l.activity_id
+         WHERE l.begun_at < ? OR a.id IS NULL LIMIT ${PRUNE_BATCH})`,
+    );
+    return this.inBatches(() => batch.run(before).changes);
+  }
+
+  async pruneEscalations(before: number): Promise<number> {
+    const batch = this.db.prepare(`DELETE FROM escalations WHERE id IN (SELECT id FROM escalations WHERE escalated_at < ? LIMIT ${PRUNE_BATCH})`);
+    return this.inBatches(() => batch.run(before).changes);
+  }
+
   private async inBatches(step: () => number): Promise<number> {
     let total = 0;
     for (;;) {
