@@ -37,6 +37,10 @@ sets:
 
   const kinds = (JSON.parse((await ws.vigil(['activity', '--json'])).stdout) as Array<{ kind: string }>).map((a) => a.kind).sort();
   assert.deepEqual(kinds, ['backup', 'backup', 'prune', 'restore', 'validation']);
+  const onlyRestores = JSON.parse((await ws.vigil(['activity', '--json', '--kind', 'restore'])).stdout) as Array<{ kind: string }>;
+  assert.deepEqual(onlyRestores.map((a) => a.kind), ['restore']);
+  assert.match((await ws.vigil(['activity'])).stdout, /^ID\s+STARTED\s+KIND\s+SET[^\n]*\n.*\bprune\s+documents\b/s);
+  assert.equal((await ws.vigil(['activity', '--kind', 'bogus'])).code, 2);
 
   const wrong = await ws.vigil(['restore', 'documents']);
   assert.equal(wrong.code, 2);

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/load.js';
 import { parseDuration, formatDuration } from '../../config/duration.js';
-import { ACTIVITY_STATUSES, type Activity, type ActivityStatus } from '../../domain/activity.js';
+import { ACTIVITY_KINDS, ACTIVITY_STATUSES, type Activity, type ActivityKind, type ActivityStatus } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
 import type { Store } from '../../storage/ports.js';
 import { openSqliteStore } from '../../storage/sqlite/store.js';
@@ -19,9 +19,9 @@ async function withStore<T>(ctx: CliContext, work: (store: Store) => Promise<T>)
 
 export const activityListCommand: Command = {
   name: 'activity',
-  summary: 'the activity log: every backup run with its status (newest first)',
-  usage: `[--since 24h] [--set S] [--status ${ACTIVITY_STATUSES.join('|')}] [--limit N] [--json]`,
-  options: { since: { type: 'string' }, set: { type: 'string' }, status: { type: 'string', multiple: true }, limit: { type: 'string' } },
+  summary: 'the activity log: every backup, restore, validation, prune and Admin run with its status (newest first)',
+  usage: `[--since 24h] [--set S] [--kind ${ACTIVITY_KINDS.join('|')}] [--status ${ACTIVITY_STATUSES.join('|')}] [--limit N] [--json]`,
+  options: { since: { type: 'string' }, set: { type: 'string' }, kind: { type: 'string' }, status: { type: 'string', multiple: true }, limit: { type: 'string' } },
   exitCodes: { 0: 'listed (possibly nothing)', 2: 'usage or configuration error' },
   async run(ctx, { values }) {
     let since: number | undefined;
@@ -36,12 +36,17 @@ export const activityListCommand: Command = {
         throw new VigilError('ERR_USAGE', `--status ${status}: unknown status`, { hint: `Use one of ${ACTIVITY_STATUSES.join(', ')}.` });
       }
     }
+    const kind = values.kind === undefined ? undefined : String(values.kind);
+    if (kind !== undefined && !ACTIVITY_KINDS.includes(kind as ActivityKind)) {
+      throw new VigilError('ERR_USAGE', `--kind ${kind}: unknown kind`, { hint: `Use one of ${ACTIVITY_KINDS.join(', ')}.` });
+    }
     const limit = values.limit === undefined ? 200 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new VigilError('ERR_USAGE', `--limit ${String(values.limit)}: give a positive whole number`);
     const activities = await withStore(ctx, (store) =>
       store.activity.list({
         ...(since !== undefined ? { since } : {}),
         ...(values.set ? { set: String(values.set) } : {}),
+        ...(kind ? { kind: kind as ActivityKind } : {}),
         ...(statuses.length ? { statuses: statuses as ActivityStatus[] } : {}),
         limit,
       }),
@@ -51,10 +56,11 @@ export const activityListCommand: Command = {
     else
       printTable(
         ctx.stdout,
-        ['ID', 'STARTED', 'SET', 'STATUS', 'TOOK', 'FILES', 'NEW', 'ERR', 'WARN', 'NOTE'],
+        ['ID', 'STARTED', 'KIND', 'SET', 'STATUS', 'TOOK', 'FILES', 'NEW', 'ERR', 'WARN', 'NOTE'],
         activities.map((a) => [
           String(a.id),
           isoTime(a.startedAt),
+          a.kind,
           a.set ?? '-',
           a.status,
           a.endedAt !== null ? formatDuration(a.endedAt - a.startedAt) : '…',
