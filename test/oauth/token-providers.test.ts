@@ -1,9 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { CloudPeer } from './cloud-peer.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -12,13 +10,11 @@ import { MicrosoftClientCredentials, MICROSOFT_SMTP_SCOPE } from '../../src/tran
 import { GoogleRefreshToken } from '../../src/transports/oauth/google.js';
 import { GoogleServiceAccount } from '../../src/transports/oauth/google-service-account.js';
 import { TokenCache } from '../../src/transports/oauth/token-cache.js';
-import { TokenCommand } from '../../src/transports/oauth/token-command.js';
 import { TokenError, type TokenProvider } from '../../src/transports/oauth/access-token.js';
 import { oauthHint } from '../../src/transports/oauth/hints.js';
 
 let peer: CloudPeer;
 let ca: string[];
-const dir = mkdtempSync(path.join(tmpdir(), 'vigil-oauth-'));
 before(async () => {
   peer = await CloudPeer.start();
   ca = [...rootCertificates, readFileSync(peer.caFile, 'utf8')];
@@ -26,7 +22,6 @@ before(async () => {
 });
 after(async () => {
   await peer.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const never = new AbortController().signal;
@@ -170,6 +165,27 @@ describe('token cache', () => {
   });
 });
 
+describe('token cache: a provider that never answers', () => {
+  test('the shared fetch is given up at its limit, so later callers are not wedged behind it', { timeout: 10_000 }, async () => {
+    const clock = new FakeClock(Date.now());
+    let calls = 0;
+    const provider: TokenProvider = {
+      describe: 'stuck provider',
+      // The first fetch ignores its signal and never settles, as a buggy provider might.
+      fetch: () => (++calls === 1 ? new Promise(() => {}) : Promise.resolve({ token: 'second-token', obtainedAt: clock.now(), expiresAt: clock.now() + 3600_000 })),
+    };
+    const cache = new TokenCache(provider, { clock, fetchLimitMs: 100 });
+    const stuck = await cache.get(never).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(stuck instanceof TokenError && stuck.kind === 'temporary', `expected a temporary TokenError, got ${String(stuck)}`);
+    assert.match(stuck.message, /stuck provider gave no answer/);
+    assert.equal(await cache.get(never), 'second-token');
+    assert.equal(calls, 2);
+  });
+});
+
 describe('Google', () => {
   const endpoint = (clock: FakeClock) => ({ url: new URL(`${peer.url}/token`), ca, timeoutMs: 5000, clock });
 
@@ -208,34 +224,5 @@ describe('Google', () => {
     assert.equal(claims.aud, `${peer.url}/token`);
     clock.advance(-30 * 60_000); // this machine's clock half an hour slow
     assert.equal((await refusal(provider)).providerCode, 'invalid_grant');
-  });
-});
-
-describe('token command', () => {
-  const script = (name: string, body: string) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, `#!/bin/sh\n${body}\n`);
-    chmodSync(file, 0o755);
-    return file;
-  };
-  const command = (argv: string[], timeoutMs = 5000) => new TokenCommand({ argv, lifetimeMs: 300_000, timeoutMs, clock: new FakeClock() });
-
-  test('a bare token or JSON with expires_in', async () => {
-    assert.equal((await command([script('bare.sh', 'echo tok-123')]).fetch(never)).token, 'tok-123');
-    const json = await command([script('json.sh', 'echo \'{"access_token":"tok-456","expires_in":600}\'')]).fetch(never);
-    assert.equal(json.token, 'tok-456');
-    assert.equal(json.expiresAt - json.obtainedAt, 600_000);
-  });
-
-  test('a hanging command is stopped at its deadline (temporary); a failing one needs a person', async () => {
-    const hung = await refusal(command([script('hang.sh', 'sleep 30')], 300));
-    assert.equal(hung.kind, 'temporary');
-    assert.match(hung.message, /did not finish/);
-    const failed = await refusal(command([script('fail.sh', 'echo "no credentials cached" >&2; exit 1')]));
-    assert.equal(failed.kind, 'credentials');
-    assert.match(failed.message, /exit 1\): no credentials cached/);
-    assert.equal((await refusal(command([script('tempfail.sh', 'exit 75')]))).kind, 'temporary');
-    assert.equal((await refusal(command([path.join(dir, 'missing')]))).kind, 'credentials');
-    assert.equal((await refusal(command([script('silent.sh', 'true')]))).providerCode, 'no-token');
   });
 });

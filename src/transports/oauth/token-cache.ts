@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
-import { isTokenError, type AccessToken, type TokenProvider } from './access-token.js';
+import { isTokenError, TokenError, type AccessToken, type TokenProvider } from './access-token.js';
 
 export interface TokenCacheOptions {
   clock: Clock;
@@ -9,6 +9,11 @@ export interface TokenCacheOptions {
   refreshFraction?: number;
   /** Each new token is handed here first, so the redactor knows it before it is used. */
   onToken?: (token: string) => void;
+  /**
+   * The shared fetch is given up after this long (default 2 min) even if the provider never
+   * settles: callers share it, so one that hung would leave every later caller waiting on it.
+   */
+  fetchLimitMs?: number;
 }
 
 // A token this close to its end is not handed out even when a refresh failed: it could expire
@@ -67,14 +72,28 @@ export class TokenCache {
 
   private refresh(): Promise<AccessToken> {
     this.inFlight ??= (async () => {
+      // Not the caller's signal: other callers share this fetch. The provider has its own
+      // deadline; the limit here holds even when it fails to keep it.
+      const stop = new AbortController();
+      const onClose = () => stop.abort();
+      this.closing.signal.addEventListener('abort', onClose, { once: true });
+      const limitMs = this.options.fetchLimitMs ?? 120_000;
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          stop.abort();
+          reject(new TokenError('temporary', `${this.provider.describe} gave no answer within ${Math.round(limitMs / 1000)} s`));
+        }, limitMs);
+      });
       try {
         this.fetches++;
-        // Not the caller's signal: other callers share this fetch. It has its own deadline.
-        const token = await this.provider.fetch(this.closing.signal);
+        const token = await Promise.race([this.provider.fetch(stop.signal), limit]);
         this.options.onToken?.(token.token);
         this.current = token;
         return token;
       } finally {
+        clearTimeout(timer);
+        this.closing.signal.removeEventListener('abort', onClose);
         this.inFlight = undefined;
       }
     })();

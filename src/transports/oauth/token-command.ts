@@ -14,6 +14,16 @@ export interface TokenCommandOptions {
 const MAX_OUTPUT = 64 * 1024;
 const KILL_GRACE_MS = 2_000;
 const EX_TEMPFAIL = 75;
+const PIPE_GRACE_MS = 1_000;
+
+/**
+ * The program's stderr is not ours: a failing helper may echo the token or secret it handles,
+ * which Vigil cannot know to redact. Long opaque runs (tokens, keys, base64) are masked; paths
+ * and words are kept, so the message still says what went wrong.
+ */
+export function maskOpaque(line: string): string {
+  return line.slice(0, 300).replace(/[A-Za-z0-9._~+/=-]{20,}/g, (run) => (run.startsWith('/') || !/\d/.test(run) || !/[A-Za-z]/.test(run) ? run : '***'));
+}
 
 /**
  * Runs a program that prints an access token: a bare token on the first line, or JSON
@@ -35,7 +45,9 @@ export class TokenCommand implements TokenProvider {
       let stdout = '';
       let stderr = '';
       let timedOut = false;
-      let killTimer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const timers: NodeJS.Timeout[] = [];
+      const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms).unref());
       const killGroup = (sig: NodeJS.Signals) => {
         try {
           if (child.pid) process.kill(-child.pid, sig);
@@ -45,25 +57,18 @@ export class TokenCommand implements TokenProvider {
       };
       const stop = () => {
         killGroup('SIGTERM');
-        killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-        killTimer.unref();
+        later(KILL_GRACE_MS, () => killGroup('SIGKILL'));
       };
-      const deadline = setTimeout(() => {
-        timedOut = true;
-        stop();
-      }, this.options.timeoutMs);
-      signal.addEventListener('abort', stop, { once: true });
-      child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(0, MAX_OUTPUT)));
-      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(0, 4096)));
-      child.on('error', (error: NodeJS.ErrnoException) => {
+      const finish = (code: number | null, sig: NodeJS.Signals | null) => {
+        if (settled) return;
+        settled = true;
+        timers.forEach(clearTimeout);
         clearTimeout(deadline);
         signal.removeEventListener('abort', stop);
-        reject(new TokenError('credentials', `${this.describe} could not be started (${error.code ?? error.message})`, { providerCode: error.code ?? 'spawn' }));
-      });
-      child.on('close', (code, sig) => {
-        clearTimeout(deadline);
-        signal.removeEventListener('abort', stop);
-        const why = stderr.trim().split(/\r?\n/)[0] ?? '';
+        // A descendant that left the process group may still hold the pipes: let go of them.
+        child.stdout.destroy();
+        child.stderr.destroy();
+        const why = maskOpaque(stderr.trim().split(/\r?\n/)[0] ?? '');
         if (timedOut || signal.aborted) {
           return reject(new TokenError('temporary', `${this.describe} did not finish within ${Math.round(this.options.timeoutMs / 1000)} s and was stopped`));
         }
@@ -74,7 +79,26 @@ export class TokenCommand implements TokenProvider {
         const token = this.parse(stdout);
         if (!token) return reject(new TokenError('credentials', `${this.describe} printed no token on stdout`, { providerCode: 'no-token' }));
         resolve(token);
+      };
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, this.options.timeoutMs);
+      signal.addEventListener('abort', stop, { once: true });
+      child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(0, MAX_OUTPUT)));
+      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(0, 4096)));
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        if (settled) return;
+        settled = true;
+        timers.forEach(clearTimeout);
+        clearTimeout(deadline);
+        signal.removeEventListener('abort', stop);
+        reject(new TokenError('credentials', `${this.describe} could not be started (${error.code ?? error.message})`, { providerCode: error.code ?? 'spawn' }));
       });
+      // 'close' waits for the pipes too, which a daemonised descendant can hold open forever;
+      // once the program itself has exited, its output is read within a short grace.
+      child.on('exit', (code, sig) => later(PIPE_GRACE_MS, () => finish(code, sig)));
+      child.on('close', finish);
     });
   }
 
