@@ -1,5 +1,6 @@
 import type { RunStatus } from '../domain/run-status.js';
 import type { Severity } from '../domain/message.js';
+import type { RunStopper } from '../domain/events.js';
 
 /**
  * A backup engine: `builtin`, `restic`, `command`. One folder each under src/backup/engines/.
@@ -69,4 +70,6 @@ export interface EngineRunResult {
   log: EngineLogEntry[];
   /** Engine-specific identifiers, e.g. the snapshot id. */
   snapshotId?: string;
+  /** The coded error that stopped the run, when one did (notification reads service faults from it). */
+  stoppedBy?: RunStopper;
 }

@@ -3,7 +3,7 @@ import type { Activity, ActivityTrigger, FinalStatus } from '../domain/activity.
 import { ZERO_COUNTERS } from '../domain/activity.js';
 import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
-import type { BackupEvent, EventSink } from '../domain/events.js';
+import type { BackupEvent, EventSink, RunStopper } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
@@ -100,7 +100,7 @@ export class BackupRunner {
       logDropped: dropped,
       snapshotId: result.snapshotId ?? null,
     });
-    this.emit(activity);
+    this.emit(activity, undefined, result.stoppedBy);
     return activity;
   }
 
@@ -155,7 +155,7 @@ export class BackupRunner {
     }
   }
 
-  private emit(activity: Activity, reasonOverride?: string): void {
+  private emit(activity: Activity, reasonOverride?: string, stoppedBy?: RunStopper): void {
     if (activity.status === 'running') return;
     const event = {
       kind: `backup.${activity.status}`,
@@ -170,6 +170,7 @@ export class BackupRunner {
       counters: activity.counters,
       firstError: activity.firstError ?? reasonOverride ?? null,
       snapshotId: activity.snapshotId,
+      ...(stoppedBy ? { stoppedBy } : {}),
       at: this.options.clock.now(),
     } as BackupEvent;
     this.options.events.emit(event);

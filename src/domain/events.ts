@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from './outcome.js';
 import type { ActivityCounters, FinalStatus } from './activity.js';
+import type { ErrorCode } from './errors.js';
 
 /**
  * Events other parts of Vigil react to (notification rules, escalation, summaries). Kinds are
@@ -48,7 +49,15 @@ export interface BackupEventBase {
   /** The first error-or-worse log entry of the run (or the reason it was missed or skipped). */
   firstError: string | null;
   snapshotId: string | null;
+  /** The coded error that stopped the run, when the engine had one (live events only: not stored). */
+  stoppedBy?: RunStopper;
   at: number;
+}
+
+/** A run-stopping error by its code (and the system's errno behind it), not by its wording. */
+export interface RunStopper {
+  code: ErrorCode;
+  errno?: string;
 }
 export const BACKUP_EVENT_KINDS = [
   'backup.completed',

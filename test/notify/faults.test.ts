@@ -9,6 +9,8 @@ import { silentLogger } from '../../src/domain/logger.js';
 import type { SystemLog } from '../../src/domain/system-log.js';
 import { Dispatcher } from '../../src/outbox/dispatcher.js';
 import { faultOfRun } from '../../src/notify/fault-detect.js';
+import { runStopper, vaultWriteError } from '../../src/backup/engines/builtin/vault-errors.js';
+import { VigilError } from '../../src/domain/errors.js';
 import { FaultNotifier } from '../../src/notify/faults.js';
 import type { OutboxStore } from '../../src/storage/ports.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
@@ -150,14 +152,41 @@ test('the dispatcher reports a database that refuses its results as service.faul
   }
 });
 
-test('faultOfRun reads the engines’ wording; a set’s own failure is not a service fault', () => {
-  const f = (firstError: string, status: 'failed' | 'completed-with-errors' = 'failed') => faultOfRun({ status, firstError });
+test('faultOfRun reads the error code, or the engines’ whole run-level message; a set’s own failure is not a service fault', () => {
+  type Status = 'failed' | 'incomplete' | 'completed-with-errors';
+  const f = (firstError: string, status: Status = 'failed') => faultOfRun({ status, firstError });
+  const coded = (code: 'ERR_VAULT_WRITE' | 'ERR_VAULT_NOT_FOUND' | 'ERR_VAULT_PASSPHRASE', errno?: string, firstError = 'x') =>
+    faultOfRun({ status: 'failed', firstError, stoppedBy: errno ? { code, errno } : { code } });
   assert.equal(f('engine tarsnap is not available in this build'), 'engine-missing');
   assert.equal(f('restic is not installed (on Debian: apt install restic)'), 'engine-missing');
   assert.equal(f('restic exited with status 1: Fatal: unable to open config file: stat /r/config: no such file or directory | Is there a repository at the following location?'), 'vault-unreachable');
-  assert.equal(f('vault write failed at /v/data/ab while writing a pack: no space left on device (ENOSPC) — Free space'), 'disk-full');
-  assert.equal(f('vault write failed at /mnt/v while creating the vault: read-only file system (EROFS) — Check'), 'vault-unreachable');
+  assert.equal(f('restic exited with status 1: Fatal: unable to save snapshot: write /r/data/ab: no space left on device'), 'disk-full');
+  assert.equal(coded('ERR_VAULT_WRITE', 'ENOSPC'), 'disk-full');
+  assert.equal(coded('ERR_VAULT_WRITE', 'EDQUOT'), 'disk-full');
+  assert.equal(coded('ERR_VAULT_WRITE', 'EROFS'), 'vault-unreachable');
+  assert.equal(coded('ERR_VAULT_NOT_FOUND'), 'vault-unreachable');
+  assert.equal(coded('ERR_VAULT_PASSPHRASE'), undefined, 'a wrong passphrase is the set’s problem');
+  // The code wins over the first error, which may be an earlier per-file error.
+  assert.equal(coded('ERR_VAULT_WRITE', 'ENOSPC', '/srv/docs/a.txt: cannot be read (EACCES)'), 'disk-full');
   assert.equal(f('cannot run /usr/local/bin/dump.sh: not found'), undefined);
   assert.equal(f('source path /srv/x does not exist; nothing was backed up'), undefined);
   assert.equal(f('no space left on device', 'completed-with-errors'), undefined, 'only failed/incomplete runs');
+  // File names are user data: a run stopped part-way whose first error names such a file is not a fault.
+  for (const hostile of [
+    '/srv/mail/Re: disk quota exceeded.eml: cannot be read (EACCES)',
+    '/srv/docs/no space left on device.txt: cannot be read (EIO)',
+    '/srv/ENOSPC notes.txt: file changed while it was read',
+    '/srv/no vault at home/x: directory cannot be read (EACCES); its contents are not in this snapshot',
+    '/srv/unable to open repository.pdf: permission denied',
+    '/srv/x is not installed (on Debian: apt install restic): cannot be read (EACCES)',
+    'restic exited with status 1: /srv/no space left on device does not exist, skipping | Fatal: wrong password or no key found',
+  ]) {
+    assert.equal(f(hostile, 'incomplete'), undefined, hostile);
+  }
+});
+
+test('the builtin engine’s vault errors carry the code and errno faultOfRun reads', () => {
+  const enospc = Object.assign(new Error('write failed'), { code: 'ENOSPC' });
+  assert.deepEqual(runStopper(vaultWriteError('/v/data/ab', enospc, 'writing a pack')), { code: 'ERR_VAULT_WRITE', errno: 'ENOSPC' });
+  assert.deepEqual(runStopper(new VigilError('ERR_VAULT_NOT_FOUND', 'no vault at /v')), { code: 'ERR_VAULT_NOT_FOUND' });
 });

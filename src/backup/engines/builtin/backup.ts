@@ -9,6 +9,7 @@ import { loadSnapshots, loadTree, type Snapshot, type TreeEntry } from './snapsh
 import { storeTree } from './tree-writer.js';
 import { excludeMatcher, walk } from './walker.js';
 import { WorkerPool } from './worker-pool.js';
+import { runStopper } from './vault-errors.js';
 import type { EngineLogEntry, EngineProgress, EngineRunResult } from '../../engine.js';
 import type { FileResult } from './worker-protocol.js';
 import type { Vault } from './vault.js';
@@ -228,7 +229,7 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
   } catch (error) {
     if (!isVigilError(error)) throw error;
     report({ severity: 'critical', message: error.message + (error.hint ? ` — ${error.hint}` : '') });
-    return finish('failed');
+    return { ...finish('failed'), stoppedBy: runStopper(error) };
   } finally {
     await pool?.close();
     await vault.close();

@@ -7,6 +7,7 @@ import { restoreTree, type RestoreStats } from './restore.js';
 import { resolveSettings, type BuiltinSettings } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
+import { runStopper } from './vault-errors.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
 import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
@@ -28,16 +29,17 @@ export class BuiltinEngine implements BackupEngine {
   readonly kind = 'builtin';
 
   async run(request: EngineRunRequest): Promise<EngineRunResult> {
-    const failed = (message: string, path?: string): EngineRunResult => ({
+    const failed = (message: string, path?: string, cause?: VigilError): EngineRunResult => ({
       status: 'failed',
       counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors: 1, warnings: 0 },
       log: [{ severity: 'critical', message, ...(path ? { path } : {}) }],
+      ...(cause ? { stoppedBy: runStopper(cause) } : {}),
     });
     let settings: BuiltinSettings;
     try {
       settings = resolveSettings(request);
     } catch (error) {
-      if (isVigilError(error)) return failed(describe(error));
+      if (isVigilError(error)) return failed(describe(error), undefined, error);
       throw error;
     }
     // A missing source root fails the run before the vault is touched (a typo must not look like an empty backup).
@@ -53,7 +55,7 @@ export class BuiltinEngine implements BackupEngine {
     try {
       vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: true });
     } catch (error) {
-      if (isVigilError(error)) return failed(describe(error), settings.vault);
+      if (isVigilError(error)) return failed(describe(error), settings.vault, error);
       throw error;
     }
     const { stats: _stats, ...result } = await backup({

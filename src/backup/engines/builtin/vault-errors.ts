@@ -1,4 +1,5 @@
 import { VigilError } from '../../../domain/errors.js';
+import type { RunStopper } from '../../../domain/events.js';
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on device',
@@ -9,6 +10,12 @@ const REASONS: Record<string, string> = {
   EIO: 'input/output error',
   ENOTDIR: 'a path component is not a directory',
 };
+
+/** A run-stopping VigilError as the run's result carries it: its code and the errno behind it. */
+export function runStopper(error: VigilError): RunStopper {
+  const errno = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return typeof errno === 'string' ? { code: error.code, errno } : { code: error.code };
+}
 
 /** An I/O failure while writing the vault, as a message that says what, where and why. */
 export function vaultWriteError(where: string, error: unknown, doing: string): VigilError {
