@@ -6,6 +6,9 @@ import { newMessageId } from '../outbox/ids.js';
 import { renderMessage } from '../outbox/render.js';
 import type { DirectSender } from '../notify/faults.js';
 
+// How long past its deadline a transport may take to notice the abort before it is given up on.
+const OVERRUN_GRACE_MS = 2_000;
+
 /**
  * One message straight to its profile's transport, bypassing the Outbox: only for a fault alert
  * when the Outbox's database cannot be written. Same rendering, same deadline as an attempt.
@@ -23,14 +26,26 @@ export class TransportDirectSender implements DirectSender {
     const now = this.clock.now();
     const id = newMessageId(now);
     const rendered = await renderMessage(request, { id, domain: this.messageIdDomain }, new Date(now));
+    const deadlineMs = this.transports.attemptDeadlineMs(request.profile);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.transports.attemptDeadlineMs(request.profile));
+    const timer = setTimeout(() => controller.abort(), deadlineMs);
+    // A transport that ignores its signal must not hold the fault handler (and the service's
+    // stop, which drains it) for ever: the dispatcher's sendGuarded does the same.
+    let overrunTimer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<DeliveryOutcome>((resolve) => {
+      overrunTimer = setTimeout(
+        () => resolve({ kind: 'ambiguous', detail: `the ${transport.kind} transport did not finish within ${deadlineMs + OVERRUN_GRACE_MS} ms`, errorCode: 'ERR_INTERNAL', transcript: '' }),
+        deadlineMs + OVERRUN_GRACE_MS,
+      );
+    });
+    const sending = transport
+      .send({ id, messageId: rendered.messageId, profile: request.profile, createdAt: now, envelope: rendered.envelope, raw: rendered.raw }, controller.signal)
+      .catch((error: unknown): DeliveryOutcome => ({ kind: 'temporary', detail: `transport error: ${(error as Error).message}`, errorCode: 'ERR_INTERNAL', transcript: '' }));
     try {
-      return await transport.send({ id, messageId: rendered.messageId, profile: request.profile, createdAt: now, envelope: rendered.envelope, raw: rendered.raw }, controller.signal);
-    } catch (error) {
-      return { kind: 'temporary', detail: `transport error: ${(error as Error).message}`, errorCode: 'ERR_INTERNAL', transcript: '' };
+      return await Promise.race([sending, overrun]);
     } finally {
       clearTimeout(timer);
+      clearTimeout(overrunTimer);
     }
   }
 }

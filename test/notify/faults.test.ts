@@ -11,6 +11,7 @@ import { Dispatcher } from '../../src/outbox/dispatcher.js';
 import { faultOfRun } from '../../src/notify/fault-detect.js';
 import { runStopper, vaultWriteError } from '../../src/backup/engines/builtin/vault-errors.js';
 import { VigilError } from '../../src/domain/errors.js';
+import { PRIORITY } from '../../src/domain/message.js';
 import { FaultNotifier } from '../../src/notify/faults.js';
 import type { OutboxStore } from '../../src/storage/ports.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
@@ -189,4 +190,14 @@ test('the builtin engine’s vault errors carry the code and errno faultOfRun re
   const enospc = Object.assign(new Error('write failed'), { code: 'ENOSPC' });
   assert.deepEqual(runStopper(vaultWriteError('/v/data/ab', enospc, 'writing a pack')), { code: 'ERR_VAULT_WRITE', errno: 'ENOSPC' });
   assert.deepEqual(runStopper(new VigilError('ERR_VAULT_NOT_FOUND', 'no vault at /v')), { code: 'ERR_VAULT_NOT_FOUND' });
+});
+
+test('a direct send is given up on shortly after the deadline even when the transport ignores its signal', { timeout: 10_000 }, async () => {
+  const hung = { kind: 'smtp', send: () => new Promise<never>(() => undefined) };
+  const transports = { transportFor: () => hung, attemptDeadlineMs: () => 50 };
+  const direct = new TransportDirectSender(transports, 'vigil-test.example.com', new FakeClock());
+  const request = { kind: 'service.fault.disk-full', severity: 'critical' as const, priority: PRIORITY.critical, profile: 'office', from: 'vigil@example.com', to: ['ops@example.com'], subject: 'FAULT', text: 'disk full' };
+  const outcome = await direct.send(request);
+  assert.equal(outcome.kind, 'ambiguous');
+  assert.match(outcome.detail, /did not finish within 2050 ms/);
 });
