@@ -78,6 +78,7 @@ export class AdminProcess {
       activityId = await store.activity.start({ kind: 'admin', set: null, engine: null, trigger, startedAt, owner: this.deps.owner });
       const housekeeping = await this.housekeeping(period.kind, signal, notes);
       const rendered = await this.preview(period, housekeeping);
+      for (const m of rendered.summary.missing) notes.push({ severity: 'error', message: `the summary went out without ${m.part}: ${m.error}`, path: null });
       const request = this.request(period, rendered, keyed, notes);
       const [queued] = await this.deps.outbox.enqueueMany([request]);
       const outboxIds = [queued!.duplicateOf ?? queued!.id];

@@ -33,6 +33,7 @@ export function renderSummaryHtml(s: Summary, timezone: string | undefined): str
   if (s.attentionMore) items.push(row(['', `… and ${s.attentionMore} more`], CELL));
   for (const a of s.anomalies) items.push(row([badge('ANOMALY', COLOR.partial), `${e(anomalyText(a))}<br><code style="color:#555">vigil activity show ${a.activityId}</code>`], CELL));
   for (const f of s.adminFailures) items.push(row([badge('ADMIN', COLOR.bad), `an Admin process failed: ${e(f.firstError ?? 'see its activity')}<br><code style="color:#555">vigil activity show ${f.activityId}</code>`], CELL));
+  for (const m of s.missing) items.push(row([badge('NOT READ', COLOR.bad), e(`${m.part} could not be read, so this summary leaves it out: ${m.error}`)], CELL));
   if (items.length) out.push(table(items.join('')));
 
   out.push(h3('Sets'));

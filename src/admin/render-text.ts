@@ -20,6 +20,7 @@ export function renderSummaryText(s: Summary, timezone: string | undefined): str
   if (s.attentionMore) out.push(`  … and ${s.attentionMore} more (vigil activity --since ${s.kind === 'daily' ? '24h' : '7d'})`);
   for (const a of s.anomalies) out.push(`  ${'ANOMALY'.padEnd(10)} ${anomalyText(a)}`, `  ${''.padEnd(10)} vigil activity show ${a.activityId}`);
   for (const f of s.adminFailures) out.push(`  ${'ADMIN'.padEnd(10)} an Admin process failed: ${f.firstError ?? 'see its activity'}`, `  ${''.padEnd(10)} vigil activity show ${f.activityId}`);
+  for (const m of s.missing) out.push(`  ${'NOT READ'.padEnd(10)} ${m.part} could not be read, so this summary leaves it out: ${m.error}`);
   out.push('');
 
   out.push('SETS');

@@ -1,12 +1,14 @@
 import { Schedule } from '../backup/schedule.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
-import type { CredentialWarning, EscalationInfo, HousekeepingReport, SetInfo, SummaryInput, SummaryPeriod } from '../domain/summary.js';
+import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, SetInfo, SummaryInput, SummaryPeriod } from '../domain/summary.js';
 import type { Store } from '../storage/ports.js';
 import { trendDays } from './period.js';
 
 /** Successful runs fetched per set: the anomaly baseline plus the newest runs judged against it. */
 export const SAMPLES_PER_SET = DEFAULT_ANOMALY_THRESHOLDS.baselineRuns + 40;
+
+const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expired: 0, stuck: 0, stuckInMta: 0 };
 
 export interface SummarySourceDeps {
   config: VigilConfig;
@@ -25,19 +27,31 @@ export interface SummarySourceDeps {
  */
 export async function collectSummaryInput(deps: SummarySourceDeps, period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport): Promise<SummaryInput> {
   const { config, store } = deps;
+  const missing: MissingPart[] = [];
+  // A summary that does not arrive looks like "all is well" to nobody: each part that cannot be
+  // read is left out and named in the summary, rather than failing the whole message.
+  const part = async <T>(name: string, fallback: T, read: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      missing.push({ part: name, error: (error as Error).message ?? String(error) });
+      return fallback;
+    }
+  };
   const sets = setInfos(config, now);
-  const stats = await store.summary.periodStats(period.start, period.end);
+  const stats = await part('run counts', [], () => store.summary.periodStats(period.start, period.end));
   // Sets removed from the configuration still appear while they have runs in the period.
   const names = [...new Set([...sets.map((s) => s.name), ...stats.map((s) => s.set)])];
   const days = trendDays(period.end, config.admin.timezone);
-  const [problems, lastRuns, samples, cells, delivery, escalations, adminFailures] = await Promise.all([
-    store.summary.problems(period.start, period.end),
-    store.summary.lastRuns(names),
-    store.summary.successSamples(names, SAMPLES_PER_SET),
-    store.summary.trend(days),
-    store.summary.delivery(period.start, period.end, now - config.mail.stuckAfter),
-    escalationsIn(store, period),
-    store.summary.adminFailures(period.start, period.end),
+  const [problems, lastRuns, samples, cells, delivery, escalations, adminFailures, credentials] = await Promise.all([
+    part('failures and warnings', [], () => store.summary.problems(period.start, period.end)),
+    part('last runs', [], () => store.summary.lastRuns(names)),
+    part('last successes and anomalies', {}, () => store.summary.successSamples(names, SAMPLES_PER_SET)),
+    part('trend', [], () => store.summary.trend(days)),
+    part('delivery health', NO_DELIVERY, () => store.summary.delivery(period.start, period.end, now - config.mail.stuckAfter)),
+    part('escalations', { integrated: false } as EscalationInfo, () => escalationsIn(store, period)),
+    part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
+    part('credential expiry', null, () => (deps.credentials ? deps.credentials(now) : null)),
   ]);
   return {
     period,
@@ -51,8 +65,9 @@ export async function collectSummaryInput(deps: SummarySourceDeps, period: Summa
     trend: { days, cells },
     delivery,
     escalations,
-    credentials: deps.credentials ? deps.credentials(now) : null,
+    credentials,
     adminFailures,
+    missing,
     ...(housekeeping ? { housekeeping } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type {
   DeliveryHealth,
   EscalationInfo,
   HousekeepingReport,
+  MissingPart,
   ProblemGroup,
   RunRef,
   SummaryInput,
@@ -76,6 +77,7 @@ export interface Summary {
   growth: { total: number; perSet: Array<{ set: string; bytesNew: number }> } | null;
   housekeeping: HousekeepingReport | null;
   adminFailures: RunRef[];
+  missing: MissingPart[];
 }
 
 /** Builds the summary from the store's aggregates. Pure; `input.now` is the only time it knows. */
@@ -126,9 +128,10 @@ export function buildSummary(input: SummaryInput, thresholds: AnomalyThresholds 
       : null;
   const d = input.delivery;
   const adminFailures = input.adminFailures ?? [];
+  const missing = input.missing ?? [];
   const escalated = input.escalations.integrated && input.escalations.items.length > 0;
   const healthy =
-    attentionAll.length === 0 && anomalies.length === 0 && d.failed + d.expired + d.stuck + d.stuckInMta === 0 && !escalated && adminFailures.length === 0 && !input.credentials?.length;
+    attentionAll.length === 0 && anomalies.length === 0 && d.failed + d.expired + d.stuck + d.stuckInMta === 0 && !escalated && adminFailures.length === 0 && !input.credentials?.length && missing.length === 0;
 
   return {
     kind: period.kind,
@@ -151,6 +154,7 @@ export function buildSummary(input: SummaryInput, thresholds: AnomalyThresholds 
     growth,
     housekeeping: input.housekeeping ?? null,
     adminFailures,
+    missing,
   };
 }
 

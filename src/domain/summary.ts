@@ -107,6 +107,12 @@ export interface HousekeepingReport {
   checks: Array<{ set: string; what: string; status: FinalStatus | 'not run'; activityId: number | null; note: string | null }>;
 }
 
+/** A part of the summary that could not be read, e.g. `{ part: 'delivery health', error: 'SQLITE_BUSY' }`. */
+export interface MissingPart {
+  part: string;
+  error: string;
+}
+
 export interface SummaryInput {
   period: SummaryPeriod;
   host: string;
@@ -122,6 +128,8 @@ export interface SummaryInput {
   delivery: DeliveryHealth;
   escalations: EscalationInfo;
   credentials: CredentialWarning[] | null;
+  /** Parts that could not be read (a failed query): the summary goes out without them and says so. */
+  missing?: MissingPart[];
   housekeeping?: HousekeepingReport;
   /** Earlier Admin processes that failed in the period (they get a line of their own). */
   adminFailures?: RunRef[];
