@@ -25,8 +25,10 @@ export interface EscalatorDeps {
   host: string;
 }
 
-// Pending messages looked at in one check; more than this undelivered at once is one storm anyway.
+// Pending critical messages looked at in one check; more than this undelivered at once is one
+// storm anyway. Only critical ones are listed: a backlog of ordinary mail must not hide them.
 const SCAN_LIMIT = 500;
+const CRITICAL_ONLY = { maxPriority: PRIORITY.critical } as const;
 
 /**
  * Escalation when mail itself fails (issue 6 §6). A critical message (priority critical) that
@@ -52,7 +54,7 @@ export class Escalator {
   /** A profile was paused (credentials or TLS refused): its pending critical messages escalate now. */
   onPaused(profile: string, reason: string): Promise<Escalation[]> {
     return this.serial(async () => {
-      const pending = await this.deps.messages.list({ states: [...PENDING_STATES], profile, limit: SCAN_LIMIT });
+      const pending = await this.deps.messages.list({ states: [...PENDING_STATES], profile, ...CRITICAL_ONLY, limit: SCAN_LIMIT });
       return this.escalate(pending, 'paused', `profile ${profile} paused: ${reason}`);
     });
   }
@@ -61,7 +63,7 @@ export class Escalator {
   checkOverdue(): Promise<Escalation[]> {
     return this.serial(async () => {
       const after = this.deps.config.notification.escalateAfter;
-      const overdue = await this.deps.messages.list({ states: [...PENDING_STATES], createdBefore: this.deps.clock.now() - after + 1, limit: SCAN_LIMIT });
+      const overdue = await this.deps.messages.list({ states: [...PENDING_STATES], createdBefore: this.deps.clock.now() - after + 1, ...CRITICAL_ONLY, limit: SCAN_LIMIT });
       const escalated: Escalation[] = [];
       // One call per profile, so each pager line names one reason.
       for (const profile of new Set(overdue.map((m) => m.profile))) {

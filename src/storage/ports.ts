@@ -63,6 +63,8 @@ export interface OutboxFilter {
   profile?: string;
   /** Messages with this dedupe key, in any state (notification's crash recovery). */
   dedupeKey?: string;
+  /** Only messages at least this urgent (priority <= maxPriority; PRIORITY.critical is 0). */
+  maxPriority?: number;
   limit?: number;
 }
 

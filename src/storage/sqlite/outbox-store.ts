@@ -217,6 +217,10 @@ export class SqliteOutboxStore implements OutboxStore {
       where.push('dedupe_key = ?');
       params.push(filter.dedupeKey);
     }
+    if (filter.maxPriority !== undefined) {
+      where.push('priority <= ?');
+      params.push(filter.maxPriority);
+    }
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, id DESC LIMIT ?`;
     params.push(filter.limit ?? 100);
