@@ -17,7 +17,7 @@ import { createEngines } from '../backup/engines/index.js';
 import type { BackupEngine } from '../backup/engine.js';
 import { subscribeNotifications, type Notifications } from '../notify/subscribe.js';
 import type { SystemLog } from '../domain/system-log.js';
-import { LoggerProgramSystemLog } from './system-log.js';
+import { LoggerProgramSystemLog, RedactingSystemLog } from './system-log.js';
 import { TransportDirectSender } from './direct-sender.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
@@ -45,7 +45,7 @@ export interface OpenOptions {
   clock?: Clock;
   logLevel?: LogLevel;
   env?: NodeJS.ProcessEnv;
-  /** Where escalations are written besides mail (default: the `logger` program). */
+  /** Where escalations are written besides mail (default: the `logger` program); lines are redacted first. */
   systemLog?: SystemLog;
   /** A configuration already read and checked (a reload); default: read `configFile`. */
   loaded?: LoadedConfig;
@@ -86,7 +86,7 @@ export function openApp(options: OpenOptions): AppContext {
   const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued: () => dispatcher.wake() });
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
-    systemLog: options.systemLog ?? new LoggerProgramSystemLog(),
+    systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),
     direct: new TransportDirectSender(transports, messageIdDomain(hostname), clock),
   });
   return {

@@ -61,3 +61,20 @@ export class LoggerProgramSystemLog implements SystemLog {
     });
   }
 }
+
+/**
+ * The system log as the app hands it out: every line passes through the app's redactor first.
+ * Escalation reasons and fault details quote server replies and error text, which may carry a
+ * password or token; syslog is often shipped off the host and kept for years, so no secret may
+ * reach it (nor the stderr fallback, which only ever sees the redacted line).
+ */
+export class RedactingSystemLog implements SystemLog {
+  constructor(
+    private readonly inner: SystemLog,
+    private readonly redact: (text: string) => string,
+  ) {}
+
+  critical(line: string): Promise<void> {
+    return this.inner.critical(this.redact(line));
+  }
+}
