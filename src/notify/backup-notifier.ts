@@ -127,21 +127,12 @@ export class BackupNotifier {
       requests.push({ ...base, kind: `pager.${kind}`, severity, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
     }
     let toSend = requests;
-    if (recovering?.keys) toSend = await this.notYetQueued(requests);
+    if (recovering?.keys) toSend = await notYetQueued(this.deps.messages, requests);
     if (toSend.length) {
       await ledger.begin(event.activityId, toSend.map((r) => r.dedupeKey ?? ''), this.deps.clock.now());
       await this.deps.outbox.enqueueMany(toSend);
     }
     await done(decision.next);
-  }
-
-  /** The requests whose dedupe key is not in the Outbox in any state (sent ones included). */
-  private async notYetQueued(requests: MessageRequest[]): Promise<MessageRequest[]> {
-    const kept: MessageRequest[] = [];
-    for (const r of requests) {
-      if (r.dedupeKey === undefined || (await this.deps.messages.list({ dedupeKey: r.dedupeKey, limit: 1 })).length === 0) kept.push(r);
-    }
-    return kept;
   }
 
   private async composeTriplet(name: TripletName, vars: TemplateVars, subject: string | undefined, shippedOnly: boolean) {
@@ -164,4 +155,16 @@ export class BackupNotifier {
     const [activity, log] = await Promise.all([this.deps.activity.get(event.activityId), this.deps.activity.log(event.activityId)]);
     return { log, logDropped: activity?.logDropped ?? 0 };
   }
+}
+
+/**
+ * The requests whose dedupe key is not in the Outbox in any state (sent ones included): what a
+ * crashed attempt has not enqueued yet. The Outbox's own dedupe only covers pending messages.
+ */
+export async function notYetQueued(messages: Pick<OutboxStore, 'list'>, requests: MessageRequest[]): Promise<MessageRequest[]> {
+  const kept: MessageRequest[] = [];
+  for (const r of requests) {
+    if (r.dedupeKey === undefined || (await messages.list({ dedupeKey: r.dedupeKey, limit: 1 })).length === 0) kept.push(r);
+  }
+  return kept;
 }

@@ -6,7 +6,8 @@ import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import { resolveRecipients } from '../domain/recipients.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { HeldFailure, StormStore, StormWindow } from '../storage/ports.js';
+import type { HeldFailure, OutboxStore, StormStore, StormWindow } from '../storage/ports.js';
+import { notYetQueued } from './backup-notifier.js';
 import { composeMessage, composePager, formatDuration, formatTime } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { effectiveRule } from './rules.js';
@@ -18,6 +19,8 @@ export interface StormControlDeps {
   config: VigilConfig;
   store: StormStore;
   outbox: Pick<Outbox, 'enqueueMany'>;
+  /** To recognise a group a crashed flush already enqueued (and perhaps delivered). */
+  messages: Pick<OutboxStore, 'list'>;
   templates: TemplateFiles;
   clock: Clock;
   log: Logger;
@@ -74,8 +77,9 @@ export class StormControl {
   private async flush(): Promise<number> {
     let sent = 0;
     for (const window of await this.deps.store.ended(this.deps.clock.now())) {
-      // Enqueue first, then mark: a crash in between sends the group again rather than never
-      // (the dedupe key stops a second copy while the first is still pending).
+      // Enqueue first, then mark: a crash in between must not lose the group. The next flush
+      // skips what is already in the Outbox under the window's dedupe keys in any state — the
+      // Outbox itself only dedupes against pending messages, and the first copy may be sent.
       if (window.held.length > 0 && (await this.send(window))) sent++;
       await this.deps.store.markFlushed(window.id, this.deps.clock.now());
     }
@@ -106,7 +110,8 @@ export class StormControl {
       const line = composePager(await this.deps.templates.pager('pager-storm'), vars);
       requests.push({ ...base, kind: 'pager.backup.storm', dedupeKey: `storm:${window.id}:pager`, to: pager.addresses, subject: line, text: line });
     }
-    if (requests.length) await this.deps.outbox.enqueueMany(requests);
+    const fresh = await notYetQueued(this.deps.messages, requests);
+    if (fresh.length) await this.deps.outbox.enqueueMany(fresh);
     return requests.length > 0;
   }
 }

@@ -56,7 +56,7 @@ export class Notifications {
     const overrides = deps.config.notification.templates;
     this.templates = new TemplateFiles(overrides === undefined ? undefined : path.resolve(deps.baseDir, overrides));
     const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.clock);
-    this.storm = new StormControl({ config: deps.config, store: deps.store.storm, outbox: prefacing, templates: this.templates, clock: deps.clock, log: deps.log, host: deps.host });
+    this.storm = new StormControl({ config: deps.config, store: deps.store.storm, outbox: prefacing, messages: deps.store.outbox, templates: this.templates, clock: deps.clock, log: deps.log, host: deps.host });
     this.backup = new BackupNotifier({
       config: deps.config,
       outbox: prefacing,

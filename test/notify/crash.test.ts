@@ -12,7 +12,7 @@ const SETS = 'sets:\n  documents:\n    engine: command\n    command: [/bin/false
 const CHILD = path.join(REPO_ROOT, 'test/notify/fixtures/crash-child.ts');
 
 /** Runs the fixture until it says "ready", then SIGKILLs it. Returns the activity id it recorded. */
-async function runAndKill(mode: 'finished' | 'enqueued', configFile: string): Promise<number> {
+async function runAndKill(mode: 'finished' | 'enqueued' | 'storm', configFile: string): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.on('close', resolve));
   const deadline = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -83,6 +83,29 @@ test('killed after the alert was enqueued and sent but before the streak was sav
       assert.equal(peer.received.length, 1, 'not sent twice');
       assert.deepEqual(await app.store.notifyState.unnotified(0), []);
       assert.ok((await app.store.notifyState.get('documents'))?.alertedAt, 'the streak was saved by the recovery');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await peer.stop();
+    ws.cleanup();
+  }
+});
+
+test('killed after a storm group was enqueued and sent but before its window was marked flushed: not sent again', async () => {
+  const peer = await SmtpPeer.start();
+  const ws = new Workspace(smtpConfig({ servers: [{ port: peer.port }], extra: SETS }));
+  try {
+    await runAndKill('storm', ws.configFile);
+    assert.equal(peer.received.length, 1, 'the grouped message went out before the kill');
+    assert.match(peer.received[0]!.parsed.subject ?? '', /^\[Vigil\] 2 sets failed/);
+    const app = openApp({ configFile: ws.configFile, logLevel: 'error', systemLog: { async critical() {} } });
+    try {
+      assert.equal((await app.store.storm.ended(Date.now())).length, 1, 'the window was never marked');
+      await app.notifications.tick();
+      await app.dispatcher.runPass();
+      assert.equal(peer.received.length, 1, 'not sent twice');
+      assert.deepEqual(await app.store.storm.ended(Date.now()), [], 'marked flushed now');
     } finally {
       await app.close();
     }
