@@ -1,18 +1,15 @@
-import type { Summary, TrendRow } from '../domain/summary-build.js';
-import { escapeHtml } from '../notify/template.js';
-import { ago, anomalyText, bytes, countsLine, dayState, deliveryLine, duration, escalationLines, periodLine, problemHeadline, when } from './format.js';
+import type { Summary } from '../domain/summary-build.js';
+import { anomalyText, bytes, countsLine, deliveryLine, escalationLines, periodLine, problemHeadline, when } from './format.js';
+import { badge, CELL, COLOR, e, h3, NOTE, row, statusCell, table } from './html-parts.js';
+import { FULL_SETS_MAX, setsSection } from './render-html-sets.js';
 
 /**
  * The HTML summary. Mail clients strip <style>, scripts and remote images, so everything is a
  * table with inline styles; the trend bars are table cells. Every value is escaped: set names,
- * error text and host names may come from a hostile source.
+ * error text and host names may come from a hostile source. What needs attention is listed as
+ * in the text part; for large installations the per-set parts are condensed (render-html-sets.ts) so the
+ * message stays under the ~100 kB at which Gmail clips it.
  */
-const COLOR = { bad: '#c62828', partial: '#ef8f00', ok: '#2e7d32', none: '#d0d0d0' } as const;
-const CELL = 'padding:3px 8px;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top';
-const HEAD = `${CELL};background:#f3f3f3;font-weight:bold`;
-const BAR_MAX_PX = 22;
-const e = escapeHtml;
-
 export function renderSummaryHtml(s: Summary, timezone: string | undefined): string {
   const out: string[] = [];
   out.push(
@@ -36,19 +33,7 @@ export function renderSummaryHtml(s: Summary, timezone: string | undefined): str
   for (const m of s.missing) items.push(row([badge('NOT READ', COLOR.bad), e(`${m.part} could not be read, so this summary leaves it out: ${m.error}`)], CELL));
   if (items.length) out.push(table(items.join('')));
 
-  out.push(h3('Sets'));
-  if (s.rows.length === 0) out.push('<p>No backup sets are configured.</p>');
-  else {
-    const head = row(['Set', 'Last status', 'Runs', 'Scanned', 'Added', 'Took', 'Last success', `Trend (${s.trend.days.length} days)`], HEAD, 'th');
-    const body = s.rows.map((r, i) =>
-      row(
-        [e(r.set), statusCell(r.lastStatus), String(r.runs), e(bytes(r.bytesScanned)), e(bytes(r.bytesNew)), e(duration(r.durationMs)), e(ago(r.sinceSuccessMs)), trendBars(s.trend.rows[i]!)],
-        CELL,
-      ),
-    );
-    out.push(table(head + body.join('')));
-    out.push(`<div style="color:#777;font-size:12px;margin-top:4px">Trend: one bar per day, height = data added; <span style="color:${COLOR.partial}">amber</span> partial, <span style="color:${COLOR.bad}">red</span> failed or missed, grey nothing ran.</div>`);
-  }
+  out.push(h3('Sets'), ...setsSection(s));
 
   if (s.growth) {
     out.push(h3(`Vault growth: ${bytes(s.growth.total)} added this week`));
@@ -57,7 +42,10 @@ export function renderSummaryHtml(s: Summary, timezone: string | undefined): str
   if (s.housekeeping) {
     const h = s.housekeeping;
     out.push(h3('Housekeeping'), `<p>Pruned ${h.prunedActivities} old activities and ${h.prunedMessages} old Outbox messages.</p>`);
-    if (h.checks.length) out.push(table(h.checks.map((c) => row([e(`${c.what} ${c.set}`), statusCell(c.status), e(`${c.activityId !== null ? `vigil activity show ${c.activityId}` : ''}${c.note ? ` — ${c.note}` : ''}`)], CELL)).join('')));
+    // A vault check per set: with many sets only the ones that did not complete get a row.
+    const shown = h.checks.length <= FULL_SETS_MAX ? h.checks : h.checks.filter((c) => c.status !== 'completed');
+    if (shown.length) out.push(table(shown.map((c) => row([e(`${c.what} ${c.set}`), statusCell(c.status), e(`${c.activityId !== null ? `vigil activity show ${c.activityId}` : ''}${c.note ? ` — ${c.note}` : ''}`)], CELL)).join('')));
+    if (shown.length < h.checks.length) out.push(`<p style="${NOTE}">${h.checks.length - shown.length} vault checks completed; the text part lists each.</p>`);
   }
 
   out.push(h3('Delivery'), `<p>${e(deliveryLine(s))}</p>`, `<p>${escalationLines(s, timezone).map(e).join('<br>')}</p>`);
@@ -69,37 +57,4 @@ export function renderSummaryHtml(s: Summary, timezone: string | undefined): str
   else out.push(table(s.nextRuns.map((n) => row([e(when(n.at, timezone)), e(n.set)], CELL)).join('') + (s.nextRunsMore ? row(['', `… and ${s.nextRunsMore} more`], CELL) : '')));
   out.push(`<p style="color:#777;font-size:12px">Vigil on ${e(s.host)}, ${e(when(s.generatedAt, timezone))}</p></body></html>`);
   return out.join('\n') + '\n';
-}
-
-function h3(text: string): string {
-  return `<h3 style="margin:16px 0 6px 0;font-size:15px">${e(text)}</h3>`;
-}
-
-function table(inner: string): string {
-  return `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse">${inner}</table>`;
-}
-
-function row(cells: string[], style: string, tag: 'td' | 'th' = 'td'): string {
-  return `<tr>${cells.map((c) => `<${tag} style="${style}">${c}</${tag}>`).join('')}</tr>`;
-}
-
-function badge(word: string, color: string): string {
-  return `<span style="color:#fff;background:${color};padding:1px 5px;font-size:12px;font-weight:bold">${e(word)}</span>`;
-}
-
-function statusCell(status: string | null): string {
-  if (status === null) return '<span style="color:#777">never ran</span>';
-  const color = status === 'completed' ? COLOR.ok : status === 'completed-with-warnings' || status === 'skipped' || status === 'not run' ? COLOR.partial : COLOR.bad;
-  return `<span style="color:${color}">${e(status)}</span>`;
-}
-
-/** One cell per day, each a bar whose height is the data added that day relative to the set's busiest day. */
-function trendBars(row: TrendRow): string {
-  const max = Math.max(1, ...row.cells.map((c) => c?.bytesNew ?? 0));
-  const cells = row.cells.map((c) => {
-    const state = dayState(c);
-    const px = state === 'none' ? 1 : state === 'ok' ? Math.max(3, Math.round((c!.bytesNew / max) * BAR_MAX_PX)) : BAR_MAX_PX;
-    return `<td style="width:6px;height:${BAR_MAX_PX}px;padding:0 1px 0 0;vertical-align:bottom"><div style="height:${px}px;width:6px;background:${COLOR[state]};font-size:0;line-height:0"></div></td>`;
-  });
-  return `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr>${cells.join('')}</tr></table>`;
 }
