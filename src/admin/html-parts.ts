@@ -6,8 +6,9 @@ import { escapeHtml } from '../notify/template.js';
  * through `e` first: set names, error text and host names may come from a hostile source.
  */
 export const COLOR = { bad: '#c62828', partial: '#ef8f00', ok: '#2e7d32', none: '#d0d0d0' } as const;
-export const CELL = 'padding:3px 8px;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top';
-export const HEAD = `${CELL};background:#f3f3f3;font-weight:bold`;
+// Repeated in every cell of large tables: kept short (td is left-aligned by default; th is not).
+export const CELL = 'padding:3px 8px;border-bottom:1px solid #e5e5e5;vertical-align:top';
+export const HEAD = `${CELL};text-align:left;background:#f3f3f3;font-weight:bold`;
 export const NOTE = 'color:#777;font-size:12px';
 export const e = escapeHtml;
 

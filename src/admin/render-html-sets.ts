@@ -10,7 +10,7 @@ import { CELL, COLOR, e, HEAD, NOTE, row, statusCell, statusColor, table } from 
  * in a line each group. The text part always lists every set.
  */
 export const FULL_SETS_MAX = 50;
-export const DETAIL_MAX = 15;
+export const DETAIL_MAX = 10;
 const BAR_MAX_PX = 22;
 
 export function setsSection(s: Summary): string[] {

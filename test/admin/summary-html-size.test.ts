@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trendDays } from '../../src/admin/period.js';
+import { CELL } from '../../src/admin/html-parts.js';
 import { renderSummaryHtml } from '../../src/admin/render-html.js';
 import { renderSummaryText } from '../../src/admin/render-text.js';
 import type { FinalStatus } from '../../src/domain/activity.js';
@@ -55,7 +56,7 @@ test('1,000 sets: the HTML stays under 100 kB, every problem set is in it in ful
     assert.ok(html.includes(`${name} (1 run ended 2026-11-22 19:00): disk ${i} gone &#60;b&#62;`), `attention entry of ${name}`);
     assert.ok(html.includes(`vigil activity show ${50_000 + i}`));
     // … and its full table row with 14 trend bars.
-    const rowAt = html.indexOf(`<tr><td style="padding:3px 8px;border-bottom:1px solid #e5e5e5;text-align:left;vertical-align:top">${name}</td>`);
+    const rowAt = html.indexOf(`<tr><td style="${CELL}">${name}</td>`);
     assert.ok(rowAt > 0, `full row of ${name}`);
     const rowHtml = html.slice(rowAt, html.indexOf('</table></td></tr>', rowAt));
     assert.equal((rowHtml.match(/<div style="width:6px;height:/g) ?? []).length, 14);
@@ -81,12 +82,12 @@ test('1,000 healthy sets: well under the limit; 50 sets are still shown in full'
   assert.doesNotMatch(fifty, /condensed/);
 });
 
-test('many sets needing a look: the worst 15 in full, the rest named with their status, still under the limit', () => {
+test('many sets needing a look: the worst 10 in full, the rest named with their status, still under the limit', () => {
   const bad = new Map<number, FinalStatus>(Array.from({ length: 400 }, (_v, k) => [k * 2, k % 3 === 0 ? 'missed' : 'failed'] as [number, FinalStatus]));
   const html = renderSummaryHtml(buildSummary(installation(1000, bad)), 'UTC');
   assert.ok(Buffer.byteLength(html) < LIMIT, `HTML is ${Buffer.byteLength(html)} bytes`);
-  assert.equal((html.match(/<div style="width:6px;height:/g) ?? []).length, 14 * 15);
-  assert.match(html, /385 more sets that need a look, by last status:/);
+  assert.equal((html.match(/<div style="width:6px;height:/g) ?? []).length, 14 * 10);
+  assert.match(html, /390 more sets that need a look, by last status:/);
   assert.match(html, /<span style="color:#c62828">failed<\/span> \(\d+\): [^<]*set-0796/);
   assert.match(html, /<span style="color:#c62828">missed<\/span> \(\d+\): /);
 });
