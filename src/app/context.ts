@@ -12,7 +12,7 @@ import { EventBus } from './event-bus.js';
 import { createStderrLogger, type LogLevel } from './logger.js';
 import { systemClock } from './system-clock.js';
 import { ConfiguredTransports } from './transport-factory.js';
-import { BackupRunner } from '../backup/runner.js';
+import { BackupRunner, defaultIsAlive } from '../backup/runner.js';
 import { createEngines } from '../backup/engines/index.js';
 import type { BackupEngine } from '../backup/engine.js';
 import { subscribeNotifications, type Notifications } from '../notify/subscribe.js';
@@ -88,6 +88,8 @@ export function openApp(options: OpenOptions): AppContext {
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),
     direct: new TransportDirectSender(transports, messageIdDomain(hostname), clock),
+    owner: { host: hostname, pid: process.pid },
+    isAlive: defaultIsAlive(hostname),
   });
   return {
     loaded,

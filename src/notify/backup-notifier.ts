@@ -5,7 +5,7 @@ import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import { resolveRecipients } from '../domain/recipients.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { ActivityStore, NotifyStateStore, OutboxStore } from '../storage/ports.js';
+import type { ActivityStore, ClaimOwner, NotifyStateStore, OutboxStore } from '../storage/ports.js';
 import type { Clock } from '../domain/clock.js';
 import type { StreakState } from '../domain/streak-state.js';
 import { composeMessage, composePager, templateVars, type ComposeInput } from './compose.js';
@@ -30,7 +30,15 @@ export interface BackupNotifierDeps {
   messages: Pick<OutboxStore, 'list'>;
   /** Storm control: critical alerts arriving together become one grouped message. */
   storm?: Pick<StormControl, 'admit'>;
+  /** This process, as it claims the runs it notifies (another process may be notifying too). */
+  owner: ClaimOwner;
+  /** Whether a claimer is still running; a dead one's claims are taken over. */
+  isAlive: (owner: ClaimOwner) => boolean;
 }
+
+// A claim older than this is taken over even when its owner looks alive (its pid reused, or a
+// claimer on another host): notifying one run takes seconds, so this only ever delays a stuck one.
+export const CLAIM_LEASE_MS = 15 * 60_000;
 
 /**
  * The I/O around src/notify's pure decisions: for each finished run, load the set's streak,
@@ -46,10 +54,14 @@ export class BackupNotifier {
   /**
    * `recovering`: the event is rebuilt from the activity log after a crash (Notifications.recover);
    * `keys` are the dedupe keys a crashed attempt recorded before its enqueue, if it got that far.
+   * Resolves false when the run was already notified or another live process is notifying it.
    */
-  handle(event: BackupEvent, recovering?: { keys: string[] | null }): Promise<void> {
+  handle(event: BackupEvent, recovering?: { keys: string[] | null }): Promise<boolean> {
     const run = (this.chains.get(event.set) ?? Promise.resolve()).then(() => this.process(event, recovering));
-    const chain = run.catch(() => {});
+    const chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
     this.chains.set(event.set, chain);
     void chain.then(() => {
       if (this.chains.get(event.set) === chain) this.chains.delete(event.set);
@@ -63,13 +75,17 @@ export class BackupNotifier {
    * event was lost is found unnotified at the next start; a crash between enqueue and commit is
    * recognised by its keys, so the alert is neither lost nor sent twice.
    */
-  private async process(event: BackupEvent, recovering?: { keys: string[] | null }): Promise<void> {
+  private async process(event: BackupEvent, recovering?: { keys: string[] | null }): Promise<boolean> {
     const { config, log } = this.deps;
     const n = config.notification;
     const ledger = this.deps.state;
-    // Already handled (a recovery racing the live event of the same run): nothing to do.
-    if (await ledger.notified(event.activityId)) return;
-    const done = (next: StreakState | undefined) => ledger.commit(event.activityId, next, event.at);
+    // Already handled, or being handled by another live process (vigil run and the service's
+    // recovery may both reach a run): the claim lets exactly one of them notify it.
+    if (!(await ledger.claim(event.activityId, this.deps.owner, this.deps.clock.now(), CLAIM_LEASE_MS, this.deps.isAlive))) return false;
+    const done = async (next: StreakState | undefined) => {
+      await ledger.commit(event.activityId, next, event.at);
+      return true;
+    };
     const rule = effectiveRule(config.sets[event.set]?.notify, n.defaults, n.pager);
     const state = (await this.deps.state.get(event.set)) ?? emptyStreak(event.set);
     const decision = decide(state, { status: event.status, firstError: event.firstError, at: event.at }, rule, n.remindEvery);
@@ -132,7 +148,7 @@ export class BackupNotifier {
       await ledger.begin(event.activityId, toSend.map((r) => r.dedupeKey ?? ''), this.deps.clock.now());
       await this.deps.outbox.enqueueMany(toSend);
     }
-    await done(decision.next);
+    return done(decision.next);
   }
 
   private async composeTriplet(name: TripletName, vars: TemplateVars, subject: string | undefined, shippedOnly: boolean) {

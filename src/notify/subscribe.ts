@@ -7,7 +7,7 @@ import { BACKUP_EVENT_KINDS, type BackupEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { Store } from '../storage/ports.js';
+import type { ClaimOwner, Store } from '../storage/ports.js';
 import { BackupNotifier } from './backup-notifier.js';
 import { Escalator } from './escalation.js';
 import { faultOfRun, faultOfStoreError } from './fault-detect.js';
@@ -28,13 +28,17 @@ export interface NotificationDeps {
   systemLog: SystemLog;
   /** Sends a fault alert around the Outbox when its database cannot be written. */
   direct?: DirectSender;
+  /** This process, as it claims the runs it notifies; and whether another claimer still runs. */
+  owner: ClaimOwner;
+  isAlive: (owner: ClaimOwner) => boolean;
 }
 
 // Overdue critical messages are looked for at least this often while the service runs.
 const MAX_CHECK_EVERY_MS = 60_000;
 // Runs that ended longer ago than this are not notified after a restart (the Daily Admin has them).
 const RECOVER_HORIZON_MS = 24 * 3_600_000;
-// A run that ended this recently is still being notified by the process that ran it.
+// A run that ended this recently is left to the process that ran it. Only a courtesy: which
+// process notifies a run is decided by the ledger's claim, so a slower one is not duplicated.
 const RECOVER_AFTER_MS = 5_000;
 // Delivery events trigger an overdue check, but not more than once per this.
 const EVENT_CHECK_GAP_MS = 1_000;
@@ -68,6 +72,8 @@ export class Notifications {
       clock: deps.clock,
       messages: deps.store.outbox,
       storm: this.storm,
+      owner: deps.owner,
+      isAlive: deps.isAlive,
     });
     this.faults = new FaultNotifier({
       config: deps.config,
@@ -126,7 +132,9 @@ export class Notifications {
 
   /**
    * Finished runs whose notification a crash lost (the event was never handled, or handled
-   * half-way), oldest first. Runs that ended moments ago are left to the process that ran them.
+   * half-way), oldest first. Runs that ended moments ago are left to the process that ran them;
+   * runs another live process has claimed are skipped (it is notifying them). Returns how many
+   * this call notified.
    */
   async recover(): Promise<number> {
     const { store, clock } = this.deps;
@@ -135,8 +143,8 @@ export class Notifications {
     for (const pending of await store.notifyState.unnotified(now - RECOVER_HORIZON_MS)) {
       const activity = await store.activity.get(pending.activityId);
       if (!activity || activity.status === 'running' || !activity.set || (activity.endedAt ?? 0) > now - RECOVER_AFTER_MS) continue;
-      this.deps.log.info(`notifying backup ${activity.set} ${activity.status} (activity ${activity.id}) after a restart`);
-      await this.backup.handle(eventOf(activity, now), { keys: pending.dedupeKeys });
+      if (!(await this.backup.handle(eventOf(activity, now), { keys: pending.dedupeKeys }))) continue;
+      this.deps.log.info(`notified backup ${activity.set} ${activity.status} (activity ${activity.id}) after a restart`);
       handled++;
     }
     return handled;

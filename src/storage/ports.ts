@@ -232,12 +232,25 @@ export interface HandOffStore {
   stuck(): Promise<HandOffRow[]>;
 }
 
+/** The process that claims a piece of work: its host and pid, so others can tell whether it died. */
+export interface ClaimOwner {
+  host: string;
+  pid: number;
+}
+
 /** Notification's memory of each set's failing streak (migration 4); shape in src/domain/streak-state.ts. */
 export interface NotifyStateStore {
   /** Undefined when the set has never failed (or the state was reset by a success). */
   get(set: string): Promise<StreakState | undefined>;
   /** Upserts; idempotent. */
   put(state: StreakState): Promise<void>;
+  /**
+   * Ledger claim (migration 7): takes the right to notify an activity, atomically across
+   * processes. True when it is not notified yet and its claim is free, already `owner`'s, held by
+   * an owner that `isAlive` says is dead, or taken more than `leaseMs` before `at`; the claim is
+   * then `owner`'s from `at`. False when the activity is notified or a live claimer holds it.
+   */
+  claim(activityId: number, owner: ClaimOwner, at: number, leaseMs: number, isAlive: (owner: ClaimOwner) => boolean): Promise<boolean>;
   /** Ledger (migration 5): notification is about to enqueue these dedupe keys for an activity. Idempotent. */
   begin(activityId: number, dedupeKeys: string[], at: number): Promise<void>;
   /** Saves the streak (when given) and marks the activity notified, in one transaction. Idempotent. */
@@ -323,17 +336,22 @@ export interface AdminRun {
   activityId: number | null;
   outboxIds: string[];
   error: string | null;
+  /** Attempts so far (a retry, or a takeover of a dead process's claim, counts). */
+  attempts: number;
+  /** When a `failed` run is tried again; null when it is given up. */
+  retryAt: number | null;
 }
 
 export interface AdminRunStore {
   /**
    * Claims a period for this caller, atomically across processes: true when the key was free, or
    * held by a run still `running` that started before `staleBefore` (its process died mid-run).
-   * A key that is `sent` or `failed` is never claimed again: nothing is sent twice.
+   * A `sent` key is never claimed again: nothing is sent twice. A `failed` key is claimed again
+   * only once its `retryAt` has come (`startedAt` >= retryAt), by one caller.
    */
   claim(run: Pick<AdminRun, 'key' | 'kind' | 'dueAt' | 'startedAt' | 'owner'>, staleBefore: number): Promise<boolean>;
-  /** Ends a claimed run. Idempotent. */
-  finish(key: string, end: Pick<AdminRun, 'state' | 'endedAt' | 'activityId' | 'outboxIds' | 'error'>): Promise<void>;
+  /** Ends a claimed run; for a failed one, `retryAt` plans the next attempt (absent/null: none). Idempotent. */
+  finish(key: string, end: Pick<AdminRun, 'state' | 'endedAt' | 'activityId' | 'outboxIds' | 'error'> & { retryAt?: number | null }): Promise<void>;
   get(key: string): Promise<AdminRun | undefined>;
 }
 

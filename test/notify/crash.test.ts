@@ -11,8 +11,17 @@ import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
 const SETS = 'sets:\n  documents:\n    engine: command\n    command: [/bin/false]\n';
 const CHILD = path.join(REPO_ROOT, 'test/notify/fixtures/crash-child.ts');
 
+type Mode = 'finished' | 'enqueued' | 'claimed' | 'storm';
+
 /** Runs the fixture until it says "ready", then SIGKILLs it. Returns the activity id it recorded. */
-async function runAndKill(mode: 'finished' | 'enqueued' | 'storm', configFile: string): Promise<number> {
+async function runAndKill(mode: Mode, configFile: string): Promise<number> {
+  const child = await startChild(mode, configFile);
+  await child.kill();
+  return child.id;
+}
+
+/** Runs the fixture until it says "ready"; kill() SIGKILLs it and waits until it is gone. */
+async function startChild(mode: Mode, configFile: string): Promise<{ id: number; pid: number; kill: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.on('close', resolve));
   const deadline = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -25,10 +34,15 @@ async function runAndKill(mode: 'finished' | 'enqueued' | 'storm', configFile: s
     });
     child.on('close', () => reject(new Error(`child ended before it was ready: ${out}`)));
   });
-  child.kill('SIGKILL');
-  await exited;
-  clearTimeout(deadline);
-  return id;
+  return {
+    id,
+    pid: child.pid!,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+      clearTimeout(deadline);
+    },
+  };
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -110,6 +124,35 @@ test('killed after a storm group was enqueued and sent but before its window was
       await app.close();
     }
   } finally {
+    await peer.stop();
+    ws.cleanup();
+  }
+});
+
+test('a run another live process is still notifying is left to it; once that process is dead, it is recovered once', async () => {
+  const peer = await SmtpPeer.start();
+  const ws = new Workspace(smtpConfig({ servers: [{ port: peer.port }], extra: SETS }));
+  const child = await startChild('claimed', ws.configFile);
+  try {
+    // The child's run ended 6 s ago (past the service's 5 s grace) and it has begun notifying it.
+    const app = openApp({ configFile: ws.configFile, logLevel: 'error', systemLog: { async critical() {} } });
+    try {
+      assert.equal(await app.notifications.recover(), 0, 'claimed by a live process');
+      assert.deepEqual(await app.store.outbox.list({}), [], 'nothing enqueued beside the live claimer');
+      assert.equal((await app.store.notifyState.unnotified(0)).length, 1);
+
+      await child.kill();
+      assert.equal(await app.notifications.recover(), 1, 'its claimer is dead: recovered');
+      await app.dispatcher.runPass();
+      assert.equal(peer.received.length, 1);
+      assert.match(peer.received[0]!.parsed.text ?? '', new RegExp(`vigil activity show ${child.id}`));
+      assert.deepEqual(await app.store.notifyState.unnotified(0), []);
+      assert.equal(await app.notifications.recover(), 0);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await child.kill();
     await peer.stop();
     ws.cleanup();
   }

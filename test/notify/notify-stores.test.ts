@@ -68,6 +68,25 @@ test('ledger: begun and done per activity; unnotified lists finished runs not do
   assert.deepEqual(await store.notifyState.unnotified(T + 1), [], 'older than the horizon');
 }));
 
+test('ledger claims: one live owner at a time; a dead or lease-expired claimer is taken over; a notified run never', withStore(async (store) => {
+  const ledger = store.notifyState;
+  const me = { host: 'h', pid: 100 };
+  const other = { host: 'h', pid: 200 };
+  const alive = new Set([100, 200]);
+  const isAlive = (o: { pid: number }) => alive.has(o.pid);
+  const LEASE = 60_000;
+  assert.equal(await ledger.claim(1, me, T, LEASE, isAlive), true, 'free');
+  assert.equal(await ledger.claim(1, other, T + 1, LEASE, isAlive), false, 'held by a live claimer');
+  assert.equal(await ledger.claim(1, me, T + 2, LEASE, isAlive), true, 'its own claim again (a failed attempt retried)');
+  assert.equal(await ledger.claim(1, other, T - 10 * LEASE, LEASE, isAlive), false, 'a clock moved backwards steals nothing');
+  assert.equal(await ledger.claim(1, other, T + 2 + LEASE, LEASE, isAlive), true, 'the lease ran out');
+  alive.delete(200);
+  assert.equal(await ledger.claim(1, me, T + 3 + LEASE, LEASE, isAlive), true, 'its claimer died');
+  await ledger.begin(1, ['k'], T);
+  await ledger.commit(1, undefined, T + 4);
+  assert.equal(await ledger.claim(1, me, T + 5, LEASE, isAlive), false, 'notified: never claimed again');
+}));
+
 test('migration 5 marks runs that ended before the upgrade as notified (an upgrade replays nothing)', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-notify-store-'));
   try {

@@ -248,4 +248,27 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX activities_ended ON activities (ended_at, kind, set_name, status, files, bytes_scanned, bytes_new, started_at);
     `,
   },
+  {
+    version: 7,
+    name: 'notification claims',
+    sql: `
+      -- Who is notifying an activity: \`vigil run\` and the service's recovery may both reach a
+      -- finished run; the claim (taken in one transaction) lets exactly one of them notify it.
+      -- A claim whose owner process is dead, or older than a lease, may be taken over.
+      ALTER TABLE notify_ledger ADD COLUMN claim_host TEXT;
+      ALTER TABLE notify_ledger ADD COLUMN claim_pid INTEGER;
+      ALTER TABLE notify_ledger ADD COLUMN claimed_at INTEGER;
+    `,
+  },
+  // 7 is the notification ledger's claims (another change); versions are a set, not a sequence.
+  {
+    version: 8,
+    name: 'admin run retries',
+    sql: `
+      -- A failed period is retried a few times (5, 15, 60 min) within admin.catchUpWindow: the
+      -- plan is stored, so a restarted service continues it instead of forgetting it.
+      ALTER TABLE admin_runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE admin_runs ADD COLUMN retry_at INTEGER;  -- failed runs only; NULL = given up
+    `,
+  },
 ];

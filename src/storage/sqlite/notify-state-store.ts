@@ -1,4 +1,4 @@
-import type { NotifyStateStore } from '../ports.js';
+import type { ClaimOwner, NotifyStateStore } from '../ports.js';
 import type { StreakState } from '../../domain/streak-state.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -11,7 +11,14 @@ interface Row {
   last_status: string | null;
 }
 
-/** Each set's failing streak, one row per set. */
+interface ClaimRow {
+  done_at: number | null;
+  claim_host: string | null;
+  claim_pid: number | null;
+  claimed_at: number | null;
+}
+
+/** Each set's failing streak, one row per set; the notification ledger and its claims. */
 export class SqliteNotifyStateStore implements NotifyStateStore {
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -29,6 +36,29 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
            signature = excluded.signature, alerted_at = excluded.alerted_at, last_status = excluded.last_status`,
       )
       .run(state.set, state.failures, state.failingSince, state.signature, state.alertedAt, state.lastStatus);
+  }
+
+  async claim(activityId: number, owner: ClaimOwner, at: number, leaseMs: number, isAlive: (owner: ClaimOwner) => boolean): Promise<boolean> {
+    // IMMEDIATE: the read and the write are one step for every process sharing the database.
+    return this.db
+      .transaction((): boolean => {
+        const row = this.db.prepare('SELECT done_at, claim_host, claim_pid, claimed_at FROM notify_ledger WHERE activity_id = ?').get(activityId) as ClaimRow | undefined;
+        if (row && row.done_at !== null) return false;
+        if (row && row.claim_host !== null && row.claim_pid !== null && row.claimed_at !== null) {
+          const holder = { host: row.claim_host, pid: row.claim_pid };
+          const mine = holder.host === owner.host && holder.pid === owner.pid;
+          // A clock moved backwards makes the claim look young: it is kept, never stolen early.
+          if (!mine && at - row.claimed_at < leaseMs && isAlive(holder)) return false;
+        }
+        this.db
+          .prepare(
+            `INSERT INTO notify_ledger (activity_id, begun_at, claim_host, claim_pid, claimed_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (activity_id) DO UPDATE SET claim_host = excluded.claim_host, claim_pid = excluded.claim_pid, claimed_at = excluded.claimed_at`,
+          )
+          .run(activityId, at, owner.host, owner.pid, at);
+        return true;
+      })
+      .immediate();
   }
 
   async begin(activityId: number, dedupeKeys: string[], at: number): Promise<void> {
