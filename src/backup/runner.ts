@@ -3,7 +3,7 @@ import type { Activity, ActivityTrigger, FinalStatus } from '../domain/activity.
 import { ZERO_COUNTERS } from '../domain/activity.js';
 import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
-import type { BackupEvent, EventSink, RunStopper } from '../domain/events.js';
+import { backupEventOf, type EventSink, type RunStopper } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
@@ -157,22 +157,7 @@ export class BackupRunner {
 
   private emit(activity: Activity, reasonOverride?: string, stoppedBy?: RunStopper): void {
     if (activity.status === 'running') return;
-    const event = {
-      kind: `backup.${activity.status}`,
-      status: activity.status,
-      set: activity.set ?? '',
-      engine: activity.engine ?? '',
-      activityId: activity.id,
-      trigger: activity.trigger,
-      startedAt: activity.startedAt,
-      endedAt: activity.endedAt ?? activity.startedAt,
-      scheduledFor: activity.scheduledFor,
-      counters: activity.counters,
-      firstError: activity.firstError ?? reasonOverride ?? null,
-      snapshotId: activity.snapshotId,
-      ...(stoppedBy ? { stoppedBy } : {}),
-      at: this.options.clock.now(),
-    } as BackupEvent;
+    const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
     this.options.events.emit(event);
   }
 }

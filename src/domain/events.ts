@@ -1,5 +1,5 @@
 import type { DeliveryOutcome } from './outcome.js';
-import type { ActivityCounters, FinalStatus } from './activity.js';
+import type { Activity, ActivityCounters, FinalStatus } from './activity.js';
 import type { ErrorCode } from './errors.js';
 
 /**
@@ -70,6 +70,30 @@ export const BACKUP_EVENT_KINDS = [
 ] as const satisfies ReadonlyArray<BackupEvent['kind']>;
 
 export type VigilEventKind = VigilEvent['kind'];
+
+/**
+ * The event of a finished activity (the caller checked it is not `running`). `at` is when it is
+ * emitted — or, for a notification replayed after a crash, when the run ended, so the replay
+ * makes the same decision as the lost attempt.
+ */
+export function backupEventOf(activity: Activity, at: number, extra: { reason?: string; stoppedBy?: RunStopper } = {}): BackupEvent {
+  return {
+    kind: `backup.${activity.status}`,
+    status: activity.status,
+    set: activity.set ?? '',
+    engine: activity.engine ?? '',
+    activityId: activity.id,
+    trigger: activity.trigger,
+    startedAt: activity.startedAt,
+    endedAt: activity.endedAt ?? activity.startedAt,
+    scheduledFor: activity.scheduledFor,
+    counters: activity.counters,
+    firstError: activity.firstError ?? extra.reason ?? null,
+    snapshotId: activity.snapshotId,
+    ...(extra.stoppedBy ? { stoppedBy: extra.stoppedBy } : {}),
+    at,
+  } as BackupEvent;
+}
 
 export interface EventSink {
   emit(event: VigilEvent): void;

@@ -2,8 +2,7 @@ import path from 'node:path';
 import type { EventBus } from '../app/event-bus.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
-import type { Activity } from '../domain/activity.js';
-import { BACKUP_EVENT_KINDS, type BackupEvent } from '../domain/events.js';
+import { BACKUP_EVENT_KINDS, backupEventOf, type BackupEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -143,7 +142,7 @@ export class Notifications {
     for (const pending of await store.notifyState.unnotified(now - RECOVER_HORIZON_MS)) {
       const activity = await store.activity.get(pending.activityId);
       if (!activity || activity.status === 'running' || !activity.set || (activity.endedAt ?? 0) > now - RECOVER_AFTER_MS) continue;
-      if (!(await this.backup.handle(eventOf(activity, now), { keys: pending.dedupeKeys }))) continue;
+      if (!(await this.backup.handle(backupEventOf(activity, activity.endedAt ?? now), { keys: pending.dedupeKeys }))) continue;
       this.deps.log.info(`notified backup ${activity.set} ${activity.status} (activity ${activity.id}) after a restart`);
       handled++;
     }
@@ -182,26 +181,6 @@ export class Notifications {
       (error: unknown) => this.deps.log.error('escalation check failed', { error: (error as Error).message }),
     );
   }
-}
-
-/** The event the runner emitted (or would have) for a finished activity. */
-function eventOf(a: Activity, now: number): BackupEvent {
-  return {
-    kind: `backup.${a.status}`,
-    status: a.status,
-    set: a.set ?? '',
-    engine: a.engine ?? '',
-    activityId: a.id,
-    trigger: a.trigger,
-    startedAt: a.startedAt,
-    endedAt: a.endedAt ?? a.startedAt,
-    scheduledFor: a.scheduledFor,
-    counters: a.counters,
-    firstError: a.firstError,
-    snapshotId: a.snapshotId,
-    // The run's end, not the restart: the same decision (and dedupe keys) as the lost attempt.
-    at: a.endedAt ?? now,
-  } as BackupEvent;
 }
 
 /** Wires notification to the event bus. Returns it (the service starts its timers; tests drive it). */
