@@ -2,6 +2,7 @@ import type { VigilConfig } from '../config/schema/index.js';
 import { activeProfileName } from '../config/semantic-checks.js';
 import type { ActivityTrigger, FinalStatus } from '../domain/activity.js';
 import type { Clock } from '../domain/clock.js';
+import { isVigilError, VigilError } from '../domain/errors.js';
 import type { EventSink } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
@@ -11,6 +12,7 @@ import type { CredentialWarning, HousekeepingReport, SummaryKind, SummaryPeriod 
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../storage/ports.js';
 import type { Housekeeper } from './housekeeping.js';
+import { adminRetryAt } from './period.js';
 import { renderSummaryHtml } from './render-html.js';
 import { renderSummaryText } from './render-text.js';
 import { collectSummaryInput } from './summary-source.js';
@@ -27,7 +29,8 @@ export interface AdminProcessDeps {
   log: Logger;
   host: string;
   owner: { host: string; pid: number };
-  housekeeper: Housekeeper;
+  /** Pruning, and the weekly vault checks (an interface, so tests can give a slow or failing one). */
+  housekeeper: Pick<Housekeeper, 'prune' | 'checkVaults'>;
   credentials?: (now: number) => CredentialWarning[];
 }
 
@@ -40,13 +43,18 @@ export interface RenderedSummary {
 export type AdminOutcome =
   | { result: 'sent'; key: string; activityId: number; outboxIds: string[]; rendered: RenderedSummary }
   | { result: 'already-done'; key: string }
-  | { result: 'failed'; key: string; activityId: number | null; error: string };
+  /** The period failed earlier and is tried again at `retryAt` (persisted: a restart keeps the plan). */
+  | { result: 'retry-pending'; key: string; retryAt: number }
+  /** `retryAt` null: given up (retries spent, past the catch-up window, or a configuration error). */
+  | { result: 'failed'; key: string; activityId: number | null; error: string; retryAt: number | null };
 
 /**
- * One Daily or Weekly Admin process: housekeeping, then the summary, built from the activity log
+ * One Daily or Weekly Admin process: pruning, then the summary, built from the activity log
  * and enqueued to the admins — sent even when all is well, because a missing summary is itself
- * the signal. It only reads what backups wrote, so it never waits for a running backup.
- * Recorded as an activity of kind `admin`; a failure emits `admin.failed` (critical).
+ * the signal. It only reads what backups wrote, so it never waits for a running backup; the
+ * weekly vault checks are a separate step (`checkVaults`) run after the summary. Recorded as an
+ * activity of kind `admin`; a failed period is retried (ADMIN_RETRY_DELAYS_MS), and when it is
+ * given up that emits `admin.failed` (critical).
  */
 export class AdminProcess {
   constructor(private readonly deps: AdminProcessDeps) {}
@@ -61,22 +69,25 @@ export class AdminProcess {
 
   /**
    * Runs the process for `period`. Scheduled runs claim the period's key first: a key already
-   * sent (or failed) is never run again, whichever process or restart asks. Manual runs
-   * (`vigil admin daily`) are not keyed: a person asking gets a summary.
+   * sent is never run again, whichever process or restart asks; a failed one only when its
+   * planned retry has come. Manual runs (`vigil admin daily`) are not keyed: a person asking
+   * gets a summary. Never throws.
    */
-  async run(period: SummaryPeriod, trigger: ActivityTrigger, signal: AbortSignal = new AbortController().signal): Promise<AdminOutcome> {
+  async run(period: SummaryPeriod, trigger: ActivityTrigger): Promise<AdminOutcome> {
     const { store, clock, log } = this.deps;
     const keyed = trigger !== 'manual';
     const startedAt = clock.now();
     const ownerTag = `${this.deps.owner.host}:${this.deps.owner.pid}`;
     if (keyed && !(await store.adminRuns.claim({ key: period.key, kind: period.kind, dueAt: period.end, startedAt, owner: ownerTag }, startedAt - STALE_CLAIM_MS))) {
+      const earlier = await store.adminRuns.get(period.key);
+      if (earlier?.state === 'failed' && earlier.retryAt !== null) return { result: 'retry-pending', key: period.key, retryAt: earlier.retryAt };
       return { result: 'already-done', key: period.key };
     }
     let activityId: number | null = null;
     const notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }> = [];
     try {
       activityId = await store.activity.start({ kind: 'admin', set: null, engine: null, trigger, startedAt, owner: this.deps.owner });
-      const housekeeping = await this.housekeeping(period.kind, signal, notes);
+      const housekeeping = await this.housekeeping(period.kind, notes);
       const rendered = await this.preview(period, housekeeping);
       for (const m of rendered.summary.missing) notes.push({ severity: 'error', message: `the summary went out without ${m.part}: ${m.error}`, path: null });
       const request = this.request(period, rendered, keyed, notes);
@@ -90,18 +101,47 @@ export class AdminProcess {
       return { result: 'sent', key: period.key, activityId, outboxIds, rendered };
     } catch (error) {
       const message = (error as Error).message;
-      log.error(`${period.kind} Admin ${period.key} failed: ${message}`);
-      notes.push({ severity: 'error', message: `the ${period.kind} Admin process failed: ${message}`, path: null });
+      const retryAt = keyed ? await this.retryAt(period, error) : null;
+      const later = retryAt === null ? '' : `; tried again at ${new Date(retryAt).toISOString()}`;
+      log.error(`${period.kind} Admin ${period.key} failed: ${message}${later}`);
+      notes.push({ severity: 'error', message: `the ${period.kind} Admin process failed: ${message}${later}`, path: null });
       // Recording the failure may itself fail (the store is what broke): the event still goes out.
       if (activityId !== null) await this.end(activityId, 'failed', notes).catch(() => undefined);
-      if (keyed) await store.adminRuns.finish(period.key, { state: 'failed', endedAt: clock.now(), activityId, outboxIds: [], error: message }).catch(() => undefined);
-      this.deps.events.emit({ kind: 'admin.failed', process: period.kind, periodKey: period.key, activityId, error: message, at: clock.now() });
-      return { result: 'failed', key: period.key, activityId, error: message };
+      if (keyed) await store.adminRuns.finish(period.key, { state: 'failed', endedAt: clock.now(), activityId, outboxIds: [], error: message, retryAt }).catch(() => undefined);
+      // Critical only once the period is given up: a retry that succeeds five minutes later is not worth waking anyone.
+      if (retryAt === null) this.deps.events.emit({ kind: 'admin.failed', process: period.kind, periodKey: period.key, activityId, error: message, at: clock.now() });
+      return { result: 'failed', key: period.key, activityId, error: message, retryAt };
     }
   }
 
-  /** Retention always; vault checks weekly. A housekeeping problem is noted, never fatal to the summary. */
-  private async housekeeping(kind: SummaryKind, signal: AbortSignal, notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }>): Promise<HousekeepingReport | undefined> {
+  /**
+   * The Weekly Admin's vault checks, run after its summary is enqueued and off the summaries'
+   * queue (AdminScheduler): a restic check of a large repository takes hours, and no summary may
+   * wait for it. Each check is a `validation` activity; the next weekly summary lists them, and
+   * one that fails makes it "needs attention". Never throws.
+   */
+  async checkVaults(signal: AbortSignal): Promise<HousekeepingReport['checks']> {
+    try {
+      const checks = await this.deps.housekeeper.checkVaults(signal);
+      const bad = checks.filter((c) => c.status !== 'completed');
+      this.deps.log.info(`vault checks: ${checks.length - bad.length} of ${checks.length} completed${bad.length ? `; ${bad.map((c) => `${c.set}: ${c.status}`).join(', ')}` : ''}`);
+      return checks;
+    } catch (error) {
+      this.deps.log.error(`vault checks failed: ${(error as Error).message}`);
+      return [];
+    }
+  }
+
+  /** When a failed period is tried again; a configuration error (no profile, no recipient) is not retried. */
+  private async retryAt(period: SummaryPeriod, error: unknown): Promise<number | null> {
+    if (isVigilError(error) && error.code === 'ERR_CONFIG_INVALID') return null;
+    // The store may be what failed: then assume the first attempt (the plan is bounded either way).
+    const attempts = (await this.deps.store.adminRuns.get(period.key).catch(() => undefined))?.attempts ?? 1;
+    return adminRetryAt(attempts, this.deps.clock.now(), period.end, this.deps.config.admin.catchUpWindow);
+  }
+
+  /** Retention, both processes. A pruning problem is noted, never fatal to the summary. */
+  private async housekeeping(kind: SummaryKind, notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }>): Promise<HousekeepingReport | undefined> {
     const report: HousekeepingReport = { prunedActivities: 0, prunedMessages: 0, checks: [] };
     try {
       const pruned = await this.deps.housekeeper.prune();
@@ -111,30 +151,23 @@ export class AdminProcess {
     } catch (error) {
       notes.push({ severity: 'error', message: `pruning failed: ${(error as Error).message}`, path: null });
     }
-    if (kind !== 'weekly') return undefined;
-    try {
-      report.checks = await this.deps.housekeeper.checkVaults(signal);
-      for (const c of report.checks) {
-        if (c.status !== 'completed') notes.push({ severity: 'warning', message: `${c.what} of ${c.set}: ${c.status}${c.activityId !== null ? ` (activity ${c.activityId})` : ''}${c.note ? `: ${c.note}` : ''}`, path: null });
-      }
-    } catch (error) {
-      notes.push({ severity: 'error', message: `vault checks failed: ${(error as Error).message}`, path: null });
-    }
-    return report;
+    // The weekly summary shows it, with the vault checks of the week read from the activity log.
+    return kind === 'weekly' ? report : undefined;
   }
 
   private request(period: SummaryPeriod, rendered: RenderedSummary, keyed: boolean, notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }>): MessageRequest {
     const { config, log } = this.deps;
     const profileName = activeProfileName(config);
     const profile = profileName ? config.profiles[profileName] : undefined;
-    if (!profileName || !profile) throw new Error('no mail profile to send the summary with: set mail.profile in vigil.yaml');
+    // Configuration errors: retrying cannot help (ERR_CONFIG_INVALID is never retried).
+    if (!profileName || !profile) throw new VigilError('ERR_CONFIG_INVALID', 'no mail profile to send the summary with: set mail.profile in vigil.yaml');
     const wanted = config.admin.to ?? config.notification.admins;
     const { addresses, unknown } = resolveRecipients(wanted, profile.addressBook ?? {});
     for (const name of unknown) {
       log.warn(`summary recipient "${name}" is not in the address book of profile ${profileName}`);
       notes.push({ severity: 'warning', message: `summary recipient "${name}" is not in the address book of profile ${profileName}`, path: null });
     }
-    if (addresses.length === 0) throw new Error(`the summary has no recipient: set admin.to or notification.admins (groups of profile ${profileName}'s addressBook, or addresses)`);
+    if (addresses.length === 0) throw new VigilError('ERR_CONFIG_INVALID', `the summary has no recipient: set admin.to or notification.admins (groups of profile ${profileName}'s addressBook, or addresses)`);
     const host = this.deps.host.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
     return {
       kind: `summary.${period.kind}`,

@@ -6,7 +6,7 @@ import { AdminSchedule } from './period.js';
 
 export interface AdminSchedulerOptions {
   config: VigilConfig;
-  process: Pick<AdminProcess, 'run'>;
+  process: Pick<AdminProcess, 'run' | 'checkVaults'>;
   clock: Clock;
   log: Logger;
   /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
@@ -18,7 +18,11 @@ export interface AdminSchedulerOptions {
  * timezone, from persisted state: the period key claimed in the store is what decides whether a
  * period was done, so a restart, a second service or a clock moved backwards never sends a
  * summary twice. At start, a period whose time passed while the service was down is run once if
- * that was within `admin.catchUpWindow`. Runs one process at a time, independently of backups.
+ * that was within `admin.catchUpWindow`. Summaries run one at a time, independently of backups.
+ *
+ * The weekly vault checks run after the weekly summary, on a queue of their own: a `restic check`
+ * can take hours, and a daily summary queued behind it would arrive hours late. A failed period
+ * is tried again at the time the process planned (and stored), within the catch-up window.
  */
 export class AdminScheduler {
   readonly schedules: AdminSchedule[] = [];
@@ -26,7 +30,12 @@ export class AdminScheduler {
   private readonly handled = new Map<AdminSchedule, number>();
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  /** Summaries, one at a time. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** Vault checks, one weekly batch at a time, never ahead of a summary. */
+  private checks: Promise<unknown> = Promise.resolve();
+  /** The failed period of each schedule that is to be tried again, and when. */
+  private readonly retries = new Map<AdminSchedule, { due: number; at: number }>();
   private stopping = false;
 
   constructor(private readonly options: AdminSchedulerOptions) {
@@ -60,8 +69,17 @@ export class AdminScheduler {
     for (const schedule of this.schedules) {
       const due = schedule.latestAtOrBefore(now);
       const last = this.handled.get(schedule);
-      if (due === undefined || last === undefined || due <= last) continue;
+      if (due === undefined || last === undefined || due <= last) {
+        const retry = this.retries.get(schedule);
+        if (retry && retry.at <= now) {
+          this.retries.delete(schedule);
+          if (now - retry.due <= this.options.config.admin.catchUpWindow) outcomes.push(await this.enqueueRun(schedule, retry.due, 'schedule'));
+        }
+        continue;
+      }
       this.handled.set(schedule, due);
+      // A newer period is due: its summary covers from the failed one's end; that one is left.
+      this.retries.delete(schedule);
       if (now - due > this.options.config.admin.catchUpWindow) {
         // Slept through it (suspend, a clock jumping forwards): too late to call it that period's summary.
         this.options.log.warn(`${schedule.kind} Admin due ${new Date(due).toISOString()} was not run in time (system asleep or clock jumped); skipped`);
@@ -73,9 +91,22 @@ export class AdminScheduler {
   }
 
   private enqueueRun(schedule: AdminSchedule, due: number, trigger: 'schedule' | 'service'): Promise<AdminOutcome> {
-    const run = this.chain.then(() => this.options.process.run(schedule.periodEndingAt(due), trigger, this.controller.signal));
+    const run = this.chain.then(async () => {
+      const outcome = await this.options.process.run(schedule.periodEndingAt(due), trigger);
+      const retryAt = outcome.result === 'retry-pending' || outcome.result === 'failed' ? outcome.retryAt : null;
+      if (retryAt !== null) this.retries.set(schedule, { due, at: retryAt });
+      // Once per weekly period: after its summary went out, or after it was given up.
+      if (schedule.kind === 'weekly' && (outcome.result === 'sent' || (outcome.result === 'failed' && retryAt === null))) this.startVaultChecks();
+      return outcome;
+    });
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** Queues the vault checks behind earlier ones, not behind (nor ahead of) any summary. */
+  private startVaultChecks(): void {
+    if (this.controller.signal.aborted) return;
+    this.checks = this.checks.then(() => this.options.process.checkVaults(this.controller.signal)).catch((error: unknown) => this.options.log.error('Admin scheduler: vault checks failed', { error: (error as Error).message }));
   }
 
   /** Runs recover(), then passes on a timer until stop(). Nothing escapes: failures are the process's to report. */
@@ -90,7 +121,7 @@ export class AdminScheduler {
   private arm(): void {
     if (this.stopping) return;
     const now = this.options.clock.now();
-    const nexts = this.schedules.map((s) => s.next(now)).filter((t): t is number => t !== undefined);
+    const nexts = [...this.schedules.map((s) => s.next(now)), ...[...this.retries.values()].map((r) => r.at)].filter((t): t is number => t !== undefined);
     const delay = Math.max(250, Math.min(this.options.pollMs ?? 60_000, ...nexts.map((t) => t - now + 50)));
     this.timer = setTimeout(() => {
       void this.tick()
@@ -99,12 +130,12 @@ export class AdminScheduler {
     }, delay);
   }
 
-  /** Stops the timer; a running Admin process is told to stop its vault checks, then awaited. */
+  /** Stops the timer; running vault checks are told to stop; the running summary and checks are awaited. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.controller.abort('the service is stopping');
-    await this.chain;
+    await Promise.all([this.chain, this.checks]);
   }
 }
 

@@ -45,6 +45,24 @@ export class AdminSchedule {
   }
 }
 
+/**
+ * A failed period is tried again after these delays (from each failure): the causes seen are
+ * transient — a locked or briefly full database, a restarting mail relay — and a summary an hour
+ * late beats none. Bounded, so a lasting fault is reported once (admin.failed) and left alone.
+ */
+export const ADMIN_RETRY_DELAYS_MS: readonly number[] = [5 * 60_000, 15 * 60_000, 60 * 60_000];
+
+/**
+ * When a period whose `attempts`-th attempt failed at `failedAt` is tried again: null when the
+ * retries are spent or the next one would fall outside `catchUpWindow` after the due time.
+ */
+export function adminRetryAt(attempts: number, failedAt: number, dueAt: number, catchUpWindow: number): number | null {
+  const delay = ADMIN_RETRY_DELAYS_MS[attempts - 1];
+  if (delay === undefined) return null;
+  const at = failedAt + delay;
+  return at - dueAt <= catchUpWindow ? at : null;
+}
+
 /** A period ending now, for a manual run (`vigil admin daily`): the last day or week. Not keyed for once-only. */
 export function manualPeriod(kind: SummaryKind, now: number, timezone: string | undefined): SummaryPeriod {
   const span = kind === 'daily' ? DAY_MS : WEEK_MS;

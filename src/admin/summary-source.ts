@@ -1,5 +1,6 @@
 import { Schedule } from '../backup/schedule.js';
 import type { VigilConfig } from '../config/schema/index.js';
+import type { FinalStatus } from '../domain/activity.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
 import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, SetInfo, SummaryInput, SummaryPeriod } from '../domain/summary.js';
 import type { Store } from '../storage/ports.js';
@@ -12,7 +13,7 @@ const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expi
 
 export interface SummarySourceDeps {
   config: VigilConfig;
-  store: Pick<Store, 'summary' | 'escalations'>;
+  store: Pick<Store, 'summary' | 'escalations' | 'activity'>;
   host: string;
   /**
    * Credentials that expire soon (issue 8's `expiringCredentials`), when wired in; undefined means
@@ -53,6 +54,8 @@ export async function collectSummaryInput(deps: SummarySourceDeps, period: Summa
     part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
     part('credential expiry', null, () => (deps.credentials ? deps.credentials(now) : null)),
   ]);
+  // The weekly vault checks run after the weekly summary: this one lists those of the past week.
+  if (housekeeping && period.kind === 'weekly') housekeeping = { ...housekeeping, checks: await part('vault checks', [], () => vaultChecksIn(store, period)) };
   return {
     period,
     host: deps.host,
@@ -95,4 +98,13 @@ async function escalationsIn(store: Pick<Store, 'escalations'>, period: SummaryP
     integrated: true,
     items: all.filter((e) => e.escalatedAt < period.end).map((e) => ({ at: e.escalatedAt, text: `${e.subject} (${e.trigger}: ${e.reason})` })),
   };
+}
+
+/** Vault checks (`validation` activities) that ended in the period, oldest first. */
+async function vaultChecksIn(store: Pick<Store, 'activity'>, period: SummaryPeriod): Promise<HousekeepingReport['checks']> {
+  const checks = await store.activity.list({ kind: 'validation', since: period.start - 86_400_000, limit: 10_000 });
+  return checks
+    .filter((a) => a.endedAt !== null && a.endedAt >= period.start && a.endedAt < period.end && a.status !== 'running')
+    .reverse()
+    .map((a) => ({ set: a.set ?? '', what: a.engine === 'restic' ? 'restic check' : 'verify', status: a.status as FinalStatus, activityId: a.id, note: a.firstError }));
 }

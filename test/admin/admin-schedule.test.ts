@@ -71,7 +71,7 @@ test('no double send across restarts (the store really reopened), nor when the c
   }
 });
 
-test('a run left "running" by a process that died is taken over after an hour; a failed period is not retried', async () => {
+test('a run left "running" by a process that died is taken over after an hour', async () => {
   const h = new AdminHarness(adminConfig({ daily: '20:00', timezone: 'UTC' }), new FakeClock(Date.parse('2026-11-22T20:00:00Z')));
   try {
     const key = 'daily:2026-11-22';
@@ -81,7 +81,6 @@ test('a run left "running" by a process that died is taken over after an hour; a
     await h.reopen();
     h.clock.advance(HOUR);
     assert.deepEqual((await h.scheduler.recover()).map((o) => o.result), ['sent']);
-    await h.store.adminRuns.finish('daily:2026-11-23', { state: 'failed', endedAt: 0, activityId: null, outboxIds: [], error: 'x' });
   } finally {
     await h.close();
   }
@@ -155,7 +154,7 @@ test('an Admin process that cannot send fails with its own status and a critical
     assert.equal(activity!.kind, 'admin');
     assert.equal((await h.store.adminRuns.get('daily:2026-11-22'))!.state, 'failed');
     await h.reopen();
-    assert.deepEqual((await h.scheduler.recover()).map((o) => o.result), ['already-done'], 'a failed period is not retried in a loop');
+    assert.deepEqual((await h.scheduler.recover()).map((o) => o.result), ['already-done'], 'a configuration error is not retried (admin-retry.test.ts has the transient ones)');
   } finally {
     await h.close();
   }

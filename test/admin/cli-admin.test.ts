@@ -65,6 +65,8 @@ test('vigil admin weekly verifies the builtin vault and runs restic check (each 
   const result = await ws.vigil(['admin', 'weekly']);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^Vigil weekly — fileserver: 1 completed/);
+  // The vault checks run after the summary (no summary waits for a check): printed here, and in the next weekly summary.
+  assert.match(result.stdout, /verify documents: completed \(vigil activity show \d+\)/);
 
   const activities = JSON.parse((await ws.vigil(['activity', '--json'])).stdout) as Array<{ id: number; kind: string; set: string | null; status: string; engine: string | null }>;
   assert.ok(!activities.some((a) => a.id === old.id), 'the old activity was pruned');
@@ -79,7 +81,13 @@ test('vigil admin weekly verifies the builtin vault and runs restic check (each 
   assert.equal(files.length, 1);
   const mail = await simpleParser(readFileSync(path.join(inbox, files[0]!)));
   assert.match(mail.subject!, /^Vigil weekly — fileserver: 1 completed/);
-  assert.match(mail.text!, /HOUSEKEEPING\n {2}pruned 1 old activities and 0 old Outbox messages\n {2}verify documents: completed/);
-  if (restic) assert.match(mail.text!, /restic check offsite: completed/);
+  assert.match(mail.text!, /HOUSEKEEPING\n {2}pruned 1 old activities and 0 old Outbox messages\n\n/);
   assert.match(mail.text!, /VAULT GROWTH: .* added this week/);
+
+  // The next weekly summary lists the checks of the week.
+  assert.equal((await ws.vigil(['admin', 'weekly'])).code, 0);
+  const texts = await Promise.all(readdirSync(inbox).map(async (f) => (await simpleParser(readFileSync(path.join(inbox, f)))).text!));
+  const next = texts.find((t) => t !== mail.text)!;
+  assert.match(next, /HOUSEKEEPING\n {2}pruned 0 old activities and 0 old Outbox messages\n {2}verify documents: completed/);
+  if (restic) assert.match(next, /restic check offsite: completed/);
 });

@@ -28,6 +28,12 @@ export function adminConfig(admin: Record<string, unknown>, extra: Record<string
  * The Admin processes over a real SQLite file, with a fake clock; `reopen()` closes the store and
  * opens the same file again, as a restarted service would.
  */
+/** Replacements for the harness's real peers, built from them (so a wrapper can delegate). */
+export interface AdminOverrides {
+  outbox?: (real: Outbox) => Pick<Outbox, 'enqueueMany'>;
+  housekeeper?: (real: Housekeeper) => Pick<Housekeeper, 'prune' | 'checkVaults'>;
+}
+
 export class AdminHarness {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'vigil-admin-'));
   readonly events: VigilEvent[] = [];
@@ -38,6 +44,7 @@ export class AdminHarness {
   constructor(
     readonly config: VigilConfig,
     readonly clock = new FakeClock(),
+    private readonly overrides: AdminOverrides = {},
   ) {
     this.open();
   }
@@ -50,13 +57,13 @@ export class AdminHarness {
     this.process = new AdminProcess({
       config: this.config,
       store: this.store,
-      outbox,
+      outbox: this.overrides.outbox ? this.overrides.outbox(outbox) : outbox,
       events: { emit: (e) => this.events.push(e) },
       clock: this.clock,
       log: silentLogger,
       host: 'fileserver',
       owner,
-      housekeeper,
+      housekeeper: this.overrides.housekeeper ? this.overrides.housekeeper(housekeeper) : housekeeper,
     });
     this.scheduler = new AdminScheduler({ config: this.config, process: this.process, clock: this.clock, log: silentLogger });
   }

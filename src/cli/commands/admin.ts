@@ -19,7 +19,7 @@ function adminCommand(kind: SummaryKind): Command {
     summary:
       kind === 'daily'
         ? 'run the Daily Admin now: summary of the last 24 hours to the admins; --preview prints it instead'
-        : 'run the Weekly Admin now: housekeeping, vault checks, summary of the last 7 days; --preview prints it instead',
+        : 'run the Weekly Admin now: housekeeping, summary of the last 7 days, then vault checks; --preview prints it instead',
     usage: '[--preview] [--html FILE] [--json]',
     options: { preview: { type: 'boolean' }, html: { type: 'string' } },
     exitCodes: { 0: 'summary sent (enqueued; see vigil outbox) or previewed', 1: 'the Admin process failed', 2: 'usage or configuration error' },
@@ -45,10 +45,13 @@ function adminCommand(kind: SummaryKind): Command {
         writeHtml(ctx, values.html, outcome.rendered.html);
         // One delivery pass, as `vigil outbox deliver` does: a person running this wants the mail now.
         const pass = await app.dispatcher.runPass();
-        if (ctx.json) printJson(ctx.stdout, { ...outcome, rendered: undefined, summary: outcome.rendered.summary, delivery: pass });
+        // The weekly vault checks come after the summary, as in the service (their results are in the next weekly summary).
+        const checks = kind === 'weekly' ? await admin.process.checkVaults(new AbortController().signal) : [];
+        if (ctx.json) printJson(ctx.stdout, { ...outcome, rendered: undefined, summary: outcome.rendered.summary, delivery: pass, checks });
         else {
           const state = (await app.store.outbox.get(outcome.outboxIds[0]!))?.state ?? 'unknown';
           ctx.stdout.write(`${outcome.rendered.summary.subject}\nactivity ${outcome.activityId}; message ${outcome.outboxIds[0]} is ${state} (vigil outbox show ${outcome.outboxIds[0]})\n`);
+          for (const c of checks) ctx.stdout.write(`${c.what} ${c.set}: ${c.status}${c.activityId !== null ? ` (vigil activity show ${c.activityId})` : ''}${c.note ? ` — ${c.note}` : ''}\n`);
         }
         return EXIT.ok;
       } finally {

@@ -12,9 +12,11 @@ interface Row {
   activity_id: number | null;
   outbox_ids: string | null;
   error: string | null;
+  attempts: number;
+  retry_at: number | null;
 }
 
-/** Admin runs by period key (migration 6). The primary key is what makes "never twice" hold. */
+/** Admin runs by period key (migrations 6 and 8). The primary key is what makes "never twice" hold. */
 export class SqliteAdminRunStore implements AdminRunStore {
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -22,12 +24,17 @@ export class SqliteAdminRunStore implements AdminRunStore {
     // IMMEDIATE: the read and the write are one step for every process sharing the file.
     return this.db
       .transaction(() => {
-        const existing = this.db.prepare('SELECT state, started_at FROM admin_runs WHERE key = ?').get(run.key) as { state: string; started_at: number } | undefined;
-        if (existing && !(existing.state === 'running' && existing.started_at < staleBefore)) return false;
+        const existing = this.db.prepare('SELECT state, started_at, retry_at FROM admin_runs WHERE key = ?').get(run.key) as
+          | { state: string; started_at: number; retry_at: number | null }
+          | undefined;
+        const stale = existing?.state === 'running' && existing.started_at < staleBefore;
+        const retryDue = existing?.state === 'failed' && existing.retry_at !== null && existing.retry_at <= run.startedAt;
+        if (existing && !stale && !retryDue) return false;
         this.db
           .prepare(
             `INSERT INTO admin_runs (key, kind, due_at, started_at, state, owner) VALUES (?, ?, ?, ?, 'running', ?)
-             ON CONFLICT (key) DO UPDATE SET started_at = excluded.started_at, owner = excluded.owner, state = 'running', ended_at = NULL, error = NULL`,
+             ON CONFLICT (key) DO UPDATE SET started_at = excluded.started_at, owner = excluded.owner, state = 'running', ended_at = NULL, error = NULL,
+               retry_at = NULL, attempts = attempts + 1`,
           )
           .run(run.key, run.kind, run.dueAt, run.startedAt, run.owner);
         return true;
@@ -35,10 +42,10 @@ export class SqliteAdminRunStore implements AdminRunStore {
       .immediate();
   }
 
-  async finish(key: string, end: Pick<AdminRun, 'state' | 'endedAt' | 'activityId' | 'outboxIds' | 'error'>): Promise<void> {
+  async finish(key: string, end: Pick<AdminRun, 'state' | 'endedAt' | 'activityId' | 'outboxIds' | 'error'> & { retryAt?: number | null }): Promise<void> {
     this.db
-      .prepare('UPDATE admin_runs SET state = ?, ended_at = ?, activity_id = ?, outbox_ids = ?, error = ? WHERE key = ?')
-      .run(end.state, end.endedAt, end.activityId, JSON.stringify(end.outboxIds), end.error, key);
+      .prepare('UPDATE admin_runs SET state = ?, ended_at = ?, activity_id = ?, outbox_ids = ?, error = ?, retry_at = ? WHERE key = ?')
+      .run(end.state, end.endedAt, end.activityId, JSON.stringify(end.outboxIds), end.error, end.state === 'failed' ? (end.retryAt ?? null) : null, key);
   }
 
   async get(key: string): Promise<AdminRun | undefined> {
@@ -55,6 +62,8 @@ export class SqliteAdminRunStore implements AdminRunStore {
       activityId: row.activity_id,
       outboxIds: row.outbox_ids ? (JSON.parse(row.outbox_ids) as string[]) : [],
       error: row.error,
+      attempts: row.attempts,
+      retryAt: row.retry_at,
     };
   }
 }
