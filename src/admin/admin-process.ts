@@ -117,8 +117,8 @@ export class AdminProcess {
   /**
    * The Weekly Admin's vault checks, run after its summary is enqueued and off the summaries'
    * queue (AdminScheduler): a restic check of a large repository takes hours, and no summary may
-   * wait for it. Each check is a `validation` activity; the next weekly summary lists them, and
-   * one that fails makes it "needs attention". Never throws.
+   * wait for it. Each check is a `validation` activity; the next weekly summary lists them.
+   * Never throws.
    */
   async checkVaults(signal: AbortSignal): Promise<HousekeepingReport['checks']> {
     try {
