@@ -2,23 +2,12 @@ import type { Anomaly } from '../domain/anomalies.js';
 import type { Summary, TrendRow } from '../domain/summary-build.js';
 import type { ProblemGroup } from '../domain/summary.js';
 import { formatDuration } from '../notify/compose.js';
+import { formatBytes } from '../domain/units.js';
 import { localTime } from './period.js';
 
 /** Shared wording of the text and HTML summaries, so both say the same thing. */
 
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
-export { formatDuration as duration };
+export { formatBytes as bytes, formatDuration as duration };
 
 export function ago(ms: number | null): string {
   return ms === null ? 'never' : `${formatDuration(ms)} ago`;
@@ -60,7 +49,7 @@ export function anomalyText(a: Anomaly): string {
     case 'files':
       return `${a.set}: backed up ${a.value} files, usually ${a.usual}${runs}`;
     case 'bytes':
-      return `${a.set}: scanned ${bytes(a.value)}, usually ${bytes(a.usual)}${runs}`;
+      return `${a.set}: scanned ${formatBytes(a.value)}, usually ${formatBytes(a.usual)}${runs}`;
     case 'duration':
       return `${a.set}: took ${formatDuration(a.value)}, usually ${formatDuration(a.usual)}${runs}`;
   }

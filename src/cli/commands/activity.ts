@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/load.js';
 import { parseDuration, formatDuration } from '../../config/duration.js';
 import { ACTIVITY_KINDS, ACTIVITY_STATUSES, type Activity, type ActivityKind, type ActivityStatus } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
+import { formatBytes } from '../../domain/units.js';
 import type { Store } from '../../storage/ports.js';
 import { openSqliteStore } from '../../storage/sqlite/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
@@ -126,14 +127,3 @@ function describe(ctx: CliContext, a: Activity): void {
   for (const [k, v] of rows) ctx.stdout.write(`${k.padEnd(12)} ${v}\n`);
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}

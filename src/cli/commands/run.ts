@@ -5,7 +5,7 @@ import { exitStatusOf, type Activity } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson } from '../output.js';
-import { formatBytes } from './activity.js';
+import { formatBytes } from '../../domain/units.js';
 
 export const runCommand: Command = {
   name: 'run',
