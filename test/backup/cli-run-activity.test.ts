@@ -100,7 +100,7 @@ describe('vigil activity', () => {
   it('lists every run, filters by set and status, and --json is machine-readable', async () => {
     const table = await ws.vigil(['activity']);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /^ID\s+STARTED\s+SET\s+STATUS/);
+    assert.match(table.stdout, /^ID\s+STARTED\s+KIND\s+SET\s+STATUS/);
     for (const status of ['completed', 'completed-with-warnings', 'failed', 'incomplete']) assert.match(table.stdout, new RegExp(`\\s${status}\\s`));
 
     const json = await ws.vigil(['activity', '--json', '--set', 'warn']);
