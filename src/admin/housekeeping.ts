@@ -5,6 +5,7 @@ import type { VigilConfig } from '../config/schema/index.js';
 import type { z } from 'zod';
 import type { resticSet } from '../config/schema/sets.js';
 import type { Clock } from '../domain/clock.js';
+import type { EventSink } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { RunStatus } from '../domain/run-status.js';
 import type { HousekeepingReport } from '../domain/summary.js';
@@ -19,6 +20,8 @@ export interface HousekeeperDeps {
   owner: { host: string; pid: number };
   /** Whether a backup of the set is running now (its vault is then left alone). */
   isBusy: (set: string) => Promise<boolean>;
+  /** A check that finds damage (or cannot open the vault) is a critical service fault. */
+  events?: EventSink;
 }
 
 /**
@@ -93,6 +96,12 @@ export class Housekeeper {
     const warnings = result.log.filter((e) => e.severity === 'warning').length;
     const activity = await store.activity.finish(id, { status: result.status, endedAt: clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
     if (result.status !== 'completed') this.deps.log.warn(`housekeeping: ${what} of ${set}: ${result.status} (activity ${id})${activity.firstError ? `: ${activity.firstError}` : ''}`);
+    // The backups may all report `completed` while the vault behind them cannot be restored from:
+    // that is what the weekly check is for, so it must not wait for someone to read a summary.
+    // (incomplete = stopped by the service shutting down, not a verdict on the vault.)
+    if (result.status === 'failed' || result.status === 'completed-with-errors') {
+      this.deps.events?.emit({ kind: 'service.fault', fault: 'vault-check-failed', detail: `${what} of set ${set} ended ${result.status} (vigil activity show ${id})${activity.firstError ? `: ${activity.firstError}` : ''}`, set, at: clock.now() });
+    }
     return { set, what, status: result.status, activityId: id, note: activity.firstError };
   }
 }

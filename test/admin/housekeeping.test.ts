@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Housekeeper } from '../../src/admin/housekeeping.js';
 import { ZERO_COUNTERS } from '../../src/domain/activity.js';
+import type { VigilEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -51,6 +52,30 @@ test('housekeeping prunes the notification ledger with the activities and escala
     assert.ok(reused.id <= recent, 'the id was reused (the case this guards)');
     assert.equal(await store.notifyState.notified(reused.id), false);
     assert.deepEqual((await store.notifyState.unnotified(0)).map((u) => u.activityId), [reused.id]);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a weekly vault check that fails is a critical service fault naming the set and the activity', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-housekeeping-'));
+  const store = openSqliteStore(dir);
+  try {
+    const clock = new FakeClock();
+    // The vault's disk is not mounted: its directory is missing, so verify cannot open it.
+    const config = adminConfig({}, { dataDir: dir, sets: { documents: { engine: 'builtin', paths: [dir], vault: path.join(dir, 'unmounted', 'vault') }, dump: { engine: 'command', command: ['true'] } } });
+    const events: VigilEvent[] = [];
+    const housekeeper = new Housekeeper({ config, store, clock, log: silentLogger, owner: { host: 'h', pid: 1 }, isBusy: async () => false, events: { emit: (e) => events.push(e) } });
+
+    const checks = await housekeeper.checkVaults(new AbortController().signal);
+    assert.deepEqual(checks.map((c) => [c.set, c.what, c.status]), [['documents', 'verify', 'failed']]);
+    assert.equal(events.length, 1, JSON.stringify(events));
+    const fault = events[0]!;
+    assert.ok(fault.kind === 'service.fault');
+    assert.equal(fault.fault, 'vault-check-failed');
+    assert.equal(fault.set, 'documents');
+    assert.match(fault.detail, new RegExp(`verify of set documents ended failed \\(vigil activity show ${checks[0]!.activityId}\\)`));
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
