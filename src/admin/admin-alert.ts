@@ -1,5 +1,5 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import { activeProfileName } from '../config/semantic-checks.js';
+import { activeProfile } from '../config/semantic-checks.js';
 import type { VigilEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import { PRIORITY } from '../domain/message.js';
@@ -17,9 +17,9 @@ type AdminFailed = Extract<VigilEvent, { kind: 'admin.failed' }>;
 export async function alertAdminFailure(event: AdminFailed, deps: { config: VigilConfig; outbox: Pick<Outbox, 'enqueue'>; log: Logger; host: string }): Promise<void> {
   const { config, log } = deps;
   log.error(`CRITICAL: the ${event.process} Admin process failed (${event.periodKey}${event.activityId !== null ? `, activity ${event.activityId}` : ''}): ${event.error}`);
-  const profileName = activeProfileName(config);
-  const profile = profileName ? config.profiles[profileName] : undefined;
-  if (!profileName || !profile) return;
+  const active = activeProfile(config);
+  if (!active) return;
+  const { name: profileName, profile } = active;
   const { addresses } = resolveRecipients([...(config.admin.to ?? []), ...config.notification.admins], profile.addressBook ?? {});
   if (addresses.length === 0) return;
   const pointer = event.activityId !== null ? `\n\nDetails: vigil activity show ${event.activityId}\n` : '\n';

@@ -1,5 +1,6 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import { activeProfileName } from '../config/semantic-checks.js';
+import { activeProfile } from '../config/semantic-checks.js';
+import { listIdHost } from '../notify/headers.js';
 import type { ActivityTrigger, FinalStatus } from '../domain/activity.js';
 import type { Clock } from '../domain/clock.js';
 import { isVigilError, VigilError } from '../domain/errors.js';
@@ -157,10 +158,10 @@ export class AdminProcess {
 
   private request(period: SummaryPeriod, rendered: RenderedSummary, keyed: boolean, notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }>): MessageRequest {
     const { config, log } = this.deps;
-    const profileName = activeProfileName(config);
-    const profile = profileName ? config.profiles[profileName] : undefined;
+    const active = activeProfile(config);
     // Configuration errors: retrying cannot help (ERR_CONFIG_INVALID is never retried).
-    if (!profileName || !profile) throw new VigilError('ERR_CONFIG_INVALID', 'no mail profile to send the summary with: set mail.profile in vigil.yaml');
+    if (!active) throw new VigilError('ERR_CONFIG_INVALID', 'no mail profile to send the summary with: set mail.profile in vigil.yaml');
+    const { name: profileName, profile } = active;
     const wanted = config.admin.to ?? config.notification.admins;
     const { addresses, unknown } = resolveRecipients(wanted, profile.addressBook ?? {});
     for (const name of unknown) {
@@ -168,7 +169,7 @@ export class AdminProcess {
       notes.push({ severity: 'warning', message: `summary recipient "${name}" is not in the address book of profile ${profileName}`, path: null });
     }
     if (addresses.length === 0) throw new VigilError('ERR_CONFIG_INVALID', `the summary has no recipient: set admin.to or notification.admins (groups of profile ${profileName}'s addressBook, or addresses)`);
-    const host = this.deps.host.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+    const host = listIdHost(this.deps.host);
     return {
       kind: `summary.${period.kind}`,
       severity: rendered.summary.healthy ? 'info' : 'warning',

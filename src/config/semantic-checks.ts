@@ -1,4 +1,4 @@
-import type { VigilConfig } from './schema/index.js';
+import type { ProfileConfig, VigilConfig } from './schema/index.js';
 import { isValidAddress } from '../domain/address.js';
 import type { KeyPath } from './problems.js';
 import { setScheduleProblems } from './set-checks.js';
@@ -15,6 +15,13 @@ export function activeProfileName(config: VigilConfig): string | undefined {
   if (config.mail.profile) return config.mail.profile;
   const names = Object.keys(config.profiles);
   return names.length === 1 ? names[0] : undefined;
+}
+
+/** The active profile with its name, or undefined when there is none (or it is not defined). */
+export function activeProfile(config: VigilConfig): { name: string; profile: ProfileConfig } | undefined {
+  const name = activeProfileName(config);
+  const profile = name === undefined ? undefined : config.profiles[name];
+  return name !== undefined && profile ? { name, profile } : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import { activeProfileName } from '../config/semantic-checks.js';
+import { activeProfile } from '../config/semantic-checks.js';
 import type { BackupEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
@@ -90,12 +90,12 @@ export class BackupNotifier {
     const state = (await this.deps.state.get(event.set)) ?? emptyStreak(event.set);
     const decision = decide(state, { status: event.status, firstError: event.firstError, at: event.at }, rule, n.remindEvery);
     if (decision.action === 'none') return done(decision.next !== state ? decision.next : undefined);
-    const profileName = activeProfileName(config);
-    const profile = profileName ? config.profiles[profileName] : undefined;
-    if (!profileName || !profile) {
+    const active = activeProfile(config);
+    if (!active) {
       log.warn(`no mail profile to notify with: backup ${event.set} ${event.status} not mailed`, { set: event.set });
       return done(decision.next);
     }
+    const { name: profileName, profile } = active;
     const book = profile.addressBook ?? {};
     const recovery = decision.action === 'recovery';
     const critical = recovery ? isCritical((decision.ended?.lastStatus ?? 'completed') as BackupEvent['status']) : isCritical(event.status);

@@ -1,5 +1,5 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import { activeProfileName } from '../config/semantic-checks.js';
+import { activeProfile } from '../config/semantic-checks.js';
 import type { Clock } from '../domain/clock.js';
 import type { ServiceFault, ServiceFaultEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
@@ -79,9 +79,9 @@ export class FaultNotifier {
 
   private async compose(event: ServiceFaultEvent): Promise<MessageRequest[]> {
     const { config } = this.deps;
-    const profileName = activeProfileName(config);
-    const profile = profileName ? config.profiles[profileName] : undefined;
-    if (!profileName || !profile) return [];
+    const active = activeProfile(config);
+    if (!active) return [];
+    const { name: profileName, profile } = active;
     const book = profile.addressBook ?? {};
     const mail = resolveRecipients(config.notification.admins, book);
     const pager = resolveRecipients(config.notification.pager, book);

@@ -1,5 +1,5 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import { activeProfileName } from '../config/semantic-checks.js';
+import { activeProfile } from '../config/semantic-checks.js';
 import type { Clock } from '../domain/clock.js';
 import type { FinalStatus } from '../domain/activity.js';
 import type { Logger } from '../domain/logger.js';
@@ -88,12 +88,12 @@ export class StormControl {
 
   private async send(window: StormWindow): Promise<boolean> {
     const { config, log } = this.deps;
-    const profileName = activeProfileName(config);
-    const profile = profileName ? config.profiles[profileName] : undefined;
-    if (!profileName || !profile) {
+    const active = activeProfile(config);
+    if (!active) {
       log.warn(`no mail profile to notify with: ${window.held.length + 1} grouped failures not mailed`);
       return false;
     }
+    const { name: profileName, profile } = active;
     const n = config.notification;
     const all = [window.first, ...window.held];
     const rules = [...new Set(all.map((f) => f.set))].map((set) => effectiveRule(config.sets[set]?.notify, n.defaults, n.pager));
