@@ -147,7 +147,13 @@ describe('vigil start', () => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', svc.configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const poll = setInterval(() => existsSync(startedFile) && child.kill('SIGTERM'), 100);
+      // One SIGTERM only: a second signal makes the service exit at once (by design), which a
+      // poll that kept signalling during a slow shutdown turned into a flaky 'killed' exit.
+      const poll = setInterval(() => {
+        if (!existsSync(startedFile)) return;
+        clearInterval(poll);
+        child.kill('SIGTERM');
+      }, 100);
       const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       clearInterval(poll);
