@@ -7,6 +7,7 @@ import { isVigilError, type ErrorCode } from '../domain/errors.js';
 import type { CliContext, Command } from './command.js';
 import { EXIT } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { packageVersion } from './version.js';
 
 const GLOBAL_OPTIONS = {
   config: { type: 'string', short: 'c' },
@@ -14,6 +15,9 @@ const GLOBAL_OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Global options that take a value: skipped with their value when looking for the command words. */
+const VALUE_OPTIONS: ReadonlySet<string> = new Set(['--config', '-c']);
 
 // Errors that mean "fix your input", exit 2; everything else is a failure, exit 1.
 const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set([
@@ -29,16 +33,28 @@ const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set([
 ]);
 
 export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }): Promise<number> {
-  const { command, rest } = findCommand(argv);
+  if (argv[0] === '--version' || argv[0] === '-V' || (argv.length === 1 && argv[0] === 'version')) {
+    io.stdout.write(`vigil ${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  // `vigil help [COMMAND…]` is `vigil [COMMAND…] --help`, as in git and restic.
+  if (argv[0] === 'help') return main([...argv.slice(1), '--help'], io);
+  const { command, rest, words } = findCommand(argv);
   if (!command) {
-    const unknown = argv.find((a) => !a.startsWith('-'));
-    if (unknown && !argv.includes('--help') && !argv.includes('-h')) {
-      io.stderr.write(`vigil: unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}"\n\n`);
+    const asked = argv.includes('--help') || argv.includes('-h');
+    const group = words.length ? groupOverview(words.join(' ')) : '';
+    if (group) {
+      // A group's name alone (`vigil outbox`) lists its commands instead of calling it unknown.
+      (asked ? io.stdout : io.stderr).write(group);
+      return asked ? EXIT.ok : EXIT.usage;
+    }
+    if (words.length && !asked) {
+      io.stderr.write(`vigil: unknown command "${words.join(' ')}"\n\n`);
       io.stderr.write(overview());
       return EXIT.usage;
     }
     io.stdout.write(overview());
-    return argv.length === 0 || argv.includes('--help') || argv.includes('-h') ? EXIT.ok : EXIT.usage;
+    return argv.length === 0 || asked ? EXIT.ok : EXIT.usage;
   }
   let parsed;
   try {
@@ -77,22 +93,51 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
   }
 }
 
-/** The longest run of leading words that names a command: `outbox list` before `outbox`. */
-function findCommand(argv: string[]): { command?: Command; rest: string[] } {
-  const words: string[] = [];
-  for (const arg of argv) {
-    if (arg.startsWith('-')) break;
-    words.push(arg);
+/**
+ * The longest run of leading words that names a command: `outbox list` before `outbox`. Global
+ * options may come before or between the words (`vigil --config X config check`, as restic and
+ * git allow); everything that is not a command word is handed on to the command's parser.
+ */
+function findCommand(argv: string[]): { command?: Command; rest: string[]; words: string[] } {
+  const positions: number[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (VALUE_OPTIONS.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-')) {
+      if (isGlobalFlag(arg)) continue;
+      break;
+    }
+    positions.push(i);
   }
+  const words = positions.map((i) => argv[i]!);
   for (let n = words.length; n > 0; n--) {
-    const name = words.slice(0, n).join(' ');
-    const command = COMMANDS.find((c) => c.name === name);
+    const command = COMMANDS.find((c) => c.name === words.slice(0, n).join(' '));
     if (command) {
-      const index = argv.indexOf(words[n - 1]!);
-      return { command, rest: argv.slice(index + 1) };
+      const used = new Set(positions.slice(0, n));
+      return { command, rest: argv.filter((_arg, i) => !used.has(i)), words };
     }
   }
-  return { rest: argv };
+  // A group named alone whose first job is listing (`vigil outbox`) lists, as the design's
+  // `vigil outbox [list|show ID|…]` promises.
+  const listing = words.length ? COMMANDS.find((c) => c.name === `${words[0]} list`) : undefined;
+  if (listing) return { command: listing, rest: argv.filter((_arg, i) => i !== positions[0]), words };
+  return { rest: argv, words };
+}
+
+function isGlobalFlag(arg: string): boolean {
+  if (arg.startsWith('--config=')) return true;
+  return ['--json', '--verbose', '-v', '--help', '-h'].includes(arg);
+}
+
+/** The commands whose name starts with `prefix` (a group such as `outbox`), or '' if none. */
+function groupOverview(prefix: string): string {
+  const members = COMMANDS.filter((c) => !c.hidden && c.name.startsWith(`${prefix} `));
+  if (!members.length) return '';
+  const width = Math.max(...members.map((c) => c.name.length));
+  return [`Usage: vigil ${prefix} <command>`, '', ...members.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', `Run \`vigil ${prefix} <command> --help\` for a command’s options.`, ''].join('\n');
 }
 
 function overview(): string {
@@ -102,6 +147,7 @@ function overview(): string {
     'vigil — unattended backup whose heart is notification',
     '',
     'Usage: vigil <command> [--config PATH] [--json] [-v]',
+    '       vigil --version | vigil help [COMMAND]',
     '',
     ...visible.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
