@@ -25,6 +25,8 @@ export interface StormControlDeps {
   clock: Clock;
   log: Logger;
   host: string;
+  /** A window whose group could not be queued (it stays unflushed and is tried again). */
+  onFailed?: (window: StormWindow, error: unknown) => void;
 }
 
 /**
@@ -80,8 +82,15 @@ export class StormControl {
       // Enqueue first, then mark: a crash in between must not lose the group. The next flush
       // skips what is already in the Outbox under the window's dedupe keys in any state — the
       // Outbox itself only dedupes against pending messages, and the first copy may be sent.
-      if (window.held.length > 0 && (await this.send(window))) sent++;
-      await this.deps.store.markFlushed(window.id, this.deps.clock.now());
+      // Each window on its own: one that fails is reported, left unflushed for the next pass,
+      // and never holds back the windows after it.
+      try {
+        if (window.held.length > 0 && (await this.send(window))) sent++;
+        await this.deps.store.markFlushed(window.id, this.deps.clock.now());
+      } catch (error) {
+        this.deps.log.error(`storm window ${window.id}: the grouped message could not be queued`, { error: (error as Error).message });
+        this.deps.onFailed?.(window, error);
+      }
     }
     return sent;
   }
