@@ -9,6 +9,8 @@ import { silentLogger } from '../../src/domain/logger.js';
 import type { MessageRequest } from '../../src/domain/message.js';
 import type { SystemLog } from '../../src/domain/system-log.js';
 import { Outbox, type EnqueueResult } from '../../src/outbox/outbox.js';
+import { TransportDirectSender } from '../../src/app/direct-sender.js';
+import type { DirectSender } from '../../src/notify/faults.js';
 import { subscribeNotifications, type Notifications } from '../../src/notify/subscribe.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
@@ -47,7 +49,7 @@ class PoisonedOutbox extends Outbox {
 }
 
 /** A second notification stack on its own bus, over the app's real store and a poisoned Outbox. */
-function poisonedNotifications(app: AppContext, poisoned: (r: MessageRequest) => boolean, systemLog: SystemLog = quietSyslog) {
+function poisonedNotifications(app: AppContext, poisoned: (r: MessageRequest) => boolean, systemLog: SystemLog = quietSyslog, direct?: DirectSender) {
   const bus = new EventBus(silentLogger);
   const faults: ServiceFaultEvent[] = [];
   bus.on('service.fault', (e) => void faults.push(e));
@@ -61,6 +63,7 @@ function poisonedNotifications(app: AppContext, poisoned: (r: MessageRequest) =>
     baseDir: path.dirname(app.loaded.file),
     clock: app.clock,
     systemLog,
+    ...(direct ? { direct } : {}),
     owner: { host: 'vigil-test.example.com', pid: process.pid },
     isAlive: () => false,
   });
@@ -184,6 +187,31 @@ test('a fault whose detail holds {{…}}, or whose override template is broken, 
     assert.equal(peer.received.length, 2, 'both faults alerted');
     const vault = peer.received.find((m) => /vault unreachable/.test(m.parsed.subject ?? ''))!;
     assert.ok((vault.parsed.text ?? '').includes(LOCK), vault.parsed.text);
+  } finally {
+    await app.close();
+    await peer.stop();
+    ws.cleanup();
+  }
+});
+
+test('an alert that cannot be queued is itself a service fault, sent around the Outbox and to the system log (§4)', async () => {
+  const peer = await SmtpPeer.start();
+  const ws = new Workspace(smtpConfig({ servers: [{ port: peer.port }], extra: `sets:\n${SETS}` }));
+  const clock = new FakeClock();
+  const app = openApp({ configFile: ws.configFile, clock, logLevel: 'error', systemLog: quietSyslog });
+  try {
+    const syslog = new RecordingSystemLog();
+    const direct = new TransportDirectSender(app.transports, 'vigil-test.example.com', clock);
+    const { bus } = poisonedNotifications(app, (r) => (r.dedupeKey ?? '').startsWith('backup:'), syslog, direct);
+    bus.emit(failedEvent('alpha', await recordFailed(app, 'alpha', 'alpha exited with status 1'), clock.now(), 'alpha exited with status 1'));
+    await bus.drain();
+    assert.equal((await app.store.outbox.list({ limit: 10 })).length, 0, 'nothing went through the Outbox');
+    assert.equal(peer.received.length, 1, 'the fault alert was sent directly');
+    const mail = peer.received[0]!.parsed;
+    assert.match(mail.subject ?? '', /FAULT on vigil-test\.example\.com: alert not queued/);
+    assert.match(mail.text ?? '', /backup alpha failed \(activity \d+\) could not be queued: cannot store backup:alpha:/);
+    assert.equal(syslog.lines.length, 1);
+    assert.match(syslog.lines[0]!, /^service fault notification-failed: /);
   } finally {
     await app.close();
     await peer.stop();
