@@ -62,7 +62,8 @@ export class Notifications {
     this.storm = new StormControl({
       onFailed: (window, error) => this.reportNotQueued(`the storm group of ${[window.first, ...window.held].map((f) => f.set).join(', ')}`, null, error),
       config: deps.config,
-      store: deps.store.storm, outbox: prefacing, messages: deps.store.outbox, templates: this.templates, clock: deps.clock, log: deps.log, host: deps.host });
+      store: deps.store.storm,
+      streaks: deps.store.notifyState, outbox: prefacing, messages: deps.store.outbox, templates: this.templates, clock: deps.clock, log: deps.log, host: deps.host });
     this.backup = new BackupNotifier({
       config: deps.config,
       outbox: prefacing,
