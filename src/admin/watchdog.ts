@@ -7,7 +7,7 @@ import type { Store } from '../storage/ports.js';
 
 export interface WatchdogDeps {
   config: VigilConfig;
-  store: Pick<Store, 'watchdog' | 'summary'>;
+  store: Pick<Store, 'watchdog' | 'summary' | 'schedules'>;
   runner: Pick<BackupRunner, 'recordNotRun' | 'busyWith'>;
   clock: Clock;
   log: Logger;
@@ -77,6 +77,7 @@ export class MissedWatchdog {
     if (now <= deadline) return false;
     // A run in progress is the expected run, late; its own timeout ends it if it hangs.
     if (await this.deps.runner.busyWith(name)) return false;
+    if (!(await this.claimFromScheduler(name, schedule, due, now))) return false;
     // One wording whatever the history: the notifier compares failures by their text (digits
     // aside), so a set that stays silent is one streak — reminders, not fresh alerts.
     await this.deps.runner.recordNotRun(
@@ -87,6 +88,24 @@ export class MissedWatchdog {
       'service',
     );
     return true;
+  }
+
+  /**
+   * One detector per missed window. Where the backup scheduler keeps state for this set, it owns
+   * the due times it handled (run, skipped or recorded missed): a due time at or before its last
+   * is not the watchdog's to report. Otherwise the scheduler has fallen behind (a clock jump it
+   * has not seen yet, or a stuck loop) and the watchdog claims the window with the scheduler's own
+   * durable compare-and-set — up to the due time before the newest, which the scheduler still
+   * runs. Whoever moves the state first records the window; the other sees it moved.
+   */
+  private async claimFromScheduler(name: string, schedule: Schedule, due: number, now: number): Promise<boolean> {
+    const schedules = this.deps.store.schedules;
+    const state = await schedules.get(name);
+    if (!state || state.schedule !== schedule.key) return true; // no scheduler runs this set
+    if (state.lastDueAt >= due) return false;
+    const { times } = schedule.between(state.lastDueAt, now);
+    const through = times.length >= 2 ? times[times.length - 2]! : due;
+    return schedules.advance(name, schedule.key, state.lastDueAt, Math.max(through, due));
   }
 }
 

@@ -23,23 +23,29 @@ export class Schedule {
   }
 
   /**
-   * Due times in (after, until], oldest first, at most `limit` (the newest is always last: when
-   * there are more, the middle ones are left out and `more` counts them).
+   * Due times in (after, until], oldest first, at most `limit` (at least 2). When there are more,
+   * middle ones are left out and `more` counts them; the first and the two newest are always
+   * kept, because callers read the newest (the one to run) and the one before it (where a missed
+   * window ends).
    */
   between(after: number, until: number, limit = 1000): { times: number[]; more: number } {
+    const cap = Math.max(2, limit);
     const times: number[] = [];
     let more = 0;
     let at = this.next(after);
     while (at !== undefined && at <= until) {
-      if (times.length < limit) times.push(at);
+      if (times.length < cap) times.push(at);
       else {
+        // Slide the two newest along; the one pushed out of the pair is one of the middle ones.
         more++;
-        times[times.length - 1] = at;
+        times[cap - 2] = times[cap - 1]!;
+        times[cap - 1] = at;
       }
       // A schedule at every second for a week is 600k steps; stop counting precisely after that.
       if (more > 100_000) {
-        const last = this.previousOrAt(until);
-        if (last !== undefined) times[times.length - 1] = last;
+        const [newest, before] = this.newestTwoUntil(until);
+        if (newest !== undefined) times[cap - 1] = newest;
+        if (before !== undefined) times[cap - 2] = before;
         break;
       }
       at = this.next(at);
@@ -47,8 +53,10 @@ export class Schedule {
     return { times, more };
   }
 
-  private previousOrAt(until: number): number | undefined {
-    return this.cron.previousRuns(1, new Date(until + 1))[0]?.getTime();
+  /** The newest due time at or before `until`, and the one before it. */
+  private newestTwoUntil(until: number): [number | undefined, number | undefined] {
+    const [newest, before] = this.cron.previousRuns(2, new Date(until + 1));
+    return [newest?.getTime(), before?.getTime()];
   }
 }
 

@@ -24,6 +24,8 @@ interface Entry {
   schedule: Schedule;
   /** The last due time handled (run, skipped or missed). Persisted before a run starts. */
   lastDueAt: number;
+  /** What the store holds: claims move it from this value (ScheduleStateStore.advance). */
+  savedDueAt: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export class Scheduler {
     for (const [set, config] of Object.entries(options.sets)) {
       if (!config.schedule) continue;
       try {
-        this.entries.push({ set, schedule: new Schedule(config.schedule, config.timezone), lastDueAt: Number.NaN });
+        this.entries.push({ set, schedule: new Schedule(config.schedule, config.timezone), lastDueAt: Number.NaN, savedDueAt: Number.NaN });
       } catch (error) {
         // Config loading rejects bad expressions; this guards a config that bypassed it.
         options.log.error(`set ${set}: schedule "${config.schedule}" does not parse; the set is not scheduled`, { error: (error as Error).message });
@@ -73,11 +75,10 @@ export class Scheduler {
         const saved = await this.options.state.get(entry.set);
         if (!saved || saved.schedule !== entry.schedule.key) {
           // New set or changed schedule: due times before now were never promised.
-          entry.lastDueAt = now;
-          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: now });
+          await this.startAfresh(entry, now);
           return;
         }
-        entry.lastDueAt = saved.lastDueAt;
+        entry.lastDueAt = entry.savedDueAt = saved.lastDueAt;
         if (saved.lastDueAt > now) return; // the clock is behind; tick() decides
         const { times, more } = entry.schedule.between(saved.lastDueAt, now);
         if (times.length === 0) return;
@@ -86,14 +87,11 @@ export class Scheduler {
         const missed = times.length + more - (catchUp ? 1 : 0);
         if (missed > 0) {
           const last = catchUp ? times[times.length - 2]! : newest;
+          // The watchdog may have claimed them first: then it recorded them.
+          if (!(await this.claim(entry, last))) return;
           await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running');
         }
-        if (catchUp) {
-          entry.lastDueAt = newest - 1; // tick() below starts it
-        } else {
-          entry.lastDueAt = newest;
-          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: newest });
-        }
+        if (catchUp) entry.lastDueAt = newest - 1; // tick() below starts it
       });
     }
     await this.tick();
@@ -112,25 +110,53 @@ export class Scheduler {
     const now = this.options.clock.now();
     for (const entry of this.entries) {
       if (Number.isNaN(entry.lastDueAt)) continue; // recover() has not run
-      await this.guard(`scheduling ${entry.set}`, async () => {
-        if (now < entry.lastDueAt) {
-          const behind = entry.lastDueAt - now;
-          if (behind <= (this.options.maxClockBackMs ?? 24 * 3_600_000)) return; // wait: that due time was handled
-          this.options.log.warn(`set ${entry.set}: the clock is ${Math.round(behind / 60_000)} min behind the last due time handled; starting its schedule afresh from now`);
-          entry.lastDueAt = now;
-          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: now });
-          return;
-        }
-        const { times, more } = entry.schedule.between(entry.lastDueAt, now);
-        if (times.length === 0) return;
-        const due = times[times.length - 1]!;
-        // Due times the loop slept through (suspend, a clock jumping forwards) are missed, not run.
-        if (times.length + more > 1) await this.recordMissed(entry, times.length + more - 1, times[0]!, times[times.length - 2]!, 'the service was not able to run it in time (system asleep or clock jumped)');
-        entry.lastDueAt = due;
-        await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: due });
-        this.launch(entry.set, due);
-      });
+      await this.guard(`scheduling ${entry.set}`, () => this.handleDue(entry, now));
     }
+  }
+
+  private async handleDue(entry: Entry, now: number): Promise<void> {
+    if (now < entry.lastDueAt) {
+      const behind = entry.lastDueAt - now;
+      if (behind <= (this.options.maxClockBackMs ?? 24 * 3_600_000)) return; // wait: that due time was handled
+      this.options.log.warn(`set ${entry.set}: the clock is ${Math.round(behind / 60_000)} min behind the last due time handled; starting its schedule afresh from now`);
+      await this.startAfresh(entry, now);
+      return;
+    }
+    // Twice at most: when the watchdog claimed a missed window first (a clock jump seen by both),
+    // it has recorded it; the second look, from where it left off, only runs the newest due time.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { times, more } = entry.schedule.between(entry.lastDueAt, now);
+      if (times.length === 0) return;
+      const due = times[times.length - 1]!;
+      // Claimed before anything is recorded or run, so no due time is handled twice.
+      if (!(await this.claim(entry, due))) continue;
+      // Due times the loop slept through (suspend, a clock jumping forwards) are missed, not run.
+      if (times.length + more > 1) await this.recordMissed(entry, times.length + more - 1, times[0]!, times[times.length - 2]!, 'the service was not able to run it in time (system asleep or clock jumped)');
+      this.launch(entry.set, due);
+      return;
+    }
+  }
+
+  /**
+   * Takes the due times up to `to` for this process (a durable compare-and-set on the persisted
+   * state). When another detector moved the state first, reloads it and answers false: the next
+   * pass goes on from where that one left off.
+   */
+  private async claim(entry: Entry, to: number): Promise<boolean> {
+    const { state } = this.options;
+    if (await state.advance(entry.set, entry.schedule.key, entry.savedDueAt, to)) {
+      entry.lastDueAt = entry.savedDueAt = to;
+      return true;
+    }
+    const saved = await state.get(entry.set);
+    if (!saved || saved.schedule !== entry.schedule.key) await this.startAfresh(entry, this.options.clock.now());
+    else entry.lastDueAt = entry.savedDueAt = saved.lastDueAt;
+    return false;
+  }
+
+  private async startAfresh(entry: Entry, now: number): Promise<void> {
+    await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: now });
+    entry.lastDueAt = entry.savedDueAt = now;
   }
 
   private launch(set: string, scheduledFor: number): void {

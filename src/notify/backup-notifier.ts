@@ -13,8 +13,8 @@ import { notificationHeaders } from './headers.js';
 import { excerptIsCut, fullLogAttachment } from './log-attachment.js';
 import { effectiveRule, isCritical, severityOf } from './rules.js';
 import { decide, emptyStreak } from './streak.js';
-import { TemplateError, type TemplateVars } from './template.js';
-import type { PagerName, TemplateFiles, TripletName } from './template-files.js';
+import type { TemplateVars } from './template.js';
+import { withShippedFallback, type PagerName, type TemplateFiles, type TripletName } from './template-files.js';
 import type { StormControl } from './storm.js';
 
 export interface BackupNotifierDeps {
@@ -155,15 +155,8 @@ export class BackupNotifier {
     return composeMessage(await this.deps.templates.triplet(name, shippedOnly), vars, subject);
   }
 
-  /** A broken override is reported and the shipped template used: an alert is never lost to a typo. */
-  private async withFallback<T>(name: string, render: (shippedOnly: boolean) => Promise<T>): Promise<T> {
-    try {
-      return await render(false);
-    } catch (error) {
-      if (!(error instanceof TemplateError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.deps.log.warn(`notification template ${name} is broken, using the shipped one: ${(error as Error).message}`, { code: 'ERR_NOTIFY_TEMPLATE' });
-      return render(true);
-    }
+  private withFallback<T>(name: string, render: (shippedOnly: boolean) => Promise<T>): Promise<T> {
+    return withShippedFallback(name, this.deps.log, render);
   }
 
   private async logFor(event: BackupEvent, skip: boolean): Promise<Pick<ComposeInput, 'log' | 'logDropped'>> {

@@ -96,9 +96,36 @@ export function composeMessage(templates: TemplateSet, vars: TemplateVars, subje
   };
 }
 
-/** The pager form: one plain line of at most PAGER_MAX characters, whatever the template says. */
+// `/path/to/script exited with status N` as the command and restic engines word it.
+const EXITED = /(^|\s)(?:[^\s/]*\/)*([^\s/]+) exited with status (\d+)/g;
+// An absolute path of three parts or more (not inside a URL: no ':' or '/' just before it).
+const LONG_PATH = /(?<![\w.~:/-])\/(?:[^\s/]+\/){2,}[^\s/]*/g;
+
+/**
+ * An error as a pager line shows it: the 160 characters go to the cause, not to directories.
+ * A program's exit loses its directory (`pg_dump_like.sh exited 1: …`), other long paths keep
+ * their last two parts (`…/acme/db.lock`). The e-mail always carries the text whole.
+ */
+export function pagerText(text: string): string {
+  return text
+    .replace(EXITED, (_all, lead: string, program: string, status: string) => `${lead}${program} exited ${status}`)
+    .replace(LONG_PATH, (found) => `…/${found.split('/').filter(Boolean).slice(-2).join('/')}`);
+}
+
+// The variables holding error text in the pager templates (pager, pager-storm, pager-fault, pager-escalation).
+const ERROR_VARS = ['firstError', 'cause', 'detail', 'reason'] as const;
+
+/**
+ * The pager form: one plain line of at most PAGER_MAX characters, whatever the template says,
+ * with its error texts shortened by pagerText.
+ */
 export function composePager(template: string, vars: TemplateVars): string {
-  const line = renderTemplate(template, vars, 'line');
+  const shortened: Record<string, TemplateVars[string]> = { ...vars };
+  for (const name of ERROR_VARS) {
+    const value = vars[name];
+    if (typeof value === 'string') shortened[name] = pagerText(value);
+  }
+  const line = renderTemplate(template, shortened, 'line');
   const chars = [...line];
   return chars.length <= PAGER_MAX ? line : `${chars.slice(0, PAGER_MAX - 1).join('')}…`;
 }

@@ -12,7 +12,7 @@ import { composeMessage, composePager, formatDuration, formatTime } from './comp
 import { notificationHeaders } from './headers.js';
 import { failureSignature } from './streak.js';
 import type { TemplateVars } from './template.js';
-import type { TemplateFiles } from './template-files.js';
+import { withShippedFallback, type TemplateFiles } from './template-files.js';
 
 /** Sends one message now, around the Outbox — for when the Outbox's database is what failed. */
 export interface DirectSender {
@@ -25,6 +25,7 @@ export const FAULT_TEXT: Record<ServiceFault, { title: string; hint: string }> =
   'config-error': { title: 'configuration error', hint: 'Run `vigil config check` and fix the problems it lists.' },
   'engine-missing': { title: 'backup engine missing', hint: 'Install the program named above (or fix its path in vigil.yaml), then `vigil config check`.' },
   'database-unwritable': { title: 'database unwritable', hint: "Check the disk and permissions of dataDir; Vigil cannot record runs or queue mail until it is writable." },
+  'notification-failed': { title: 'alert not queued', hint: 'An alert named above could not be queued, so this one was sent around the Outbox. Check `vigil config check` and the log of the service; `vigil activity` lists the run it was about.' },
   'vault-check-failed': { title: 'vault check failed', hint: 'Read the check with `vigil activity show ID`; for a builtin vault run `vigil verify SET --read-data`, for restic `restic check`. Restores from this vault may fail until it is repaired.' },
 };
 
@@ -38,6 +39,9 @@ export interface FaultNotifierDeps {
   log: Logger;
   host: string;
 }
+
+// Faults whose alert skips the Outbox: queueing an alert is what failed.
+const AROUND_THE_OUTBOX = new Set<ServiceFault>(['notification-failed']);
 
 /**
  * Service faults (issue 6 §2) → a critical message to notification.admins and the pager. The same
@@ -57,28 +61,43 @@ export class FaultNotifier {
     if (last !== undefined && event.at >= last && event.at - last < config.notification.remindEvery) return 'throttled';
     this.alerted.set(key, event.at);
 
-    const requests = await this.compose(event);
+    let requests: MessageRequest[];
+    try {
+      requests = await this.compose(event);
+    } catch (error) {
+      // Nothing to send: the system log is the last channel left.
+      await this.deps.systemLog.critical(`service fault ${event.fault}: ${event.detail} (could not compose the alert: ${(error as Error).message})`);
+      throw error;
+    }
     if (requests.length === 0) {
       log.error(`service fault (${event.fault}) not mailed: no mail profile or recipient: ${event.detail}`);
       return 'nobody';
     }
-    try {
-      await this.deps.outbox.enqueueMany(requests);
-      return 'sent';
-    } catch (error) {
-      // The Outbox shares the database: when that is the fault, go around it.
-      await this.deps.systemLog.critical(`service fault ${event.fault}: ${event.detail} (could not queue the alert: ${(error as Error).message})`);
-      if (!this.deps.direct) throw error;
-      for (const request of requests) {
-        const outcome = await this.deps.direct.send(request);
-        if (outcome.kind !== 'accepted') log.error(`fault alert could not be sent directly either: ${outcome.detail}`, { fault: event.fault });
+    let why = 'an alert could not be queued, so this one goes around the Outbox';
+    if (!AROUND_THE_OUTBOX.has(event.fault) || !this.deps.direct) {
+      try {
+        await this.deps.outbox.enqueueMany(requests);
+        return 'sent';
+      } catch (error) {
+        // The Outbox shares the database: when that is the fault, go around it.
+        why = `could not queue the alert: ${(error as Error).message}`;
+        if (!this.deps.direct) {
+          await this.deps.systemLog.critical(`service fault ${event.fault}: ${event.detail} (${why})`);
+          throw error;
+        }
       }
-      return 'direct';
     }
+    await this.deps.systemLog.critical(`service fault ${event.fault}: ${event.detail} (${why})`);
+    for (const request of requests) {
+      // One request failing (say, the pager's gateway) must not keep the other from going out.
+      const outcome = await this.deps.direct!.send(request).catch((error: unknown) => ({ kind: 'permanent' as const, detail: (error as Error).message }));
+      if (outcome.kind !== 'accepted') log.error(`fault alert could not be sent directly either: ${outcome.detail}`, { fault: event.fault });
+    }
+    return 'direct';
   }
 
   private async compose(event: ServiceFaultEvent): Promise<MessageRequest[]> {
-    const { config } = this.deps;
+    const { config, log } = this.deps;
     const active = activeProfile(config);
     if (!active) return [];
     const { name: profileName, profile } = active;
@@ -90,10 +109,11 @@ export class FaultNotifier {
     const key = `fault:${event.fault}:${event.at}`;
     const requests: MessageRequest[] = [];
     if (mail.addresses.length) {
-      requests.push({ ...base, kind: `service.fault.${event.fault}`, dedupeKey: key, to: mail.addresses, ...composeMessage(await this.deps.templates.triplet('service-fault'), vars, undefined) });
+      const composed = await withShippedFallback('service-fault', log, async (shippedOnly) => composeMessage(await this.deps.templates.triplet('service-fault', shippedOnly), vars, undefined));
+      requests.push({ ...base, kind: `service.fault.${event.fault}`, dedupeKey: key, to: mail.addresses, ...composed });
     }
     if (pager.addresses.length) {
-      const line = composePager(await this.deps.templates.pager('pager-fault'), vars);
+      const line = await withShippedFallback('pager-fault', log, async (shippedOnly) => composePager(await this.deps.templates.pager('pager-fault', shippedOnly), vars));
       requests.push({ ...base, kind: `pager.service.fault.${event.fault}`, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
     }
     return requests;

@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { MessageRequest } from '../domain/message.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { Escalation, EscalationStore } from '../storage/ports.js';
+import type { Escalation, EscalationStore, OutboxStore } from '../storage/ports.js';
 import { formatTime } from './compose.js';
 import { escapeHtml } from './template.js';
 
@@ -29,18 +29,24 @@ export function withPreface(request: MessageRequest, lines: readonly string[]): 
  * The Outbox as notification uses it: the first e-mail enqueued after an escalation starts with
  * what could not be delivered, and the escalations are then marked reported. Pager forms stay one
  * line and are never prefaced. Escalations are marked only after the enqueue is durable, so a
- * crash in between reports them twice rather than never.
+ * crash in between reports them twice rather than never. A message delivered since it was
+ * escalated (late, but delivered) is not named: the preface is read as "still missing", so it
+ * says only what is undelivered when this mail is rendered.
  */
 export class PrefacingOutbox {
   constructor(
     private readonly outbox: Pick<Outbox, 'enqueueMany'>,
     private readonly escalations: Pick<EscalationStore, 'unreported' | 'markReported'>,
+    private readonly messages: Pick<OutboxStore, 'get'>,
     private readonly clock: Clock,
   ) {}
 
   async enqueueMany(requests: MessageRequest[]): Promise<Awaited<ReturnType<Outbox['enqueueMany']>>> {
     const isMail = (r: MessageRequest) => !r.kind.startsWith('pager.') && !r.kind.startsWith('escalation.');
-    const pending = requests.some(isMail) ? await this.escalations.unreported() : [];
+    const unreported = requests.some(isMail) ? await this.escalations.unreported() : [];
+    const { pending, delivered } = await this.splitDelivered(unreported);
+    // Delivered since: nothing left to tell about them.
+    if (delivered.length) await this.escalations.markReported(delivered, this.clock.now());
     if (pending.length === 0) return this.outbox.enqueueMany(requests);
     const lines = prefaceLines(pending);
     const results = await this.outbox.enqueueMany(requests.map((r) => (isMail(r) ? withPreface(r, lines) : r)));
@@ -49,5 +55,16 @@ export class PrefacingOutbox {
       this.clock.now(),
     );
     return results;
+  }
+
+  private async splitDelivered(escalations: readonly Escalation[]): Promise<{ pending: Escalation[]; delivered: number[] }> {
+    const pending: Escalation[] = [];
+    const delivered: number[] = [];
+    for (const e of escalations) {
+      const message = await this.messages.get(e.outboxId);
+      if (message?.state === 'sent') delivered.push(e.id);
+      else pending.push(e);
+    }
+    return { pending, delivered };
   }
 }

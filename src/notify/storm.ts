@@ -6,7 +6,7 @@ import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import { resolveRecipients } from '../domain/recipients.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { HeldFailure, OutboxStore, StormStore, StormWindow } from '../storage/ports.js';
+import type { HeldFailure, NotifyStateStore, OutboxStore, StormStore, StormWindow } from '../storage/ports.js';
 import { notYetQueued } from './backup-notifier.js';
 import { composeMessage, composePager, formatDuration, formatTime } from './compose.js';
 import { notificationHeaders } from './headers.js';
@@ -21,10 +21,14 @@ export interface StormControlDeps {
   outbox: Pick<Outbox, 'enqueueMany'>;
   /** To recognise a group a crashed flush already enqueued (and perhaps delivered). */
   messages: Pick<OutboxStore, 'list'>;
+  /** Each set's streak: a held set that has recovered since is not listed. */
+  streaks: Pick<NotifyStateStore, 'get'>;
   templates: TemplateFiles;
   clock: Clock;
   log: Logger;
   host: string;
+  /** A window whose group could not be queued (it stays unflushed and is tried again). */
+  onFailed?: (window: StormWindow, error: unknown) => void;
 }
 
 /**
@@ -80,8 +84,15 @@ export class StormControl {
       // Enqueue first, then mark: a crash in between must not lose the group. The next flush
       // skips what is already in the Outbox under the window's dedupe keys in any state — the
       // Outbox itself only dedupes against pending messages, and the first copy may be sent.
-      if (window.held.length > 0 && (await this.send(window))) sent++;
-      await this.deps.store.markFlushed(window.id, this.deps.clock.now());
+      // Each window on its own: one that fails is reported, left unflushed for the next pass,
+      // and never holds back the windows after it.
+      try {
+        if (window.held.length > 0 && (await this.send(window))) sent++;
+        await this.deps.store.markFlushed(window.id, this.deps.clock.now());
+      } catch (error) {
+        this.deps.log.error(`storm window ${window.id}: the grouped message could not be queued`, { error: (error as Error).message });
+        this.deps.onFailed?.(window, error);
+      }
     }
     return sent;
   }
@@ -95,12 +106,14 @@ export class StormControl {
     }
     const { name: profileName, profile } = active;
     const n = config.notification;
-    const all = [window.first, ...window.held];
+    const all = await this.stillFailing(window);
+    // Nothing held is left to tell: the first was alerted at once, the rest recovered since.
+    if (!all.some((f) => f !== window.first)) return false;
     const rules = [...new Set(all.map((f) => f.set))].map((set) => effectiveRule(config.sets[set]?.notify, n.defaults, n.pager));
     const book = profile.addressBook ?? {};
     const mail = resolveRecipients([...n.admins, ...rules.flatMap((r) => r.to)], book);
     const pager = resolveRecipients(rules.flatMap((r) => r.pager), book);
-    const vars = stormVars(this.deps.host, window, n.stormWindow);
+    const vars = stormVars(this.deps.host, window, n.stormWindow, all);
     const base = { profile: profileName, from: profile.from, priority: PRIORITY.critical, severity: 'critical' as const, headers: notificationHeaders(this.deps.host, {}, true) };
     const requests: MessageRequest[] = [];
     if (mail.addresses.length) {
@@ -114,17 +127,36 @@ export class StormControl {
     if (fresh.length) await this.deps.outbox.enqueueMany(fresh);
     return requests.length > 0;
   }
+
+  /**
+   * One entry per set, its latest (a set missed, then failed, in one window is listed once), in
+   * order of first arrival; sets whose streak has ended since — their recovery notice is already
+   * out — are left out, so the group never contradicts a notice sent before it.
+   */
+  private async stillFailing(window: StormWindow): Promise<HeldFailure[]> {
+    const latest = new Map<string, HeldFailure>();
+    for (const f of [window.first, ...window.held]) latest.set(f.set, f);
+    const kept: HeldFailure[] = [];
+    for (const [set, f] of latest) {
+      const streak = await this.deps.streaks.get(set);
+      if (streak && streak.failures > 0) kept.push(f);
+    }
+    return kept;
+  }
 }
 
-/** Variables of the storm templates (documented in docs/notifications.md). */
-export function stormVars(host: string, window: Pick<StormWindow, 'first' | 'held'>, windowMs: number): TemplateVars {
-  const all: HeldFailure[] = [window.first, ...window.held];
+/**
+ * Variables of the storm templates (documented in docs/notifications.md). `listed`: the failures
+ * to list, when not all of the window's (see stillFailing); `firstSet` is always the window's first.
+ */
+export function stormVars(host: string, window: Pick<StormWindow, 'first' | 'held'>, windowMs: number, listed?: readonly HeldFailure[]): TemplateVars {
+  const all: readonly HeldFailure[] = listed ?? [window.first, ...window.held];
   const signatures = new Set(all.map((f) => failureSignature('failed', f.firstError)));
-  const cause = signatures.size === 1 ? (window.first.firstError ?? '') : '';
+  const cause = signatures.size === 1 ? (all[0]!.firstError ?? '') : '';
   const width = Math.max(...all.map((f) => f.set.length));
   const statusWidth = Math.max(...all.map((f) => f.status.length));
   const list = all
-    .map((f, i) => `${f.set.padEnd(width)}  ${f.status.padEnd(statusWidth)}  ${formatTime(f.endedAt)}  ${f.firstError ?? ''}${i === 0 ? '  (alerted at once)' : ''}`.trimEnd())
+    .map((f) => `${f.set.padEnd(width)}  ${f.status.padEnd(statusWidth)}  ${formatTime(f.endedAt)}  ${f.firstError ?? ''}${f === window.first ? '  (alerted at once)' : ''}`.trimEnd())
     .join('\n');
   const ends = all.map((f) => f.endedAt);
   return {

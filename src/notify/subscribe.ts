@@ -58,8 +58,12 @@ export class Notifications {
   constructor(private readonly deps: NotificationDeps) {
     const overrides = deps.config.notification.templates;
     this.templates = new TemplateFiles(overrides === undefined ? undefined : path.resolve(deps.baseDir, overrides));
-    const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.clock);
-    this.storm = new StormControl({ config: deps.config, store: deps.store.storm, outbox: prefacing, messages: deps.store.outbox, templates: this.templates, clock: deps.clock, log: deps.log, host: deps.host });
+    const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.store.outbox, deps.clock);
+    this.storm = new StormControl({
+      onFailed: (window, error) => this.reportNotQueued(`the storm group of ${[window.first, ...window.held].map((f) => f.set).join(', ')}`, null, error),
+      config: deps.config,
+      store: deps.store.storm,
+      streaks: deps.store.notifyState, outbox: prefacing, messages: deps.store.outbox, templates: this.templates, clock: deps.clock, log: deps.log, host: deps.host });
     this.backup = new BackupNotifier({
       config: deps.config,
       outbox: prefacing,
@@ -140,11 +144,17 @@ export class Notifications {
     const now = clock.now();
     let handled = 0;
     for (const pending of await store.notifyState.unnotified(now - RECOVER_HORIZON_MS)) {
-      const activity = await store.activity.get(pending.activityId);
-      if (!activity || activity.status === 'running' || !activity.set || (activity.endedAt ?? 0) > now - RECOVER_AFTER_MS) continue;
-      if (!(await this.backup.handle(backupEventOf(activity, activity.endedAt ?? now), { keys: pending.dedupeKeys }))) continue;
-      this.deps.log.info(`notified backup ${activity.set} ${activity.status} (activity ${activity.id}) after a restart`);
-      handled++;
+      // Each run on its own: one that cannot be notified is reported (and tried again at the
+      // next pass), and never keeps the runs after it unnotified.
+      try {
+        const activity = await store.activity.get(pending.activityId);
+        if (!activity || activity.status === 'running' || !activity.set || (activity.endedAt ?? 0) > now - RECOVER_AFTER_MS) continue;
+        if (!(await this.backup.handle(backupEventOf(activity, activity.endedAt ?? now), { keys: pending.dedupeKeys }))) continue;
+        this.deps.log.info(`notified backup ${activity.set} ${activity.status} (activity ${activity.id}) after a restart`);
+        handled++;
+      } catch (error) {
+        this.reportNotQueued(`activity ${pending.activityId}`, null, error);
+      }
     }
     return handled;
   }
@@ -164,10 +174,22 @@ export class Notifications {
     try {
       await this.backup.handle(event);
     } catch (error) {
-      const storeFault = faultOfStoreError(error);
-      if (storeFault) events.emit({ kind: 'service.fault', fault: storeFault, detail: `notification could not use the database: ${(error as Error).message}`, set: null, at: clock.now() });
-      throw error;
+      this.reportNotQueued(`backup ${event.set} ${event.status} (activity ${event.activityId})`, event.set, error);
     }
+  }
+
+  /**
+   * An alert that could not be queued is itself a service fault: a database fault when the store
+   * said so, else `notification-failed`, whose alert goes around the Outbox (faults.ts). Never
+   * only a log line: the point of an alert is that someone is told.
+   */
+  private reportNotQueued(what: string, set: string | null, error: unknown): void {
+    const { events, clock, log } = this.deps;
+    const message = (error as Error).message;
+    log.error(`could not notify ${what}`, { error: message });
+    const storeFault = faultOfStoreError(error);
+    const detail = storeFault ? `notification could not use the database: ${message}` : `the alert for ${what} could not be queued: ${message}`;
+    events.emit({ kind: 'service.fault', fault: storeFault ?? 'notification-failed', detail: detail.slice(0, 500), set, at: clock.now() });
   }
 
   private checkSoon(): Promise<void> | undefined {

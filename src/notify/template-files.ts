@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '../domain/logger.js';
 import type { TemplateSet } from './compose.js';
+import { TemplateError } from './template.js';
 
 /** Message kinds that have a subject/text/HTML triplet; pager forms are one `.txt` each. */
 export type TripletName = 'backup-alert' | 'backup-recovery' | 'storm' | 'service-fault';
@@ -50,5 +52,19 @@ export class TemplateFiles {
   private async read(file: string, shippedOnly: boolean): Promise<string> {
     const dir = !shippedOnly && this.overrides(file) ? this.overrideDir! : this.shippedDir;
     return readFile(path.join(dir, file), 'utf8');
+  }
+}
+
+/**
+ * Renders with the overrides, and when an override is broken (a typo, an unknown variable, a
+ * file gone) reports it and renders with the shipped templates: an alert is never lost to a typo.
+ */
+export async function withShippedFallback<T>(name: string, log: Logger, render: (shippedOnly: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await render(false);
+  } catch (error) {
+    if (!(error instanceof TemplateError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    log.warn(`notification template ${name} is broken, using the shipped one: ${(error as Error).message}`, { code: 'ERR_NOTIFY_TEMPLATE' });
+    return render(true);
   }
 }

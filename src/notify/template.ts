@@ -29,13 +29,17 @@ export function renderTemplate(source: string, vars: TemplateVars, mode: Templat
     out = out.replace(SECTION, (_all, sign: string, name: string, body: string) => ((lookup(name) !== '') === (sign === '#') ? body : ''));
   } while (out !== previous);
   if (/\{\{[#^/]/.test(out)) throw new TemplateError('unbalanced {{#section}}');
+  // Checked before substitution, and substitution is one pass: a value is data, so a path like
+  // /srv/{{cookiecutter.slug}} in an error is shown as written, never read as a tag.
+  if (out.replace(VARIABLE, '').includes('{{')) throw new TemplateError('malformed {{…}}');
   out = out.replace(VARIABLE, (_all, name: string) => {
     const value = lookup(name);
     if (mode === 'html') return escapeHtml(value);
-    if (mode === 'line') return value.replace(/[\r\n\t]+/g, ' ');
+    // Every control character, not only line breaks: an ESC from a coloured tool's output or a
+    // NUL in a subject would make the header check refuse the whole message.
+    if (mode === 'line') return value.replace(/[\u0000-\u001f\u007f]+/g, ' ');
     return value;
   });
-  if (out.includes('{{')) throw new TemplateError('malformed {{…}}');
   return mode === 'line' ? out.replace(/\s+/g, ' ').trim() : out;
 }
 

@@ -47,3 +47,15 @@ test('detail: errors level caps at 20 lines with "and N more"', () => {
   assert.match(warnings, /and 14 more$/);
   assert.equal(detailExcerpt(log, 0, effectiveRule({ detail: 'status' }, {}, [])), '');
 });
+
+test('template: a value containing {{ … }} is data, never template syntax (issue 18 §1)', () => {
+  const value = 'cannot lock /srv/{{cookiecutter.slug}}/db.lock {{#x}}{{/x}} {{';
+  for (const mode of ['text', 'line'] as const) assert.equal(renderTemplate('E: {{e}}', { e: value }, mode), `E: ${value}`);
+  assert.equal(renderTemplate('<p>{{e}}</p>', { e: '{{a}}' }, 'html'), '<p>{{a}}</p>');
+  // A template's own stray {{ is still a typo worth reporting.
+  assert.throws(() => renderTemplate('a {{ b', { e: '' }, 'text'), /malformed/);
+});
+
+test('template: line mode turns every control character into a space (an ESC or NUL in an error must not void the subject)', () => {
+  assert.equal(renderTemplate('[V] {{e}} end', { e: '\u001b[31mred\u0000x' }, 'line'), '[V] [31mred x end');
+});

@@ -33,7 +33,15 @@ const outbox = z
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('./var'),
   /** Host name used in Message-IDs and message texts; defaults to the machine's name. */
-  hostname: z.string().min(1).optional(),
+  hostname: z
+    .string()
+    .min(1)
+    // It goes into every subject, pager line and header: a NUL or line break there would make
+    // every alert fail the header check at enqueue, long after `config check` said "valid".
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), {
+      error: (iss) => `${JSON.stringify(iss.input)} contains a control character (NUL, CR, LF, tab…); write the host name alone, e.g. hostname: fileserver.example.com, or remove the key to use the machine's name`,
+    })
+    .optional(),
   mail,
   profiles: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'profile names use letters, digits, "-", "_" and "."' }), profile).default({}),
   outbox,

@@ -20,4 +20,9 @@ export class SqliteScheduleStateStore implements ScheduleStateStore {
       )
       .run(state.set, state.schedule, state.lastDueAt);
   }
+
+  async advance(set: string, schedule: string, from: number, to: number): Promise<boolean> {
+    const result = this.db.prepare('UPDATE schedule_state SET last_due_at = ? WHERE set_name = ? AND schedule = ? AND last_due_at = ?').run(to, set, schedule, from);
+    return result.changes === 1;
+  }
 }
