@@ -82,7 +82,7 @@ export class Dispatcher {
         const batch = await this.o.store.claimDue(
           this.o.clock.now(),
           this.o.concurrency - this.inFlight.size,
-          this.leaseMs(),
+          this.leaseMs,
           this.o.owner,
           paused,
         );
@@ -103,7 +103,7 @@ export class Dispatcher {
    */
   async deliverNow(id: string): Promise<AttemptReport | undefined> {
     const now = this.o.clock.now();
-    const message = await this.o.store.claimById(id, now, this.leaseMs(), this.o.owner);
+    const message = await this.o.store.claimById(id, now, this.leaseMs, this.o.owner);
     if (!message) return undefined;
     const report = await this.deliver(message);
     await this.writer.flush();
@@ -170,11 +170,12 @@ export class Dispatcher {
     this.inFlight.add(tracked);
   }
 
-  private leaseMs(): number {
-    // Long enough for the slowest profile's attempt; a lease that expires too early would let a
-    // second process send the same message while the first is still at it.
-    return this.o.transports.attemptDeadlineMs() + TRANSPORT_GRACE_MS * 2;
-  }
+  /**
+   * Long enough for the message's own profile's slowest attempt: a lease that expires too early
+   * would let a second process send the same message while the first is still at it, and one
+   * sized for the slowest profile would keep a crashed SMTP delivery waiting minutes to resume.
+   */
+  private readonly leaseMs = (profile: string): number => this.o.transports.attemptDeadlineMs(profile) + TRANSPORT_GRACE_MS * 2;
 
   private async deliver(message: OutgoingMessage): Promise<AttemptReport> {
     const startedAt = this.o.clock.now();

@@ -100,4 +100,14 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     assert.equal(await store.outbox.nextDueAt(['paused']), undefined);
     assert.equal((await store.outbox.claimDue(2_000, 5, 1_000, 'x')).length, 1);
   });
+
+  withStore('a lease given per profile holds each message for its own profile’s length', async (store) => {
+    const fast = message({ profile: 'office' });
+    const slow = message({ profile: 'local' });
+    await store.outbox.enqueue([fast, slow]);
+    const lengths: Record<string, number> = { office: 40_000, local: 226_000 };
+    assert.equal((await store.outbox.claimDue(2_000, 5, (profile) => lengths[profile]!, 'x')).length, 2);
+    assert.equal((await store.outbox.get(fast.id))?.nextAttemptAt, 42_000);
+    assert.equal((await store.outbox.get(slow.id))?.nextAttemptAt, 228_000);
+  });
 }

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import type { AttemptResult, AttemptRow, NewMessage, OutboxFilter, OutboxStore } from '../ports.js';
+import type { AttemptResult, AttemptRow, LeaseLength, NewMessage, OutboxFilter, OutboxStore } from '../ports.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
 import { formatReply } from '../../domain/outcome.js';
@@ -42,10 +42,10 @@ export class SqliteOutboxStore implements OutboxStore {
         VALUES (@id, @messageId, @kind, @severity, @priority, @profile, @dedupeKey, @sender, @recipients,
           @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt)`),
       findPendingDuplicate: db.prepare(`SELECT id FROM messages WHERE dedupe_key = ? AND ${PENDING} LIMIT 1`),
-      due: db.prepare(`SELECT id FROM messages WHERE ${PENDING} AND next_attempt_at <= ? ORDER BY priority, next_attempt_at LIMIT ?`),
+      due: db.prepare(`SELECT id, profile FROM messages WHERE ${PENDING} AND next_attempt_at <= ? ORDER BY priority, next_attempt_at LIMIT ?`),
       lease: db.prepare(`UPDATE messages SET state = 'sending', lease_owner = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?
         RETURNING id, message_id, profile, sender, recipients, raw, created_at`),
-      byIdPending: db.prepare(`SELECT id, state, next_attempt_at, lease_owner FROM messages WHERE id = ?`),
+      byIdPending: db.prepare(`SELECT id, state, next_attempt_at, lease_owner, profile FROM messages WHERE id = ?`),
       insertAttempt: db.prepare(`INSERT INTO attempts (message, started_at, duration_ms, transport, server, outcome, reply_code, reply_text,
           detail, error_code, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       applyDecision: db.prepare(`UPDATE messages SET state = @state, next_attempt_at = @nextAttemptAt, lease_owner = NULL,
@@ -100,24 +100,24 @@ export class SqliteOutboxStore implements OutboxStore {
     return results;
   }
 
-  async claimDue(now: number, limit: number, leaseMs: number, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
+  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
     const due = excludeProfiles.length
-      ? this.db.prepare(`SELECT id FROM messages WHERE ${PENDING} AND next_attempt_at <= ?
+      ? this.db.prepare(`SELECT id, profile FROM messages WHERE ${PENDING} AND next_attempt_at <= ?
           AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')}) ORDER BY priority, next_attempt_at LIMIT ?`)
       : this.statements.due;
     return this.db.transaction(() => {
-      const candidates = due.all(now, ...excludeProfiles, limit) as { id: string }[];
-      return candidates.map(({ id }) => toOutgoing(this.statements.lease.get(owner, now + leaseMs, now, id) as LeasedRow));
+      const candidates = due.all(now, ...excludeProfiles, limit) as { id: string; profile: string }[];
+      return candidates.map(({ id, profile }) => toOutgoing(this.statements.lease.get(owner, now + leaseFor(leaseMs, profile), now, id) as LeasedRow));
     }).immediate();
   }
 
-  async claimById(id: string, now: number, leaseMs: number, owner: string): Promise<OutgoingMessage | undefined> {
+  async claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined> {
     return this.db.transaction(() => {
-      const row = this.statements.byIdPending.get(id) as { state: string; next_attempt_at: number } | undefined;
+      const row = this.statements.byIdPending.get(id) as { state: string; next_attempt_at: number; profile: string } | undefined;
       if (!row) return undefined;
       const pending = row.state === 'queued' || row.state === 'deferred' || (row.state === 'sending' && row.next_attempt_at <= now);
       if (!pending) return undefined;
-      return toOutgoing(this.statements.lease.get(owner, now + leaseMs, now, id) as LeasedRow);
+      return toOutgoing(this.statements.lease.get(owner, now + leaseFor(leaseMs, row.profile), now, id) as LeasedRow);
     }).immediate();
   }
 
@@ -261,6 +261,10 @@ interface LeasedRow {
   recipients: string;
   raw: Buffer;
   created_at: number;
+}
+
+function leaseFor(leaseMs: LeaseLength, profile: string): number {
+  return typeof leaseMs === 'number' ? leaseMs : leaseMs(profile);
 }
 
 function toOutgoing(row: LeasedRow): OutgoingMessage {
