@@ -110,6 +110,18 @@ export class Dispatcher {
     return report;
   }
 
+  /**
+   * Lifts a profile's pause (a test message got through, or the pause ran out) and makes every
+   * message it held back due at once, oldest critical first: they must not wait out their backoff
+   * and arrive after a recovery notice enqueued since.
+   */
+  async resume(profile: string): Promise<void> {
+    await this.o.profiles.resume(profile);
+    const moved = await this.o.store.makeDue(profile, this.o.clock.now());
+    if (moved) this.o.log.info(`profile ${profile} resumed: ${moved} held-back message(s) due now`);
+    this.wake();
+  }
+
   /** Runs passes until stop(): after each, sleeps until the next message is due or wake(). */
   start(): void {
     this.loop ??= this.runForever();
@@ -249,9 +261,12 @@ export class Dispatcher {
     }
   }
 
+  /** Profiles paused now. A pause that has run out is lifted here, as a resume (see resume()). */
   private async pausedProfiles(): Promise<string[]> {
     const now = this.o.clock.now();
-    return (await this.o.profiles.all()).filter((p) => p.pausedUntil !== null && p.pausedUntil > now).map((p) => p.name);
+    const states = await this.o.profiles.all();
+    for (const p of states) if (p.pausedUntil !== null && p.pausedUntil <= now) await this.resume(p.name);
+    return states.filter((p) => p.pausedUntil !== null && p.pausedUntil > now).map((p) => p.name);
   }
 
   private async nextPauseEnd(): Promise<number | undefined> {

@@ -109,6 +109,14 @@ export interface OutboxStore {
   list(filter: OutboxFilter): Promise<StoredMessage[]>;
   countByState(): Promise<Partial<Record<MessageState, number>>>;
 
+  /**
+   * Makes every pending, unleased message of `profile` due at once, each as of its creation, so
+   * claims take them oldest first within a priority and ahead of anything enqueued since (a
+   * profile that recovers sends what it held back before a later recovery notice). Idempotent;
+   * returns how many messages moved.
+   */
+  makeDue(profile: string, now: number): Promise<number>;
+
   /** Makes a message due now again (any state but `sending` with a live lease). */
   retry(id: string, now: number): Promise<StoredMessage>;
 

@@ -135,4 +135,17 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     assert.equal((await store.outbox.get(released.id))?.possibleDuplicate, false);
     assert.deepEqual(await store.outbox.attempts(released.id), []);
   });
+
+  withStore('makeDue makes a profile’s held-back messages due as of their creation, oldest first', async (store) => {
+    const older = message({ createdAt: 1_000 });
+    const newer = message({ createdAt: 2_000 });
+    const otherProfile = message({ createdAt: 1_000, profile: 'other' });
+    await store.outbox.enqueue([older, newer, otherProfile]);
+    for (const m of [older, newer, otherProfile]) await store.outbox.retry(m.id, 900_000); // held back until then
+    assert.equal(await store.outbox.makeDue('office', 5_000), 2);
+    assert.equal((await store.outbox.get(older.id))?.nextAttemptAt, 1_000);
+    assert.equal((await store.outbox.get(otherProfile.id))?.nextAttemptAt, 900_000, 'other profiles keep their time');
+    assert.deepEqual((await store.outbox.claimDue(5_000, 5, 1_000, 'x')).map((m) => m.id), [older.id, newer.id]);
+    assert.equal(await store.outbox.makeDue('office', 5_001), 0, 'leased messages are left alone');
+  });
 }

@@ -46,7 +46,7 @@ export const mailTestCommand: Command = {
       const accepted = outcome?.kind === 'accepted' || outcome?.kind === 'queued-locally';
       if (accepted) {
         await app.store.profiles.markVerified(profileName, profileFingerprint(profile), app.clock.now());
-        await app.store.profiles.resume(profileName);
+        await app.dispatcher.resume(profileName);
       } else if (stored && !FINAL_STATES.includes(stored.state)) {
         // A test is a question, not an alert: it is not retried in the background.
         await app.store.outbox.fail(id, 'test message: not retried', app.clock.now());

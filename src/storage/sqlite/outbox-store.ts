@@ -78,6 +78,8 @@ export class SqliteOutboxStore implements OutboxStore {
       counts: db.prepare(`SELECT state, COUNT(*) AS n FROM messages GROUP BY state`),
       retry: db.prepare(`UPDATE messages SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, next_attempt_at = ?,
           lease_owner = NULL, updated_at = ? WHERE id = ?`),
+      makeDue: db.prepare(`UPDATE messages SET next_attempt_at = created_at, updated_at = ?
+        WHERE profile = ? AND state IN ('queued', 'deferred') AND next_attempt_at > created_at`),
       fail: db.prepare(`UPDATE messages SET state = 'failed', lease_owner = NULL, last_error = ?, updated_at = ? WHERE id = ?`),
     };
   }
@@ -259,6 +261,10 @@ export class SqliteOutboxStore implements OutboxStore {
     const counts: Partial<Record<MessageState, number>> = {};
     for (const row of this.statements.counts.all() as { state: MessageState; n: number }[]) counts[row.state] = row.n;
     return counts;
+  }
+
+  async makeDue(profile: string, now: number): Promise<number> {
+    return this.statements.makeDue.run(now, profile).changes;
   }
 
   async retry(id: string, now: number): Promise<StoredMessage> {
