@@ -57,7 +57,8 @@ export function anomalyText(a: Anomaly): string {
 
 export function deliveryLine(s: Summary): string {
   const d = s.delivery;
-  return `sent ${d.sent}, handed to a local mail program ${d.queuedLocally}, failed ${d.failed}, expired ${d.expired}; stuck now: ${d.stuck} in the Outbox, ${d.stuckInMta} in a local MTA queue`;
+  const duplicates = d.possibleDuplicates ? `; possible duplicates: ${d.possibleDuplicates} (sent again after an attempt whose outcome is unknown)` : '';
+  return `sent ${d.sent}, handed to a local mail program ${d.queuedLocally}, failed ${d.failed}, expired ${d.expired}; stuck now: ${d.stuck} in the Outbox, ${d.stuckInMta} in a local MTA queue${duplicates}`;
 }
 
 export function escalationLines(s: Summary, timezone: string | undefined): string[] {

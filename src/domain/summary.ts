@@ -90,6 +90,12 @@ export interface DeliveryHealth {
   stuck: number;
   /** Handed to a spooling mail program and still in its local queue past mail.stuckAfter. */
   stuckInMta: number;
+  /**
+   * Messages flagged as possible duplicates in the period: sent again after an attempt whose
+   * outcome is unknown (a connection lost after the data, a crash before the result was recorded).
+   * Absent where the store does not count them.
+   */
+  possibleDuplicates?: number;
 }
 
 /** Escalations (every transport of a profile failing) in the period — when that feature is present. */

@@ -82,7 +82,7 @@ export class Dispatcher {
         const batch = await this.o.store.claimDue(
           this.o.clock.now(),
           this.o.concurrency - this.inFlight.size,
-          this.leaseMs(),
+          this.leaseMs,
           this.o.owner,
           paused,
         );
@@ -103,11 +103,23 @@ export class Dispatcher {
    */
   async deliverNow(id: string): Promise<AttemptReport | undefined> {
     const now = this.o.clock.now();
-    const message = await this.o.store.claimById(id, now, this.leaseMs(), this.o.owner);
+    const message = await this.o.store.claimById(id, now, this.leaseMs, this.o.owner);
     if (!message) return undefined;
     const report = await this.deliver(message);
     await this.writer.flush();
     return report;
+  }
+
+  /**
+   * Lifts a profile's pause (a test message got through, or the pause ran out) and makes every
+   * message it held back due at once, oldest critical first: they must not wait out their backoff
+   * and arrive after a recovery notice enqueued since.
+   */
+  async resume(profile: string): Promise<void> {
+    await this.o.profiles.resume(profile);
+    const moved = await this.o.store.makeDue(profile, this.o.clock.now());
+    if (moved) this.o.log.info(`profile ${profile} resumed: ${moved} held-back message(s) due now`);
+    this.wake();
   }
 
   /** Runs passes until stop(): after each, sleeps until the next message is due or wake(). */
@@ -170,11 +182,12 @@ export class Dispatcher {
     this.inFlight.add(tracked);
   }
 
-  private leaseMs(): number {
-    // Long enough for the slowest profile's attempt; a lease that expires too early would let a
-    // second process send the same message while the first is still at it.
-    return this.o.transports.attemptDeadlineMs() + TRANSPORT_GRACE_MS * 2;
-  }
+  /**
+   * Long enough for the message's own profile's slowest attempt: a lease that expires too early
+   * would let a second process send the same message while the first is still at it, and one
+   * sized for the slowest profile would keep a crashed SMTP delivery waiting minutes to resume.
+   */
+  private readonly leaseMs = (profile: string): number => this.o.transports.attemptDeadlineMs(profile) + TRANSPORT_GRACE_MS * 2;
 
   private async deliver(message: OutgoingMessage): Promise<AttemptReport> {
     const startedAt = this.o.clock.now();
@@ -248,9 +261,12 @@ export class Dispatcher {
     }
   }
 
+  /** Profiles paused now. A pause that has run out is lifted here, as a resume (see resume()). */
   private async pausedProfiles(): Promise<string[]> {
     const now = this.o.clock.now();
-    return (await this.o.profiles.all()).filter((p) => p.pausedUntil !== null && p.pausedUntil > now).map((p) => p.name);
+    const states = await this.o.profiles.all();
+    for (const p of states) if (p.pausedUntil !== null && p.pausedUntil <= now) await this.resume(p.name);
+    return states.filter((p) => p.pausedUntil !== null && p.pausedUntil > now).map((p) => p.name);
   }
 
   private async nextPauseEnd(): Promise<number | undefined> {

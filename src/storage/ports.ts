@@ -68,6 +68,9 @@ export interface OutboxFilter {
   limit?: number;
 }
 
+/** How long a claim holds a message: one length for all, or one per profile. */
+export type LeaseLength = number | ((profile: string) => number);
+
 export interface OutboxStore {
   /**
    * Stores messages durably (the call returns only once they survive a crash). A message whose
@@ -78,14 +81,15 @@ export interface OutboxStore {
 
   /**
    * Leases up to `limit` due messages (pending, nextAttemptAt <= now, or a lease that expired),
-   * most urgent first, to `owner` until `now + leaseMs`. A leased message is invisible to other
-   * claimers until its lease expires — so a process that dies mid-delivery loses nothing.
-   * `excludeProfiles` are skipped (paused profiles).
+   * most urgent first, to `owner` until `now + leaseMs` (per message's profile when a function:
+   * a fast profile's crashed attempt must not wait for the slowest profile's lease).
+   * A leased message is invisible to other claimers until its lease expires — so a process that
+   * dies mid-delivery loses nothing. `excludeProfiles` are skipped (paused profiles).
    */
-  claimDue(now: number, limit: number, leaseMs: number, owner: string, excludeProfiles?: readonly string[]): Promise<OutgoingMessage[]>;
+  claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles?: readonly string[]): Promise<OutgoingMessage[]>;
 
   /** Leases one message by id regardless of its due time (used by `vigil mail test`). */
-  claimById(id: string, now: number, leaseMs: number, owner: string): Promise<OutgoingMessage | undefined>;
+  claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined>;
 
   /** Records attempts and applies decisions in one transaction. Results whose lease was lost are skipped. */
   complete(results: AttemptResult[], now: number): Promise<void>;
@@ -104,6 +108,14 @@ export interface OutboxStore {
   attempts(id: string): Promise<AttemptRow[]>;
   list(filter: OutboxFilter): Promise<StoredMessage[]>;
   countByState(): Promise<Partial<Record<MessageState, number>>>;
+
+  /**
+   * Makes every pending, unleased message of `profile` due at once, each as of its creation, so
+   * claims take them oldest first within a priority and ahead of anything enqueued since (a
+   * profile that recovers sends what it held back before a later recovery notice). Idempotent;
+   * returns how many messages moved.
+   */
+  makeDue(profile: string, now: number): Promise<number>;
 
   /** Makes a message due now again (any state but `sending` with a live lease). */
   retry(id: string, now: number): Promise<StoredMessage>;

@@ -28,6 +28,8 @@ export interface PeerOptions {
   dropAfterData?: number;
   /** After the message data arrives: never answer (a stall), until closed. */
   stallAfterData?: boolean;
+  /** After the message data arrives and before the server answers it: awaited (e.g. to freeze the client). */
+  beforeDataReply?: () => Promise<void> | void;
   port?: number;
 }
 
@@ -125,6 +127,10 @@ export class SmtpPeer {
           secure: session.secure,
         });
         if (this.options.stallAfterData) return; // never answer
+        if (this.options.beforeDataReply) {
+          void Promise.resolve(this.options.beforeDataReply()).then(() => callback(this.inject('DATA')));
+          return;
+        }
         if (this.dropsLeft > 0) {
           this.dropsLeft--;
           for (const socket of this.sockets) socket.destroy();

@@ -72,7 +72,9 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     assert.equal(done?.state, 'sent');
     assert.equal(done?.sentAt, 3_005);
     const attempts = await store.outbox.attempts(m.id);
-    assert.deepEqual(attempts.map((a) => a.outcome), ['accepted (lease lost)', 'accepted']);
+    // b found a's lease run out with no outcome (ambiguous); a's late result is history too.
+    assert.deepEqual(attempts.map((a) => a.outcome), ['ambiguous', 'accepted (lease lost)', 'accepted']);
+    assert.equal(done?.possibleDuplicate, true);
   });
 
   withStore('release, retry, fail and expiry move messages as documented', async (store) => {
@@ -99,5 +101,51 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     assert.deepEqual(await store.outbox.claimDue(2_000, 5, 1_000, 'x', ['paused']), []);
     assert.equal(await store.outbox.nextDueAt(['paused']), undefined);
     assert.equal((await store.outbox.claimDue(2_000, 5, 1_000, 'x')).length, 1);
+  });
+
+  withStore('a lease given per profile holds each message for its own profile’s length', async (store) => {
+    const fast = message({ profile: 'office' });
+    const slow = message({ profile: 'local' });
+    await store.outbox.enqueue([fast, slow]);
+    const lengths: Record<string, number> = { office: 40_000, local: 226_000 };
+    assert.equal((await store.outbox.claimDue(2_000, 5, (profile) => lengths[profile]!, 'x')).length, 2);
+    assert.equal((await store.outbox.get(fast.id))?.nextAttemptAt, 42_000);
+    assert.equal((await store.outbox.get(slow.id))?.nextAttemptAt, 228_000);
+  });
+
+  withStore('re-claiming a message whose lease ran out records an ambiguous attempt and flags it', async (store) => {
+    const m = message();
+    await store.outbox.enqueue([m]);
+    await store.outbox.claimDue(2_000, 1, 1_000, 'dead');
+    assert.equal((await store.outbox.get(m.id))?.possibleDuplicate, false);
+    assert.equal((await store.outbox.claimDue(4_000, 1, 1_000, 'next')).length, 1);
+    const again = await store.outbox.get(m.id);
+    assert.equal(again?.possibleDuplicate, true);
+    assert.equal(again?.attempts, 1);
+    const [unknown] = await store.outbox.attempts(m.id);
+    assert.equal(unknown?.outcome, 'ambiguous');
+    assert.equal(unknown?.startedAt, 2_000);
+    assert.match(unknown!.detail, /no outcome was recorded.*\(dead\)/);
+    // A message given back unattempted (a graceful stop) is not ambiguous.
+    const released = message();
+    await store.outbox.enqueue([released]);
+    await store.outbox.claimDue(5_000, 1, 1_000, 'stopping');
+    await store.outbox.release([released.id], 'stopping', 5_001);
+    await store.outbox.claimDue(5_002, 1, 1_000, 'next');
+    assert.equal((await store.outbox.get(released.id))?.possibleDuplicate, false);
+    assert.deepEqual(await store.outbox.attempts(released.id), []);
+  });
+
+  withStore('makeDue makes a profile’s held-back messages due as of their creation, oldest first', async (store) => {
+    const older = message({ createdAt: 1_000 });
+    const newer = message({ createdAt: 2_000 });
+    const otherProfile = message({ createdAt: 1_000, profile: 'other' });
+    await store.outbox.enqueue([older, newer, otherProfile]);
+    for (const m of [older, newer, otherProfile]) await store.outbox.retry(m.id, 900_000); // held back until then
+    assert.equal(await store.outbox.makeDue('office', 5_000), 2);
+    assert.equal((await store.outbox.get(older.id))?.nextAttemptAt, 1_000);
+    assert.equal((await store.outbox.get(otherProfile.id))?.nextAttemptAt, 900_000, 'other profiles keep their time');
+    assert.deepEqual((await store.outbox.claimDue(5_000, 5, 1_000, 'x')).map((m) => m.id), [older.id, newer.id]);
+    assert.equal(await store.outbox.makeDue('office', 5_001), 0, 'leased messages are left alone');
   });
 }

@@ -41,12 +41,12 @@ export const mailTestCommand: Command = {
         subject: `Vigil test message from ${app.hostname}`,
         text: testText(app.hostname, profileName),
       });
-      const outcome = await deliver(app, id);
+      const outcome = await deliver(app, id, profileName);
       const stored = await app.store.outbox.get(id);
       const accepted = outcome?.kind === 'accepted' || outcome?.kind === 'queued-locally';
       if (accepted) {
         await app.store.profiles.markVerified(profileName, profileFingerprint(profile), app.clock.now());
-        await app.store.profiles.resume(profileName);
+        await app.dispatcher.resume(profileName);
       } else if (stored && !FINAL_STATES.includes(stored.state)) {
         // A test is a question, not an alert: it is not retried in the background.
         await app.store.outbox.fail(id, 'test message: not retried', app.clock.now());
@@ -60,10 +60,10 @@ export const mailTestCommand: Command = {
 };
 
 /** Delivers now; if a running service took the message first, waits for its outcome. */
-async function deliver(app: AppContext, id: string): Promise<DeliveryOutcome | undefined> {
+async function deliver(app: AppContext, id: string, profileName: string): Promise<DeliveryOutcome | undefined> {
   const attempt = await app.dispatcher.deliverNow(id);
   if (attempt) return attempt.outcome;
-  const until = Date.now() + app.transports.attemptDeadlineMs() + 10_000;
+  const until = Date.now() + app.transports.attemptDeadlineMs(profileName) + 10_000;
   while (Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const attempts = await app.store.outbox.attempts(id);

@@ -118,7 +118,7 @@ function describe(ctx: CliContext, m: StoredMessage): void {
   const rows: [string, string][] = [
     ['id', m.id],
     ['message-id', m.messageId],
-    ['state', m.state + (m.possibleDuplicate ? ' (possible duplicate: a connection was lost after the data was sent)' : '')],
+    ['state', m.state + (m.possibleDuplicate ? ' (possible duplicate: an earlier attempt may have delivered it — see the attempts below)' : '')],
     ['kind', `${m.kind} (${m.severity})`],
     ['profile', m.profile],
     ['from', m.envelope.from],

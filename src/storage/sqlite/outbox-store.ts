@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import type { AttemptResult, AttemptRow, NewMessage, OutboxFilter, OutboxStore } from '../ports.js';
+import type { AttemptResult, AttemptRow, LeaseLength, NewMessage, OutboxFilter, OutboxStore } from '../ports.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
 import { formatReply } from '../../domain/outcome.js';
@@ -29,6 +29,17 @@ interface MessageRow {
 const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, state,
   created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at`;
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
+const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
+
+/** A pending message as a claim sees it. For `sending`, next_attempt_at is when the lease ends. */
+interface ClaimRow {
+  id: string;
+  profile: string;
+  state: string;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  updated_at: number;
+}
 
 /** The Outbox in SQLite. Every write is one transaction; better-sqlite3 is synchronous, so each
  * method runs to completion before another starts in this process. */
@@ -42,10 +53,12 @@ export class SqliteOutboxStore implements OutboxStore {
         VALUES (@id, @messageId, @kind, @severity, @priority, @profile, @dedupeKey, @sender, @recipients,
           @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt)`),
       findPendingDuplicate: db.prepare(`SELECT id FROM messages WHERE dedupe_key = ? AND ${PENDING} LIMIT 1`),
-      due: db.prepare(`SELECT id FROM messages WHERE ${PENDING} AND next_attempt_at <= ? ORDER BY priority, next_attempt_at LIMIT ?`),
+      due: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? ORDER BY priority, next_attempt_at LIMIT ?`),
       lease: db.prepare(`UPDATE messages SET state = 'sending', lease_owner = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?
         RETURNING id, message_id, profile, sender, recipients, raw, created_at`),
-      byIdPending: db.prepare(`SELECT id, state, next_attempt_at, lease_owner FROM messages WHERE id = ?`),
+      byIdPending: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE id = ?`),
+      unrecorded: db.prepare(`UPDATE messages SET attempts = attempts + 1, possible_duplicate = 1, last_outcome = 'ambiguous',
+          last_error = @detail WHERE id = @id`),
       insertAttempt: db.prepare(`INSERT INTO attempts (message, started_at, duration_ms, transport, server, outcome, reply_code, reply_text,
           detail, error_code, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       applyDecision: db.prepare(`UPDATE messages SET state = @state, next_attempt_at = @nextAttemptAt, lease_owner = NULL,
@@ -65,6 +78,8 @@ export class SqliteOutboxStore implements OutboxStore {
       counts: db.prepare(`SELECT state, COUNT(*) AS n FROM messages GROUP BY state`),
       retry: db.prepare(`UPDATE messages SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, next_attempt_at = ?,
           lease_owner = NULL, updated_at = ? WHERE id = ?`),
+      makeDue: db.prepare(`UPDATE messages SET next_attempt_at = created_at, updated_at = ?
+        WHERE profile = ? AND state IN ('queued', 'deferred') AND next_attempt_at > created_at`),
       fail: db.prepare(`UPDATE messages SET state = 'failed', lease_owner = NULL, last_error = ?, updated_at = ? WHERE id = ?`),
     };
   }
@@ -100,24 +115,39 @@ export class SqliteOutboxStore implements OutboxStore {
     return results;
   }
 
-  async claimDue(now: number, limit: number, leaseMs: number, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
+  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
     const due = excludeProfiles.length
-      ? this.db.prepare(`SELECT id FROM messages WHERE ${PENDING} AND next_attempt_at <= ?
+      ? this.db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ?
           AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')}) ORDER BY priority, next_attempt_at LIMIT ?`)
       : this.statements.due;
     return this.db.transaction(() => {
-      const candidates = due.all(now, ...excludeProfiles, limit) as { id: string }[];
-      return candidates.map(({ id }) => toOutgoing(this.statements.lease.get(owner, now + leaseMs, now, id) as LeasedRow));
+      const candidates = due.all(now, ...excludeProfiles, limit) as ClaimRow[];
+      return candidates.map((row) => this.lease(row, now, leaseMs, owner));
     }).immediate();
   }
 
-  async claimById(id: string, now: number, leaseMs: number, owner: string): Promise<OutgoingMessage | undefined> {
+  /** Leases one candidate row; call inside a transaction. */
+  private lease(row: ClaimRow, now: number, leaseMs: LeaseLength, owner: string): OutgoingMessage {
+    // Still `sending` with its lease run out: whoever held it died (or could not record the
+    // result) with the outcome unknown. The server may have accepted the message before that, so
+    // the attempt is recorded as ambiguous and the message flagged before it is sent again.
+    if (row.state === 'sending') this.recordUnrecordedAttempt(row);
+    return toOutgoing(this.statements.lease.get(owner, now + leaseFor(leaseMs, row.profile), now, row.id) as LeasedRow);
+  }
+
+  private recordUnrecordedAttempt(row: ClaimRow): void {
+    const detail = `no outcome was recorded: the process delivering it${row.lease_owner ? ` (${row.lease_owner})` : ''} stopped, or could not record the result, before its lease ended; the server may already have the message, so it is sent again flagged as a possible duplicate`;
+    this.statements.unrecorded.run({ id: row.id, detail });
+    this.statements.insertAttempt.run(row.id, row.updated_at, Math.max(0, row.next_attempt_at - row.updated_at), 'unknown', null, 'ambiguous', null, null, detail, null, '');
+  }
+
+  async claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined> {
     return this.db.transaction(() => {
-      const row = this.statements.byIdPending.get(id) as { state: string; next_attempt_at: number } | undefined;
+      const row = this.statements.byIdPending.get(id) as ClaimRow | undefined;
       if (!row) return undefined;
       const pending = row.state === 'queued' || row.state === 'deferred' || (row.state === 'sending' && row.next_attempt_at <= now);
       if (!pending) return undefined;
-      return toOutgoing(this.statements.lease.get(owner, now + leaseMs, now, id) as LeasedRow);
+      return this.lease(row, now, leaseMs, owner);
     }).immediate();
   }
 
@@ -233,6 +263,10 @@ export class SqliteOutboxStore implements OutboxStore {
     return counts;
   }
 
+  async makeDue(profile: string, now: number): Promise<number> {
+    return this.statements.makeDue.run(now, profile).changes;
+  }
+
   async retry(id: string, now: number): Promise<StoredMessage> {
     return this.db.transaction(() => {
       const row = this.statements.byIdPending.get(id) as { state: string; next_attempt_at: number } | undefined;
@@ -261,6 +295,10 @@ interface LeasedRow {
   recipients: string;
   raw: Buffer;
   created_at: number;
+}
+
+function leaseFor(leaseMs: LeaseLength, profile: string): number {
+  return typeof leaseMs === 'number' ? leaseMs : leaseMs(profile);
 }
 
 function toOutgoing(row: LeasedRow): OutgoingMessage {

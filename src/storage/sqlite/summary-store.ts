@@ -116,7 +116,8 @@ export class SqliteSummaryStore implements SummaryStore {
                 SUM(state = 'queued-locally' AND updated_at >= @since AND updated_at < @until) AS queuedLocally,
                 SUM(state = 'failed' AND updated_at >= @since AND updated_at < @until) AS failed,
                 SUM(state = 'expired' AND updated_at >= @since AND updated_at < @until) AS expired,
-                SUM(state IN (${list(PENDING_STATES)}) AND created_at < @stuckBefore) AS stuck
+                SUM(state IN (${list(PENDING_STATES)}) AND created_at < @stuckBefore) AS stuck,
+                SUM(possible_duplicate = 1 AND updated_at >= @since AND updated_at < @until) AS possibleDuplicates
          FROM messages WHERE updated_at >= @since OR state IN (${list(PENDING_STATES)})`,
       )
       .get({ since, until, stuckBefore }) as Record<string, number | null>;
@@ -128,6 +129,7 @@ export class SqliteSummaryStore implements SummaryStore {
       expired: counts.expired ?? 0,
       stuck: counts.stuck ?? 0,
       stuckInMta: mta.n,
+      possibleDuplicates: counts.possibleDuplicates ?? 0,
     };
   }
 

@@ -45,6 +45,10 @@ export class SmtpSession {
       greetingTimeout: options.timeoutMs,
       socketTimeout: options.timeoutMs,
       dnsTimeout: options.timeoutMs,
+      // Closing destroys the socket. nodemailer's default half-closes it and waits up to 5 s for
+      // the server to close its side: a stalled server then held every command (and a service
+      // stop) 5 s past its deadline. A polite close still sends QUIT and waits for the reply.
+      socketCloseTimeout: 0,
       transactionLog: true,
       logger: this.recorder.logger as never,
       tls: {
