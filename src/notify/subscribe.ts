@@ -89,6 +89,7 @@ export class Notifications {
       messages: deps.store.outbox,
       profiles: deps.store.profiles,
       escalations: deps.store.escalations,
+      localQueue: deps.store.handOffs,
       outbox: deps.outbox,
       systemLog: deps.systemLog,
       templates: this.templates,
