@@ -90,6 +90,10 @@ export interface DeliveryHealth {
   stuck: number;
   /** Handed to a spooling mail program and still in its local queue past mail.stuckAfter. */
   stuckInMta: number;
+  /** Messages with an attempt in the period that did not deliver (deferred, then retried or not): mail was late. */
+  deferred?: number;
+  /** The longest enqueue-to-delivery time of the messages delivered in the period, ms (0: none). */
+  longestDelayMs?: number;
 }
 
 /** Escalations (every transport of a profile failing) in the period — when that feature is present. */
