@@ -61,6 +61,15 @@ export function deliveryLine(s: Summary): string {
   return `sent ${d.sent}, handed to a local mail program ${d.queuedLocally}, failed ${d.failed}, expired ${d.expired}; stuck now: ${d.stuck} in the Outbox, ${d.stuckInMta} in a local MTA queue${duplicates}`;
 }
 
+/** Mail that was late in the period: deferred or retried messages and the longest delay. */
+export function latenessLine(s: Summary): string {
+  const d = s.delivery;
+  if (d.deferred === undefined) return 'late: not reported by this version';
+  if (d.deferred === 0 && !d.longestDelayMs) return 'late: none (every message delivered at its first attempt)';
+  const deferred = `${d.deferred} message${d.deferred === 1 ? '' : 's'} deferred or retried`;
+  return `late: ${deferred}; longest delay before delivery ${d.longestDelayMs ? formatDuration(d.longestDelayMs) : '-'}`;
+}
+
 export function escalationLines(s: Summary, timezone: string | undefined): string[] {
   if (!s.escalations.integrated) return ['escalations: not reported by this version'];
   if (s.escalations.items.length === 0) return ['escalations: none'];

@@ -1,5 +1,5 @@
 import type { Summary } from '../domain/summary-build.js';
-import { anomalyText, bytes, countsLine, deliveryLine, escalationLines, periodLine, problemHeadline, when } from './format.js';
+import { anomalyText, bytes, countsLine, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 import { badge, CELL, COLOR, e, h3, NOTE, row, statusCell, table } from './html-parts.js';
 import { FULL_SETS_MAX, setsSection } from './render-html-sets.js';
 
@@ -48,7 +48,7 @@ export function renderSummaryHtml(s: Summary, timezone: string | undefined): str
     if (shown.length < h.checks.length) out.push(`<p style="${NOTE}">${h.checks.length - shown.length} vault checks completed; the text part lists each.</p>`);
   }
 
-  out.push(h3('Delivery'), `<p>${e(deliveryLine(s))}</p>`, `<p>${escalationLines(s, timezone).map(e).join('<br>')}</p>`);
+  out.push(h3('Delivery'), `<p>${e(deliveryLine(s))}<br>${e(latenessLine(s))}</p>`, `<p>${escalationLines(s, timezone).map(e).join('<br>')}</p>`);
   if (s.credentials === null) out.push('<p style="color:#777">Credential expiry: not checked by this version.</p>');
   else if (s.credentials.length) out.push(`<p style="color:${COLOR.bad}">${s.credentials.map((c) => e(`Credential: ${c.text}`)).join('<br>')}</p>`);
 

@@ -1,5 +1,5 @@
 import type { Summary } from '../domain/summary-build.js';
-import { ago, anomalyText, bytes, countsLine, dayState, deliveryLine, duration, escalationLines, periodLine, problemHeadline, when } from './format.js';
+import { ago, anomalyText, bytes, countsLine, dayState, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
 
@@ -64,7 +64,7 @@ export function renderSummaryText(s: Summary, timezone: string | undefined): str
     out.push('');
   }
 
-  out.push('DELIVERY', `  ${deliveryLine(s)}`, ...escalationLines(s, timezone).map((l) => `  ${l}`));
+  out.push('DELIVERY', `  ${deliveryLine(s)}`, `  ${latenessLine(s)}`, ...escalationLines(s, timezone).map((l) => `  ${l}`));
   if (s.credentials === null) out.push('  credential expiry: not checked by this version');
   else if (s.credentials.length === 0) out.push('  credentials: none expires soon');
   else for (const c of s.credentials) out.push(`  CREDENTIAL ${c.text}`);

@@ -1,12 +1,9 @@
 import type { AppContext } from './context.js';
 import { Scheduler } from '../backup/scheduler.js';
 import { BACKUP_EVENT_KINDS } from '../domain/events.js';
-import { buildMtaQueueWatch } from './mail-client-wiring.js';
+import { watchMtaQueues } from './mta-queue-loop.js';
 import { describeExpiry, expiringCredentials } from '../config/credential-expiry.js';
 import { buildAdmin } from './admin-wiring.js';
-
-// How often the local MTA queues are looked at for messages handed to a spooling program.
-const QUEUE_WATCH_EVERY_MS = 60_000;
 
 export interface ServiceHandle {
   /** Resolves when the service has stopped (after a signal or stop()). */
@@ -94,36 +91,4 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   for (const c of expiringCredentials(app.loaded.config, app.clock.now())) app.log.warn(describeExpiry(c));
   app.log.info(`vigil started (config ${app.loaded.file}, data ${app.loaded.config.dataDir}, pid ${process.pid})`);
   return { stopped, stop, runningSets: () => scheduler.runningSets() };
-}
-
-/**
- * Messages handed to a spooling mail program (usingSpooler: true) are watched in its queue; one
- * still there after mail.stuckAfter is reported once. Only runs when a spooler can be in use.
- */
-function watchMtaQueues(app: AppContext): { stop(): void } {
-  const { config } = app.loaded;
-  const clientProfiles = Object.values(config.profiles).some((p) => p.method === 'client');
-  if (!clientProfiles || !config.mail.usingSpooler) return { stop() {} };
-  const watch = buildMtaQueueWatch(config, { clock: app.clock, handOffs: app.store.handOffs });
-  const controller = new AbortController();
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    watch
-      .check(controller.signal)
-      .then((report) => {
-        for (const stuck of report.newlyStuck) app.log.warn(`message ${stuck.outboxId} is stuck in the ${stuck.client} queue: ${stuck.reason}`);
-        for (const queue of report.unreadable) app.log.warn(`cannot read the MTA queue: ${queue}`);
-      })
-      .catch((error: unknown) => app.log.error('MTA queue watch failed', { error: (error as Error).message }))
-      .finally(() => (running = false));
-  }, QUEUE_WATCH_EVERY_MS);
-  timer.unref();
-  return {
-    stop() {
-      clearInterval(timer);
-      controller.abort();
-    },
-  };
 }

@@ -122,6 +122,7 @@ export class ConfiguredTransports implements TransportResolver {
       timeoutMs: profile.timeoutSeconds * 1000,
       maxConnections: profile.connections,
       ...(auth ? { auth } : {}),
+      allowPlaintextAuth: server.allowPlaintextAuth,
       redact: (text) => this.o.redactor.redact(text),
     });
   }

@@ -70,11 +70,14 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
   for (const [name, profile] of Object.entries(config.profiles)) {
     if (profile.method !== 'smtp') continue;
     profile.servers.forEach((server, index) => {
-      if (server.auth && server.security === 'none') {
+      if (server.auth && server.security === 'none' && !server.allowPlaintextAuth) {
+        // The transport refuses too (ERR_SMTP_PLAINTEXT_AUTH); saying so here keeps a profile
+        // that could never authenticate from being started at all.
         problems.push({
-          path: ['profiles', name, 'servers', index, 'security'],
-          message: 'credentials would cross the network unencrypted; use starttls or tls',
-          severity: 'warning',
+          path: ['profiles', name, 'servers', index, 'auth'],
+          message:
+            'with security: none the credentials would cross the network unencrypted, so Vigil will not send them; use security: starttls (port 587) or tls (port 465), or, only on a trusted network, set allowPlaintextAuth: true on this server',
+          severity: 'error',
         });
       }
       if (server.tls.allowSelfSigned) {

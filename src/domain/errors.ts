@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   ERR_SMTP_TIMEOUT: 'The SMTP attempt did not finish within timeoutSeconds.',
   ERR_SMTP_TLS: 'TLS failed: certificate not trusted, name mismatch, or STARTTLS not offered.',
   ERR_SMTP_AUTH: 'The SMTP server refused the credentials or requires authentication.',
+  ERR_SMTP_PLAINTEXT_AUTH: 'Vigil refused to send SMTP credentials over an unencrypted connection (security: none without allowPlaintextAuth: true).',
   ERR_SMTP_POLICY: 'The SMTP server refused the message for a policy or security reason (5.7.x).',
   ERR_SMTP_DEFERRED: 'The SMTP server answered with a temporary (4xx) failure.',
   ERR_SMTP_REJECTED: 'The SMTP server permanently (5xx) refused the message or its recipients.',

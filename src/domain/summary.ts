@@ -96,6 +96,10 @@ export interface DeliveryHealth {
    * Absent where the store does not count them.
    */
   possibleDuplicates?: number;
+  /** Messages with an attempt in the period that did not deliver (deferred, then retried or not): mail was late. */
+  deferred?: number;
+  /** The longest enqueue-to-delivery time of the messages delivered in the period, ms (0: none). */
+  longestDelayMs?: number;
 }
 
 /** Escalations (every transport of a profile failing) in the period — when that feature is present. */

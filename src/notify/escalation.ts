@@ -6,7 +6,7 @@ import { PENDING_STATES, PRIORITY, type StoredMessage } from '../domain/message.
 import { resolveRecipients } from '../domain/recipients.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { Escalation, EscalationStore, OutboxStore, ProfileStateStore } from '../storage/ports.js';
+import type { Escalation, EscalationStore, HandOffStore, OutboxStore, ProfileStateStore } from '../storage/ports.js';
 import { composePager, formatDuration, formatTime } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import type { TemplateFiles } from './template-files.js';
@@ -16,6 +16,8 @@ export interface EscalatorDeps {
   messages: Pick<OutboxStore, 'get' | 'list'>;
   profiles: Pick<ProfileStateStore, 'get'>;
   escalations: Pick<EscalationStore, 'record'>;
+  /** Messages handed to a spooling mail program and not yet seen leaving its queue. */
+  localQueue?: Pick<HandOffStore, 'watched'>;
   /** The plain Outbox: the escalation's own pager message is never prefaced. */
   outbox: Pick<Outbox, 'enqueueMany'>;
   systemLog: SystemLog;
@@ -59,11 +61,16 @@ export class Escalator {
     });
   }
 
-  /** Critical messages still pending `escalateAfter` after they were enqueued. Run periodically. */
+  /**
+   * Critical messages still pending `escalateAfter` after they were enqueued — in the Outbox, or
+   * handed to a spooling mail program and still in its local queue, which is no closer to the
+   * recipient. Run periodically, and after each pass of the MTA queue watch.
+   */
   checkOverdue(): Promise<Escalation[]> {
     return this.serial(async () => {
       const after = this.deps.config.notification.escalateAfter;
-      const overdue = await this.deps.messages.list({ states: [...PENDING_STATES], createdBefore: this.deps.clock.now() - after + 1, ...CRITICAL_ONLY, limit: SCAN_LIMIT });
+      const createdBefore = this.deps.clock.now() - after + 1;
+      const overdue = await this.deps.messages.list({ states: [...PENDING_STATES], createdBefore, ...CRITICAL_ONLY, limit: SCAN_LIMIT });
       const escalated: Escalation[] = [];
       // One call per profile, so each pager line names one reason.
       for (const profile of new Set(overdue.map((m) => m.profile))) {
@@ -71,8 +78,32 @@ export class Escalator {
         const last = mine.find((m) => m.lastError)?.lastError;
         escalated.push(...(await this.escalate(mine, 'overdue', `not delivered after ${formatDuration(after)}${last ? `: ${last}` : ''}`)));
       }
+      const queued = await this.stillInLocalQueue(createdBefore);
+      for (const profile of new Set(queued.map((q) => q.message.profile))) {
+        const mine = queued.filter((q) => q.message.profile === profile);
+        const first = mine[0]!;
+        const reason = `still in the local ${first.client} queue after ${formatDuration(after)}, not delivered${first.reason ? `: ${first.reason}` : ''}`;
+        escalated.push(...(await this.escalate(mine.map((q) => q.message), 'overdue', reason)));
+      }
       return escalated;
     });
+  }
+
+  /**
+   * Critical `queued-locally` messages created before `createdBefore` that the queue watch has not
+   * seen leave the MTA's queue. One whose queue could not be read counts too: unknown is not
+   * delivered. Read from the hand-offs, which only hold what is still queued, so old messages the
+   * MTA delivered long ago cost nothing here.
+   */
+  private async stillInLocalQueue(createdBefore: number): Promise<Array<{ message: StoredMessage; client: string; reason: string | null }>> {
+    if (!this.deps.localQueue) return [];
+    const found: Array<{ message: StoredMessage; client: string; reason: string | null }> = [];
+    for (const handOff of await this.deps.localQueue.watched(SCAN_LIMIT)) {
+      const message = await this.deps.messages.get(handOff.outboxId);
+      if (message?.state !== 'queued-locally' || message.priority !== PRIORITY.critical || message.createdAt >= createdBefore) continue;
+      found.push({ message, client: handOff.client, reason: handOff.lastReason });
+    }
+    return found;
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

@@ -93,6 +93,7 @@ export class Notifications {
       messages: deps.store.outbox,
       profiles: deps.store.profiles,
       escalations: deps.store.escalations,
+      localQueue: deps.store.handOffs,
       outbox: deps.outbox,
       systemLog: deps.systemLog,
       templates: this.templates,

@@ -12,6 +12,8 @@ export function smtpConfig(options: {
         `        port: ${s.port}`,
         `        security: ${s.security ?? 'none'}`,
         ...(s.auth ? ['        auth: { user: vigil, pass: { env: TEST_SMTP_PASS } }'] : []),
+        // Loopback test servers: no TLS, and the password in clear is what the test asks for.
+        ...(s.auth && (s.security ?? 'none') === 'none' ? ['        allowPlaintextAuth: true'] : []),
         ...(s.tls ? [`        tls: ${s.tls}`] : []),
       ].join('\n'),
     )

@@ -31,6 +31,11 @@ export interface PeerOptions {
   /** After the message data arrives and before the server answers it: awaited (e.g. to freeze the client). */
   beforeDataReply?: () => Promise<void> | void;
   port?: number;
+  /**
+   * With security none: offer STARTTLS anyway, and refuse AUTH before it (538), as Postfix with
+   * smtpd_tls_auth_only does. A client that ignores STARTTLS then sends its password in clear.
+   */
+  offerStartTls?: boolean;
 }
 
 /**
@@ -41,6 +46,8 @@ export class SmtpPeer {
   readonly received: ReceivedMessage[] = [];
   readonly injections: Injection[] = [];
   readonly authAttempts: { user: string; ok: boolean }[] = [];
+  /** Every byte clients sent, as it crossed the wire (still encrypted after STARTTLS or with tls). */
+  readonly wire: Buffer[] = [];
   private server!: SMTPServer;
   port = 0;
   private dropsLeft = 0;
@@ -64,9 +71,9 @@ export class SmtpPeer {
       secure: security === 'tls',
       key,
       cert,
-      disabledCommands: [...(security === 'none' ? ['STARTTLS'] : []), ...(auth ? [] : ['AUTH'])],
+      disabledCommands: [...(security === 'none' && !this.options.offerStartTls ? ['STARTTLS'] : []), ...(auth ? [] : ['AUTH'])],
       authOptional: !auth,
-      allowInsecureAuth: security === 'none',
+      allowInsecureAuth: security === 'none' && !this.options.offerStartTls,
       logger: false,
       onConnect: (session, callback) => callback(),
       onAuth: (credentials, _session, callback) => {
@@ -89,8 +96,16 @@ export class SmtpPeer {
     this.port = address.port;
     (this.server as unknown as { server: net.Server }).server.on('connection', (socket: net.Socket) => {
       this.sockets.add(socket);
+      socket.on('data', (chunk: Buffer) => void this.wire.push(chunk));
       socket.on('close', () => this.sockets.delete(socket));
     });
+  }
+
+  /** True when `text` crossed the wire in clear, as is or base64-encoded (alone or in AUTH PLAIN/LOGIN). */
+  sawOnWire(text: string, user = ''): boolean {
+    const wire = Buffer.concat(this.wire).toString('latin1');
+    const forms = [text, Buffer.from(text).toString('base64'), Buffer.from(`\u0000${user}\u0000${text}`).toString('base64')];
+    return forms.some((form) => wire.includes(form));
   }
 
   /** Stops listening and cuts every open connection (a server that went down). */

@@ -55,6 +55,8 @@ export class CloudPeer {
   tokenLifetimeSeconds = 3600;
   /** Answer token requests with this status and body instead (e.g. 503). */
   tokenOutage: { status: number; body: unknown } | undefined;
+  /** Answer every token request 400 with its own request body in the description (a careless endpoint). */
+  echoTokenRequests = false;
   /** Shift the Date header (simulates this machine's clock being wrong). */
   dateOffsetMs = 0;
   readonly tokenRequests: Array<{ path: string; form: Record<string, string> }> = [];
@@ -101,6 +103,9 @@ export class CloudPeer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString();
     const url = new URL(req.url ?? '/', this.url);
+    if (this.echoTokenRequests && req.method === 'POST' && /token$/.test(url.pathname)) {
+      return this.json(res, 400, { error: 'invalid_request', error_description: `AADSTS900144: The request body could not be processed. Request body: ${body}` });
+    }
     const ms = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (req.method === 'POST' && ms) return this.microsoftToken(decodeURIComponent(ms[1]!), new URLSearchParams(body), res);
     if (req.method === 'POST' && url.pathname === '/token') return this.googleToken(new URLSearchParams(body), res);

@@ -47,6 +47,7 @@ profiles:
       - host: 127.0.0.1
         port: ${port}
         security: none
+        allowPlaintextAuth: true
         auth:
           user: backup@contoso.com
           oauth2:

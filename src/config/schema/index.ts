@@ -14,6 +14,8 @@ const mail = z
     clientsSupported: z.array(z.string().min(1)).default(DEFAULT_CLIENTS),
     usingSpooler: z.boolean().default(false),
     stuckAfter: duration('1h'),
+    /** How often the local MTA queues are read for messages handed to a spooling program. */
+    queueWatchEvery: duration('1m').refine((ms) => ms >= 1_000 && ms <= 3_600_000, { error: 'queueWatchEvery must be between 1s and 1h' }),
     /** A credential with a known expiry (OAuth2 client secret) is a warning this long before. */
     warnBeforeExpiry: duration('14d'),
   })

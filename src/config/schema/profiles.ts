@@ -26,6 +26,8 @@ export const smtpServer = z
     port: z.number({ error: 'port must be a number' }).int().min(1, { error: 'port must be between 1 and 65535' }).max(65535, { error: 'port must be between 1 and 65535' }).optional(),
     security: z.enum(['starttls', 'tls', 'none'], { error: 'security must be one of starttls, tls, none' }).default('starttls'),
     auth: smtpAuth.optional(),
+    /** With security: none, send the credentials in clear anyway (a trusted network or loopback). */
+    allowPlaintextAuth: z.boolean({ error: 'allowPlaintextAuth must be true or false' }).default(false),
     tls: tlsOptions.prefault({}),
   })
   .transform((server) => ({ ...server, port: server.port ?? (server.security === 'tls' ? 465 : 587) }));

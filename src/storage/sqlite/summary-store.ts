@@ -122,6 +122,7 @@ export class SqliteSummaryStore implements SummaryStore {
       )
       .get({ since, until, stuckBefore }) as Record<string, number | null>;
     const mta = this.db.prepare('SELECT COUNT(*) AS n FROM mta_handoffs WHERE left_at IS NULL AND stuck_since IS NOT NULL').get() as { n: number };
+    const late = this.lateness(since, until);
     return {
       sent: counts.sent ?? 0,
       queuedLocally: counts.queuedLocally ?? 0,
@@ -130,7 +131,23 @@ export class SqliteSummaryStore implements SummaryStore {
       stuck: counts.stuck ?? 0,
       stuckInMta: mta.n,
       possibleDuplicates: counts.possibleDuplicates ?? 0,
+      ...late,
     };
+  }
+
+  /**
+   * Mail that was late in the period, which the end states hide once an outage is over: messages
+   * with an attempt in the period that did not deliver, and the longest wait from enqueue to
+   * delivery among those delivered in it.
+   */
+  private lateness(since: number, until: number): { deferred: number; longestDelayMs: number } {
+    const deferred = this.db
+      .prepare(`SELECT COUNT(DISTINCT message) AS n FROM attempts WHERE started_at >= ? AND started_at < ? AND outcome NOT IN ('accepted', 'queued-locally')`)
+      .get(since, until) as { n: number };
+    const longest = this.db
+      .prepare(`SELECT MAX(sent_at - created_at) AS ms FROM messages WHERE state IN ('sent', 'queued-locally') AND sent_at >= ? AND sent_at < ?`)
+      .get(since, until) as { ms: number | null };
+    return { deferred: deferred.n, longestDelayMs: Math.max(0, longest.ms ?? 0) };
   }
 
   async stuckMessages(stuckBefore: number, limit: number): Promise<Array<{ id: string; subject: string; createdAt: number; state: string }>> {

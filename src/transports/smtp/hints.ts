@@ -29,6 +29,8 @@ export function smtpHint(outcome: DeliveryOutcome): string | undefined {
       return 'TLS could not be set up. Check security (starttls or tls) matches the port, and the server’s certificate.';
     case 'ERR_SMTP_AUTH':
       return 'The server refused the user name or password (535 / 5.7.8). Check auth.user, the secret behind auth.pass, and whether the account needs an app password or OAuth2.';
+    case 'ERR_SMTP_PLAINTEXT_AUTH':
+      return 'The password would have been readable by anyone on the network path. Use security: starttls (587) or tls (465); set allowPlaintextAuth: true on the server entry only for a relay on this machine or a network you trust.';
     case 'ERR_SMTP_POLICY':
       if (/relay/i.test(text)) return 'The server will not relay for this sender or recipient. Authenticate (auth:), or ask the mail administrator to allow this host.';
       return 'The server refused the message for a security or policy reason (5.7.x). Check that the sender address may be used by this account.';

@@ -88,6 +88,16 @@ export class SmtpSession {
     });
   }
 
+  /** The connection is encrypted (security: tls, or after STARTTLS). */
+  get encrypted(): boolean {
+    return this.connection.secure;
+  }
+
+  /** The server's EHLO reply offered STARTTLS (seen when security: none leaves it unused). */
+  get offersStartTls(): boolean {
+    return this.recorder.serverSaid(/^250[ -]STARTTLS\b/i);
+  }
+
   get usable(): boolean {
     return !this.closed && this.connection.stage === 'connected';
   }

@@ -5,6 +5,7 @@ import { classifySmtpFailure } from './classify.js';
 import { SmtpSession, type SessionOptions } from './smtp-session.js';
 import type { TokenCache } from '../oauth/token-cache.js';
 import { xoauth2Login } from './xoauth2-login.js';
+import { plaintextAuthRefusal } from './plaintext-auth.js';
 
 /** A password, or a cache of OAuth2 access tokens for SASL XOAUTH2. */
 export type SmtpCredentials = { user: string; pass: string } | { user: string; tokens: TokenCache };
@@ -16,6 +17,8 @@ export interface SmtpTarget extends SessionOptions {
   maxConnections: number;
   /** A connection is replaced after this many messages (servers limit sessions too). */
   maxMessagesPerConnection?: number;
+  /** Send credentials over an unencrypted connection (security: none) all the same. */
+  allowPlaintextAuth?: boolean;
   /** Strips secrets from transcripts. */
   redact: (text: string) => string;
 }
@@ -83,6 +86,11 @@ export class SmtpTransport implements Transport {
         if (!connected.ok) return this.failed(session, connected.failure, phase, signal, deadline);
         if (this.target.auth) {
           phase = 'auth';
+          const refused = plaintextAuthRefusal(session, this.target);
+          if (refused) {
+            session.close();
+            return this.outcome(session, refused);
+          }
           const credentials = await this.target.auth();
           if ('pass' in credentials) {
             const loggedIn = await session.login({ user: credentials.user, pass: credentials.pass });

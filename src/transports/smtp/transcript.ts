@@ -37,6 +37,11 @@ export class TranscriptRecorder {
     return undefined;
   }
 
+  /** Whether any server line of this attempt matches `pattern` (e.g. an EHLO keyword). */
+  serverSaid(pattern: RegExp): boolean {
+    return this.lines.some((line) => line.startsWith('S: ') && pattern.test(line.slice(3)));
+  }
+
   text(): string {
     return this.dropped ? `${this.lines.join('\n')}\n* … ${this.dropped} more line(s) not kept` : this.lines.join('\n');
   }
