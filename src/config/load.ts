@@ -5,6 +5,7 @@ import { configSchema, type VigilConfig } from './schema/index.js';
 import { YamlSourceMap } from './source-map.js';
 import { dottedPath, formatProblem, type ConfigProblem } from './problems.js';
 import { semanticProblems } from './semantic-checks.js';
+import { issueMessage } from './issue-message.js';
 import { VigilError } from '../domain/errors.js';
 
 export interface LoadedConfig {
@@ -48,7 +49,8 @@ export function checkConfigText(text: string, file: string): { config?: VigilCon
     return { problems };
   }
 
-  const parsed = configSchema.safeParse(raw);
+  // reportInput: the messages say what was found (issueMessage keeps secrets out of them).
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(...problemsOfIssue(issue, source, display));
     return { problems: sortProblems(problems) };
@@ -94,9 +96,7 @@ function problemsOfIssue(issue: z.core.$ZodIssue, source: YamlSourceMap, file: s
       return { file, line: source.lineOfKey(keyPath), path: dottedPath(keyPath), message: `unknown key${suggestion(key)}`, severity: 'error' as const };
     });
   }
-  let message = issue.message;
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
-  return [{ file, line: source.lineOf(at), path: dottedPath(at), message, severity: 'error' }];
+  return [{ file, line: source.lineOf(at), path: dottedPath(at), message: issueMessage(issue, at), severity: 'error' }];
 }
 
 const KNOWN_TYPOS: Record<string, string> = { server: 'servers', password: 'pass', username: 'user', clients: 'clientsSupported' };
