@@ -51,9 +51,10 @@ export function unprivilegedCopy(entryTs: string): UnprivilegedCopy {
   return { dir, entry: path.join(dir, path.relative(REPO_ROOT, entryTs)).replace(/\.ts$/, '.js'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Static and dynamic import specifiers of transpiled JavaScript. */
+/** Static and dynamic import specifiers of transpiled JavaScript, and `new URL('./worker.js', …)` entries. */
 function importsOf(js: string): string[] {
   const found: string[] = [];
+  for (const match of js.matchAll(/new URL\(\s*['"](\.[^'"]+\.[jt]s)['"]/g)) found.push(match[1]!.replace(/\.ts$/, '.js'));
   for (const match of js.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)) {
     found.push((match[1] ?? match[2] ?? match[3])!);
   }
