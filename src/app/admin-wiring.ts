@@ -4,6 +4,7 @@ import { AdminScheduler } from '../admin/admin-scheduler.js';
 import { Housekeeper } from '../admin/housekeeping.js';
 import { MissedWatchdog } from '../admin/watchdog.js';
 import { describeExpiry, expiringCredentials } from '../config/credential-expiry.js';
+import { setLongInterval, type LongTimer } from '../platform/long-timer.js';
 import type { AppContext } from './context.js';
 
 export interface AdminWiring {
@@ -25,7 +26,7 @@ export function buildAdmin(app: AppContext): AdminWiring {
   const adminProcess = new AdminProcess({ config, store: app.store, outbox: app.outbox, events: app.events, clock: app.clock, log: app.log, host: app.hostname, owner, housekeeper, credentials });
   const scheduler = new AdminScheduler({ config, process: adminProcess, clock: app.clock, log: app.log });
   const watchdog = new MissedWatchdog({ config, store: app.store, runner: app.runner, clock: app.clock, log: app.log });
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimer | undefined;
   let checking: Promise<unknown> = Promise.resolve();
   return {
     process: adminProcess,
@@ -35,13 +36,12 @@ export function buildAdmin(app: AppContext): AdminWiring {
       app.events.on('admin.failed', (event) => alertAdminFailure(event, { config, outbox: app.outbox, log: app.log, host: app.hostname }));
       scheduler.start();
       // The first look waits one period: the backup scheduler records downtime's missed runs first.
-      timer = setInterval(() => {
+      timer = setLongInterval(() => {
         checking = checking.then(() => watchdog.check()).catch((error: unknown) => app.log.error('watchdog failed', { error: (error as Error).message }));
-      }, config.admin.watchEvery);
-      timer.unref();
+      }, config.admin.watchEvery).unref();
     },
     async stop() {
-      if (timer) clearInterval(timer);
+      timer?.cancel();
       await scheduler.stop();
       await checking;
     },

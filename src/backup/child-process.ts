@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setLongTimeout } from '../platform/long-timer.js';
 
 /**
  * Runs an engine's program unattended: no terminal (a new session, stdin closed), output read
@@ -45,11 +46,11 @@ export function runChild(options: ChildRunOptions): Promise<ChildRunResult> {
       killTimer ??= setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), options.killGraceMs ?? 5_000);
       killTimer.unref();
     };
-    const deadline = setTimeout(() => {
+    // A set's timeout may be days long: a plain setTimeout would fire a 30-day one at once.
+    const deadline = setLongTimeout(() => {
       timedOut = true;
       stopGroup();
-    }, options.timeoutMs);
-    deadline.unref();
+    }, options.timeoutMs).unref();
     const onAbort = () => {
       aborted = true;
       stopGroup();
@@ -87,7 +88,7 @@ export function runChild(options: ChildRunOptions): Promise<ChildRunResult> {
       spawnError = error;
     });
     child.on('close', (exitCode, signal) => {
-      clearTimeout(deadline);
+      deadline.cancel();
       if (killTimer) clearTimeout(killTimer);
       options.signal.removeEventListener('abort', onAbort);
       for (const stream of ['stdout', 'stderr'] as const) if (pending[stream]) options.onLine(stream, pending[stream].slice(0, maxLine));

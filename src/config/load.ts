@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type VigilConfig } from './schema/index.js';
 import { YamlSourceMap } from './source-map.js';
 import { dottedPath, formatProblem, type ConfigProblem } from './problems.js';
 import { semanticProblems } from './semantic-checks.js';
+import { issueMessage } from './issue-message.js';
+import { readConfigFile } from './read-config-file.js';
 import { VigilError } from '../domain/errors.js';
 
 export interface LoadedConfig {
@@ -16,6 +17,9 @@ export interface LoadedConfig {
 }
 
 export const DEFAULT_CONFIG_FILE = 'vigil.yaml';
+
+/** YAML aliases (`*ops`) a configuration may expand; a shared recipient list needs a handful. */
+export const MAX_YAML_ALIASES = 100;
 
 /** `--config`, then VIGIL_CONFIG, then ./vigil.yaml. */
 export function resolveConfigPath(explicit: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -42,13 +46,22 @@ export function checkConfigText(text: string, file: string): { config?: VigilCon
   }
   if (source.document.errors.length > 0) return { problems };
 
-  const raw: unknown = source.document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = source.document.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    // An alias bomb: a few lines of anchors that expand to billions of nodes.
+    problems.push({ file: display, line: source.lineOfFirstAlias(), path: '', message: `too many YAML aliases (*name): at most ${MAX_YAML_ALIASES} expansions are allowed`, severity: 'error' });
+    return { problems };
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ file: display, line: 1, path: '', message: 'the file must be a YAML mapping (key: value lines)', severity: 'error' });
     return { problems };
   }
 
-  const parsed = configSchema.safeParse(raw);
+  // reportInput: the messages say what was found (issueMessage keeps secrets out of them).
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(...problemsOfIssue(issue, source, display));
     return { problems: sortProblems(problems) };
@@ -63,15 +76,7 @@ export function checkConfigText(text: string, file: string): { config?: VigilCon
 
 /** Reads and validates the file; throws ERR_CONFIG_NOT_FOUND / ERR_CONFIG_INVALID listing every problem. */
 export function loadConfig(file: string): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new VigilError('ERR_CONFIG_NOT_FOUND', `cannot read configuration ${file}: ${code ?? String(error)}`, {
-      hint: 'Create one with `vigil init`, or point to it with --config PATH or VIGIL_CONFIG.',
-    });
-  }
+  const text = readConfigFile(file);
   const { config, problems } = checkConfigText(text, file);
   if (!config) {
     const errors = problems.filter((p) => p.severity === 'error');
@@ -94,9 +99,7 @@ function problemsOfIssue(issue: z.core.$ZodIssue, source: YamlSourceMap, file: s
       return { file, line: source.lineOfKey(keyPath), path: dottedPath(keyPath), message: `unknown key${suggestion(key)}`, severity: 'error' as const };
     });
   }
-  let message = issue.message;
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
-  return [{ file, line: source.lineOf(at), path: dottedPath(at), message, severity: 'error' }];
+  return [{ file, line: source.lineOf(at), path: dottedPath(at), message: issueMessage(issue, at), severity: 'error' }];
 }
 
 const KNOWN_TYPOS: Record<string, string> = { server: 'servers', password: 'pass', username: 'user', clients: 'clientsSupported' };

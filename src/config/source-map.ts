@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { KeyPath } from './problems.js';
 
 /**
@@ -30,6 +30,18 @@ export class YamlSourceMap {
   /** Line of `path`'s key itself (for "unknown key" problems). */
   lineOfKey(path: KeyPath): number {
     return this.lineOf(path, { key: true });
+  }
+
+  /** Line of the first alias (`*name`) in the file, or 1. */
+  lineOfFirstAlias(): number {
+    let line = 1;
+    visit(this.document, {
+      Alias: (_key, node) => {
+        line = this.lineAt(node) ?? 1;
+        return visit.BREAK;
+      },
+    });
+    return line;
   }
 
   lineOfOffset(offset: number): number {

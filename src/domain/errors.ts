@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   ERR_USAGE: 'The command line is wrong: unknown command, missing or bad argument.',
   ERR_CONFIG_NOT_FOUND: 'No configuration file at the given or default path.',
   ERR_CONFIG_INVALID: 'The configuration file has problems; each is listed as file:line: key: message.',
+  ERR_CONFIG_FILE: 'The configuration path is not a regular file (a FIFO, device or directory) or is larger than 1 MiB.',
   ERR_SECRET_UNREADABLE: 'A secret given as { env } or { file } could not be read.',
   ERR_PROFILE_UNKNOWN: 'A Mail Profile was named that the configuration does not define.',
   ERR_PROFILE_PAUSED: 'The profile is paused after its credentials or TLS set-up were refused.',

@@ -7,6 +7,7 @@ import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import { resolveRecipients } from '../domain/recipients.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { HeldFailure, NotifyStateStore, OutboxStore, StormStore, StormWindow } from '../storage/ports.js';
+import { setLongTimeout, type LongTimer } from '../platform/long-timer.js';
 import { notYetQueued } from './backup-notifier.js';
 import { composeMessage, composePager, formatDuration, formatTime } from './compose.js';
 import { notificationHeaders } from './headers.js';
@@ -40,7 +41,7 @@ export interface StormControlDeps {
  * check, so a fake clock drives it in tests and the service's tick catches up after a restart.
  */
 export class StormControl {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: LongTimer | undefined;
   private flushing: Promise<number> = Promise.resolve(0);
 
   constructor(private readonly deps: StormControlDeps) {}
@@ -66,16 +67,16 @@ export class StormControl {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 
   private wakeAfter(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    // notification.stormWindow may be longer than Node's timers allow.
+    this.timer = setLongTimeout(() => {
       this.flushDue().catch((error: unknown) => this.deps.log.error('storm flush failed', { error: (error as Error).message }));
-    }, ms + 50);
-    this.timer.unref();
+    }, ms + 50).unref();
   }
 
   private async flush(): Promise<number> {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuiltinEngine } from '../../src/backup/engines/builtin/index.js';
 import type { EngineRunResult, EngineSetContext } from '../../src/backup/engine.js';
+import { unprivilegedCopy } from '../helpers/unprivileged-copy.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const REPO = path.resolve(FIXTURES, '../../..');
@@ -88,10 +89,22 @@ export interface ChildRun {
  * Runs test/builtin/fixtures/<script> in a real child process (`node --import tsx`), optionally as
  * another user, optionally SIGKILLed after `killAfterMs`.
  */
-export function runFixture(script: string, args: string[], options: { uid?: number; gid?: number; killAfterMs?: number } = {}): Promise<ChildRun> {
+export async function runFixture(script: string, args: string[], options: { uid?: number; gid?: number; killAfterMs?: number } = {}): Promise<ChildRun> {
+  if (options.uid === undefined) return spawnFixture([process.execPath, '--import', 'tsx', path.join(FIXTURES, script), ...args], REPO, options);
+  // Another user may not be able to read the checkout (a clone under a private directory): it
+  // runs a transpiled copy in a world-readable temporary directory instead.
+  const copy = unprivilegedCopy(path.join(FIXTURES, script));
+  try {
+    return await spawnFixture([process.execPath, copy.entry, ...args], copy.dir, options);
+  } finally {
+    copy.cleanup();
+  }
+}
+
+function spawnFixture(argv: string[], cwd: string, options: { uid?: number; gid?: number; killAfterMs?: number }): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(FIXTURES, script), ...args], {
-      cwd: REPO,
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
       env: { ...process.env, ...(options.uid !== undefined ? { HOME: os.tmpdir() } : {}) },
@@ -100,11 +113,11 @@ export function runFixture(script: string, args: string[], options: { uid?: numb
     let stderr = '';
     child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    let timer: NodeJS.Timeout | undefined;
-    if (options.killAfterMs !== undefined) timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    // Without killAfterMs, a deadline all the same: a hung child must fail the test, not hang it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
   });

@@ -70,3 +70,15 @@ test('an empty recipient group and a duplicate key are errors', () => {
   assert.match(errors('profiles:\n  a:\n    method: maildir\n    from: a@b.c\n    addressBook:\n      admins: []\n').join('\n'), /:6: profiles\.a\.addressBook\.admins: a group needs at least one address/);
   assert.match(errors('dataDir: a\ndataDir: b\n').join('\n'), /:2: .*unique/);
 });
+
+test('a duration of the wrong type or beyond the maximum (3650d) says so', () => {
+  assert.match(errors('mail:\n  stuckAfter: true\n').join('\n'), /:2: mail\.stuckAfter: expected a duration such as 30s, 15m, 1h or 5d, found true/);
+  assert.match(errors('mail:\n  stuckAfter: [1h]\n').join('\n'), /:2: mail\.stuckAfter: expected a duration such as 30s, 15m, 1h or 5d, found a list/);
+  assert.match(errors('mail:\n  stuckAfter: 99999999999999999999d\n').join('\n'), /:2: mail\.stuckAfter: "99999999999999999999d" is longer than the maximum, 3650d/);
+  assert.equal(errors('mail:\n  stuckAfter: 3650d\n').length, 0);
+});
+
+test('text under a secret-looking key is never echoed in a type error', () => {
+  const lines = errors('profiles:\n  a:\n    method: smtp\n    from: a@b.c\n    servers:\n      - host: h\n        auth: { user: u, pass: { env: [hunter2-secret] } }\n').join('\n');
+  assert.ok(!lines.includes('hunter2-secret'), lines);
+});

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { checkConfigText } from '../../config/load.js';
+import { readConfigFile } from '../../config/read-config-file.js';
 import { environmentProblems, type ProfileVerification } from '../../config/environment-checks.js';
 import { dottedPath, formatProblem, type ConfigProblem } from '../../config/problems.js';
 import { YamlSourceMap } from '../../config/source-map.js';
-import { VigilError } from '../../domain/errors.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
 import { DATABASE_FILE, openSqliteStore } from '../../storage/sqlite/store.js';
 import { EXIT, type Command } from '../command.js';
@@ -16,14 +16,7 @@ export const configCheckCommand: Command = {
   usage: '[--config PATH] [--json]',
   exitCodes: { 0: 'valid (warnings may be printed)', 2: 'the file has errors, or cannot be read' },
   async run(ctx) {
-    let text: string;
-    try {
-      text = readFileSync(ctx.configFile, 'utf8');
-    } catch (error) {
-      throw new VigilError('ERR_CONFIG_NOT_FOUND', `cannot read ${ctx.configFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-        hint: 'Create one with `vigil init`, or point to it with --config PATH.',
-      });
-    }
+    const text = readConfigFile(ctx.configFile);
     const { config, problems } = checkConfigText(text, ctx.configFile);
     const all: ConfigProblem[] = [...problems];
     if (config) {

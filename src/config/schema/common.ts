@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
+import { expecting } from '../issue-message.js';
 import { isValidAddress, parseMailbox } from '../../domain/address.js';
 
 /** `{ env: NAME }` or `{ file: PATH }`. Secrets are never written inline in vigil.yaml. */
@@ -8,15 +9,25 @@ export const secretRef = z.union([z.strictObject({ env: z.string().min(1) }), z.
 });
 export type SecretRef = z.output<typeof secretRef>;
 
-/** A duration (`30s`, `15m`, `1h`, `5d`) parsed to milliseconds. */
+/**
+ * The longest duration any key accepts: 10 years. Timers handle any length (src/platform/
+ * long-timer.ts), but a date further off than this is a typo, and dates must stay in range.
+ */
+export const MAX_DURATION_MS = 3650 * 86_400_000;
+
+/** A duration (`30s`, `15m`, `1h`, `5d`) parsed to milliseconds, at most MAX_DURATION_MS. */
 export function duration(fallback: string) {
   return z
-    .union([z.string(), z.number()])
+    .union([z.string(), z.number()], { error: expecting('a duration such as 30s, 15m, 1h or 5d') })
     .default(fallback)
     .transform((value, ctx) => {
       const ms = parseDuration(value);
       if (ms === undefined) {
         ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a duration; write e.g. 30s, 15m, 1h or 5d` });
+        return z.NEVER;
+      }
+      if (ms > MAX_DURATION_MS) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is longer than the maximum, ${formatDuration(MAX_DURATION_MS)}` });
         return z.NEVER;
       }
       return ms;

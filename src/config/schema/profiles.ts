@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { address, mailbox } from './common.js';
 import { graphFields, smtpAuth } from './oauth.js';
+import { expecting } from '../issue-message.js';
 
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -23,7 +24,7 @@ const tlsOptions = z.strictObject({
 export const smtpServer = z
   .strictObject({
     host: z.string().min(1, { error: 'host is empty' }),
-    port: z.number({ error: 'port must be a number' }).int().min(1, { error: 'port must be between 1 and 65535' }).max(65535, { error: 'port must be between 1 and 65535' }).optional(),
+    port: z.number({ error: expecting('a number (1–65535)') }).int().min(1, { error: 'port must be between 1 and 65535' }).max(65535, { error: 'port must be between 1 and 65535' }).optional(),
     security: z.enum(['starttls', 'tls', 'none'], { error: 'security must be one of starttls, tls, none' }).default('starttls'),
     auth: smtpAuth.optional(),
     /** With security: none, send the credentials in clear anyway (a trusted network or loopback). */
@@ -35,7 +36,7 @@ export type SmtpServerConfig = z.output<typeof smtpServer>;
 
 const profileCommon = {
   from: mailbox,
-  timeoutSeconds: z.number().positive().max(3600).default(30),
+  timeoutSeconds: z.number({ error: expecting('a number (at most 3600)') }).positive().max(3600).default(30),
   addressBook,
 };
 
@@ -53,7 +54,7 @@ export const clientProfile = z.strictObject({
   /** This profile's order of preference, instead of mail.clientsSupported. */
   clients: z.array(z.string().min(1)).min(1, { error: 'list at least one client, or leave clients out' }).optional(),
   /** After timeoutSeconds the program gets SIGTERM; this long after, SIGKILL. */
-  graceSeconds: z.number().positive().max(60).default(5),
+  graceSeconds: z.number({ error: expecting('a number (at most 60)') }).positive().max(60).default(5),
 });
 export type ClientProfileConfig = z.output<typeof clientProfile>;
 
