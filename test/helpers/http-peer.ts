@@ -39,14 +39,14 @@ export class HttpPeer {
   ) {}
 
   static async start(behave: (request: ReceivedRequest, index: number) => PeerBehaviour, tls?: { key: string; cert: string }): Promise<HttpPeer> {
-    let peer: HttpPeer | undefined;
+    const box: { peer?: HttpPeer } = {};
     const handler: http.RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
-        peer!.received.push(request);
-        const behaviour = behave(request, peer!.received.length - 1);
+        box.peer!.received.push(request);
+        const behaviour = behave(request, box.peer!.received.length - 1);
         if (behaviour === 'hang') return;
         if (behaviour === 'drop') {
           req.socket.destroy();
@@ -58,10 +58,11 @@ export class HttpPeer {
     };
     const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    peer = new HttpPeer(server, (server.address() as AddressInfo).port, tls ? 'https' : 'http');
+    const peer = new HttpPeer(server, (server.address() as AddressInfo).port, tls ? 'https' : 'http');
+    box.peer = peer;
     server.on('connection', (s: Socket) => {
-      peer!.sockets.add(s);
-      s.on('close', () => peer!.sockets.delete(s));
+      peer.sockets.add(s);
+      s.on('close', () => peer.sockets.delete(s));
     });
     return peer;
   }
