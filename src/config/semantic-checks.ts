@@ -53,7 +53,7 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
       } else if (!groups.has(entry) && !(channelsAllowed && config.channels[entry])) {
         problems.push({
           path: [...path, index],
-          message: `"${entry}" is neither an address, a group in the address book of profile "${profileName ?? '?'}" (groups: ${[...groups].join(', ') || 'none'}) nor a channel (${Object.keys(config.channels).join(', ') || 'none'})`,
+          message: `"${entry}" is neither an address nor a group in the address book of profile "${profileName ?? '?'}" (groups: ${[...groups].join(', ') || 'none'})${channelsAllowed ? ` nor a channel (${Object.keys(config.channels).join(', ') || 'none'})` : ''}`,
           severity: 'error',
         });
       }

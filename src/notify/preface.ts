@@ -28,7 +28,7 @@ export function withPreface(request: MessageRequest, lines: readonly string[]): 
 /**
  * The Outbox as notification uses it: the first e-mail enqueued after an escalation starts with
  * what could not be delivered, and the escalations are then marked reported. Pager forms stay one
- * line and are never prefaced. Escalations are marked only after the enqueue is durable, so a
+ * line and are never prefaced, nor are channel messages (a push says one thing). Escalations are marked only after the enqueue is durable, so a
  * crash in between reports them twice rather than never.
  */
 export class PrefacingOutbox {
@@ -39,7 +39,7 @@ export class PrefacingOutbox {
   ) {}
 
   async enqueueMany(requests: MessageRequest[]): Promise<Awaited<ReturnType<Outbox['enqueueMany']>>> {
-    const isMail = (r: MessageRequest) => !r.kind.startsWith('pager.') && !r.kind.startsWith('escalation.');
+    const isMail = (r: MessageRequest) => !r.channel && !r.kind.startsWith('pager.') && !r.kind.startsWith('escalation.');
     const pending = requests.some(isMail) ? await this.escalations.unreported() : [];
     if (pending.length === 0) return this.outbox.enqueueMany(requests);
     const lines = prefaceLines(pending);
