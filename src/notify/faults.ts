@@ -13,6 +13,8 @@ import { notificationHeaders } from './headers.js';
 import { failureSignature } from './streak.js';
 import type { TemplateVars } from './template.js';
 import type { TemplateFiles } from './template-files.js';
+import { channelRequests, channelsNamed } from './channel-requests.js';
+import { faultChannelContent } from './channel-content.js';
 
 /** Sends one message now, around the Outbox — for when the Outbox's database is what failed. */
 export interface DirectSender {
@@ -95,6 +97,12 @@ export class FaultNotifier {
     if (pager.addresses.length) {
       const line = composePager(await this.deps.templates.pager('pager-fault'), vars);
       requests.push({ ...base, kind: `pager.service.fault.${event.fault}`, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
+    }
+    const channels = channelsNamed(config, [...config.notification.admins, ...config.notification.pager]);
+    if (channels.length) {
+      const title = requests.find((r) => !r.kind.startsWith('pager.'))?.subject ?? composeMessage(await this.deps.templates.triplet('service-fault'), vars, undefined).subject;
+      const line = composePager(await this.deps.templates.pager('pager-fault'), vars);
+      requests.push(...channelRequests(config, channels, faultChannelContent(this.deps.host, event, title, line), { ...base, kind: `service.fault.${event.fault}`, dedupeKey: key }));
     }
     return requests;
   }

@@ -86,3 +86,45 @@ sets:
   const recovered = JSON.parse(byPath('/slack')[2]!.body.toString()) as { attachments: Array<{ color: string }> };
   assert.equal(recovered.attachments[0]!.color, '#2e7d32');
 });
+
+test('a storm is one PagerDuty incident: the grouped failures update the first set’s incident, listing every set; a service fault reaches the channels too', async () => {
+  const peer = await HttpPeer.start(() => ({ status: 202, body: '{"status":"success","message":"Event processed"}' }));
+  cleanups.push(() => peer.stop());
+  const ws = channelWorkspace(
+    `  oncall-pd: { type: pagerduty, url: "${peer.url('/pd')}", routingKey: { env: PD_KEY }, allowInsecure: true }`,
+    `notification:
+  admins: [admins]
+  pager: [oncall-pd]
+  stormWindow: 30s
+sets:
+  alpha: { engine: command, command: [/bin/false] }
+  beta: { engine: command, command: [/bin/false] }
+  gamma: { engine: command, command: [/bin/false] }
+`,
+  );
+  cleanups.push(() => ws.cleanup());
+  const clock = new FakeClock();
+  const app = openApp({ configFile: ws.configFile, clock, logLevel: 'error', env: { PD_KEY } });
+  cleanups.push(() => app.close());
+  await finishRun(app, clock, 'alpha', 'failed', 'vault unreachable');
+  clock.advance(1_000);
+  await finishRun(app, clock, 'beta', 'failed', 'vault unreachable');
+  await finishRun(app, clock, 'gamma', 'failed', 'vault unreachable');
+  assert.equal(peer.received.length, 1, 'only the first failure pages at once');
+  clock.advance(31_000);
+  await app.notifications.storm.flushDue();
+  await app.dispatcher.runPass();
+  assert.equal(peer.received.length, 2);
+  const events = peer.received.map((r) => JSON.parse(r.body.toString()) as { dedup_key: string; payload: { custom_details: { sets?: string[] } } });
+  assert.equal(events[1]!.dedup_key, events[0]!.dedup_key, 'the same incident');
+  assert.equal(events[1]!.dedup_key, `vigil:${HOST}:alpha`);
+  assert.deepEqual(events[1]!.payload.custom_details.sets, ['alpha', 'beta', 'gamma']);
+
+  app.events.emit({ kind: 'service.fault', fault: 'disk-full', detail: '/srv is full', set: null, at: clock.now() });
+  await app.events.drain();
+  await app.dispatcher.runPass();
+  const fault = JSON.parse(peer.received[2]!.body.toString()) as { event_action: string; dedup_key: string; payload: { class: string } };
+  assert.equal(fault.event_action, 'trigger');
+  assert.equal(fault.dedup_key, `vigil:${HOST}:fault:disk-full`);
+  assert.equal(fault.payload.class, 'service.fault.disk-full');
+});
