@@ -83,7 +83,7 @@ export function openApp(options: OpenOptions): AppContext {
     log,
     owner: { host: hostname, pid: process.pid },
   });
-  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued: () => dispatcher.wake() });
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued: () => dispatcher.wake(), channels: transports.channels });
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),

@@ -15,6 +15,8 @@ import type { HandOffStore } from '../storage/ports.js';
 import { buildMailClientTransport, mailClientAttemptDeadlineMs } from './mail-client-wiring.js';
 import { systemClock } from './system-clock.js';
 import { buildGraphTransport, smtpTokenCache, type OAuthWiring } from './oauth-wiring.js';
+import { ChannelTransports } from './channel-wiring.js';
+import { channelOfProfile } from '../domain/channel.js';
 
 export interface TransportFactoryOptions {
   config: VigilConfig;
@@ -34,10 +36,16 @@ export interface TransportFactoryOptions {
  */
 export class ConfiguredTransports implements TransportResolver {
   private readonly built = new Map<string, Transport>();
+  /** Push channels: their messages are stored under the pseudo-profile `channel:<name>`. */
+  readonly channels: ChannelTransports;
 
-  constructor(private readonly o: TransportFactoryOptions) {}
+  constructor(private readonly o: TransportFactoryOptions) {
+    this.channels = new ChannelTransports({ config: o.config, redactor: o.redactor, clock: o.clock ?? systemClock, ...(o.env ? { env: o.env } : {}) });
+  }
 
   transportFor(profileName: string): Transport | undefined {
+    const channel = channelOfProfile(profileName);
+    if (channel !== undefined) return this.channels.transportFor(channel);
     const existing = this.built.get(profileName);
     if (existing) return existing;
     const profile = this.o.config.profiles[profileName];
@@ -53,6 +61,13 @@ export class ConfiguredTransports implements TransportResolver {
   }
 
   attemptDeadlineMs(profileName?: string): number {
+    const channel = profileName === undefined ? undefined : channelOfProfile(profileName);
+    if (channel !== undefined) return this.channels.attemptDeadlineMs(channel) || 30_000;
+    if (profileName === undefined) return Math.max(this.mailDeadlineMs(), this.channels.attemptDeadlineMs());
+    return this.mailDeadlineMs(profileName);
+  }
+
+  private mailDeadlineMs(profileName?: string): number {
     const profiles = profileName ? [this.o.config.profiles[profileName]] : Object.values(this.o.config.profiles);
     let longest = 0;
     for (const p of profiles) {

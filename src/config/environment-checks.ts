@@ -6,6 +6,7 @@ import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
 import { setEnvironmentProblems } from './set-checks.js';
 import { oauthEnvironmentProblems } from './oauth-checks.js';
+import { channelEnvironmentProblems } from './channel-checks.js';
 
 export interface ProfileVerification {
   name: string;
@@ -58,6 +59,7 @@ export function environmentProblems(
   }
   problems.push(...oauthEnvironmentProblems(config, options.env, options.nowMs ?? Date.now()));
   problems.push(...setEnvironmentProblems(config, options.env));
+  problems.push(...channelEnvironmentProblems(config, options.env));
   return problems;
 }
 

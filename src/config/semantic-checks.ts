@@ -3,6 +3,7 @@ import { isValidAddress } from '../domain/address.js';
 import type { KeyPath } from './problems.js';
 import { setScheduleProblems } from './set-checks.js';
 import { mailClientProblems } from '../transports/mailclient/config-problems.js';
+import { channelProblems } from './channel-checks.js';
 
 export interface SemanticProblem {
   path: KeyPath;
@@ -45,14 +46,14 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
 
   const profileName = activeProfileName(config);
   const groups = new Set(Object.keys((profileName && config.profiles[profileName]?.addressBook) || {}));
-  const checkRecipients = (list: readonly string[] | undefined, path: KeyPath) => {
+  const checkRecipients = (list: readonly string[] | undefined, path: KeyPath, channelsAllowed = true) => {
     list?.forEach((entry, index) => {
       if (entry.includes('@')) {
         if (!isValidAddress(entry)) problems.push({ path: [...path, index], message: `"${entry}" is not a valid e-mail address`, severity: 'error' });
-      } else if (!groups.has(entry)) {
+      } else if (!groups.has(entry) && !(channelsAllowed && config.channels[entry])) {
         problems.push({
           path: [...path, index],
-          message: `"${entry}" is neither an address nor a group in the address book of profile "${profileName ?? '?'}" (groups: ${[...groups].join(', ') || 'none'})`,
+          message: `"${entry}" is neither an address nor a group in the address book of profile "${profileName ?? '?'}" (groups: ${[...groups].join(', ') || 'none'})${channelsAllowed ? ` nor a channel (${Object.keys(config.channels).join(', ') || 'none'})` : ''}`,
           severity: 'error',
         });
       }
@@ -61,7 +62,8 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
   checkRecipients(config.notification.admins, ['notification', 'admins']);
   checkRecipients(config.notification.pager, ['notification', 'pager']);
   checkRecipients(config.notification.defaults.to, ['notification', 'defaults', 'to']);
-  checkRecipients(config.admin.to, ['admin', 'to']);
+  // Summaries are e-mail only: a channel would get a 3 MB HTML report.
+  checkRecipients(config.admin.to, ['admin', 'to'], false);
   for (const [name, set] of Object.entries(config.sets)) {
     checkRecipients(set.notify?.to, ['sets', name, 'notify', 'to']);
     checkRecipients(set.notify?.pager, ['sets', name, 'notify', 'pager']);
@@ -94,5 +96,6 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
     problems.push({ path: ['outbox', 'minBackoff'], message: 'is longer than outbox.maxBackoff', severity: 'error' });
   }
   problems.push(...mailClientProblems(config));
+  problems.push(...channelProblems(config, groups));
   return problems;
 }

@@ -54,6 +54,14 @@ export const ERROR_CODES = {
   ERR_GRAPH_REJECTED: 'Microsoft Graph refused the message permanently (4xx); the message gives Graph’s error code.',
   ERR_GRAPH_CONNECT: 'Microsoft Graph could not be reached, or the request failed before it was fully sent.',
   ERR_GRAPH_AMBIGUOUS: 'The request to Microsoft Graph was fully sent but no answer came: the message may have been accepted.',
+  ERR_CHANNEL_UNKNOWN: 'A channel was named that the configuration does not define under channels:.',
+  ERR_PUSH_CONNECT: 'The push service (ntfy, PagerDuty, a chat webhook…) could not be reached, or the connection was lost before the request was sent.',
+  ERR_PUSH_TIMEOUT: 'The push service did not answer within the channel’s timeoutSeconds, and the request had not been fully sent.',
+  ERR_PUSH_TLS: 'TLS to the push service failed (certificate not trusted, name mismatch) or its URL is not https:// without allowInsecure.',
+  ERR_PUSH_AUTH: 'The push service refused the credentials (401/403, or its own "invalid token" answer) or redirected elsewhere; the channel is paused.',
+  ERR_PUSH_DEFERRED: 'The push service asked to try later (408, 425, 429 or 5xx), honouring its Retry-After.',
+  ERR_PUSH_REJECTED: 'The push service refused the message permanently (400, 404, 410, 413, 422…); the detail gives its error text.',
+  ERR_PUSH_AMBIGUOUS: 'The request was fully sent to the push service but no answer came: it may have been delivered; retried with the same idempotency key.',
   ERR_INTERNAL: 'An unexpected internal error; the message says where.',
 } as const;
 

@@ -1,3 +1,5 @@
+import type { ChannelContent } from './channel.js';
+
 /** Vocabulary of the Outbox (DESIGN.md §3). */
 
 export const MESSAGE_STATES = ['queued', 'sending', 'deferred', 'sent', 'queued-locally', 'failed', 'expired'] as const;
@@ -38,6 +40,12 @@ export interface MessageRequest {
   headers?: Record<string, string>;
   /** Files attached to the message (e.g. a run's full log, compressed). */
   attachments?: Attachment[];
+  /**
+   * A push-channel message instead of an e-mail: rendered for the channel's service at enqueue
+   * and stored under the profile `channel:<name>` (src/domain/channel.ts). `from`/`to` are then
+   * informational, `subject` the title.
+   */
+  channel?: { name: string; content: ChannelContent };
 }
 
 export interface Attachment {

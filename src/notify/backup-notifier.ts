@@ -16,6 +16,8 @@ import { decide, emptyStreak } from './streak.js';
 import type { TemplateVars } from './template.js';
 import { withShippedFallback, type PagerName, type TemplateFiles, type TripletName } from './template-files.js';
 import type { StormControl } from './storm.js';
+import { backupChannelContent } from './channel-content.js';
+import { channelRequests, channelsNamed, notChannels } from './channel-requests.js';
 
 export interface BackupNotifierDeps {
   config: VigilConfig;
@@ -108,8 +110,10 @@ export class BackupNotifier {
     }
     const wanted = critical || recovery ? [...n.admins, ...rule.to] : rule.to.length ? rule.to : n.admins;
     const mail = resolveRecipients(wanted, book);
-    const pager = resolveRecipients(critical && decision.action !== 'reminder' && decision.action !== 'status' ? rule.pager : [], book);
-    for (const unknown of [...mail.unknown, ...pager.unknown]) log.warn(`notification recipient "${unknown}" is not in the address book of profile ${profileName}`, { set: event.set });
+    const pagerEntries = critical && decision.action !== 'reminder' && decision.action !== 'status' ? rule.pager : [];
+    const pager = resolveRecipients(pagerEntries, book);
+    const channels = channelsNamed(config, [...wanted, ...pagerEntries]);
+    for (const unknown of notChannels(config, [...mail.unknown, ...pager.unknown])) log.warn(`notification recipient "${unknown}" is not in the address book of profile ${profileName}`, { set: event.set });
 
     const input: ComposeInput = {
       event,
@@ -141,6 +145,12 @@ export class BackupNotifier {
       const line = await this.withFallback(name, async (shippedOnly) => composePager(await this.deps.templates.pager(name, shippedOnly), vars));
       // Subject and body carry the same line: gateways keep one or the other.
       requests.push({ ...base, kind: `pager.${kind}`, severity, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
+    }
+    if (channels.length) {
+      const title = requests.find((r) => r.kind === kind)?.subject ?? (await this.withFallback(recovery ? 'backup-recovery' : 'backup-alert', (o) => this.composeTriplet(recovery ? 'backup-recovery' : 'backup-alert', vars, recovery ? undefined : rule.subject, o))).subject;
+      const line = await this.withFallback(recovery ? 'pager-recovery' : 'pager', async (o) => composePager(await this.deps.templates.pager(recovery ? 'pager-recovery' : 'pager', o), vars));
+      const content = backupChannelContent(event, decision.action, { title, text: line, severity, host: this.deps.host, streak: input.streak.failures, at: this.deps.clock.now() });
+      requests.push(...channelRequests(config, channels, content, { kind, severity, priority, dedupeKey: key }));
     }
     let toSend = requests;
     if (recovering?.keys) toSend = await notYetQueued(this.deps.messages, requests);

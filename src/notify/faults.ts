@@ -13,6 +13,8 @@ import { notificationHeaders } from './headers.js';
 import { failureSignature } from './streak.js';
 import type { TemplateVars } from './template.js';
 import { withShippedFallback, type TemplateFiles } from './template-files.js';
+import { channelRequests, channelsNamed } from './channel-requests.js';
+import { faultChannelContent } from './channel-content.js';
 
 /** Sends one message now, around the Outbox — for when the Outbox's database is what failed. */
 export interface DirectSender {
@@ -107,14 +109,16 @@ export class FaultNotifier {
     const vars = faultVars(this.deps.host, event, config.notification.remindEvery);
     const base = { profile: profileName, from: profile.from, severity: 'critical' as const, priority: PRIORITY.critical, headers: notificationHeaders(this.deps.host, { 'X-Vigil-Fault': event.fault }, true) };
     const key = `fault:${event.fault}:${event.at}`;
+    const channels = channelsNamed(config, [...config.notification.admins, ...config.notification.pager]);
+    const wantsMail = mail.addresses.length > 0 || channels.length > 0;
+    const wantsLine = pager.addresses.length > 0 || channels.length > 0;
+    const composed = wantsMail ? await withShippedFallback('service-fault', log, async (shippedOnly) => composeMessage(await this.deps.templates.triplet('service-fault', shippedOnly), vars, undefined)) : undefined;
+    const line = wantsLine ? await withShippedFallback('pager-fault', log, async (shippedOnly) => composePager(await this.deps.templates.pager('pager-fault', shippedOnly), vars)) : '';
     const requests: MessageRequest[] = [];
-    if (mail.addresses.length) {
-      const composed = await withShippedFallback('service-fault', log, async (shippedOnly) => composeMessage(await this.deps.templates.triplet('service-fault', shippedOnly), vars, undefined));
-      requests.push({ ...base, kind: `service.fault.${event.fault}`, dedupeKey: key, to: mail.addresses, ...composed });
-    }
-    if (pager.addresses.length) {
-      const line = await withShippedFallback('pager-fault', log, async (shippedOnly) => composePager(await this.deps.templates.pager('pager-fault', shippedOnly), vars));
-      requests.push({ ...base, kind: `pager.service.fault.${event.fault}`, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
+    if (mail.addresses.length && composed) requests.push({ ...base, kind: `service.fault.${event.fault}`, dedupeKey: key, to: mail.addresses, ...composed });
+    if (pager.addresses.length) requests.push({ ...base, kind: `pager.service.fault.${event.fault}`, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
+    if (channels.length && composed) {
+      requests.push(...channelRequests(config, channels, faultChannelContent(this.deps.host, event, composed.subject, line), { ...base, kind: `service.fault.${event.fault}`, dedupeKey: key }));
     }
     return requests;
   }

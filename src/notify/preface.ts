@@ -28,7 +28,7 @@ export function withPreface(request: MessageRequest, lines: readonly string[]): 
 /**
  * The Outbox as notification uses it: the first e-mail enqueued after an escalation starts with
  * what could not be delivered, and the escalations are then marked reported. Pager forms stay one
- * line and are never prefaced. Escalations are marked only after the enqueue is durable, so a
+ * line and are never prefaced, nor are channel messages (a push says one thing). Escalations are marked only after the enqueue is durable, so a
  * crash in between reports them twice rather than never. A message delivered since it was
  * escalated (late, but delivered) is not named: the preface is read as "still missing", so it
  * says only what is undelivered when this mail is rendered.
@@ -42,7 +42,7 @@ export class PrefacingOutbox {
   ) {}
 
   async enqueueMany(requests: MessageRequest[]): Promise<Awaited<ReturnType<Outbox['enqueueMany']>>> {
-    const isMail = (r: MessageRequest) => !r.kind.startsWith('pager.') && !r.kind.startsWith('escalation.');
+    const isMail = (r: MessageRequest) => !r.channel && !r.kind.startsWith('pager.') && !r.kind.startsWith('escalation.');
     const unreported = requests.some(isMail) ? await this.escalations.unreported() : [];
     const { pending, delivered } = await this.splitDelivered(unreported);
     // Delivered since: nothing left to tell about them.

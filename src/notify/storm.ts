@@ -15,6 +15,8 @@ import { effectiveRule } from './rules.js';
 import { failureSignature } from './streak.js';
 import type { TemplateVars } from './template.js';
 import type { TemplateFiles } from './template-files.js';
+import { channelRequests, channelsNamed } from './channel-requests.js';
+import { stormChannelContent } from './channel-content.js';
 
 export interface StormControlDeps {
   config: VigilConfig;
@@ -123,6 +125,12 @@ export class StormControl {
     if (pager.addresses.length) {
       const line = composePager(await this.deps.templates.pager('pager-storm'), vars);
       requests.push({ ...base, kind: 'pager.backup.storm', dedupeKey: `storm:${window.id}:pager`, to: pager.addresses, subject: line, text: line });
+    }
+    const channels = channelsNamed(config, [...n.admins, ...rules.flatMap((r) => [...r.to, ...r.pager])]);
+    if (channels.length) {
+      const title = requests.find((r) => r.kind === 'backup.storm')?.subject ?? composeMessage(await this.deps.templates.triplet('storm'), vars, undefined).subject;
+      const line = composePager(await this.deps.templates.pager('pager-storm'), vars);
+      requests.push(...channelRequests(config, channels, stormChannelContent(this.deps.host, window, title, line), { ...base, kind: 'backup.storm', dedupeKey: `storm:${window.id}` }));
     }
     const fresh = await notYetQueued(this.deps.messages, requests);
     if (fresh.length) await this.deps.outbox.enqueueMany(fresh);

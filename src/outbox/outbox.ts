@@ -3,6 +3,8 @@ import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import type { NewMessage, OutboxStore } from '../storage/ports.js';
 import { newMessageId } from './ids.js';
 import { renderMessage } from './render.js';
+import { renderChannelMessage } from './render-channel.js';
+import type { ChannelRenderer } from '../domain/channel.js';
 
 const RENDER_BATCH = 16;
 
@@ -25,6 +27,8 @@ export class Outbox {
       messageIdDomain: string;
       /** Called after messages are stored, to wake the dispatcher. */
       onEnqueued?: () => void;
+      /** Renders channel messages (requests with `channel`); without it they are refused. */
+      channels?: ChannelRenderer;
     },
   ) {}
 
@@ -42,6 +46,7 @@ export class Outbox {
     for (let i = 0; i < requests.length; i += RENDER_BATCH) {
       messages.push(...(await Promise.all(requests.slice(i, i + RENDER_BATCH).map(async (request): Promise<NewMessage> => {
         const id = newMessageId(now);
+        if (request.channel) return renderChannelMessage(request, request.channel, id, now, this.deps.channels);
         const rendered = await renderMessage(request, { id, domain: this.deps.messageIdDomain }, new Date(now));
         return {
           id,

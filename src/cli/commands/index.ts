@@ -12,6 +12,8 @@ import { activityListCommand, activityShowCommand } from './activity.js';
 import { notifyPreviewCommand } from './notify-preview.js';
 import { pruneCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
+import { notifyTestCommand } from './notify-test.js';
+import { channelsCommand } from './channels.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -28,6 +30,8 @@ export const COMMANDS: Command[] = [
   activityListCommand,
   activityShowCommand,
   notifyPreviewCommand,
+  notifyTestCommand,
+  channelsCommand,
   snapshotsCommand,
   restoreCommand,
   verifyCommand,

@@ -4,6 +4,7 @@ import { profile } from './profiles.js';
 import { notification } from './notification.js';
 import { sets } from './sets.js';
 import { admin } from './admin.js';
+import { channels } from './channels.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
 export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
@@ -46,6 +47,8 @@ export const configSchema = z.strictObject({
     .optional(),
   mail,
   profiles: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'profile names use letters, digits, "-", "_" and "."' }), profile).default({}),
+  /** Push targets (docs/channels.md); their names are recipients like address-book groups. */
+  channels,
   outbox,
   notification,
   admin,
@@ -57,3 +60,4 @@ export type { ProfileConfig, SmtpProfileConfig, MaildirProfileConfig, SmtpServer
 export type { OAuth2Config, SmtpAuthConfig } from './oauth.js';
 export type { BackupSetConfig } from './sets.js';
 export type { SecretRef } from './common.js';
+export type { ChannelConfig } from './channels.js';

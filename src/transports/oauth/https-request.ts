@@ -1,3 +1,4 @@
+import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -12,6 +13,8 @@ export interface HttpsRequest {
   timeoutMs: number;
   /** The caller's cut-off (shutdown, or the attempt's deadline). */
   signal: AbortSignal;
+  /** Allows plain http:// (a channel with `allowInsecure: true`); https is verified regardless. */
+  allowInsecure?: boolean;
 }
 
 export interface HttpsResponse {
@@ -44,7 +47,8 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
  * referenced by it (commit 78a318a); a controller, a timer and a removed listener keep nothing.
  */
 export function httpsRequest(request: HttpsRequest): Promise<HttpsResponse> {
-  if (request.url.protocol !== 'https:') {
+  const plain = request.url.protocol === 'http:' && request.allowInsecure === true;
+  if (request.url.protocol !== 'https:' && !plain) {
     return Promise.reject(new HttpsFailure(`${request.url.origin} is not https: tokens and mail are only sent over verified TLS`, false, false, false, 'EPROTO'));
   }
   const controller = new AbortController();
@@ -68,7 +72,7 @@ export function httpsRequest(request: HttpsRequest): Promise<HttpsResponse> {
       reject(new HttpsFailure(`${request.method} ${request.url.origin}${request.url.pathname}: ${why}`, requestSent, timedOut, aborted && !timedOut, error.code));
     };
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
-    const req = https.request(
+    const req = (plain ? http : https).request(
       request.url,
       {
         method: request.method,

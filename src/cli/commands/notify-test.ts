@@ -1,0 +1,71 @@
+import { channelProfile, type ChannelContent } from '../../domain/channel.js';
+import { VigilError } from '../../domain/errors.js';
+import { FINAL_STATES, PRIORITY } from '../../domain/message.js';
+import { openApp } from '../../app/context.js';
+import { pushHint } from '../../transports/push/hints.js';
+import { EXIT, type Command } from '../command.js';
+import { printJson } from '../output.js';
+import { mailTestCommand } from './mail-test.js';
+
+export const notifyTestCommand: Command = {
+  name: 'notify test',
+  summary: 'send a test through a channel (or a Mail Profile) and say what happened',
+  usage: 'NAME [-v] [--json]',
+  positionals: true,
+  exitCodes: { 0: 'the service accepted the test', 1: 'not accepted; the reason, the service’s reply and a hint are printed', 2: 'usage or configuration error' },
+  async run(ctx, args) {
+    const [name, extra] = args.positionals;
+    if (!name || extra) throw new VigilError('ERR_USAGE', 'give exactly one channel or profile name: vigil notify test NAME', { hint: 'Channels are listed by `vigil channels`.' });
+    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'error' });
+    try {
+      const { config } = app.loaded;
+      const channel = config.channels[name];
+      if (!channel) {
+        if (config.profiles[name]) return await mailTestCommand.run(ctx, { values: { profile: name }, positionals: [] });
+        throw new VigilError('ERR_CHANNEL_UNKNOWN', `no channel or profile named "${name}"`, {
+          hint: `Channels: ${Object.keys(config.channels).join(', ') || 'none'}; profiles: ${Object.keys(config.profiles).join(', ') || 'none'}.`,
+        });
+      }
+      const now = app.clock.now();
+      const content: ChannelContent = {
+        event: 'test',
+        title: `Vigil test message from ${app.hostname}`,
+        text: `If you can read this, channel "${name}" (${channel.type}) reaches you: Vigil will use it for backup alerts.`,
+        severity: 'info',
+        host: app.hostname,
+        kind: 'notify.test',
+        at: now,
+        // One test incident per host, resolved by nothing: PagerDuty shows it as a test (severity info).
+        incidentKey: `vigil:${app.hostname}:test`,
+      };
+      const { id } = await app.outbox.enqueue({ kind: 'notify.test', severity: 'info', priority: PRIORITY.critical, profile: channelProfile(name), from: 'vigil', to: [name], subject: content.title, text: content.text, channel: { name, content } });
+      const attempt = await app.dispatcher.deliverNow(id);
+      const outcome = attempt?.outcome;
+      const accepted = outcome?.kind === 'accepted';
+      const stored = await app.store.outbox.get(id);
+      if (accepted) {
+        // A channel that delivers again is no longer paused.
+        await app.store.profiles.resume(channelProfile(name));
+      } else if (stored && !FINAL_STATES.includes(stored.state)) {
+        // A test is a question, not an alert: it is not retried in the background.
+        await app.store.outbox.fail(id, 'test message: not retried', app.clock.now());
+      }
+      const hint = outcome && !accepted ? pushHint(outcome, channel.type) : undefined;
+      const reply = outcome?.transcript.split('\n').filter((l) => l.startsWith('S: ')).map((l) => l.slice(3)).join(' ') || undefined;
+      if (ctx.json) {
+        printJson(ctx.stdout, { id, channel: name, type: channel.type, accepted, outcome: outcome ?? null, reply: reply ?? null, hint: hint ?? null });
+      } else {
+        const out = accepted ? ctx.stdout : ctx.stderr;
+        if (!outcome) out.write(`✗ another Vigil process is delivering test message ${id}; see \`vigil outbox show ${id}\`\n`);
+        else out.write(accepted ? `✓ ${outcome.detail}\n` : `✗ ${outcome.kind}: ${outcome.detail}\n`);
+        if (reply) out.write(`  reply: ${reply.slice(0, 500)}\n`);
+        out.write(`  channel ${name} (${channel.type}), message ${id}\n`);
+        if (hint) out.write(`hint: ${hint}\n`);
+        if (ctx.verbose && outcome?.transcript) out.write(`transcript:\n${outcome.transcript.replace(/^/gm, '  ')}\n`);
+      }
+      return accepted ? EXIT.ok : EXIT.failure;
+    } finally {
+      await app.close();
+    }
+  },
+};

@@ -1,0 +1,77 @@
+import type { Clock } from '../../domain/clock.js';
+import { decodeChannelRequest } from '../../domain/channel.js';
+import type { OutgoingMessage } from '../../domain/message.js';
+import type { DeliveryOutcome } from '../../domain/outcome.js';
+import type { Transport } from '../../domain/transport.js';
+import { httpsRequest, HttpsFailure, type HttpsResponse } from '../oauth/https-request.js';
+import { classifyPushFailure, classifyPushResponse } from './classify.js';
+import type { ChannelSecrets, ChannelSpec } from './spec.js';
+
+export interface ChannelTarget {
+  name: string;
+  spec: ChannelSpec;
+  url: URL;
+  secrets: ChannelSecrets;
+  timeoutMs: number;
+  allowInsecure: boolean;
+  /** Trusted CAs (system roots included) when the channel has a caFile. */
+  ca?: string[];
+  clock: Clock;
+  /** Strips secrets (tokens, whole webhook URLs) from details and transcripts. */
+  redact: (text: string) => string;
+}
+
+/**
+ * Delivers a channel message: the request stored at enqueue, with the credentials added now,
+ * POSTed once per attempt with a hard deadline. The service's answer is classified here
+ * (classify.ts); the dispatcher only reads the outcome. Never throws.
+ */
+export class ChannelTransport implements Transport {
+  readonly kind: string;
+
+  constructor(private readonly target: ChannelTarget) {
+    this.kind = `push:${target.spec.type}`;
+  }
+
+  async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
+    const { spec, url, timeoutMs } = this.target;
+    const transcript: string[] = [];
+    const server = url.host;
+    const finish = (o: Omit<DeliveryOutcome, 'transcript' | 'server'>): DeliveryOutcome => ({
+      ...o,
+      detail: this.target.redact(o.detail),
+      server,
+      transcript: this.target.redact(transcript.join('\n')),
+    });
+    let wire;
+    try {
+      wire = spec.prepare({ stored: decodeChannelRequest(message.raw), url, secrets: this.target.secrets, messageId: message.messageId, now: this.target.clock.now() });
+    } catch (error) {
+      return finish({ kind: 'permanent', errorCode: 'ERR_INTERNAL', detail: `the stored ${spec.type} request cannot be read: ${(error as Error).message}` });
+    }
+    // The path and query may hold the credential (Slack, Telegram, Discord): only the origin is shown.
+    transcript.push(`C: POST ${wire.url.origin}/… (${Buffer.byteLength(wire.body)} bytes, ${wire.headers['Content-Type'] ?? 'no content type'})`);
+    for (const name of Object.keys(wire.headers)) if (/^(webhook-id|idempotency-key|title|priority|tags)$/i.test(name)) transcript.push(`C: ${name}: ${wire.headers[name]}`);
+    let response: HttpsResponse;
+    try {
+      response = await httpsRequest({
+        url: wire.url,
+        method: 'POST',
+        headers: { 'User-Agent': 'Vigil', ...wire.headers },
+        body: wire.body,
+        ...(this.target.ca ? { ca: this.target.ca } : {}),
+        timeoutMs,
+        signal,
+        allowInsecure: this.target.allowInsecure,
+      });
+    } catch (error) {
+      if (!(error instanceof HttpsFailure)) return finish({ kind: 'temporary', errorCode: 'ERR_PUSH_CONNECT', detail: `${spec.type}: ${(error as Error).message}` });
+      transcript.push(`* ${error.code ?? 'error'}${error.requestSent ? ' after the request was sent' : ' before the request was sent'}${error.timedOut ? ' (deadline)' : ''}`);
+      return finish(classifyPushFailure(spec.type, error, timeoutMs));
+    }
+    const retryAfter = response.headers['retry-after'];
+    transcript.push(`S: HTTP ${response.status}${retryAfter ? ` Retry-After: ${String(retryAfter)}` : ''}`);
+    if (response.body) transcript.push(`S: ${response.body.slice(0, 2000)}`);
+    return finish(classifyPushResponse(spec, response.status, response.headers, response.body, this.target.clock.now()));
+  }
+}
