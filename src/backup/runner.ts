@@ -8,6 +8,8 @@ import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
 import { capLog } from './log-cap.js';
+import { ABANDONED, startRunDeadline } from './run-deadline.js';
+import { formatDuration } from '../config/duration.js';
 
 export interface RunnerOptions {
   sets: Readonly<Record<string, BackupSetConfig>>;
@@ -21,7 +23,15 @@ export interface RunnerOptions {
   owner: { host: string; pid: number };
   /** Whether a recorded owner is still running its activity (default: same host and the pid exists). */
   isAlive?: (owner: { host: string; pid: number } | null) => boolean;
+  /**
+   * How long an engine may take to stop once its run is stopped (timeout, Ctrl-C, service stop)
+   * before the run is recorded without it. Default 20 s: under `vigil run`'s 30 s stop deadline,
+   * so the record is written before that command gives up.
+   */
+  stopGraceMs?: number;
 }
+
+const STOP_GRACE_MS = 20_000;
 
 export interface RunOptions {
   trigger: ActivityTrigger;
@@ -86,9 +96,15 @@ export class BackupRunner {
     this.inFlight.set(setName, id);
     options.onStart?.(id);
     let result: EngineRunResult;
+    const graceMs = this.options.stopGraceMs ?? STOP_GRACE_MS;
+    const deadline = startRunDeadline({ timeoutMs: set.timeout, graceMs, parent: options.signal, reason: `timed out after ${formatDuration(set.timeout)}` });
     try {
-      result = await this.runEngine(setName, set, options);
+      const outcome = await deadline.settle(this.runEngine(setName, set, { ...options, signal: deadline.signal }));
+      if (outcome === ABANDONED) this.options.log.error(`engine ${set.engine} did not stop running set ${setName}; its run is recorded without it`);
+      result = outcome === ABANDONED ? abandoned(set.engine, graceMs) : outcome;
+      if (deadline.timedOut) result = timedOut(result, setName, set.timeout);
     } finally {
+      deadline.dispose();
       this.inFlight.delete(setName);
     }
     const { log, dropped } = capLog(result.log);
@@ -160,6 +176,27 @@ export class BackupRunner {
     const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
     this.options.events.emit(event);
   }
+}
+
+/** A run the timeout stopped is `incomplete`, and says so first (unless it completed as the clock struck). */
+function timedOut(result: EngineRunResult, setName: string, timeoutMs: number): EngineRunResult {
+  if (result.status !== 'failed' && result.status !== 'incomplete') return result;
+  const reason = { severity: 'error' as const, message: `did not finish within the timeout of ${formatDuration(timeoutMs)} (sets.${setName}.timeout); it was stopped` };
+  return { ...result, status: 'incomplete', counters: { ...result.counters, errors: result.counters.errors + 1 }, log: [reason, ...result.log] };
+}
+
+/** The engine did not return after being stopped: it is blocked where it cannot see the signal. */
+function abandoned(engine: string, graceMs: number): EngineRunResult {
+  return {
+    status: 'incomplete',
+    counters: { ...ZERO_COUNTERS, errors: 1 },
+    log: [
+      {
+        severity: 'error',
+        message: `the ${engine} engine did not stop within ${formatDuration(graceMs)} of being stopped: something it reads or writes does not answer (a hung network mount, a FIFO, a dead disk); the run was abandoned and nothing new was recorded as backed up`,
+      },
+    ],
+  };
 }
 
 function failed(message: string): EngineRunResult {
