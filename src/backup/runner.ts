@@ -153,6 +153,7 @@ export class BackupRunner {
     try {
       return await engine.run({
         name: setName,
+        hasHistory: await this.hasHistory(setName),
         config: set as unknown as Record<string, unknown>,
         dataDir: this.options.dataDir,
         signal,
@@ -169,6 +170,12 @@ export class BackupRunner {
       this.options.log.error(`engine ${set.engine} crashed running set ${setName}`, { error: (error as Error).message });
       return failed(`engine ${set.engine} crashed: ${(error as Error).message ?? String(error)}`);
     }
+  }
+
+  /** Whether the set has a completed run on record (engines then never create their vault). */
+  private async hasHistory(setName: string): Promise<boolean> {
+    const done = await this.options.activity.list({ set: setName, kind: 'backup', statuses: ['completed', 'completed-with-warnings', 'completed-with-errors'], limit: 1 });
+    return done.length > 0;
   }
 
   private emit(activity: Activity, reasonOverride?: string, stoppedBy?: RunStopper): void {

@@ -53,9 +53,14 @@ export class BuiltinEngine implements BackupEngine {
     }
     let vault: Vault;
     try {
-      vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: true });
+      // Only a set's first run creates its vault: after that a missing vault is an unmounted disk,
+      // and a fresh empty vault on the parent disk would "complete" while backing up nothing old.
+      vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: request.hasHistory !== true });
     } catch (error) {
-      if (isVigilError(error)) return failed(describe(error), settings.vault, error);
+      if (isVigilError(error)) {
+        const cause = error.code === 'ERR_VAULT_NOT_FOUND' && request.hasHistory === true ? missingVault(settings) : error;
+        return failed(describe(cause), settings.vault, cause);
+      }
       throw error;
     }
     const { stats: _stats, ...result } = await backup({
@@ -88,6 +93,13 @@ export class BuiltinEngine implements BackupEngine {
     }
     return problems;
   }
+}
+
+/** The vault of a set that has backed up before is gone: say so, and how to go on. */
+function missingVault(settings: BuiltinSettings): VigilError {
+  return new VigilError('ERR_VAULT_NOT_FOUND', `vault ${settings.vault} is missing (no vault config there), but set ${settings.set} has backed up to it before; it was not re-created`, {
+    hint: `Is the vault's file system mounted? Mount it and run again. If the vault is lost for good, create a new one with \`vigil vault init ${settings.set}\` (the next run backs everything up afresh).`,
+  });
 }
 
 function describe(error: VigilError): string {
@@ -139,6 +151,25 @@ async function withVault<T>(context: EngineSetContext, exclusive: boolean, optio
     await vault.close();
     await lock.release();
   }
+}
+
+/**
+ * Creates the set's vault (`vigil vault init SET`): the one way besides a set's first run, e.g.
+ * after a vault was lost for good. ERR_VAULT_EXISTS when a vault is there already (it is never
+ * touched); ERR_VAULT_NOT_FOUND when the directory holds something else.
+ */
+export async function initVault(context: EngineSetContext): Promise<{ root: string; id: string; encrypted: boolean }> {
+  const settings = resolveSettings(context);
+  try {
+    const existing = await Vault.open(settings.vault, { passphrase: settings.passphrase });
+    await existing.close();
+  } catch (error) {
+    if (!isVigilError(error) || error.code !== 'ERR_VAULT_NOT_FOUND') throw error;
+    const vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: true });
+    await vault.close();
+    return { root: vault.root, id: vault.config.id, encrypted: vault.config.encrypted };
+  }
+  throw new VigilError('ERR_VAULT_EXISTS', `${settings.vault} is already a vault; nothing was changed`, { hint: `Set ${settings.set} can use it as it is: \`vigil run ${settings.set}\`.` });
 }
 
 /** The set's snapshots, oldest first. Read-only; safe to call any time. */
