@@ -41,6 +41,8 @@ export interface EngineRunRequest extends EngineSetContext {
    * fails the run (ERR_VAULT_NOT_FOUND, the `vault-unreachable` fault).
    */
   hasHistory?: boolean;
+  /** Write as root into a vault another account owns (`vigil run --allow-root`); refused otherwise. */
+  allowRoot?: boolean;
   onProgress: (progress: EngineProgress) => void;
 }
 

@@ -38,6 +38,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: EngineProgress) => void;
   scheduledFor?: number;
+  /** Let a run as root write into a vault another account owns (`vigil run --allow-root`). */
+  allowRoot?: boolean;
   /** Called once the activity is recorded as running, with its id. */
   onStart?: (activityId: number) => void;
 }
@@ -154,6 +156,7 @@ export class BackupRunner {
       return await engine.run({
         name: setName,
         hasHistory: await this.hasHistory(setName),
+        ...(options.allowRoot ? { allowRoot: true } : {}),
         config: set as unknown as Record<string, unknown>,
         dataDir: this.options.dataDir,
         signal,

@@ -8,6 +8,7 @@ import { resolveSettings, type BuiltinSettings } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
 import { runStopper } from './vault-errors.js';
+import { rootWriteRefusal } from './vault-owner.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
 import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
@@ -62,6 +63,11 @@ export class BuiltinEngine implements BackupEngine {
         return failed(describe(cause), settings.vault, cause);
       }
       throw error;
+    }
+    const refusal = request.allowRoot ? undefined : await rootWriteRefusal(vault.root, `run ${settings.set}`);
+    if (refusal) {
+      await vault.close();
+      return failed(describe(refusal), vault.root, refusal);
     }
     const { stats: _stats, ...result } = await backup({
       vault,
@@ -242,6 +248,8 @@ export interface PruneOptions extends CommonOptions {
   /** Overrides the set's `keep:`. Without either, no snapshot is removed (only unreferenced data). */
   keep?: KeepPolicy;
   dryRun?: boolean;
+  /** Prune as root a vault another account owns (refused otherwise: ERR_VAULT_OWNER). */
+  allowRoot?: boolean;
 }
 
 /**
@@ -250,6 +258,8 @@ export interface PruneOptions extends CommonOptions {
  */
 export async function prune(context: EngineSetContext, options: PruneOptions = {}): Promise<ActivityOutcome<PruneStats>> {
   return withVault(context, true, options, async (vault, settings) => {
+    const refusal = options.dryRun || options.allowRoot ? undefined : await rootWriteRefusal(vault.root, `prune ${settings.set}`);
+    if (refusal) throw refusal;
     const log: EngineLogEntry[] = [];
     const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun }, log);
     log.push({
