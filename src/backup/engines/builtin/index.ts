@@ -9,6 +9,7 @@ import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
 import { runStopper } from './vault-errors.js';
 import { rootWriteRefusal } from './vault-owner.js';
+import { rootsContaining } from '../../paths-overlap.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
 import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
@@ -69,15 +70,19 @@ export class BuiltinEngine implements BackupEngine {
       await vault.close();
       return failed(describe(refusal), vault.root, refusal);
     }
+    // A vault inside the backed-up paths would back itself up, growing by its own packs every run.
+    const around = rootsContaining(vault.root, settings.paths);
     const { stats: _stats, ...result } = await backup({
       vault,
       set: settings.set,
       paths: settings.paths,
       exclude: settings.exclude,
+      ...(around.length ? { skip: [vault.root] } : {}),
       signal: request.signal,
       onProgress: request.onProgress,
       lockDeadlineMs: LOCK_DEADLINE_MS,
     });
+    if (around.length) result.log.unshift({ severity: 'info', message: `the vault ${vault.root} lies inside the backed-up path ${around.join(', ')}; it is left out of the backup` });
     return result;
   }
 
