@@ -35,6 +35,14 @@ export interface EngineSetContext {
 
 export interface EngineRunRequest extends EngineSetContext {
   signal: AbortSignal;
+  /**
+   * The set has backed up before (a completed run is in the activity log). An engine then never
+   * creates its vault or repository: a missing one is an unmounted disk, not a first run, and
+   * fails the run (ERR_VAULT_NOT_FOUND, the `vault-unreachable` fault).
+   */
+  hasHistory?: boolean;
+  /** Write as root into a vault another account owns (`vigil run --allow-root`); refused otherwise. */
+  allowRoot?: boolean;
   onProgress: (progress: EngineProgress) => void;
 }
 

@@ -8,6 +8,8 @@ import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
 import { capLog } from './log-cap.js';
+import { ABANDONED, startRunDeadline } from './run-deadline.js';
+import { formatDuration } from '../config/duration.js';
 
 export interface RunnerOptions {
   sets: Readonly<Record<string, BackupSetConfig>>;
@@ -21,13 +23,23 @@ export interface RunnerOptions {
   owner: { host: string; pid: number };
   /** Whether a recorded owner is still running its activity (default: same host and the pid exists). */
   isAlive?: (owner: { host: string; pid: number } | null) => boolean;
+  /**
+   * How long an engine may take to stop once its run is stopped (timeout, Ctrl-C, service stop)
+   * before the run is recorded without it. Default 20 s: under `vigil run`'s 30 s stop deadline,
+   * so the record is written before that command gives up.
+   */
+  stopGraceMs?: number;
 }
+
+const STOP_GRACE_MS = 20_000;
 
 export interface RunOptions {
   trigger: ActivityTrigger;
   signal?: AbortSignal;
   onProgress?: (progress: EngineProgress) => void;
   scheduledFor?: number;
+  /** Let a run as root write into a vault another account owns (`vigil run --allow-root`). */
+  allowRoot?: boolean;
   /** Called once the activity is recorded as running, with its id. */
   onStart?: (activityId: number) => void;
 }
@@ -86,9 +98,15 @@ export class BackupRunner {
     this.inFlight.set(setName, id);
     options.onStart?.(id);
     let result: EngineRunResult;
+    const graceMs = this.options.stopGraceMs ?? STOP_GRACE_MS;
+    const deadline = startRunDeadline({ timeoutMs: set.timeout, graceMs, parent: options.signal, reason: `timed out after ${formatDuration(set.timeout)}` });
     try {
-      result = await this.runEngine(setName, set, options);
+      const outcome = await deadline.settle(this.runEngine(setName, set, { ...options, signal: deadline.signal }));
+      if (outcome === ABANDONED) this.options.log.error(`engine ${set.engine} did not stop running set ${setName}; its run is recorded without it`);
+      result = outcome === ABANDONED ? abandoned(set.engine, graceMs) : outcome;
+      if (deadline.timedOut) result = timedOut(result, setName, set.timeout);
     } finally {
+      deadline.dispose();
       this.inFlight.delete(setName);
     }
     const { log, dropped } = capLog(result.log);
@@ -137,6 +155,8 @@ export class BackupRunner {
     try {
       return await engine.run({
         name: setName,
+        hasHistory: await this.hasHistory(setName),
+        ...(options.allowRoot ? { allowRoot: true } : {}),
         config: set as unknown as Record<string, unknown>,
         dataDir: this.options.dataDir,
         signal,
@@ -155,11 +175,38 @@ export class BackupRunner {
     }
   }
 
+  /** Whether the set has a completed run on record (engines then never create their vault). */
+  private async hasHistory(setName: string): Promise<boolean> {
+    const done = await this.options.activity.list({ set: setName, kind: 'backup', statuses: ['completed', 'completed-with-warnings', 'completed-with-errors'], limit: 1 });
+    return done.length > 0;
+  }
+
   private emit(activity: Activity, reasonOverride?: string, stoppedBy?: RunStopper): void {
     if (activity.status === 'running') return;
     const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
     this.options.events.emit(event);
   }
+}
+
+/** A run the timeout stopped is `incomplete`, and says so first (unless it completed as the clock struck). */
+function timedOut(result: EngineRunResult, setName: string, timeoutMs: number): EngineRunResult {
+  if (result.status !== 'failed' && result.status !== 'incomplete') return result;
+  const reason = { severity: 'error' as const, message: `did not finish within the timeout of ${formatDuration(timeoutMs)} (sets.${setName}.timeout); it was stopped` };
+  return { ...result, status: 'incomplete', counters: { ...result.counters, errors: result.counters.errors + 1 }, log: [reason, ...result.log] };
+}
+
+/** The engine did not return after being stopped: it is blocked where it cannot see the signal. */
+function abandoned(engine: string, graceMs: number): EngineRunResult {
+  return {
+    status: 'incomplete',
+    counters: { ...ZERO_COUNTERS, errors: 1 },
+    log: [
+      {
+        severity: 'error',
+        message: `the ${engine} engine did not stop within ${formatDuration(graceMs)} of being stopped: something it reads or writes does not answer (a hung network mount, a FIFO, a dead disk); the run was abandoned and nothing new was recorded as backed up`,
+      },
+    ],
+  };
 }
 
 function failed(message: string): EngineRunResult {

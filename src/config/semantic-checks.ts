@@ -1,7 +1,7 @@
 import type { ProfileConfig, VigilConfig } from './schema/index.js';
 import { isValidAddress } from '../domain/address.js';
 import type { KeyPath } from './problems.js';
-import { setScheduleProblems } from './set-checks.js';
+import { setScheduleProblems, storeInsidePathsProblems } from './set-checks.js';
 import { mailClientProblems } from '../transports/mailclient/config-problems.js';
 import { channelProblems } from './channel-checks.js';
 
@@ -91,7 +91,7 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
       }
     });
   }
-  problems.push(...setScheduleProblems(config));
+  problems.push(...setScheduleProblems(config), ...storeInsidePathsProblems(config));
   if (config.outbox.minBackoff > config.outbox.maxBackoff) {
     problems.push({ path: ['outbox', 'minBackoff'], message: 'is longer than outbox.maxBackoff', severity: 'error' });
   }

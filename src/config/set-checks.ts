@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { VigilConfig } from './schema/index.js';
 import type { SemanticProblem } from './semantic-checks.js';
 import { scheduleProblem } from '../backup/schedule.js';
 import { commandProblems } from '../backup/engines/command/index.js';
 import { resticProblems } from '../backup/engines/restic/index.js';
+import { localRepositoryPath, rootsContaining } from '../backup/paths-overlap.js';
 
 /** Pure: every set's schedule parses (cron expression and timezone). */
 export function setScheduleProblems(config: VigilConfig): SemanticProblem[] {
@@ -20,6 +22,32 @@ export function setScheduleProblems(config: VigilConfig): SemanticProblem[] {
         severity: 'error',
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * Pure: a builtin vault or a local restic repository inside its own set's paths. The engines
+ * leave it out of the backup (it would back itself up every run); the warning says so, so the
+ * layout can be changed on purpose.
+ */
+export function storeInsidePathsProblems(config: VigilConfig): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  for (const [name, set] of Object.entries(config.sets)) {
+    if (set.engine === 'command') continue;
+    const roots = set.paths.map((p) => path.resolve(config.dataDir, p));
+    const store = set.engine === 'builtin' ? path.resolve(config.dataDir, set.vault ?? 'vault') : localRepositoryPath(set.repository, set.cwd ?? config.dataDir);
+    if (!store) continue;
+    const around = rootsContaining(store, roots);
+    if (around.length === 0) continue;
+    const what = set.engine === 'builtin' ? `the vault ${store}${set.vault ? '' : ' (the default, under dataDir)'}` : `the repository ${store}`;
+    const key = set.engine === 'builtin' ? 'vault' : 'repository';
+    const explicit = set.engine === 'restic' || set.vault !== undefined;
+    problems.push({
+      path: explicit ? ['sets', name, key] : ['sets', name, 'paths', roots.indexOf(around[0]!)],
+      message: `${what} lies inside ${around.join(', ')}; it is excluded from the backup automatically (give ${key}: a path outside the backed-up paths to silence this)`,
+      severity: 'warning',
+    });
   }
   return problems;
 }

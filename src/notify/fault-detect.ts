@@ -6,7 +6,7 @@ const FULL = new Set(['ENOSPC', 'EDQUOT']);
 /** The builtin engine's coded stopper (vault-errors.ts, vault.ts). */
 function faultOfStopper(stopper: RunStopper): ServiceFault | undefined {
   if (stopper.code === 'ERR_VAULT_WRITE') return stopper.errno !== undefined && FULL.has(stopper.errno) ? 'disk-full' : 'vault-unreachable';
-  if (stopper.code === 'ERR_VAULT_NOT_FOUND') return 'vault-unreachable';
+  if (stopper.code === 'ERR_VAULT_NOT_FOUND' || stopper.code === 'ERR_VAULT_PERMISSION') return 'vault-unreachable';
   return undefined;
 }
 

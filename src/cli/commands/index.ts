@@ -11,6 +11,7 @@ import { runCommand } from './run.js';
 import { activityListCommand, activityShowCommand } from './activity.js';
 import { notifyPreviewCommand } from './notify-preview.js';
 import { pruneCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
+import { vaultInitCommand } from './vault-init.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
 import { channelsCommand } from './channels.js';
@@ -36,6 +37,7 @@ export const COMMANDS: Command[] = [
   restoreCommand,
   verifyCommand,
   pruneCommand,
+  vaultInitCommand,
   adminDailyCommand,
   adminWeeklyCommand,
   startCommand,

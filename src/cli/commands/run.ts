@@ -10,15 +10,17 @@ import { formatBytes } from '../../domain/units.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a backup set now, in the foreground, with progress; Ctrl-C stops it (recorded incomplete)',
-  usage: 'SET [--json]',
+  usage: 'SET [--allow-root] [--json]',
   positionals: true,
+  // As root, a builtin vault another account owns is refused: root-owned files would lock that account out.
+  options: { 'allow-root': { type: 'boolean' } },
   exitCodes: {
     0: 'completed',
     1: 'failed or incomplete (stopped, timed out), or could not run',
     2: 'usage or configuration error (unknown set)',
     3: 'completed with warnings or errors',
   },
-  async run(ctx, { positionals }) {
+  async run(ctx, { values, positionals }) {
     const [set, extra] = positionals;
     if (!set || extra) throw new VigilError('ERR_USAGE', 'give exactly one backup set: vigil run SET', { hint: 'Sets are the keys under sets: in vigil.yaml.' });
     const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
@@ -39,6 +41,7 @@ export const runCommand: Command = {
       const activity = await app.runner.run(set, {
         trigger: 'manual',
         signal: controller.signal,
+        allowRoot: values['allow-root'] === true,
         onStart: (id) => display?.started(id),
         onProgress: (p) => display?.progress(p),
       });

@@ -133,14 +133,14 @@ export const verifyCommand: Command = {
 export const pruneCommand: Command = {
   name: 'prune',
   summary: 'forget snapshots outside the set’s keep policy and reclaim unreferenced data',
-  usage: 'SET [--dry-run] [--json]',
+  usage: 'SET [--dry-run] [--allow-root] [--json]',
   positionals: true,
-  options: { 'dry-run': { type: 'boolean' } },
+  options: { 'dry-run': { type: 'boolean' }, 'allow-root': { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
     return withApp(ctx, async (app) => {
       const set = builtinSet(app, positionals, 'prune');
       const controller = interrupt();
-      const result = await asActivity(app, 'prune', set.name, () => prune(set, { dryRun: Boolean(values['dry-run']), signal: controller.signal }));
+      const result = await asActivity(app, 'prune', set.name, () => prune(set, { dryRun: Boolean(values['dry-run']), allowRoot: values['allow-root'] === true, signal: controller.signal }));
       if (ctx.json) printJson(ctx.stdout, result);
       else {
         ctx.stdout.write(`prune of ${set.name}${values['dry-run'] ? ' (dry run)' : ''}: ${result.status} (activity ${result.id})\n`);

@@ -10,6 +10,11 @@ const setCommon = {
   schedule: z.string().min(1).optional(),
   timezone: z.string().min(1).optional(),
   notify: notifyRule.optional(),
+  /**
+   * A run still going after this long is stopped and recorded `incomplete`, whatever the engine:
+   * the runner enforces it (src/backup/run-deadline.ts). Nothing waits forever.
+   */
+  timeout: duration('12h'),
 };
 
 export const builtinSet = z.strictObject({
@@ -31,14 +36,12 @@ export const builtinSet = z.strictObject({
     .optional(),
 });
 
-/** Settings every engine that runs a program shares: where, with what environment, for how long. */
+/** Settings every engine that runs a program shares: where, and with what environment. */
 const processSettings = {
   /** Working directory of the program (default: dataDir). */
   cwd: z.string().min(1).optional(),
   /** Added to (and overriding) the service's environment. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names use letters, digits and "_"' }), z.string()).default({}),
-  /** A run still going after this long is stopped and recorded `incomplete`. Nothing waits forever. */
-  timeout: duration('12h'),
 };
 
 export const commandSet = z

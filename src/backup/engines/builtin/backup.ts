@@ -20,6 +20,8 @@ export interface BackupOptions {
   /** Absolute source roots, checked to exist by the caller. */
   paths: string[];
   exclude: string[];
+  /** Absolute paths never entered, whatever `exclude` says (the vault itself, when it lies inside `paths`). */
+  skip?: readonly string[];
   signal: AbortSignal;
   onProgress?: (progress: EngineProgress) => void;
   now?: () => Date;
@@ -156,7 +158,9 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
       batches.add(running);
     };
 
-    const excluded = excludeMatcher(options.exclude);
+    const matcher = excludeMatcher(options.exclude);
+    const skip = new Set(options.skip ?? []);
+    const excluded = (absolutePath: string) => skip.has(absolutePath) || matcher(absolutePath);
     let bytesTotal = 0;
     for await (const item of walk(options.paths, excluded, report, signal)) {
       if (failure) throw failure;

@@ -8,6 +8,8 @@ import { resolveSettings, type BuiltinSettings } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
 import { runStopper } from './vault-errors.js';
+import { rootWriteRefusal } from './vault-owner.js';
+import { rootsContaining } from '../../paths-overlap.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
 import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
@@ -53,20 +55,34 @@ export class BuiltinEngine implements BackupEngine {
     }
     let vault: Vault;
     try {
-      vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: true });
+      // Only a set's first run creates its vault: after that a missing vault is an unmounted disk,
+      // and a fresh empty vault on the parent disk would "complete" while backing up nothing old.
+      vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: request.hasHistory !== true });
     } catch (error) {
-      if (isVigilError(error)) return failed(describe(error), settings.vault, error);
+      if (isVigilError(error)) {
+        const cause = error.code === 'ERR_VAULT_NOT_FOUND' && request.hasHistory === true ? missingVault(settings) : error;
+        return failed(describe(cause), settings.vault, cause);
+      }
       throw error;
     }
+    const refusal = request.allowRoot ? undefined : await rootWriteRefusal(vault.root, `run ${settings.set}`);
+    if (refusal) {
+      await vault.close();
+      return failed(describe(refusal), vault.root, refusal);
+    }
+    // A vault inside the backed-up paths would back itself up, growing by its own packs every run.
+    const around = rootsContaining(vault.root, settings.paths);
     const { stats: _stats, ...result } = await backup({
       vault,
       set: settings.set,
       paths: settings.paths,
       exclude: settings.exclude,
+      ...(around.length ? { skip: [vault.root] } : {}),
       signal: request.signal,
       onProgress: request.onProgress,
       lockDeadlineMs: LOCK_DEADLINE_MS,
     });
+    if (around.length) result.log.unshift({ severity: 'info', message: `the vault ${vault.root} lies inside the backed-up path ${around.join(', ')}; it is left out of the backup` });
     return result;
   }
 
@@ -88,6 +104,13 @@ export class BuiltinEngine implements BackupEngine {
     }
     return problems;
   }
+}
+
+/** The vault of a set that has backed up before is gone: say so, and how to go on. */
+function missingVault(settings: BuiltinSettings): VigilError {
+  return new VigilError('ERR_VAULT_NOT_FOUND', `vault ${settings.vault} is missing (no vault config there), but set ${settings.set} has backed up to it before; it was not re-created`, {
+    hint: `Is the vault's file system mounted? Mount it and run again. If the vault is lost for good, create a new one with \`vigil vault init ${settings.set}\` (the next run backs everything up afresh).`,
+  });
 }
 
 function describe(error: VigilError): string {
@@ -139,6 +162,25 @@ async function withVault<T>(context: EngineSetContext, exclusive: boolean, optio
     await vault.close();
     await lock.release();
   }
+}
+
+/**
+ * Creates the set's vault (`vigil vault init SET`): the one way besides a set's first run, e.g.
+ * after a vault was lost for good. ERR_VAULT_EXISTS when a vault is there already (it is never
+ * touched); ERR_VAULT_NOT_FOUND when the directory holds something else.
+ */
+export async function initVault(context: EngineSetContext): Promise<{ root: string; id: string; encrypted: boolean }> {
+  const settings = resolveSettings(context);
+  try {
+    const existing = await Vault.open(settings.vault, { passphrase: settings.passphrase });
+    await existing.close();
+  } catch (error) {
+    if (!isVigilError(error) || error.code !== 'ERR_VAULT_NOT_FOUND') throw error;
+    const vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: true });
+    await vault.close();
+    return { root: vault.root, id: vault.config.id, encrypted: vault.config.encrypted };
+  }
+  throw new VigilError('ERR_VAULT_EXISTS', `${settings.vault} is already a vault; nothing was changed`, { hint: `Set ${settings.set} can use it as it is: \`vigil run ${settings.set}\`.` });
 }
 
 /** The set's snapshots, oldest first. Read-only; safe to call any time. */
@@ -211,6 +253,8 @@ export interface PruneOptions extends CommonOptions {
   /** Overrides the set's `keep:`. Without either, no snapshot is removed (only unreferenced data). */
   keep?: KeepPolicy;
   dryRun?: boolean;
+  /** Prune as root a vault another account owns (refused otherwise: ERR_VAULT_OWNER). */
+  allowRoot?: boolean;
 }
 
 /**
@@ -219,6 +263,8 @@ export interface PruneOptions extends CommonOptions {
  */
 export async function prune(context: EngineSetContext, options: PruneOptions = {}): Promise<ActivityOutcome<PruneStats>> {
   return withVault(context, true, options, async (vault, settings) => {
+    const refusal = options.dryRun || options.allowRoot ? undefined : await rootWriteRefusal(vault.root, `prune ${settings.set}`);
+    if (refusal) throw refusal;
     const log: EngineLogEntry[] = [];
     const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun }, log);
     log.push({

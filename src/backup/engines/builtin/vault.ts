@@ -8,7 +8,7 @@ import { corrupt, createKeyFile, openKeyFile, seal, sha256, unseal, type KeyFile
 import { fsyncDir, writeFileDurable } from './durable-fs.js';
 import { decodePackHeader, type PackBlob } from './pack-format.js';
 import type { BlobLocation } from './blob-index.js';
-import { vaultWriteError } from './vault-errors.js';
+import { isPermissionDenied, permissionError, vaultWriteError } from './vault-errors.js';
 import { makeDirs } from '../../../platform/make-dirs.js';
 
 /**
@@ -169,6 +169,7 @@ export class Vault {
     try {
       bytes = await fsp.readFile(file);
     } catch (error) {
+      if (isPermissionDenied(error)) throw permissionError(file, error, 'reading');
       throw corrupt(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
     if (sha256(bytes).toString('hex') !== id) throw corrupt(file, 'content does not match its name (damaged)');
@@ -249,6 +250,7 @@ export class Vault {
     try {
       handle = await fsp.open(this.packPath(packId), 'r');
     } catch (error) {
+      if (isPermissionDenied(error)) throw permissionError(this.packPath(packId), error, 'opening');
       throw corrupt(this.packPath(packId), `pack file cannot be opened (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
     this.handles.set(packId, handle);
@@ -281,7 +283,9 @@ async function unlock(root: string, vaultId: string, passphrase: string | undefi
     let file: KeyFile;
     try {
       file = JSON.parse(await fsp.readFile(path.join(keyDir, name), 'utf8')) as KeyFile;
-    } catch {
+    } catch (error) {
+      // An unreadable key file is not a wrong passphrase.
+      if (isPermissionDenied(error)) throw permissionError(path.join(keyDir, name), error, 'reading');
       continue;
     }
     if (file.vault !== vaultId) continue;
@@ -304,6 +308,7 @@ function plainKeys(root: string, config: VaultConfig, passphrase: string | undef
 }
 
 function vaultReadError(where: string, error: unknown): VigilError {
+  if (isPermissionDenied(error)) return permissionError(where, error, 'reading');
   return new VigilError('ERR_VAULT_CORRUPT', `${where}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
     hint: 'Check that the vault is mounted and that the account Vigil runs as can read it.',
   });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { z } from 'zod';
 import type { resticSet } from '../../../config/schema/sets.js';
 import { readSecret } from '../../../config/secrets.js';
@@ -10,6 +11,7 @@ import { runChild } from '../../child-process.js';
 import { OutputCapture } from '../../output-capture.js';
 import { throttle } from '../../throttle.js';
 import { findOnPath } from '../../find-program.js';
+import { localRepositoryPath, rootsContaining } from '../../paths-overlap.js';
 import { errorEntry, parseResticLine, type ResticSummary } from './restic-messages.js';
 
 type ResticSetConfig = z.output<typeof resticSet>;
@@ -50,7 +52,13 @@ export class ResticEngine implements BackupEngine {
       return end('failed', { severity: 'error', message: error.message });
     }
 
-    const args = ['backup', '--json', ...set.exclude.flatMap((pattern) => ['--exclude', pattern]), ...set.args, '--', ...set.paths];
+    // A local repository inside the backed-up paths would back itself up: leave it out (its path as
+    // a literal pattern; one with glob characters cannot be given to restic literally and is left alone).
+    const repository = localRepositoryPath(set.repository, set.cwd ?? process.cwd());
+    const around = repository && !/[*?[\\]/.test(repository) ? rootsContaining(repository, set.paths.map((p) => path.resolve(set.cwd ?? process.cwd(), p))) : [];
+    if (around.length) log.push({ severity: 'info', message: `the repository ${repository} lies inside the backed-up path ${around.join(', ')}; it is left out of the backup` });
+    const excludes = [...set.exclude, ...(around.length ? [repository!] : [])];
+    const args = ['backup', '--json', ...excludes.flatMap((pattern) => ['--exclude', pattern]), ...set.args, '--', ...set.paths];
     const output = new OutputCapture({ head: 60, tail: 60 });
     let summary: ResticSummary | undefined;
     const progress = throttle(250, request.onProgress);
