@@ -8,7 +8,7 @@ import { resolveSettings, type BuiltinSettings } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
 import { runStopper } from './vault-errors.js';
-import { describeSubset, type DataSubset } from './data-subset.js';
+import { describeSubset, type DataSubset } from '../../../domain/data-subset.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
 import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
@@ -18,7 +18,7 @@ export type { KeepPolicy } from './retention.js';
 export type { PruneStats } from './prune.js';
 export type { RestoreStats } from './restore.js';
 export type { VerifyStats } from './verify.js';
-export type { DataSubset } from './data-subset.js';
+export type { DataSubset } from '../../../domain/data-subset.js';
 export { resolveSettings } from './settings.js';
 
 /** How long a command waits for another process's conflicting vault lock. */

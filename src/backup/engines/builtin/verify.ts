@@ -1,7 +1,7 @@
 import { BlobIndex, decodeIndex, type BlobLocation } from './blob-index.js';
-import { damageSummary, type DamagedSnapshot } from './damage-report.js';
+import { damageSummary, type DamagedSnapshot } from '../../../domain/damage-report.js';
 import { loadDamageMarks, writeDamageMarks, type DamageMark } from './damage-marks.js';
-import { describeSubset, inSubset, type DataSubset } from './data-subset.js';
+import { describeSubset, inSubset, type DataSubset } from '../../../domain/data-subset.js';
 import { checkPackData } from './pack-check.js';
 import { ProgressMeter } from './progress.js';
 import { loadSnapshot, loadTree, type SnapshotInfo } from './snapshot.js';
