@@ -1,5 +1,6 @@
+import path from 'node:path';
 import type { EngineLogEntry } from '../backup/engine.js';
-import { verify } from '../backup/engines/builtin/index.js';
+import { verify, type DataSubset } from '../backup/engines/builtin/index.js';
 import { capLog } from '../backup/log-cap.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { z } from 'zod';
@@ -14,7 +15,7 @@ import { resticCheck } from './restic-check.js';
 
 export interface HousekeeperDeps {
   config: VigilConfig;
-  store: Pick<Store, 'activity' | 'housekeeping'>;
+  store: Pick<Store, 'activity' | 'housekeeping' | 'vaultChecks'>;
   clock: Clock;
   log: Logger;
   owner: { host: string; pid: number };
@@ -25,9 +26,10 @@ export interface HousekeeperDeps {
 }
 
 /**
- * The Admin processes' housekeeping: retention (both processes) and, weekly, a structural check
- * of every vault — `verify` for builtin sets, `restic check` for restic sets — each recorded as a
- * `validation` activity. Sets whose backup is running are not checked (never wait for a backup).
+ * The Admin processes' housekeeping: retention (both processes) and, weekly, a check of every
+ * vault — `verify` for builtin sets, `restic check` for restic sets — that checks the structure
+ * and reads back one slice of the data (every pack over admin.readDataWeeks weeks), each recorded
+ * as a `validation` activity. Sets whose backup is running are not checked (never wait for a backup).
  */
 export class Housekeeper {
   constructor(private readonly deps: HousekeeperDeps) {}
@@ -68,17 +70,32 @@ export class Housekeeper {
         continue;
       }
       if (set.engine === 'builtin') {
-        const vault = set.vault ?? '(default)';
+        const vault = path.resolve(this.deps.config.dataDir, set.vault ?? 'vault');
         if (verified.has(vault)) continue;
         verified.add(vault);
         const context = { name, config: set as unknown as Record<string, unknown>, dataDir: this.deps.config.dataDir };
-        checks.push(await this.recorded(name, 'builtin', what, () => verify(context, { signal })));
+        checks.push(await this.rotated(`builtin:${vault}`, name, 'builtin', what, (subset) => verify(context, { signal, ...(subset ? { readData: true, readDataSubset: subset } : {}) })));
       } else {
         const restic = set as z.output<typeof resticSet>;
-        checks.push(await this.recorded(name, 'restic', what, () => resticCheck(restic, name, signal)));
+        checks.push(await this.rotated(`restic:${restic.repository}`, name, 'restic', what, (subset) => resticCheck(restic, name, signal, subset)));
       }
     }
     return checks;
+  }
+
+  /**
+   * One check reading the next slice of the target's data (admin.readDataWeeks slices, one a
+   * week). The rotation advances only when the check ran to the end (whatever it found), so a
+   * vault that could not be opened, or a check stopped by a shutdown, reads the same slice next time.
+   */
+  private async rotated(target: string, set: string, engine: string, what: string, work: (subset: DataSubset | undefined) => Promise<{ status: RunStatus; log: EngineLogEntry[] }>): Promise<HousekeepingReport['checks'][number]> {
+    const slices = this.deps.config.admin.readDataWeeks;
+    const subset = slices > 0 ? { n: await this.deps.store.vaultChecks.next(target, slices), of: slices } : undefined;
+    const check = await this.recorded(set, engine, what, () => work(subset));
+    if (subset && check.status !== 'failed' && check.status !== 'incomplete' && check.status !== 'not run') {
+      await this.deps.store.vaultChecks.done(target, slices, subset.n, this.deps.clock.now());
+    }
+    return check;
   }
 
   private async recorded(set: string, engine: string, what: string, work: () => Promise<{ status: RunStatus; log: EngineLogEntry[] }>): Promise<HousekeepingReport['checks'][number]> {

@@ -388,6 +388,17 @@ export interface WatchdogStateStore {
 }
 
 /**
+ * Which slice of a vault's data the weekly check reads next (migration 15). A target is a vault
+ * (`builtin:<path>`) or a restic repository (`restic:<repository>`).
+ */
+export interface VaultCheckRotationStore {
+  /** The slice (1…slices) to read next; 1 for a new target or when the number of slices changed. */
+  next(target: string, slices: number): Promise<number>;
+  /** Records that `slice` of `slices` was read at `at`: the next check reads the one after it. */
+  done(target: string, slices: number, slice: number, at: number): Promise<void>;
+}
+
+/**
  * Aggregates for the Admin summaries and the watchdog, computed in the store (indexed SQL), so a
  * summary over a million activities never loads them. Periods are [since, until) of `ended_at`.
  */
@@ -441,5 +452,6 @@ export interface Store {
   watchdog: WatchdogStateStore;
   summary: SummaryStore;
   housekeeping: HousekeepingStore;
+  vaultChecks: VaultCheckRotationStore;
   close(): Promise<void>;
 }

@@ -122,3 +122,25 @@ function spawnFixture(argv: string[], cwd: string, options: { uid?: number; gid?
     });
   });
 }
+
+/** Every pack file of a vault (data/<xx>/<sha256>), sorted. */
+export async function packFiles(vault: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const shard of await fsp.readdir(path.join(vault, 'data')).catch(() => [] as string[])) {
+    for (const name of await fsp.readdir(path.join(vault, 'data', shard))) out.push(path.join(vault, 'data', shard, name));
+  }
+  return out.sort();
+}
+
+/** Flips the lowest bit of the byte at `offset` of a file, in place (a disk's silent error). */
+export async function flipByte(file: string, offset: number): Promise<void> {
+  const handle = await fsp.open(file, 'r+');
+  try {
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, offset);
+    byte[0] = byte[0]! ^ 0x01;
+    await handle.write(byte, 0, 1, offset);
+  } finally {
+    await handle.close();
+  }
+}

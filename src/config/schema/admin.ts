@@ -72,6 +72,17 @@ export const admin = z
     catchUpWindow: duration('12h'),
     /** A scheduled set is missed when nothing ran within this many of its intervals after a due time. */
     grace: z.number().min(1, { error: 'grace is a multiple of the schedule interval, at least 1 (default 1.5)' }).max(100).default(1.5),
+    /**
+     * The weekly vault check re-reads the data of one slice of the packs each week, so that every
+     * pack is read back at least every this many weeks (restic: --read-data-subset=n/N). 0: the
+     * check reads structure only.
+     */
+    readDataWeeks: z
+      .number({ error: (iss) => `readDataWeeks is a whole number of weeks (0 to 52), found ${JSON.stringify(iss.input)}` })
+      .int({ error: 'readDataWeeks is a whole number of weeks (0 to 52)' })
+      .min(0, { error: 'readDataWeeks is a whole number of weeks (0 to 52); 0 reads structure only' })
+      .max(52, { error: 'readDataWeeks is at most 52 (every pack read at least once a year)' })
+      .default(4),
     /** How often the watchdog looks for missed backups and stuck messages. */
     watchEvery: duration('5m'),
     retention: z

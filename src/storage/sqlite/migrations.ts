@@ -271,4 +271,19 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE admin_runs ADD COLUMN retry_at INTEGER;  -- failed runs only; NULL = given up
     `,
   },
+  {
+    version: 15,
+    name: 'vault check rotation',
+    sql: `
+      -- The weekly vault check reads one slice of a vault's data each week (admin.readDataWeeks):
+      -- which slice is next is stored, so a restarted service carries on instead of re-reading
+      -- the first slice for ever. target: "builtin:<vault path>" or "restic:<repository>".
+      CREATE TABLE vault_check_rotation (
+        target      TEXT PRIMARY KEY,
+        slices      INTEGER NOT NULL,
+        next_slice  INTEGER NOT NULL,   -- 1-based, as restic's --read-data-subset=n/t
+        updated_at  INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import { SqliteEscalationStore } from './escalation-store.js';
 import { SqliteStormStore } from './storm-store.js';
 import { SqliteAdminRunStore, SqliteWatchdogStateStore } from './admin-run-store.js';
 import { SqliteHousekeepingStore, SqliteSummaryStore } from './summary-store.js';
+import { SqliteVaultCheckRotationStore } from './vault-check-store.js';
 import type { Store } from '../ports.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -32,6 +33,7 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     watchdog: new SqliteWatchdogStateStore(db),
     summary: new SqliteSummaryStore(db),
     housekeeping: new SqliteHousekeepingStore(db),
+    vaultChecks: new SqliteVaultCheckRotationStore(db),
     async close() {
       db.close();
     },

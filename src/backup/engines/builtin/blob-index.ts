@@ -21,21 +21,46 @@ export interface IndexedPack {
  * The in-memory union of every index file: blob id (hex) → location. A blob may be listed in
  * several packs (two runs racing, or prune's new index written before the old ones are removed);
  * any listed copy is valid, the first one seen is used.
+ *
+ * A copy found damaged (a *damage mark*, see damage-marks.ts) is not a usable copy: `has()` and
+ * `entries()` ignore it, so a backup stores that chunk afresh instead of deduplicating against
+ * it; `get()` still returns it when no intact copy is listed, so a restore or verify reading it
+ * names the damaged pack instead of calling the chunk missing.
  */
 export class BlobIndex {
   private readonly blobs = new Map<string, BlobLocation>();
+  private readonly damagedCopies = new Map<string, BlobLocation>();
+  private readonly marks = new Set<string>();
   private readonly packs = new Map<string, number>();
 
   get size(): number {
     return this.blobs.size;
   }
 
+  /** Whether an intact (not known damaged) copy of the blob is listed. */
   has(id: string): boolean {
     return this.blobs.has(id);
   }
 
+  /** The blob's intact copy, else its known damaged copy. */
   get(id: string): BlobLocation | undefined {
-    return this.blobs.get(id);
+    return this.blobs.get(id) ?? this.damagedCopies.get(id);
+  }
+
+  /** The pack of the blob's damaged copy when no intact copy is listed. */
+  damagedIn(id: string): string | undefined {
+    return this.blobs.has(id) ? undefined : this.damagedCopies.get(id)?.packId;
+  }
+
+  /** Whether some copy in the pack is marked damaged. */
+  hasDamagedIn(packId: string): boolean {
+    for (const mark of this.marks) if (mark.startsWith(`${packId}/`)) return true;
+    return false;
+  }
+
+  /** Blob ids listed only as damaged copies. */
+  damagedIds(): IterableIterator<string> {
+    return this.damagedCopies.keys();
   }
 
   /** Pack ids listed by the index, with their blob count. */
@@ -43,19 +68,42 @@ export class BlobIndex {
     return this.packs.keys();
   }
 
+  /** Intact copies only. */
   entries(): IterableIterator<[string, BlobLocation]> {
     return this.blobs.entries();
+  }
+
+  /**
+   * Records that the copy of `blobId` in `packId` is damaged. Marks are best applied before the
+   * index files are added: a second, intact copy listed later then takes over.
+   */
+  markDamaged(packId: string, blobId: string): void {
+    this.marks.add(markKey(packId, blobId));
+    const location = this.blobs.get(blobId);
+    if (location?.packId === packId) {
+      this.blobs.delete(blobId);
+      this.damagedCopies.set(blobId, location);
+    }
   }
 
   addPack(pack: IndexedPack): void {
     this.packs.set(pack.packId, (this.packs.get(pack.packId) ?? 0) + pack.blobs.length);
     for (const blob of pack.blobs) {
       const key = blob.id.toString('hex');
-      if (!this.blobs.has(key)) {
-        this.blobs.set(key, { packId: pack.packId, type: blob.type, comp: blob.comp, offset: blob.offset, length: blob.length, rawLength: blob.rawLength });
+      if (this.blobs.has(key)) continue;
+      const location: BlobLocation = { packId: pack.packId, type: blob.type, comp: blob.comp, offset: blob.offset, length: blob.length, rawLength: blob.rawLength };
+      if (this.marks.has(markKey(pack.packId, key))) {
+        if (!this.damagedCopies.has(key)) this.damagedCopies.set(key, location);
+      } else {
+        this.blobs.set(key, location);
+        this.damagedCopies.delete(key);
       }
     }
   }
+}
+
+function markKey(packId: string, blobId: string): string {
+  return `${packId}/${blobId}`;
 }
 
 /*

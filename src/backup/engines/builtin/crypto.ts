@@ -79,7 +79,7 @@ export function unseal(key: Buffer | null, sealed: Uint8Array, what: string): Bu
 
 export function corrupt(what: string, why: string): VigilError {
   return new VigilError('ERR_VAULT_CORRUPT', `${what}: ${why}`, {
-    hint: 'Run `vigil verify SET --read-data` to list the damaged files; restore them from another copy or run a new backup.',
+    hint: 'Run `vigil verify SET --read-data`: it lists the damaged files and sets the damaged data aside, so the next backup stores files that still exist afresh; restore the others from another copy. `vigil repair SET` rebuilds the index from the intact data.',
   });
 }
 

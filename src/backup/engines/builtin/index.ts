@@ -10,6 +10,7 @@ import { Vault } from './vault.js';
 import { runStopper } from './vault-errors.js';
 import { rootWriteRefusal } from './vault-owner.js';
 import { rootsContaining } from '../../paths-overlap.js';
+import { describeSubset, type DataSubset } from '../../../domain/data-subset.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
 import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
@@ -19,6 +20,7 @@ export type { KeepPolicy } from './retention.js';
 export type { PruneStats } from './prune.js';
 export type { RestoreStats } from './restore.js';
 export type { VerifyStats } from './verify.js';
+export type { DataSubset } from '../../../domain/data-subset.js';
 export { resolveSettings } from './settings.js';
 
 /** How long a command waits for another process's conflicting vault lock. */
@@ -229,6 +231,8 @@ export async function restore(context: EngineSetContext, options: RestoreOptions
 export interface VerifyOptions extends CommonOptions {
   /** Also read every pack and re-hash every chunk (slow: reads the whole vault). */
   readData?: boolean;
+  /** With readData: read only slice n of `of` of the packs (the weekly check's rotation). */
+  readDataSubset?: DataSubset;
 }
 
 /**
@@ -239,12 +243,17 @@ export interface VerifyOptions extends CommonOptions {
 export async function verify(context: EngineSetContext, options: VerifyOptions = {}): Promise<ActivityOutcome<VerifyStats>> {
   return withVault(context, false, options, async (vault) => {
     const log: EngineLogEntry[] = [];
-    const stats = await verifyVault({ vault, readData: options.readData ?? false, signal: options.signal, onProgress: options.onProgress }, log);
+    const subset = options.readData ? options.readDataSubset : undefined;
+    const stats = await verifyVault({ vault, readData: options.readData ?? false, subset, signal: options.signal, onProgress: options.onProgress }, log);
     const status: RunStatus = options.signal?.aborted ? 'incomplete' : stats.errors > 0 ? 'completed-with-errors' : 'completed';
+    const mode = !options.readData ? '' : subset ? ` --read-data-subset=${describeSubset(subset)}` : ' --read-data';
     log.push({
       severity: stats.errors > 0 ? 'error' : 'info',
-      message: `verify${options.readData ? ' --read-data' : ''} of ${vault.root}: ${stats.snapshots} snapshots, ${stats.packs} packs, ${stats.blobs} blobs, ${stats.errors} problems`,
+      message: `verify${mode} of ${vault.root}: ${stats.snapshots} snapshots, ${stats.packs} packs (${stats.packsRead} read), ${stats.blobs} blobs, ${stats.errors} problems`,
     });
+    if (stats.damagedBlobs > 0) {
+      log.push({ severity: 'info', message: `${stats.damagedBlobs} damaged blob copies set aside: the next backup stores those chunks afresh; \`vigil repair ${context.name}\` rebuilds the index from the intact data` });
+    }
     return { status, log, stats };
   });
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { VigilError } from '../../../domain/errors.js';
 import { BlobIndex, decodeIndex } from './blob-index.js';
 import { decodeBlob } from './codec.js';
+import { loadDamageMarks } from './damage-marks.js';
 import { corrupt, createKeyFile, openKeyFile, seal, sha256, unseal, type KeyFile, type VaultKeys } from './crypto.js';
 import { fsyncDir, writeFileDurable } from './durable-fs.js';
 import { decodePackHeader, type PackBlob } from './pack-format.js';
@@ -34,7 +35,10 @@ export interface VaultConfig {
   created: string;
 }
 
-export type ObjectKind = 'index' | 'snapshots';
+/** `damaged` holds damage marks (damage-marks.ts); the directory exists once a verify found damage. */
+export type ObjectKind = 'index' | 'snapshots' | 'damaged';
+
+const WRITING: Record<ObjectKind, string> = { index: 'writing an index', snapshots: 'writing a snapshot', damaged: 'recording damaged data' };
 
 export interface OpenVaultOptions {
   /** The passphrase of an encrypted vault, or of a vault to create encrypted. */
@@ -157,7 +161,7 @@ export class Vault {
       await writeFileDurable(this.tmpDir, target, [sealed]);
       await fsyncDir(path.dirname(target));
     } catch (error) {
-      throw vaultWriteError(target, error, `writing ${kind === 'index' ? 'an index' : 'a snapshot'}`);
+      throw vaultWriteError(target, error, WRITING[kind]);
     }
     return id;
   }
@@ -198,9 +202,10 @@ export class Vault {
     return packs;
   }
 
-  /** Loads every index file into one BlobIndex. */
+  /** Loads every index file into one BlobIndex, less the copies marked damaged. */
   async loadIndex(): Promise<{ index: BlobIndex; files: string[] }> {
     const index = new BlobIndex();
+    for (const mark of (await loadDamageMarks(this)).marks) index.markDamaged(mark.packId, mark.blobId);
     const files = await this.listObjects('index');
     for (const id of files) {
       for (const pack of decodeIndex(await this.readObject('index', id), this.objectPath('index', id))) index.addPack(pack);

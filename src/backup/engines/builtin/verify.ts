@@ -1,8 +1,8 @@
-import { promises as fsp } from 'node:fs';
-import { BlobIndex, decodeIndex } from './blob-index.js';
-import { decodeBlob } from './codec.js';
-import { sha256 } from './crypto.js';
-import { decodePackHeader } from './pack-format.js';
+import { BlobIndex, decodeIndex, type BlobLocation } from './blob-index.js';
+import { damageSummary, type DamagedSnapshot } from '../../../domain/damage-report.js';
+import { loadDamageMarks, writeDamageMarks, type DamageMark } from './damage-marks.js';
+import { describeSubset, inSubset, type DataSubset } from '../../../domain/data-subset.js';
+import { checkPackData } from './pack-check.js';
 import { ProgressMeter } from './progress.js';
 import { loadSnapshot, loadTree, type SnapshotInfo } from './snapshot.js';
 import type { EngineLogEntry, EngineProgress } from '../../engine.js';
@@ -11,16 +11,24 @@ import type { Vault } from './vault.js';
 export interface VerifyStats {
   snapshots: number;
   packs: number;
+  /** Packs whose data was read and re-hashed (all with readData, a slice with a subset). */
+  packsRead: number;
   blobs: number;
   bytesRead: number;
   errors: number;
   /** Packs no index refers to (left by an interrupted run); `prune` removes them. */
   unreferencedPacks: number;
+  /** Blob copies found damaged by this check (now marked, so backups store them afresh). */
+  damagedBlobs: number;
+  /** Snapshots with files that cannot be restored, and those files. */
+  damagedSnapshots: DamagedSnapshot[];
 }
 
 export interface VerifyVaultOptions {
   vault: Vault;
   readData: boolean;
+  /** With readData: read only this slice of the packs (the weekly check's rotation). */
+  subset?: DataSubset | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: EngineProgress) => void) | undefined;
 }
@@ -28,18 +36,142 @@ export interface VerifyVaultOptions {
 /**
  * Checks a vault. Structure: every index and snapshot file opens and matches its name, every
  * pack the index names exists with a header matching the index, every tree loads, and every
- * chunk of every file is indexed. With readData, every pack is read in full: its SHA-256 must
- * match its name and every blob must decode to its id. Each problem is an error entry naming the
- * vault file and, for damaged data, every snapshot file (source path) that depends on it.
+ * chunk of every file is indexed. With readData, every pack (or the packs of one slice) is read
+ * in full: its SHA-256 must match its name and every blob the index places there must decode to
+ * its id. Each problem is an error entry; damage also gets a first entry naming every snapshot
+ * and file it affects. Copies found damaged are recorded as damage marks, so the next backup
+ * stores those chunks afresh instead of reusing damaged data.
  */
 export async function verifyVault(options: VerifyVaultOptions, log: EngineLogEntry[]): Promise<VerifyStats> {
   const { vault } = options;
-  const stats: VerifyStats = { snapshots: 0, packs: 0, blobs: 0, bytesRead: 0, errors: 0, unreferencedPacks: 0 };
+  const stats: VerifyStats = { snapshots: 0, packs: 0, packsRead: 0, blobs: 0, bytesRead: 0, errors: 0, unreferencedPacks: 0, damagedBlobs: 0, damagedSnapshots: [] };
   const fail = (message: string, where?: string) => {
     stats.errors++;
     log.push({ severity: 'error', message, ...(where ? { path: where } : {}) });
   };
+  const index = await loadIndexReporting(vault, fail);
+  const onDisk = await vault.listPacks();
+  const byPack = new Map<string, [string, BlobLocation][]>();
+  for (const entry of index.entries()) {
+    const list = byPack.get(entry[1].packId);
+    if (list) list.push(entry);
+    else byPack.set(entry[1].packId, [entry]);
+  }
+  const fresh: DamageMark[] = [];
+  const damagedFiles = new Set<string>();
+  const meter = new ProgressMeter(options.onProgress ?? (() => undefined));
+  const reading = (packId: string) => options.readData && inSubset(packId, options.subset);
+  meter.filesTotal = byPack.size;
+  meter.bytesTotal = [...byPack.keys()].reduce((sum, packId) => sum + (reading(packId) ? (onDisk.get(packId) ?? 0) : 0), 0);
+  for (const [packId, entries] of byPack) {
+    if (options.signal?.aborted) break;
+    const where = vault.packPath(packId);
+    const damage = (ids: readonly string[]) => {
+      if (ids.length === 0) return;
+      damagedFiles.add(where);
+      for (const blobId of ids) fresh.push({ packId, blobId });
+    };
+    stats.packs++;
+    stats.blobs += entries.length;
+    meter.filesDone++;
+    meter.currentPath = where;
+    if (!onDisk.has(packId)) {
+      fail(`${where}: pack file is missing (${entries.length} blobs lost)`, where);
+      damage(entries.map(([id]) => id));
+      continue;
+    }
+    try {
+      if (reading(packId)) {
+        const check = await checkPackData(where, vault.keys, packId, entries.map(([id, at]) => ({ id, ...at })));
+        stats.packsRead++;
+        stats.bytesRead += check.bytesRead;
+        meter.bytesDone += check.bytesRead;
+        // A pack whose every listed blob is intact can restore everything it holds: damage to its
+        // header or to copies set aside earlier is a warning, not a verdict of lost data.
+        for (const problem of check.problems) {
+          if (check.damaged.length) fail(problem, where);
+          else log.push({ severity: 'warning', message: `${problem}; every blob the index uses from it is intact${index.hasDamagedIn(packId) ? ' (its damaged copies were set aside earlier; `vigil repair` and `prune` reclaim them)' : ''}`, path: where });
+        }
+        for (const { reason } of check.damaged) fail(reason, where);
+        damage(check.damaged.map(({ blob }) => blob.id));
+      } else {
+        const inPack = new Set((await vault.readPackHeader(packId)).map((blob) => blob.id.toString('hex')));
+        const absent = entries.map(([id]) => id).filter((id) => !inPack.has(id));
+        if (absent.length) {
+          fail(`${where}: header does not list ${absent.length} blobs the index places there`, where);
+          damage(absent);
+        }
+      }
+    } catch (error) {
+      fail((error as Error).message, where);
+      // A pack that cannot be read now (permissions, I/O) is not known to be damaged: not marked.
+      if (!unreadable(error)) damage(entries.map(([id]) => id));
+    }
+    meter.tick();
+  }
+  await vault.close();
+  if (fresh.length) {
+    await writeDamageMarks(vault, fresh);
+    for (const mark of fresh) index.markDamaged(mark.packId, mark.blobId);
+    stats.damagedBlobs = fresh.length;
+  }
+  for (const packId of onDisk.keys()) if (!byPack.has(packId)) stats.unreferencedPacks++;
+  if (stats.unreferencedPacks > 0) {
+    log.push({ severity: 'info', message: `${stats.unreferencedPacks} pack files are not in any index (left by an interrupted run); \`prune\` removes them` });
+  }
+  for (const snapshot of await loadSnapshotsReporting(vault, fail)) {
+    stats.snapshots++;
+    const damaged = await checkSnapshot(vault, index, snapshot, fail);
+    if (damaged) stats.damagedSnapshots.push(damaged);
+  }
+  await vault.close();
+  if (options.readData && options.subset) log.push({ severity: 'info', message: `data of slice ${describeSubset(options.subset)} read: ${stats.packsRead} of ${stats.packs} packs` });
+  if (stats.damagedSnapshots.length || damagedFiles.size) {
+    // First, so it is the activity's firstError: the fault and the summary name the damage.
+    log.unshift({ severity: 'error', message: damageSummary(vault.root, [...damagedFiles], stats.damagedSnapshots) });
+    stats.errors++;
+  }
+  meter.tick(true);
+  return stats;
+}
+
+/** An error reading a file (errno other than ENOENT), as opposed to content found damaged. */
+function unreadable(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? /\((E[A-Z]+)\)$/.exec((error as Error).message)?.[1];
+  return code !== undefined && /^E[A-Z]+$/.test(code) && code !== 'ENOENT';
+}
+
+/** Every chunk of every file of the snapshot must have an intact copy; returns what has not. */
+async function checkSnapshot(vault: Vault, index: BlobIndex, snapshot: SnapshotInfo, fail: (message: string, where?: string) => void): Promise<DamagedSnapshot | undefined> {
+  const name = `snapshot ${snapshot.id.slice(0, 12)} (${snapshot.set}, ${snapshot.time})`;
+  const damaged: DamagedSnapshot = { id: snapshot.id, set: snapshot.set, time: snapshot.time, files: [] };
+  let entries;
+  try {
+    entries = await loadTree(vault, index, snapshot);
+  } catch (error) {
+    fail(`${name}: tree cannot be read: ${(error as Error).message}`, vault.objectPath('snapshots', snapshot.id));
+    return { ...damaged, treeUnreadable: true };
+  }
+  for (const entry of entries) {
+    for (const id of entry.chunks ?? []) {
+      if (index.has(id)) continue;
+      const pack = index.damagedIn(id);
+      fail(pack ? `${entry.path} in ${name} is damaged (pack ${vault.packPath(pack)})` : `${entry.path} in ${name}: chunk ${id.slice(0, 12)} is missing from the vault`, entry.path);
+      damaged.files.push(entry.path);
+      break;
+    }
+  }
+  return damaged.files.length ? damaged : undefined;
+}
+
+/** The index less the copies marked damaged; an unreadable index or mark file is reported, not fatal. */
+async function loadIndexReporting(vault: Vault, fail: (message: string, where?: string) => void): Promise<BlobIndex> {
   const index = new BlobIndex();
+  try {
+    for (const mark of (await loadDamageMarks(vault)).marks) index.markDamaged(mark.packId, mark.blobId);
+  } catch (error) {
+    fail((error as Error).message);
+  }
   for (const id of await vault.listObjects('index')) {
     try {
       for (const pack of decodeIndex(await vault.readObject('index', id), vault.objectPath('index', id))) index.addPack(pack);
@@ -47,94 +179,7 @@ export async function verifyVault(options: VerifyVaultOptions, log: EngineLogEnt
       fail((error as Error).message, vault.objectPath('index', id));
     }
   }
-  const onDisk = await vault.listPacks();
-  const damaged = new Map<string, string>(); // blob id → pack path
-  const byPack = new Map<string, string[]>();
-  for (const [id, location] of index.entries()) {
-    const list = byPack.get(location.packId);
-    if (list) list.push(id);
-    else byPack.set(location.packId, [id]);
-  }
-  const meter = new ProgressMeter(options.onProgress ?? (() => undefined));
-  meter.filesTotal = byPack.size;
-  meter.bytesTotal = [...byPack.keys()].reduce((sum, packId) => sum + (onDisk.get(packId) ?? 0), 0);
-  for (const [packId, ids] of byPack) {
-    if (options.signal?.aborted) break;
-    const where = vault.packPath(packId);
-    const markAll = () => ids.forEach((id) => damaged.set(id, where));
-    stats.packs++;
-    meter.filesDone++;
-    meter.currentPath = where;
-    if (!onDisk.has(packId)) {
-      fail(`${where}: pack file is missing (${ids.length} blobs lost)`, where);
-      markAll();
-      continue;
-    }
-    try {
-      if (options.readData) {
-        const bytes = await fsp.readFile(where);
-        stats.bytesRead += bytes.length;
-        meter.bytesDone += bytes.length;
-        if (sha256(bytes).toString('hex') !== packId) fail(`${where}: pack content does not match its name (damaged)`, where);
-        const blobs = decodePackHeader(bytes.subarray(Math.max(0, bytes.length - bytes.readUInt32LE(bytes.length - 4) - 4)), bytes.length, vault.keys.encKey, where);
-        for (const blob of blobs) {
-          const id = blob.id.toString('hex');
-          stats.blobs++;
-          try {
-            decodeBlob(bytes.subarray(blob.offset, blob.offset + blob.length), blob.comp, blob.rawLength, blob.id, vault.keys, `${where} (blob ${id.slice(0, 12)})`);
-          } catch (error) {
-            fail((error as Error).message, where);
-            damaged.set(id, where);
-          }
-        }
-      } else {
-        const blobs = await vault.readPackHeader(packId);
-        const inPack = new Set(blobs.map((blob) => blob.id.toString('hex')));
-        stats.blobs += ids.length;
-        const absent = ids.filter((id) => !inPack.has(id));
-        if (absent.length) {
-          fail(`${where}: header does not list ${absent.length} blobs the index places there`, where);
-          absent.forEach((id) => damaged.set(id, where));
-        }
-      }
-    } catch (error) {
-      fail((error as Error).message, where);
-      markAll();
-    }
-    meter.tick();
-  }
-  await vault.close();
-  for (const packId of onDisk.keys()) if (!byPack.has(packId)) stats.unreferencedPacks++;
-  if (stats.unreferencedPacks > 0) {
-    log.push({ severity: 'info', message: `${stats.unreferencedPacks} pack files are not in any index (left by an interrupted run); \`prune\` removes them` });
-  }
-  for (const snapshot of await loadSnapshotsReporting(vault, fail)) {
-    stats.snapshots++;
-    const name = `snapshot ${snapshot.id.slice(0, 12)} (${snapshot.set}, ${snapshot.time})`;
-    let entries;
-    try {
-      entries = await loadTree(vault, index, snapshot);
-    } catch (error) {
-      fail(`${name}: tree cannot be read: ${(error as Error).message}`, vault.objectPath('snapshots', snapshot.id));
-      continue;
-    }
-    for (const entry of entries) {
-      for (const id of entry.chunks ?? []) {
-        if (!index.has(id)) {
-          fail(`${entry.path} in ${name}: chunk ${id.slice(0, 12)} is missing from the vault`, entry.path);
-          break;
-        }
-        const pack = damaged.get(id);
-        if (pack) {
-          fail(`${entry.path} in ${name} is damaged (pack ${pack})`, entry.path);
-          break;
-        }
-      }
-    }
-  }
-  await vault.close();
-  meter.tick(true);
-  return stats;
+  return index;
 }
 
 async function loadSnapshotsReporting(vault: Vault, fail: (message: string, where?: string) => void): Promise<SnapshotInfo[]> {

@@ -1,0 +1,59 @@
+import { promises as fsp } from 'node:fs';
+import { decodeBlob, type BlobType, type Compression } from './codec.js';
+import { sha256, type VaultKeys } from './crypto.js';
+import { decodePackHeader, type PackBlob } from './pack-format.js';
+
+/** A blob a pack is expected to hold: where the index (or the pack's own header) places it. */
+export interface ExpectedBlob {
+  id: string;
+  type: BlobType;
+  comp: Compression;
+  offset: number;
+  length: number;
+  rawLength: number;
+}
+
+export interface PackDataCheck {
+  bytesRead: number;
+  /** The pack's SHA-256 matches its name. */
+  nameMatches: boolean;
+  /** The header, when it could be opened; undefined when it is damaged. */
+  header: PackBlob[] | undefined;
+  intact: ExpectedBlob[];
+  /** Blobs that failed to decode or to match their id, with why. */
+  damaged: { blob: ExpectedBlob; reason: string }[];
+  /** Problems with the pack file itself (name, header), each a sentence. */
+  problems: string[];
+}
+
+/**
+ * Reads a whole pack file and decodes every expected blob, checking it against its id: what a
+ * restore would get. `expected` undefined means "the blobs the pack's own header lists" (repair,
+ * which trusts nothing but the packs). Throws only when the file cannot be read at all.
+ */
+export async function checkPackData(file: string, keys: VaultKeys, packId: string, expected?: readonly ExpectedBlob[]): Promise<PackDataCheck> {
+  const bytes = await fsp.readFile(file);
+  const check: PackDataCheck = { bytesRead: bytes.length, nameMatches: sha256(bytes).toString('hex') === packId, header: undefined, intact: [], damaged: [], problems: [] };
+  if (!check.nameMatches) check.problems.push(`${file}: pack content does not match its name (damaged)`);
+  try {
+    const headerLength = bytes.length >= 4 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+    check.header = decodePackHeader(bytes.subarray(Math.max(0, bytes.length - headerLength - 4)), bytes.length, keys.encKey, file);
+  } catch (error) {
+    check.problems.push((error as Error).message);
+  }
+  const blobs = expected ?? (check.header ?? []).map((blob) => ({ ...blob, id: blob.id.toString('hex') }));
+  for (const blob of blobs) {
+    const where = `${file} (blob ${blob.id.slice(0, 12)})`;
+    if (blob.offset + blob.length > bytes.length) {
+      check.damaged.push({ blob, reason: `${where}: pack file is truncated` });
+      continue;
+    }
+    try {
+      decodeBlob(bytes.subarray(blob.offset, blob.offset + blob.length), blob.comp, blob.rawLength, Buffer.from(blob.id, 'hex'), keys, where);
+      check.intact.push(blob);
+    } catch (error) {
+      check.damaged.push({ blob, reason: (error as Error).message });
+    }
+  }
+  return check;
+}
