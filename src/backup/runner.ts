@@ -8,6 +8,7 @@ import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
 import { capLog } from './log-cap.js';
+import { pidExists } from '../platform/data-dir-lock.js';
 
 export interface RunnerOptions {
   sets: Readonly<Record<string, BackupSetConfig>>;
@@ -171,11 +172,6 @@ export function defaultIsAlive(host: string): (owner: { host: string; pid: numbe
   return (owner) => {
     if (!owner) return false;
     if (owner.host !== host) return true;
-    try {
-      process.kill(owner.pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
+    return pidExists(owner.pid);
   };
 }
