@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { openApp } from '../../app/context.js';
 import { ServiceSupervisor } from '../../app/supervisor.js';
 import { loadConfig } from '../../config/load.js';
+import { createStderrLogger } from '../../app/logger.js';
+import { listenForWakes } from '../../app/service-wake.js';
 import { VigilError } from '../../domain/errors.js';
 import { DataDirLock } from '../../platform/data-dir-lock.js';
 import { EXIT, type Command } from '../command.js';
@@ -30,10 +32,12 @@ export const startCommand: Command = {
     }
     try {
       const supervisor = new ServiceSupervisor({
-        open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first }),
+        open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true }),
       });
       supervisor.handleSignals();
+      const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info' }));
       await supervisor.stopped;
+      await wakes.close();
       return supervisor.failed ? EXIT.failure : EXIT.ok;
     } finally {
       taken.lock.release();
