@@ -19,6 +19,7 @@ import { subscribeNotifications, type Notifications } from '../notify/subscribe.
 import type { SystemLog } from '../domain/system-log.js';
 import { LoggerProgramSystemLog, RedactingSystemLog } from './system-log.js';
 import { TransportDirectSender } from './direct-sender.js';
+import { ServiceWaker } from './service-wake.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
 export interface AppContext {
@@ -37,6 +38,11 @@ export interface AppContext {
   runner: BackupRunner;
   /** Notification: per-set alerts, storms, escalation, faults; the service starts its timers. */
   notifications: Notifications;
+  /**
+   * Ids of the messages this process enqueued (not kept by the service): `vigil run` delivers
+   * them itself when no service runs.
+   */
+  enqueued: Set<string>;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,8 @@ export interface OpenOptions {
   systemLog?: SystemLog;
   /** A configuration already read and checked (a reload); default: read `configFile`. */
   loaded?: LoadedConfig;
+  /** This is the service (`vigil start`); other processes wake it when they enqueue. */
+  service?: boolean;
 }
 
 export function openApp(options: OpenOptions): AppContext {
@@ -83,7 +91,15 @@ export function openApp(options: OpenOptions): AppContext {
     log,
     owner: { host: hostname, pid: process.pid },
   });
-  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued: () => dispatcher.wake(), channels: transports.channels });
+  const enqueued = new Set<string>();
+  const waker = options.service ? undefined : new ServiceWaker(config.dataDir);
+  const onEnqueued = (ids: string[]) => {
+    dispatcher.wake();
+    if (!waker) return;
+    for (const id of ids) enqueued.add(id);
+    waker.poke();
+  };
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued, channels: transports.channels });
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),
@@ -105,10 +121,12 @@ export function openApp(options: OpenOptions): AppContext {
     engines,
     runner,
     notifications,
+    enqueued,
     async close() {
       notifications.stop();
       await transports.close();
       await events.drain();
+      await waker?.settled();
       await store.close();
     },
   };

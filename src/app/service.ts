@@ -16,6 +16,8 @@ export interface ServiceHandle {
   stop(mode?: 'abort' | 'drain'): Promise<void>;
   /** Backups in progress, by set. */
   runningSets(): string[];
+  /** Another process enqueued messages: deliver now, and flush storm windows that ended. */
+  wake(): void;
 }
 
 /**
@@ -90,5 +92,11 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   // A client secret about to expire would silence every alert on the day it does: say so now.
   for (const c of expiringCredentials(app.loaded.config, app.clock.now())) app.log.warn(describeExpiry(c));
   app.log.info(`vigil started (config ${app.loaded.file}, data ${app.loaded.config.dataDir}, pid ${process.pid})`);
-  return { stopped, stop, runningSets: () => scheduler.runningSets() };
+  const wake = () => {
+    if (stopping) return;
+    app.log.info('woken by another vigil process: delivering what it enqueued');
+    app.dispatcher.wake();
+    void app.notifications.tick();
+  };
+  return { stopped, stop, runningSets: () => scheduler.runningSets(), wake };
 }

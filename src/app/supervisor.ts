@@ -56,6 +56,11 @@ export class ServiceSupervisor {
     this.resolveStopped();
   }
 
+  /** Another process enqueued messages (see service-wake.ts). */
+  wake(): void {
+    if (!this.stopping) this.service.wake();
+  }
+
   /** Reloads vigil.yaml; concurrent reloads share one. Never throws: problems are reported. */
   reload(): Promise<void> {
     this.reloading ??= this.reloadOnce().finally(() => (this.reloading = undefined));

@@ -10,6 +10,7 @@ import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js'
 import { capLog } from './log-cap.js';
 import { ABANDONED, startRunDeadline } from './run-deadline.js';
 import { formatDuration } from '../config/duration.js';
+import { pidExists } from '../platform/data-dir-lock.js';
 
 export interface RunnerOptions {
   sets: Readonly<Record<string, BackupSetConfig>>;
@@ -218,11 +219,6 @@ export function defaultIsAlive(host: string): (owner: { host: string; pid: numbe
   return (owner) => {
     if (!owner) return false;
     if (owner.host !== host) return true;
-    try {
-      process.kill(owner.pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
+    return pidExists(owner.pid);
   };
 }

@@ -32,6 +32,7 @@ const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'ERR_RECIPIENTS_EMPTY',
   'ERR_SET_UNKNOWN',
   'ERR_CHANNEL_UNKNOWN',
+  'ERR_DATADIR_LOCKED',
 ]);
 
 export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }): Promise<number> {

@@ -25,8 +25,8 @@ export class Outbox {
       clock: Clock;
       /** Domain part of Message-IDs: Vigil's host name. */
       messageIdDomain: string;
-      /** Called after messages are stored, to wake the dispatcher. */
-      onEnqueued?: () => void;
+      /** Called after messages are stored (their ids, or the pending message a duplicate joined), to wake the dispatcher. */
+      onEnqueued?: (ids: string[]) => void;
       /** Renders channel messages (requests with `channel`); without it they are refused. */
       channels?: ChannelRenderer;
     },
@@ -64,7 +64,7 @@ export class Outbox {
       }))));
     }
     const results = await this.deps.store.enqueue(messages);
-    this.deps.onEnqueued?.();
+    this.deps.onEnqueued?.(results.map((r) => r.duplicateOf ?? r.id));
     return results;
   }
 }

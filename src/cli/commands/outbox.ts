@@ -104,6 +104,8 @@ export const outboxDeliverCommand: Command = {
   async run(ctx) {
     const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
     try {
+      // Storm windows that ended (held by a `vigil run` that did not wait): their grouped message first.
+      await app.notifications.storm.flushDue();
       const report = await app.dispatcher.runPass();
       if (ctx.json) printJson(ctx.stdout, report);
       else ctx.stdout.write(`attempted ${report.attempted}: ${report.sent} sent, ${report.deferred} deferred, ${report.failed} failed, ${report.expired} expired\n`);

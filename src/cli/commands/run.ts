@@ -1,6 +1,8 @@
 import { openApp } from '../../app/context.js';
 import type { EngineProgress } from '../../backup/engine.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration, parseDuration } from '../../config/duration.js';
+import { deliverOwnMessages } from '../../app/deliver-own.js';
+import { describeOwnDelivery } from '../own-delivery.js';
 import { exitStatusOf, type Activity } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
@@ -10,10 +12,10 @@ import { formatBytes } from '../../domain/units.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a backup set now, in the foreground, with progress; Ctrl-C stops it (recorded incomplete)',
-  usage: 'SET [--allow-root] [--json]',
+  usage: 'SET [--allow-root] [--wait DURATION] [--json]',
   positionals: true,
   // As root, a builtin vault another account owns is refused: root-owned files would lock that account out.
-  options: { 'allow-root': { type: 'boolean' } },
+  options: { wait: { type: 'string' }, 'allow-root': { type: 'boolean' } },
   exitCodes: {
     0: 'completed',
     1: 'failed or incomplete (stopped, timed out), or could not run',
@@ -23,6 +25,7 @@ export const runCommand: Command = {
   async run(ctx, { values, positionals }) {
     const [set, extra] = positionals;
     if (!set || extra) throw new VigilError('ERR_USAGE', 'give exactly one backup set: vigil run SET', { hint: 'Sets are the keys under sets: in vigil.yaml.' });
+    const waitOption = parseWait(values.wait);
     const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
     const controller = new AbortController();
     let forceTimer: NodeJS.Timeout | undefined;
@@ -47,8 +50,16 @@ export const runCommand: Command = {
       });
       display?.done();
       const log = await app.store.activity.log(activity.id);
-      if (ctx.json) printJson(ctx.stdout, { ...activity, log });
-      else printOutcome(ctx, activity, log.filter((e) => e.severity !== 'info').slice(0, 10));
+      // No service (cron): deliver this run's alerts before exiting, or they would wait for one.
+      await app.events.drain();
+      const waitMs = waitOption ?? DEFAULT_WAIT_MS + app.loaded.config.notification.stormWindow;
+      const delivery = await deliverOwnMessages(app, [activity.id], waitMs);
+      const deliveryLines = describeOwnDelivery(delivery, app.enqueued.size, waitMs);
+      if (ctx.json) printJson(ctx.stdout, { ...activity, log, alerts: deliveryLines });
+      else {
+        printOutcome(ctx, activity, log.filter((e) => e.severity !== 'info').slice(0, 10));
+        for (const line of deliveryLines) ctx.stdout.write(`${line}\n`);
+      }
       return exitStatusOf(activity.status);
     } finally {
       process.off('SIGINT', onSignal);
@@ -60,6 +71,15 @@ export const runCommand: Command = {
 };
 
 const STOP_DEADLINE_MS = 30_000;
+// How long `vigil run` without a service waits to deliver its alerts (plus notification.stormWindow).
+const DEFAULT_WAIT_MS = 60_000;
+
+function parseWait(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms === undefined) throw new VigilError('ERR_USAGE', `--wait ${String(value)}: not a duration`, { hint: 'Use e.g. --wait 2m, --wait 30s, or --wait 0 to leave delivery to `vigil outbox deliver`.' });
+  return ms;
+}
 
 function forceExit(ctx: CliContext, why: string): never {
   ctx.stderr.write(`vigil run: ${why}\n`);

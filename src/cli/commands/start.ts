@@ -1,18 +1,46 @@
+import { hostname } from 'node:os';
 import { openApp } from '../../app/context.js';
 import { ServiceSupervisor } from '../../app/supervisor.js';
+import { loadConfig } from '../../config/load.js';
+import { createStderrLogger } from '../../app/logger.js';
+import { listenForWakes } from '../../app/service-wake.js';
+import { VigilError } from '../../domain/errors.js';
+import { DataDirLock } from '../../platform/data-dir-lock.js';
 import { EXIT, type Command } from '../command.js';
 
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the service: scheduler, Admin processes, dispatcher; SIGHUP reloads vigil.yaml, SIGTERM stops',
   usage: '[-v]',
-  exitCodes: { 0: 'stopped by SIGTERM or SIGINT', 1: 'could not start (or restart after a reload)', 2: 'configuration error' },
+  exitCodes: {
+    0: 'stopped by SIGTERM or SIGINT',
+    1: 'could not start (or restart after a reload)',
+    2: 'configuration error, or another service already serves this dataDir (named by its pid)',
+  },
   async run(ctx) {
-    const supervisor = new ServiceSupervisor({
-      open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', ...(loaded ? { loaded } : {}) }),
-    });
-    supervisor.handleSignals();
-    await supervisor.stopped;
-    return supervisor.failed ? EXIT.failure : EXIT.ok;
+    const first = loadConfig(ctx.configFile);
+    const { dataDir } = first.config;
+    // Before anything touches the database: two services on one data directory would run every
+    // set twice and send every alert twice.
+    const taken = DataDirLock.tryAcquire(dataDir, { pid: process.pid, host: hostname(), since: Date.now() });
+    if (!('lock' in taken)) {
+      const by = taken.heldBy;
+      const who = by ? `pid ${by.pid}${by.host !== hostname() ? ` on ${by.host}` : ''}, running since ${new Date(by.since).toISOString()}` : 'a process that could not be named';
+      throw new VigilError('ERR_DATADIR_LOCKED', `another vigil service already serves dataDir ${dataDir} (${who})`, {
+        hint: by ? `Stop it first (systemctl stop vigil, or kill ${by.pid}), or give this one another dataDir.` : `Find it with: fuser -v ${dataDir}/service.lock`,
+      });
+    }
+    try {
+      const supervisor = new ServiceSupervisor({
+        open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true }),
+      });
+      supervisor.handleSignals();
+      const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info' }));
+      await supervisor.stopped;
+      await wakes.close();
+      return supervisor.failed ? EXIT.failure : EXIT.ok;
+    } finally {
+      taken.lock.release();
+    }
   },
 };
