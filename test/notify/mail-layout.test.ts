@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildAdmin } from '../../src/app/admin-wiring.js';
@@ -17,7 +17,7 @@ import { Workspace } from '../helpers/workspace.js';
  * Alerts and summaries are read on phones. Real messages — an alert and a daily summary, sent
  * through the real path to a real SMTP server — are opened in Debian's Chromium at 390 px (a
  * phone) and 1000 px (a desktop): nothing may be wider than the screen, and what matters is on
- * screen. Screenshots are kept in a temporary directory named in the test output.
+ * screen. When a check fails, the screenshots stay in the temporary directory the output names.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const WIDTHS = [390, 1000] as const;
@@ -99,7 +99,9 @@ async function realMessages(): Promise<{ alert: string; summary: string }> {
 describe('alerts and summaries fit a 390 px phone and a 1000 px screen (Chromium)', { skip }, () => {
   let browser: Awaited<ReturnType<Playwright['chromium']['launch']>>;
   let messages: { alert: string; summary: string };
+  // Screenshots are kept only when a check failed, to look at; otherwise removed.
   const shots = mkdtempSync(path.join(tmpdir(), 'vigil-mail-layout-'));
+  let failed = false;
 
   before(async () => {
     messages = await realMessages();
@@ -113,6 +115,7 @@ describe('alerts and summaries fit a 390 px phone and a 1000 px screen (Chromium
   });
   after(async () => {
     await browser?.close();
+    if (!failed) rmSync(shots, { recursive: true, force: true });
   });
 
   async function open(html: string, width: number, name: string) {
@@ -139,6 +142,9 @@ describe('alerts and summaries fit a 390 px phone and a 1000 px screen (Chromium
           assert.ok(box, `"${text}" is shown`);
           assert.ok(box.x >= 0 && box.x + box.width <= width, `"${text}" lies within the screen: x ${box.x}, width ${box.width} (${file})`);
         }
+      } catch (error) {
+        failed = true;
+        throw error;
       } finally {
         await page.close();
       }
@@ -159,6 +165,9 @@ describe('alerts and summaries fit a 390 px phone and a 1000 px screen (Chromium
         assert.ok(heading && heading.x + heading.width <= width);
         const badge = await page.getByText('FAILED', { exact: true }).boundingBox();
         assert.ok(badge && badge.height < 24, `the FAILED badge is one line, not broken into letters: ${badge?.height} px high (${file})`);
+      } catch (error) {
+        failed = true;
+        throw error;
       } finally {
         await page.close();
       }
