@@ -1,6 +1,6 @@
 import type { Summary, TrendRow } from '../domain/summary-build.js';
 import { ago, bytes, dayState, duration } from './format.js';
-import { CELL, COLOR, e, HEAD, NOTE, row, statusCell, statusColor, table } from './html-parts.js';
+import { CELL, COLOR, e, HEAD, NOTE, row, SETS_CLASS, SETS_WRAPPER, statusCell, statusColor, table } from './html-parts.js';
 
 /**
  * The Sets section of the HTML summary. A full row with 14 trend bars costs ~2.5 kB of HTML, and
@@ -62,7 +62,7 @@ function setTable(s: Summary, indices: number[]): string {
     const r = s.rows[i]!;
     return row([e(r.set), statusCell(r.lastStatus), String(r.runs), e(bytes(r.bytesScanned)), e(bytes(r.bytesNew)), e(duration(r.durationMs)), e(ago(r.sinceSuccessMs)), trendBars(s.trend.rows[i]!)], CELL);
   });
-  return table(head + body.join(''));
+  return `<div style="${SETS_WRAPPER}">${table(head + body.join(''), SETS_CLASS)}</div>`;
 }
 
 function legend(): string {

@@ -1,11 +1,12 @@
 import type { Summary } from '../domain/summary-build.js';
 import { anomalyText, bytes, countsLine, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
-import { badge, CELL, COLOR, e, h3, NOTE, row, statusCell, table } from './html-parts.js';
+import { badge, CELL, COLOR, e, h3, NOTE, RESPONSIVE_STYLE, row, statusCell, table } from './html-parts.js';
 import { FULL_SETS_MAX, setsSection } from './render-html-sets.js';
 
 /**
- * The HTML summary. Mail clients strip <style>, scripts and remote images, so everything is a
- * table with inline styles; the trend bars are table cells. Every value is escaped: set names,
+ * The HTML summary. Many mail clients strip <style>, scripts and remote images, so everything is
+ * a table with inline styles; the trend bars are table cells. The one <style>, a media query for
+ * phones, only improves on that (html-parts.ts RESPONSIVE_STYLE). Every value is escaped: set names,
  * error text and host names may come from a hostile source. What needs attention is listed as
  * in the text part; for large installations the per-set parts are condensed (render-html-sets.ts) so the
  * message stays under the ~100 kB at which Gmail clips it.
@@ -13,7 +14,9 @@ import { FULL_SETS_MAX, setsSection } from './render-html-sets.js';
 export function renderSummaryHtml(s: Summary, timezone: string | undefined): string {
   const out: string[] = [];
   out.push(
-    '<!doctype html><html><body style="margin:0;padding:12px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222">',
+    // Fluid: a phone's width, at most a comfortable reading width; long paths wrap anywhere.
+    `<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1">${RESPONSIVE_STYLE}</head>`,
+    '<body style="margin:0;padding:12px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;overflow-wrap:anywhere;word-break:break-word">',
     `<h2 style="margin:0 0 4px 0;font-size:18px">Vigil ${e(s.kind)} summary for ${e(s.host)}</h2>`,
     `<div style="color:#555">${e(periodLine(s, timezone))}</div>`,
     `<div style="margin:6px 0 14px 0;font-size:16px;font-weight:bold;color:${s.healthy ? COLOR.ok : COLOR.bad}">${e(countsLine(s))}</div>`,

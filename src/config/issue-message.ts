@@ -11,7 +11,7 @@ import type { KeyPath } from './problems.js';
 export function issueMessage(issue: z.core.$ZodIssue, path: KeyPath): string {
   const key = String(path[path.length - 1] ?? '');
   if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
-    if (issue.input === undefined) return 'is required';
+    if (issue.input === undefined) return isDefaultMessage(issue.message) ? 'is required' : `is required: ${issue.message}`;
     const expected = issue.code === 'invalid_type' ? issue.expected : 'union';
     const declared = issue.message.startsWith(EXPECTING) ? issue.message.slice(EXPECTING.length) : undefined;
     if (declared) return typeMismatch(declared, issue.input, path, hintFor(expected, issue.input, key));

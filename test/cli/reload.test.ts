@@ -24,11 +24,12 @@ async function waitFor(read: () => string, pattern: RegExp, ms = 30_000): Promis
   }
 }
 
+/** The messages delivered, with quoted-printable soft line breaks undone so a sentence can be matched. */
 function mailbox(ws: Workspace): string {
   const dir = path.join(ws.dataDir, 'mailbox', 'new');
   if (!existsSync(dir)) return '';
   return readdirSync(dir)
-    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .map((f) => readFileSync(path.join(dir, f), 'utf8').replace(/=\r?\n/g, ''))
     .join('\n');
 }
 

@@ -82,3 +82,8 @@ test('text under a secret-looking key is never echoed in a type error', () => {
   const lines = errors('profiles:\n  a:\n    method: smtp\n    from: a@b.c\n    servers:\n      - host: h\n        auth: { user: u, pass: { env: [hunter2-secret] } }\n').join('\n');
   assert.ok(!lines.includes('hunter2-secret'), lines);
 });
+
+test('a missing key whose schema has its own advice keeps it after "is required"', () => {
+  const lines = errors('sets:\n  r:\n    engine: restic\n    paths: [/srv]\n    repository: /backup/restic\n').join('\n');
+  assert.match(lines, /:3: sets\.r\.password: is required: must be \{ env: NAME \} or \{ file: PATH \}/);
+});
