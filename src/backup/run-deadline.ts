@@ -1,3 +1,5 @@
+import { setLongTimeout } from '../platform/long-timer.js';
+
 /**
  * The deadline of one backup run, the same for every engine: the set's `timeout`. The engine
  * gets a signal that aborts at the timeout (or when the caller's own signal aborts: Ctrl-C,
@@ -5,9 +7,6 @@
  * cannot notice that signal, so the run is not made to wait for it either: `graceMs` after the
  * abort, `settle` gives up on the engine and the runner records the run without it.
  */
-
-/** Node's timers overflow past 2^31-1 ms (~24.8 days) and fire at once: longer waits re-arm. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 export const ABANDONED: unique symbol = Symbol('engine abandoned');
 
@@ -37,16 +36,11 @@ export interface RunDeadlineOptions {
 export function startRunDeadline(options: RunDeadlineOptions): RunDeadline {
   const controller = new AbortController();
   let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (remaining: number) => {
-    timer = setTimeout(() => {
-      const left = remaining - MAX_TIMER_MS;
-      if (left > 0) return arm(left);
-      timedOut = true;
-      controller.abort(options.reason);
-    }, Math.min(Math.max(0, remaining), MAX_TIMER_MS));
-  };
-  arm(options.timeoutMs);
+  // A timeout may be weeks long: Node's own timers would fire at once past ~24.8 days.
+  const timer = setLongTimeout(() => {
+    timedOut = true;
+    controller.abort(options.reason);
+  }, options.timeoutMs);
   const onParentAbort = () => controller.abort(options.parent?.reason);
   if (options.parent?.aborted) onParentAbort();
   else options.parent?.addEventListener('abort', onParentAbort, { once: true });
@@ -68,7 +62,7 @@ export function startRunDeadline(options: RunDeadlineOptions): RunDeadline {
       return Promise.race([work, abandoned]);
     },
     dispose() {
-      clearTimeout(timer);
+      timer.cancel();
       clearTimeout(graceTimer);
       options.parent?.removeEventListener('abort', onParentAbort);
     },
