@@ -58,7 +58,7 @@ export class Notifications {
   constructor(private readonly deps: NotificationDeps) {
     const overrides = deps.config.notification.templates;
     this.templates = new TemplateFiles(overrides === undefined ? undefined : path.resolve(deps.baseDir, overrides));
-    const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.store.outbox, deps.clock);
+    const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.store.outbox, deps.clock, deps.config.admin.timezone);
     this.storm = new StormControl({
       onFailed: (window, error) => this.reportNotQueued(`the storm group of ${[window.first, ...window.held].map((f) => f.set).join(', ')}`, null, error),
       config: deps.config,
