@@ -2,6 +2,7 @@ import { Schedule } from '../backup/schedule.js';
 import type { BackupRunner } from '../backup/runner.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
+import { formatTime } from '../domain/time-format.js';
 import type { Logger } from '../domain/logger.js';
 import type { Store } from '../storage/ports.js';
 
@@ -83,11 +84,16 @@ export class MissedWatchdog {
     await this.deps.runner.recordNotRun(
       name,
       'missed',
-      `no run of ${name} has ended since it was due at ${iso(due)}; by ${iso(deadline)}, ${config.admin.grace} × the schedule's interval later, it counts as missed`,
+      `no run of ${name} has ended since it was due at ${this.at(due)}; by ${this.at(deadline)}, ${config.admin.grace} × the schedule's interval later, it counts as missed`,
       due,
       'service',
     );
     return true;
+  }
+
+  /** A time as every message shows it (admin.timezone): this text becomes the alert's first error. */
+  private at(ms: number): string {
+    return formatTime(ms, this.deps.config.admin.timezone);
   }
 
   /**
@@ -109,6 +115,3 @@ export class MissedWatchdog {
   }
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -27,7 +27,7 @@ export interface ServiceHandle {
 export function runService(app: AppContext, options: { graceMs?: number; handleSignals?: boolean } = {}): ServiceHandle {
   app.dispatcher.start();
   // Backup sets on their schedules. Stopping aborts running backups: they are recorded incomplete.
-  const scheduler = new Scheduler({ sets: app.loaded.config.sets, runner: app.runner, state: app.store.schedules, clock: app.clock, log: app.log });
+  const scheduler = new Scheduler({ sets: app.loaded.config.sets, runner: app.runner, state: app.store.schedules, clock: app.clock, log: app.log, timezone: app.loaded.config.admin.timezone });
   for (const kind of BACKUP_EVENT_KINDS) {
     app.events.on(kind, (e) => {
       const line = `backup ${e.set}: ${e.status} (activity ${e.activityId})${e.firstError ? `: ${e.firstError}` : ''}`;

@@ -1,6 +1,7 @@
 import type { BackupSetConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
+import { formatTime } from '../domain/time-format.js';
 import type { ScheduleStateStore } from '../storage/ports.js';
 import type { BackupRunner } from './runner.js';
 import { Schedule } from './schedule.js';
@@ -17,6 +18,8 @@ export interface SchedulerOptions {
   maxClockBackMs?: number;
   /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
   pollMs?: number;
+  /** `admin.timezone`: times in the reasons recorded (they become alert texts) read like the alert's own. */
+  timezone?: string;
 }
 
 interface Entry {
@@ -167,7 +170,7 @@ export class Scheduler {
           this.options.runner.recordNotRun(
             set,
             'skipped',
-            busy ? `the previous run (activity ${busy.id}, started ${new Date(busy.startedAt).toISOString()}) was still running` : 'the previous run was still running',
+            busy ? `the previous run (activity ${busy.id}, started ${this.at(busy.startedAt)}) was still running` : 'the previous run was still running',
             scheduledFor,
           ),
         ),
@@ -184,7 +187,7 @@ export class Scheduler {
   }
 
   private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string): Promise<void> {
-    const when = count === 1 ? `due at ${iso(last)}` : `${count} runs due between ${iso(first)} and ${iso(last)}`;
+    const when = count === 1 ? `due at ${this.at(last)}` : `${count} runs due between ${this.at(first)} and ${this.at(last)}`;
     await this.options.runner.recordNotRun(entry.set, 'missed', `${when} did not run: ${why}`, last);
   }
 
@@ -231,6 +234,10 @@ export class Scheduler {
     await this.idle();
   }
 
+  private at(ms: number): string {
+    return formatTime(ms, this.options.timezone);
+  }
+
   private async guard<T>(what: string, work: () => Promise<T>): Promise<T | undefined> {
     try {
       return await work();
@@ -241,6 +248,3 @@ export class Scheduler {
   }
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}

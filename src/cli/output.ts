@@ -1,3 +1,5 @@
+import { formatTime } from '../domain/time-format.js';
+
 /** Small helpers to print tables and JSON the same way in every command. */
 export function printJson(stream: NodeJS.WritableStream, value: unknown): void {
   stream.write(JSON.stringify(value, null, 2) + '\n');
@@ -8,6 +10,11 @@ export function printTable(stream: NodeJS.WritableStream, headers: string[], row
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   stream.write(line(headers) + '\n');
   for (const row of rows) stream.write(line(row) + '\n');
+}
+
+/** A time for people, as alerts and summaries write it: `admin.timezone`, `2026-11-20 11:00 UTC+1`. */
+export function shownTime(ms: number | null | undefined, timezone: string | undefined): string {
+  return ms ? formatTime(ms, timezone) : '-';
 }
 
 export function isoTime(ms: number | null | undefined): string {

@@ -122,6 +122,7 @@ export class BackupNotifier {
       streak: recovery ? decision.ended! : decision.next,
       ...(await this.logFor(event, rule.detail === 'status' || recovery)),
       host: this.deps.host,
+      ...(config.admin.timezone ? { timezone: config.admin.timezone } : {}),
     };
     const vars = templateVars(input);
     const severity = recovery ? 'info' : severityOf(event.status);

@@ -2,6 +2,7 @@ import type { ActivityLogEntry } from '../domain/activity.js';
 import type { BackupEvent } from '../domain/events.js';
 import { detailIncludes, type EffectiveRule } from './rules.js';
 import type { NotifyAction, StreakState } from './streak.js';
+import { formatTime } from '../domain/time-format.js';
 import { renderTemplate, type TemplateVars } from './template.js';
 
 /** Log lines shown in a message at most; the rest are counted ("and N more"). */
@@ -24,13 +25,12 @@ export interface ComposeInput {
   log: readonly ActivityLogEntry[];
   logDropped: number;
   host: string;
+  /** `admin.timezone` (undefined: the host's), for every time shown. */
+  timezone?: string;
 }
 
-/** `2026-11-20 10:00 UTC` — the same on every host, whatever its time zone. */
-export function formatTime(ms: number | null): string {
-  if (ms === null) return '';
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+// Every time in a notification: `admin.timezone`, one format (src/domain/time-format.ts).
+export { formatTime };
 
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -53,6 +53,7 @@ export function detailExcerpt(log: readonly ActivityLogEntry[], logDropped: numb
 /** Every variable a template may use (documented in docs/notifications.md). */
 export function templateVars(input: ComposeInput): TemplateVars {
   const { event, streak } = input;
+  const at = (ms: number | null) => formatTime(ms, input.timezone);
   return {
     set: event.set,
     status: event.status,
@@ -62,10 +63,10 @@ export function templateVars(input: ComposeInput): TemplateVars {
     host: input.host,
     activityId: event.activityId,
     trigger: event.trigger,
-    when: formatTime(event.endedAt),
-    startedAt: formatTime(event.startedAt),
-    endedAt: formatTime(event.endedAt),
-    scheduledFor: formatTime(event.scheduledFor),
+    when: at(event.endedAt),
+    startedAt: at(event.startedAt),
+    endedAt: at(event.endedAt),
+    scheduledFor: at(event.scheduledFor),
     duration: formatDuration(event.endedAt - event.startedAt),
     firstError: event.firstError ?? '',
     files: event.counters.files,
@@ -74,7 +75,7 @@ export function templateVars(input: ComposeInput): TemplateVars {
     bytesNew: event.counters.bytesNew,
     snapshotId: event.snapshotId ?? '',
     failures: streak.failures,
-    failingSince: formatTime(streak.failingSince),
+    failingSince: at(streak.failingSince),
     previousStatus: streak.lastStatus ?? '',
     reminder: input.action === 'reminder' ? 'yes' : '',
     detail: detailExcerpt(input.log, input.logDropped, input.rule),

@@ -124,7 +124,7 @@ export class Escalator {
     }
     if (recorded.length === 0) return recorded;
     for (const e of recorded) {
-      await this.deps.systemLog.critical(`could not deliver critical message "${e.subject}" (${e.outboxId}, enqueued ${formatTime(e.messageAt)}, profile ${e.profile}): ${e.reason}`);
+      await this.deps.systemLog.critical(`could not deliver critical message "${e.subject}" (${e.outboxId}, enqueued ${formatTime(e.messageAt, this.deps.config.admin.timezone)}, profile ${e.profile}): ${e.reason}`);
     }
     await this.page(recorded).catch((error: unknown) => this.deps.log.error('could not enqueue the escalation pager message', { error: (error as Error).message }));
     return recorded;
@@ -145,7 +145,7 @@ export class Escalator {
       return;
     }
     const first = recorded[0]!;
-    const line = composePager(await this.deps.templates.pager('pager-escalation'), escalationVars(this.deps.host, first, recorded.length - 1));
+    const line = composePager(await this.deps.templates.pager('pager-escalation'), escalationVars(this.deps.host, first, recorded.length - 1, config.admin.timezone));
     await this.deps.outbox.enqueueMany([
       {
         kind: 'escalation.pager',
@@ -182,8 +182,8 @@ export class Escalator {
   }
 }
 
-export function escalationVars(host: string, e: Pick<Escalation, 'subject' | 'reason' | 'messageAt' | 'profile' | 'trigger'>, more: number) {
-  return { host, subject: e.subject, reason: e.reason, when: formatTime(e.messageAt), profile: e.profile, trigger: e.trigger, more: more > 0 ? more : '', count: more + 1 };
+export function escalationVars(host: string, e: Pick<Escalation, 'subject' | 'reason' | 'messageAt' | 'profile' | 'trigger'>, more: number, timezone?: string) {
+  return { host, subject: e.subject, reason: e.reason, when: formatTime(e.messageAt, timezone), profile: e.profile, trigger: e.trigger, more: more > 0 ? more : '', count: more + 1 };
 }
 
 function oneLine(text: string): string {

@@ -106,7 +106,7 @@ export class FaultNotifier {
     const book = profile.addressBook ?? {};
     const mail = resolveRecipients(config.notification.admins, book);
     const pager = resolveRecipients(config.notification.pager, book);
-    const vars = faultVars(this.deps.host, event, config.notification.remindEvery);
+    const vars = faultVars(this.deps.host, event, config.notification.remindEvery, config.admin.timezone);
     const base = { profile: profileName, from: profile.from, severity: 'critical' as const, priority: PRIORITY.critical, headers: notificationHeaders(this.deps.host, { 'X-Vigil-Fault': event.fault }, true) };
     const key = `fault:${event.fault}:${event.at}`;
     const channels = channelsNamed(config, [...config.notification.admins, ...config.notification.pager]);
@@ -125,7 +125,7 @@ export class FaultNotifier {
 }
 
 /** Variables of the service-fault templates (documented in docs/notifications.md). */
-export function faultVars(host: string, event: Pick<ServiceFaultEvent, 'fault' | 'detail' | 'set' | 'at'>, remindEveryMs: number): TemplateVars {
+export function faultVars(host: string, event: Pick<ServiceFaultEvent, 'fault' | 'detail' | 'set' | 'at'>, remindEveryMs: number, timezone?: string): TemplateVars {
   return {
     host,
     fault: event.fault,
@@ -133,7 +133,7 @@ export function faultVars(host: string, event: Pick<ServiceFaultEvent, 'fault' |
     hint: FAULT_TEXT[event.fault].hint,
     detail: event.detail,
     set: event.set ?? '',
-    when: formatTime(event.at),
+    when: formatTime(event.at, timezone),
     remindEvery: formatDuration(remindEveryMs),
   };
 }

@@ -9,8 +9,8 @@ import { escapeHtml } from './template.js';
 const PREFACE_MAX = 10;
 
 /** "Could not deliver: <subject> (<when>, <reason>)", one line per escalation. */
-export function prefaceLines(escalations: readonly Escalation[]): string[] {
-  const lines = escalations.slice(0, PREFACE_MAX).map((e) => `Could not deliver: ${e.subject} (${formatTime(e.messageAt)}, ${e.reason})`);
+export function prefaceLines(escalations: readonly Escalation[], timezone?: string): string[] {
+  const lines = escalations.slice(0, PREFACE_MAX).map((e) => `Could not deliver: ${e.subject} (${formatTime(e.messageAt, timezone)}, ${e.reason})`);
   if (escalations.length > PREFACE_MAX) lines.push(`… and ${escalations.length - PREFACE_MAX} more undelivered messages`);
   return lines;
 }
@@ -39,6 +39,8 @@ export class PrefacingOutbox {
     private readonly escalations: Pick<EscalationStore, 'unreported' | 'markReported'>,
     private readonly messages: Pick<OutboxStore, 'get'>,
     private readonly clock: Clock,
+    /** `admin.timezone`, for the times the preface names. */
+    private readonly timezone?: string,
   ) {}
 
   async enqueueMany(requests: MessageRequest[]): Promise<Awaited<ReturnType<Outbox['enqueueMany']>>> {
@@ -48,7 +50,7 @@ export class PrefacingOutbox {
     // Delivered since: nothing left to tell about them.
     if (delivered.length) await this.escalations.markReported(delivered, this.clock.now());
     if (pending.length === 0) return this.outbox.enqueueMany(requests);
-    const lines = prefaceLines(pending);
+    const lines = prefaceLines(pending, this.timezone);
     const results = await this.outbox.enqueueMany(requests.map((r) => (isMail(r) ? withPreface(r, lines) : r)));
     await this.escalations.markReported(
       pending.map((e) => e.id),

@@ -9,7 +9,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { HeldFailure, NotifyStateStore, OutboxStore, StormStore, StormWindow } from '../storage/ports.js';
 import { setLongTimeout, type LongTimer } from '../platform/long-timer.js';
 import { notYetQueued } from './backup-notifier.js';
-import { composeMessage, composePager, formatDuration, formatTime } from './compose.js';
+import { composeMessage, composePager, formatDuration, formatTime as formatAt } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { effectiveRule } from './rules.js';
 import { failureSignature } from './streak.js';
@@ -116,7 +116,7 @@ export class StormControl {
     const book = profile.addressBook ?? {};
     const mail = resolveRecipients([...n.admins, ...rules.flatMap((r) => r.to)], book);
     const pager = resolveRecipients(rules.flatMap((r) => r.pager), book);
-    const vars = stormVars(this.deps.host, window, n.stormWindow, all);
+    const vars = stormVars(this.deps.host, window, n.stormWindow, all, config.admin.timezone);
     const base = { profile: profileName, from: profile.from, priority: PRIORITY.critical, severity: 'critical' as const, headers: notificationHeaders(this.deps.host, {}, true) };
     const requests: MessageRequest[] = [];
     if (mail.addresses.length) {
@@ -158,7 +158,8 @@ export class StormControl {
  * Variables of the storm templates (documented in docs/notifications.md). `listed`: the failures
  * to list, when not all of the window's (see stillFailing); `firstSet` is always the window's first.
  */
-export function stormVars(host: string, window: Pick<StormWindow, 'first' | 'held'>, windowMs: number, listed?: readonly HeldFailure[]): TemplateVars {
+export function stormVars(host: string, window: Pick<StormWindow, 'first' | 'held'>, windowMs: number, listed?: readonly HeldFailure[], timezone?: string): TemplateVars {
+  const formatTime = (ms: number) => formatAt(ms, timezone);
   const all: readonly HeldFailure[] = listed ?? [window.first, ...window.held];
   const signatures = new Set(all.map((f) => failureSignature('failed', f.firstError)));
   const cause = signatures.size === 1 ? (all[0]!.firstError ?? '') : '';

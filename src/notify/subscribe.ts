@@ -58,12 +58,19 @@ export class Notifications {
   constructor(private readonly deps: NotificationDeps) {
     const overrides = deps.config.notification.templates;
     this.templates = new TemplateFiles(overrides === undefined ? undefined : path.resolve(deps.baseDir, overrides));
-    const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.store.outbox, deps.clock);
+    const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.store.outbox, deps.clock, deps.config.admin.timezone);
     this.storm = new StormControl({
-      onFailed: (window, error) => this.reportNotQueued(`the storm group of ${[window.first, ...window.held].map((f) => f.set).join(', ')}`, null, error),
       config: deps.config,
       store: deps.store.storm,
-      streaks: deps.store.notifyState, outbox: prefacing, messages: deps.store.outbox, templates: this.templates, clock: deps.clock, log: deps.log, host: deps.host });
+      streaks: deps.store.notifyState,
+      outbox: prefacing,
+      messages: deps.store.outbox,
+      templates: this.templates,
+      clock: deps.clock,
+      log: deps.log,
+      host: deps.host,
+      onFailed: (window, error) => this.reportNotQueued(`the storm group of ${[window.first, ...window.held].map((f) => f.set).join(', ')}`, null, error),
+    });
     this.backup = new BackupNotifier({
       config: deps.config,
       outbox: prefacing,

@@ -64,7 +64,7 @@ test('a scheduled set that silently stops running is recorded missed once, alert
     assert.ok(missed);
     assert.equal(missed.scheduledFor, Date.parse('2026-11-20T11:00:00Z'));
     assert.equal(missed.trigger, 'service');
-    assert.match(missed.firstError!, /no run of hourly has ended since it was due at 2026-11-20T11:00:00Z/);
+    assert.match(missed.firstError!, /no run of hourly has ended since it was due at 2026-11-20 11:00 UTC/);
     assert.deepEqual(kinds(t.peer), ['backup.missed']);
     assert.match(t.peer.received[0]!.parsed.subject!, /hourly/);
 

@@ -148,9 +148,9 @@ describe('scheduler (fake clock, real SQLite store)', () => {
     const missed = await store.activity.list({ statuses: ['missed'] });
     assert.equal(missed.length, 2);
     const db = missed.find((a) => a.set === 'db')!;
-    assert.match(db.firstError!, /3 runs due between 2026-11-20T11:00:00.000Z and 2026-11-20T13:00:00.000Z did not run: the service was not running/);
+    assert.match(db.firstError!, /3 runs due between 2026-11-20 11:00 UTC and 2026-11-20 13:00 UTC did not run: the service was not running/);
     const logs = missed.find((a) => a.set === 'logs')!;
-    assert.match(logs.firstError!, /due at 2026-11-20T10:30:00.000Z did not run/);
+    assert.match(logs.firstError!, /due at 2026-11-20 10:30 UTC did not run/);
     assert.ok(events.some((e) => e.kind === 'backup.missed' && e.set === 'logs'));
 
     // A restart now finds nothing new.

@@ -6,13 +6,14 @@ import { formatBytes } from '../../domain/units.js';
 import type { Store } from '../../storage/ports.js';
 import { openSqliteStore } from '../../storage/sqlite/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
-import { isoTime, printJson, printTable, truncate } from '../output.js';
+import { printJson, printTable, shownTime, truncate } from '../output.js';
 
-async function withStore<T>(ctx: CliContext, work: (store: Store) => Promise<T>): Promise<T> {
+/** The store, and `admin.timezone` for the times shown. */
+async function withStore<T>(ctx: CliContext, work: (store: Store, timezone: string | undefined) => Promise<T>): Promise<T> {
   const { config } = loadConfig(ctx.configFile);
   const store = openSqliteStore(config.dataDir);
   try {
-    return await work(store);
+    return await work(store, config.admin.timezone);
   } finally {
     await store.close();
   }
@@ -43,15 +44,16 @@ export const activityListCommand: Command = {
     }
     const limit = values.limit === undefined ? 200 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new VigilError('ERR_USAGE', `--limit ${String(values.limit)}: give a positive whole number`);
-    const activities = await withStore(ctx, (store) =>
-      store.activity.list({
+    const { activities, timezone } = await withStore(ctx, async (store, timezone) => ({
+      timezone,
+      activities: await store.activity.list({
         ...(since !== undefined ? { since } : {}),
         ...(values.set ? { set: String(values.set) } : {}),
         ...(kind ? { kind: kind as ActivityKind } : {}),
         ...(statuses.length ? { statuses: statuses as ActivityStatus[] } : {}),
         limit,
       }),
-    );
+    }));
     if (ctx.json) printJson(ctx.stdout, activities);
     else if (activities.length === 0) ctx.stdout.write('no activity' + (values.since ? ` in the last ${String(values.since)}` : '') + '\n');
     else
@@ -60,7 +62,7 @@ export const activityListCommand: Command = {
         ['ID', 'STARTED', 'KIND', 'SET', 'STATUS', 'TOOK', 'FILES', 'NEW', 'ERR', 'WARN', 'NOTE'],
         activities.map((a) => [
           String(a.id),
-          isoTime(a.startedAt),
+          shownTime(a.startedAt, timezone),
           a.kind,
           a.set ?? '-',
           a.status,
@@ -88,7 +90,7 @@ export const activityShowCommand: Command = {
     if (!raw || extra || !Number.isInteger(id) || id < 1) {
       throw new VigilError('ERR_USAGE', 'give exactly one activity id: vigil activity show ID', { hint: 'Ids are listed by `vigil activity`.' });
     }
-    return withStore(ctx, async (store) => {
+    return withStore(ctx, async (store, timezone) => {
       const activity = await store.activity.get(id);
       if (!activity) throw new VigilError('ERR_ACTIVITY_NOT_FOUND', `no activity with id ${id}`, { hint: 'List activities with `vigil activity`.' });
       const log = await store.activity.log(id);
@@ -96,7 +98,7 @@ export const activityShowCommand: Command = {
         printJson(ctx.stdout, { ...activity, log });
         return EXIT.ok;
       }
-      describe(ctx, activity);
+      describe(ctx, activity, timezone);
       ctx.stdout.write(`\nlog (${log.length} entr${log.length === 1 ? 'y' : 'ies'}${activity.logDropped ? `, ${activity.logDropped} dropped` : ''}):\n`);
       for (const entry of log) ctx.stdout.write(`  ${entry.severity.padEnd(8)} ${entry.message}${entry.path && !entry.message.includes(entry.path) ? `  [${entry.path}]` : ''}\n`);
       return EXIT.ok;
@@ -104,17 +106,18 @@ export const activityShowCommand: Command = {
   },
 };
 
-function describe(ctx: CliContext, a: Activity): void {
+function describe(ctx: CliContext, a: Activity, timezone: string | undefined): void {
   const c = a.counters;
+  const at = (ms: number | null) => shownTime(ms, timezone);
   const rows: [string, string][] = [
     ['id', String(a.id)],
     ['kind', a.kind],
     ['set', a.set ?? '-'],
     ['engine', a.engine ?? '-'],
     ['status', a.status],
-    ['trigger', a.trigger + (a.scheduledFor !== null ? ` (due ${isoTime(a.scheduledFor)})` : '')],
-    ['started', isoTime(a.startedAt)],
-    ['ended', isoTime(a.endedAt)],
+    ['trigger', a.trigger + (a.scheduledFor !== null ? ` (due ${at(a.scheduledFor)})` : '')],
+    ['started', at(a.startedAt)],
+    ['ended', at(a.endedAt)],
     ['took', a.endedAt !== null ? formatDuration(a.endedAt - a.startedAt) : 'still running'],
     ['files', String(c.files)],
     ['scanned', formatBytes(c.bytesScanned)],

@@ -1,0 +1,29 @@
+/**
+ * How Vigil shows a moment to people — alerts, pager lines, the CLI — in `admin.timezone` like the
+ * summaries (default: the host's zone), always in one shape: `2026-11-20 11:00 UTC+1`. The offset
+ * is written as a number, never an abbreviation: "CST" is three different zones, `UTC+1` is one.
+ * Pure: Intl is data, not I/O.
+ */
+export function formatTime(ms: number | null, timezone?: string): string {
+  if (ms === null) return '';
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'longOffset',
+    ...(timezone ? { timeZone: timezone } : {}),
+  }).formatToParts(new Date(ms));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${zoneLabel(get('timeZoneName'))}`;
+}
+
+/** Intl's `GMT+01:00` / `GMT` as `UTC+1`, `UTC+5:30`, `UTC`. */
+function zoneLabel(longOffset: string): string {
+  const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(longOffset);
+  if (!m || (m[2] === '00' && m[3] === '00')) return 'UTC';
+  const hours = String(Number(m[2]));
+  return `UTC${m[1]}${hours}${m[3] === '00' ? '' : `:${m[3]}`}`;
+}
