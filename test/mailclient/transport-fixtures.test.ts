@@ -76,8 +76,10 @@ test('a client that never reads the message is ended; the next client delivers',
   withDir(async (dir) => {
     // Larger than a pipe buffer, so the message is provably not handed over.
     const message = testMessage({ body: 'x'.repeat(512 * 1024) });
+    // One deadline serves both clients: it must be long enough for the recorder to finish on a
+    // loaded machine (300 ms was not, and the recorder was ended as ambiguous).
     const outcome = await transport([fixtureClient('stubborn', 'no-read.sh'), fixtureClient('recorder', 'record.sh', { env: { RECORD_DIR: dir } })], {
-      timeoutMs: 300,
+      timeoutMs: 3_000,
       graceMs: 300,
     }).send(message, new AbortController().signal);
     assert.equal(outcome.kind, 'accepted', outcome.detail);
