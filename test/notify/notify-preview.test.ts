@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Workspace } from '../helpers/workspace.js';
+import { Workspace, type CliResult } from '../helpers/workspace.js';
 
 const YAML = `dataDir: ./var
 hostname: fileserver.example.com
@@ -21,21 +21,28 @@ sets:
   database: { engine: command, command: [/bin/true] }
 `;
 
+/** One CLI process at a time: eight at once under a fixed kill deadline failed on a loaded machine. */
+async function inTurn<T extends string[][]>(ws: Workspace, commands: [...T]): Promise<{ [K in keyof T]: CliResult }> {
+  const results: CliResult[] = [];
+  for (const args of commands) results.push(await ws.vigil(args));
+  return results as { [K in keyof T]: CliResult };
+}
+
 test('vigil notify preview: every kind renders with the configured templates; --json, --html; errors exit 2 or 1', async () => {
   const ws = new Workspace(YAML);
   try {
     mkdirSync(path.join(ws.dir, 'tpl'));
     writeFileSync(path.join(ws.dir, 'tpl', 'pager-storm.txt'), 'STORM {{count}} {{statuses}}\n');
     const htmlFile = path.join(ws.dir, 'alert.html');
-    const [alert, recovery, pager, storm, escalation, fault, json, html] = await Promise.all([
-      ws.vigil(['notify', 'preview', 'backup-alert']),
-      ws.vigil(['notify', 'preview', 'backup-recovery', '--set', 'database']),
-      ws.vigil(['notify', 'preview', 'pager']),
-      ws.vigil(['notify', 'preview', 'storm']),
-      ws.vigil(['notify', 'preview', 'escalation']),
-      ws.vigil(['notify', 'preview', 'service-fault']),
-      ws.vigil(['notify', 'preview', 'storm', '--json']),
-      ws.vigil(['notify', 'preview', 'backup-alert', '--html', htmlFile]),
+    const [alert, recovery, pager, storm, escalation, fault, json, html] = await inTurn(ws, [
+      ['notify', 'preview', 'backup-alert'],
+      ['notify', 'preview', 'backup-recovery', '--set', 'database'],
+      ['notify', 'preview', 'pager'],
+      ['notify', 'preview', 'storm'],
+      ['notify', 'preview', 'escalation'],
+      ['notify', 'preview', 'service-fault'],
+      ['notify', 'preview', 'storm', '--json'],
+      ['notify', 'preview', 'backup-alert', '--html', htmlFile],
     ]);
     for (const r of [alert, recovery, pager, storm, escalation, fault, json, html]) assert.equal(r.code, 0, r.stderr);
     assert.match(alert.stdout, /^Subject: Backup docs says failed\n/, 'the set’s subject override is used');
@@ -54,11 +61,11 @@ test('vigil notify preview: every kind renders with the configured templates; --
     assert.ok(written.includes('mount &#60;nas:/backup&#62; timed out') && !written.includes('<nas:'), 'error text is escaped in HTML');
 
     writeFileSync(path.join(ws.dir, 'tpl', 'backup-alert.subject.txt'), 'X {{nosuch}}\n');
-    const [unknownKind, unknownSet, broken, htmlless] = await Promise.all([
-      ws.vigil(['notify', 'preview', 'fax']),
-      ws.vigil(['notify', 'preview', 'pager', '--set', 'nope']),
-      ws.vigil(['notify', 'preview', 'backup-alert', '--set', 'database']),
-      ws.vigil(['notify', 'preview', 'pager', '--html', htmlFile]),
+    const [unknownKind, unknownSet, broken, htmlless] = await inTurn(ws, [
+      ['notify', 'preview', 'fax'],
+      ['notify', 'preview', 'pager', '--set', 'nope'],
+      ['notify', 'preview', 'backup-alert', '--set', 'database'],
+      ['notify', 'preview', 'pager', '--html', htmlFile],
     ]);
     assert.equal(unknownKind.code, 2);
     assert.match(unknownKind.stderr, /unknown notification kind "fax".*\n.*Kinds: backup-alert, backup-recovery, pager, storm, escalation, service-fault/);
