@@ -17,7 +17,7 @@ export interface DeliveryDoctorInput {
   /** The profile notifications use, with what it delivers through (`host:port`, Graph's host). */
   active: { name: string; method: string; servers: string[] } | undefined;
   profiles: Array<{ name: string; method: string; servers: string[]; pausedUntil: number | null; pauseReason: string | null }>;
-  /** Critical messages still pending after notification.escalateAfter, oldest first. */
+  /** Critical messages still undelivered (in the Outbox, or a local MTA queue) after notification.escalateAfter, oldest first. */
   criticalWaiting: Array<{ id: string; subject: string; createdAt: number; profile: string; lastError: string | null }>;
   /** How many messages (any priority) are pending longer than mail.stuckAfter. */
   stuck: number;
@@ -65,8 +65,8 @@ export function deliveryChecks(input: DeliveryDoctorInput): DoctorCheck[] {
     checks.push({
       id: 'DL020',
       status: 'problem',
-      message: `${waiting.length} critical message(s) undelivered in the Outbox, the oldest "${oldest.subject}" since ${utc(oldest.createdAt)} (${oldest.id}, profile ${oldest.profile})${oldest.lastError ? `: ${oldest.lastError}` : ''}`,
-      hint: `\`vigil outbox show ${oldest.id}\` shows every attempt; once the cause is fixed, \`vigil outbox deliver\` sends what waits.`,
+      message: `${waiting.length} critical message(s) undelivered after notification.escalateAfter, the oldest "${oldest.subject}" since ${utc(oldest.createdAt)} (${oldest.id}, profile ${oldest.profile})${oldest.lastError ? `: ${oldest.lastError}` : ''}`,
+      hint: `\`vigil outbox show ${oldest.id}\` shows every attempt; once the cause is fixed, \`vigil outbox deliver\` sends what waits in the Outbox (a local MTA sends its queue when its daemon runs: \`mailq\`).`,
     });
   }
   if (input.stuck > waiting.length) {

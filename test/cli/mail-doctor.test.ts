@@ -63,7 +63,7 @@ test('SMTP profile paused with a critical alert stuck: each problem with a stabl
   const out = result.stdout;
   assert.match(out, /DL001 ok +active profile "office": smtp, servers 127\.0\.0\.1:\d+/);
   assert.match(out, /DL010 problem profile "office" is paused until \d{4}-\d\d-\d\d \d\d:\d\d UTC: the server refused authentication: 535/);
-  assert.match(out, /DL020 problem 1 critical message\(s\) undelivered in the Outbox, the oldest "documents failed" since \d{4}-/);
+  assert.match(out, /DL020 problem 1 critical message\(s\) undelivered after notification\.escalateAfter, the oldest "documents failed" since \d{4}-/);
   assert.match(out, /DL030 problem 127\.0\.0\.1:\d+ \(profile office\): last attempt .* credentials ERR_SMTP_AUTH: the server refused authentication/);
   assert.match(out, /hint: .*auth\.user/, 'the hint of the credentials refusal');
   assert.match(out, /hint: .*vigil mail test/, 'how to resume the profile');
@@ -96,4 +96,39 @@ test('a server never tried yet is said so, not counted as broken', async () => {
   const result = await ws.vigil(['mail', 'doctor'], { env });
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /DL030 info +127\.0\.0\.1:\d+ \(profile office\): no attempt yet; `vigil mail test` tries it/);
+});
+
+test('client profile: a critical alert still in the local MTA queue past escalateAfter is undelivered (DL020), exit 1', async () => {
+  const ws = workspace(`dataDir: ./var
+mail:
+  profile: local
+  usingSpooler: true
+  clientsSupported: [postfix]
+profiles:
+  local:
+    method: client
+    from: vigil@example.com
+    addressBook: { admins: [ops@example.com] }
+notification:
+  admins: [admins]
+`);
+  const clock = new FakeClock(Date.now() - 20 * MIN);
+  const app = openApp({ configFile: ws.configFile, clock, env, logLevel: 'error' });
+  try {
+    const [queued] = await app.outbox.enqueueMany([
+      { kind: 'backup.failed', severity: 'critical', priority: PRIORITY.critical, profile: 'local', from: 'vigil@example.com', to: ['ops@example.com'], subject: 'documents failed', text: 'x' },
+    ]);
+    const id = queued!.id;
+    const message = await app.store.outbox.claimById(id, clock.now(), MIN, 'test');
+    // What the mail-client transport records when Postfix's sendmail takes the message.
+    await app.store.handOffs.record({ outboxId: id, messageId: message!.messageId, client: 'postfix', program: '/usr/sbin/sendmail', queueListing: 'postqueue-json', sender: 'vigil@example.com', recipients: ['ops@example.com'], handedAt: clock.now() });
+    const outcome = { kind: 'queued-locally' as const, detail: 'handed to postfix: in its local queue, not delivered yet', transcript: '', server: 'postfix' };
+    await app.store.outbox.complete([{ attempt: { messageId: id, startedAt: clock.now(), durationMs: 5, transport: 'client', outcome }, state: 'queued-locally', nextAttemptAt: clock.now(), possibleDuplicate: false, owner: 'test' }], clock.now());
+    await app.store.handOffs.update(id, { lastCheckedAt: clock.now(), lastSeenAt: clock.now(), lastReason: 'connect to relay.example.com[192.0.2.1]:25: Connection refused' });
+  } finally {
+    await app.close();
+  }
+  const result = await ws.vigil(['mail', 'doctor'], { env });
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stdout, /DL020 problem 1 critical message\(s\) undelivered .*"documents failed" .*still in the local postfix queue: connect to relay\.example\.com/);
 });

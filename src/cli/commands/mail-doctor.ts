@@ -84,13 +84,20 @@ async function deliveryState(config: VigilConfig, store: Store, activeName: stri
     return [];
   };
   const states = await Promise.all(Object.keys(config.profiles).map((name) => store.profiles.get(name)));
-  const critical = await store.outbox.list({ states: [...PENDING_STATES], maxPriority: PRIORITY.critical, createdBefore: now - config.notification.escalateAfter, limit: 500 });
+  const createdBefore = now - config.notification.escalateAfter;
+  const critical = (await store.outbox.list({ states: [...PENDING_STATES], maxPriority: PRIORITY.critical, createdBefore, limit: 500 })).filter((m) => m.priority === PRIORITY.critical);
+  // Handed to a spooling program and not seen leaving its queue: not delivered either (as the escalator counts it).
+  for (const handOff of await store.handOffs.watched(500)) {
+    const m = await store.outbox.get(handOff.outboxId);
+    if (m?.state !== 'queued-locally' || m.priority !== PRIORITY.critical || m.createdAt >= createdBefore) continue;
+    critical.push({ ...m, lastError: `still in the local ${handOff.client} queue${handOff.lastReason ? `: ${handOff.lastReason}` : ''}` });
+  }
   const active = activeName ? config.profiles[activeName] : undefined;
   return deliveryChecks({
     now,
     active: active && activeName ? { name: activeName, method: active.method, servers: servers(activeName) } : undefined,
     profiles: states.map((s) => ({ name: s.name, method: config.profiles[s.name]!.method, servers: servers(s.name), pausedUntil: s.pausedUntil, pauseReason: s.pauseReason })),
-    criticalWaiting: critical.filter((m) => m.priority === PRIORITY.critical).sort((a, b) => a.createdAt - b.createdAt),
+    criticalWaiting: critical.sort((a, b) => a.createdAt - b.createdAt),
     stuck: (await store.summary.stuckMessages(now - config.mail.stuckAfter, 10_000)).length,
     lastAttempts: await store.summary.lastAttempts(),
   });
