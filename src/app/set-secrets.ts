@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Redactor } from '../config/redact.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import { readSecret } from '../config/secrets.js';
@@ -14,6 +15,8 @@ export function registerSetSecrets(config: VigilConfig, redactor: Redactor, env:
     const ref = set.engine === 'restic' ? set.password : set.engine === 'builtin' ? set.passphrase : undefined;
     if (!ref) continue;
     try {
+      // Every command opens the app: a FIFO or device named as the secret file must not hang it.
+      if ('file' in ref && !statSync(ref.file).isFile()) continue;
       redactor.add(readSecret(ref, `sets.${name}`, env));
     } catch {
       // unreadable now: nothing to redact, and not this function's to report
