@@ -2,6 +2,7 @@ import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Redactor } from '../config/redact.js';
+import { registerSetSecrets } from './set-secrets.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
@@ -64,6 +65,7 @@ export function openApp(options: OpenOptions): AppContext {
   const { config } = loaded;
   const clock = options.clock ?? systemClock;
   const redactor = new Redactor();
+  registerSetSecrets(config, redactor, options.env ?? process.env);
   const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t) });
   const hostname = config.hostname ?? osHostname();
   const store = openSqliteStore(config.dataDir);

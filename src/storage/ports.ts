@@ -418,6 +418,8 @@ export interface SummaryStore {
   lastEnded(set: string): Promise<number | undefined>;
   /** Outbox activity in the period, and messages stuck now (pending, or in a local MTA queue). */
   delivery(since: number, until: number, stuckBefore: number): Promise<DeliveryHealth>;
+  /** The newest attempt through each server of each profile (`vigil mail doctor`). */
+  lastAttempts(): Promise<Array<{ profile: string; server: string; at: number; outcome: string; errorCode: string | null; detail: string }>>;
   /** Pending messages created before `stuckBefore` (the watchdog reports each once). */
   stuckMessages(stuckBefore: number, limit: number): Promise<Array<{ id: string; subject: string; createdAt: number; state: string }>>;
 }

@@ -47,3 +47,28 @@ test('the longest form wins: no tail of a secret is left behind', () => {
   redactor.add('abcdef-longer');
   assert.equal(redactor.redact('x abcdef-longer y'), 'x *** y');
 });
+
+test('the sets’ own secrets (restic password, builtin passphrase) are redacted too', async () => {
+  const { openApp } = await import('../../src/app/context.js');
+  const { Workspace } = await import('../helpers/workspace.js');
+  const ws = new Workspace(`dataDir: ./var
+sets:
+  offsite:
+    engine: restic
+    repository: /srv/restic-repo
+    password: { env: TEST_RESTIC_PASSWORD }
+    paths: [/srv/data]
+  local:
+    engine: builtin
+    passphrase: { env: TEST_VAULT_PASSPHRASE }
+    paths: [/srv/data]
+`);
+  const app = openApp({ configFile: ws.configFile, env: { TEST_RESTIC_PASSWORD: 'restic pass/word+1', TEST_VAULT_PASSPHRASE: 'vault~passphrase' }, logLevel: 'error' });
+  try {
+    assert.equal(app.redactor.redact('restic said: wrong password "restic pass/word+1"'), 'restic said: wrong password "***"');
+    assert.equal(app.redactor.redact(`passphrase=${encodeURIComponent('vault~passphrase')}`), 'passphrase=***');
+  } finally {
+    await app.close();
+    ws.cleanup();
+  }
+});

@@ -6,7 +6,11 @@ import { serviceAccount } from '../../app/mail-client-wiring.js';
 import { openSqliteStore } from '../../storage/sqlite/store.js';
 import { KNOWN_CLIENTS, isKnownClientName } from '../../transports/mailclient/catalogue.js';
 import { Detector } from '../../transports/mailclient/detect.js';
-import { doctorChecks } from '../../transports/mailclient/doctor.js';
+import { doctorChecks, type DoctorCheck } from '../../transports/mailclient/doctor.js';
+import { deliveryChecks } from '../../transports/delivery-doctor.js';
+import { PENDING_STATES, PRIORITY } from '../../domain/message.js';
+import type { VigilConfig } from '../../config/schema/index.js';
+import type { Store } from '../../storage/ports.js';
 import { MtaQueueReader } from '../../transports/mailclient/mta-queue-reader.js';
 import { ChildProcessRunner } from '../../transports/mailclient/program-runner.js';
 import { selectClients } from '../../transports/mailclient/selection.js';
@@ -15,9 +19,9 @@ import { printJson } from '../output.js';
 
 export const mailDoctorCommand: Command = {
   name: 'mail doctor',
-  summary: 'what mail delivery would do now, and why; a hint for each problem',
+  summary: 'what mail delivery would do now, and why, for every method; a hint for each problem',
   usage: '[--json]',
-  exitCodes: { 0: 'no problem found', 1: 'at least one problem (each with a hint)', 2: 'configuration error' },
+  exitCodes: { 0: 'no problem found', 1: 'delivery is broken: at least one problem (each with a hint)', 2: 'configuration error' },
   async run(ctx) {
     const { config } = loadConfig(ctx.configFile);
     const runner = new ChildProcessRunner();
@@ -39,12 +43,14 @@ export const mailDoctorCommand: Command = {
     const dataDir = path.resolve(path.dirname(ctx.configFile), config.dataDir);
     const store = openSqliteStore(dataDir);
     let stuck;
+    let delivery: DoctorCheck[];
     try {
       stuck = (await store.handOffs.stuck()).map((h) => ({ outboxId: h.outboxId, client: h.client, ...(h.queueId ? { queueId: h.queueId } : {}), handedAt: h.handedAt, reason: h.lastReason ?? '' }));
+      delivery = await deliveryState(config, store, name);
     } finally {
       await store.close();
     }
-    const checks = doctorChecks({
+    const clientChecks = doctorChecks({
       profile: profile && name ? { name, method: profile.method } : undefined,
       usingSpooler: config.mail.usingSpooler,
       selection,
@@ -54,6 +60,9 @@ export const mailDoctorCommand: Command = {
       ...(queue ? { queue } : {}),
       stuck,
     });
+    // Without a client profile the mail-client findings are background, not why delivery fails.
+    const usesClients = Object.values(config.profiles).some((p) => p.method === 'client');
+    const checks = [...delivery, ...clientChecks.map((c) => (usesClients || c.status !== 'problem' ? c : { ...c, status: 'info' as const }))];
     if (ctx.json) printJson(ctx.stdout, checks);
     else {
       for (const check of checks) {
@@ -64,3 +73,32 @@ export const mailDoctorCommand: Command = {
     return checks.some((c) => c.status === 'problem') ? EXIT.failure : EXIT.ok;
   },
 };
+
+/** Profiles, their pause state, waiting critical mail and the last attempt per server, for deliveryChecks. */
+async function deliveryState(config: VigilConfig, store: Store, activeName: string | undefined): Promise<DoctorCheck[]> {
+  const now = Date.now();
+  const servers = (name: string): string[] => {
+    const p = config.profiles[name];
+    if (p?.method === 'smtp') return p.servers.map((s) => `${s.host}:${s.port}`);
+    if (p?.method === 'graph') return [new URL(p.graphUrl).host];
+    return [];
+  };
+  const states = await Promise.all(Object.keys(config.profiles).map((name) => store.profiles.get(name)));
+  const createdBefore = now - config.notification.escalateAfter;
+  const critical = (await store.outbox.list({ states: [...PENDING_STATES], maxPriority: PRIORITY.critical, createdBefore, limit: 500 })).filter((m) => m.priority === PRIORITY.critical);
+  // Handed to a spooling program and not seen leaving its queue: not delivered either (as the escalator counts it).
+  for (const handOff of await store.handOffs.watched(500)) {
+    const m = await store.outbox.get(handOff.outboxId);
+    if (m?.state !== 'queued-locally' || m.priority !== PRIORITY.critical || m.createdAt >= createdBefore) continue;
+    critical.push({ ...m, lastError: `still in the local ${handOff.client} queue${handOff.lastReason ? `: ${handOff.lastReason}` : ''}` });
+  }
+  const active = activeName ? config.profiles[activeName] : undefined;
+  return deliveryChecks({
+    now,
+    active: active && activeName ? { name: activeName, method: active.method, servers: servers(activeName) } : undefined,
+    profiles: states.map((s) => ({ name: s.name, method: config.profiles[s.name]!.method, servers: servers(s.name), pausedUntil: s.pausedUntil, pauseReason: s.pauseReason })),
+    criticalWaiting: critical.sort((a, b) => a.createdAt - b.createdAt),
+    stuck: (await store.summary.stuckMessages(now - config.mail.stuckAfter, 10_000)).length,
+    lastAttempts: await store.summary.lastAttempts(),
+  });
+}

@@ -150,6 +150,16 @@ export class SqliteSummaryStore implements SummaryStore {
     return { deferred: deferred.n, longestDelayMs: Math.max(0, longest.ms ?? 0) };
   }
 
+  async lastAttempts(): Promise<Array<{ profile: string; server: string; at: number; outcome: string; errorCode: string | null; detail: string }>> {
+    // SQLite returns the bare columns of the row that holds the MAX: the newest attempt per pair.
+    return this.db
+      .prepare(
+        `SELECT m.profile AS profile, a.server AS server, MAX(a.started_at) AS at, a.outcome AS outcome, a.error_code AS errorCode, a.detail AS detail
+         FROM attempts a JOIN messages m ON m.id = a.message WHERE a.server IS NOT NULL GROUP BY m.profile, a.server ORDER BY m.profile, a.server`,
+      )
+      .all() as Array<{ profile: string; server: string; at: number; outcome: string; errorCode: string | null; detail: string }>;
+  }
+
   async stuckMessages(stuckBefore: number, limit: number): Promise<Array<{ id: string; subject: string; createdAt: number; state: string }>> {
     return this.db
       .prepare(`SELECT id, subject, created_at AS createdAt, state FROM messages WHERE state IN (${list(PENDING_STATES)}) AND created_at < ? ORDER BY created_at LIMIT ?`)
