@@ -10,7 +10,7 @@ import { startCommand } from './start.js';
 import { runCommand } from './run.js';
 import { activityListCommand, activityShowCommand } from './activity.js';
 import { notifyPreviewCommand } from './notify-preview.js';
-import { pruneCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
+import { pruneCommand, repairCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
@@ -32,6 +32,7 @@ export const COMMANDS: Command[] = [
   restoreCommand,
   verifyCommand,
   pruneCommand,
+  repairCommand,
   adminDailyCommand,
   adminWeeklyCommand,
   startCommand,

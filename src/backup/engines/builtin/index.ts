@@ -3,6 +3,7 @@ import { isVigilError, VigilError } from '../../../domain/errors.js';
 import { backup } from './backup.js';
 import { acquireLock } from './lock.js';
 import { pruneVault, type PruneStats } from './prune.js';
+import { repairVault, type RepairStats } from './repair.js';
 import { restoreTree, type RestoreStats } from './restore.js';
 import { resolveSettings, type BuiltinSettings } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
@@ -17,6 +18,7 @@ import type { KeepPolicy } from './retention.js';
 export type { KeepPolicy } from './retention.js';
 export type { PruneStats } from './prune.js';
 export type { RestoreStats } from './restore.js';
+export type { RepairStats } from './repair.js';
 export type { VerifyStats } from './verify.js';
 export type { DataSubset } from '../../../domain/data-subset.js';
 export { resolveSettings } from './settings.js';
@@ -213,6 +215,32 @@ export async function verify(context: EngineSetContext, options: VerifyOptions =
       log.push({ severity: 'info', message: `${stats.damagedBlobs} damaged blob copies set aside: the next backup stores those chunks afresh; \`vigil repair ${context.name}\` rebuilds the index from the intact data` });
     }
     return { status, log, stats };
+  });
+}
+
+/**
+ * Rebuilds the vault's index from its packs, keeping only blobs whose content verifies, and lists
+ * the snapshots that cannot be healed (they reference data intact nowhere). Takes an exclusive
+ * lock. Status `completed` when every snapshot is whole, `completed-with-errors` when some cannot
+ * be healed (each named in `log`, the first entry lists them), `incomplete` when stopped (then
+ * nothing was changed).
+ */
+export async function repair(context: EngineSetContext, options: CommonOptions = {}): Promise<ActivityOutcome<RepairStats>> {
+  return withVault(context, true, options, async (vault) => {
+    const log: EngineLogEntry[] = [];
+    const stats = await repairVault({ vault, signal: options.signal, onProgress: options.onProgress }, log);
+    if (options.signal?.aborted) {
+      log.push({ severity: 'warning', message: `repair of ${vault.root} stopped after ${stats.packs} packs; nothing was changed` });
+      return { status: 'incomplete', log, stats };
+    }
+    log.push({
+      severity: 'info',
+      message: `repair of ${vault.root}: ${stats.packs} packs read (${stats.bytesRead} bytes), ${stats.blobs} intact blobs indexed, ${stats.damagedBlobs} damaged copies left out, ${stats.filesReplaced} index files replaced; ${stats.snapshots} snapshots, ${stats.unhealable.length} cannot be healed`,
+    });
+    if (stats.unhealable.length) {
+      log.push({ severity: 'info', message: `a backup of ${context.name} stores files that still exist afresh; files changed or deleted since cannot be restored from the snapshots listed (restore them from another copy, or \`prune\` those snapshots)` });
+    }
+    return { status: stats.unhealable.length ? 'completed-with-errors' : 'completed', log, stats };
   });
 }
 

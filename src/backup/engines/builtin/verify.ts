@@ -142,7 +142,7 @@ function unreadable(error: unknown): boolean {
 }
 
 /** Every chunk of every file of the snapshot must have an intact copy; returns what has not. */
-async function checkSnapshot(vault: Vault, index: BlobIndex, snapshot: SnapshotInfo, fail: (message: string, where?: string) => void): Promise<DamagedSnapshot | undefined> {
+export async function checkSnapshot(vault: Vault, index: BlobIndex, snapshot: SnapshotInfo, fail: (message: string, where?: string) => void): Promise<DamagedSnapshot | undefined> {
   const name = `snapshot ${snapshot.id.slice(0, 12)} (${snapshot.set}, ${snapshot.time})`;
   const damaged: DamagedSnapshot = { id: snapshot.id, set: snapshot.set, time: snapshot.time, files: [] };
   let entries;
