@@ -196,16 +196,19 @@ export interface VerifyOptions extends CommonOptions {
 }
 
 /**
- * Checks the vault the set uses (the whole vault: it is shared). Read-only. Status `completed`
- * when sound, `completed-with-errors` when damage was found (each damaged vault file and
- * affected source path is a log entry), `incomplete` when aborted.
+ * Checks the vault the set uses (the whole vault: it is shared). Writes nothing but damage marks
+ * for blob copies it finds damaged (so the next backup stores them afresh). Status `completed`
+ * when sound, `completed-with-errors` when damage was found (the first log entry names the
+ * snapshots and files affected; each damaged vault file and source path is an entry),
+ * `completed-with-warnings` for damage that costs no data, `incomplete` when aborted.
  */
 export async function verify(context: EngineSetContext, options: VerifyOptions = {}): Promise<ActivityOutcome<VerifyStats>> {
   return withVault(context, false, options, async (vault) => {
     const log: EngineLogEntry[] = [];
     const subset = options.readData ? options.readDataSubset : undefined;
     const stats = await verifyVault({ vault, readData: options.readData ?? false, subset, signal: options.signal, onProgress: options.onProgress }, log);
-    const status: RunStatus = options.signal?.aborted ? 'incomplete' : stats.errors > 0 ? 'completed-with-errors' : 'completed';
+    const warned = log.some((entry) => entry.severity === 'warning');
+    const status: RunStatus = options.signal?.aborted ? 'incomplete' : stats.errors > 0 ? 'completed-with-errors' : warned ? 'completed-with-warnings' : 'completed';
     const mode = !options.readData ? '' : subset ? ` --read-data-subset=${describeSubset(subset)}` : ' --read-data';
     log.push({
       severity: stats.errors > 0 ? 'error' : 'info',
