@@ -58,3 +58,20 @@ test('repair rebuilds a damaged index file from the pack headers: verify passes 
   assert.equal((await verify(context, { readData: true })).status, 'completed');
   assert.equal((await restore(context, { to: path.join(dir, 'out') })).status, 'completed');
 });
+
+test('a repair stopped while reading packs changes nothing', async (t) => {
+  const dir = await tempDir(t);
+  const src = path.join(dir, 'src');
+  await fsp.mkdir(src);
+  await fsp.writeFile(path.join(src, 'a.bin'), randomData(300 * 1024));
+  const context = setContext(dir, src);
+  assert.equal((await runBackup(context)).status, 'completed');
+  await flipByte((await packFiles(path.join(dir, 'vault')))[0]!, 1000);
+  const before = await fsp.readdir(path.join(dir, 'vault', 'index'));
+  const controller = new AbortController();
+  const stopped = await repair(context, { signal: controller.signal, onProgress: () => controller.abort() });
+  assert.equal(stopped.status, 'incomplete');
+  assert.match(stopped.log.at(-1)!.message, /nothing was changed/);
+  assert.deepEqual(await fsp.readdir(path.join(dir, 'vault', 'index')), before);
+  assert.equal((await fsp.readdir(path.join(dir, 'vault')).then((names) => names.includes('damaged'))), false);
+});

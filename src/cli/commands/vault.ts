@@ -153,7 +153,7 @@ export const repairCommand: Command = {
   summary: 'rebuild a builtin vault’s index from its packs (every pack read), keeping only intact data; lists the snapshots that cannot be healed',
   usage: 'SET [--json]',
   positionals: true,
-  exitCodes: { 0: 'repaired: every snapshot is whole', 1: 'the vault could not be read or written, or the repair was stopped (nothing changed)', 2: 'usage or configuration error', 3: 'repaired, but some snapshots cannot be healed (each named)' },
+  exitCodes: { 0: 'repaired: every snapshot is whole', 1: 'the vault could not be read or written, or the repair was stopped (before the new index is written, nothing is changed)', 2: 'usage or configuration error', 3: 'repaired, but some snapshots cannot be healed (each named)' },
   async run(ctx, { positionals }) {
     return withApp(ctx, async (app) => {
       const set = builtinSet(app, positionals, 'repair');

@@ -233,7 +233,8 @@ export async function repair(context: EngineSetContext, options: CommonOptions =
     const log: EngineLogEntry[] = [];
     const stats = await repairVault({ vault, signal: options.signal, onProgress: options.onProgress }, log);
     if (options.signal?.aborted) {
-      log.push({ severity: 'warning', message: `repair of ${vault.root} stopped after ${stats.packs} packs; nothing was changed` });
+      const done = stats.indexReplaced ? 'the index was rebuilt, the check of the snapshots was not finished (run repair again to list them)' : 'nothing was changed';
+      log.push({ severity: 'warning', message: `repair of ${vault.root} stopped after ${stats.packs} packs; ${done}` });
       return { status: 'incomplete', log, stats };
     }
     log.push({

@@ -21,6 +21,8 @@ export interface RepairStats {
   damagedBlobs: number;
   /** Index and damage mark files replaced by the new index. */
   filesReplaced: number;
+  /** Whether the new index was written (a repair stopped before that changed nothing). */
+  indexReplaced: boolean;
   snapshots: number;
   /** Snapshots that reference blobs intact nowhere in the vault, and their files. */
   unhealable: DamagedSnapshot[];
@@ -46,7 +48,7 @@ export interface RepairVaultOptions {
  */
 export async function repairVault(options: RepairVaultOptions, log: EngineLogEntry[]): Promise<RepairStats> {
   const { vault } = options;
-  const stats: RepairStats = { packs: 0, bytesRead: 0, blobs: 0, damagedBlobs: 0, filesReplaced: 0, snapshots: 0, unhealable: [] };
+  const stats: RepairStats = { packs: 0, bytesRead: 0, blobs: 0, damagedBlobs: 0, filesReplaced: 0, indexReplaced: false, snapshots: 0, unhealable: [] };
   const error = (message: string, where?: string) => log.push({ severity: 'error', message, ...(where ? { path: where } : {}) });
   // Damage that the new index leaves behind is a warning; the verdict is the snapshots it costs.
   const warn = (message: string, where?: string) => log.push({ severity: 'warning', message, ...(where ? { path: where } : {}) });
@@ -94,6 +96,7 @@ export async function repairVault(options: RepairVaultOptions, log: EngineLogEnt
   const index = new BlobIndex();
   for (const pack of packs) index.addPack(pack);
   for (const snapshot of await snapshotsReporting(vault, error)) {
+    if (options.signal?.aborted) break;
     stats.snapshots++;
     const lost = await checkSnapshot(vault, index, snapshot, error);
     if (lost) stats.unhealable.push(lost);
@@ -109,6 +112,7 @@ export async function repairVault(options: RepairVaultOptions, log: EngineLogEnt
 async function replaceIndex(vault: Vault, packs: IndexedPack[], damaged: DamageMark[], oldIndexFiles: string[], oldMarkFiles: string[], stats: RepairStats): Promise<void> {
   await writeDamageMarks(vault, damaged);
   const fresh = await vault.writeObject('index', encodeIndex(packs));
+  stats.indexReplaced = true;
   try {
     for (const id of oldIndexFiles) {
       if (id === fresh) continue;
