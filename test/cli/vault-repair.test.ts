@@ -29,6 +29,10 @@ sets:
   await flipByte(pack!, 300 * 1024 + 1000);
   writeFileSync(gone, randomData(300 * 1024));
 
+  assert.equal((await ws.vigil(['verify', 'documents', '--read-data-subset', '5/4'])).code, 2);
+  const slice = await ws.vigil(['verify', 'documents', '--read-data-subset', '1/1']);
+  assert.equal(slice.code, 3, slice.stdout + slice.stderr);
+  assert.match(slice.stdout, /data of slice 1\/1 read/);
   const found = await ws.vigil(['verify', 'documents', '--read-data']);
   assert.equal(found.code, 3, found.stdout + found.stderr);
   assert.match(found.stdout, /completed-with-errors/);

@@ -4,6 +4,7 @@ import type { EngineLogEntry, EngineSetContext } from '../../backup/engine.js';
 import { capLog } from '../../backup/log-cap.js';
 import { listSnapshots, prune, repair, restore, verify } from '../../backup/engines/builtin/index.js';
 import type { ActivityKind } from '../../domain/activity.js';
+import type { DataSubset } from '../../domain/data-subset.js';
 import { exitStatusOf } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
 import type { RunStatus } from '../../domain/run-status.js';
@@ -106,26 +107,39 @@ export const restoreCommand: Command = {
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check a builtin vault’s structure; --read-data re-hashes every chunk and sets damaged data aside',
-  usage: 'SET [--read-data] [--json]',
+  usage: 'SET [--read-data | --read-data-subset N/T] [--json]',
   positionals: true,
-  options: { 'read-data': { type: 'boolean' } },
+  options: { 'read-data': { type: 'boolean' }, 'read-data-subset': { type: 'string' } },
   exitCodes: { 0: 'the vault is sound', 1: 'the vault could not be read (or the check was stopped)', 2: 'usage or configuration error', 3: 'damage found (the damaged files and snapshots are named) or warnings' },
   async run(ctx, { values, positionals }) {
     return withApp(ctx, async (app) => {
       const set = builtinSet(app, positionals, 'verify');
+      const subset = values['read-data-subset'] === undefined ? undefined : parseSubset(values['read-data-subset'] as string);
+      const readData = Boolean(values['read-data']) || subset !== undefined;
       const controller = interrupt();
       const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
-      const result = await asActivity(app, 'validation', set.name, () => verify(set, { readData: Boolean(values['read-data']), signal: controller.signal, onProgress: (p) => display?.progress(p) }));
+      const result = await asActivity(app, 'validation', set.name, () => verify(set, { readData, ...(subset ? { readDataSubset: subset } : {}), signal: controller.signal, onProgress: (p) => display?.progress(p) }));
       display?.done();
       if (ctx.json) printJson(ctx.stdout, result);
       else {
-        ctx.stdout.write(`verify of ${set.name}${values['read-data'] ? ' (all data read)' : ''}: ${result.status} (activity ${result.id})\n`);
+        ctx.stdout.write(`verify of ${set.name}${subset ? ` (data of slice ${subset.n}/${subset.of} read)` : readData ? ' (all data read)' : ''}: ${result.status} (activity ${result.id})\n`);
         printLog(ctx, result.log);
       }
       return exitStatusOf(result.status);
     });
   },
 };
+
+/** `N/T`, as restic's --read-data-subset: slice N (1…T) of T. */
+function parseSubset(text: string): DataSubset {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const n = Number(match?.[1]);
+  const of = Number(match?.[2]);
+  if (!match || of < 1 || n < 1 || n > of) {
+    throw new VigilError('ERR_USAGE', `--read-data-subset ${JSON.stringify(text)}: expected N/T with 1 ≤ N ≤ T (slice N of T)`, { hint: 'For example --read-data-subset 2/4 reads the second quarter of the packs.' });
+  }
+  return { n, of };
+}
 
 export const pruneCommand: Command = {
   name: 'prune',
