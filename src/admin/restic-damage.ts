@@ -3,7 +3,8 @@ import { runChild } from '../backup/child-process.js';
 
 /** Damaged packs looked up with `restic find --pack` (each a walk of every snapshot's tree). */
 const MAX_PACKS = 5;
-const FIND_TIMEOUT_MS = 10 * 60_000;
+/** For all the lookups together: the verdict is already known, this only adds names to it. */
+const FIND_BUDGET_MS = 10 * 60_000;
 
 /** Pack ids restic's check names as damaged ("Pack ID does not match, want <id>, got …", "pack <id>: …"). */
 export function damagedPackIds(lines: readonly string[]): string[] {
@@ -22,13 +23,15 @@ export function damagedPackIds(lines: readonly string[]): string[] {
  */
 export async function describeResticDamage(program: string, repository: string, set: string, packs: readonly string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string | undefined> {
   const snapshots = new Map<string, DamagedSnapshot>();
+  const deadline = Date.now() + FIND_BUDGET_MS;
   for (const pack of packs.slice(0, MAX_PACKS)) {
+    if (Date.now() >= deadline) return undefined;
     let file: string | undefined;
     const result = await runChild({
       argv: [program, 'find', '--pack', pack],
       env,
       signal,
-      timeoutMs: FIND_TIMEOUT_MS,
+      timeoutMs: deadline - Date.now(),
       maxLineLength: 64 * 1024,
       onLine(stream, line) {
         if (stream !== 'stdout') return;

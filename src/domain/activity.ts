@@ -6,7 +6,7 @@ import type { Severity } from './message.js';
  * validations and Admin processes. An activity is `running` until it ends; it then carries one of
  * the run statuses of DESIGN.md §3, or `skipped` (due while the previous run was still going).
  */
-export const ACTIVITY_KINDS = ['backup', 'restore', 'validation', 'prune', 'admin'] as const;
+export const ACTIVITY_KINDS = ['backup', 'restore', 'validation', 'prune', 'repair', 'admin'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export type FinalStatus = RunStatus | 'skipped';

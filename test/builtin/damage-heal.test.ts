@@ -59,3 +59,19 @@ test('a changed file cannot heal an older snapshot: verify keeps naming that sna
   const latest = await restore(context, { to: path.join(dir, 'out') });
   assert.equal(latest.status, 'completed');
 });
+
+test('a vault where the damage cannot be set aside still gets its verdict, and says what could not be done', async (t) => {
+  const dir = await tempDir(t);
+  const src = path.join(dir, 'src');
+  await fsp.mkdir(src);
+  await fsp.writeFile(path.join(src, 'precious.bin'), randomData(200 * 1024));
+  const context = setContext(dir, src);
+  assert.equal((await runBackup(context)).status, 'completed');
+  await flipByte((await packFiles(path.join(dir, 'vault')))[0]!, 1000);
+  // Where the marks go is taken by a file (as a read-only vault would refuse the directory).
+  await fsp.writeFile(path.join(dir, 'vault', 'damaged'), '');
+  const found = await verify(context, { readData: true });
+  assert.equal(found.status, 'completed-with-errors');
+  assert.match(found.log[0]!.message, /precious\.bin/);
+  assert.ok(found.log.some((e) => /could not be set aside/.test(e.message)), JSON.stringify(found.log));
+});

@@ -21,7 +21,7 @@ async function withStore<T>(ctx: CliContext, work: (store: Store, timezone: stri
 
 export const activityListCommand: Command = {
   name: 'activity',
-  summary: 'the activity log: every backup, restore, validation, prune and Admin run with its status (newest first)',
+  summary: 'the activity log: every backup, restore, validation, prune, repair and Admin run with its status (newest first)',
   usage: `[--since 24h] [--set S] [--kind ${ACTIVITY_KINDS.join('|')}] [--status ${ACTIVITY_STATUSES.join('|')}] [--limit N] [--json]`,
   options: { since: { type: 'string' }, set: { type: 'string' }, kind: { type: 'string' }, status: { type: 'string', multiple: true }, limit: { type: 'string' } },
   exitCodes: { 0: 'listed (possibly nothing)', 2: 'usage or configuration error' },

@@ -10,7 +10,7 @@ import { startCommand } from './start.js';
 import { runCommand } from './run.js';
 import { activityListCommand, activityShowCommand } from './activity.js';
 import { notifyPreviewCommand } from './notify-preview.js';
-import { pruneCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
+import { pruneCommand, repairCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
 import { vaultInitCommand } from './vault-init.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
@@ -37,6 +37,7 @@ export const COMMANDS: Command[] = [
   restoreCommand,
   verifyCommand,
   pruneCommand,
+  repairCommand,
   vaultInitCommand,
   adminDailyCommand,
   adminWeeklyCommand,

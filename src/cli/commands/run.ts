@@ -99,7 +99,7 @@ function printOutcome(ctx: CliContext, a: Activity, problems: Array<{ severity: 
  * A progress bar redrawn in place on a terminal; on anything else (a pipe, the journal) plain
  * timestamped lines, one every few seconds at most.
  */
-function progressDisplay(ctx: CliContext, set: string) {
+export function progressDisplay(ctx: CliContext, set: string) {
   const stream = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   const tty = Boolean(stream.isTTY);
   let lastLine = 0;

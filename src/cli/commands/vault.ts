@@ -2,13 +2,15 @@ import path from 'node:path';
 import { openApp, type AppContext } from '../../app/context.js';
 import type { EngineLogEntry, EngineSetContext } from '../../backup/engine.js';
 import { capLog } from '../../backup/log-cap.js';
-import { listSnapshots, prune, restore, verify } from '../../backup/engines/builtin/index.js';
+import { listSnapshots, prune, repair, restore, verify } from '../../backup/engines/builtin/index.js';
 import type { ActivityKind } from '../../domain/activity.js';
+import type { DataSubset } from '../../domain/data-subset.js';
 import { exitStatusOf } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
 import type { RunStatus } from '../../domain/run-status.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson, printTable } from '../output.js';
+import { progressDisplay } from './run.js';
 
 /** The builtin set named on the command line, as the engine's library API wants it. */
 function builtinSet(app: AppContext, positionals: string[], command: string): EngineSetContext {
@@ -25,19 +27,13 @@ function builtinSet(app: AppContext, positionals: string[], command: string): En
 }
 
 /** Runs a vault operation as an activity (verify, prune, restore appear in `vigil activity`). */
-async function asActivity(
-  app: AppContext,
-  kind: ActivityKind,
-  set: string,
-  work: () => Promise<{ status: RunStatus; log: EngineLogEntry[] }>,
-): Promise<{ id: number; status: RunStatus; log: EngineLogEntry[] }> {
+async function asActivity<R extends { status: RunStatus; log: EngineLogEntry[] }>(app: AppContext, kind: ActivityKind, set: string, work: () => Promise<R>): Promise<R & { id: number }> {
   const id = await app.store.activity.start({ kind, set, engine: 'builtin', trigger: 'manual', startedAt: app.clock.now(), owner: { host: app.hostname, pid: process.pid } });
-  let result: { status: RunStatus; log: EngineLogEntry[] };
+  let result: R;
   try {
     result = await work();
   } catch (error) {
-    result = { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] };
-    await finish(app, id, result);
+    await finish(app, id, { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] });
     throw error;
   }
   await finish(app, id, result);
@@ -110,25 +106,40 @@ export const restoreCommand: Command = {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'check a builtin vault’s structure; --read-data re-hashes every chunk',
-  usage: 'SET [--read-data] [--json]',
+  summary: 'check a builtin vault’s structure; --read-data re-hashes every chunk and sets damaged data aside',
+  usage: 'SET [--read-data | --read-data-subset N/T] [--json]',
   positionals: true,
-  options: { 'read-data': { type: 'boolean' } },
-  exitCodes: { 0: 'the vault is sound', 1: 'damage found or the vault could not be read', 2: 'usage or configuration error', 3: 'warnings' },
+  options: { 'read-data': { type: 'boolean' }, 'read-data-subset': { type: 'string' } },
+  exitCodes: { 0: 'the vault is sound', 1: 'the vault could not be read (or the check was stopped)', 2: 'usage or configuration error', 3: 'damage found (the damaged files and snapshots are named) or warnings' },
   async run(ctx, { values, positionals }) {
     return withApp(ctx, async (app) => {
       const set = builtinSet(app, positionals, 'verify');
+      const subset = values['read-data-subset'] === undefined ? undefined : parseSubset(values['read-data-subset'] as string);
+      const readData = Boolean(values['read-data']) || subset !== undefined;
       const controller = interrupt();
-      const result = await asActivity(app, 'validation', set.name, () => verify(set, { readData: Boolean(values['read-data']), signal: controller.signal }));
+      const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
+      const result = await asActivity(app, 'validation', set.name, () => verify(set, { readData, ...(subset ? { readDataSubset: subset } : {}), signal: controller.signal, onProgress: (p) => display?.progress(p) }));
+      display?.done();
       if (ctx.json) printJson(ctx.stdout, result);
       else {
-        ctx.stdout.write(`verify of ${set.name}${values['read-data'] ? ' (all data read)' : ''}: ${result.status} (activity ${result.id})\n`);
+        ctx.stdout.write(`verify of ${set.name}${subset ? ` (data of slice ${subset.n}/${subset.of} read)` : readData ? ' (all data read)' : ''}: ${result.status} (activity ${result.id})\n`);
         printLog(ctx, result.log);
       }
       return exitStatusOf(result.status);
     });
   },
 };
+
+/** `N/T`, as restic's --read-data-subset: slice N (1…T) of T. */
+function parseSubset(text: string): DataSubset {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const n = Number(match?.[1]);
+  const of = Number(match?.[2]);
+  if (!match || of < 1 || n < 1 || n > of) {
+    throw new VigilError('ERR_USAGE', `--read-data-subset ${JSON.stringify(text)}: expected N/T with 1 ≤ N ≤ T (slice N of T)`, { hint: 'For example --read-data-subset 2/4 reads the second quarter of the packs.' });
+  }
+  return { n, of };
+}
 
 export const pruneCommand: Command = {
   name: 'prune',
@@ -145,6 +156,32 @@ export const pruneCommand: Command = {
       else {
         ctx.stdout.write(`prune of ${set.name}${values['dry-run'] ? ' (dry run)' : ''}: ${result.status} (activity ${result.id})\n`);
         printLog(ctx, result.log);
+      }
+      return exitStatusOf(result.status);
+    });
+  },
+};
+
+export const repairCommand: Command = {
+  name: 'repair',
+  summary: 'rebuild a builtin vault’s index from its packs (every pack read), keeping only intact data; lists the snapshots that cannot be healed',
+  usage: 'SET [--json]',
+  positionals: true,
+  exitCodes: { 0: 'repaired: every snapshot is whole', 1: 'the vault could not be read or written, or the repair was stopped (before the new index is written, nothing is changed)', 2: 'usage or configuration error', 3: 'repaired, but some snapshots cannot be healed (each named)' },
+  async run(ctx, { positionals }) {
+    return withApp(ctx, async (app) => {
+      const set = builtinSet(app, positionals, 'repair');
+      const controller = interrupt();
+      const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
+      const result = await asActivity(app, 'repair', set.name, () => repair(set, { signal: controller.signal, onProgress: (p) => display?.progress(p) }));
+      display?.done();
+      if (ctx.json) printJson(ctx.stdout, result);
+      else {
+        ctx.stdout.write(`repair of ${set.name}: ${result.status} (activity ${result.id})\n`);
+        printLog(ctx, result.log);
+        for (const s of result.stats.unhealable) {
+          ctx.stdout.write(`  cannot be healed: snapshot ${s.id.slice(0, 12)} (${s.set}, ${s.time})${s.treeUnreadable ? ': its tree is unreadable' : `: ${s.files.length} files, e.g. ${s.files.slice(0, 3).join(', ')}`}\n`);
+        }
       }
       return exitStatusOf(result.status);
     });

@@ -3,6 +3,7 @@ import { isVigilError, VigilError } from '../../../domain/errors.js';
 import { backup } from './backup.js';
 import { acquireLock } from './lock.js';
 import { pruneVault, type PruneStats } from './prune.js';
+import { repairVault, type RepairStats } from './repair.js';
 import { restoreTree, type RestoreStats } from './restore.js';
 import { resolveSettings, type BuiltinSettings } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
@@ -19,6 +20,7 @@ import type { KeepPolicy } from './retention.js';
 export type { KeepPolicy } from './retention.js';
 export type { PruneStats } from './prune.js';
 export type { RestoreStats } from './restore.js';
+export type { RepairStats } from './repair.js';
 export type { VerifyStats } from './verify.js';
 export type { DataSubset } from '../../../domain/data-subset.js';
 export { resolveSettings } from './settings.js';
@@ -236,16 +238,19 @@ export interface VerifyOptions extends CommonOptions {
 }
 
 /**
- * Checks the vault the set uses (the whole vault: it is shared). Read-only. Status `completed`
- * when sound, `completed-with-errors` when damage was found (each damaged vault file and
- * affected source path is a log entry), `incomplete` when aborted.
+ * Checks the vault the set uses (the whole vault: it is shared). Writes nothing but damage marks
+ * for blob copies it finds damaged (so the next backup stores them afresh). Status `completed`
+ * when sound, `completed-with-errors` when damage was found (the first log entry names the
+ * snapshots and files affected; each damaged vault file and source path is an entry),
+ * `completed-with-warnings` for damage that costs no data, `incomplete` when aborted.
  */
 export async function verify(context: EngineSetContext, options: VerifyOptions = {}): Promise<ActivityOutcome<VerifyStats>> {
   return withVault(context, false, options, async (vault) => {
     const log: EngineLogEntry[] = [];
     const subset = options.readData ? options.readDataSubset : undefined;
     const stats = await verifyVault({ vault, readData: options.readData ?? false, subset, signal: options.signal, onProgress: options.onProgress }, log);
-    const status: RunStatus = options.signal?.aborted ? 'incomplete' : stats.errors > 0 ? 'completed-with-errors' : 'completed';
+    const warned = log.some((entry) => entry.severity === 'warning');
+    const status: RunStatus = options.signal?.aborted ? 'incomplete' : stats.errors > 0 ? 'completed-with-errors' : warned ? 'completed-with-warnings' : 'completed';
     const mode = !options.readData ? '' : subset ? ` --read-data-subset=${describeSubset(subset)}` : ' --read-data';
     log.push({
       severity: stats.errors > 0 ? 'error' : 'info',
@@ -255,6 +260,33 @@ export async function verify(context: EngineSetContext, options: VerifyOptions =
       log.push({ severity: 'info', message: `${stats.damagedBlobs} damaged blob copies set aside: the next backup stores those chunks afresh; \`vigil repair ${context.name}\` rebuilds the index from the intact data` });
     }
     return { status, log, stats };
+  });
+}
+
+/**
+ * Rebuilds the vault's index from its packs, keeping only blobs whose content verifies, and lists
+ * the snapshots that cannot be healed (they reference data intact nowhere). Takes an exclusive
+ * lock. Status `completed` when every snapshot is whole, `completed-with-errors` when some cannot
+ * be healed (each named in `log`, the first entry lists them), `incomplete` when stopped (then
+ * nothing was changed).
+ */
+export async function repair(context: EngineSetContext, options: CommonOptions = {}): Promise<ActivityOutcome<RepairStats>> {
+  return withVault(context, true, options, async (vault) => {
+    const log: EngineLogEntry[] = [];
+    const stats = await repairVault({ vault, signal: options.signal, onProgress: options.onProgress }, log);
+    if (options.signal?.aborted) {
+      const done = stats.indexReplaced ? 'the index was rebuilt, the check of the snapshots was not finished (run repair again to list them)' : 'nothing was changed';
+      log.push({ severity: 'warning', message: `repair of ${vault.root} stopped after ${stats.packs} packs; ${done}` });
+      return { status: 'incomplete', log, stats };
+    }
+    log.push({
+      severity: 'info',
+      message: `repair of ${vault.root}: ${stats.packs} packs read (${stats.bytesRead} bytes), ${stats.blobs} intact blobs indexed, ${stats.damagedBlobs} damaged copies left out, ${stats.filesReplaced} index files replaced; ${stats.snapshots} snapshots, ${stats.unhealable.length} cannot be healed`,
+    });
+    if (stats.unhealable.length) {
+      log.push({ severity: 'info', message: `a backup of ${context.name} stores files that still exist afresh; files changed or deleted since cannot be restored from the snapshots listed (restore them from another copy, or \`prune\` those snapshots)` });
+    }
+    return { status: stats.unhealable.length ? 'completed-with-errors' : 'completed', log, stats };
   });
 }
 

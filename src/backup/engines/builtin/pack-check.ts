@@ -28,10 +28,12 @@ export interface PackDataCheck {
 
 /**
  * Reads a whole pack file and decodes every expected blob, checking it against its id: what a
- * restore would get. `expected` undefined means "the blobs the pack's own header lists" (repair,
- * which trusts nothing but the packs). Throws only when the file cannot be read at all.
+ * restore would get. With `withHeader`, the blobs the pack's own header lists are checked too
+ * (repair: the index may be damaged or miss packs of an interrupted run, the header may be
+ * damaged while the index still knows where the blobs are). Throws only when the file cannot be
+ * read at all.
  */
-export async function checkPackData(file: string, keys: VaultKeys, packId: string, expected?: readonly ExpectedBlob[]): Promise<PackDataCheck> {
+export async function checkPackData(file: string, keys: VaultKeys, packId: string, expected: readonly ExpectedBlob[], withHeader = false): Promise<PackDataCheck> {
   const bytes = await fsp.readFile(file);
   const check: PackDataCheck = { bytesRead: bytes.length, nameMatches: sha256(bytes).toString('hex') === packId, header: undefined, intact: [], damaged: [], problems: [] };
   if (!check.nameMatches) check.problems.push(`${file}: pack content does not match its name (damaged)`);
@@ -41,7 +43,14 @@ export async function checkPackData(file: string, keys: VaultKeys, packId: strin
   } catch (error) {
     check.problems.push((error as Error).message);
   }
-  const blobs = expected ?? (check.header ?? []).map((blob) => ({ ...blob, id: blob.id.toString('hex') }));
+  const blobs = [...expected];
+  if (withHeader) {
+    const listed = new Set(expected.map((blob) => `${blob.id}@${blob.offset}`));
+    for (const blob of check.header ?? []) {
+      const id = blob.id.toString('hex');
+      if (!listed.has(`${id}@${blob.offset}`)) blobs.push({ ...blob, id });
+    }
+  }
   for (const blob of blobs) {
     const where = `${file} (blob ${blob.id.slice(0, 12)})`;
     if (blob.offset + blob.length > bytes.length) {

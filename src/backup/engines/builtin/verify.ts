@@ -111,9 +111,14 @@ export async function verifyVault(options: VerifyVaultOptions, log: EngineLogEnt
   }
   await vault.close();
   if (fresh.length) {
-    await writeDamageMarks(vault, fresh);
+    try {
+      await writeDamageMarks(vault, fresh);
+      stats.damagedBlobs = fresh.length;
+    } catch (error) {
+      // A read-only vault still gets its verdict; only the protection of the next backup is lost.
+      fail(`the damaged data could not be set aside, so the next backup may reuse it: ${(error as Error).message}`, vault.root);
+    }
     for (const mark of fresh) index.markDamaged(mark.packId, mark.blobId);
-    stats.damagedBlobs = fresh.length;
   }
   for (const packId of onDisk.keys()) if (!byPack.has(packId)) stats.unreferencedPacks++;
   if (stats.unreferencedPacks > 0) {
@@ -142,7 +147,7 @@ function unreadable(error: unknown): boolean {
 }
 
 /** Every chunk of every file of the snapshot must have an intact copy; returns what has not. */
-async function checkSnapshot(vault: Vault, index: BlobIndex, snapshot: SnapshotInfo, fail: (message: string, where?: string) => void): Promise<DamagedSnapshot | undefined> {
+export async function checkSnapshot(vault: Vault, index: BlobIndex, snapshot: SnapshotInfo, fail: (message: string, where?: string) => void): Promise<DamagedSnapshot | undefined> {
   const name = `snapshot ${snapshot.id.slice(0, 12)} (${snapshot.set}, ${snapshot.time})`;
   const damaged: DamagedSnapshot = { id: snapshot.id, set: snapshot.set, time: snapshot.time, files: [] };
   let entries;
