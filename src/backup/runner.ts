@@ -10,6 +10,7 @@ import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js'
 import { capLog } from './log-cap.js';
 import { ABANDONED, startRunDeadline } from './run-deadline.js';
 import { formatDuration } from '../config/duration.js';
+import { recordPrune, retainsAfterBackup, type PruneRunOptions } from './retention-run.js';
 
 export interface RunnerOptions {
   sets: Readonly<Record<string, BackupSetConfig>>;
@@ -119,7 +120,30 @@ export class BackupRunner {
       snapshotId: result.snapshotId ?? null,
     });
     this.emit(activity, undefined, result.stoppedBy);
+    if (retainsAfterBackup(set, activity.status) && !options.signal?.aborted) await this.prune(setName, { trigger: options.trigger, signal: options.signal, allowRoot: options.allowRoot });
     return activity;
+  }
+
+  /**
+   * Applies the set's retention now (after a backup, or on its `prune:` schedule), recorded as a
+   * `prune` activity. Undefined when its engine has no retention, or the set is busy (a run or
+   * prune of it is going: the next one will do).
+   */
+  async prune(setName: string, options: PruneRunOptions): Promise<Activity | undefined> {
+    const set = this.options.sets[setName];
+    const engine = set ? this.options.engines.get(set.engine) : undefined;
+    if (!set || !engine?.prune) return undefined;
+    if (await this.busyWith(setName)) {
+      this.options.log.info(`retention of set ${setName} postponed: the set is busy`);
+      return undefined;
+    }
+    const { activity, clock, log, owner } = this.options;
+    const deps = { activity, clock, log, owner, dataDir: this.options.dataDir, graceMs: this.options.stopGraceMs ?? STOP_GRACE_MS };
+    try {
+      return await recordPrune(deps, setName, set, engine as typeof engine & Required<Pick<typeof engine, 'prune'>>, { ...options, onStart: (id) => this.inFlight.set(setName, id) });
+    } finally {
+      this.inFlight.delete(setName);
+    }
   }
 
   /** Records a due run that did not happen (`missed`, `skipped`) with the reason, and emits it. */
@@ -144,7 +168,8 @@ export class BackupRunner {
   async abandonDeadRuns(): Promise<Activity[]> {
     const isAlive = this.options.isAlive ?? defaultIsAlive(this.options.owner.host);
     const ended = await this.options.activity.abandonRunning(this.options.clock.now(), 'the process running this backup stopped before it finished (crash, kill or power loss)', isAlive);
-    for (const activity of ended) this.emit(activity);
+    // Only backups are alerted as `backup.*`; an abandoned prune, verify or restore is in the log.
+    for (const activity of ended) if (activity.kind === 'backup') this.emit(activity);
     return ended;
   }
 

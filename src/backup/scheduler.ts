@@ -21,6 +21,10 @@ export interface SchedulerOptions {
 
 interface Entry {
   set: string;
+  /** A backup, or the set's retention on its `prune:` schedule. */
+  kind: 'backup' | 'prune';
+  /** Key of the persisted state: the set's name, `<set>:prune` for its prune schedule. */
+  key: string;
   schedule: Schedule;
   /** The last due time handled (run, skipped or missed). Persisted before a run starts. */
   lastDueAt: number;
@@ -37,7 +41,7 @@ interface Entry {
  */
 export class Scheduler {
   private readonly entries: Entry[] = [];
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; kind: Entry['kind'] }>();
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private started = false;
@@ -45,19 +49,22 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     for (const [set, config] of Object.entries(options.sets)) {
-      if (!config.schedule) continue;
-      try {
-        this.entries.push({ set, schedule: new Schedule(config.schedule, config.timezone), lastDueAt: Number.NaN });
-      } catch (error) {
-        // Config loading rejects bad expressions; this guards a config that bypassed it.
-        options.log.error(`set ${set}: schedule "${config.schedule}" does not parse; the set is not scheduled`, { error: (error as Error).message });
+      const prune = config.engine === 'command' ? undefined : config.prune;
+      for (const [kind, expression] of [['backup', config.schedule], ['prune', prune]] as const) {
+        if (!expression) continue;
+        try {
+          this.entries.push({ set, kind, key: kind === 'prune' ? `${set}:prune` : set, schedule: new Schedule(expression, config.timezone), lastDueAt: Number.NaN });
+        } catch (error) {
+          // Config loading rejects bad expressions; this guards a config that bypassed it.
+          options.log.error(`set ${set}: ${kind === 'prune' ? 'prune ' : ''}schedule "${expression}" does not parse; it is not scheduled`, { error: (error as Error).message });
+        }
       }
     }
   }
 
   /** The scheduled sets and when each is next due. */
   upcoming(): Array<{ set: string; schedule: string; nextAt: number | undefined }> {
-    return this.entries.map((e) => ({ set: e.set, schedule: e.schedule.key, nextAt: e.schedule.next(Number.isNaN(e.lastDueAt) ? this.options.clock.now() : e.lastDueAt) }));
+    return this.entries.map((e) => ({ set: e.kind === 'prune' ? `${e.set} (prune)` : e.set, schedule: e.schedule.key, nextAt: e.schedule.next(Number.isNaN(e.lastDueAt) ? this.options.clock.now() : e.lastDueAt) }));
   }
 
   /**
@@ -70,11 +77,11 @@ export class Scheduler {
     const now = this.options.clock.now();
     for (const entry of this.entries) {
       await this.guard(`recovering schedule state of ${entry.set}`, async () => {
-        const saved = await this.options.state.get(entry.set);
+        const saved = await this.options.state.get(entry.key);
         if (!saved || saved.schedule !== entry.schedule.key) {
           // New set or changed schedule: due times before now were never promised.
           entry.lastDueAt = now;
-          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: now });
+          await this.options.state.put({ set: entry.key, schedule: entry.schedule.key, lastDueAt: now });
           return;
         }
         entry.lastDueAt = saved.lastDueAt;
@@ -84,7 +91,8 @@ export class Scheduler {
         const newest = times[times.length - 1]!;
         const catchUp = now - newest <= (this.options.catchUpWindowMs ?? 15 * 60_000);
         const missed = times.length + more - (catchUp ? 1 : 0);
-        if (missed > 0) {
+        // A prune that did not happen is not news: the next one applies the same policy.
+        if (missed > 0 && entry.kind === 'backup') {
           const last = catchUp ? times[times.length - 2]! : newest;
           await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running');
         }
@@ -92,7 +100,7 @@ export class Scheduler {
           entry.lastDueAt = newest - 1; // tick() below starts it
         } else {
           entry.lastDueAt = newest;
-          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: newest });
+          await this.options.state.put({ set: entry.key, schedule: entry.schedule.key, lastDueAt: newest });
         }
       });
     }
@@ -118,23 +126,25 @@ export class Scheduler {
           if (behind <= (this.options.maxClockBackMs ?? 24 * 3_600_000)) return; // wait: that due time was handled
           this.options.log.warn(`set ${entry.set}: the clock is ${Math.round(behind / 60_000)} min behind the last due time handled; starting its schedule afresh from now`);
           entry.lastDueAt = now;
-          await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: now });
+          await this.options.state.put({ set: entry.key, schedule: entry.schedule.key, lastDueAt: now });
           return;
         }
         const { times, more } = entry.schedule.between(entry.lastDueAt, now);
         if (times.length === 0) return;
         const due = times[times.length - 1]!;
         // Due times the loop slept through (suspend, a clock jumping forwards) are missed, not run.
-        if (times.length + more > 1) await this.recordMissed(entry, times.length + more - 1, times[0]!, times[times.length - 2]!, 'the service was not able to run it in time (system asleep or clock jumped)');
+        if (times.length + more > 1 && entry.kind === 'backup') await this.recordMissed(entry, times.length + more - 1, times[0]!, times[times.length - 2]!, 'the service was not able to run it in time (system asleep or clock jumped)');
         entry.lastDueAt = due;
-        await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: due });
-        this.launch(entry.set, due);
+        await this.options.state.put({ set: entry.key, schedule: entry.schedule.key, lastDueAt: due });
+        this.launch(entry.set, due, entry.kind);
       });
     }
   }
 
-  private launch(set: string, scheduledFor: number): void {
+  private launch(set: string, scheduledFor: number, kind: Entry['kind'] = 'backup'): void {
     const current = this.active.get(set);
+    // A prune and a backup of one set never overlap: the later one waits for the other.
+    if (current && (kind === 'prune' || current.kind === 'prune')) return this.chain(set, scheduledFor, kind, current);
     if (current) {
       void this.guard(`recording skipped run of ${set}`, () =>
         this.options.runner.busyWith(set).then((busy) =>
@@ -148,13 +158,23 @@ export class Scheduler {
       );
       return;
     }
+    this.chain(set, scheduledFor, kind, undefined);
+  }
+
+  /** Starts a backup or prune of `set`, after `before` (the set's current one) when given. */
+  private chain(set: string, scheduledFor: number, kind: Entry['kind'], before: { controller: AbortController; done: Promise<void> } | undefined): void {
     const controller = new AbortController();
-    const done: Promise<void> = this.guard(`running ${set}`, () => this.options.runner.run(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }))
+    if (before) controller.signal.addEventListener('abort', () => before.controller.abort(controller.signal.reason), { once: true });
+    const start = () =>
+      kind === 'prune'
+        ? this.guard(`pruning ${set}`, () => this.options.runner.prune(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }))
+        : this.guard(`running ${set}`, () => this.options.runner.run(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }));
+    const done: Promise<void> = (before ? before.done.then(() => (controller.signal.aborted ? undefined : start())) : start())
       .then(() => undefined)
       .finally(() => {
-      if (this.active.get(set)?.done === done) this.active.delete(set);
-    });
-    this.active.set(set, { controller, done });
+        if (this.active.get(set)?.done === done) this.active.delete(set);
+      });
+    this.active.set(set, { controller, done, kind });
   }
 
   private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string): Promise<void> {
