@@ -8,7 +8,7 @@ import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
 import { capLog } from './log-cap.js';
-import { ABANDONED, startRunDeadline } from './run-deadline.js';
+import { ABANDONED, abandonedResult, startRunDeadline, timedOutResult } from './run-deadline.js';
 import { formatDuration } from '../config/duration.js';
 import { recordPrune, retainsAfterBackup, type PruneRunOptions } from './retention-run.js';
 
@@ -104,8 +104,8 @@ export class BackupRunner {
     try {
       const outcome = await deadline.settle(this.runEngine(setName, set, { ...options, signal: deadline.signal }));
       if (outcome === ABANDONED) this.options.log.error(`engine ${set.engine} did not stop running set ${setName}; its run is recorded without it`);
-      result = outcome === ABANDONED ? abandoned(set.engine, graceMs) : outcome;
-      if (deadline.timedOut) result = timedOut(result, setName, set.timeout);
+      result = outcome === ABANDONED ? abandonedResult(set.engine, graceMs) : outcome;
+      if (deadline.timedOut) result = timedOutResult(result, setName, set.timeout);
     } finally {
       deadline.dispose();
       this.inFlight.delete(setName);
@@ -120,7 +120,12 @@ export class BackupRunner {
       snapshotId: result.snapshotId ?? null,
     });
     this.emit(activity, undefined, result.stoppedBy);
-    if (retainsAfterBackup(set, activity.status) && !options.signal?.aborted) await this.prune(setName, { trigger: options.trigger, signal: options.signal, allowRoot: options.allowRoot });
+    if (retainsAfterBackup(set, activity.status) && !options.signal?.aborted) {
+      // The backup is recorded and alerted already: a retention problem never changes its outcome.
+      await this.prune(setName, { trigger: options.trigger, signal: options.signal, allowRoot: options.allowRoot }).catch((error: unknown) =>
+        this.options.log.error(`retention of set ${setName} could not run`, { error: (error as Error).message }),
+      );
+    }
     return activity;
   }
 
@@ -211,27 +216,6 @@ export class BackupRunner {
     const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
     this.options.events.emit(event);
   }
-}
-
-/** A run the timeout stopped is `incomplete`, and says so first (unless it completed as the clock struck). */
-function timedOut(result: EngineRunResult, setName: string, timeoutMs: number): EngineRunResult {
-  if (result.status !== 'failed' && result.status !== 'incomplete') return result;
-  const reason = { severity: 'error' as const, message: `did not finish within the timeout of ${formatDuration(timeoutMs)} (sets.${setName}.timeout); it was stopped` };
-  return { ...result, status: 'incomplete', counters: { ...result.counters, errors: result.counters.errors + 1 }, log: [reason, ...result.log] };
-}
-
-/** The engine did not return after being stopped: it is blocked where it cannot see the signal. */
-function abandoned(engine: string, graceMs: number): EngineRunResult {
-  return {
-    status: 'incomplete',
-    counters: { ...ZERO_COUNTERS, errors: 1 },
-    log: [
-      {
-        severity: 'error',
-        message: `the ${engine} engine did not stop within ${formatDuration(graceMs)} of being stopped: something it reads or writes does not answer (a hung network mount, a FIFO, a dead disk); the run was abandoned and nothing new was recorded as backed up`,
-      },
-    ],
-  };
 }
 
 function failed(message: string): EngineRunResult {
