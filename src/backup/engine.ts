@@ -20,6 +20,13 @@ export interface BackupEngine {
    */
   run(request: EngineRunRequest): Promise<EngineRunResult>;
 
+  /**
+   * Applies the set's `keep:` policy and reclaims the space it frees (builtin prune, restic
+   * `forget --prune`). Engines without retention leave it out. Resolves with a status like a
+   * run (`failed` with the reason when it cannot prune); safe to interrupt and to repeat.
+   */
+  prune?(request: EnginePruneRequest): Promise<EnginePruneResult>;
+
   /** Problems found without running (program missing, password unreadable), for `config check`. */
   check?(set: EngineSetContext): Promise<string[]>;
 }
@@ -44,6 +51,18 @@ export interface EngineRunRequest extends EngineSetContext {
   /** Write as root into a vault another account owns (`vigil run --allow-root`); refused otherwise. */
   allowRoot?: boolean;
   onProgress: (progress: EngineProgress) => void;
+}
+
+export interface EnginePruneRequest extends EngineSetContext {
+  signal: AbortSignal;
+  /** Report the plan (each snapshot kept or removed, and why) and change nothing. */
+  dryRun?: boolean;
+  allowRoot?: boolean;
+}
+
+export interface EnginePruneResult {
+  status: RunStatus;
+  log: EngineLogEntry[];
 }
 
 export interface EngineProgress {

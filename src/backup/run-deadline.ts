@@ -1,4 +1,7 @@
 import { setLongTimeout } from '../platform/long-timer.js';
+import { formatDuration } from '../config/duration.js';
+import { ZERO_COUNTERS } from '../domain/activity.js';
+import type { EngineRunResult } from './engine.js';
 
 /**
  * The deadline of one backup run, the same for every engine: the set's `timeout`. The engine
@@ -66,5 +69,26 @@ export function startRunDeadline(options: RunDeadlineOptions): RunDeadline {
       clearTimeout(graceTimer);
       options.parent?.removeEventListener('abort', onParentAbort);
     },
+  };
+}
+
+/** A run the timeout stopped is `incomplete`, and says so first (unless it completed as the clock struck). */
+export function timedOutResult(result: EngineRunResult, setName: string, timeoutMs: number): EngineRunResult {
+  if (result.status !== 'failed' && result.status !== 'incomplete') return result;
+  const reason = { severity: 'error' as const, message: `did not finish within the timeout of ${formatDuration(timeoutMs)} (sets.${setName}.timeout); it was stopped` };
+  return { ...result, status: 'incomplete', counters: { ...result.counters, errors: result.counters.errors + 1 }, log: [reason, ...result.log] };
+}
+
+/** The engine did not return after being stopped: it is blocked where it cannot see the signal. */
+export function abandonedResult(engine: string, graceMs: number): EngineRunResult {
+  return {
+    status: 'incomplete',
+    counters: { ...ZERO_COUNTERS, errors: 1 },
+    log: [
+      {
+        severity: 'error',
+        message: `the ${engine} engine did not stop within ${formatDuration(graceMs)} of being stopped: something it reads or writes does not answer (a hung network mount, a FIFO, a dead disk); the run was abandoned and nothing new was recorded as backed up`,
+      },
+    ],
   };
 }

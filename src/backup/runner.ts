@@ -8,9 +8,10 @@ import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
 import { capLog } from './log-cap.js';
-import { ABANDONED, startRunDeadline } from './run-deadline.js';
+import { ABANDONED, abandonedResult, startRunDeadline, timedOutResult } from './run-deadline.js';
 import { formatDuration } from '../config/duration.js';
 import { pidExists } from '../platform/data-dir-lock.js';
+import { recordPrune, retainsAfterBackup, type PruneRunOptions } from './retention-run.js';
 
 export interface RunnerOptions {
   sets: Readonly<Record<string, BackupSetConfig>>;
@@ -104,8 +105,8 @@ export class BackupRunner {
     try {
       const outcome = await deadline.settle(this.runEngine(setName, set, { ...options, signal: deadline.signal }));
       if (outcome === ABANDONED) this.options.log.error(`engine ${set.engine} did not stop running set ${setName}; its run is recorded without it`);
-      result = outcome === ABANDONED ? abandoned(set.engine, graceMs) : outcome;
-      if (deadline.timedOut) result = timedOut(result, setName, set.timeout);
+      result = outcome === ABANDONED ? abandonedResult(set.engine, graceMs) : outcome;
+      if (deadline.timedOut) result = timedOutResult(result, setName, set.timeout);
     } finally {
       deadline.dispose();
       this.inFlight.delete(setName);
@@ -120,7 +121,35 @@ export class BackupRunner {
       snapshotId: result.snapshotId ?? null,
     });
     this.emit(activity, undefined, result.stoppedBy);
+    if (retainsAfterBackup(set, activity.status) && !options.signal?.aborted) {
+      // The backup is recorded and alerted already: a retention problem never changes its outcome.
+      await this.prune(setName, { trigger: options.trigger, signal: options.signal, allowRoot: options.allowRoot }).catch((error: unknown) =>
+        this.options.log.error(`retention of set ${setName} could not run`, { error: (error as Error).message }),
+      );
+    }
     return activity;
+  }
+
+  /**
+   * Applies the set's retention now (after a backup, or on its `prune:` schedule), recorded as a
+   * `prune` activity. Undefined when its engine has no retention, or the set is busy (a run or
+   * prune of it is going: the next one will do).
+   */
+  async prune(setName: string, options: PruneRunOptions): Promise<Activity | undefined> {
+    const set = this.options.sets[setName];
+    const engine = set ? this.options.engines.get(set.engine) : undefined;
+    if (!set || !engine?.prune) return undefined;
+    if (await this.busyWith(setName)) {
+      this.options.log.info(`retention of set ${setName} postponed: the set is busy`);
+      return undefined;
+    }
+    const { activity, clock, log, owner } = this.options;
+    const deps = { activity, clock, log, owner, dataDir: this.options.dataDir, graceMs: this.options.stopGraceMs ?? STOP_GRACE_MS };
+    try {
+      return await recordPrune(deps, setName, set, engine as typeof engine & Required<Pick<typeof engine, 'prune'>>, { ...options, onStart: (id) => this.inFlight.set(setName, id) });
+    } finally {
+      this.inFlight.delete(setName);
+    }
   }
 
   /** Records a due run that did not happen (`missed`, `skipped`) with the reason, and emits it. */
@@ -145,7 +174,8 @@ export class BackupRunner {
   async abandonDeadRuns(): Promise<Activity[]> {
     const isAlive = this.options.isAlive ?? defaultIsAlive(this.options.owner.host);
     const ended = await this.options.activity.abandonRunning(this.options.clock.now(), 'the process running this backup stopped before it finished (crash, kill or power loss)', isAlive);
-    for (const activity of ended) this.emit(activity);
+    // Only backups are alerted as `backup.*`; an abandoned prune, verify or restore is in the log.
+    for (const activity of ended) if (activity.kind === 'backup') this.emit(activity);
     return ended;
   }
 
@@ -187,27 +217,6 @@ export class BackupRunner {
     const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
     this.options.events.emit(event);
   }
-}
-
-/** A run the timeout stopped is `incomplete`, and says so first (unless it completed as the clock struck). */
-function timedOut(result: EngineRunResult, setName: string, timeoutMs: number): EngineRunResult {
-  if (result.status !== 'failed' && result.status !== 'incomplete') return result;
-  const reason = { severity: 'error' as const, message: `did not finish within the timeout of ${formatDuration(timeoutMs)} (sets.${setName}.timeout); it was stopped` };
-  return { ...result, status: 'incomplete', counters: { ...result.counters, errors: result.counters.errors + 1 }, log: [reason, ...result.log] };
-}
-
-/** The engine did not return after being stopped: it is blocked where it cannot see the signal. */
-function abandoned(engine: string, graceMs: number): EngineRunResult {
-  return {
-    status: 'incomplete',
-    counters: { ...ZERO_COUNTERS, errors: 1 },
-    log: [
-      {
-        severity: 'error',
-        message: `the ${engine} engine did not stop within ${formatDuration(graceMs)} of being stopped: something it reads or writes does not answer (a hung network mount, a FIFO, a dead disk); the run was abandoned and nothing new was recorded as backed up`,
-      },
-    ],
-  };
 }
 
 function failed(message: string): EngineRunResult {

@@ -24,6 +24,10 @@ export interface SchedulerOptions {
 
 interface Entry {
   set: string;
+  /** A backup, or the set's retention on its `prune:` schedule. */
+  kind: 'backup' | 'prune';
+  /** Key of the persisted state: the set's name, `<set>:prune` for its prune schedule. */
+  key: string;
   schedule: Schedule;
   /** The last due time handled (run, skipped or missed). Persisted before a run starts. */
   lastDueAt: number;
@@ -42,7 +46,7 @@ interface Entry {
  */
 export class Scheduler {
   private readonly entries: Entry[] = [];
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; kind: Entry['kind'] }>();
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private started = false;
@@ -50,19 +54,23 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     for (const [set, config] of Object.entries(options.sets)) {
-      if (!config.schedule) continue;
-      try {
-        this.entries.push({ set, schedule: new Schedule(config.schedule, config.timezone), lastDueAt: Number.NaN, savedDueAt: Number.NaN });
-      } catch (error) {
-        // Config loading rejects bad expressions; this guards a config that bypassed it.
-        options.log.error(`set ${set}: schedule "${config.schedule}" does not parse; the set is not scheduled`, { error: (error as Error).message });
+      const prune = config.engine === 'command' ? undefined : config.prune;
+      for (const [kind, expression] of [['backup', config.schedule], ['prune', prune]] as const) {
+        if (!expression) continue;
+        try {
+          const key = kind === 'prune' ? `${set}:prune` : set;
+          this.entries.push({ set, kind, key, schedule: new Schedule(expression, config.timezone), lastDueAt: Number.NaN, savedDueAt: Number.NaN });
+        } catch (error) {
+          // Config loading rejects bad expressions; this guards a config that bypassed it.
+          options.log.error(`set ${set}: ${kind === 'prune' ? 'prune ' : ''}schedule "${expression}" does not parse; it is not scheduled`, { error: (error as Error).message });
+        }
       }
     }
   }
 
   /** The scheduled sets and when each is next due. */
   upcoming(): Array<{ set: string; schedule: string; nextAt: number | undefined }> {
-    return this.entries.map((e) => ({ set: e.set, schedule: e.schedule.key, nextAt: e.schedule.next(Number.isNaN(e.lastDueAt) ? this.options.clock.now() : e.lastDueAt) }));
+    return this.entries.map((e) => ({ set: e.kind === 'prune' ? `${e.set} (prune)` : e.set, schedule: e.schedule.key, nextAt: e.schedule.next(Number.isNaN(e.lastDueAt) ? this.options.clock.now() : e.lastDueAt) }));
   }
 
   /**
@@ -75,7 +83,7 @@ export class Scheduler {
     const now = this.options.clock.now();
     for (const entry of this.entries) {
       await this.guard(`recovering schedule state of ${entry.set}`, async () => {
-        const saved = await this.options.state.get(entry.set);
+        const saved = await this.options.state.get(entry.key);
         if (!saved || saved.schedule !== entry.schedule.key) {
           // New set or changed schedule: due times before now were never promised.
           await this.startAfresh(entry, now);
@@ -92,7 +100,8 @@ export class Scheduler {
           const last = catchUp ? times[times.length - 2]! : newest;
           // The watchdog may have claimed them first: then it recorded them.
           if (!(await this.claim(entry, last))) return;
-          await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running');
+          // A prune that did not happen is not news: the next one applies the same policy.
+          if (entry.kind === 'backup') await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running');
         }
         if (catchUp) entry.lastDueAt = newest - 1; // tick() below starts it
       });
@@ -134,8 +143,8 @@ export class Scheduler {
       // Claimed before anything is recorded or run, so no due time is handled twice.
       if (!(await this.claim(entry, due))) continue;
       // Due times the loop slept through (suspend, a clock jumping forwards) are missed, not run.
-      if (times.length + more > 1) await this.recordMissed(entry, times.length + more - 1, times[0]!, times[times.length - 2]!, 'the service was not able to run it in time (system asleep or clock jumped)');
-      this.launch(entry.set, due);
+      if (times.length + more > 1 && entry.kind === 'backup') await this.recordMissed(entry, times.length + more - 1, times[0]!, times[times.length - 2]!, 'the service was not able to run it in time (system asleep or clock jumped)');
+      this.launch(entry.set, due, entry.kind);
       return;
     }
   }
@@ -147,23 +156,25 @@ export class Scheduler {
    */
   private async claim(entry: Entry, to: number): Promise<boolean> {
     const { state } = this.options;
-    if (await state.advance(entry.set, entry.schedule.key, entry.savedDueAt, to)) {
+    if (await state.advance(entry.key, entry.schedule.key, entry.savedDueAt, to)) {
       entry.lastDueAt = entry.savedDueAt = to;
       return true;
     }
-    const saved = await state.get(entry.set);
+    const saved = await state.get(entry.key);
     if (!saved || saved.schedule !== entry.schedule.key) await this.startAfresh(entry, this.options.clock.now());
     else entry.lastDueAt = entry.savedDueAt = saved.lastDueAt;
     return false;
   }
 
   private async startAfresh(entry: Entry, now: number): Promise<void> {
-    await this.options.state.put({ set: entry.set, schedule: entry.schedule.key, lastDueAt: now });
+    await this.options.state.put({ set: entry.key, schedule: entry.schedule.key, lastDueAt: now });
     entry.lastDueAt = entry.savedDueAt = now;
   }
 
-  private launch(set: string, scheduledFor: number): void {
+  private launch(set: string, scheduledFor: number, kind: Entry['kind'] = 'backup'): void {
     const current = this.active.get(set);
+    // A prune and a backup of one set never overlap: the later one waits for the other.
+    if (current && (kind === 'prune' || current.kind === 'prune')) return this.chain(set, scheduledFor, kind, current);
     if (current) {
       void this.guard(`recording skipped run of ${set}`, () =>
         this.options.runner.busyWith(set).then((busy) =>
@@ -177,13 +188,23 @@ export class Scheduler {
       );
       return;
     }
+    this.chain(set, scheduledFor, kind, undefined);
+  }
+
+  /** Starts a backup or prune of `set`, after `before` (the set's current one) when given. */
+  private chain(set: string, scheduledFor: number, kind: Entry['kind'], before: { controller: AbortController; done: Promise<void> } | undefined): void {
     const controller = new AbortController();
-    const done: Promise<void> = this.guard(`running ${set}`, () => this.options.runner.run(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }))
+    if (before) controller.signal.addEventListener('abort', () => before.controller.abort(controller.signal.reason), { once: true });
+    const start = () =>
+      kind === 'prune'
+        ? this.guard(`pruning ${set}`, () => this.options.runner.prune(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }))
+        : this.guard(`running ${set}`, () => this.options.runner.run(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }));
+    const done: Promise<void> = (before ? before.done.then(() => (controller.signal.aborted ? undefined : start())) : start())
       .then(() => undefined)
       .finally(() => {
-      if (this.active.get(set)?.done === done) this.active.delete(set);
-    });
-    this.active.set(set, { controller, done });
+        if (this.active.get(set)?.done === done) this.active.delete(set);
+      });
+    this.active.set(set, { controller, done, kind });
   }
 
   private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string): Promise<void> {

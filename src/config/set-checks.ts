@@ -12,6 +12,11 @@ export function setScheduleProblems(config: VigilConfig): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   for (const [name, set] of Object.entries(config.sets)) {
     if (set.timezone && !set.schedule) problems.push({ path: ['sets', name, 'timezone'], message: 'has no effect without a schedule', severity: 'warning' });
+    if (set.engine !== 'command' && set.prune) {
+      const pruneProblem = scheduleProblem(set.prune, set.timezone);
+      if (pruneProblem) problems.push({ path: ['sets', name, 'prune'], message: `"${set.prune}" is not a cron expression (${pruneProblem}); write e.g. "0 4 * * sun"`, severity: 'error' });
+      if (set.engine === 'restic' && !set.keep) problems.push({ path: ['sets', name, 'prune'], message: 'has no effect without keep: (restic forgets nothing without a policy)', severity: 'warning' });
+    }
     if (!set.schedule) continue;
     const problem = scheduleProblem(set.schedule, set.timezone);
     if (problem) {

@@ -90,3 +90,22 @@ test('an aborted backup ends incomplete, writes no snapshot, and the vault stays
   assert.equal((await verify(context)).stats.errors, 0);
   assert.equal((await runBackup(context)).status, 'completed');
 });
+
+test('prune never deletes a pack it rewrote to the same bytes: a small vault survives prune intact', async (t) => {
+  // A pack whose blobs are all in use, small enough that its header is over 5 % of it, was
+  // "rewritten" to identical bytes — the same content-addressed name — and then deleted as the
+  // old pack: the kept snapshot lost its data.
+  const dir = await tempDir(t);
+  const src = path.join(dir, 'src');
+  await fsp.mkdir(src);
+  await fsp.writeFile(path.join(src, 'a.txt'), 'version 1');
+  const context = setContext(dir, src, { keep: { last: 2 } });
+  assert.equal((await runBackup(context)).status, 'completed');
+  const pruned = await prune(context);
+  assert.equal(pruned.stats.packsDeleted + pruned.stats.packsRewritten, 0, 'a pack with nothing to reclaim is left alone');
+  const check = await verify(context, { readData: true });
+  assert.equal(check.status, 'completed', JSON.stringify(check.log));
+  await fsp.writeFile(path.join(src, 'a.txt'), 'version 2');
+  const next = await runBackup(context);
+  assert.equal(next.status, 'completed', JSON.stringify(next.log));
+});

@@ -16,8 +16,9 @@ profiles:
   local: { method: maildir, from: vigil@localhost, addressBook: { admins: [root@localhost] } }
 notification: { admins: [admins] }
 sets:
-  documents: { engine: builtin, paths: [${source}], keep: { last: 1 } }
+  documents: { engine: builtin, paths: [${source}], keep: { last: 1 }, prune: "0 4 * * sun" }
 `);
+  // With a prune: schedule, retention waits for it (or for \`vigil prune\`) instead of following each run.
   assert.equal((await ws.vigil(['run', 'documents'])).code, 0);
   writeFileSync(path.join(source, 'report.txt'), 'revised numbers\n');
   assert.equal((await ws.vigil(['run', 'documents'])).code, 0);

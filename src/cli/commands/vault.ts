@@ -155,6 +155,8 @@ export const pruneCommand: Command = {
       if (ctx.json) printJson(ctx.stdout, result);
       else {
         ctx.stdout.write(`prune of ${set.name}${values['dry-run'] ? ' (dry run)' : ''}: ${result.status} (activity ${result.id})\n`);
+        // The plan: every snapshot of the set, newest first, kept (by which rule) or removed.
+        if (values['dry-run']) for (const entry of result.log.filter((e) => e.severity === 'info')) ctx.stdout.write(`  ${entry.message}\n`);
         printLog(ctx, result.log);
       }
       return exitStatusOf(result.status);

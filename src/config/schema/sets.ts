@@ -17,6 +17,23 @@ const setCommon = {
   timeout: duration('12h'),
 };
 
+/** How many snapshots retention keeps (restic's `forget` rules). */
+const keepPolicy = z.strictObject({
+  last: z.number().int().min(0).optional(),
+  daily: z.number().int().min(0).optional(),
+  weekly: z.number().int().min(0).optional(),
+  monthly: z.number().int().min(0).optional(),
+});
+
+/**
+ * Retention of the engines that have it: `keep:` is applied after each successful backup, or,
+ * with `prune:` (a cron expression), on that schedule instead (src/backup/retention-run.ts).
+ */
+const retention = {
+  keep: keepPolicy.optional(),
+  prune: z.string().min(1).optional(),
+};
+
 export const builtinSet = z.strictObject({
   engine: z.literal('builtin'),
   ...setCommon,
@@ -25,15 +42,8 @@ export const builtinSet = z.strictObject({
   vault: z.string().min(1).optional(),
   /** When set, the vault is encrypted (AES-256-GCM, keys protected by scrypt). */
   passphrase: secretRef.optional(),
-  /** Retention for `vigil prune SET`; without it prune only reclaims unreferenced data. */
-  keep: z
-    .strictObject({
-      last: z.number().int().min(0).optional(),
-      daily: z.number().int().min(0).optional(),
-      weekly: z.number().int().min(0).optional(),
-      monthly: z.number().int().min(0).optional(),
-    })
-    .optional(),
+  /** Without `keep`, prune only reclaims unreferenced data. */
+  ...retention,
 });
 
 /** Settings every engine that runs a program shares: where, and with what environment. */
@@ -81,6 +91,8 @@ export const resticSet = z.strictObject({
   /** Extra arguments for `restic backup`, e.g. [--one-file-system]. */
   args: z.array(z.string()).default([]),
   ...processSettings,
+  /** `restic forget --prune` with these rules. */
+  ...retention,
 });
 
 export const backupSet = z.discriminatedUnion('engine', [builtinSet, commandSet, resticSet], {

@@ -14,7 +14,7 @@ import { rootsContaining } from '../../paths-overlap.js';
 import { describeSubset, type DataSubset } from '../../../domain/data-subset.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
-import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
+import type { BackupEngine, EngineLogEntry, EngineProgress, EnginePruneRequest, EnginePruneResult, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
 import type { KeepPolicy } from './retention.js';
 
 export type { KeepPolicy } from './retention.js';
@@ -88,6 +88,16 @@ export class BuiltinEngine implements BackupEngine {
     });
     if (around.length) result.log.unshift({ severity: 'info', message: `the vault ${vault.root} lies inside the backed-up path ${around.join(', ')}; it is left out of the backup` });
     return result;
+  }
+
+  async prune(request: EnginePruneRequest): Promise<EnginePruneResult> {
+    try {
+      const { status, log } = await prune(request, { signal: request.signal, ...(request.dryRun ? { dryRun: true } : {}), ...(request.allowRoot ? { allowRoot: true } : {}) });
+      return { status, log };
+    } catch (error) {
+      if (!isVigilError(error)) throw error;
+      return { status: 'failed', log: [{ severity: 'error', message: describe(error) }] };
+    }
   }
 
   async check(set: EngineSetContext): Promise<string[]> {

@@ -51,6 +51,11 @@ export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry
   const remaining: SnapshotInfo[] = all.filter((snapshot) => !removed.has(snapshot.id));
   stats.snapshotsKept = decision.keep.length;
   stats.snapshotsRemoved = [...removed];
+  // The plan, newest first: what `vigil prune --dry-run` shows, and what the activity log keeps.
+  for (const snapshot of all.filter((s) => s.set === options.set).sort((a, b) => b.time.localeCompare(a.time))) {
+    const why = decision.reasons.get(snapshot.id);
+    log.push({ severity: 'info', message: why ? `keep   ${snapshot.id.slice(0, 12)} ${snapshot.time} (${why.join(', ')})` : `remove ${snapshot.id.slice(0, 12)} ${snapshot.time} (no keep rule selects it)` });
+  }
 
   const used = new Set<string>();
   for (const snapshot of remaining) {
@@ -87,7 +92,10 @@ export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry
       continue;
     }
     const liveBytes = live.reduce((sum, entry) => sum + entry.blob.length, 0);
-    if (size - liveBytes > size * REPACK_WASTE) {
+    // Waste is unused blobs, not the pack's header: a small pack with every blob live is not worth
+    // rewriting (and rewritten, it would be the same bytes under the same name).
+    const wasted = blobs!.reduce((sum, entry) => sum + entry.blob.length, 0) - liveBytes;
+    if (wasted > size * REPACK_WASTE) {
       rewrite.push({ packId, blobs: live });
       deletePacks.push(packId);
       stats.bytesFreed += size - liveBytes;
@@ -95,8 +103,6 @@ export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry
   }
   stats.packsDeleted = deletePacks.length - rewrite.length;
   stats.packsRewritten = rewrite.length;
-  for (const [id, reasons] of decision.reasons) log.push({ severity: 'info', message: `keep snapshot ${id.slice(0, 12)}: ${reasons.join(', ')}` });
-  for (const id of removed) log.push({ severity: 'info', message: `${options.dryRun ? 'would remove' : 'remove'} snapshot ${id.slice(0, 12)}` });
   if (options.dryRun) return stats;
 
   try {
@@ -116,7 +122,9 @@ export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry
     for (const id of oldIndexFiles) if (id !== fresh) await fsp.rm(vault.objectPath('index', id), { force: true });
     await fsyncDir(path.join(vault.root, 'index'));
     await vault.close();
-    for (const packId of deletePacks) await fsp.rm(vault.packPath(packId), { force: true });
+    // Content-addressed: a rewritten pack can come out with an old pack's name. Never delete what the new index names.
+    const named = new Set([...keepPacks, ...newPacks].map((pack) => pack.packId));
+    for (const packId of deletePacks) if (!named.has(packId)) await fsp.rm(vault.packPath(packId), { force: true });
     // Temporary files are only ever written under a lock; with ours exclusive, any left are debris.
     for (const name of await fsp.readdir(vault.tmpDir).catch(() => [] as string[])) await fsp.rm(path.join(vault.tmpDir, name), { force: true });
   } catch (error) {

@@ -6,7 +6,9 @@ import { readSecret } from '../../../config/secrets.js';
 import { formatDuration } from '../../../config/duration.js';
 import { isVigilError } from '../../../domain/errors.js';
 import type { RunStatus } from '../../../domain/run-status.js';
-import type { BackupEngine, EngineCounters, EngineLogEntry, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
+import type { BackupEngine, EngineCounters, EngineLogEntry, EnginePruneRequest, EnginePruneResult, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
+import { forgetAndPrune } from './restic-forget.js';
+import { withoutResticPassword } from './restic-env.js';
 import { runChild } from '../../child-process.js';
 import { OutputCapture } from '../../output-capture.js';
 import { throttle } from '../../throttle.js';
@@ -131,6 +133,10 @@ export class ResticEngine implements BackupEngine {
     }
   }
 
+  prune(request: EnginePruneRequest): Promise<EnginePruneResult> {
+    return forgetAndPrune(request);
+  }
+
   async check(set: EngineSetContext): Promise<string[]> {
     return resticProblems(set.config as unknown as ResticSetConfig, process.env, `sets.${set.name}.password`);
   }
@@ -154,10 +160,4 @@ export function resticProblems(set: Pick<ResticSetConfig, 'program' | 'password'
 
 function isLocalRepository(repository: string): boolean {
   return repository.startsWith('/') || repository.startsWith('local:');
-}
-
-function withoutResticPassword(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  for (const key of ['RESTIC_PASSWORD', 'RESTIC_PASSWORD_FILE', 'RESTIC_PASSWORD_COMMAND', 'RESTIC_REPOSITORY_FILE']) delete copy[key];
-  return copy;
 }
