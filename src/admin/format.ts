@@ -3,7 +3,7 @@ import type { Summary, TrendRow } from '../domain/summary-build.js';
 import type { ProblemGroup } from '../domain/summary.js';
 import { formatDuration } from '../notify/compose.js';
 import { formatBytes } from '../domain/units.js';
-import { localTime } from './period.js';
+import { localTime } from '../domain/time-format.js';
 
 /** Shared wording of the text and HTML summaries, so both say the same thing. */
 

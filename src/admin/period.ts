@@ -75,21 +75,6 @@ export function localDate(ms: number, timezone: string | undefined): string {
   return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timezone ? { timeZone: timezone } : {}) }).format(new Date(ms));
 }
 
-/** `2026-11-22 20:00` in `timezone`, for people reading a summary. */
-export function localTime(ms: number, timezone: string | undefined): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    ...(timezone ? { timeZone: timezone } : {}),
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
-
 /**
  * The TREND_DAYS local days up to `end`, oldest first; the last one is cut at `end`. Local
  * midnights come from croner, so DST days are 23 or 25 hours long.

@@ -6,6 +6,16 @@
  */
 export function formatTime(ms: number | null, timezone?: string): string {
   if (ms === null) return '';
+  const { date, zone } = wallClock(ms, timezone, true);
+  return `${date} ${zoneLabel(zone)}`;
+}
+
+/** `2026-11-22 20:00` in `timezone` (the host's when undefined), without the zone: summaries state it once. */
+export function localTime(ms: number, timezone: string | undefined): string {
+  return wallClock(ms, timezone, false).date;
+}
+
+function wallClock(ms: number, timezone: string | undefined, withZone: boolean): { date: string; zone: string } {
   const parts = new Intl.DateTimeFormat('en-CA', {
     year: 'numeric',
     month: '2-digit',
@@ -13,11 +23,11 @@ export function formatTime(ms: number | null, timezone?: string): string {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZoneName: 'longOffset',
+    ...(withZone ? { timeZoneName: 'longOffset' as const } : {}),
     ...(timezone ? { timeZone: timezone } : {}),
   }).formatToParts(new Date(ms));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${zoneLabel(get('timeZoneName'))}`;
+  return { date: `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`, zone: get('timeZoneName') };
 }
 
 /** Intl's `GMT+01:00` / `GMT` as `UTC+1`, `UTC+5:30`, `UTC`. */
