@@ -4,6 +4,7 @@ import type { Logger } from '../domain/logger.js';
 import type { OutgoingMessage } from '../domain/message.js';
 import type { DeliveryOutcome } from '../domain/outcome.js';
 import { decideAfterAttempt, type RetryPolicy } from '../domain/retry-policy.js';
+import { RouteBreaker } from '../domain/route-breaker.js';
 import type { Transport } from '../domain/transport.js';
 import type { AttemptResult, OutboxStore, ProfileStateStore } from '../storage/ports.js';
 import { ResultWriter } from './result-writer.js';
@@ -47,6 +48,8 @@ export interface AttemptReport {
 
 // A transport that breaks its own deadline still cannot hold a message longer than this extra.
 const TRANSPORT_GRACE_MS = 5_000;
+// A route that failed its probe is tried again after 15 s, then 30 s, … up to outbox.minBackoff.
+const ROUTE_FIRST_BACKOFF_MS = 15_000;
 
 /**
  * Moves messages from the Outbox to their transports. Claims are leases, so a dispatcher that
@@ -62,8 +65,12 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
+  /** Per profile: one message probes a route not known to work; a failed probe holds the rest. */
+  private readonly routes: RouteBreaker;
+
   constructor(private readonly o: DispatcherOptions) {
     this.writer = new ResultWriter(o.store, o.clock, o.log);
+    this.routes = new RouteBreaker({ firstMs: Math.min(ROUTE_FIRST_BACKOFF_MS, o.policy.minBackoffMs), maxMs: o.policy.minBackoffMs });
   }
 
   /** Delivers everything due now, then returns. `vigil outbox deliver` and tests use this. */
@@ -79,15 +86,23 @@ export class Dispatcher {
     let exhausted = false;
     while (!this.stopping) {
       while (!exhausted && !this.stopping && this.inFlight.size < this.o.concurrency) {
+        const claimedAt = this.o.clock.now();
         const batch = await this.o.store.claimDue(
-          this.o.clock.now(),
+          claimedAt,
           this.o.concurrency - this.inFlight.size,
           this.leaseMs,
           this.o.owner,
-          paused,
+          [...paused, ...this.routes.excluded(claimedAt)],
         );
         if (batch.length === 0) exhausted = true;
-        for (const message of batch) this.track(this.deliver(message).then((r) => tally(report, r)));
+        // Claims come most urgent first, so a route's probe is its most urgent message; the rest
+        // of that route in this batch go back unattempted until the probe has answered.
+        const held: string[] = [];
+        for (const message of batch) {
+          if (this.routes.admit(message.profile, claimedAt) === 'hold') held.push(message.id);
+          else this.track(this.deliver(message).then((r) => tally(report, r)));
+        }
+        if (held.length) await this.o.store.release(held, this.o.owner, claimedAt);
       }
       if (this.inFlight.size === 0) break;
       await Promise.race(this.inFlight);
@@ -158,9 +173,10 @@ export class Dispatcher {
         continue;
       }
       if (this.stopping) break;
-      const next = await this.o.store.nextDueAt(await this.pausedProfiles()).catch(() => undefined);
+      const now = this.o.clock.now();
+      const next = await this.o.store.nextDueAt([...(await this.pausedProfiles()), ...this.routes.excluded(now)]).catch(() => undefined);
       const pauseEnds = await this.nextPauseEnd();
-      const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity);
+      const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity, this.routes.nextProbeAt(now) ?? Infinity);
       // Sleep until then, but never longer than a minute: another process may enqueue too.
       await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), 60_000)));
     }
@@ -196,6 +212,7 @@ export class Dispatcher {
     const outcome = transport ? await this.sendGuarded(transport, message) : unknownProfile(message.profile);
     const durationMs = performance.now() - started;
     const now = this.o.clock.now();
+    await this.noteRoute(message.profile, outcome, now);
     const decision = decideAfterAttempt(outcome, message, now, this.o.policy);
     const result: AttemptResult = {
       attempt: { messageId: message.id, startedAt, durationMs, transport: transport?.kind ?? 'none', outcome },
@@ -237,6 +254,22 @@ export class Dispatcher {
       });
     }
     return { message, outcome, result };
+  }
+
+  /**
+   * Feeds the route's breaker. When this failure takes the route down, the route's other due
+   * messages are deferred until the next probe in one write, with the reason and no attempt each.
+   */
+  private async noteRoute(profile: string, outcome: DeliveryOutcome, now: number): Promise<void> {
+    const down = this.routes.record(profile, outcome, now);
+    if (!down) return;
+    const reason = `delivery through profile ${profile} suspended until ${new Date(down.until).toISOString()}: one message was tried and failed (${down.reason})`;
+    const deferred = await this.o.store.deferDue(profile, down.until, reason, now).catch((error: unknown) => {
+      // Not fatal: the route is still excluded from claims in this process until then.
+      this.o.log.error('could not defer the messages of a route that is down', { error: (error as Error).message });
+      return 0;
+    });
+    this.o.log.warn(`profile ${profile}: ${down.reason}; ${deferred} other message(s) wait until ${new Date(down.until).toISOString()} without being tried`);
   }
 
   /** The transport promises never to reject or overrun; this makes sure of it. */

@@ -110,6 +110,13 @@ export interface OutboxStore {
   countByState(): Promise<Partial<Record<MessageState, number>>>;
 
   /**
+   * Defers every pending, unleased message of `profile` due before `until` to `until`, with
+   * `reason` as its last error, without an attempt (none is recorded or counted): the route is
+   * down, a probe just failed, and trying each would only repeat the failure. Returns how many.
+   */
+  deferDue(profile: string, until: number, reason: string, now: number): Promise<number>;
+
+  /**
    * Makes every pending, unleased message of `profile` due at once, each as of its creation, so
    * claims take them oldest first within a priority and ahead of anything enqueued since (a
    * profile that recovers sends what it held back before a later recovery notice). Idempotent;

@@ -12,9 +12,12 @@ export interface ReceivedMessage {
   secure: boolean;
 }
 
-/** A reply to inject: `{ at: 'RCPT', code: 450, text: '4.2.0 try later' }` for the next N sessions' command. */
+/**
+ * A reply to inject: `{ at: 'RCPT', code: 450, text: '4.2.0 try later' }` for the next N sessions'
+ * command; `at: 'CONNECT'` refuses the connection itself with that reply (a server in an outage).
+ */
 export interface Injection {
-  at: 'MAIL' | 'RCPT' | 'DATA';
+  at: 'CONNECT' | 'MAIL' | 'RCPT' | 'DATA';
   code: number;
   text: string;
   /** How many times it fires before the server behaves again (default: forever). */
@@ -41,6 +44,8 @@ export class SmtpPeer {
   readonly received: ReceivedMessage[] = [];
   readonly injections: Injection[] = [];
   readonly authAttempts: { user: string; ok: boolean }[] = [];
+  /** TCP connections accepted so far (what a server in an outage would count). */
+  connections = 0;
   private server!: SMTPServer;
   port = 0;
   private dropsLeft = 0;
@@ -68,7 +73,7 @@ export class SmtpPeer {
       authOptional: !auth,
       allowInsecureAuth: security === 'none',
       logger: false,
-      onConnect: (session, callback) => callback(),
+      onConnect: (_session, callback) => callback(this.inject('CONNECT')),
       onAuth: (credentials, _session, callback) => {
         const ok = !!auth && credentials.username === auth.user && credentials.password === auth.pass;
         this.authAttempts.push({ user: credentials.username ?? '', ok });
@@ -88,6 +93,7 @@ export class SmtpPeer {
     const address = (this.server as unknown as { server: net.Server }).server.address() as net.AddressInfo;
     this.port = address.port;
     (this.server as unknown as { server: net.Server }).server.on('connection', (socket: net.Socket) => {
+      this.connections++;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });

@@ -148,4 +148,24 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     assert.deepEqual((await store.outbox.claimDue(5_000, 5, 1_000, 'x')).map((m) => m.id), [older.id, newer.id]);
     assert.equal(await store.outbox.makeDue('office', 5_001), 0, 'leased messages are left alone');
   });
+
+  withStore('deferDue holds a down route’s messages back with a reason, without an attempt', async (store) => {
+    const due = message();
+    const later = message();
+    const leased = message();
+    const otherProfile = message({ profile: 'other' });
+    await store.outbox.enqueue([leased, due, later, otherProfile]);
+    await store.outbox.claimDue(2_000, 1, 60_000, 'x');
+    await store.outbox.retry(later.id, 90_000);
+    assert.equal(await store.outbox.deferDue('office', 30_000, 'delivery suspended: connection refused', 2_000), 1);
+    const held = await store.outbox.get(due.id);
+    assert.equal(held?.state, 'deferred');
+    assert.equal(held?.nextAttemptAt, 30_000);
+    assert.equal(held?.lastError, 'delivery suspended: connection refused');
+    assert.equal(held?.attempts, 0);
+    assert.deepEqual(await store.outbox.attempts(due.id), []);
+    assert.equal((await store.outbox.get(later.id))?.nextAttemptAt, 90_000, 'a later due time is kept');
+    assert.equal((await store.outbox.get(leased.id))?.state, 'sending', 'a leased message is left to its holder');
+    assert.equal((await store.outbox.get(otherProfile.id))?.state, 'queued');
+  });
 }

@@ -78,6 +78,8 @@ export class SqliteOutboxStore implements OutboxStore {
       counts: db.prepare(`SELECT state, COUNT(*) AS n FROM messages GROUP BY state`),
       retry: db.prepare(`UPDATE messages SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, next_attempt_at = ?,
           lease_owner = NULL, updated_at = ? WHERE id = ?`),
+      deferDue: db.prepare(`UPDATE messages SET state = 'deferred', next_attempt_at = @until, last_error = @reason, updated_at = @now
+        WHERE profile = @profile AND state IN ('queued', 'deferred') AND next_attempt_at < @until`),
       makeDue: db.prepare(`UPDATE messages SET next_attempt_at = created_at, updated_at = ?
         WHERE profile = ? AND state IN ('queued', 'deferred') AND next_attempt_at > created_at`),
       fail: db.prepare(`UPDATE messages SET state = 'failed', lease_owner = NULL, last_error = ?, updated_at = ? WHERE id = ?`),
@@ -261,6 +263,10 @@ export class SqliteOutboxStore implements OutboxStore {
     const counts: Partial<Record<MessageState, number>> = {};
     for (const row of this.statements.counts.all() as { state: MessageState; n: number }[]) counts[row.state] = row.n;
     return counts;
+  }
+
+  async deferDue(profile: string, until: number, reason: string, now: number): Promise<number> {
+    return this.statements.deferDue.run({ profile, until, reason, now }).changes;
   }
 
   async makeDue(profile: string, now: number): Promise<number> {

@@ -1,0 +1,84 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, type AppContext } from '../../src/app/context.js';
+import { PRIORITY } from '../../src/domain/message.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { SmtpPeer } from '../helpers/smtp-peer.js';
+import { smtpConfig } from '../helpers/smtp-config.js';
+import { Workspace } from '../helpers/workspace.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+const MESSAGES = 60;
+
+function request(subject: string, critical: boolean) {
+  return {
+    kind: 'backup.failed',
+    severity: critical ? ('critical' as const) : ('info' as const),
+    priority: critical ? PRIORITY.critical : PRIORITY.normal,
+    profile: 'office',
+    from: 'vigil@example.com',
+    to: ['ops@example.com'],
+    subject,
+    text: subject,
+  };
+}
+
+async function attemptRows(app: AppContext, ids: string[]): Promise<number> {
+  let rows = 0;
+  for (const id of ids) rows += (await app.store.outbox.attempts(id)).length;
+  return rows;
+}
+
+test('during an outage one message probes the server and the rest are deferred without a connection', async () => {
+  // The server is up but refuses every connection with 421, as a server in an outage does; it
+  // counts the connections it is offered.
+  const server = await SmtpPeer.start();
+  cleanups.push(() => server.stop());
+  server.inject({ at: 'CONNECT', code: 421, text: '4.3.2 Service not available, closing transmission channel' });
+  const ws = new Workspace(smtpConfig({ servers: [{ port: server.port }], concurrency: 8 }));
+  cleanups.push(() => ws.cleanup());
+  const clock = new FakeClock(Date.now());
+  const app = openApp({ configFile: ws.configFile, clock, logLevel: 'error' });
+  cleanups.push(() => app.close());
+
+  const ordinary = await app.outbox.enqueueMany(Array.from({ length: MESSAGES - 1 }, (_, i) => request(`info ${i}`, false)));
+  clock.advance(1_000);
+  const [critical] = await app.outbox.enqueueMany([request('documents failed', true)]);
+  const ids = [critical!.id, ...ordinary.map((r) => r.id)];
+
+  const first = await app.dispatcher.runPass();
+  assert.equal(server.connections, 1, 'one connection for the whole outage pass');
+  assert.equal(first.attempted, 1);
+  assert.equal((await app.store.outbox.attempts(critical!.id)).length, 1, 'the critical message is the probe');
+  assert.equal(await attemptRows(app, ids), 1, 'the others are not attempts');
+  const held = (await app.store.outbox.get(ordinary[0]!.id))!;
+  assert.equal(held.state, 'deferred');
+  assert.equal(held.attempts, 0);
+  assert.match(held.lastError ?? '', /suspended/);
+  assert.ok(held.nextAttemptAt > clock.now());
+
+  // A pass before the suspension ends tries nothing.
+  clock.advance(1_000);
+  assert.equal((await app.dispatcher.runPass()).attempted, 0);
+  assert.equal(server.connections, 1);
+
+  // When it ends, one message probes again: still down, so still one connection.
+  clock.set(held.nextAttemptAt);
+  assert.equal((await app.dispatcher.runPass()).attempted, 1);
+  assert.equal(server.connections, 2);
+  assert.equal(await attemptRows(app, ids), 2);
+
+  // The server is back: the next probe gets through and everything follows it.
+  server.injections.length = 0;
+  clock.set((await app.store.outbox.get(ordinary[0]!.id))!.nextAttemptAt);
+  await app.dispatcher.runPass();
+  clock.advance(10 * 60_000); // the two probes' own backoff
+  await app.dispatcher.runPass();
+  assert.equal(server.received.length, MESSAGES, 'every message delivered once');
+  assert.equal(await attemptRows(app, ids), 2 + MESSAGES, 'one attempt per delivery, plus the two failed probes');
+  assert.ok(server.connections <= 2 + 1 + 8, `connections: ${server.connections} (probes, then the pool)`);
+});
