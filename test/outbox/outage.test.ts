@@ -82,3 +82,31 @@ test('during an outage one message probes the server and the rest are deferred w
   assert.equal(await attemptRows(app, ids), 2 + MESSAGES, 'one attempt per delivery, plus the two failed probes');
   assert.ok(server.connections <= 2 + 1 + 8, `connections: ${server.connections} (probes, then the pool)`);
 });
+
+test('a failover server that is down is tried by one message, then skipped until its own backoff ends', async () => {
+  const first = await SmtpPeer.start();
+  cleanups.push(() => first.stop());
+  first.inject({ at: 'CONNECT', code: 421, text: '4.3.2 Service not available' });
+  const second = await SmtpPeer.start();
+  cleanups.push(() => second.stop());
+  const ws = new Workspace(smtpConfig({ servers: [{ port: first.port }, { port: second.port }], concurrency: 4 }));
+  cleanups.push(() => ws.cleanup());
+  const clock = new FakeClock(Date.now());
+  const app = openApp({ configFile: ws.configFile, clock, logLevel: 'error' });
+  cleanups.push(() => app.close());
+  const results = await app.outbox.enqueueMany(Array.from({ length: 20 }, (_, i) => request(`info ${i}`, false)));
+
+  assert.equal((await app.dispatcher.runPass()).sent, 20);
+  assert.equal(second.received.length, 20);
+  assert.equal(first.connections, 1, 'the first server was tried once, not once per message');
+  const last = await app.store.outbox.attempts(results[19]!.id);
+  assert.match(last[0]!.transcript, /not tried/, 'the transcript says the first server was skipped');
+
+  // Its backoff over, the next message tries it again (and finds it back).
+  first.injections.length = 0;
+  clock.advance(60_000);
+  await app.outbox.enqueue(request('after the outage', false));
+  await app.dispatcher.runPass();
+  assert.equal(first.connections, 2);
+  assert.equal(first.received.length, 1);
+});
