@@ -21,6 +21,8 @@ export interface RouteBackoff {
   maxMs: number;
 }
 
+export type RouteChange = { kind: 'down'; until: number; reason: string } | { kind: 'up' };
+
 /** What to do with a claimed message of a route. */
 export type Admission = 'send' | 'probe' | 'hold';
 
@@ -71,21 +73,22 @@ export class RouteBreaker {
   }
 
   /**
-   * An attempt of `route` ended. Returns the down period when this failure takes the route down
-   * (the caller defers the route's other messages); undefined otherwise.
+   * An attempt of `route` ended. Returns the change it makes, if any: `down` when this failure
+   * takes the route down (the caller suspends the route's other messages), `up` when a route that
+   * was not known to work turns out to (the caller lifts a suspension).
    */
-  record(route: string, outcome: DeliveryOutcome, now: number): { until: number; reason: string } | undefined {
+  record(route: string, outcome: DeliveryOutcome, now: number): RouteChange | undefined {
+    const before = this.state(route, now).kind;
     if (!isRouteFailure(outcome)) {
       this.states.set(route, { kind: 'up' });
       this.failures.delete(route);
-      return undefined;
+      return before === 'up' ? undefined : { kind: 'up' };
     }
-    if (this.state(route, now).kind === 'down') return undefined; // an attempt that was already out
+    if (before === 'down') return undefined; // an attempt that was already out
     const failures = (this.failures.get(route) ?? 0) + 1;
     this.failures.set(route, failures);
     const until = now + Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** Math.min(failures - 1, 20));
-    const down = { kind: 'down' as const, until, reason: outcome.detail };
-    this.states.set(route, down);
-    return { until, reason: outcome.detail };
+    this.states.set(route, { kind: 'down', until, reason: outcome.detail });
+    return { kind: 'down', until, reason: outcome.detail };
   }
 }

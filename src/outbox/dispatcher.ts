@@ -257,19 +257,22 @@ export class Dispatcher {
   }
 
   /**
-   * Feeds the route's breaker. When this failure takes the route down, the route's other due
-   * messages are deferred until the next probe in one write, with the reason and no attempt each.
+   * Feeds the route's breaker. When this failure takes the route down, the route is suspended in
+   * the store until the next probe — one row, not a write per message — so no process tries its
+   * other messages before then; when a probe gets through, the suspension is lifted.
    */
   private async noteRoute(profile: string, outcome: DeliveryOutcome, now: number): Promise<void> {
-    const down = this.routes.record(profile, outcome, now);
-    if (!down) return;
-    const reason = `delivery through profile ${profile} suspended until ${new Date(down.until).toISOString()}: one message was tried and failed (${down.reason})`;
-    const deferred = await this.o.store.deferDue(profile, down.until, reason, now).catch((error: unknown) => {
-      // Not fatal: the route is still excluded from claims in this process until then.
-      this.o.log.error('could not defer the messages of a route that is down', { error: (error as Error).message });
-      return 0;
+    const change = this.routes.record(profile, outcome, now);
+    if (!change) return;
+    const until = change.kind === 'down' ? change.until : now;
+    const reason = change.kind === 'down' ? change.reason : 'the route works again';
+    await this.o.store.suspendRoute(profile, until, reason, now).catch((error: unknown) => {
+      // Not fatal: this process keeps the route out of its own claims until then anyway.
+      this.o.log.error('could not record the state of a delivery route', { error: (error as Error).message });
     });
-    this.o.log.warn(`profile ${profile}: ${down.reason}; ${deferred} other message(s) wait until ${new Date(down.until).toISOString()} without being tried`);
+    if (change.kind === 'down') {
+      this.o.log.warn(`profile ${profile}: one message was tried and failed (${change.reason}); its other messages wait until ${new Date(until).toISOString()} without being tried`);
+    }
   }
 
   /** The transport promises never to reject or overrun; this makes sure of it. */

@@ -41,7 +41,9 @@ test('during an outage one message probes the server and the rest are deferred w
   server.inject({ at: 'CONNECT', code: 421, text: '4.3.2 Service not available, closing transmission channel' });
   const ws = new Workspace(smtpConfig({ servers: [{ port: server.port }], concurrency: 8 }));
   cleanups.push(() => ws.cleanup());
-  const clock = new FakeClock(Date.now());
+  // An hour ahead of the wall clock: the suspension is still in force when the `outbox show`
+  // subprocess (on the real clock) reads it, however slowly it starts.
+  const clock = new FakeClock(Date.now() + 3_600_000);
   const app = openApp({ configFile: ws.configFile, clock, logLevel: 'error' });
   cleanups.push(() => app.close());
 
@@ -56,25 +58,32 @@ test('during an outage one message probes the server and the rest are deferred w
   assert.equal((await app.store.outbox.attempts(critical!.id)).length, 1, 'the critical message is the probe');
   assert.equal(await attemptRows(app, ids), 1, 'the others are not attempts');
   const held = (await app.store.outbox.get(ordinary[0]!.id))!;
-  assert.equal(held.state, 'deferred');
   assert.equal(held.attempts, 0);
-  assert.match(held.lastError ?? '', /suspended/);
-  assert.ok(held.nextAttemptAt > clock.now());
+  assert.equal(held.state, 'queued', 'nothing written per message');
+  const suspension = (await app.store.outbox.routeSuspension('office', clock.now()))!;
+  assert.match(suspension.reason, /421/, 'the route is suspended with the probe’s failure as the reason');
+  assert.ok(suspension.until > clock.now());
+  // `outbox show` of a waiting message says why it waits.
+  const shown = await ws.vigil(['outbox', 'show', held.id]);
+  assert.match(shown.stdout, /suspended until .*421/);
 
-  // A pass before the suspension ends tries nothing.
+  // A pass before the suspension ends tries nothing — nor does another process (a fresh dispatcher).
   clock.advance(1_000);
   assert.equal((await app.dispatcher.runPass()).attempted, 0);
+  const other = openApp({ configFile: ws.configFile, clock, logLevel: 'error' });
+  assert.equal((await other.dispatcher.runPass()).attempted, 0);
+  await other.close();
   assert.equal(server.connections, 1);
 
   // When it ends, one message probes again: still down, so still one connection.
-  clock.set(held.nextAttemptAt);
+  clock.set(suspension.until);
   assert.equal((await app.dispatcher.runPass()).attempted, 1);
   assert.equal(server.connections, 2);
   assert.equal(await attemptRows(app, ids), 2);
 
   // The server is back: the next probe gets through and everything follows it.
   server.injections.length = 0;
-  clock.set((await app.store.outbox.get(ordinary[0]!.id))!.nextAttemptAt);
+  clock.set((await app.store.outbox.routeSuspension('office', clock.now()))!.until);
   await app.dispatcher.runPass();
   clock.advance(10 * 60_000); // the two probes' own backoff
   await app.dispatcher.runPass();

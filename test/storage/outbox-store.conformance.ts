@@ -149,23 +149,22 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     assert.equal(await store.outbox.makeDue('office', 5_001), 0, 'leased messages are left alone');
   });
 
-  withStore('deferDue holds a down route’s messages back with a reason, without an attempt', async (store) => {
-    const due = message();
-    const later = message();
-    const leased = message();
-    const otherProfile = message({ profile: 'other' });
-    await store.outbox.enqueue([leased, due, later, otherProfile]);
-    await store.outbox.claimDue(2_000, 1, 60_000, 'x');
-    await store.outbox.retry(later.id, 90_000);
-    assert.equal(await store.outbox.deferDue('office', 30_000, 'delivery suspended: connection refused', 2_000), 1);
-    const held = await store.outbox.get(due.id);
-    assert.equal(held?.state, 'deferred');
-    assert.equal(held?.nextAttemptAt, 30_000);
-    assert.equal(held?.lastError, 'delivery suspended: connection refused');
-    assert.equal(held?.attempts, 0);
-    assert.deepEqual(await store.outbox.attempts(due.id), []);
-    assert.equal((await store.outbox.get(later.id))?.nextAttemptAt, 90_000, 'a later due time is kept');
-    assert.equal((await store.outbox.get(leased.id))?.state, 'sending', 'a leased message is left to its holder');
-    assert.equal((await store.outbox.get(otherProfile.id))?.state, 'queued');
+  withStore('a suspended route’s messages are not claimed before the suspension ends, and count as due then', async (store) => {
+    const held = message();
+    const other = message({ profile: 'other' });
+    await store.outbox.enqueue([held, other]);
+    await store.outbox.suspendRoute('office', 30_000, 'connection refused', 2_000);
+    assert.deepEqual(await store.outbox.routeSuspension('office', 2_000), { profile: 'office', since: 2_000, until: 30_000, reason: 'connection refused' });
+    assert.deepEqual((await store.outbox.claimDue(2_000, 5, 1_000, 'x')).map((m) => m.id), [other.id]);
+    assert.equal(await store.outbox.nextDueAt(['other']), 30_000, 'the held message is due when the suspension ends');
+    const waiting = await store.outbox.get(held.id);
+    assert.equal(waiting?.state, 'queued');
+    assert.equal(waiting?.attempts, 0, 'nothing was attempted or written per message');
+    assert.equal(await store.outbox.routeSuspension('office', 30_000), undefined, 'over at until');
+    assert.ok((await store.outbox.claimDue(30_000, 5, 1_000, 'x')).some((m) => m.id === held.id));
+    // A later call replaces it; until <= now lifts it.
+    await store.outbox.suspendRoute('office', 90_000, 'again', 40_000);
+    await store.outbox.suspendRoute('office', 41_000, 'the route works again', 41_000);
+    assert.equal(await store.outbox.routeSuspension('office', 41_000), undefined);
   });
 }
