@@ -7,6 +7,7 @@ import { decideAfterAttempt, type RetryPolicy } from '../domain/retry-policy.js'
 import { RouteBreaker } from '../domain/route-breaker.js';
 import type { Transport } from '../domain/transport.js';
 import type { AttemptResult, OutboxStore, ProfileStateStore } from '../storage/ports.js';
+import { ProfilePauses } from './profile-pauses.js';
 import { ResultWriter } from './result-writer.js';
 
 /** Which transport delivers a profile's messages, and how long one attempt may take. */
@@ -67,9 +68,11 @@ export class Dispatcher {
 
   /** Per profile: one message probes a route not known to work; a failed probe holds the rest. */
   private readonly routes: RouteBreaker;
+  private readonly pauses: ProfilePauses;
 
   constructor(private readonly o: DispatcherOptions) {
     this.writer = new ResultWriter(o.store, o.clock, o.log);
+    this.pauses = new ProfilePauses({ profiles: o.profiles, store: o.store, clock: o.clock, log: o.log, onResumed: () => this.wake() });
     this.routes = new RouteBreaker({ firstMs: Math.min(ROUTE_FIRST_BACKOFF_MS, o.policy.minBackoffMs), maxMs: o.policy.minBackoffMs });
   }
 
@@ -82,7 +85,7 @@ export class Dispatcher {
       report.expired += expired.length;
       this.o.events.emit({ kind: 'delivery.expired', messageIds: expired, at: now });
     }
-    const paused = await this.pausedProfiles();
+    const paused = await this.pauses.paused();
     let exhausted = false;
     while (!this.stopping) {
       while (!exhausted && !this.stopping && this.inFlight.size < this.o.concurrency) {
@@ -126,15 +129,11 @@ export class Dispatcher {
   }
 
   /**
-   * Lifts a profile's pause (a test message got through, or the pause ran out) and makes every
-   * message it held back due at once, oldest critical first: they must not wait out their backoff
-   * and arrive after a recovery notice enqueued since.
+   * Lifts a profile's pause (a test message got through) and makes every message it held back
+   * due at once, oldest critical first (see ProfilePauses).
    */
-  async resume(profile: string): Promise<void> {
-    await this.o.profiles.resume(profile);
-    const moved = await this.o.store.makeDue(profile, this.o.clock.now());
-    if (moved) this.o.log.info(`profile ${profile} resumed: ${moved} held-back message(s) due now`);
-    this.wake();
+  resume(profile: string): Promise<void> {
+    return this.pauses.resume(profile);
   }
 
   /** Runs passes until stop(): after each, sleeps until the next message is due or wake(). */
@@ -174,8 +173,8 @@ export class Dispatcher {
       }
       if (this.stopping) break;
       const now = this.o.clock.now();
-      const next = await this.o.store.nextDueAt([...(await this.pausedProfiles()), ...this.routes.excluded(now)]).catch(() => undefined);
-      const pauseEnds = await this.nextPauseEnd();
+      const next = await this.o.store.nextDueAt([...(await this.pauses.paused()), ...this.routes.excluded(now)]).catch(() => undefined);
+      const pauseEnds = await this.pauses.nextEnd();
       const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity, this.routes.nextProbeAt(now) ?? Infinity);
       // Sleep until then, but never longer than a minute: another process may enqueue too.
       await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), 60_000)));
@@ -235,8 +234,7 @@ export class Dispatcher {
     });
     if (decision.pauseProfile) {
       const until = now + this.o.policy.maxBackoffMs;
-      await this.o.profiles.pause(message.profile, until, outcome.detail);
-      this.o.log.warn(`profile ${message.profile} paused: ${outcome.detail}`, { until: new Date(until).toISOString() });
+      await this.pauses.pause(message.profile, until, outcome.detail);
       this.o.events.emit({ kind: 'delivery.paused', profile: message.profile, reason: outcome.detail, until, at: now });
     }
     if (decision.state === 'sent' || decision.state === 'queued-locally') {
@@ -295,19 +293,6 @@ export class Dispatcher {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** Profiles paused now. A pause that has run out is lifted here, as a resume (see resume()). */
-  private async pausedProfiles(): Promise<string[]> {
-    const now = this.o.clock.now();
-    const states = await this.o.profiles.all();
-    for (const p of states) if (p.pausedUntil !== null && p.pausedUntil <= now) await this.resume(p.name);
-    return states.filter((p) => p.pausedUntil !== null && p.pausedUntil > now).map((p) => p.name);
-  }
-
-  private async nextPauseEnd(): Promise<number | undefined> {
-    const ends = (await this.o.profiles.all()).map((p) => p.pausedUntil).filter((t): t is number => t !== null && t > this.o.clock.now());
-    return ends.length ? Math.min(...ends) : undefined;
   }
 }
 
