@@ -90,7 +90,11 @@ export class ConfiguredTransports implements TransportResolver {
   private build(name: string, profile: ProfileConfig): Transport {
     switch (profile.method) {
       case 'smtp':
-        return new FailoverTransport(profile.servers.map((server, index) => this.smtp(name, profile, server, index)));
+        return new FailoverTransport(
+          profile.servers.map((server, index) => this.smtp(name, profile, server, index)),
+          // A server that did not answer is skipped 15 s, doubling up to outbox.minBackoff.
+          { now: () => (this.o.clock ?? systemClock).now(), backoff: { firstMs: Math.min(15_000, this.o.config.outbox.minBackoff), maxMs: this.o.config.outbox.minBackoff } },
+        );
       case 'maildir':
         return new MaildirTransport(profile.path ? path.resolve(this.o.config.dataDir, profile.path) : path.join(this.o.config.dataDir, 'mailbox'));
       case 'graph':

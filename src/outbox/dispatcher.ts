@@ -4,8 +4,10 @@ import type { Logger } from '../domain/logger.js';
 import type { OutgoingMessage } from '../domain/message.js';
 import type { DeliveryOutcome } from '../domain/outcome.js';
 import { decideAfterAttempt, type RetryPolicy } from '../domain/retry-policy.js';
+import { RouteBreaker } from '../domain/route-breaker.js';
 import type { Transport } from '../domain/transport.js';
 import type { AttemptResult, OutboxStore, ProfileStateStore } from '../storage/ports.js';
+import { ProfilePauses } from './profile-pauses.js';
 import { ResultWriter } from './result-writer.js';
 
 /** Which transport delivers a profile's messages, and how long one attempt may take. */
@@ -47,6 +49,8 @@ export interface AttemptReport {
 
 // A transport that breaks its own deadline still cannot hold a message longer than this extra.
 const TRANSPORT_GRACE_MS = 5_000;
+// A route that failed its probe is tried again after 15 s, then 30 s, … up to outbox.minBackoff.
+const ROUTE_FIRST_BACKOFF_MS = 15_000;
 
 /**
  * Moves messages from the Outbox to their transports. Claims are leases, so a dispatcher that
@@ -62,8 +66,14 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
+  /** Per profile: one message probes a route not known to work; a failed probe holds the rest. */
+  private readonly routes: RouteBreaker;
+  private readonly pauses: ProfilePauses;
+
   constructor(private readonly o: DispatcherOptions) {
     this.writer = new ResultWriter(o.store, o.clock, o.log);
+    this.pauses = new ProfilePauses({ profiles: o.profiles, store: o.store, clock: o.clock, log: o.log, onResumed: () => this.wake() });
+    this.routes = new RouteBreaker({ firstMs: Math.min(ROUTE_FIRST_BACKOFF_MS, o.policy.minBackoffMs), maxMs: o.policy.minBackoffMs });
   }
 
   /** Delivers everything due now, then returns. `vigil outbox deliver` and tests use this. */
@@ -75,19 +85,27 @@ export class Dispatcher {
       report.expired += expired.length;
       this.o.events.emit({ kind: 'delivery.expired', messageIds: expired, at: now });
     }
-    const paused = await this.pausedProfiles();
+    const paused = await this.pauses.paused();
     let exhausted = false;
     while (!this.stopping) {
       while (!exhausted && !this.stopping && this.inFlight.size < this.o.concurrency) {
+        const claimedAt = this.o.clock.now();
         const batch = await this.o.store.claimDue(
-          this.o.clock.now(),
+          claimedAt,
           this.o.concurrency - this.inFlight.size,
           this.leaseMs,
           this.o.owner,
-          paused,
+          [...paused, ...this.routes.excluded(claimedAt)],
         );
         if (batch.length === 0) exhausted = true;
-        for (const message of batch) this.track(this.deliver(message).then((r) => tally(report, r)));
+        // Claims come most urgent first, so a route's probe is its most urgent message; the rest
+        // of that route in this batch go back unattempted until the probe has answered.
+        const held: string[] = [];
+        for (const message of batch) {
+          if (this.routes.admit(message.profile, claimedAt) === 'hold') held.push(message.id);
+          else this.track(this.deliver(message).then((r) => tally(report, r)));
+        }
+        if (held.length) await this.o.store.release(held, this.o.owner, claimedAt);
       }
       if (this.inFlight.size === 0) break;
       await Promise.race(this.inFlight);
@@ -111,15 +129,11 @@ export class Dispatcher {
   }
 
   /**
-   * Lifts a profile's pause (a test message got through, or the pause ran out) and makes every
-   * message it held back due at once, oldest critical first: they must not wait out their backoff
-   * and arrive after a recovery notice enqueued since.
+   * Lifts a profile's pause (a test message got through) and makes every message it held back
+   * due at once, oldest critical first (see ProfilePauses).
    */
-  async resume(profile: string): Promise<void> {
-    await this.o.profiles.resume(profile);
-    const moved = await this.o.store.makeDue(profile, this.o.clock.now());
-    if (moved) this.o.log.info(`profile ${profile} resumed: ${moved} held-back message(s) due now`);
-    this.wake();
+  resume(profile: string): Promise<void> {
+    return this.pauses.resume(profile);
   }
 
   /** Runs passes until stop(): after each, sleeps until the next message is due or wake(). */
@@ -158,9 +172,10 @@ export class Dispatcher {
         continue;
       }
       if (this.stopping) break;
-      const next = await this.o.store.nextDueAt(await this.pausedProfiles()).catch(() => undefined);
-      const pauseEnds = await this.nextPauseEnd();
-      const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity);
+      const now = this.o.clock.now();
+      const next = await this.o.store.nextDueAt([...(await this.pauses.paused()), ...this.routes.excluded(now)]).catch(() => undefined);
+      const pauseEnds = await this.pauses.nextEnd();
+      const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity, this.routes.nextProbeAt(now) ?? Infinity);
       // Sleep until then, but never longer than a minute: another process may enqueue too.
       await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), 60_000)));
     }
@@ -196,6 +211,7 @@ export class Dispatcher {
     const outcome = transport ? await this.sendGuarded(transport, message) : unknownProfile(message.profile);
     const durationMs = performance.now() - started;
     const now = this.o.clock.now();
+    await this.noteRoute(message.profile, outcome, now);
     const decision = decideAfterAttempt(outcome, message, now, this.o.policy);
     const result: AttemptResult = {
       attempt: { messageId: message.id, startedAt, durationMs, transport: transport?.kind ?? 'none', outcome },
@@ -218,8 +234,7 @@ export class Dispatcher {
     });
     if (decision.pauseProfile) {
       const until = now + this.o.policy.maxBackoffMs;
-      await this.o.profiles.pause(message.profile, until, outcome.detail);
-      this.o.log.warn(`profile ${message.profile} paused: ${outcome.detail}`, { until: new Date(until).toISOString() });
+      await this.pauses.pause(message.profile, until, outcome.detail);
       this.o.events.emit({ kind: 'delivery.paused', profile: message.profile, reason: outcome.detail, until, at: now });
     }
     if (decision.state === 'sent' || decision.state === 'queued-locally') {
@@ -237,6 +252,25 @@ export class Dispatcher {
       });
     }
     return { message, outcome, result };
+  }
+
+  /**
+   * Feeds the route's breaker. When this failure takes the route down, the route is suspended in
+   * the store until the next probe — one row, not a write per message — so no process tries its
+   * other messages before then; when a probe gets through, the suspension is lifted.
+   */
+  private async noteRoute(profile: string, outcome: DeliveryOutcome, now: number): Promise<void> {
+    const change = this.routes.record(profile, outcome, now);
+    if (!change) return;
+    const until = change.kind === 'down' ? change.until : now;
+    const reason = change.kind === 'down' ? change.reason : 'the route works again';
+    await this.o.store.suspendRoute(profile, until, reason, now).catch((error: unknown) => {
+      // Not fatal: this process keeps the route out of its own claims until then anyway.
+      this.o.log.error('could not record the state of a delivery route', { error: (error as Error).message });
+    });
+    if (change.kind === 'down') {
+      this.o.log.warn(`profile ${profile}: one message was tried and failed (${change.reason}); its other messages wait until ${new Date(until).toISOString()} without being tried`);
+    }
   }
 
   /** The transport promises never to reject or overrun; this makes sure of it. */
@@ -259,19 +293,6 @@ export class Dispatcher {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** Profiles paused now. A pause that has run out is lifted here, as a resume (see resume()). */
-  private async pausedProfiles(): Promise<string[]> {
-    const now = this.o.clock.now();
-    const states = await this.o.profiles.all();
-    for (const p of states) if (p.pausedUntil !== null && p.pausedUntil <= now) await this.resume(p.name);
-    return states.filter((p) => p.pausedUntil !== null && p.pausedUntil > now).map((p) => p.name);
-  }
-
-  private async nextPauseEnd(): Promise<number | undefined> {
-    const ends = (await this.o.profiles.all()).map((p) => p.pausedUntil).filter((t): t is number => t !== null && t > this.o.clock.now());
-    return ends.length ? Math.min(...ends) : undefined;
   }
 }
 

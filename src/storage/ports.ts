@@ -68,6 +68,13 @@ export interface OutboxFilter {
   limit?: number;
 }
 
+export interface RouteSuspension {
+  profile: string;
+  since: number;
+  until: number;
+  reason: string;
+}
+
 /** How long a claim holds a message: one length for all, or one per profile. */
 export type LeaseLength = number | ((profile: string) => number);
 
@@ -84,7 +91,8 @@ export interface OutboxStore {
    * most urgent first, to `owner` until `now + leaseMs` (per message's profile when a function:
    * a fast profile's crashed attempt must not wait for the slowest profile's lease).
    * A leased message is invisible to other claimers until its lease expires — so a process that
-   * dies mid-delivery loses nothing. `excludeProfiles` are skipped (paused profiles).
+   * dies mid-delivery loses nothing. `excludeProfiles` are skipped (paused profiles), and so are
+   * suspended routes (see suspendRoute).
    */
   claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles?: readonly string[]): Promise<OutgoingMessage[]>;
 
@@ -108,6 +116,17 @@ export interface OutboxStore {
   attempts(id: string): Promise<AttemptRow[]>;
   list(filter: OutboxFilter): Promise<StoredMessage[]>;
   countByState(): Promise<Partial<Record<MessageState, number>>>;
+
+  /**
+   * Suspends a route: no message of `profile` is claimed by claimDue (any process) before `until`,
+   * and nextDueAt counts its messages as due at `until`. Its probe just failed and trying each
+   * message would only repeat the failure; nothing is written per message, nothing is attempted.
+   * A later call replaces the suspension; `until <= now` lifts it.
+   */
+  suspendRoute(profile: string, until: number, reason: string, now: number): Promise<void>;
+
+  /** The route's suspension, if one is in force at `now`. */
+  routeSuspension(profile: string, now: number): Promise<RouteSuspension | undefined>;
 
   /**
    * Makes every pending, unleased message of `profile` due at once, each as of its creation, so

@@ -12,9 +12,12 @@ export interface ReceivedMessage {
   secure: boolean;
 }
 
-/** A reply to inject: `{ at: 'RCPT', code: 450, text: '4.2.0 try later' }` for the next N sessions' command. */
+/**
+ * A reply to inject: `{ at: 'RCPT', code: 450, text: '4.2.0 try later' }` for the next N sessions'
+ * command; `at: 'CONNECT'` refuses the connection itself with that reply (a server in an outage).
+ */
 export interface Injection {
-  at: 'MAIL' | 'RCPT' | 'DATA';
+  at: 'CONNECT' | 'MAIL' | 'RCPT' | 'DATA';
   code: number;
   text: string;
   /** How many times it fires before the server behaves again (default: forever). */
@@ -48,6 +51,8 @@ export class SmtpPeer {
   readonly authAttempts: { user: string; ok: boolean }[] = [];
   /** Every byte clients sent, as it crossed the wire (still encrypted after STARTTLS or with tls). */
   readonly wire: Buffer[] = [];
+  /** TCP connections accepted so far (what a server in an outage would count). */
+  connections = 0;
   private server!: SMTPServer;
   port = 0;
   private dropsLeft = 0;
@@ -75,7 +80,7 @@ export class SmtpPeer {
       authOptional: !auth,
       allowInsecureAuth: security === 'none' && !this.options.offerStartTls,
       logger: false,
-      onConnect: (session, callback) => callback(),
+      onConnect: (_session, callback) => callback(this.inject('CONNECT')),
       onAuth: (credentials, _session, callback) => {
         const ok = !!auth && credentials.username === auth.user && credentials.password === auth.pass;
         this.authAttempts.push({ user: credentials.username ?? '', ok });
@@ -95,6 +100,7 @@ export class SmtpPeer {
     const address = (this.server as unknown as { server: net.Server }).server.address() as net.AddressInfo;
     this.port = address.port;
     (this.server as unknown as { server: net.Server }).server.on('connection', (socket: net.Socket) => {
+      this.connections++;
       this.sockets.add(socket);
       socket.on('data', (chunk: Buffer) => void this.wire.push(chunk));
       socket.on('close', () => this.sockets.delete(socket));

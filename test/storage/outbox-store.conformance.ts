@@ -148,4 +148,23 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     assert.deepEqual((await store.outbox.claimDue(5_000, 5, 1_000, 'x')).map((m) => m.id), [older.id, newer.id]);
     assert.equal(await store.outbox.makeDue('office', 5_001), 0, 'leased messages are left alone');
   });
+
+  withStore('a suspended route’s messages are not claimed before the suspension ends, and count as due then', async (store) => {
+    const held = message();
+    const other = message({ profile: 'other' });
+    await store.outbox.enqueue([held, other]);
+    await store.outbox.suspendRoute('office', 30_000, 'connection refused', 2_000);
+    assert.deepEqual(await store.outbox.routeSuspension('office', 2_000), { profile: 'office', since: 2_000, until: 30_000, reason: 'connection refused' });
+    assert.deepEqual((await store.outbox.claimDue(2_000, 5, 1_000, 'x')).map((m) => m.id), [other.id]);
+    assert.equal(await store.outbox.nextDueAt(['other']), 30_000, 'the held message is due when the suspension ends');
+    const waiting = await store.outbox.get(held.id);
+    assert.equal(waiting?.state, 'queued');
+    assert.equal(waiting?.attempts, 0, 'nothing was attempted or written per message');
+    assert.equal(await store.outbox.routeSuspension('office', 30_000), undefined, 'over at until');
+    assert.ok((await store.outbox.claimDue(30_000, 5, 1_000, 'x')).some((m) => m.id === held.id));
+    // A later call replaces it; until <= now lifts it.
+    await store.outbox.suspendRoute('office', 90_000, 'again', 40_000);
+    await store.outbox.suspendRoute('office', 41_000, 'the route works again', 41_000);
+    assert.equal(await store.outbox.routeSuspension('office', 41_000), undefined);
+  });
 }

@@ -71,6 +71,8 @@ export const outboxShowCommand: Command = {
         return EXIT.ok;
       }
       describe(ctx, message);
+      const suspension = PENDING_STATES.includes(message.state) ? await store.outbox.routeSuspension(message.profile, Date.now()) : undefined;
+      if (suspension) ctx.stdout.write(`${'waiting'.padEnd(13)} delivery through profile ${message.profile} suspended until ${isoTime(suspension.until)}: one message was tried and failed (${suspension.reason})\n`);
       attempts.forEach((a, i) => {
         ctx.stdout.write(`\nattempt ${i + 1}: ${isoTime(a.startedAt)}  ${a.outcome}  ${a.durationMs} ms  via ${a.transport}${a.server ? ` ${a.server}` : ''}\n`);
         ctx.stdout.write(`  ${a.detail}\n`);

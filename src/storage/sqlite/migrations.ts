@@ -272,6 +272,21 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: 'route suspensions',
+    sql: `
+      -- A route (a profile's transport) whose probe found it down: its messages are not claimed
+      -- before \`until\`, by any process. One row per route rather than a write per message, so an
+      -- outage with 100,000 queued messages costs the database nothing.
+      CREATE TABLE route_suspensions (
+        profile TEXT PRIMARY KEY,
+        since   INTEGER NOT NULL,
+        until   INTEGER NOT NULL,
+        reason  TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 15,
     name: 'vault check rotation',
     sql: `

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import type { AttemptResult, AttemptRow, LeaseLength, NewMessage, OutboxFilter, OutboxStore } from '../ports.js';
+import type { AttemptResult, AttemptRow, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
 import { formatReply } from '../../domain/outcome.js';
@@ -30,6 +30,11 @@ const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedu
   created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at`;
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
 const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
+// A message of a suspended route is due when the suspension ends, if not later.
+const WITH_SUSPENSIONS = 'messages LEFT JOIN route_suspensions USING (profile)';
+const DUE_AFTER_SUSPENSION = 'MAX(next_attempt_at, COALESCE(until, 0))';
+// Routes whose probe failed: their messages wait, unclaimed, until the suspension ends (bound: now).
+const NOT_SUSPENDED = 'profile NOT IN (SELECT profile FROM route_suspensions WHERE until > ?)';
 
 /** A pending message as a claim sees it. For `sending`, next_attempt_at is when the lease ends. */
 interface ClaimRow {
@@ -53,7 +58,8 @@ export class SqliteOutboxStore implements OutboxStore {
         VALUES (@id, @messageId, @kind, @severity, @priority, @profile, @dedupeKey, @sender, @recipients,
           @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt)`),
       findPendingDuplicate: db.prepare(`SELECT id FROM messages WHERE dedupe_key = ? AND ${PENDING} LIMIT 1`),
-      due: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? ORDER BY priority, next_attempt_at LIMIT ?`),
+      due: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED}
+        ORDER BY priority, next_attempt_at LIMIT ?`),
       lease: db.prepare(`UPDATE messages SET state = 'sending', lease_owner = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?
         RETURNING id, message_id, profile, sender, recipients, raw, created_at`),
       byIdPending: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE id = ?`),
@@ -71,7 +77,10 @@ export class SqliteOutboxStore implements OutboxStore {
       expire: db.prepare(`UPDATE messages SET state = 'expired', lease_owner = NULL, updated_at = ?,
           last_error = COALESCE(last_error, 'not delivered within outbox.maxAge')
         WHERE ${PENDING} AND created_at < ? AND NOT (state = 'sending' AND next_attempt_at > ?) RETURNING id`),
-      nextDue: db.prepare(`SELECT MIN(next_attempt_at) AS at FROM messages WHERE ${PENDING}`),
+      nextDue: db.prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING}`),
+      suspend: db.prepare(`INSERT INTO route_suspensions (profile, since, until, reason) VALUES (@profile, @now, @until, @reason)
+        ON CONFLICT (profile) DO UPDATE SET since = excluded.since, until = excluded.until, reason = excluded.reason`),
+      suspension: db.prepare(`SELECT profile, since, until, reason FROM route_suspensions WHERE profile = ? AND until > ?`),
       get: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE id = ?`),
       raw: db.prepare(`SELECT raw FROM messages WHERE id = ?`),
       attempts: db.prepare(`SELECT * FROM attempts WHERE message = ? ORDER BY id`),
@@ -117,11 +126,11 @@ export class SqliteOutboxStore implements OutboxStore {
 
   async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
     const due = excludeProfiles.length
-      ? this.db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ?
+      ? this.db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED}
           AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')}) ORDER BY priority, next_attempt_at LIMIT ?`)
       : this.statements.due;
     return this.db.transaction(() => {
-      const candidates = due.all(now, ...excludeProfiles, limit) as ClaimRow[];
+      const candidates = due.all(now, now, ...excludeProfiles, limit) as ClaimRow[];
       return candidates.map((row) => this.lease(row, now, leaseMs, owner));
     }).immediate();
   }
@@ -197,7 +206,7 @@ export class SqliteOutboxStore implements OutboxStore {
   async nextDueAt(excludeProfiles: readonly string[] = []): Promise<number | undefined> {
     const row = (
       excludeProfiles.length
-        ? this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM messages WHERE ${PENDING}
+        ? this.db.prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING}
             AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')})`).get(...excludeProfiles)
         : this.statements.nextDue.get()
     ) as { at: number | null };
@@ -261,6 +270,14 @@ export class SqliteOutboxStore implements OutboxStore {
     const counts: Partial<Record<MessageState, number>> = {};
     for (const row of this.statements.counts.all() as { state: MessageState; n: number }[]) counts[row.state] = row.n;
     return counts;
+  }
+
+  async suspendRoute(profile: string, until: number, reason: string, now: number): Promise<void> {
+    this.statements.suspend.run({ profile, until, reason, now });
+  }
+
+  async routeSuspension(profile: string, now: number): Promise<RouteSuspension | undefined> {
+    return this.statements.suspension.get(profile, now) as RouteSuspension | undefined;
   }
 
   async makeDue(profile: string, now: number): Promise<number> {
