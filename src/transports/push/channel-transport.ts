@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { Clock } from '../../domain/clock.js';
 import { decodeChannelRequest } from '../../domain/channel.js';
 import type { OutgoingMessage } from '../../domain/message.js';
@@ -31,9 +33,18 @@ export class ChannelTransport implements Transport {
   // Retry-After is the channel's, not one message's: until it passes, the channel's other
   // messages are deferred without a request (a 429 storm must not be fed more requests).
   private holdUntil = 0;
+  // Reused connections: a storm of alerts to one service must not open a TCP+TLS connection each.
+  // The deadline still holds: the request's own timer aborts it, socket and all.
+  private readonly agent: http.Agent;
 
   constructor(private readonly target: ChannelTarget) {
     this.kind = `push:${target.spec.type}`;
+    const options = { keepAlive: true, maxSockets: 8, timeout: target.timeoutMs };
+    this.agent = target.url.protocol === 'https:' ? new https.Agent({ ...options, minVersion: 'TLSv1.2', ...(target.ca ? { ca: target.ca } : {}) }) : new http.Agent(options);
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
@@ -71,6 +82,7 @@ export class ChannelTransport implements Transport {
         timeoutMs,
         signal,
         allowInsecure: this.target.allowInsecure,
+        agent: this.agent,
       });
     } catch (error) {
       if (!(error instanceof HttpsFailure)) return finish({ kind: 'temporary', errorCode: 'ERR_PUSH_CONNECT', detail: `${spec.type}: ${(error as Error).message}` });
