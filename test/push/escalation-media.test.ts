@@ -86,3 +86,29 @@ sets:
   assert.match(raw, /vigil notify test team/);
   assert.ok(!raw.includes('/services/T/B/secret'), 'the webhook URL is not in the mail');
 });
+
+test('when the database cannot take a fault alert, it is pushed directly to the channels too (around the Outbox)', async () => {
+  const ntfy = await HttpPeer.start(() => ({ status: 200, body: '{}' }));
+  cleanups.push(() => ntfy.stop());
+  const ws = channelWorkspace(`  phone: { type: ntfy, url: "${ntfy.url('/topic')}", allowInsecure: true }`, 'notification:\n  admins: [admins]\n  pager: [phone]\n');
+  cleanups.push(() => ws.cleanup());
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error', systemLog: { critical: async () => undefined } as never });
+  cleanups.push(() => app.close());
+  // The Outbox's database refuses writes: what the fault notifier then does is send directly.
+  const unwritable = { enqueueMany: async () => Promise.reject(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' })) };
+  const { FaultNotifier } = await import('../../src/notify/faults.js');
+  const { TransportDirectSender } = await import('../../src/app/direct-sender.js');
+  const notifier = new FaultNotifier({
+    config: app.loaded.config,
+    outbox: unwritable,
+    direct: new TransportDirectSender(app.transports, 'vigil-test.example.com', app.clock, app.transports.channels),
+    systemLog: { critical: async () => undefined } as never,
+    templates: app.notifications.templates,
+    clock: app.clock,
+    log: app.log,
+    host: HOST,
+  });
+  assert.equal(await notifier.handle({ kind: 'service.fault', fault: 'database-unwritable', detail: 'disk I/O error', set: null, at: Date.now() }), 'direct');
+  assert.equal(ntfy.received.length, 1, 'the pager channel got the fault alert directly');
+  assert.equal(ntfy.received[0]!.headers.priority, '5');
+});
