@@ -69,12 +69,14 @@ test('vigil config check reads channel secrets: a missing variable, a short Page
   pd: { type: pagerduty, routingKey: { env: PD_KEY } }
   hook: { type: webhook, url: "https://example.com/hook", secret: { env: HOOK_SECRET } }
   po: { type: pushover, token: { env: PO_TOKEN }, user: { env: PO_USER } }
+  team: { type: slack, url: { env: SLACK_URL } }
 `);
   cleanups.push(() => ws.cleanup());
-  const result = await ws.vigil(['config', 'check'], { env: { PD_KEY: 'short-key-9', HOOK_SECRET: 'plainsecretvalue', PO_TOKEN: 'atoken123' } });
+  const result = await ws.vigil(['config', 'check'], { env: { PD_KEY: 'short-key-9', HOOK_SECRET: 'plainsecretvalue', PO_TOKEN: 'atoken123', SLACK_URL: 'http://hooks.example.com/services/T/B/SECRETPATH' } });
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /vigil\.yaml:\d+: channels\.pd\.routingKey: is 11 characters; a PagerDuty Events API v2 integration key is 32/);
   assert.match(result.stderr, /channels\.hook\.secret: is not a Standard Webhooks secret/);
   assert.match(result.stderr, /channels\.po\.user: environment variable PO_USER is not set/);
-  assert.ok(!result.stderr.includes('short-key-9') && !result.stderr.includes('plainsecretvalue'));
+  assert.match(result.stderr, /channels\.team\.url: the URL read from the secret is http:\/\/: credentials would cross the network unencrypted/);
+  assert.ok(!result.stderr.includes('short-key-9') && !result.stderr.includes('plainsecretvalue') && !result.stderr.includes('SECRETPATH'));
 });
