@@ -39,7 +39,7 @@ notification:
   assert.match(found, /vigil\.yaml:11: channels\.pd\.routingKey: must be \{ env: NAME \} or \{ file: PATH \}/);
   assert.match(found, /vigil\.yaml:12: channels\.odd\.type: type must be one of ntfy, pagerduty/);
   assert.match(found, /vigil\.yaml:13: channels\.hook\.url: ftp: is not supported; use https:\/\//);
-  assert.match(found, /vigil\.yaml:14: channels\.chat\.url: url must be a URL, or \{ env: NAME \}/);
+  assert.match(found, /vigil\.yaml:14: channels\.chat\.url: (is required: )?url must be a URL, or \{ env: NAME \}/);
 });
 
 test('config check: channel names are recipients; unknown names and names shared with a group are errors; an inline chat URL is a warning', () => {
