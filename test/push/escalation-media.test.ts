@@ -28,7 +28,7 @@ profiles:
   office:
     method: smtp
     from: vigil@example.com
-    servers: [{ host: 127.0.0.1, port: 2525, security: none, auth: { user: vigil, pass: { env: SMTP_PASS_NOT_SET } } }]
+    servers: [{ host: 127.0.0.1, port: 2525, security: starttls, auth: { user: vigil, pass: { env: SMTP_PASS_NOT_SET } } }]
     addressBook:
       admins: [ops@example.com]
 channels:
