@@ -164,7 +164,8 @@ export class AdminProcess {
     const { name: profileName, profile } = active;
     const wanted = config.admin.to ?? config.notification.admins;
     const { addresses, unknown } = resolveRecipients(wanted, profile.addressBook ?? {});
-    for (const name of unknown) {
+    // Channels are recipients of alerts, not of summaries (e-mail only): skipped, not warned about.
+    for (const name of unknown.filter((n) => config.channels[n] === undefined)) {
       log.warn(`summary recipient "${name}" is not in the address book of profile ${profileName}`);
       notes.push({ severity: 'warning', message: `summary recipient "${name}" is not in the address book of profile ${profileName}`, path: null });
     }

@@ -46,6 +46,12 @@ export class ChannelTransports implements ChannelRenderer {
     return transport;
   }
 
+  /** Releases the channels' kept-alive connections. Idempotent. */
+  async close(): Promise<void> {
+    await Promise.all([...this.built.values()].map((t) => t.close?.()));
+    this.built.clear();
+  }
+
   attemptDeadlineMs(name?: string): number {
     const configs = name === undefined ? Object.values(this.o.config.channels) : [this.o.config.channels[name]];
     return Math.max(0, ...configs.map((c) => (c ? c.timeoutSeconds * 1000 : 0)));

@@ -105,7 +105,7 @@ export function openApp(options: OpenOptions): AppContext {
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),
-    direct: new TransportDirectSender(transports, messageIdDomain(hostname), clock),
+    direct: new TransportDirectSender(transports, messageIdDomain(hostname), clock, transports.channels),
     owner: { host: hostname, pid: process.pid },
     isAlive: defaultIsAlive(hostname),
   });

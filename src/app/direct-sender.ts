@@ -4,6 +4,8 @@ import type { DeliveryOutcome } from '../domain/outcome.js';
 import type { TransportResolver } from '../outbox/dispatcher.js';
 import { newMessageId } from '../outbox/ids.js';
 import { renderMessage } from '../outbox/render.js';
+import { renderChannelMessage } from '../outbox/render-channel.js';
+import type { ChannelRenderer } from '../domain/channel.js';
 import type { DirectSender } from '../notify/faults.js';
 
 // How long past its deadline a transport may take to notice the abort before it is given up on.
@@ -18,6 +20,8 @@ export class TransportDirectSender implements DirectSender {
     private readonly transports: TransportResolver,
     private readonly messageIdDomain: string,
     private readonly clock: Clock,
+    /** Renders channel messages (requests with `channel`), pushed directly like mail. */
+    private readonly channels?: ChannelRenderer,
   ) {}
 
   async send(request: MessageRequest): Promise<DeliveryOutcome> {
@@ -25,7 +29,7 @@ export class TransportDirectSender implements DirectSender {
     if (!transport) return { kind: 'permanent', detail: `profile "${request.profile}" is not in the configuration`, errorCode: 'ERR_PROFILE_UNKNOWN', transcript: '' };
     const now = this.clock.now();
     const id = newMessageId(now);
-    const rendered = await renderMessage(request, { id, domain: this.messageIdDomain }, new Date(now));
+    const rendered = request.channel ? renderChannelMessage(request, request.channel, id, now, this.channels) : await renderMessage(request, { id, domain: this.messageIdDomain }, new Date(now));
     const deadlineMs = this.transports.attemptDeadlineMs(request.profile);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), deadlineMs);

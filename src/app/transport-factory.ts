@@ -85,6 +85,7 @@ export class ConfiguredTransports implements TransportResolver {
   async close(): Promise<void> {
     await Promise.all([...this.built.values()].map((t) => t.close?.()));
     this.built.clear();
+    await this.channels.close();
   }
 
   private build(name: string, profile: ProfileConfig): Transport {

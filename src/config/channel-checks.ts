@@ -43,7 +43,7 @@ export function channelEnvironmentProblems(config: VigilConfig, env: NodeJS.Proc
       const url = read('url', channel.url);
       const problem = url === undefined ? undefined : urlProblem(url, channel.allowInsecure);
       // The URL itself is the secret: the problem is named, never the value.
-      if (problem) problems.push({ path: [...at, 'url'], message: `the URL read from the secret ${problem.replace(/^is /, 'is ')}`, severity: 'error' });
+      if (problem) problems.push({ path: [...at, 'url'], message: `the URL read from the secret ${problem}`, severity: 'error' });
     }
     for (const [key, ref] of secretsOf(channel)) {
       const value = read(key, ref);

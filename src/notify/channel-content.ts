@@ -1,6 +1,6 @@
 import type { ChannelContent, ChannelEvent } from '../domain/channel.js';
 import type { BackupEvent, ServiceFaultEvent } from '../domain/events.js';
-import type { StormWindow } from '../storage/ports.js';
+import type { Escalation, StormWindow } from '../storage/ports.js';
 import type { Severity } from '../domain/message.js';
 import type { NotifyAction } from './streak.js';
 import { setIncidentKey } from './channel-requests.js';
@@ -66,5 +66,21 @@ export function faultChannelContent(host: string, event: Pick<ServiceFaultEvent,
     ...(event.set ? { set: event.set } : {}),
     firstError: event.detail,
     incidentKey: `vigil:${host}:fault:${event.fault}`,
+  };
+}
+
+/** Escalation ("could not deliver …") as a channel message: one incident per host at on-call services. */
+export function escalationChannelContent(host: string, recorded: readonly Pick<Escalation, 'subject' | 'reason' | 'profile'>[], line: string, at: number): ChannelContent {
+  const first = recorded[0]!;
+  return {
+    event: 'escalation',
+    title: `Vigil on ${host} could not deliver: ${first.subject}`,
+    text: line,
+    severity: 'critical',
+    host,
+    kind: 'escalation.pager',
+    at,
+    firstError: `${first.profile}: ${first.reason}`,
+    incidentKey: `vigil:${host}:delivery`,
   };
 }

@@ -10,6 +10,9 @@ import type { Escalation, EscalationStore, HandOffStore, OutboxStore, ProfileSta
 import { composePager, formatDuration, formatTime } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import type { TemplateFiles } from './template-files.js';
+import { channelProfile } from '../domain/channel.js';
+import { channelRequests, channelsNamed } from './channel-requests.js';
+import { escalationChannelContent } from './channel-content.js';
 
 export interface EscalatorDeps {
   config: VigilConfig;
@@ -132,8 +135,12 @@ export class Escalator {
 
   private async page(recorded: readonly Escalation[]): Promise<void> {
     const { config, log } = this.deps;
+    // Across media: the pager's push channels hear of it too — except the channel that failed.
+    const line = composePager(await this.deps.templates.pager('pager-escalation'), escalationVars(this.deps.host, recorded[0]!, recorded.length - 1, config.admin.timezone));
+    const pushed = await this.pushToChannels(recorded, line);
     const route = await this.route(recorded[0]!.profile);
     if (!route) {
+      if (pushed) return;
       log.error('escalation: no mail profile to page through', { count: recorded.length });
       return;
     }
@@ -141,11 +148,11 @@ export class Escalator {
     const book = { ...(config.profiles[route.name]?.addressBook ?? {}), ...((active && config.profiles[active]?.addressBook) || {}) };
     const pager = resolveRecipients(config.notification.pager, book);
     if (pager.addresses.length === 0) {
+      if (pushed) return;
       log.warn('escalation: notification.pager names no recipient; only the system log was told', { count: recorded.length });
       return;
     }
     const first = recorded[0]!;
-    const line = composePager(await this.deps.templates.pager('pager-escalation'), escalationVars(this.deps.host, first, recorded.length - 1, config.admin.timezone));
     await this.deps.outbox.enqueueMany([
       {
         kind: 'escalation.pager',
@@ -161,6 +168,16 @@ export class Escalator {
       },
     ]);
     if (route.name === first.profile) log.warn(`escalation: no other mail profile; the pager form goes through ${route.name} again`);
+  }
+
+  /** Enqueues the escalation line to the channels of notification.pager; whether any took it. */
+  private async pushToChannels(recorded: readonly Escalation[], line: string): Promise<boolean> {
+    const failed = recorded[0]!.profile;
+    const channels = channelsNamed(this.deps.config, this.deps.config.notification.pager).filter((c) => channelProfile(c) !== failed);
+    if (channels.length === 0) return false;
+    const content = escalationChannelContent(this.deps.host, recorded, line, this.deps.clock.now());
+    await this.deps.outbox.enqueueMany(channelRequests(this.deps.config, channels, content, { kind: 'escalation.pager', severity: 'critical', priority: PRIORITY.critical, dedupeKey: `escalation:${recorded.map((e) => e.id).join(',')}` }));
+    return true;
   }
 
   /**

@@ -14,6 +14,7 @@ import { FaultNotifier, type DirectSender } from './faults.js';
 import { PrefacingOutbox } from './preface.js';
 import { StormControl } from './storm.js';
 import { TemplateFiles } from './template-files.js';
+import { ChannelPauseNotifier } from './channel-paused.js';
 
 export interface NotificationDeps {
   events: EventBus;
@@ -52,6 +53,7 @@ export class Notifications {
   readonly escalator: Escalator;
   readonly storm: StormControl;
   readonly faults: FaultNotifier;
+  readonly channelPauses: ChannelPauseNotifier;
   private timer: NodeJS.Timeout | undefined;
   private lastEventCheck = -Infinity;
 
@@ -95,6 +97,7 @@ export class Notifications {
       log: deps.log,
       host: deps.host,
     });
+    this.channelPauses = new ChannelPauseNotifier({ config: deps.config, outbox: deps.outbox, clock: deps.clock, log: deps.log, host: deps.host });
     this.escalator = new Escalator({
       config: deps.config,
       messages: deps.store.outbox,
@@ -121,6 +124,9 @@ export class Notifications {
     });
     events.on('delivery.paused', async (e) => {
       await this.escalator.onPaused(e.profile, e.reason);
+    });
+    events.on('delivery.paused', async (e) => {
+      await this.channelPauses.onPaused(e.profile, e.reason, e.until);
     });
     for (const kind of ['delivery.sent', 'delivery.failed', 'delivery.expired'] as const) events.on(kind, () => this.checkSoon());
     return this;

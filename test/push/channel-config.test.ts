@@ -39,7 +39,7 @@ notification:
   assert.match(found, /vigil\.yaml:11: channels\.pd\.routingKey: must be \{ env: NAME \} or \{ file: PATH \}/);
   assert.match(found, /vigil\.yaml:12: channels\.odd\.type: type must be one of ntfy, pagerduty/);
   assert.match(found, /vigil\.yaml:13: channels\.hook\.url: ftp: is not supported; use https:\/\//);
-  assert.match(found, /vigil\.yaml:14: channels\.chat\.url: url must be a URL, or \{ env: NAME \}/);
+  assert.match(found, /vigil\.yaml:14: channels\.chat\.url: (is required: )?url must be a URL, or \{ env: NAME \}/);
 });
 
 test('config check: channel names are recipients; unknown names and names shared with a group are errors; an inline chat URL is a warning', () => {
@@ -69,12 +69,14 @@ test('vigil config check reads channel secrets: a missing variable, a short Page
   pd: { type: pagerduty, routingKey: { env: PD_KEY } }
   hook: { type: webhook, url: "https://example.com/hook", secret: { env: HOOK_SECRET } }
   po: { type: pushover, token: { env: PO_TOKEN }, user: { env: PO_USER } }
+  team: { type: slack, url: { env: SLACK_URL } }
 `);
   cleanups.push(() => ws.cleanup());
-  const result = await ws.vigil(['config', 'check'], { env: { PD_KEY: 'short-key-9', HOOK_SECRET: 'plainsecretvalue', PO_TOKEN: 'atoken123' } });
+  const result = await ws.vigil(['config', 'check'], { env: { PD_KEY: 'short-key-9', HOOK_SECRET: 'plainsecretvalue', PO_TOKEN: 'atoken123', SLACK_URL: 'http://hooks.example.com/services/T/B/SECRETPATH' } });
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /vigil\.yaml:\d+: channels\.pd\.routingKey: is 11 characters; a PagerDuty Events API v2 integration key is 32/);
   assert.match(result.stderr, /channels\.hook\.secret: is not a Standard Webhooks secret/);
   assert.match(result.stderr, /channels\.po\.user: environment variable PO_USER is not set/);
-  assert.ok(!result.stderr.includes('short-key-9') && !result.stderr.includes('plainsecretvalue'));
+  assert.match(result.stderr, /channels\.team\.url: the URL read from the secret is http:\/\/: credentials would cross the network unencrypted/);
+  assert.ok(!result.stderr.includes('short-key-9') && !result.stderr.includes('plainsecretvalue') && !result.stderr.includes('SECRETPATH'));
 });

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HttpPeer } from '../helpers/http-peer.js';
 import { localhostCertificate } from '../helpers/certs.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { channelWorkspace, FAILURE, HOST, sendOne } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -71,11 +72,13 @@ test('the generic webhook is signed per Standard Webhooks (verified here with no
   const secret = `whsec_${secretBytes.toString('base64')}`;
   const ws = channelWorkspace(`  cmdb: { type: webhook, url: "${hook.url('/hooks/vigil')}", secret: { env: HOOK_SECRET }, allowInsecure: true }`);
   cleanups.push(() => ws.cleanup());
-  const { app, id } = await sendOne(ws, 'cmdb', FAILURE, { HOOK_SECRET: secret });
+  const clock = new FakeClock(Date.now());
+  const { app, id } = await sendOne(ws, 'cmdb', FAILURE, { HOOK_SECRET: secret }, clock);
   cleanups.push(() => app.close());
   const first = await app.store.outbox.get(id);
   assert.equal(first?.state, 'deferred', '503 is temporary');
-  await app.store.outbox.retry(id, Date.now());
+  clock.advance(2_000); // past Retry-After: 1
+  await app.store.outbox.retry(id, clock.now());
   await app.dispatcher.runPass();
   assert.equal((await app.store.outbox.get(id))?.state, 'sent');
   assert.equal(hook.received.length, 2);
@@ -86,7 +89,7 @@ test('the generic webhook is signed per Standard Webhooks (verified here with no
   for (const r of [a, b]) {
     const msgId = String(r.headers['webhook-id']);
     const ts = String(r.headers['webhook-timestamp']);
-    assert.ok(Math.abs(Number(ts) - Date.now() / 1000) < 300, 'timestamp within the 5-minute tolerance');
+    assert.ok(Math.abs(Number(ts) - clock.now() / 1000) < 300, 'timestamp within the 5-minute tolerance');
     const expected = createHmac('sha256', secretBytes).update(Buffer.concat([Buffer.from(`${msgId}.${ts}.`), r.body])).digest();
     const signatures = String(r.headers['webhook-signature']).split(' ').map((s) => s.split(','));
     assert.ok(signatures.some(([v, sig]) => v === 'v1' && timingSafeEqual(Buffer.from(sig!, 'base64'), expected)), 'a v1 signature verifies');
@@ -132,8 +135,9 @@ test('Telegram 429 with parameters.retry_after defers by at least that long; 400
   );
   const ws = channelWorkspace(`  ops-tg: { type: telegram, url: "${tg.url('')}", botToken: { env: TG_TOKEN }, chatId: "-1001234567890", allowInsecure: true }`);
   cleanups.push(() => ws.cleanup());
-  const before = Date.now();
-  const { app, id } = await sendOne(ws, 'ops-tg', FAILURE, { TG_TOKEN: '123456:ABCsecretTOKEN' });
+  const clock = new FakeClock(Date.now());
+  const before = clock.now();
+  const { app, id } = await sendOne(ws, 'ops-tg', FAILURE, { TG_TOKEN: '123456:ABCsecretTOKEN' }, clock);
   cleanups.push(() => app.close());
   assert.equal(tg.received[0]!.url, '/bot123456:ABCsecretTOKEN/sendMessage');
   assert.deepEqual(JSON.parse(tg.received[0]!.body.toString()), {
@@ -145,7 +149,8 @@ test('Telegram 429 with parameters.retry_after defers by at least that long; 400
   const deferred = await app.store.outbox.get(id);
   assert.equal(deferred?.state, 'deferred');
   assert.ok(deferred!.nextAttemptAt >= before + 3_600_000, 'retry_after (1 h) is honoured over the 1-minute backoff');
-  await app.store.outbox.retry(id, Date.now());
+  clock.advance(3_600_000);
+  await app.store.outbox.retry(id, clock.now());
   await app.dispatcher.runPass();
   const failed = await app.store.outbox.get(id);
   assert.equal(failed?.state, 'failed');

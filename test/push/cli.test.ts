@@ -52,6 +52,11 @@ test('vigil notify test NAME: a refused token prints the reply and a hint (exit 
   assert.equal(retry.code, 0, retry.stderr);
   assert.match(retry.stdout, /deferred, due now/);
 
+  // A Mail Profile's name runs `mail test` for it.
+  const mail = await ws.vigil(['notify', 'test', 'local']);
+  assert.equal(mail.code, 0, mail.stderr);
+  assert.match(mail.stdout, /profile local, to ops@example\.com/);
+
   const unknown = await ws.vigil(['notify', 'test', 'nowhere']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /no channel or profile named "nowhere"/);

@@ -71,14 +71,18 @@ test('a 429 storm (Retry-After: 1) defers every message once per pass, honouring
   const first = await app.dispatcher.runPass();
   assert.equal(first.attempted, 50, 'one attempt each: no spinning on 429');
   assert.equal(first.deferred, 50);
-  assert.equal(sink.received.length, 50);
+  // Retry-After is per channel: once the service said "wait", the channel's other messages wait
+  // too without a request — only those already in flight (outbox.concurrency, 8) reached it.
+  assert.ok(sink.received.length <= 8, `${sink.received.length} requests reached the rate-limited service`);
   assert.equal((await app.dispatcher.runPass()).attempted, 0, 'nothing is due before the wait');
-  const [attempt] = await app.store.outbox.attempts((await app.store.outbox.list({ limit: 1 }))[0]!.id);
-  assert.match(attempt!.detail, /slack is rate-limiting \(HTTP 429: rate limited\); it asked to wait 1 s/);
+  const details = new Set<string>();
+  for (const m of await app.store.outbox.list({})) for (const a of await app.store.outbox.attempts(m.id)) details.add(a.detail.replace(/\d+ s/, 'N s'));
+  assert.ok(details.has('slack is rate-limiting (HTTP 429: rate limited); it asked to wait N s'), [...details].join('\n'));
+  assert.ok(details.has('slack asked to wait (Retry-After); not sent, N s to go'), [...details].join('\n'));
   limited = false;
   clock.advance(3_600_000);
   const second = await app.dispatcher.runPass();
   assert.equal(second.sent, 50);
-  const titles = new Set(sink.received.slice(50).map((r) => (JSON.parse(r.body.toString()) as { text: string }).text));
+  const titles = new Set(sink.received.slice(-50).map((r) => (JSON.parse(r.body.toString()) as { text: string }).text));
   assert.equal(titles.size, 50, 'every message arrived');
 });

@@ -1,5 +1,6 @@
 import { openApp, type AppContext } from '../../src/app/context.js';
 import type { ChannelContent } from '../../src/domain/channel.js';
+import type { Clock } from '../../src/domain/clock.js';
 import { Workspace } from '../helpers/workspace.js';
 
 export const HOST = 'vigil-test.example.com';
@@ -40,8 +41,8 @@ export const FAILURE: ChannelContent = {
 };
 
 /** Enqueues one channel message and runs one delivery pass; returns the app, the id and the stored row. */
-export async function sendOne(ws: Workspace, channel: string, content: ChannelContent, env: NodeJS.ProcessEnv = {}): Promise<{ app: AppContext; id: string }> {
-  const app = openApp({ configFile: ws.configFile, logLevel: 'error', env });
+export async function sendOne(ws: Workspace, channel: string, content: ChannelContent, env: NodeJS.ProcessEnv = {}, clock?: Clock): Promise<{ app: AppContext; id: string }> {
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error', env, ...(clock ? { clock } : {}) });
   const { id } = await app.outbox.enqueue({
     kind: content.kind,
     severity: content.severity,

@@ -15,6 +15,8 @@ export interface HttpsRequest {
   signal: AbortSignal;
   /** Allows plain http:// (a channel with `allowInsecure: true`); https is verified regardless. */
   allowInsecure?: boolean;
+  /** Keep-alive connections owned by the caller (a push channel); default: one connection per request. */
+  agent?: http.Agent;
 }
 
 export interface HttpsResponse {
@@ -81,8 +83,9 @@ export function httpsRequest(request: HttpsRequest): Promise<HttpsResponse> {
         minVersion: 'TLSv1.2',
         rejectUnauthorized: true,
         ...(request.ca ? { ca: request.ca } : {}),
-        // A fresh connection per request: a kept-alive socket would outlive the deadline's scope.
-        agent: false,
+        // A fresh connection per request unless the caller owns a pool: a kept-alive socket
+        // would outlive the deadline's scope (the caller's agent is closed with it).
+        agent: request.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];

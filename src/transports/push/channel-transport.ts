@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { Clock } from '../../domain/clock.js';
 import { decodeChannelRequest } from '../../domain/channel.js';
 import type { OutgoingMessage } from '../../domain/message.js';
@@ -28,9 +30,21 @@ export interface ChannelTarget {
  */
 export class ChannelTransport implements Transport {
   readonly kind: string;
+  // Retry-After is the channel's, not one message's: until it passes, the channel's other
+  // messages are deferred without a request (a 429 storm must not be fed more requests).
+  private holdUntil = 0;
+  // Reused connections: a storm of alerts to one service must not open a TCP+TLS connection each.
+  // The deadline still holds: the request's own timer aborts it, socket and all.
+  private readonly agent: http.Agent;
 
   constructor(private readonly target: ChannelTarget) {
     this.kind = `push:${target.spec.type}`;
+    const options = { keepAlive: true, maxSockets: 8, timeout: target.timeoutMs };
+    this.agent = target.url.protocol === 'https:' ? new https.Agent({ ...options, minVersion: 'TLSv1.2', ...(target.ca ? { ca: target.ca } : {}) }) : new http.Agent(options);
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
@@ -43,6 +57,11 @@ export class ChannelTransport implements Transport {
       server,
       transcript: this.target.redact(transcript.join('\n')),
     });
+    const heldMs = this.holdUntil - this.target.clock.now();
+    if (heldMs > 0) {
+      transcript.push(`* not sent: ${spec.type} asked to wait ${Math.ceil(heldMs / 1000)} s more`);
+      return finish({ kind: 'temporary', errorCode: 'ERR_PUSH_DEFERRED', detail: `${spec.type} asked to wait (Retry-After); not sent, ${Math.ceil(heldMs / 1000)} s to go`, retryAfterMs: heldMs });
+    }
     let wire;
     try {
       wire = spec.prepare({ stored: decodeChannelRequest(message.raw), url, secrets: this.target.secrets, messageId: message.messageId, now: this.target.clock.now() });
@@ -63,6 +82,7 @@ export class ChannelTransport implements Transport {
         timeoutMs,
         signal,
         allowInsecure: this.target.allowInsecure,
+        agent: this.agent,
       });
     } catch (error) {
       if (!(error instanceof HttpsFailure)) return finish({ kind: 'temporary', errorCode: 'ERR_PUSH_CONNECT', detail: `${spec.type}: ${(error as Error).message}` });
@@ -72,6 +92,8 @@ export class ChannelTransport implements Transport {
     const retryAfter = response.headers['retry-after'];
     transcript.push(`S: HTTP ${response.status}${retryAfter ? ` Retry-After: ${String(retryAfter)}` : ''}`);
     if (response.body) transcript.push(`S: ${response.body.slice(0, 2000)}`);
-    return finish(classifyPushResponse(spec, response.status, response.headers, response.body, this.target.clock.now()));
+    const classified = classifyPushResponse(spec, response.status, response.headers, response.body, this.target.clock.now());
+    if (classified.retryAfterMs !== undefined) this.holdUntil = Math.max(this.holdUntil, this.target.clock.now() + classified.retryAfterMs);
+    return finish(classified);
   }
 }
