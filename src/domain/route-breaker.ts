@@ -87,7 +87,10 @@ export class RouteBreaker {
     if (before === 'down') return undefined; // an attempt that was already out
     const failures = (this.failures.get(route) ?? 0) + 1;
     this.failures.set(route, failures);
-    const until = now + Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** Math.min(failures - 1, 20));
+    // A server that said when to come back (HTTP Retry-After, Telegram's retry_after) is taken at
+    // its word: a 429 with `Retry-After: 1` holds the route for a second, not for our 15 s.
+    const wait = outcome.retryAfterMs ?? Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** Math.min(failures - 1, 20));
+    const until = now + Math.max(0, wait);
     this.states.set(route, { kind: 'down', until, reason: outcome.detail });
     return { kind: 'down', until, reason: outcome.detail };
   }
