@@ -139,7 +139,8 @@ export function buildSummary(input: SummaryInput, thresholds: AnomalyThresholds 
     host: input.host,
     generatedAt: input.now,
     counts,
-    subject: subjectLine(period.kind, input.host, counts),
+    // Counted per set: one empty run is flagged for its files and its bytes, one anomaly to look at.
+    subject: subjectLine(period.kind, input.host, counts, new Set(anomalies.map((a) => a.set)).size),
     healthy,
     attention: attentionAll.slice(0, ATTENTION_CAP),
     attentionMore: Math.max(0, attentionAll.length - ATTENTION_CAP),
@@ -159,8 +160,10 @@ export function buildSummary(input: SummaryInput, thresholds: AnomalyThresholds 
 }
 
 /** `Vigil daily — fileserver: 11 completed, 1 failed, 1 missed`. */
-export function subjectLine(kind: SummaryKind, host: string, counts: Record<FinalStatus, number>): string {
+export function subjectLine(kind: SummaryKind, host: string, counts: Record<FinalStatus, number>, anomalies = 0): string {
   const parts = COUNT_LABELS.filter(([s]) => s === 'completed' || counts[s] > 0).map(([s, label]) => `${counts[s]} ${label}`);
+  // A "completed" that backed up nothing must not hide behind the count of completed runs.
+  if (anomalies > 0) parts.push(`${anomalies} ${anomalies === 1 ? 'anomaly' : 'anomalies'}`);
   // The host name goes into a header: keep it to one line whatever the configuration says.
   const safeHost = host.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return `Vigil ${kind} — ${safeHost}: ${parts.join(', ')}`;

@@ -25,6 +25,7 @@ export const FAULT_TEXT: Record<ServiceFault, { title: string; hint: string }> =
   'config-error': { title: 'configuration error', hint: 'Run `vigil config check` and fix the problems it lists.' },
   'engine-missing': { title: 'backup engine missing', hint: 'Install the program named above (or fix its path in vigil.yaml), then `vigil config check`.' },
   'database-unwritable': { title: 'database unwritable', hint: "Check the disk and permissions of dataDir; Vigil cannot record runs or queue mail until it is writable." },
+  'backup-anomaly': { title: 'backup far smaller than usual', hint: 'Check that the source is mounted and readable by the account Vigil runs as (an unmounted disk "completes" empty); `vigil activity --set SET` shows the usual size.' },
   'vault-check-failed': { title: 'vault check failed', hint: 'Read the check with `vigil activity show ID`; for a builtin vault run `vigil verify SET --read-data`, for restic `restic check`. Restores from this vault may fail until it is repaired.' },
 };
 

@@ -13,6 +13,7 @@ import { faultOfRun, faultOfStoreError } from './fault-detect.js';
 import { FaultNotifier, type DirectSender } from './faults.js';
 import { PrefacingOutbox } from './preface.js';
 import { StormControl } from './storm.js';
+import { AnomalyCheck } from './anomaly-check.js';
 import { TemplateFiles } from './template-files.js';
 
 export interface NotificationDeps {
@@ -52,6 +53,7 @@ export class Notifications {
   readonly escalator: Escalator;
   readonly storm: StormControl;
   readonly faults: FaultNotifier;
+  readonly anomalies: AnomalyCheck;
   private timer: NodeJS.Timeout | undefined;
   private lastEventCheck = -Infinity;
 
@@ -84,6 +86,7 @@ export class Notifications {
       log: deps.log,
       host: deps.host,
     });
+    this.anomalies = new AnomalyCheck({ config: deps.config, summary: deps.store.summary, events: deps.events });
     this.escalator = new Escalator({
       config: deps.config,
       messages: deps.store.outbox,
@@ -161,6 +164,7 @@ export class Notifications {
     const { events, clock } = this.deps;
     const fault = faultOfRun(event);
     if (fault) events.emit({ kind: 'service.fault', fault, detail: `${event.set}: ${event.firstError ?? ''}`.slice(0, 500), set: event.set, at: clock.now() });
+    await this.anomalies.check(event).catch((error: unknown) => this.deps.log.error(`anomaly check of ${event.set} failed`, { error: (error as Error).message }));
     try {
       await this.backup.handle(event);
     } catch (error) {

@@ -37,7 +37,7 @@ export const startCommand: Command = {
       supervisor.handleSignals();
       const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info' }));
       await supervisor.stopped;
-      await wakes.close();
+      wakes.close();
       return supervisor.failed ? EXIT.failure : EXIT.ok;
     } finally {
       taken.lock.release();
