@@ -17,6 +17,8 @@ export interface SchedulerOptions {
   maxClockBackMs?: number;
   /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
   pollMs?: number;
+  /** Told of every failure the loop survives (the service turns a database error into a fault). */
+  onError?: (error: unknown) => void;
 }
 
 interface Entry {
@@ -210,6 +212,7 @@ export class Scheduler {
       return await work();
     } catch (error) {
       this.options.log.error(`scheduler: ${what} failed`, { error: (error as Error).message });
+      this.options.onError?.(error);
       return undefined;
     }
   }

@@ -29,6 +29,14 @@ export const FAULT_TEXT: Record<ServiceFault, { title: string; hint: string }> =
   'vault-check-failed': { title: 'vault check failed', hint: 'Read the check with `vigil activity show ID`; for a builtin vault run `vigil verify SET --read-data`, for restic `restic check`. Restores from this vault may fail until it is repaired.' },
 };
 
+/**
+ * Faults of the database itself, alerted directly and to the system log, never through the
+ * Outbox. A `disk-full` of a set (its vault's disk) is not one: that alert queues and retries.
+ */
+function isDatabaseFault(event: Pick<ServiceFaultEvent, 'fault' | 'set'>): boolean {
+  return event.fault === 'database-unwritable' || (event.fault === 'disk-full' && event.set === null);
+}
+
 export interface FaultNotifierDeps {
   config: VigilConfig;
   outbox: Pick<Outbox, 'enqueueMany'>;
@@ -64,6 +72,9 @@ export class FaultNotifier {
       return 'nobody';
     }
     try {
+      // The Outbox lives in the database: when that is the fault, do not even try it — a write
+      // that happens to fit would leave the alert queued behind a dispatcher that cannot record.
+      if (this.deps.direct && isDatabaseFault(event)) throw new Error('not tried: the Outbox is in the database that failed');
       await this.deps.outbox.enqueueMany(requests);
       return 'sent';
     } catch (error) {

@@ -1,4 +1,7 @@
-import { openApp } from '../../app/context.js';
+import { openApp, type AppContext } from '../../app/context.js';
+import { createStderrLogger } from '../../app/logger.js';
+import { storeFaultError } from '../../app/store-fault.js';
+import { loadConfig } from '../../config/load.js';
 import type { EngineProgress } from '../../backup/engine.js';
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { deliverOwnMessages } from '../../app/deliver-own.js';
@@ -25,7 +28,15 @@ export const runCommand: Command = {
     const [set, extra] = positionals;
     if (!set || extra) throw new VigilError('ERR_USAGE', 'give exactly one backup set: vigil run SET', { hint: 'Sets are the keys under sets: in vigil.yaml.' });
     const waitOption = parseWait(values.wait);
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
+    const loaded = loadConfig(ctx.configFile);
+    const stderrLog = createStderrLogger({ level: ctx.verbose ? 'debug' : 'warn' });
+    let app: AppContext;
+    try {
+      app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn', loaded });
+    } catch (error) {
+      // A full disk under dataDir refuses even the opening: say so, and alert around the database.
+      throw (await storeFaultError(loaded, error, undefined, { log: stderrLog, env: ctx.env })) ?? error;
+    }
     const controller = new AbortController();
     let forceTimer: NodeJS.Timeout | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -40,12 +51,16 @@ export const runCommand: Command = {
     process.on('SIGTERM', onSignal);
     const display = ctx.json ? undefined : progressDisplay(ctx, set);
     try {
-      const activity = await app.runner.run(set, {
-        trigger: 'manual',
-        signal: controller.signal,
-        onStart: (id) => display?.started(id),
-        onProgress: (p) => display?.progress(p),
-      });
+      const activity = await app.runner
+        .run(set, {
+          trigger: 'manual',
+          signal: controller.signal,
+          onStart: (id) => display?.started(id),
+          onProgress: (p) => display?.progress(p),
+        })
+        .catch(async (error: unknown) => {
+          throw (await storeFaultError(loaded, error, app, { log: stderrLog, env: ctx.env })) ?? error;
+        });
       display?.done();
       const log = await app.store.activity.log(activity.id);
       // No service (cron): deliver this run's alerts before exiting, or they would wait for one.
