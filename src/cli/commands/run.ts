@@ -14,13 +14,13 @@ import { formatBytes } from '../../domain/units.js';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a backup set now, in the foreground, with progress; Ctrl-C stops it (recorded incomplete)',
+  summary: 'run a backup set now, in the foreground, with progress; Ctrl-C stops it (recorded cancelled, not alerted)',
   usage: 'SET [--wait DURATION] [--json]',
   options: { wait: { type: 'string' } },
   positionals: true,
   exitCodes: {
     0: 'completed',
-    1: 'failed or incomplete (stopped, timed out), or could not run',
+    1: 'failed, incomplete (stopped, timed out) or cancelled (Ctrl-C), or could not run',
     2: 'usage or configuration error (unknown set)',
     3: 'completed with warnings or errors',
   },
@@ -39,7 +39,11 @@ export const runCommand: Command = {
     }
     const controller = new AbortController();
     let forceTimer: NodeJS.Timeout | undefined;
+    // Ctrl-C is the person at the terminal: the run is `cancelled`, never paged. A SIGTERM (a
+    // shutdown, a supervisor) stops it `incomplete`, which is alerted like any interrupted run.
+    let cancelledByUser = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      if (!controller.signal.aborted) cancelledByUser = signal === 'SIGINT';
       if (controller.signal.aborted) forceExit(ctx, `${signal} again: exiting without waiting for the engine`);
       controller.abort(`stopped by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal}`);
       // An engine stuck in the kernel (a dead NFS mount) may never notice the abort: a stop has a
@@ -55,6 +59,7 @@ export const runCommand: Command = {
         .run(set, {
           trigger: 'manual',
           signal: controller.signal,
+          cancelledByUser: () => cancelledByUser,
           onStart: (id) => display?.started(id),
           onProgress: (p) => display?.progress(p),
         })
