@@ -32,6 +32,7 @@ const STATUS_WORD: Record<string, string> = {
   'completed-with-errors': 'ERRORS',
   'completed-with-warnings': 'WARNINGS',
   skipped: 'SKIPPED',
+  cancelled: 'CANCELLED',
 };
 
 export function problemHeadline(p: ProblemGroup, timezone: string | undefined): { word: string; text: string; pointer: string } {

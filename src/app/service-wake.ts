@@ -24,11 +24,11 @@ export function wakeSocketPath(dataDir: string): string | undefined {
 }
 
 /** The service side. Call only while holding the dataDir lock (it replaces a stale socket). */
-export async function listenForWakes(dataDir: string, onWake: () => void, log: Logger): Promise<{ close(): Promise<void> }> {
+export async function listenForWakes(dataDir: string, onWake: () => void, log: Logger): Promise<{ close(): void }> {
   const file = wakeSocketPath(dataDir);
   if (!file) {
     log.warn(`the data directory path is too long for a Unix socket: messages enqueued by other vigil commands wait for the service's next look at the Outbox (at most a minute)`);
-    return { close: async () => undefined };
+    return { close: () => undefined };
   }
   rmSync(file, { force: true });
   const server = net.createServer((socket) => {
@@ -44,14 +44,14 @@ export async function listenForWakes(dataDir: string, onWake: () => void, log: L
     });
   } catch (error) {
     log.warn(`cannot listen on ${file} (${(error as Error).message}): messages enqueued by other vigil commands wait for the service's next look at the Outbox (at most a minute)`);
-    return { close: async () => undefined };
+    return { close: () => undefined };
   }
   return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        rmSync(file, { force: true });
-      }),
+    // Synchronous on purpose: `vigil start` returns at once after its last signal handler is gone.
+    close: () => {
+      server.close();
+      rmSync(file, { force: true });
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { BACKUP_EVENT_KINDS } from '../domain/events.js';
 import { watchMtaQueues } from './mta-queue-loop.js';
 import { describeExpiry, expiringCredentials } from '../config/credential-expiry.js';
 import { buildAdmin } from './admin-wiring.js';
+import { describeStoreFault } from './store-fault.js';
 
 export interface ServiceHandle {
   /** Resolves when the service has stopped (after a signal or stop()). */
@@ -27,7 +28,19 @@ export interface ServiceHandle {
 export function runService(app: AppContext, options: { graceMs?: number; handleSignals?: boolean } = {}): ServiceHandle {
   app.dispatcher.start();
   // Backup sets on their schedules. Stopping aborts running backups: they are recorded incomplete.
-  const scheduler = new Scheduler({ sets: app.loaded.config.sets, runner: app.runner, state: app.store.schedules, clock: app.clock, log: app.log, timezone: app.loaded.config.admin.timezone });
+  const scheduler = new Scheduler({
+    sets: app.loaded.config.sets,
+    runner: app.runner,
+    state: app.store.schedules,
+    clock: app.clock,
+    log: app.log,
+    // A database that cannot be written is a fault alerted around it (throttled by FaultNotifier),
+    // not only a log line every poll.
+    onError: (error) => {
+      const fault = describeStoreFault(app.loaded.config.dataDir, error);
+      if (fault) app.events.emit({ kind: 'service.fault', ...fault, set: null, at: app.clock.now() });
+    },
+  });
   for (const kind of BACKUP_EVENT_KINDS) {
     app.events.on(kind, (e) => {
       const line = `backup ${e.set}: ${e.status} (activity ${e.activityId})${e.firstError ? `: ${e.firstError}` : ''}`;

@@ -44,6 +44,11 @@ export interface RunOptions {
   allowRoot?: boolean;
   /** Called once the activity is recorded as running, with its id. */
   onStart?: (activityId: number) => void;
+  /**
+   * Whether `signal` was aborted by the person who started the run (Ctrl-C of `vigil run`): a run
+   * it stopped short is recorded `cancelled`, which is never alerted, instead of `incomplete`.
+   */
+  cancelledByUser?: () => boolean;
 }
 
 /**
@@ -112,8 +117,9 @@ export class BackupRunner {
       this.inFlight.delete(setName);
     }
     const { log, dropped } = capLog(result.log);
+    const cancelled = options.signal?.aborted === true && options.cancelledByUser?.() === true && !result.status.startsWith('completed');
     const activity = await this.options.activity.finish(id, {
-      status: result.status,
+      status: cancelled ? 'cancelled' : result.status,
       endedAt: this.options.clock.now(),
       counters: result.counters,
       log,

@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** `admin.timezone`: times in the reasons recorded (they become alert texts) read like the alert's own. */
   timezone?: string;
+  /** Told of every failure the loop survives (the service turns a database error into a fault). */
+  onError?: (error: unknown) => void;
 }
 
 interface Entry {
@@ -264,6 +266,7 @@ export class Scheduler {
       return await work();
     } catch (error) {
       this.options.log.error(`scheduler: ${what} failed`, { error: (error as Error).message });
+      this.options.onError?.(error);
       return undefined;
     }
   }

@@ -32,6 +32,16 @@ export const DEFAULT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.fr
   minExtraMs: 5 * 60_000,
 });
 
+/**
+ * What is alerted at once (notification.anomalies: alert): only a collapse of the backed-up data
+ * — 0 files where there usually are many, or 90 % or more of the bytes gone — as an unmounted
+ * source gives. The milder anomalies (half, or a slow run) wait for the summary.
+ */
+export const ALERT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.freeze({ ...DEFAULT_ANOMALY_THRESHOLDS, lowRatio: 0.1, minExtraMs: Infinity });
+
+/** `notification.anomalies: off`: no run ever has enough baseline to be judged. */
+export const NO_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.freeze({ ...DEFAULT_ANOMALY_THRESHOLDS, minBaseline: Infinity });
+
 export type AnomalyMetric = 'files' | 'bytes' | 'duration';
 
 export interface Anomaly {

@@ -23,6 +23,7 @@ export const COUNT_LABELS: ReadonlyArray<[FinalStatus, string]> = [
   ['failed', 'failed'],
   ['missed', 'missed'],
   ['skipped', 'skipped'],
+  ['cancelled', 'cancelled'],
 ];
 
 /** Most attention items listed; the rest are counted. */
@@ -31,7 +32,7 @@ export const ATTENTION_CAP = 50;
 export const NEXT_RUNS_CAP = 10;
 
 /** Worst first: what did not produce a backup, then partial backups, then warnings. */
-const RANK: Record<FinalStatus, number> = { failed: 0, missed: 0, incomplete: 1, 'completed-with-errors': 2, 'completed-with-warnings': 3, skipped: 4, completed: 5 };
+const RANK: Record<FinalStatus, number> = { failed: 0, missed: 0, incomplete: 1, 'completed-with-errors': 2, 'completed-with-warnings': 3, skipped: 4, cancelled: 4, completed: 5 };
 const SUCCESS: ReadonlySet<FinalStatus> = new Set(['completed', 'completed-with-warnings']);
 
 export interface SetRow {
@@ -139,7 +140,8 @@ export function buildSummary(input: SummaryInput, thresholds: AnomalyThresholds 
     host: input.host,
     generatedAt: input.now,
     counts,
-    subject: subjectLine(period.kind, input.host, counts),
+    // Counted per set: one empty run is flagged for its files and its bytes, one anomaly to look at.
+    subject: subjectLine(period.kind, input.host, counts, new Set(anomalies.map((a) => a.set)).size),
     healthy,
     attention: attentionAll.slice(0, ATTENTION_CAP),
     attentionMore: Math.max(0, attentionAll.length - ATTENTION_CAP),
@@ -159,8 +161,10 @@ export function buildSummary(input: SummaryInput, thresholds: AnomalyThresholds 
 }
 
 /** `Vigil daily — fileserver: 11 completed, 1 failed, 1 missed`. */
-export function subjectLine(kind: SummaryKind, host: string, counts: Record<FinalStatus, number>): string {
+export function subjectLine(kind: SummaryKind, host: string, counts: Record<FinalStatus, number>, anomalies = 0): string {
   const parts = COUNT_LABELS.filter(([s]) => s === 'completed' || counts[s] > 0).map(([s, label]) => `${counts[s]} ${label}`);
+  // A "completed" that backed up nothing must not hide behind the count of completed runs.
+  if (anomalies > 0) parts.push(`${anomalies} ${anomalies === 1 ? 'anomaly' : 'anomalies'}`);
   // The host name goes into a header: keep it to one line whatever the configuration says.
   const safeHost = host.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return `Vigil ${kind} — ${safeHost}: ${parts.join(', ')}`;

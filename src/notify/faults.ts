@@ -28,8 +28,17 @@ export const FAULT_TEXT: Record<ServiceFault, { title: string; hint: string }> =
   'engine-missing': { title: 'backup engine missing', hint: 'Install the program named above (or fix its path in vigil.yaml), then `vigil config check`.' },
   'database-unwritable': { title: 'database unwritable', hint: "Check the disk and permissions of dataDir; Vigil cannot record runs or queue mail until it is writable." },
   'notification-failed': { title: 'alert not queued', hint: 'An alert named above could not be queued, so this one was sent around the Outbox. Check `vigil config check` and the log of the service; `vigil activity` lists the run it was about.' },
+  'backup-anomaly': { title: 'backup far smaller than usual', hint: 'Check that the source is mounted and readable by the account Vigil runs as (an unmounted disk "completes" empty); `vigil activity --set SET` shows the usual size.' },
   'vault-check-failed': { title: 'vault check failed', hint: 'Read the check with `vigil activity show ID`; for a builtin vault run `vigil verify SET --read-data`, for restic `restic check`. Restores from this vault may fail until it is repaired.' },
 };
+
+/**
+ * Faults of the database itself, alerted directly and to the system log, never through the
+ * Outbox. A `disk-full` of a set (its vault's disk) is not one: that alert queues and retries.
+ */
+function isDatabaseFault(event: Pick<ServiceFaultEvent, 'fault' | 'set'>): boolean {
+  return event.fault === 'database-unwritable' || (event.fault === 'disk-full' && event.set === null);
+}
 
 export interface FaultNotifierDeps {
   config: VigilConfig;
@@ -75,8 +84,11 @@ export class FaultNotifier {
       log.error(`service fault (${event.fault}) not mailed: no mail profile or recipient: ${event.detail}`);
       return 'nobody';
     }
-    let why = 'an alert could not be queued, so this one goes around the Outbox';
-    if (!AROUND_THE_OUTBOX.has(event.fault) || !this.deps.direct) {
+    // Around the Outbox when queueing is what failed, or when its database is: a write that
+    // happens to fit would leave the alert queued behind a dispatcher that cannot record.
+    const around = AROUND_THE_OUTBOX.has(event.fault) || isDatabaseFault(event);
+    let why = isDatabaseFault(event) ? 'could not queue the alert: not tried: the Outbox is in the database that failed' : 'an alert could not be queued, so this one goes around the Outbox';
+    if (!around || !this.deps.direct) {
       try {
         await this.deps.outbox.enqueueMany(requests);
         return 'sent';

@@ -40,7 +40,8 @@ export function failureSignature(status: FinalStatus, firstError: string | null)
  *   streak to recover from sends a plain status message; `skipped` changes nothing.
  */
 export function decide(state: StreakState, run: RunOutcome, rule: EffectiveRule, remindEveryMs: number): Decision {
-  if (run.status === 'skipped') return { action: 'none', next: state };
+  // Neither is news: a cancelled run was stopped by the person who started it.
+  if (run.status === 'skipped' || run.status === 'cancelled') return { action: 'none', next: state };
   const inOn = (rule.on as readonly string[]).includes(run.status);
   if ((SUCCESS_STATUSES as readonly string[]).includes(run.status)) {
     const next = emptyStreak(state.set);

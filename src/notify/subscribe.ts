@@ -13,6 +13,7 @@ import { faultOfRun, faultOfStoreError } from './fault-detect.js';
 import { FaultNotifier, type DirectSender } from './faults.js';
 import { PrefacingOutbox } from './preface.js';
 import { StormControl } from './storm.js';
+import { AnomalyCheck } from './anomaly-check.js';
 import { TemplateFiles } from './template-files.js';
 import { ChannelPauseNotifier } from './channel-paused.js';
 
@@ -54,6 +55,7 @@ export class Notifications {
   readonly storm: StormControl;
   readonly faults: FaultNotifier;
   readonly channelPauses: ChannelPauseNotifier;
+  readonly anomalies: AnomalyCheck;
   private timer: NodeJS.Timeout | undefined;
   private lastEventCheck = -Infinity;
 
@@ -98,6 +100,7 @@ export class Notifications {
       host: deps.host,
     });
     this.channelPauses = new ChannelPauseNotifier({ config: deps.config, outbox: deps.outbox, clock: deps.clock, log: deps.log, host: deps.host });
+    this.anomalies = new AnomalyCheck({ config: deps.config, summary: deps.store.summary, events: deps.events });
     this.escalator = new Escalator({
       config: deps.config,
       messages: deps.store.outbox,
@@ -185,6 +188,7 @@ export class Notifications {
     const { events, clock } = this.deps;
     const fault = faultOfRun(event);
     if (fault) events.emit({ kind: 'service.fault', fault, detail: `${event.set}: ${event.firstError ?? ''}`.slice(0, 500), set: event.set, at: clock.now() });
+    await this.anomalies.check(event).catch((error: unknown) => this.deps.log.error(`anomaly check of ${event.set} failed`, { error: (error as Error).message }));
     try {
       await this.backup.handle(event);
     } catch (error) {

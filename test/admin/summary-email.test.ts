@@ -65,7 +65,7 @@ test('the summary arrives intact at a real SMTP server: counts in the subject, f
 
     const mail = await sendDaily(t);
     const p = mail.parsed;
-    assert.equal(p.subject, 'Vigil daily — vigil-test.example.com: 12 completed, 1 failed, 1 missed');
+    assert.equal(p.subject, 'Vigil daily — vigil-test.example.com: 12 completed, 1 failed, 1 missed, 1 anomaly');
     assert.deepEqual(mail.to, ['ops@example.com']);
     assert.equal(p.headers.get('x-vigil-kind'), 'summary.daily');
 

@@ -88,10 +88,10 @@ describe('vigil run', () => {
     assert.match(result.stderr, /hint: Defined sets: ok, warn, fail, hang, ghost/);
   });
 
-  it('Ctrl-C stops the run and records it incomplete (exit 1)', async () => {
+  it('Ctrl-C stops the run and records it cancelled, not incomplete: the person who started it stopped it (exit 1)', async () => {
     const result = await spawnVigil(['run', 'hang'], (stderr) => stderr.includes('running set hang') && existsSync(marker), 'SIGINT');
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stdout, /hang: incomplete/);
+    assert.match(result.stdout, /hang: cancelled/);
     assert.match(result.stdout, /stopped by Ctrl-C \(SIGINT\)/);
   });
 });
@@ -101,7 +101,7 @@ describe('vigil activity', () => {
     const table = await ws.vigil(['activity']);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^ID\s+STARTED\s+KIND\s+SET\s+STATUS/);
-    for (const status of ['completed', 'completed-with-warnings', 'failed', 'incomplete']) assert.match(table.stdout, new RegExp(`\\s${status}\\s`));
+    for (const status of ['completed', 'completed-with-warnings', 'failed', 'cancelled']) assert.match(table.stdout, new RegExp(`\\s${status}\\s`));
 
     const json = await ws.vigil(['activity', '--json', '--set', 'warn']);
     const rows = JSON.parse(json.stdout) as Array<{ set: string; status: string; counters: { warnings: number } }>;

@@ -1,4 +1,7 @@
-import { openApp } from '../../app/context.js';
+import { openApp, type AppContext } from '../../app/context.js';
+import { createStderrLogger } from '../../app/logger.js';
+import { storeFaultError } from '../../app/store-fault.js';
+import { loadConfig } from '../../config/load.js';
 import type { EngineProgress } from '../../backup/engine.js';
 import { formatDuration, parseDuration } from '../../config/duration.js';
 import { deliverOwnMessages } from '../../app/deliver-own.js';
@@ -11,14 +14,14 @@ import { formatBytes } from '../../domain/units.js';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a backup set now, in the foreground, with progress; Ctrl-C stops it (recorded incomplete)',
+  summary: 'run a backup set now, in the foreground, with progress; Ctrl-C stops it (recorded cancelled, not alerted)',
   usage: 'SET [--allow-root] [--wait DURATION] [--json]',
   positionals: true,
   // As root, a builtin vault another account owns is refused: root-owned files would lock that account out.
   options: { wait: { type: 'string' }, 'allow-root': { type: 'boolean' } },
   exitCodes: {
     0: 'completed',
-    1: 'failed or incomplete (stopped, timed out), or could not run',
+    1: 'failed, incomplete (stopped, timed out) or cancelled (Ctrl-C), or could not run',
     2: 'usage or configuration error (unknown set)',
     3: 'completed with warnings or errors',
   },
@@ -26,10 +29,22 @@ export const runCommand: Command = {
     const [set, extra] = positionals;
     if (!set || extra) throw new VigilError('ERR_USAGE', 'give exactly one backup set: vigil run SET', { hint: 'Sets are the keys under sets: in vigil.yaml.' });
     const waitOption = parseWait(values.wait);
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
+    const loaded = loadConfig(ctx.configFile);
+    const stderrLog = createStderrLogger({ level: ctx.verbose ? 'debug' : 'warn' });
+    let app: AppContext;
+    try {
+      app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn', loaded });
+    } catch (error) {
+      // A full disk under dataDir refuses even the opening: say so, and alert around the database.
+      throw (await storeFaultError(loaded, error, undefined, { log: stderrLog, env: ctx.env })) ?? error;
+    }
     const controller = new AbortController();
     let forceTimer: NodeJS.Timeout | undefined;
+    // Ctrl-C is the person at the terminal: the run is `cancelled`, never paged. A SIGTERM (a
+    // shutdown, a supervisor) stops it `incomplete`, which is alerted like any interrupted run.
+    let cancelledByUser = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      if (!controller.signal.aborted) cancelledByUser = signal === 'SIGINT';
       if (controller.signal.aborted) forceExit(ctx, `${signal} again: exiting without waiting for the engine`);
       controller.abort(`stopped by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal}`);
       // An engine stuck in the kernel (a dead NFS mount) may never notice the abort: a stop has a
@@ -41,13 +56,18 @@ export const runCommand: Command = {
     process.on('SIGTERM', onSignal);
     const display = ctx.json ? undefined : progressDisplay(ctx, set);
     try {
-      const activity = await app.runner.run(set, {
-        trigger: 'manual',
-        signal: controller.signal,
-        allowRoot: values['allow-root'] === true,
-        onStart: (id) => display?.started(id),
-        onProgress: (p) => display?.progress(p),
-      });
+      const activity = await app.runner
+        .run(set, {
+          trigger: 'manual',
+          signal: controller.signal,
+          allowRoot: values['allow-root'] === true,
+          cancelledByUser: () => cancelledByUser,
+          onStart: (id) => display?.started(id),
+          onProgress: (p) => display?.progress(p),
+        })
+        .catch(async (error: unknown) => {
+          throw (await storeFaultError(loaded, error, app, { log: stderrLog, env: ctx.env })) ?? error;
+        });
       display?.done();
       const log = await app.store.activity.log(activity.id);
       // No service (cron): deliver this run's alerts before exiting, or they would wait for one.

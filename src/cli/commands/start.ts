@@ -8,6 +8,19 @@ import { VigilError } from '../../domain/errors.js';
 import { DataDirLock } from '../../platform/data-dir-lock.js';
 import { EXIT, type Command } from '../command.js';
 
+// A holder that names no pid is a `vigil run` probing for a service (DataDirLock.holder): it lets go
+// within milliseconds, so look again a few times before refusing to start.
+const UNNAMED_HOLDER_TRIES = 10;
+const UNNAMED_HOLDER_GAP_MS = 200;
+
+async function acquireDataDir(dataDir: string): Promise<ReturnType<typeof DataDirLock.tryAcquire>> {
+  for (let i = 1; ; i++) {
+    const taken = DataDirLock.tryAcquire(dataDir, { pid: process.pid, host: hostname(), since: Date.now() });
+    if ('lock' in taken || taken.heldBy || i >= UNNAMED_HOLDER_TRIES) return taken;
+    await new Promise((resolve) => setTimeout(resolve, UNNAMED_HOLDER_GAP_MS));
+  }
+}
+
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the service: scheduler, Admin processes, dispatcher; SIGHUP reloads vigil.yaml, SIGTERM stops',
@@ -22,7 +35,7 @@ export const startCommand: Command = {
     const { dataDir } = first.config;
     // Before anything touches the database: two services on one data directory would run every
     // set twice and send every alert twice.
-    const taken = DataDirLock.tryAcquire(dataDir, { pid: process.pid, host: hostname(), since: Date.now() });
+    const taken = await acquireDataDir(dataDir);
     if (!('lock' in taken)) {
       const by = taken.heldBy;
       const who = by ? `pid ${by.pid}${by.host !== hostname() ? ` on ${by.host}` : ''}, running since ${new Date(by.since).toISOString()}` : 'a process that could not be named';
@@ -37,7 +50,7 @@ export const startCommand: Command = {
       supervisor.handleSignals();
       const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info' }));
       await supervisor.stopped;
-      await wakes.close();
+      wakes.close();
       return supervisor.failed ? EXIT.failure : EXIT.ok;
     } finally {
       taken.lock.release();

@@ -21,6 +21,12 @@ export const notification = z
     escalateAfter: duration('15m'),
     /** Critical failures arriving within this of the first alert are held and sent as one message; 0s turns grouping off. */
     stormWindow: duration('30s'),
+    /**
+     * A successful run far smaller than usual (0 files where there usually are many, size down 90 %
+     * or more: an unmounted source): `alert` at once (a backup-anomaly service fault), only list it
+     * in the `summary`, or `off` (neither).
+     */
+    anomalies: z.enum(['alert', 'summary', 'off'], { error: 'must be one of alert, summary, off' }).default('alert'),
     /** A directory of template overrides (relative to vigil.yaml); missing files come from the shipped set. */
     templates: z.string().min(1).optional(),
   })
