@@ -25,10 +25,13 @@ test('an SMTP outage in the period: the summary says how many messages were defe
     for (let i = 0; i < 5; i++) {
       await app.outbox.enqueue({ kind: 'backup.failed', severity: 'critical', profile: 'office', from: 'vigil@example.com', to: ['ops@example.com'], subject: `alert ${i}`, text: 'x' });
     }
-    assert.equal((await app.dispatcher.runPass()).deferred, 5);
+    // One message probes the dead route; the route breaker holds the other four back untried.
+    assert.equal((await app.dispatcher.runPass()).deferred, 1);
     clock.advance(47 * MIN);
     peer = await SmtpPeer.start({ port }); // back
-    assert.equal((await app.dispatcher.runPass()).sent, 5);
+    let sent = 0;
+    for (let pass = 0; pass < 4 && sent < 5; pass++) sent += (await app.dispatcher.runPass()).sent;
+    assert.equal(sent, 5);
 
     clock.set(NOW);
     const admin = buildAdmin(app);

@@ -4,6 +4,9 @@ import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSampl
 import type { HousekeepingStore, SummaryStore } from '../ports.js';
 import type { SqliteDatabase } from './database.js';
 
+/** A message delivered later than this after its enqueue was held up (a retry, an outage, a pause). */
+const LATE_AFTER_MS = 5 * 60_000;
+
 /** Rows deleted per transaction while pruning: short write locks, so backups recording activity never wait long. */
 const PRUNE_BATCH = 5_000;
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
@@ -141,9 +144,16 @@ export class SqliteSummaryStore implements SummaryStore {
    * delivery among those delivered in it.
    */
   private lateness(since: number, until: number): { deferred: number; longestDelayMs: number } {
+    // Late: an attempt in the period that did not deliver, or a delivery in the period more than
+    // LATE_AFTER_MS after the enqueue — during an outage the route breaker holds a route's
+    // messages back without attempting them, so attempts alone would count only the probe.
     const deferred = this.db
-      .prepare(`SELECT COUNT(DISTINCT message) AS n FROM attempts WHERE started_at >= ? AND started_at < ? AND outcome NOT IN ('accepted', 'queued-locally')`)
-      .get(since, until) as { n: number };
+      .prepare(
+        `SELECT COUNT(*) AS n FROM messages m
+         WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.message = m.id AND a.started_at >= @since AND a.started_at < @until AND a.outcome NOT IN ('accepted', 'queued-locally'))
+            OR (m.state IN ('sent', 'queued-locally') AND m.sent_at >= @since AND m.sent_at < @until AND m.sent_at - m.created_at > @late)`,
+      )
+      .get({ since, until, late: LATE_AFTER_MS }) as { n: number };
     const longest = this.db
       .prepare(`SELECT MAX(sent_at - created_at) AS ms FROM messages WHERE state IN ('sent', 'queued-locally') AND sent_at >= ? AND sent_at < ?`)
       .get(since, until) as { ms: number | null };
