@@ -15,6 +15,7 @@ import { vaultInitCommand } from './vault-init.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
 import { channelsCommand } from './channels.js';
+import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -41,5 +42,7 @@ export const COMMANDS: Command[] = [
   adminDailyCommand,
   adminWeeklyCommand,
   startCommand,
+  serviceInstallCommand,
+  serviceUninstallCommand,
   quickstartCommand,
 ];
