@@ -133,7 +133,7 @@ export function openApp(options: OpenOptions): AppContext {
 }
 
 /** Message-IDs need a domain; a bare host name gets `.vigil.invalid` so it is still unique-ish and clearly local. */
-function messageIdDomain(hostname: string): string {
+export function messageIdDomain(hostname: string): string {
   const clean = hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
   return clean.includes('.') ? clean : `${clean}.vigil.invalid`;
 }

@@ -14,6 +14,7 @@ import { pruneCommand, restoreCommand, snapshotsCommand, verifyCommand } from '.
 import { vaultInitCommand } from './vault-init.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
+import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   activityShowCommand,
   notifyPreviewCommand,
   notifyTestCommand,
+  notifyFaultCommand,
   channelsCommand,
   snapshotsCommand,
   restoreCommand,
