@@ -45,6 +45,9 @@ export interface AttemptReport {
   result: AttemptResult;
 }
 
+/** The dispatcher loop's longest sleep between passes. */
+export const LOOP_MAX_SLEEP_MS = 60_000;
+
 // A transport that breaks its own deadline still cannot hold a message longer than this extra.
 const TRANSPORT_GRACE_MS = 5_000;
 
@@ -91,6 +94,7 @@ export class Dispatcher {
       }
       if (this.inFlight.size === 0) break;
       await Promise.race(this.inFlight);
+      this.lastProgressAt = this.o.clock.now();
       exhausted = false; // a slot freed: look again, new messages may have arrived
     }
     await this.writer.flush();
@@ -122,6 +126,12 @@ export class Dispatcher {
     this.wake();
   }
 
+  /**
+   * When the loop last made progress (a pass ended, an attempt finished): the service's watchdog
+   * reads it. Between passes the loop sleeps at most LOOP_MAX_SLEEP_MS.
+   */
+  lastProgressAt: number | undefined;
+
   /** Runs passes until stop(): after each, sleeps until the next message is due or wake(). */
   start(): void {
     this.loop ??= this.runForever();
@@ -152,6 +162,7 @@ export class Dispatcher {
     while (!this.stopping) {
       try {
         await this.runPass();
+        this.lastProgressAt = this.o.clock.now();
       } catch (error) {
         this.o.log.error('delivery pass failed; retrying shortly', { error: (error as Error).message });
         await this.sleep(5_000);
@@ -162,7 +173,7 @@ export class Dispatcher {
       const pauseEnds = await this.nextPauseEnd();
       const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity);
       // Sleep until then, but never longer than a minute: another process may enqueue too.
-      await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), 60_000)));
+      await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), LOOP_MAX_SLEEP_MS)));
     }
   }
 

@@ -45,7 +45,7 @@ describe('vigil service install --root DIR', () => {
     const unit = readFileSync(path.join(unitDir(root), 'vigil.service'), 'utf8');
     const main = realpathSync(path.join(REPO_ROOT, 'src/cli/main.ts'));
     assert.match(unit, new RegExp(`^ExecStart=${realpathSync(process.execPath)} ${main} start$`, 'm'));
-    for (const line of ['User=vigil', 'Environment=VIGIL_CONFIG=/etc/vigil/vigil.yaml', 'ExecReload=/bin/kill -HUP $MAINPID', 'Restart=on-failure', 'RestartPreventExitStatus=2', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/vigil', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'OnFailure=vigil-failed.service']) {
+    for (const line of ['Type=notify', 'NotifyAccess=all', 'WatchdogSec=60s', 'User=vigil', 'Environment=VIGIL_CONFIG=/etc/vigil/vigil.yaml', 'ExecReload=/bin/kill -HUP $MAINPID', 'Restart=on-failure', 'RestartPreventExitStatus=2', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/vigil', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'OnFailure=vigil-failed.service']) {
       assert.ok(unit.split('\n').includes(line), `vigil.service has ${line}`);
     }
     const failed = readFileSync(path.join(unitDir(root), 'vigil-failed.service'), 'utf8');

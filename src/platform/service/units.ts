@@ -30,7 +30,14 @@ After=network-online.target
 OnFailure=${FAILED_UNIT}
 
 [Service]
-Type=simple
+# READY=1 once scheduling; WATCHDOG=1 only while the scheduler, dispatcher and database loops
+# are alive: a hung service is killed and restarted. Sent through systemd-notify, whose pid is
+# not the main pid: hence NotifyAccess=all.
+Type=notify
+NotifyAccess=all
+WatchdogSec=60s
+# Start-up recovers runs a crash left open and records missed ones before READY=1.
+TimeoutStartSec=5min
 User=${o.user}
 Group=${o.user}
 # Secrets referenced as { env: NAME } in vigil.yaml: one NAME=value per line, mode 600, root.
