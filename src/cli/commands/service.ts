@@ -28,7 +28,7 @@ export const serviceInstallCommand: Command = {
     const actions = installPlan({ ...options, command });
     const code = carryOut(ctx, actions, options);
     if (code === EXIT.ok && !values['dry-run'] && !ctx.json) {
-      ctx.stdout.write(`next: edit ${path.join(options.root, '/etc/vigil/vigil.yaml')}, then\n  sudo -u ${options.user} VIGIL_CONFIG=/etc/vigil/vigil.yaml vigil config check\n  sudo systemctl enable --now vigil\n`);
+      ctx.stdout.write(`next: edit ${path.join(options.root, '/etc/vigil/vigil.yaml')}, then\n  sudo -u ${options.user} VIGIL_CONFIG=/etc/vigil/vigil.yaml vigil config check --service\n  sudo systemctl enable --now vigil\n`);
     }
     return code;
   },
