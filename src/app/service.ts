@@ -5,6 +5,13 @@ import { watchMtaQueues } from './mta-queue-loop.js';
 import { describeExpiry, expiringCredentials } from '../config/credential-expiry.js';
 import { buildAdmin } from './admin-wiring.js';
 import { describeStoreFault } from './store-fault.js';
+import { LOOP_MAX_SLEEP_MS } from '../outbox/dispatcher.js';
+import type { ServiceWatchdog } from './service-watchdog.js';
+
+// The scheduler looks at least every 30 s; a pass only claims and launches (runs are not awaited).
+const SCHEDULER_MAX_SILENCE_MS = 2 * 60_000;
+// The database is read on every look of the watchdog; a few failed looks in a row are a stall.
+const DATABASE_MAX_SILENCE_MS = 90_000;
 
 export interface ServiceHandle {
   /** Resolves when the service has stopped (after a signal or stop()). */
@@ -25,7 +32,7 @@ export interface ServiceHandle {
  * `vigil start`: the dispatcher runs continuously (and, as they land, the scheduler and Admin
  * processes). SIGTERM/SIGINT stop it gracefully: in-flight attempts finish or are released.
  */
-export function runService(app: AppContext, options: { graceMs?: number; handleSignals?: boolean } = {}): ServiceHandle {
+export function runService(app: AppContext, options: { graceMs?: number; handleSignals?: boolean; watchdog?: ServiceWatchdog } = {}): ServiceHandle {
   app.dispatcher.start();
   // Backup sets on their schedules. Stopping aborts running backups: they are recorded incomplete.
   const scheduler = new Scheduler({
@@ -34,6 +41,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
     state: app.store.schedules,
     clock: app.clock,
     log: app.log,
+    timezone: app.loaded.config.admin.timezone,
     // A database that cannot be written is a fault alerted around it (throttled by FaultNotifier),
     // not only a log line every poll.
     onError: (error) => {
@@ -60,6 +68,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   // Escalation of undelivered critical mail, storm windows, notifications lost to a crash.
   app.notifications.start();
   const queueWatch = watchMtaQueues(app);
+  const retireLoops = options.watchdog?.watch(watchedLoops(app, scheduler)) ?? (() => undefined);
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -70,6 +79,8 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   };
   let draining = false;
   const stop = (mode: 'abort' | 'drain' = 'abort') => {
+    // Stopping or draining for a reload, the loops wind down on purpose: the process stays alive.
+    retireLoops();
     if (stopping && draining && mode === 'abort') {
       draining = false;
       void abortBackups();
@@ -112,4 +123,15 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
     void app.notifications.tick();
   };
   return { stopped, stop, runningSets: () => scheduler.runningSets(), wake };
+}
+
+/** The loops whose progress tells systemd's watchdog that this service still works. */
+function watchedLoops(app: AppContext, scheduler: Scheduler) {
+  const slowestAttemptMs = Math.max(0, ...Object.keys(app.loaded.config.profiles).map((p) => app.transports.attemptDeadlineMs(p)));
+  return [
+    { name: 'scheduler', maxSilenceMs: SCHEDULER_MAX_SILENCE_MS, lastBeatAt: () => scheduler.lastPassAt },
+    // Its longest sleep, plus a pass waiting on the slowest attempt, plus slack.
+    { name: 'dispatcher', maxSilenceMs: LOOP_MAX_SLEEP_MS + slowestAttemptMs + 60_000, lastBeatAt: () => app.dispatcher.lastProgressAt },
+    { name: 'database', maxSilenceMs: DATABASE_MAX_SILENCE_MS, lastBeatAt: () => undefined, probe: async () => void (await app.store.outbox.nextDueAt()) },
+  ];
 }

@@ -2,11 +2,14 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { VigilError } from '../domain/errors.js';
 import type { AppContext } from './context.js';
 import { runService, type ServiceHandle } from './service.js';
+import type { ServiceWatchdog } from './service-watchdog.js';
 
 export interface SupervisorOptions {
   /** Opens the app on a configuration (the first one, or a reloaded one). */
   open(loaded?: LoadedConfig): AppContext;
   graceMs?: number;
+  /** systemd's READY=1 / WATCHDOG=1 (one per process, across reloads). */
+  watchdog?: ServiceWatchdog;
 }
 
 /**
@@ -105,7 +108,7 @@ export class ServiceSupervisor {
   }
 
   private run(app: AppContext): ServiceHandle {
-    return runService(app, { handleSignals: false, ...(this.options.graceMs !== undefined ? { graceMs: this.options.graceMs } : {}) });
+    return runService(app, { handleSignals: false, ...(this.options.graceMs !== undefined ? { graceMs: this.options.graceMs } : {}), ...(this.options.watchdog ? { watchdog: this.options.watchdog } : {}) });
   }
 
   private reportBadConfig(error: unknown): void {

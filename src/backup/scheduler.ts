@@ -53,6 +53,8 @@ export class Scheduler {
   private stopping = false;
   private started = false;
   private ticking: Promise<void> | undefined;
+  /** When the last pass ended (the service's watchdog reads it: a hung pass stops the pings). */
+  lastPassAt: number | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     for (const [set, config] of Object.entries(options.sets)) {
@@ -126,6 +128,7 @@ export class Scheduler {
       if (Number.isNaN(entry.lastDueAt)) continue; // recover() has not run
       await this.guard(`scheduling ${entry.set}`, () => this.handleDue(entry, now));
     }
+    this.lastPassAt = this.options.clock.now();
   }
 
   private async handleDue(entry: Entry, now: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
 import type { VigilConfig } from './schema/index.js';
 import type { SemanticProblem } from './semantic-checks.js';
 import { activeProfileName } from './semantic-checks.js';
@@ -19,9 +20,16 @@ export interface ProfileVerification {
  */
 export function environmentProblems(
   config: VigilConfig,
-  options: { env: NodeJS.ProcessEnv; verifications: ProfileVerification[]; fingerprint: (name: string) => string; nowMs?: number },
+  options: { env: NodeJS.ProcessEnv; verifications: ProfileVerification[]; fingerprint: (name: string) => string; nowMs?: number; asService?: boolean },
 ): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
+  if (!path.isAbsolute(config.dataDir) && (options.asService || runBySystemd(options.env))) {
+    problems.push({
+      path: ['dataDir'],
+      message: `"${config.dataDir}" is relative: it resolves next to the configuration file (under /etc/vigil for the service), which the unit's ProtectSystem=strict makes read-only; give an absolute path such as /var/lib/vigil`,
+      severity: 'warning',
+    });
+  }
   const active = activeProfileName(config);
 
   for (const [name, profile] of Object.entries(config.profiles)) {
@@ -70,4 +78,9 @@ function readable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Set by systemd for every unit it runs (INVOCATION_ID since v232; NOTIFY_SOCKET for Type=notify). */
+function runBySystemd(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.INVOCATION_ID || env.NOTIFY_SOCKET);
 }

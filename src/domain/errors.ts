@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   ERR_SET_UNKNOWN: 'No backup set of that name is defined under sets: in the configuration.',
   ERR_SET_BUSY: 'The backup set is already running (in the service or another `vigil run`); two runs of one set never overlap.',
   ERR_DATADIR_LOCKED: 'Another `vigil start` already serves this dataDir (the message names its pid); one service per data directory.',
+  ERR_SERVICE_INSTALL: '`vigil service install` or `uninstall` could not carry out a step (useradd, systemctl, an owner that does not exist); the message names the command and its error.',
   ERR_ACTIVITY_NOT_FOUND: 'No activity in the activity log has that id.',
   ERR_NOTIFY_TEMPLATE: 'A notification template override could not be read or rendered; the shipped template was used instead.',
   ERR_OAUTH_TOKEN: 'The OAuth2 token endpoint refused the credentials (wrong tenant or client, bad or expired secret, revoked refresh token, consent missing); the message gives the provider’s code.',

@@ -47,6 +47,9 @@ export interface AttemptReport {
   result: AttemptResult;
 }
 
+/** The dispatcher loop's longest sleep between passes. */
+export const LOOP_MAX_SLEEP_MS = 60_000;
+
 // A transport that breaks its own deadline still cannot hold a message longer than this extra.
 const TRANSPORT_GRACE_MS = 5_000;
 // A route that failed its probe is tried again after 15 s, then 30 s, … up to outbox.minBackoff.
@@ -109,6 +112,7 @@ export class Dispatcher {
       }
       if (this.inFlight.size === 0) break;
       await Promise.race(this.inFlight);
+      this.lastProgressAt = this.o.clock.now();
       exhausted = false; // a slot freed: look again, new messages may have arrived
     }
     await this.writer.flush();
@@ -135,6 +139,12 @@ export class Dispatcher {
   resume(profile: string): Promise<void> {
     return this.pauses.resume(profile);
   }
+
+  /**
+   * When the loop last made progress (a pass ended, an attempt finished): the service's watchdog
+   * reads it. Between passes the loop sleeps at most LOOP_MAX_SLEEP_MS.
+   */
+  lastProgressAt: number | undefined;
 
   /** Runs passes until stop(): after each, sleeps until the next message is due or wake(). */
   start(): void {
@@ -166,6 +176,7 @@ export class Dispatcher {
     while (!this.stopping) {
       try {
         await this.runPass();
+        this.lastProgressAt = this.o.clock.now();
       } catch (error) {
         this.o.log.error('delivery pass failed; retrying shortly', { error: (error as Error).message });
         await this.sleep(5_000);
@@ -177,7 +188,7 @@ export class Dispatcher {
       const pauseEnds = await this.pauses.nextEnd();
       const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity, this.routes.nextProbeAt(now) ?? Infinity);
       // Sleep until then, but never longer than a minute: another process may enqueue too.
-      await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), 60_000)));
+      await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), LOOP_MAX_SLEEP_MS)));
     }
   }
 

@@ -13,9 +13,10 @@ import { printJson } from '../output.js';
 export const configCheckCommand: Command = {
   name: 'config check',
   summary: 'validate vigil.yaml; every problem as file:line: key: message',
-  usage: '[--config PATH] [--json]',
+  usage: '[--config PATH] [--json] [--service]   (--service: check as the systemd service will run it)',
+  options: { service: { type: 'boolean' } },
   exitCodes: { 0: 'valid (warnings may be printed)', 2: 'the file has errors, or cannot be read' },
-  async run(ctx) {
+  async run(ctx, { values }) {
     const text = readConfigFile(ctx.configFile);
     const { config, problems } = checkConfigText(text, ctx.configFile);
     const all: ConfigProblem[] = [...problems];
@@ -24,7 +25,7 @@ export const configCheckCommand: Command = {
       const verifications = await readVerifications(dataDir);
       const source = new YamlSourceMap(text);
       const file = path.relative(process.cwd(), ctx.configFile) || ctx.configFile;
-      for (const p of environmentProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!) })) {
+      for (const p of environmentProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true })) {
         all.push({ file, line: source.lineOf(p.path), path: dottedPath(p.path), message: p.message, severity: p.severity });
       }
     }

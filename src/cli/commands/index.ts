@@ -14,7 +14,9 @@ import { pruneCommand, repairCommand, restoreCommand, snapshotsCommand, verifyCo
 import { vaultInitCommand } from './vault-init.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
+import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
+import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -32,6 +34,7 @@ export const COMMANDS: Command[] = [
   activityShowCommand,
   notifyPreviewCommand,
   notifyTestCommand,
+  notifyFaultCommand,
   channelsCommand,
   snapshotsCommand,
   restoreCommand,
@@ -42,5 +45,7 @@ export const COMMANDS: Command[] = [
   adminDailyCommand,
   adminWeeklyCommand,
   startCommand,
+  serviceInstallCommand,
+  serviceUninstallCommand,
   quickstartCommand,
 ];

@@ -3,6 +3,8 @@ import { openApp } from '../../app/context.js';
 import { ServiceSupervisor } from '../../app/supervisor.js';
 import { loadConfig } from '../../config/load.js';
 import { createStderrLogger } from '../../app/logger.js';
+import { ServiceWatchdog } from '../../app/service-watchdog.js';
+import { systemClock } from '../../app/system-clock.js';
 import { listenForWakes } from '../../app/service-wake.js';
 import { VigilError } from '../../domain/errors.js';
 import { DataDirLock } from '../../platform/data-dir-lock.js';
@@ -43,9 +45,11 @@ export const startCommand: Command = {
         hint: by ? `Stop it first (systemctl stop vigil, or kill ${by.pid}), or give this one another dataDir.` : `Find it with: fuser -v ${dataDir}/service.lock`,
       });
     }
+    const watchdog = ServiceWatchdog.fromEnvironment(systemClock, createStderrLogger({ level: 'info' }), ctx.env);
     try {
       const supervisor = new ServiceSupervisor({
         open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true }),
+        watchdog,
       });
       supervisor.handleSignals();
       const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info' }));
@@ -53,6 +57,7 @@ export const startCommand: Command = {
       wakes.close();
       return supervisor.failed ? EXIT.failure : EXIT.ok;
     } finally {
+      watchdog.stop();
       taken.lock.release();
     }
   },
