@@ -10,6 +10,8 @@ export interface SupervisorOptions {
   graceMs?: number;
   /** systemd's READY=1 / WATCHDOG=1 (one per process, across reloads). */
   watchdog?: ServiceWatchdog;
+  /** Install SIGTERM/SIGINT/SIGHUP handlers (`vigil start`). */
+  handleSignals?: boolean;
 }
 
 /**
@@ -33,11 +35,13 @@ export class ServiceSupervisor {
   constructor(private readonly options: SupervisorOptions) {
     this.app = options.open();
     for (const warning of this.app.loaded.warnings) this.app.log.warn(`${warning.path}: ${warning.message}`);
+    // Before the service says "vigil started": a SIGHUP sent on reading that line must find its
+    // handler (after, a reload request could kill the process by the signal's default action).
+    if (options.handleSignals) this.handleSignals();
     this.service = this.run(this.app);
   }
 
-  /** Installs the signal handlers; `vigil start` calls this, tests may send signals to a subprocess. */
-  handleSignals(): void {
+  private handleSignals(): void {
     const onStop = (signal: NodeJS.Signals) => {
       this.app.log.info(`received ${signal}`);
       void this.stop();

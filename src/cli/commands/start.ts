@@ -50,8 +50,8 @@ export const startCommand: Command = {
       const supervisor = new ServiceSupervisor({
         open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true }),
         watchdog,
+        handleSignals: true,
       });
-      supervisor.handleSignals();
       const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info' }));
       await supervisor.stopped;
       wakes.close();
