@@ -161,7 +161,7 @@ export class AdminProcess {
     const { config, log } = this.deps;
     const active = activeProfile(config);
     // Configuration errors: retrying cannot help (ERR_CONFIG_INVALID is never retried).
-    if (!active) throw new VigilError('ERR_CONFIG_INVALID', 'no mail profile to send the summary with: set mail.profile in vigil.yaml');
+    if (!active) throw new VigilError('ERR_CONFIG_INVALID', 'summaries are sent by e-mail only and need a Mail Profile: none is configured (define one under profiles: in vigil.yaml, and mail.profile when there are several); alerts still go to the channels');
     const { name: profileName, profile } = active;
     const wanted = config.admin.to ?? config.notification.admins;
     const { addresses, unknown } = resolveRecipients(wanted, profile.addressBook ?? {});

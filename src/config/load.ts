@@ -4,6 +4,7 @@ import { configSchema, type VigilConfig } from './schema/index.js';
 import { YamlSourceMap } from './source-map.js';
 import { dottedPath, formatProblem, type ConfigProblem } from './problems.js';
 import { semanticProblems } from './semantic-checks.js';
+import { reachProblems } from './reach-checks.js';
 import { issueMessage } from './issue-message.js';
 import { readConfigFile } from './read-config-file.js';
 import { VigilError } from '../domain/errors.js';
@@ -67,7 +68,7 @@ export function checkConfigText(text: string, file: string): { config?: VigilCon
     return { problems: sortProblems(problems) };
   }
 
-  for (const problem of semanticProblems(parsed.data)) {
+  for (const problem of [...semanticProblems(parsed.data), ...reachProblems(parsed.data)]) {
     problems.push({ file: display, line: source.lineOf(problem.path), path: dottedPath(problem.path), message: problem.message, severity: problem.severity });
   }
   const hasError = problems.some((p) => p.severity === 'error');

@@ -1,9 +1,7 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import { activeProfile } from '../config/semantic-checks.js';
 import type { BackupEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
-import { resolveRecipients } from '../domain/recipients.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { ActivityStore, ClaimOwner, NotifyStateStore, OutboxStore } from '../storage/ports.js';
 import type { Clock } from '../domain/clock.js';
@@ -17,7 +15,8 @@ import type { TemplateVars } from './template.js';
 import { withShippedFallback, type PagerName, type TemplateFiles, type TripletName } from './template-files.js';
 import type { StormControl } from './storm.js';
 import { backupChannelContent } from './channel-content.js';
-import { channelRequests, channelsNamed, notChannels } from './channel-requests.js';
+import { channelRequests } from './channel-requests.js';
+import { notifyTargets, reachesAnyone } from './targets.js';
 
 export interface BackupNotifierDeps {
   config: VigilConfig;
@@ -92,13 +91,6 @@ export class BackupNotifier {
     const state = (await this.deps.state.get(event.set)) ?? emptyStreak(event.set);
     const decision = decide(state, { status: event.status, firstError: event.firstError, at: event.at }, rule, n.remindEvery);
     if (decision.action === 'none') return done(decision.next !== state ? decision.next : undefined);
-    const active = activeProfile(config);
-    if (!active) {
-      log.warn(`no mail profile to notify with: backup ${event.set} ${event.status} not mailed`, { set: event.set });
-      return done(decision.next);
-    }
-    const { name: profileName, profile } = active;
-    const book = profile.addressBook ?? {};
     const recovery = decision.action === 'recovery';
     const critical = recovery ? isCritical((decision.ended?.lastStatus ?? 'completed') as BackupEvent['status']) : isCritical(event.status);
     if (decision.action === 'alert' && critical && this.deps.storm) {
@@ -109,11 +101,12 @@ export class BackupNotifier {
       }
     }
     const wanted = critical || recovery ? [...n.admins, ...rule.to] : rule.to.length ? rule.to : n.admins;
-    const mail = resolveRecipients(wanted, book);
     const pagerEntries = critical && decision.action !== 'reminder' && decision.action !== 'status' ? rule.pager : [];
-    const pager = resolveRecipients(pagerEntries, book);
-    const channels = channelsNamed(config, [...wanted, ...pagerEntries]);
-    for (const unknown of notChannels(config, [...mail.unknown, ...pager.unknown])) log.warn(`notification recipient "${unknown}" is not in the address book of profile ${profileName}`, { set: event.set });
+    // Mail through the Mail Profile when there is one, channels either way (push only works).
+    const targets = notifyTargets(config, { mail: wanted, pager: pagerEntries });
+    const { channels } = targets;
+    for (const why of targets.unreachable) log.warn(`notification recipient ${why}`, { set: event.set });
+    if (!reachesAnyone(targets)) log.warn(`backup ${event.set} ${event.status}: nobody to notify (set notification.admins or the set's notify.to, with a Mail Profile or a channel)`, { set: event.set });
 
     const input: ComposeInput = {
       event,
@@ -129,23 +122,21 @@ export class BackupNotifier {
     const kind = recovery ? 'backup.recovered' : `backup.${event.status}`;
     const priority = critical && !recovery ? PRIORITY.critical : PRIORITY.normal;
     const headers = notificationHeaders(this.deps.host, { 'X-Vigil-Set': event.set }, priority === PRIORITY.critical);
-    const base = { profile: profileName, from: profile.from, priority, headers };
+    const base = targets.mailVia && { profile: targets.mailVia.profile, from: targets.mailVia.from, priority, headers };
     const key = `backup:${event.set}:${event.activityId}:${decision.action}`;
 
     const requests: MessageRequest[] = [];
-    if (mail.addresses.length) {
+    if (base && targets.mail.length) {
       const triplet: TripletName = recovery ? 'backup-recovery' : 'backup-alert';
       const composed = await this.withFallback(triplet, (overridesOnly) => this.composeTriplet(triplet, vars, recovery ? undefined : rule.subject, overridesOnly));
       const attach = excerptIsCut(input.log, input.logDropped, rule) ? [await fullLogAttachment(event, input.log, input.logDropped)] : [];
-      requests.push({ ...base, kind, severity, dedupeKey: key, to: mail.addresses, ...composed, ...(attach.length ? { attachments: attach } : {}) });
-    } else {
-      log.warn(`backup ${event.set} ${event.status}: no e-mail recipient (set notification.admins or the set's notify.to)`, { set: event.set });
+      requests.push({ ...base, kind, severity, dedupeKey: key, to: targets.mail, ...composed, ...(attach.length ? { attachments: attach } : {}) });
     }
-    if (pager.addresses.length) {
+    if (base && targets.pager.length) {
       const name: PagerName = recovery ? 'pager-recovery' : 'pager';
       const line = await this.withFallback(name, async (shippedOnly) => composePager(await this.deps.templates.pager(name, shippedOnly), vars));
       // Subject and body carry the same line: gateways keep one or the other.
-      requests.push({ ...base, kind: `pager.${kind}`, severity, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
+      requests.push({ ...base, kind: `pager.${kind}`, severity, dedupeKey: `${key}:pager`, to: targets.pager, subject: line, text: line });
     }
     if (channels.length) {
       const title = requests.find((r) => r.kind === kind)?.subject ?? (await this.withFallback(recovery ? 'backup-recovery' : 'backup-alert', (o) => this.composeTriplet(recovery ? 'backup-recovery' : 'backup-alert', vars, recovery ? undefined : rule.subject, o))).subject;

@@ -1,11 +1,9 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import { activeProfile } from '../config/semantic-checks.js';
 import type { Clock } from '../domain/clock.js';
 import type { ServiceFault, ServiceFaultEvent } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import type { DeliveryOutcome } from '../domain/outcome.js';
-import { resolveRecipients } from '../domain/recipients.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { composeMessage, composePager, formatDuration, formatTime } from './compose.js';
@@ -13,7 +11,8 @@ import { notificationHeaders } from './headers.js';
 import { failureSignature } from './streak.js';
 import type { TemplateVars } from './template.js';
 import { withShippedFallback, type TemplateFiles } from './template-files.js';
-import { channelRequests, channelsNamed } from './channel-requests.js';
+import { channelRequests } from './channel-requests.js';
+import { notifyTargets } from './targets.js';
 import { faultChannelContent } from './channel-content.js';
 
 /** Sends one message now, around the Outbox — for when the Outbox's database is what failed. */
@@ -82,7 +81,7 @@ export class FaultNotifier {
       throw error;
     }
     if (requests.length === 0) {
-      log.error(`service fault (${event.fault}) not mailed: no mail profile or recipient: ${event.detail}`);
+      log.error(`service fault (${event.fault}) not sent: nobody to notify (notification.admins/pager name no channel, and no address reachable through a Mail Profile): ${event.detail}`);
       return 'nobody';
     }
     // Around the Outbox when queueing is what failed, or when its database is: a write that
@@ -113,23 +112,20 @@ export class FaultNotifier {
 
   private async compose(event: ServiceFaultEvent): Promise<MessageRequest[]> {
     const { config, log } = this.deps;
-    const active = activeProfile(config);
-    if (!active) return [];
-    const { name: profileName, profile } = active;
-    const book = profile.addressBook ?? {};
-    const mail = resolveRecipients(config.notification.admins, book);
-    const pager = resolveRecipients(config.notification.pager, book);
+    // Mail through the Mail Profile when there is one, channels either way (push only works).
+    const targets = notifyTargets(config, { mail: config.notification.admins, pager: config.notification.pager });
+    const { mail, pager, channels } = targets;
     const vars = faultVars(this.deps.host, event, config.notification.remindEvery, config.admin.timezone);
-    const base = { profile: profileName, from: profile.from, severity: 'critical' as const, priority: PRIORITY.critical, headers: notificationHeaders(this.deps.host, { 'X-Vigil-Fault': event.fault }, true) };
+    const base = { severity: 'critical' as const, priority: PRIORITY.critical };
+    const mailBase = { ...base, profile: targets.mailVia?.profile ?? '', from: targets.mailVia?.from ?? '', headers: notificationHeaders(this.deps.host, { 'X-Vigil-Fault': event.fault }, true) };
     const key = `fault:${event.fault}:${event.at}`;
-    const channels = channelsNamed(config, [...config.notification.admins, ...config.notification.pager]);
-    const wantsMail = mail.addresses.length > 0 || channels.length > 0;
-    const wantsLine = pager.addresses.length > 0 || channels.length > 0;
+    const wantsMail = mail.length > 0 || channels.length > 0;
+    const wantsLine = pager.length > 0 || channels.length > 0;
     const composed = wantsMail ? await withShippedFallback('service-fault', log, async (shippedOnly) => composeMessage(await this.deps.templates.triplet('service-fault', shippedOnly), vars, undefined)) : undefined;
     const line = wantsLine ? await withShippedFallback('pager-fault', log, async (shippedOnly) => composePager(await this.deps.templates.pager('pager-fault', shippedOnly), vars)) : '';
     const requests: MessageRequest[] = [];
-    if (mail.addresses.length && composed) requests.push({ ...base, kind: `service.fault.${event.fault}`, dedupeKey: key, to: mail.addresses, ...composed });
-    if (pager.addresses.length) requests.push({ ...base, kind: `pager.service.fault.${event.fault}`, dedupeKey: `${key}:pager`, to: pager.addresses, subject: line, text: line });
+    if (mail.length && composed) requests.push({ ...mailBase, kind: `service.fault.${event.fault}`, dedupeKey: key, to: mail, ...composed });
+    if (pager.length) requests.push({ ...mailBase, kind: `pager.service.fault.${event.fault}`, dedupeKey: `${key}:pager`, to: pager, subject: line, text: line });
     if (channels.length && composed) {
       requests.push(...channelRequests(config, channels, faultChannelContent(this.deps.host, event, composed.subject, line), { ...base, kind: `service.fault.${event.fault}`, dedupeKey: key }));
     }

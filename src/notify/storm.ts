@@ -1,10 +1,8 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import { activeProfile } from '../config/semantic-checks.js';
 import type { Clock } from '../domain/clock.js';
 import type { FinalStatus } from '../domain/activity.js';
 import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
-import { resolveRecipients } from '../domain/recipients.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { HeldFailure, NotifyStateStore, OutboxStore, StormStore, StormWindow } from '../storage/ports.js';
 import { setLongTimeout, type LongTimer } from '../platform/long-timer.js';
@@ -15,7 +13,8 @@ import { effectiveRule } from './rules.js';
 import { failureSignature } from './streak.js';
 import type { TemplateVars } from './template.js';
 import type { TemplateFiles } from './template-files.js';
-import { channelRequests, channelsNamed } from './channel-requests.js';
+import { channelRequests } from './channel-requests.js';
+import { notifyTargets, reachesAnyone } from './targets.js';
 import { stormChannelContent } from './channel-content.js';
 
 export interface StormControlDeps {
@@ -102,31 +101,26 @@ export class StormControl {
 
   private async send(window: StormWindow): Promise<boolean> {
     const { config, log } = this.deps;
-    const active = activeProfile(config);
-    if (!active) {
-      log.warn(`no mail profile to notify with: ${window.held.length + 1} grouped failures not mailed`);
-      return false;
-    }
-    const { name: profileName, profile } = active;
     const n = config.notification;
     const all = await this.stillFailing(window);
     // Nothing held is left to tell: the first was alerted at once, the rest recovered since.
     if (!all.some((f) => f !== window.first)) return false;
     const rules = [...new Set(all.map((f) => f.set))].map((set) => effectiveRule(config.sets[set]?.notify, n.defaults, n.pager));
-    const book = profile.addressBook ?? {};
-    const mail = resolveRecipients([...n.admins, ...rules.flatMap((r) => r.to)], book);
-    const pager = resolveRecipients(rules.flatMap((r) => r.pager), book);
+    // Mail through the Mail Profile when there is one, channels either way (push only works).
+    const targets = notifyTargets(config, { mail: [...n.admins, ...rules.flatMap((r) => r.to)], pager: rules.flatMap((r) => r.pager) });
+    if (!reachesAnyone(targets)) log.warn(`nobody to notify: ${all.length} grouped failures not sent (set notification.admins, with a Mail Profile or a channel)`);
     const vars = stormVars(this.deps.host, window, n.stormWindow, all, config.admin.timezone);
-    const base = { profile: profileName, from: profile.from, priority: PRIORITY.critical, severity: 'critical' as const, headers: notificationHeaders(this.deps.host, {}, true) };
+    const base = { priority: PRIORITY.critical, severity: 'critical' as const };
+    const mailBase = targets.mailVia && { ...base, profile: targets.mailVia.profile, from: targets.mailVia.from, headers: notificationHeaders(this.deps.host, {}, true) };
     const requests: MessageRequest[] = [];
-    if (mail.addresses.length) {
-      requests.push({ ...base, kind: 'backup.storm', dedupeKey: `storm:${window.id}`, to: mail.addresses, ...composeMessage(await this.deps.templates.triplet('storm'), vars, undefined) });
+    if (mailBase && targets.mail.length) {
+      requests.push({ ...mailBase, kind: 'backup.storm', dedupeKey: `storm:${window.id}`, to: targets.mail, ...composeMessage(await this.deps.templates.triplet('storm'), vars, undefined) });
     }
-    if (pager.addresses.length) {
+    if (mailBase && targets.pager.length) {
       const line = composePager(await this.deps.templates.pager('pager-storm'), vars);
-      requests.push({ ...base, kind: 'pager.backup.storm', dedupeKey: `storm:${window.id}:pager`, to: pager.addresses, subject: line, text: line });
+      requests.push({ ...mailBase, kind: 'pager.backup.storm', dedupeKey: `storm:${window.id}:pager`, to: targets.pager, subject: line, text: line });
     }
-    const channels = channelsNamed(config, [...n.admins, ...rules.flatMap((r) => [...r.to, ...r.pager])]);
+    const { channels } = targets;
     if (channels.length) {
       const title = requests.find((r) => r.kind === 'backup.storm')?.subject ?? composeMessage(await this.deps.templates.triplet('storm'), vars, undefined).subject;
       const line = composePager(await this.deps.templates.pager('pager-storm'), vars);
