@@ -136,7 +136,11 @@ export interface OutboxStore {
    */
   makeDue(profile: string, now: number): Promise<number>;
 
-  /** Makes a message due now again (any state but `sending` with a live lease). */
+  /**
+   * Makes a message due now again (any state but `sending` with a live lease). A person asking for
+   * a retry asks for the route to be tried: a suspension of the message's route ends too, so the
+   * retried message is the route's next probe instead of waiting out the breaker's backoff.
+   */
   retry(id: string, now: number): Promise<StoredMessage>;
 
   /** Ends a pending message as failed without another attempt (e.g. a test message). */

@@ -166,5 +166,10 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     await store.outbox.suspendRoute('office', 90_000, 'again', 40_000);
     await store.outbox.suspendRoute('office', 41_000, 'the route works again', 41_000);
     assert.equal(await store.outbox.routeSuspension('office', 41_000), undefined);
+    // A person's retry of one of its messages asks for the route to be tried now.
+    await store.outbox.suspendRoute('office', 200_000, 'connection refused', 50_000);
+    await store.outbox.retry(held.id, 50_000);
+    assert.equal(await store.outbox.routeSuspension('office', 50_000), undefined, 'a retry ends the suspension');
+    assert.ok((await store.outbox.claimDue(50_000, 5, 1_000, 'x')).some((m) => m.id === held.id));
   });
 }

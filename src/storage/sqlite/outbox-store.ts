@@ -81,6 +81,7 @@ export class SqliteOutboxStore implements OutboxStore {
       suspend: db.prepare(`INSERT INTO route_suspensions (profile, since, until, reason) VALUES (@profile, @now, @until, @reason)
         ON CONFLICT (profile) DO UPDATE SET since = excluded.since, until = excluded.until, reason = excluded.reason`),
       suspension: db.prepare(`SELECT profile, since, until, reason FROM route_suspensions WHERE profile = ? AND until > ?`),
+      endSuspension: db.prepare(`UPDATE route_suspensions SET until = @now WHERE profile = (SELECT profile FROM messages WHERE id = @id) AND until > @now`),
       get: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE id = ?`),
       raw: db.prepare(`SELECT raw FROM messages WHERE id = ?`),
       attempts: db.prepare(`SELECT * FROM attempts WHERE message = ? ORDER BY id`),
@@ -295,6 +296,7 @@ export class SqliteOutboxStore implements OutboxStore {
         throw new VigilError('ERR_OUTBOX_STATE', `message ${id} was already accepted by the server`, { hint: 'Sending it again would deliver a duplicate.' });
       }
       this.statements.retry.run(now, now, id);
+      this.statements.endSuspension.run({ id, now });
       return toStored(this.statements.get.get(id) as MessageRow);
     }).immediate();
   }
