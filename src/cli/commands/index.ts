@@ -15,6 +15,7 @@ import { vaultInitCommand } from './vault-init.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
 import { channelsCommand } from './channels.js';
+import { pauseCommand, resumeCommand } from './pause.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -28,6 +29,8 @@ export const COMMANDS: Command[] = [
   outboxRetryCommand,
   outboxDeliverCommand,
   runCommand,
+  pauseCommand,
+  resumeCommand,
   activityListCommand,
   activityShowCommand,
   notifyPreviewCommand,
