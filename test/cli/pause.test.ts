@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
@@ -34,6 +36,15 @@ describe('vigil pause / vigil resume (maintenance mode)', () => {
       await ws.vigil(['run', 'beta']);
       assert.equal(peer.received.length, 1);
       assert.match(peer.received[0]!.parsed.subject ?? '', /beta/);
+
+      // Every summary says so, the text and the HTML part, daily and weekly.
+      const html = path.join(ws.dir, 'summary.html');
+      for (const kind of ['daily', 'weekly']) {
+        const summary = await ws.vigil(['admin', kind, '--preview', '--html', html]);
+        assert.equal(summary.code, 0, summary.stderr);
+        assert.match(summary.stdout, /Alerts paused: alpha until vigil resume/);
+        assert.match(readFileSync(html, 'utf8'), /Alerts paused: alpha until vigil resume/);
+      }
 
       const resumed = await ws.vigil(['resume']);
       assert.equal(resumed.code, 0, resumed.stderr);
