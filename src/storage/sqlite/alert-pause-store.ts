@@ -9,6 +9,10 @@ interface PauseRow {
 
 export const EVERY_SET = '*';
 
+// Suppressions older than this are dropped as new ones are recorded: they only serve `vigil resume`'s
+// list, and a pause left on for months must not grow the database without bound.
+const KEEP_SUPPRESSIONS_MS = 90 * 86_400_000;
+
 /** Maintenance pauses and what they suppressed (migration 25). */
 export class SqliteAlertPauseStore implements AlertPauseStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -51,5 +55,6 @@ export class SqliteAlertPauseStore implements AlertPauseStore {
 
   async recordSuppressed(s: AlertSuppression): Promise<void> {
     this.db.prepare('INSERT INTO alert_suppressions (set_name, at, what) VALUES (?, ?, ?)').run(s.set, s.at, s.what);
+    this.db.prepare('DELETE FROM alert_suppressions WHERE at < ?').run(s.at - KEEP_SUPPRESSIONS_MS);
   }
 }
