@@ -9,6 +9,13 @@ import { localTime } from '../domain/time-format.js';
 
 export { formatBytes as bytes, formatDuration as duration };
 
+/** `Alerts paused: alpha until 14:00, every set until vigil resume` (vigil pause), or null. */
+export function alertPausesLine(s: Pick<Summary, 'alertPauses'>, timezone: string | undefined): string | null {
+  if (s.alertPauses.length === 0) return null;
+  const parts = s.alertPauses.map((p) => `${p.set === '*' ? 'every set' : p.set} until ${p.until === null ? 'vigil resume' : when(p.until, timezone)}`);
+  return `Alerts paused: ${parts.join(', ')} (runs are recorded; their alerts are not sent)`;
+}
+
 export function ago(ms: number | null): string {
   return ms === null ? 'never' : `${formatDuration(ms)} ago`;
 }

@@ -1,5 +1,5 @@
 import type { Summary } from '../domain/summary-build.js';
-import { anomalyText, bytes, countsLine, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
+import { alertPausesLine, anomalyText, bytes, countsLine, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 import { badge, CELL, COLOR, e, h3, NOTE, RESPONSIVE_STYLE, row, statusCell, table } from './html-parts.js';
 import { FULL_SETS_MAX, setsSection } from './render-html-sets.js';
 
@@ -21,6 +21,8 @@ export function renderSummaryHtml(s: Summary, timezone: string | undefined): str
     `<div style="color:#555">${e(periodLine(s, timezone))}</div>`,
     `<div style="margin:6px 0 14px 0;font-size:16px;font-weight:bold;color:${s.healthy ? COLOR.ok : COLOR.bad}">${e(countsLine(s))}</div>`,
   );
+  const paused = alertPausesLine(s, timezone);
+  if (paused) out.push(`<div style="margin:0 0 14px 0;font-weight:bold;color:${COLOR.partial}">${e(paused)}</div>`);
 
   out.push(h3('Needs attention'));
   if (s.healthy) out.push(`<p style="color:${COLOR.ok}">Nothing: every backup that ended in the period completed, and delivery is healthy.</p>`);

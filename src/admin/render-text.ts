@@ -1,5 +1,5 @@
 import type { Summary } from '../domain/summary-build.js';
-import { ago, anomalyText, bytes, countsLine, dayState, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
+import { alertPausesLine, ago, anomalyText, bytes, countsLine, dayState, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
 
@@ -9,7 +9,10 @@ const BLOCKS = '▁▂▃▄▅▆▇█';
  */
 export function renderSummaryText(s: Summary, timezone: string | undefined): string {
   const out: string[] = [];
-  out.push(`Vigil ${s.kind} summary for ${s.host}`, `Period: ${periodLine(s, timezone)}`, `Runs:   ${countsLine(s)}`, '');
+  out.push(`Vigil ${s.kind} summary for ${s.host}`, `Period: ${periodLine(s, timezone)}`, `Runs:   ${countsLine(s)}`);
+  const paused = alertPausesLine(s, timezone);
+  if (paused) out.push(paused);
+  out.push('');
 
   out.push('NEEDS ATTENTION');
   if (s.healthy) out.push('  Nothing: every backup that ended in the period completed, and delivery is healthy.');

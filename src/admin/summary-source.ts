@@ -13,7 +13,7 @@ const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expi
 
 export interface SummarySourceDeps {
   config: VigilConfig;
-  store: Pick<Store, 'summary' | 'escalations' | 'activity'>;
+  store: Pick<Store, 'summary' | 'escalations' | 'activity'> & Partial<Pick<Store, 'alertPauses'>>;
   host: string;
   /**
    * Credentials that expire soon (issue 8's `expiringCredentials`), when wired in; undefined means
@@ -54,6 +54,7 @@ export async function collectSummaryInput(deps: SummarySourceDeps, period: Summa
     part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
     part('credential expiry', null, () => (deps.credentials ? deps.credentials(now) : null)),
   ]);
+  const alertPauses = await part('alert pauses', [], async () => (await store.alertPauses?.active(now))?.map((p) => ({ set: p.set, until: p.until })) ?? []);
   // The weekly vault checks run after the weekly summary: this one lists those of the past week.
   if (housekeeping && period.kind === 'weekly') housekeeping = { ...housekeeping, checks: await part('vault checks', [], () => vaultChecksIn(store, period)) };
   return {
@@ -70,6 +71,7 @@ export async function collectSummaryInput(deps: SummarySourceDeps, period: Summa
     escalations,
     credentials,
     adminFailures,
+    alertPauses,
     missing,
     ...(housekeeping ? { housekeeping } : {}),
   };

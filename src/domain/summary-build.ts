@@ -1,6 +1,7 @@
 import type { FinalStatus } from './activity.js';
 import { detectAnomalies, DEFAULT_ANOMALY_THRESHOLDS, type Anomaly, type AnomalyThresholds } from './anomalies.js';
 import type {
+  AlertPauseInfo,
   CredentialWarning,
   DeliveryHealth,
   EscalationInfo,
@@ -79,6 +80,7 @@ export interface Summary {
   housekeeping: HousekeepingReport | null;
   adminFailures: RunRef[];
   missing: MissingPart[];
+  alertPauses: AlertPauseInfo[];
 }
 
 /** Builds the summary from the store's aggregates. Pure; `input.now` is the only time it knows. */
@@ -157,6 +159,7 @@ export function buildSummary(input: SummaryInput, thresholds: AnomalyThresholds 
     housekeeping: input.housekeeping ?? null,
     adminFailures,
     missing,
+    alertPauses: input.alertPauses ?? [],
   };
 }
 

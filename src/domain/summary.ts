@@ -123,6 +123,12 @@ export interface MissingPart {
   error: string;
 }
 
+/** A maintenance pause in force when the summary was made (`set` '*': every set; `until` null: until resumed). */
+export interface AlertPauseInfo {
+  set: string;
+  until: number | null;
+}
+
 export interface SummaryInput {
   period: SummaryPeriod;
   host: string;
@@ -143,4 +149,6 @@ export interface SummaryInput {
   housekeeping?: HousekeepingReport;
   /** Earlier Admin processes that failed in the period (they get a line of their own). */
   adminFailures?: RunRef[];
+  /** Maintenance pauses in force (vigil pause): shown at the top, alerts for them were not sent. */
+  alertPauses?: AlertPauseInfo[];
 }

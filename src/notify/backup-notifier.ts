@@ -14,6 +14,7 @@ import { decide, emptyStreak } from './streak.js';
 import type { TemplateVars } from './template.js';
 import { withShippedFallback, type PagerName, type TemplateFiles, type TripletName } from './template-files.js';
 import type { StormControl } from './storm.js';
+import type { AlertGate } from './alert-gate.js';
 import { backupChannelContent } from './channel-content.js';
 import { channelRequests } from './channel-requests.js';
 import { notifyTargets, reachesAnyone } from './targets.js';
@@ -31,6 +32,8 @@ export interface BackupNotifierDeps {
   messages: Pick<OutboxStore, 'list'>;
   /** Storm control: critical alerts arriving together become one grouped message. */
   storm?: Pick<StormControl, 'admit'>;
+  /** Maintenance mode: a paused set's alerts are recorded as suppressed instead of sent. */
+  gate?: Pick<AlertGate, 'suppress'>;
   /** This process, as it claims the runs it notifies (another process may be notifying too). */
   owner: ClaimOwner;
   /** Whether a claimer is still running; a dead one's claims are taken over. */
@@ -91,6 +94,9 @@ export class BackupNotifier {
     const state = (await this.deps.state.get(event.set)) ?? emptyStreak(event.set);
     const decision = decide(state, { status: event.status, firstError: event.firstError, at: event.at }, rule, n.remindEvery);
     if (decision.action === 'none') return done(decision.next !== state ? decision.next : undefined);
+    // Paused: nothing is sent, and the streak is left as it was, so the first failure after
+    // `vigil resume` (or the pause's end) alerts as a first failure would.
+    if (this.deps.gate && (await this.deps.gate.suppress(event.set, `backup ${event.set} ${decision.action === 'recovery' ? 'recovered' : event.status} (activity ${event.activityId})`))) return done(undefined);
     const recovery = decision.action === 'recovery';
     const critical = recovery ? isCritical((decision.ended?.lastStatus ?? 'completed') as BackupEvent['status']) : isCritical(event.status);
     if (decision.action === 'alert' && critical && this.deps.storm) {

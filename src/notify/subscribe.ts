@@ -16,6 +16,7 @@ import { StormControl } from './storm.js';
 import { AnomalyCheck } from './anomaly-check.js';
 import { TemplateFiles } from './template-files.js';
 import { ChannelPauseNotifier } from './channel-paused.js';
+import { AlertGate } from './alert-gate.js';
 
 export interface NotificationDeps {
   events: EventBus;
@@ -56,12 +57,14 @@ export class Notifications {
   readonly faults: FaultNotifier;
   readonly channelPauses: ChannelPauseNotifier;
   readonly anomalies: AnomalyCheck;
+  readonly gate: AlertGate;
   private timer: NodeJS.Timeout | undefined;
   private lastEventCheck = -Infinity;
 
   constructor(private readonly deps: NotificationDeps) {
     const overrides = deps.config.notification.templates;
     this.templates = new TemplateFiles(overrides === undefined ? undefined : path.resolve(deps.baseDir, overrides));
+    this.gate = new AlertGate({ pauses: deps.store.alertPauses, clock: deps.clock, log: deps.log });
     const prefacing = new PrefacingOutbox(deps.outbox, deps.store.escalations, deps.store.outbox, deps.clock, deps.config.admin.timezone);
     this.storm = new StormControl({
       config: deps.config,
@@ -86,6 +89,7 @@ export class Notifications {
       clock: deps.clock,
       messages: deps.store.outbox,
       storm: this.storm,
+      gate: this.gate,
       owner: deps.owner,
       isAlive: deps.isAlive,
     });
@@ -120,6 +124,8 @@ export class Notifications {
     const { events } = this.deps;
     for (const kind of BACKUP_EVENT_KINDS) events.on(kind, (event) => this.onBackup(event as BackupEvent));
     events.on('service.fault', async (e) => {
+      // A fault about a paused set (its anomaly, its vault check) is held like its backup alerts.
+      if (await this.gate.suppress(e.set, `service fault ${e.fault}: ${e.detail}`.slice(0, 300))) return;
       await this.faults.handle(e);
     });
     events.on('delivery.failed', async (e) => {

@@ -17,6 +17,7 @@ import { notifyTestCommand } from './notify-test.js';
 import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
+import { pauseCommand, resumeCommand } from './pause.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -30,6 +31,8 @@ export const COMMANDS: Command[] = [
   outboxRetryCommand,
   outboxDeliverCommand,
   runCommand,
+  pauseCommand,
+  resumeCommand,
   activityListCommand,
   activityShowCommand,
   notifyPreviewCommand,

@@ -301,4 +301,25 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 25,
+    name: 'alert pauses',
+    sql: `
+      -- Maintenance mode (vigil pause): a set's alerts are not sent until \`until\` (NULL: until
+      -- vigil resume). set_name '*' pauses every set. Runs are still recorded as usual.
+      CREATE TABLE alert_pauses (
+        set_name TEXT PRIMARY KEY,
+        since    INTEGER NOT NULL,
+        until    INTEGER
+      );
+      -- What a pause kept from being sent, so vigil resume can list it.
+      CREATE TABLE alert_suppressions (
+        id       INTEGER PRIMARY KEY,
+        set_name TEXT NOT NULL,
+        at       INTEGER NOT NULL,
+        what     TEXT NOT NULL
+      );
+      CREATE INDEX alert_suppressions_at ON alert_suppressions (at);
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ import { SqliteStormStore } from './storm-store.js';
 import { SqliteAdminRunStore, SqliteWatchdogStateStore } from './admin-run-store.js';
 import { SqliteHousekeepingStore, SqliteSummaryStore } from './summary-store.js';
 import { SqliteVaultCheckRotationStore } from './vault-check-store.js';
+import { SqliteAlertPauseStore } from './alert-pause-store.js';
 import type { Store } from '../ports.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -34,6 +35,7 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     summary: new SqliteSummaryStore(db),
     housekeeping: new SqliteHousekeepingStore(db),
     vaultChecks: new SqliteVaultCheckRotationStore(db),
+    alertPauses: new SqliteAlertPauseStore(db),
     async close() {
       db.close();
     },
