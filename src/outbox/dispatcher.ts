@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../domain/clock.js';
 import type { EventSink } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
@@ -77,6 +78,10 @@ export class Dispatcher {
     this.writer = new ResultWriter(o.store, o.clock, o.log);
     this.pauses = new ProfilePauses({ profiles: o.profiles, store: o.store, clock: o.clock, log: o.log, onResumed: () => this.wake() });
     this.routes = new RouteBreaker({ firstMs: Math.min(ROUTE_FIRST_BACKOFF_MS, o.policy.minBackoffMs), maxMs: o.policy.minBackoffMs });
+    // Every attempt in flight listens on the shutdown signal (a transport and its request, a few
+    // each) and lets go when it ends: with outbox.concurrency above a handful, Node's default
+    // of 10 warned of a leak that is not one. The bound still catches a real leak.
+    setMaxListeners(Math.max(10, o.concurrency * 4), this.shutdown.signal);
   }
 
   /** Delivers everything due now, then returns. `vigil outbox deliver` and tests use this. */
