@@ -7,7 +7,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { Outbox } from '../outbox/outbox.js';
-import type { Store } from '../storage/ports.js';
+import type { Store } from '../storage/ports/store.js';
 import { openSqliteStore } from '../storage/sqlite/store.js';
 import { EventBus } from './event-bus.js';
 import { createStderrLogger, type LogLevel } from './logger.js';

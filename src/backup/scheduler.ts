@@ -2,7 +2,7 @@ import type { BackupSetConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import { formatTime } from '../domain/time-format.js';
-import type { ScheduleStateStore } from '../storage/ports.js';
+import type { ScheduleStateStore } from '../storage/ports/schedule-state-store.js';
 import type { BackupRunner } from './runner.js';
 import { Schedule } from './schedule.js';
 

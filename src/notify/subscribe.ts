@@ -6,7 +6,8 @@ import { BACKUP_EVENT_KINDS, backupEventOf, type BackupEvent } from '../domain/e
 import type { Logger } from '../domain/logger.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { ClaimOwner, Store } from '../storage/ports.js';
+import type { ClaimOwner } from '../storage/ports/notify-state-store.js';
+import type { Store } from '../storage/ports/store.js';
 import { BackupNotifier } from './backup-notifier.js';
 import { Escalator } from './escalation.js';
 import { faultOfRun, faultOfStoreError } from './fault-detect.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NewMessage, Store } from '../../src/storage/ports.js';
+import type { NewMessage } from '../../src/storage/ports/outbox-store.js';
+import type { Store } from '../../src/storage/ports/store.js';
 
 /**
  * The contract every OutboxStore adapter must keep (restic's backend suite is the model).

@@ -3,7 +3,7 @@ import { parseDuration, formatDuration } from '../../config/duration.js';
 import { ACTIVITY_KINDS, ACTIVITY_STATUSES, type Activity, type ActivityKind, type ActivityStatus } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
 import { formatBytes } from '../../domain/units.js';
-import type { Store } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports/store.js';
 import { openSqliteStore } from '../../storage/sqlite/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { printJson, printTable, shownTime, truncate } from '../output.js';

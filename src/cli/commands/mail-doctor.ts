@@ -10,7 +10,7 @@ import { doctorChecks, type DoctorCheck } from '../../transports/mailclient/doct
 import { deliveryChecks } from '../../transports/delivery-doctor.js';
 import { PENDING_STATES, PRIORITY } from '../../domain/message.js';
 import type { VigilConfig } from '../../config/schema/index.js';
-import type { Store } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports/store.js';
 import { MtaQueueReader } from '../../transports/mailclient/mta-queue-reader.js';
 import { ChildProcessRunner } from '../../transports/mailclient/program-runner.js';
 import { selectClients } from '../../transports/mailclient/selection.js';

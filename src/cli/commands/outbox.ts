@@ -3,7 +3,7 @@ import { VigilError } from '../../domain/errors.js';
 import { MESSAGE_STATES, PENDING_STATES, type MessageState, type StoredMessage } from '../../domain/message.js';
 import { openApp } from '../../app/context.js';
 import { openSqliteStore } from '../../storage/sqlite/store.js';
-import type { Store } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson, printTable, truncate } from '../output.js';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/duration.js';
 import { VigilError } from '../../domain/errors.js';
-import type { AlertPause } from '../../storage/ports.js';
+import type { AlertPause } from '../../storage/ports/alert-pause-store.js';
 import { EVERY_SET } from '../../storage/sqlite/alert-pause-store.js';
 import { openSqliteStore } from '../../storage/sqlite/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';

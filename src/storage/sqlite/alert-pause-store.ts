@@ -1,4 +1,4 @@
-import type { AlertPause, AlertPauseStore, AlertSuppression } from '../ports.js';
+import type { AlertPause, AlertPauseStore, AlertSuppression } from '../ports/alert-pause-store.js';
 import type { SqliteDatabase } from './database.js';
 
 interface PauseRow {
