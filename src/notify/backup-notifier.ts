@@ -19,6 +19,7 @@ import type { StormControl } from './storm.js';
 import type { AlertGate } from './alert-gate.js';
 import { backupChannelContent } from './channel-content.js';
 import { channelRequests } from './channel-requests.js';
+import { notYetQueued } from './not-yet-queued.js';
 import { notifyTargets, reachesAnyone } from './targets.js';
 
 export interface BackupNotifierDeps {
@@ -174,16 +175,4 @@ export class BackupNotifier {
     const [activity, log] = await Promise.all([this.deps.activity.get(event.activityId), this.deps.activity.log(event.activityId)]);
     return { log, logDropped: activity?.logDropped ?? 0 };
   }
-}
-
-/**
- * The requests whose dedupe key is not in the Outbox in any state (sent ones included): what a
- * crashed attempt has not enqueued yet. The Outbox's own dedupe only covers pending messages.
- */
-export async function notYetQueued(messages: Pick<OutboxStore, 'list'>, requests: MessageRequest[]): Promise<MessageRequest[]> {
-  const kept: MessageRequest[] = [];
-  for (const r of requests) {
-    if (r.dedupeKey === undefined || (await messages.list({ dedupeKey: r.dedupeKey, limit: 1 })).length === 0) kept.push(r);
-  }
-  return kept;
 }

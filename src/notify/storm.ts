@@ -8,7 +8,7 @@ import type { NotifyStateStore } from '../storage/ports/notify-state-store.js';
 import type { OutboxStore } from '../storage/ports/outbox-store.js';
 import type { HeldFailure, StormStore, StormWindow } from '../storage/ports/storm-store.js';
 import { setLongTimeout, type LongTimer } from '../platform/long-timer.js';
-import { notYetQueued } from './backup-notifier.js';
+import { notYetQueued } from './not-yet-queued.js';
 import { composeMessage, composePager, formatDuration, formatTime as formatAt } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { effectiveRule } from './rules.js';
