@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { EventBus } from '../app/event-bus.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
-import { BACKUP_EVENT_KINDS, backupEventOf, type BackupEvent } from '../domain/events.js';
+import { BACKUP_EVENT_KINDS, backupEventOf, type BackupEvent, type EventBusPort } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
@@ -20,7 +19,7 @@ import { ChannelPauseNotifier } from './channel-paused.js';
 import { AlertGate } from './alert-gate.js';
 
 export interface NotificationDeps {
-  events: EventBus;
+  events: EventBusPort;
   config: VigilConfig;
   outbox: Outbox;
   store: Store;
