@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { checkConfigText } from '../../config/load.js';
 import { readConfigFile } from '../../config/read-config-file.js';
@@ -6,7 +5,7 @@ import { environmentProblems, type ProfileVerification } from '../../config/envi
 import { dottedPath, formatProblem, type ConfigProblem } from '../../config/problems.js';
 import { YamlSourceMap } from '../../config/source-map.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
-import { DATABASE_FILE, openSqliteStore } from '../../storage/sqlite/store.js';
+import { openStore, storeExists } from '../../app/open-store.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
 
@@ -43,8 +42,8 @@ export const configCheckCommand: Command = {
 
 /** Reads which profiles were verified, without creating a database that isn't there yet. */
 async function readVerifications(dataDir: string): Promise<ProfileVerification[]> {
-  if (!existsSync(path.join(dataDir, DATABASE_FILE))) return [];
-  const store = openSqliteStore(dataDir);
+  if (!storeExists(dataDir)) return [];
+  const store = openStore(dataDir);
   try {
     return (await store.profiles.all()).map((p) => ({ name: p.name, verifiedFingerprint: p.verifiedFingerprint }));
   } finally {

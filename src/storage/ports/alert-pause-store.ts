@@ -1,3 +1,6 @@
+/** The set name of a pause of every set. */
+export const EVERY_SET = '*';
+
 /** A maintenance pause of one set's alerts (`set` '*': every set); `until` null: until resumed. */
 export interface AlertPause {
   set: string;
