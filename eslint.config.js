@@ -22,8 +22,25 @@ export default tseslint.config(
   {
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:fs*', 'node:net', 'node:child_process', 'node:tls', 'better-sqlite3', 'nodemailer*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:fs*', 'node:net', 'node:child_process', 'node:tls', 'better-sqlite3', 'nodemailer*'], message: 'The domain does no I/O.' },
+            { group: ['../*'], message: 'The domain imports nothing outside src/domain (DESIGN §6).' },
+          ],
+        },
+      ],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'The domain takes a Clock.' }],
+    },
+  },
+  {
+    // Adapters are wired by src/app/ and never reach back up into it or the CLI (DESIGN §6). The
+    // whole rule set, cycles included, is test/architecture/import-direction.test.ts; this one
+    // only puts the commonest mistake in the editor.
+    files: ['src/storage/sqlite/**/*.ts', 'src/transports/**/*.ts', 'src/backup/engines/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/app/*', '**/cli/*'], message: 'An adapter never imports src/app/ or src/cli/ (DESIGN §6).' }] }],
     },
   },
 );
