@@ -19,7 +19,7 @@ export interface SchedulerOptions {
   /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
   pollMs?: number;
   /** `admin.timezone`: times in the reasons recorded (they become alert texts) read like the alert's own. */
-  timezone?: string;
+  timezone?: string | undefined;
   /** Told of every failure the loop survives (the service turns a database error into a fault). */
   onError?: (error: unknown) => void;
 }
