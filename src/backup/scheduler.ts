@@ -4,6 +4,7 @@ import type { Logger } from '../domain/logger.js';
 import { formatTime } from '../domain/time-format.js';
 import type { ScheduleStateStore } from '../storage/ports.js';
 import type { BackupRunner } from './runner.js';
+import { PassLoop } from '../platform/pass-loop.js';
 import { Schedule } from './schedule.js';
 
 export interface SchedulerOptions {
@@ -49,7 +50,7 @@ interface Entry {
 export class Scheduler {
   private readonly entries: Entry[] = [];
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; kind: Entry['kind'] }>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PassLoop;
   private stopping = false;
   private started = false;
   private ticking: Promise<void> | undefined;
@@ -57,6 +58,16 @@ export class Scheduler {
   lastPassAt: number | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
+    this.loop = new PassLoop({
+      clock: options.clock,
+      pollMs: options.pollMs ?? 30_000,
+      dueTimes: () => this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))),
+      pass: () => this.tick(),
+      onError: (error) => {
+        this.options.log.error('scheduler: a pass failed', { error: (error as Error).message });
+        this.options.onError?.(error);
+      },
+    });
     for (const [set, config] of Object.entries(options.sets)) {
       const prune = config.engine === 'command' ? undefined : config.prune;
       for (const [kind, expression] of [['backup', config.schedule], ['prune', prune]] as const) {
@@ -221,16 +232,7 @@ export class Scheduler {
   start(): void {
     if (this.started) return;
     this.started = true;
-    void this.recover().finally(() => this.schedule());
-  }
-
-  private schedule(): void {
-    if (this.stopping) return;
-    const now = this.options.clock.now();
-    const poll = this.options.pollMs ?? 30_000;
-    const nexts = this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))).filter((t): t is number => t !== undefined);
-    const delay = Math.max(250, Math.min(poll, ...nexts.map((t) => t - now + 50)));
-    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule()), delay);
+    this.loop.start(() => this.recover());
   }
 
   /** Runs in progress, by set. */
@@ -247,14 +249,14 @@ export class Scheduler {
   /** Stops scheduling; backups in progress run to their end (a configuration reload). stop() still aborts them. */
   async drain(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     await this.idle();
   }
 
   /** Stops scheduling and stops running backups (they end `incomplete`), waiting for them to be recorded. */
   async stop(reason = 'the service is stopping'): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     await this.ticking;
     for (const { controller } of this.active.values()) controller.abort(reason);
     await this.idle();
