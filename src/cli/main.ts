@@ -7,6 +7,7 @@ import { isVigilError, type ErrorCode } from '../domain/errors.js';
 import type { CliContext, Command } from './command.js';
 import { EXIT } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { dropOutputOnClosedPipe } from './closed-pipe.js';
 import { packageVersion } from './version.js';
 
 const GLOBAL_OPTIONS = {
@@ -184,9 +185,12 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  dropOutputOnClosedPipe(process.stdout, process.stderr, 'standard output');
+  dropOutputOnClosedPipe(process.stderr, process.stderr, 'standard error');
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
-      process.exitCode = code;
+      // A write failure other than a closed pipe has already set 1.
+      process.exitCode = process.exitCode || code;
     },
     (error: unknown) => {
       process.stderr.write(`vigil: ${(error as Error).message}\n`);
