@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { configCheckCommand } from './config-check.js';
+import { configSchemaCommand } from './config-schema.js';
 import { initCommand } from './init.js';
 import { mailTestCommand } from './mail-test.js';
 import { mailClientsCommand } from './mail-clients.js';
@@ -23,6 +24,7 @@ import { pauseCommand, resumeCommand } from './pause.js';
 export const COMMANDS: Command[] = [
   initCommand,
   configCheckCommand,
+  configSchemaCommand,
   mailTestCommand,
   mailClientsCommand,
   mailDoctorCommand,
