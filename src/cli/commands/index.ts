@@ -19,6 +19,8 @@ import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 import { pauseCommand, resumeCommand } from './pause.js';
+import { completionCommand } from './completion.js';
+import { manCommand } from './man.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -53,4 +55,6 @@ export const COMMANDS: Command[] = [
   serviceInstallCommand,
   serviceUninstallCommand,
   quickstartCommand,
+  completionCommand(() => COMMANDS),
+  manCommand(() => COMMANDS),
 ];
