@@ -353,7 +353,8 @@ export interface StormWindow {
 /** Storm control's windows and held failures (migration 5), durable so a crash loses none. */
 export interface StormStore {
   /**
-   * In one transaction: when a window is open at `now`, holds `failure` in it ('held');
+   * In one transaction: when an unflushed window has not ended by `now` — even one opened a
+   * moment after `now`, since callers read their clocks before waiting for the write — holds `failure` in it ('held');
    * otherwise opens a window [now, now + windowMs) with `failure` as its first ('opened').
    * Idempotent per activity: admitting the same run again returns its first verdict.
    */
