@@ -4,6 +4,7 @@ import type { Logger } from '../domain/logger.js';
 import { formatTime } from '../domain/time-format.js';
 import type { ScheduleStateStore } from '../storage/ports/schedule-state-store.js';
 import type { BackupRunner } from './runner.js';
+import { PassLoop } from '../platform/pass-loop.js';
 import { Schedule } from './schedule.js';
 import { formatDuration } from '../config/duration.js';
 
@@ -52,7 +53,7 @@ interface Entry {
 export class Scheduler {
   private readonly entries: Entry[] = [];
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; kind: Entry['kind'] }>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PassLoop;
   private stopping = false;
   /** stop() (not drain()) was called: the runs it stops are `interrupted`, retried at the next start. */
   private stoppedForService = false;
@@ -62,6 +63,16 @@ export class Scheduler {
   lastPassAt: number | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
+    this.loop = new PassLoop({
+      clock: options.clock,
+      pollMs: options.pollMs ?? 30_000,
+      dueTimes: () => this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))),
+      pass: () => this.tick(),
+      onError: (error) => {
+        this.options.log.error('scheduler: a pass failed', { error: (error as Error).message });
+        this.options.onError?.(error);
+      },
+    });
     for (const [set, config] of Object.entries(options.sets)) {
       const prune = config.engine === 'command' ? undefined : config.prune;
       for (const [kind, expression] of [['backup', config.schedule], ['prune', prune]] as const) {
@@ -118,7 +129,7 @@ export class Scheduler {
       // The watchdog may have claimed them first: then it recorded them.
       if (!(await this.claim(entry, last))) return false;
       // A prune that did not happen is not news: the next one applies the same policy.
-      if (entry.kind === 'backup') await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running');
+      if (entry.kind === 'backup') await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running', catchUp);
     }
     if (catchUp) entry.lastDueAt = newest - 1; // tick() below starts it
     return catchUp;
@@ -253,25 +264,17 @@ export class Scheduler {
     this.active.set(set, { controller, done, kind });
   }
 
-  private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string): Promise<void> {
+  /** `catchUpFollows`: the newest due time is run right after (its alert may then wait for it). */
+  private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string, catchUpFollows = false): Promise<void> {
     const when = count === 1 ? `due at ${this.at(last)}` : `${count} runs due between ${this.at(first)} and ${this.at(last)}`;
-    await this.options.runner.recordNotRun(entry.set, 'missed', `${when} did not run: ${why}`, last);
+    await this.options.runner.recordNotRun(entry.set, 'missed', `${when} did not run: ${why}`, last, 'schedule', { catchUpFollows });
   }
 
   /** Runs recover(), then passes on a timer until stop(). */
   start(): void {
     if (this.started) return;
     this.started = true;
-    void this.recover().finally(() => this.schedule());
-  }
-
-  private schedule(): void {
-    if (this.stopping) return;
-    const now = this.options.clock.now();
-    const poll = this.options.pollMs ?? 30_000;
-    const nexts = this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))).filter((t): t is number => t !== undefined);
-    const delay = Math.max(250, Math.min(poll, ...nexts.map((t) => t - now + 50)));
-    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule()), delay);
+    this.loop.start(() => this.recover());
   }
 
   /** Runs in progress, by set. */
@@ -288,7 +291,7 @@ export class Scheduler {
   /** Stops scheduling; backups in progress run to their end (a configuration reload). stop() still aborts them. */
   async drain(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     await this.idle();
   }
 
@@ -296,7 +299,7 @@ export class Scheduler {
   async stop(reason = 'the service is stopping'): Promise<void> {
     this.stopping = true;
     this.stoppedForService = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     await this.ticking;
     for (const { controller } of this.active.values()) controller.abort(reason);
     await this.idle();
