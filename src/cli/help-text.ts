@@ -1,4 +1,4 @@
-import type { Command } from './command.js';
+import { exitCodesOf, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { GLOBAL_OPTION_HELP, globalOptionFlags } from './global-options.js';
 
@@ -30,11 +30,6 @@ export function groupOverview(prefix: string): string {
 
 export function groupMembers(prefix: string): Command[] {
   return COMMANDS.filter((c) => !c.hidden && c.name.startsWith(`${prefix} `));
-}
-
-/** The exit statuses a command documents, or the contract every command keeps. */
-export function exitCodesOf(command: Command): Record<number, string> {
-  return command.exitCodes ?? { 0: 'success', 1: 'failure', 2: 'usage or configuration error' };
 }
 
 /** What `vigil COMMAND --help` prints. */

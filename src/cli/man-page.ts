@@ -1,7 +1,6 @@
 import { LOG_FORMAT_CHOICES } from '../app/log-format.js';
-import type { Command } from './command.js';
+import { exitCodesOf, type Command } from './command.js';
 import { GLOBAL_OPTION_HELP, globalOptionFlags } from './global-options.js';
-import { exitCodesOf } from './help-text.js';
 
 /**
  * vigil(1) in roff (man(7) macros), written out from the command table so it says what --help
