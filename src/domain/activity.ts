@@ -1,5 +1,5 @@
 import type { RunStatus } from './run-status.js';
-import type { Severity } from './message.js';
+import type { Severity } from './severity.js';
 
 /**
  * The activity log's model (pure). Every run of a set is one activity; so, later, are restores,
