@@ -7,7 +7,7 @@ import type { StreakState } from '../domain/streak-state.js';
 /**
  * The store's contracts. SQLite implements them today (src/storage/sqlite/); another store
  * (PostgreSQL) implements the same ports and passes the same conformance suite
- * (test/conformance/store/, run against SQLite by test/conformance/sqlite-store.test.ts). Methods are async so a networked store fits.
+ * (test/storage/outbox-store.conformance.ts). Methods are async so a networked store fits.
  */
 
 /** A rendered message ready to be stored (see src/outbox/render.ts). */
