@@ -49,6 +49,12 @@ export interface RunOptions {
    * it stopped short is recorded `cancelled`, which is never alerted, instead of `incomplete`.
    */
   cancelledByUser?: () => boolean;
+  /**
+   * Whether `signal` was aborted by a clean stop of the service: a run it stopped short is
+   * recorded `interrupted`, never alerted; the scheduler retries it at the next start within its
+   * catch-up window, or reports it `missed` then (Scheduler.recover).
+   */
+  stoppedByService?: () => boolean;
 }
 
 /**
@@ -117,9 +123,10 @@ export class BackupRunner {
       this.inFlight.delete(setName);
     }
     const { log, dropped } = capLog(result.log);
-    const cancelled = options.signal?.aborted === true && options.cancelledByUser?.() === true && !result.status.startsWith('completed');
+    const stoppedShort = options.signal?.aborted === true && !deadline.timedOut && !result.status.startsWith('completed');
+    const status = stoppedShort && options.cancelledByUser?.() ? 'cancelled' : stoppedShort && options.stoppedByService?.() ? 'interrupted' : result.status;
     const activity = await this.options.activity.finish(id, {
-      status: cancelled ? 'cancelled' : result.status,
+      status,
       endedAt: this.options.clock.now(),
       counters: result.counters,
       log,
@@ -156,6 +163,12 @@ export class BackupRunner {
     } finally {
       this.inFlight.delete(setName);
     }
+  }
+
+  /** The set's latest backup run, of any status. */
+  async lastBackup(setName: string): Promise<Activity | undefined> {
+    const [last] = await this.options.activity.list({ set: setName, kind: 'backup', limit: 1 });
+    return last;
   }
 
   /** Records a due run that did not happen (`missed`, `skipped`) with the reason, and emits it. */

@@ -10,7 +10,7 @@ import { VigilError } from '../../domain/errors.js';
 import { DataDirLock } from '../../platform/data-dir-lock.js';
 import { EXIT, type Command } from '../command.js';
 
-// A holder that names no pid is a `vigil run` probing for a service (DataDirLock.holder): it lets go
+// A holder that names no pid is a `vigil run` probing for a service (DataDirLock.holder, unnamed): it lets go
 // within milliseconds, so look again a few times before refusing to start.
 const UNNAMED_HOLDER_TRIES = 10;
 const UNNAMED_HOLDER_GAP_MS = 200;
