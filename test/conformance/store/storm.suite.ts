@@ -41,4 +41,11 @@ export function stormConformance(name: string, open: OpenStore): void {
     assert.equal(await store.storm.nextEnd(), 21_000);
     assert.deepEqual((await store.storm.ended(21_000)).map((w) => w.first.activityId), [2]);
   });
+
+  withStore('a failure whose clock was read just before another process opened the window joins it', async (store, opened) => {
+    const other = await opened.another();
+    assert.equal(await store.storm.admit(failure(1), 2_000, 60_000), 'opened');
+    assert.equal(await other.storm.admit(failure(2), 1_990, 60_000), 'held', 'one window, not two');
+    assert.deepEqual((await store.storm.ended(62_000)).map((w) => [w.first.activityId, w.held.map((f) => f.activityId)]), [[1, [2]]]);
+  });
 }
