@@ -36,4 +36,11 @@ export function escalationConformance(name: string, open: OpenStore): void {
     assert.deepEqual(since.map((e) => [e.outboxId, e.reportedAt]), [['m3', null], ['m2', 5_000]]);
     await store.escalations.markReported([], 6_000); // nothing to do, no error
   });
+
+  withStore('two handles escalating the same message: it is recorded once', async (store, opened) => {
+    const other = await opened.another();
+    const results = await Promise.all([store.escalations.record(escalation('m1', 1_000)), other.escalations.record(escalation('m1', 1_000))]);
+    assert.equal(results.filter((r) => r !== undefined).length, 1);
+    assert.equal((await other.escalations.unreported()).length, 1);
+  });
 }
