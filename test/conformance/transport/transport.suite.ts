@@ -83,18 +83,22 @@ export function transportConformance(name: string, open: OpenRig): void {
   );
 
   withRig(
-    'a peer that never answers meets the transport’s own deadline: temporary or ambiguous, never accepted',
+    'a peer that never answers meets the transport’s own deadline: ambiguous once it has the message, else temporary',
     { deadlineMs: SHORT_DEADLINE_MS },
     async (rig, send) => {
       rig.hang!();
       const outcome = await send();
-      assert.ok(outcome.kind === 'temporary' || outcome.kind === 'ambiguous', `${outcome.kind}: ${outcome.detail}`);
+      // How far the attempt got before the deadline depends on the machine's speed; what it
+      // means does not. A peer holding the message may deliver it: `ambiguous` (retried with the
+      // same Message-ID and flagged). Short of that, the data may or may not have left.
+      if ((await rig.delivered()).length > 0) assert.equal(outcome.kind, 'ambiguous', outcome.detail);
+      else assert.ok(outcome.kind === 'temporary' || outcome.kind === 'ambiguous', `${outcome.kind}: ${outcome.detail}`);
     },
     ['hang'],
   );
 
   withRig(
-    'shutdown (the signal) ends an attempt stuck on a hung peer: temporary or ambiguous',
+    'shutdown (the signal) ends an attempt stuck on a peer that took the message: ambiguous',
     normal,
     async (rig, send) => {
       rig.hang!();
@@ -103,7 +107,7 @@ export function transportConformance(name: string, open: OpenRig): void {
       await until(async () => (await rig.delivered()).length === 1, 'the attempt reached the peer');
       shutdown.abort();
       const outcome = await attempt;
-      assert.ok(outcome.kind === 'temporary' || outcome.kind === 'ambiguous', `${outcome.kind}: ${outcome.detail}`);
+      assert.equal(outcome.kind, 'ambiguous', `an abort after the data was sent: ${outcome.detail}`);
     },
     ['hang'],
   );
