@@ -28,7 +28,8 @@ engineConformance('restic', async () => {
   const workDir = scratch();
   const repository = path.join(workDir, 'repo');
   const passwordFile = path.join(workDir, 'restic.pass');
-  writeFileSync(passwordFile, 'correct horse\n', { mode: 0o600 });
+  const password = 'correct horse battery staple';
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   execFileSync('restic', ['init', '--repo', repository, '--password-file', passwordFile], { stdio: 'ignore', timeout: 60_000 });
   // A restic that first says it started, then takes its time: what a run over a slow disk is like.
   const marker = path.join(workDir, 'started');
@@ -41,6 +42,7 @@ engineConformance('restic', async () => {
     workDir,
     set,
     busy: (source) => ({ set: { ...set(source), program: slowRestic }, started: { file: marker } }),
+    secrets: [password],
     repository,
     close: async () => rmSync(workDir, { recursive: true, force: true }),
   };

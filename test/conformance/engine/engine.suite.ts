@@ -38,7 +38,7 @@ export function engineConformance(name: string, open: OpenEngineRig, gaps: Engin
       const context = (raw: Record<string, unknown>) => ({ name: 'conformance', config: backupSet.parse(raw) as unknown as Record<string, unknown>, dataDir: rig.workDir });
       const run: Helpers['run'] = async (raw, runOptions = {}) => {
         const result = await rig.engine.run({ ...context(raw), signal: runOptions.signal ?? new AbortController().signal, onProgress: runOptions.onProgress ?? (() => undefined), ...(runOptions.hasHistory ? { hasHistory: true } : {}) });
-        assertWellFormed(result);
+        assertWellFormed(result, rig.secrets ?? []);
         return result;
       };
       await body(rig, { source, run, context, skip: (why) => t.skip(why) });
@@ -65,11 +65,16 @@ export function engineConformance(name: string, open: OpenEngineRig, gaps: Engin
     if (!prune) return skip(`${name} declares no prune`);
     const set = { ...rig.set(source), keep: { last: 1 } };
     const signal = new AbortController().signal;
-    const dry = await prune.call(rig.engine, { ...context(set), signal, dryRun: true });
+    const pruned = async (dryRun: boolean) => {
+      const result = await prune.call(rig.engine, { ...context(set), signal, ...(dryRun ? { dryRun } : {}) });
+      for (const secret of rig.secrets ?? []) assert.ok(!JSON.stringify(result).includes(secret), 'a secret is in the prune’s log');
+      return result;
+    };
+    const dry = await pruned(true);
     assert.equal(dry.status, 'completed', JSON.stringify(dry.log));
-    const first = await prune.call(rig.engine, { ...context(set), signal });
+    const first = await pruned(false);
     assert.equal(first.status, 'completed', JSON.stringify(first.log));
-    const again = await prune.call(rig.engine, { ...context(set), signal });
+    const again = await pruned(false);
     assert.equal(again.status, 'completed', JSON.stringify(again.log));
     assert.equal((await run(set, { hasHistory: true })).status, 'completed', 'the repository is usable after pruning');
   });
@@ -125,9 +130,11 @@ interface Helpers {
 }
 
 /** What every run result has, whatever happened. */
-function assertWellFormed(result: EngineRunResult): void {
+function assertWellFormed(result: EngineRunResult, secrets: readonly string[]): void {
   assert.ok((ACTIVITY_STATUSES as readonly string[]).includes(result.status) && (result.status as string) !== 'running', `a run status: ${result.status}`);
   for (const key of ['files', 'bytesScanned', 'bytesNew', 'errors', 'warnings'] as const) assert.ok(Number.isInteger(result.counters[key]) && result.counters[key] >= 0, `counters.${key}`);
   for (const entry of result.log) assert.ok(entry.message.length > 0, 'every log entry says something');
   if (result.status === 'completed') assert.equal(result.counters.errors, 0, 'a completed run has no errors');
+  const shown = JSON.stringify(result);
+  for (const secret of secrets) assert.ok(!shown.includes(secret), 'a secret is in the run’s result');
 }

@@ -14,6 +14,8 @@ export interface EngineRig {
    * `progress` (the first progress report) or a file the run creates (a program's first act).
    */
   busy(source: string): { set: Record<string, unknown>; started: 'progress' | { file: string } };
+  /** The set's secrets (a repository password): never in a run's log. */
+  secrets?: string[];
   /** The vault or repository, for engines that keep one (to take it away: an unmounted disk). */
   repository?: string;
   close(): Promise<void>;
