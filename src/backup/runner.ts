@@ -172,7 +172,14 @@ export class BackupRunner {
   }
 
   /** Records a due run that did not happen (`missed`, `skipped`) with the reason, and emits it. */
-  async recordNotRun(setName: string, status: Extract<FinalStatus, 'missed' | 'skipped'>, reason: string, scheduledFor: number, trigger: ActivityTrigger = 'schedule'): Promise<Activity> {
+  async recordNotRun(
+    setName: string,
+    status: Extract<FinalStatus, 'missed' | 'skipped'>,
+    reason: string,
+    scheduledFor: number,
+    trigger: ActivityTrigger = 'schedule',
+    options: { catchUpFollows?: boolean } = {},
+  ): Promise<Activity> {
     const now = this.options.clock.now();
     const severity = status === 'missed' ? 'error' : 'warning';
     const activity = await this.options.activity.record(
@@ -185,7 +192,7 @@ export class BackupRunner {
         logDropped: 0,
       },
     );
-    this.emit(activity, status === 'skipped' ? reason : undefined);
+    this.emit(activity, status === 'skipped' ? reason : undefined, undefined, options.catchUpFollows);
     return activity;
   }
 
@@ -231,9 +238,9 @@ export class BackupRunner {
     return done.length > 0;
   }
 
-  private emit(activity: Activity, reasonOverride?: string, stoppedBy?: RunStopper): void {
+  private emit(activity: Activity, reasonOverride?: string, stoppedBy?: RunStopper, catchUpFollows?: boolean): void {
     if (activity.status === 'running') return;
-    const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
+    const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}), ...(catchUpFollows ? { catchUpFollows } : {}) });
     this.options.events.emit(event);
   }
 }

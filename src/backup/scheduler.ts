@@ -118,7 +118,7 @@ export class Scheduler {
       // The watchdog may have claimed them first: then it recorded them.
       if (!(await this.claim(entry, last))) return false;
       // A prune that did not happen is not news: the next one applies the same policy.
-      if (entry.kind === 'backup') await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running');
+      if (entry.kind === 'backup') await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running', catchUp);
     }
     if (catchUp) entry.lastDueAt = newest - 1; // tick() below starts it
     return catchUp;
@@ -253,9 +253,10 @@ export class Scheduler {
     this.active.set(set, { controller, done, kind });
   }
 
-  private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string): Promise<void> {
+  /** `catchUpFollows`: the newest due time is run right after (its alert may then wait for it). */
+  private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string, catchUpFollows = false): Promise<void> {
     const when = count === 1 ? `due at ${this.at(last)}` : `${count} runs due between ${this.at(first)} and ${this.at(last)}`;
-    await this.options.runner.recordNotRun(entry.set, 'missed', `${when} did not run: ${why}`, last);
+    await this.options.runner.recordNotRun(entry.set, 'missed', `${when} did not run: ${why}`, last, 'schedule', { catchUpFollows });
   }
 
   /** Runs recover(), then passes on a timer until stop(). */
