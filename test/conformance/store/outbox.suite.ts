@@ -220,4 +220,14 @@ export function outboxStoreConformance(name: string, open: OpenStore): void {
     assert.equal(new Set(claimed).size, 20, 'no message was leased by both');
     assert.equal((await second.outbox.get(messages[0]!.id))?.state, 'sending', 'one handle sees what the other wrote');
   });
+
+  withStore('retry refuses a message being delivered right now, and one the server already accepted', async (store) => {
+    const m = message();
+    await store.outbox.enqueue([m]);
+    await store.outbox.claimDue(2_000, 1, 60_000, 'a');
+    await assert.rejects(store.outbox.retry(m.id, 3_000), { code: 'ERR_OUTBOX_STATE' });
+    await store.outbox.complete([{ attempt: { messageId: m.id, startedAt: 2_000, durationMs: 5, transport: 'smtp', outcome: accepted }, state: 'sent', nextAttemptAt: 2_005, possibleDuplicate: false, owner: 'a' }], 2_005);
+    await assert.rejects(store.outbox.retry(m.id, 4_000), { code: 'ERR_OUTBOX_STATE' }, 'sending it again would deliver a duplicate');
+    assert.equal((await store.outbox.get(m.id))?.state, 'sent');
+  });
 }
