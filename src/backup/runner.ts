@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
 import { backupEventOf, type EventSink, type RunStopper } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
-import type { ActivityStore } from '../storage/ports.js';
+import type { ActivityStore } from '../storage/ports/activity-store.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
 import { capLog } from './log-cap.js';
 import { ABANDONED, abandonedResult, startRunDeadline, timedOutResult } from './run-deadline.js';

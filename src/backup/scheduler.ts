@@ -2,7 +2,7 @@ import type { BackupSetConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import { formatTime } from '../domain/time-format.js';
-import type { ScheduleStateStore } from '../storage/ports.js';
+import type { ScheduleStateStore } from '../storage/ports/schedule-state-store.js';
 import type { BackupRunner } from './runner.js';
 import { Schedule } from './schedule.js';
 import { formatDuration } from '../config/duration.js';
@@ -22,7 +22,7 @@ export interface SchedulerOptions {
   /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
   pollMs?: number;
   /** `admin.timezone`: times in the reasons recorded (they become alert texts) read like the alert's own. */
-  timezone?: string;
+  timezone?: string | undefined;
   /** Told of every failure the loop survives (the service turns a database error into a fault). */
   onError?: (error: unknown) => void;
 }

@@ -107,3 +107,14 @@ export interface EventSink {
 }
 
 export const nullEventSink: EventSink = { emit() {} };
+
+/** A subscriber to one kind of event; may be async (its failure is the bus's to report). */
+export type EventHandler<K extends VigilEventKind> = (event: Extract<VigilEvent, { kind: K }>) => void | Promise<void>;
+
+/**
+ * Where events can be subscribed to and emitted (src/app/event-bus.ts wires one per process).
+ * Declared here so the core (notification) subscribes without importing the composition root.
+ */
+export interface EventBusPort extends EventSink {
+  on<K extends VigilEventKind>(kind: K, handler: EventHandler<K>): void;
+}

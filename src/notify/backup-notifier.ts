@@ -4,7 +4,9 @@ import { formatDuration } from '../config/duration.js';
 import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { ActivityStore, ClaimOwner, NotifyStateStore, OutboxStore } from '../storage/ports.js';
+import type { ActivityStore } from '../storage/ports/activity-store.js';
+import type { ClaimOwner, NotifyStateStore } from '../storage/ports/notify-state-store.js';
+import type { OutboxStore } from '../storage/ports/outbox-store.js';
 import type { Clock } from '../domain/clock.js';
 import type { StreakState } from '../domain/streak-state.js';
 import { composeMessage, composePager, templateVars, type ComposeInput } from './compose.js';
@@ -18,6 +20,7 @@ import type { StormControl } from './storm.js';
 import type { AlertGate } from './alert-gate.js';
 import { backupChannelContent } from './channel-content.js';
 import { channelRequests } from './channel-requests.js';
+import { notYetQueued } from './not-yet-queued.js';
 import { notifyTargets, reachesAnyone } from './targets.js';
 
 export interface BackupNotifierDeps {
@@ -212,16 +215,4 @@ export class BackupNotifier {
     const [activity, log] = await Promise.all([this.deps.activity.get(event.activityId), this.deps.activity.log(event.activityId)]);
     return { log, logDropped: activity?.logDropped ?? 0 };
   }
-}
-
-/**
- * The requests whose dedupe key is not in the Outbox in any state (sent ones included): what a
- * crashed attempt has not enqueued yet. The Outbox's own dedupe only covers pending messages.
- */
-export async function notYetQueued(messages: Pick<OutboxStore, 'list'>, requests: MessageRequest[]): Promise<MessageRequest[]> {
-  const kept: MessageRequest[] = [];
-  for (const r of requests) {
-    if (r.dedupeKey === undefined || (await messages.list({ dedupeKey: r.dedupeKey, limit: 1 })).length === 0) kept.push(r);
-  }
-  return kept;
 }

@@ -1,13 +1,13 @@
 import path from 'node:path';
-import type { EventBus } from '../app/event-bus.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Activity } from '../domain/activity.js';
-import { BACKUP_EVENT_KINDS, backupEventOf, type BackupEvent } from '../domain/events.js';
+import { BACKUP_EVENT_KINDS, backupEventOf, type BackupEvent, type EventBusPort } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { ClaimOwner, Store } from '../storage/ports.js';
+import type { ClaimOwner } from '../storage/ports/notify-state-store.js';
+import type { Store } from '../storage/ports/store.js';
 import { BackupNotifier } from './backup-notifier.js';
 import { Escalator } from './escalation.js';
 import { faultOfRun, faultOfStoreError } from './fault-detect.js';
@@ -20,7 +20,7 @@ import { ChannelPauseNotifier } from './channel-paused.js';
 import { AlertGate } from './alert-gate.js';
 
 export interface NotificationDeps {
-  events: EventBus;
+  events: EventBusPort;
   config: VigilConfig;
   outbox: Outbox;
   store: Store;

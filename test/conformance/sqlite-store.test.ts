@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
 import { DATABASE_FILE, openSqliteStore } from '../../src/storage/sqlite/store.js';
-import type { Store } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports/store.js';
 import type { OpenStore } from './store/harness.js';
 import { storeConformance } from './store/index.js';
 

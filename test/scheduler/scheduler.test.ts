@@ -11,7 +11,7 @@ import { backupSet } from '../../src/config/schema/sets.js';
 import type { VigilEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
-import type { Store } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports/store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const MIN = 60_000;

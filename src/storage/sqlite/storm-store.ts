@@ -1,4 +1,4 @@
-import type { HeldFailure, StormStore, StormWindow } from '../ports.js';
+import type { HeldFailure, StormStore, StormWindow } from '../ports/storm-store.js';
 import type { SqliteDatabase } from './database.js';
 
 interface WindowRow {

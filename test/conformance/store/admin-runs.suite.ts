@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AdminRun } from '../../../src/storage/ports.js';
+import type { AdminRun } from '../../../src/storage/ports/admin-run-store.js';
 import { storeCase, type OpenStore } from './harness.js';
 
 /** The contract of AdminRunStore (src/storage/ports.ts). */

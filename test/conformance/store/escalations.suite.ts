@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Escalation } from '../../../src/storage/ports.js';
+import type { Escalation } from '../../../src/storage/ports/escalation-store.js';
 import { storeCase, type OpenStore } from './harness.js';
 
 /** The contract of EscalationStore (src/storage/ports.ts). */

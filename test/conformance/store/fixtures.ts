@@ -1,4 +1,5 @@
-import type { ActivityEnd, NewActivity, Store } from '../../../src/storage/ports.js';
+import type { ActivityEnd, NewActivity } from '../../../src/storage/ports/activity-store.js';
+import type { Store } from '../../../src/storage/ports/store.js';
 import type { Activity, FinalStatus } from '../../../src/domain/activity.js';
 
 /** Shared builders for the store suites: activities as the runner records them. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { HandOffStore, Store } from '../../../src/storage/ports.js';
+import type { HandOffStore } from '../../../src/storage/ports/hand-off-store.js';
+import type { Store } from '../../../src/storage/ports/store.js';
 import { storeCase, type OpenStore } from './harness.js';
 
 /** The contract of HandOffStore (src/storage/ports.ts). */

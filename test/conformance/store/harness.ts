@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import type { Store } from '../../../src/storage/ports.js';
+import type { Store } from '../../../src/storage/ports/store.js';
 
 /**
  * What a store adapter hands the conformance suites: a fresh, empty, real store per case.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { NewMessage } from '../../../src/storage/ports.js';
+import type { NewMessage } from '../../../src/storage/ports/outbox-store.js';
 import { storeCase, type OpenStore } from './harness.js';
 import { newBackup, recordRun } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { StreakState } from '../../../src/domain/streak-state.js';
-import type { ClaimOwner } from '../../../src/storage/ports.js';
+import type { ClaimOwner } from '../../../src/storage/ports/notify-state-store.js';
 import { storeCase, type OpenStore } from './harness.js';
 import { recordRun } from './fixtures.js';
 

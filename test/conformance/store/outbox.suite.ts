@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { NewMessage, Store } from '../../../src/storage/ports.js';
+import type { NewMessage } from '../../../src/storage/ports/outbox-store.js';
+import type { Store } from '../../../src/storage/ports/store.js';
 import { storeCase, type OpenStore } from './harness.js';
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { HeldFailure } from '../../../src/storage/ports.js';
+import type { HeldFailure } from '../../../src/storage/ports/storm-store.js';
 import { storeCase, type OpenStore } from './harness.js';
 
 /** The contract of StormStore (src/storage/ports.ts). */
