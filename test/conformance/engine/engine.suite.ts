@@ -2,13 +2,37 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { backupSet } from '../../../src/config/schema/sets.js';
-import type { EngineProgress, EngineRunResult } from '../../../src/backup/engine.js';
+import { readFileSync } from 'node:fs';
+import { backupSet, type BackupSetConfig } from '../../../src/config/schema/sets.js';
+import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunResult } from '../../../src/backup/engine.js';
 import { ACTIVITY_STATUSES } from '../../../src/domain/activity.js';
 import { until } from '../transport/harness.js';
 import type { EngineRig, OpenEngineRig } from './harness.js';
 
 const CASE_LIMIT_MS = 60_000;
+
+/**
+ * The optional operations an engine may declare (issue #14 item 1), seen structurally so the
+ * suite tests each one where an engine has it — before and after that interface lands on main.
+ */
+interface SetContext {
+  name: string;
+  config: BackupSetConfig;
+  dataDir: string;
+}
+interface Outcome {
+  status: string;
+  log: EngineLogEntry[];
+}
+interface Capabilities {
+  check?(set: SetContext): Promise<string[]>;
+  problems?(set: SetContext, env: NodeJS.ProcessEnv): Array<{ key: Array<string | number>; message: string }>;
+  snapshots?(request: SetContext & { signal: AbortSignal }): Promise<Array<{ id: string; time: string; paths: string[] }>>;
+  restore?(request: SetContext & { signal: AbortSignal; to: string; snapshot?: string }): Promise<Outcome & { snapshotId: string }>;
+  verify?(request: SetContext & { signal: AbortSignal; readData?: boolean }): Promise<Outcome>;
+  prune?(request: SetContext & { signal: AbortSignal; dryRun?: boolean }): Promise<Outcome>;
+}
+const capabilities = (engine: BackupEngine): Capabilities => engine as unknown as Capabilities;
 
 /** Known gaps: an adapter's case that fails today, reported as TODO (not failing CI) until fixed. */
 export type EngineGaps = Partial<Record<'vault-not-found', string>>;
@@ -21,6 +45,8 @@ export type EngineGaps = Partial<Record<'vault-not-found', string>>;
  */
 export function engineConformance(name: string, open: OpenEngineRig, gaps: EngineGaps = {}): void {
   let opened: Promise<{ rig: EngineRig; source: string }> | undefined;
+  /** What the first case's runs left: later cases find their snapshots. */
+  const history: { snapshotIds: string[] } = { snapshotIds: [] };
   const setUp = () =>
     (opened ??= open().then((rig) => {
       const source = path.join(rig.workDir, 'source');
@@ -35,13 +61,13 @@ export function engineConformance(name: string, open: OpenEngineRig, gaps: Engin
   const withRig = (title: string, body: (rig: EngineRig, h: Helpers) => Promise<void>, options: { todo?: string } = {}) => {
     test(`${name}: engine: ${title}`, { timeout: CASE_LIMIT_MS, ...(options.todo ? { todo: options.todo } : {}) }, async (t) => {
       const { rig, source } = await setUp();
-      const context = (raw: Record<string, unknown>) => ({ name: 'conformance', config: backupSet.parse(raw) as unknown as Record<string, unknown>, dataDir: rig.workDir });
+      const context = (raw: Record<string, unknown>): SetContext => ({ name: 'conformance', config: backupSet.parse(raw), dataDir: rig.workDir });
       const run: Helpers['run'] = async (raw, runOptions = {}) => {
         const result = await rig.engine.run({ ...context(raw), signal: runOptions.signal ?? new AbortController().signal, onProgress: runOptions.onProgress ?? (() => undefined), ...(runOptions.hasHistory ? { hasHistory: true } : {}) });
         assertWellFormed(result, rig.secrets ?? []);
         return result;
       };
-      await body(rig, { source, run, context, skip: (why) => t.skip(why) });
+      await body(rig, { source, run, context, can: capabilities(rig.engine), skip: (why) => t.skip(why) });
     });
   };
 
@@ -52,30 +78,60 @@ export function engineConformance(name: string, open: OpenEngineRig, gaps: Engin
     writeFileSync(path.join(source, 'file-0.txt'), 'changed\n');
     const second = await run(rig.set(source), { hasHistory: true });
     assert.equal(second.status, 'completed', JSON.stringify(second.log));
+    history.snapshotIds = [first.snapshotId, second.snapshotId].filter((id): id is string => id !== undefined);
   });
 
-  withRig('check, where declared, finds nothing wrong with a working set', async (rig, { source, context, skip }) => {
-    const { check } = rig.engine;
-    if (!check) return skip(`${name} declares no check`);
-    assert.deepEqual(await check.call(rig.engine, context(rig.set(source))), []);
+  withRig('snapshots, where declared, lists the runs’ snapshots oldest first', async (rig, { source, context, can, skip }) => {
+    if (!can.snapshots) return skip(`${name} declares no snapshots`);
+    const listed = await can.snapshots({ ...context(rig.set(source)), signal: new AbortController().signal });
+    assert.equal(listed.length, 2, JSON.stringify(listed));
+    assert.ok(listed[0]!.time <= listed[1]!.time, 'oldest first');
+    if (history.snapshotIds.length === 2) assert.ok(history.snapshotIds[1]!.startsWith(listed[1]!.id) || listed[1]!.id.startsWith(history.snapshotIds[1]!), 'the newest is the last run’s');
   });
 
-  withRig('prune, where declared, applies keep (a dry run first) and is safe to repeat', async (rig, { source, run, context, skip }) => {
-    const { prune } = rig.engine;
-    if (!prune) return skip(`${name} declares no prune`);
+  withRig('restore, where declared, puts the latest snapshot’s files under the target, and again', async (rig, { source, context, can, skip }) => {
+    if (!can.restore) return skip(`${name} declares no restore`);
+    const to = path.join(rig.workDir, 'restored');
+    for (let time = 0; time < 2; time++) {
+      const result: Outcome = await can.restore({ ...context(rig.set(source)), signal: new AbortController().signal, to });
+      assert.equal(result.status, 'completed', JSON.stringify(result.log));
+      const restored = path.join(to, source);
+      assert.equal(readFileSync(path.join(restored, 'file-0.txt'), 'utf8'), 'changed\n', 'the latest snapshot, as the last run saw it');
+      assert.equal(readFileSync(path.join(restored, 'file-7.txt'), 'utf8'), readFileSync(path.join(source, 'file-7.txt'), 'utf8'));
+    }
+  });
+
+  withRig('verify, where declared, finds a sound repository sound, its data read back too', async (rig, { source, context, can, skip }) => {
+    if (!can.verify) return skip(`${name} declares no verify`);
+    for (const readData of [false, true]) {
+      const result: Outcome = await can.verify({ ...context(rig.set(source)), signal: new AbortController().signal, ...(readData ? { readData } : {}) });
+      assert.equal(result.status, 'completed', JSON.stringify(result.log));
+    }
+  });
+
+  withRig('check or problems, where declared, find nothing wrong with a working set', async (rig, { source, context, can, skip }) => {
+    if (!can.check && !can.problems) return skip(`${name} declares neither check nor problems`);
+    if (can.check) assert.deepEqual(await can.check(context(rig.set(source))), []);
+    if (can.problems) assert.deepEqual(can.problems(context(rig.set(source)), process.env), []);
+  });
+
+  withRig('prune, where declared, applies keep (a dry run changes nothing) and is safe to repeat', async (rig, { source, run, context, can, skip }) => {
+    if (!can.prune) return skip(`${name} declares no prune`);
     const set = { ...rig.set(source), keep: { last: 1 } };
     const signal = new AbortController().signal;
+    const count = async () => (can.snapshots ? (await can.snapshots({ ...context(set), signal })).length : undefined);
     const pruned = async (dryRun: boolean) => {
-      const result = await prune.call(rig.engine, { ...context(set), signal, ...(dryRun ? { dryRun } : {}) });
+      const result = await can.prune!({ ...context(set), signal, ...(dryRun ? { dryRun } : {}) });
       for (const secret of rig.secrets ?? []) assert.ok(!JSON.stringify(result).includes(secret), 'a secret is in the prune’s log');
+      assert.equal(result.status, 'completed', JSON.stringify(result.log));
       return result;
     };
-    const dry = await pruned(true);
-    assert.equal(dry.status, 'completed', JSON.stringify(dry.log));
-    const first = await pruned(false);
-    assert.equal(first.status, 'completed', JSON.stringify(first.log));
-    const again = await pruned(false);
-    assert.equal(again.status, 'completed', JSON.stringify(again.log));
+    const before = await count();
+    await pruned(true);
+    assert.equal(await count(), before, 'a dry run changes nothing');
+    await pruned(false);
+    if (before !== undefined) assert.equal(await count(), 1, 'keep: last 1');
+    await pruned(false);
     assert.equal((await run(set, { hasHistory: true })).status, 'completed', 'the repository is usable after pruning');
   });
 
@@ -125,7 +181,9 @@ export function engineConformance(name: string, open: OpenEngineRig, gaps: Engin
 interface Helpers {
   source: string;
   run(raw: Record<string, unknown>, options?: { signal?: AbortSignal; hasHistory?: boolean; onProgress?: (p: EngineProgress) => void }): Promise<EngineRunResult>;
-  context(raw: Record<string, unknown>): { name: string; config: Record<string, unknown>; dataDir: string };
+  context(raw: Record<string, unknown>): SetContext;
+  /** The engine's optional operations, each undefined where it has none. */
+  can: Capabilities;
   skip(why: string): void;
 }
 
