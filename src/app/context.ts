@@ -66,7 +66,7 @@ export function openApp(options: OpenOptions): AppContext {
   const clock = options.clock ?? systemClock;
   const redactor = new Redactor();
   registerSetSecrets(config, redactor, options.env ?? process.env);
-  const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t) });
+  const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t), ...(options.env ? { env: options.env } : {}) });
   const hostname = config.hostname ?? osHostname();
   const store = openStore(config.dataDir);
   const events = new EventBus(log);

@@ -4,6 +4,7 @@ import type { Logger } from '../domain/logger.js';
 import { formatTime } from '../domain/time-format.js';
 import type { ScheduleStateStore } from '../storage/ports/schedule-state-store.js';
 import type { BackupRunner } from './runner.js';
+import { PassLoop } from '../platform/pass-loop.js';
 import { Schedule } from './schedule.js';
 import { formatDuration } from '../config/duration.js';
 
@@ -52,7 +53,7 @@ interface Entry {
 export class Scheduler {
   private readonly entries: Entry[] = [];
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; kind: Entry['kind'] }>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PassLoop;
   private stopping = false;
   /** stop() (not drain()) was called: the runs it stops are `interrupted`, retried at the next start. */
   private stoppedForService = false;
@@ -62,6 +63,16 @@ export class Scheduler {
   lastPassAt: number | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
+    this.loop = new PassLoop({
+      clock: options.clock,
+      pollMs: options.pollMs ?? 30_000,
+      dueTimes: () => this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))),
+      pass: () => this.tick(),
+      onError: (error) => {
+        this.options.log.error('scheduler: a pass failed', { error: (error as Error).message });
+        this.options.onError?.(error);
+      },
+    });
     for (const [set, config] of Object.entries(options.sets)) {
       const prune = config.engine === 'command' ? undefined : config.prune;
       for (const [kind, expression] of [['backup', config.schedule], ['prune', prune]] as const) {
@@ -263,16 +274,7 @@ export class Scheduler {
   start(): void {
     if (this.started) return;
     this.started = true;
-    void this.recover().finally(() => this.schedule());
-  }
-
-  private schedule(): void {
-    if (this.stopping) return;
-    const now = this.options.clock.now();
-    const poll = this.options.pollMs ?? 30_000;
-    const nexts = this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))).filter((t): t is number => t !== undefined);
-    const delay = Math.max(250, Math.min(poll, ...nexts.map((t) => t - now + 50)));
-    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule()), delay);
+    this.loop.start(() => this.recover());
   }
 
   /** Runs in progress, by set. */
@@ -289,7 +291,7 @@ export class Scheduler {
   /** Stops scheduling; backups in progress run to their end (a configuration reload). stop() still aborts them. */
   async drain(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     await this.idle();
   }
 
@@ -297,7 +299,7 @@ export class Scheduler {
   async stop(reason = 'the service is stopping'): Promise<void> {
     this.stopping = true;
     this.stoppedForService = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     await this.ticking;
     for (const { controller } of this.active.values()) controller.abort(reason);
     await this.idle();
