@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { backupSet, type BackupSetConfig } from '../../../src/config/schema/sets.js';
 import type { BackupEngine, EngineLogEntry, EngineProgress, EngineRunResult } from '../../../src/backup/engine.js';
 import { ACTIVITY_STATUSES } from '../../../src/domain/activity.js';
-import { until } from '../transport/harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import type { EngineRig, OpenEngineRig } from './harness.js';
 
 const CASE_LIMIT_MS = 60_000;
@@ -155,7 +155,7 @@ export function engineConformance(name: string, open: OpenEngineRig, gaps: Engin
     const onProgress = (_p: EngineProgress) => void (started === 'progress' && stop.abort());
     const running = run(busy.set, { signal: stop.signal, onProgress, hasHistory: true });
     if (started !== 'progress') {
-      await until(async () => existsSync(started.file), 'the run started');
+      await waitFor(async () => existsSync(started.file), { what: 'the run started' });
       stop.abort();
     }
     const result = await running;

@@ -32,12 +32,3 @@ export interface RigOptions {
 }
 
 export type OpenRig = (options: RigOptions) => Promise<TransportRig>;
-
-/** Waits until `check` holds, polling; fails after `ms` so a broken adapter cannot hang the suite. */
-export async function until(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OUTCOME_KINDS, type DeliveryOutcome } from '../../../src/domain/outcome.js';
-import { until, type OpenRig, type RigOptions, type TransportRig } from './harness.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import type { OpenRig, RigOptions, TransportRig } from './harness.js';
 
 /** Long enough that only the shutdown signal can end an attempt against a hung peer. */
 const LONG_DEADLINE_MS = 120_000;
@@ -43,10 +44,10 @@ export function transportConformance(name: string, open: OpenRig): void {
     const message = rig.message();
     const first = await send(message);
     assert.ok(first.kind === 'accepted' || first.kind === 'queued-locally', `${first.kind}: ${first.detail}`);
-    await until(async () => (await rig.delivered()).length === 1, 'the peer has the message');
+    await waitFor(async () => (await rig.delivered()).length === 1, { what: 'the peer has the message' });
     const again = await send(message); // a retry after an ambiguous loss sends the same message
     assert.equal(again.kind, first.kind);
-    await until(async () => (await rig.delivered()).length === 2, 'the peer has it twice');
+    await waitFor(async () => (await rig.delivered()).length === 2, { what: 'the peer has it twice' });
     const [one, two] = await rig.delivered();
     assert.deepEqual(two, one, 'a retry sends the same bytes');
   });
@@ -54,7 +55,7 @@ export function transportConformance(name: string, open: OpenRig): void {
   withRig('concurrent sends are all delivered, each once', normal, async (rig, send) => {
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => send()));
     assert.deepEqual(outcomes.map((o) => o.kind).filter((k) => k !== 'accepted' && k !== 'queued-locally'), []);
-    await until(async () => (await rig.delivered()).length === 5, 'five deliveries');
+    await waitFor(async () => (await rig.delivered()).length === 5, { what: 'five deliveries' });
     assert.equal(new Set((await rig.delivered()).map((b) => b.toString('base64'))).size, 5, 'five different messages');
   });
 
@@ -104,7 +105,7 @@ export function transportConformance(name: string, open: OpenRig): void {
       rig.hang!();
       const shutdown = new AbortController();
       const attempt = send(rig.message(), shutdown.signal);
-      await until(async () => (await rig.delivered()).length === 1, 'the attempt reached the peer');
+      await waitFor(async () => (await rig.delivered()).length === 1, { what: 'the attempt reached the peer' });
       shutdown.abort();
       const outcome = await attempt;
       assert.equal(outcome.kind, 'ambiguous', `an abort after the data was sent: ${outcome.detail}`);
@@ -119,7 +120,7 @@ export function transportConformance(name: string, open: OpenRig): void {
     assert.equal(outcome.kind, 'temporary', `nothing was handed on: ${outcome.detail}`);
     const after = await send(); // the transport still works for the next attempt
     assert.ok(after.kind === 'accepted' || after.kind === 'queued-locally', `${after.kind}: ${after.detail}`);
-    await until(async () => (await rig.delivered()).length >= 1, 'the later message arrived');
+    await waitFor(async () => (await rig.delivered()).length >= 1, { what: 'the later message arrived' });
     assert.equal((await rig.delivered()).length, 1, 'only the later message was delivered');
   });
 
