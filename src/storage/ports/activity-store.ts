@@ -39,13 +39,15 @@ export interface ActivityStore {
   /**
    * Ends a running activity with its status, counters and log, in one transaction. Ending an
    * activity that is no longer `running` is refused (ERR_STORE): an activity ends exactly once.
+   * An end before the start (the clock moved back during the run) is recorded at the start.
    */
   finish(id: number, end: ActivityEnd): Promise<Activity>;
   /** Records an activity that never ran (missed, skipped, or failed before starting) in one step. */
   record(activity: NewActivity, end: ActivityEnd): Promise<Activity>;
   /**
    * Ends as `incomplete` every activity still `running` whose owner is not alive (`isAlive`):
-   * the process running it died. Returns them, ended.
+   * the process running it died (one without an owner is asked about as `null`). Returns them,
+   * ended, with `reason` as their first error. Each is ended once, whichever process gets there.
    */
   abandonRunning(now: number, reason: string, isAlive: (owner: { host: string; pid: number } | null) => boolean): Promise<Activity[]>;
   /** The running activities of a set (normally zero or one). */

@@ -17,9 +17,9 @@ export interface AlertSuppression {
 
 /** Maintenance mode (migration 25): persisted, so the service and `vigil run` both honour it. */
 export interface AlertPauseStore {
-  /** Pauses the sets ('*': every set) from `now`; pausing again replaces the end. Idempotent. */
+  /** Pauses the sets ('*': every set) from `now`; pausing again replaces the end (a pause in force keeps its start). Idempotent. */
   pause(sets: string[], now: number, until: number | null): Promise<void>;
-  /** Ends the pauses of `sets` ('*': every pause); returns what they suppressed, oldest first. */
+  /** Ends the pauses of `sets` ('*': every pause); returns what was suppressed for them since each began, oldest first. */
   resume(sets: string[]): Promise<AlertSuppression[]>;
   /** Pauses in force at `now` (ended `--for` pauses are not returned). */
   active(now: number): Promise<AlertPause[]>;

@@ -21,13 +21,16 @@ export interface HandOffRow {
 
 /** Persistence for the MTA queue watch (migration 3). */
 export interface HandOffStore {
-  /** Upsert by outboxId: a later hand-off of the same message (a user retry) starts afresh. */
+  /**
+   * Upsert by outboxId: a later hand-off of the same message (a user retry) starts afresh. The id
+   * names a stored Outbox message (a hand-off is of one; pruning the message drops it).
+   */
   record(handOff: Pick<HandOffRow, 'outboxId' | 'messageId' | 'client' | 'program' | 'queueListing' | 'sender' | 'recipients' | 'handedAt'>): Promise<void>;
   /** Hand-offs not yet seen leaving their queue, oldest first. */
   watched(limit?: number): Promise<HandOffRow[]>;
   /** Applies what one pass of the queue watch found. */
   update(outboxId: string, change: Partial<Pick<HandOffRow, 'queueId' | 'lastCheckedAt' | 'lastSeenAt' | 'leftAt' | 'stuckSince' | 'lastReason'>>): Promise<void>;
   get(outboxId: string): Promise<HandOffRow | undefined>;
-  /** Hand-offs still in a local queue past their stuck time. */
+  /** Hand-offs still in a local queue past their stuck time (`stuckSince` set, `leftAt` not), oldest first. */
   stuck(): Promise<HandOffRow[]>;
 }

@@ -25,6 +25,10 @@ export interface NotifyStateStore {
   commit(activityId: number, state: StreakState | undefined, at: number): Promise<void>;
   /** Whether `commit` has marked the activity notified. */
   notified(activityId: number): Promise<boolean>;
-  /** Finished backup activities that ended at or after `since` and are not marked notified, oldest first, with the keys `begin` recorded. */
+  /**
+   * Finished backup activities that ended at or after `since` and are not marked notified, in the
+   * order they ended (a streak is replayed as it happened), with the keys `begin` recorded (null:
+   * none).
+   */
   unnotified(since: number): Promise<Array<{ activityId: number; dedupeKeys: string[] | null }>>;
 }

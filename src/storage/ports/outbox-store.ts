@@ -93,7 +93,7 @@ export interface OutboxStore {
   /** Records attempts and applies decisions in one transaction. Results whose lease was lost are skipped. */
   complete(results: AttemptResult[], now: number): Promise<void>;
 
-  /** Gives back leased messages unattempted (graceful shutdown), due immediately. */
+  /** Gives back leased messages unattempted (graceful shutdown), due immediately. Only `owner`'s leases: others are left alone. */
   release(ids: string[], owner: string, now: number): Promise<void>;
 
   /** Pending messages older than `createdBefore` become `expired`; returns their ids. */
@@ -128,7 +128,8 @@ export interface OutboxStore {
   makeDue(profile: string, now: number): Promise<number>;
 
   /**
-   * Makes a message due now again (any state but `sending` with a live lease). A person asking for
+   * Makes a message due now again (any state but `sending` with a live lease, and `sent`: sending
+   * it again would deliver a duplicate; both refused with ERR_OUTBOX_STATE). A person asking for
    * a retry asks for the route to be tried: a suspension of the message's route ends too, so the
    * retried message is the route's next probe instead of waiting out the breaker's backoff.
    */

@@ -15,6 +15,7 @@ export interface ScheduleStateStore {
    * `to` atomically. False when the stored value is not `from` (another detector — the scheduler
    * or the watchdog — handled them first): whoever moves it handles them, so a window is
    * recorded missed once. Idempotent only in the sense that a second identical call is false.
+   * False too when nothing is stored for the set (a window is claimed from a state `put` wrote).
    */
   advance(set: string, schedule: string, from: number, to: number): Promise<boolean>;
 }

@@ -6,9 +6,9 @@ import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSampl
  */
 export interface SummaryStore {
   periodStats(since: number, until: number): Promise<SetPeriodStats[]>;
-  /** Non-`completed` backup runs in the period, grouped by set and status, with the latest of each. */
+  /** Non-`completed` backup runs in the period, grouped by set and status, with the latest (last ended) of each. */
   problems(since: number, until: number): Promise<ProblemGroup[]>;
-  /** The newest ended backup activity of each of `sets`. */
+  /** The newest (last started) ended backup activity of each of `sets`; a set without one is left out. */
   lastRuns(sets: readonly string[]): Promise<RunRef[]>;
   /** Per set, its newest successful backup runs (at most `perSet`), newest first. */
   successSamples(sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>>;
