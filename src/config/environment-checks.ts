@@ -8,6 +8,7 @@ import { isVigilError } from '../domain/errors.js';
 import { setEnvironmentProblems } from './set-checks.js';
 import { oauthEnvironmentProblems } from './oauth-checks.js';
 import { channelEnvironmentProblems } from './channel-checks.js';
+import { pingEnvironmentProblems } from './ping-checks.js';
 
 export interface ProfileVerification {
   name: string;
@@ -68,6 +69,7 @@ export function environmentProblems(
   problems.push(...oauthEnvironmentProblems(config, options.env, options.nowMs ?? Date.now()));
   problems.push(...setEnvironmentProblems(config, options.env));
   problems.push(...channelEnvironmentProblems(config, options.env));
+  problems.push(...pingEnvironmentProblems(config, options.env));
   return problems;
 }
 

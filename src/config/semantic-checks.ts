@@ -4,6 +4,7 @@ import type { KeyPath } from './problems.js';
 import { setScheduleProblems, storeInsidePathsProblems } from './set-checks.js';
 import { mailClientProblems } from '../transports/mailclient/config-problems.js';
 import { channelProblems } from './channel-checks.js';
+import { pingProblems } from './ping-checks.js';
 
 export interface SemanticProblem {
   path: KeyPath;
@@ -97,5 +98,6 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
   }
   problems.push(...mailClientProblems(config));
   problems.push(...channelProblems(config, groups));
+  problems.push(...pingProblems(config));
   return problems;
 }
