@@ -189,6 +189,10 @@ test('connection refused: the ping waits in the Outbox and goes when the checker
   assert.match(start?.lastError ?? '', /could not be reached/);
   const [attempt] = await app.store.outbox.attempts(start!.id);
   assert.equal(attempt?.transport, 'push:healthchecks');
+  // The check's path is its secret: not in the recorded error, the transcript or the listing.
+  const secret = CHECK.slice(1);
+  assert.ok(!`${start?.lastError} ${attempt?.detail} ${attempt?.transcript} ${start?.subject} ${start?.envelope.to.join()}`.includes(secret), attempt?.transcript);
+  assert.ok(!(await app.store.outbox.raw(start!.id))!.toString().includes(secret), 'the URL is not stored');
 
   const paths: string[] = [];
   const server = http.createServer((req, res) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PING_PROTOCOLS } from '../../domain/ping.js';
 import { duration, secretRef } from './common.js';
+import { formatDuration } from '../duration.js';
 
 /**
  * Heartbeat pings (docs/heartbeats.md): `sets.<name>.ping` and the service's `heartbeat`. The URL
@@ -20,7 +21,9 @@ const pingUrl = z
 
 const common = {
   url: pingUrl,
-  protocol: z.enum(PING_PROTOCOLS, { error: `protocol must be one of ${PING_PROTOCOLS.join(', ')} (healthchecks also fits Cronitor and other checkers with /start and /fail URLs)` }).default('healthchecks'),
+  protocol: z
+    .enum(PING_PROTOCOLS, { error: (iss) => `${JSON.stringify(iss.input)} is not a ping protocol; write ${PING_PROTOCOLS.join(' or ')} (healthchecks also fits other checkers with /start and /fail URLs)` })
+    .default('healthchecks'),
   timeoutSeconds: z.number().positive().max(300).default(10),
 };
 
@@ -30,7 +33,7 @@ export const setPing = z.strictObject(common);
 /** `heartbeat`: the service is alive (every `every`), or why not. */
 export const heartbeat = z.strictObject({
   ...common,
-  every: duration('5m').refine((ms) => ms >= 1_000, { error: 'every must be at least 1s (e.g. 5m); the checker’s period should be the same' }),
+  every: duration('5m').refine((ms) => ms >= 1_000, { error: (iss) => `${formatDuration(Number(iss.input))} is shorter than 1s; write e.g. every: 5m, and give the check the same period` }),
 });
 
 export type PingConfig = z.output<typeof setPing>;
@@ -45,7 +48,7 @@ export function pingUrlProblem(text: string): string | undefined {
   try {
     url = new URL(text);
   } catch {
-    return 'is not a URL; write the check’s full ping URL, e.g. https://hc-ping.com/<uuid>';
+    return 'is not a URL (its value is not shown: it is the check’s secret); write the check’s full ping URL, e.g. https://hc-ping.com/<uuid>';
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${url.protocol} is not supported; use https:// (or http:// for a checker on a trusted network)`;
   if (url.username || url.password) return 'has a user name or password in it; ping URLs carry their secret in the path';
