@@ -7,7 +7,7 @@ import { PENDING_STATES, PRIORITY, type MessageRequest } from '../domain/message
 import { pingProfile, SERVICE_PING_TARGET, type PingContent } from '../domain/ping.js';
 import type { DirectSender } from '../notify/faults.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { OutboxStore } from '../storage/ports.js';
+import type { OutboxStore } from '../storage/ports/outbox-store.js';
 import type { WatchedLoop } from './service-watchdog.js';
 
 export interface ServiceHeartbeatDeps {

@@ -1,7 +1,6 @@
 import type { VigilConfig } from './schema/index.js';
 import { pingUrlProblem, type PingConfig } from './schema/ping.js';
-import type { KeyPath } from './problems.js';
-import type { SemanticProblem } from './semantic-checks.js';
+import type { KeyPath, SemanticProblem } from './problems.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
 

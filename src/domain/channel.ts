@@ -1,4 +1,4 @@
-import type { Severity } from './message.js';
+import type { Severity } from './severity.js';
 import type { PingContent, PingProtocol } from './ping.js';
 
 /**

@@ -50,10 +50,11 @@ export interface PingContent {
  * Whether a finished run is a success or a failure at the checker. `completed-with-warnings`
  * counts as success unless the set's rule alerts on it; `skipped` says nothing (the run before
  * it is still going and will end its own ping). A run cancelled by a person did not back up:
- * failure, as it would be at the checker when the end never came.
+ * failure, as it would be at the checker when the end never came. `interrupted` (a clean
+ * service stop) says nothing either: the next start runs it again, with its own start and end.
  */
 export function pingEventOf(status: FinalStatus, ruleOn: readonly RunStatus[]): PingEvent | undefined {
-  if (status === 'skipped') return undefined;
+  if (status === 'skipped' || status === 'interrupted') return undefined;
   if (status === 'completed') return 'success';
   if (status === 'completed-with-warnings') return ruleOn.includes('completed-with-warnings') ? 'fail' : 'success';
   return 'fail';

@@ -7,8 +7,9 @@ import type { Logger } from '../domain/logger.js';
 import type { MessageRequest } from '../domain/message.js';
 import { PING_BODY_MAX_BYTES, pingEventOf, pingProfile, protocolSends, setPingTarget, tailBytes, type PingContent } from '../domain/ping.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { ActivityStore, OutboxStore } from '../storage/ports.js';
-import { notYetQueued } from './backup-notifier.js';
+import type { ActivityStore } from '../storage/ports/activity-store.js';
+import type { OutboxStore } from '../storage/ports/outbox-store.js';
+import { notYetQueued } from './not-yet-queued.js';
 import { formatDuration } from './compose.js';
 import { effectiveRule } from './rules.js';
 

@@ -2,7 +2,7 @@ import { encodeChannelRequest, type PingRenderer } from '../domain/channel.js';
 import { VigilError } from '../domain/errors.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import { pingProfile, type PingContent } from '../domain/ping.js';
-import type { NewMessage } from '../storage/ports.js';
+import type { NewMessage } from '../storage/ports/outbox-store.js';
 
 /**
  * A heartbeat ping as the Outbox stores it: the protocol's request (path, query, body) rendered

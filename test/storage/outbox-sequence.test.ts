@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AttemptResult, NewMessage, Store } from '../../src/storage/ports.js';
+import type { AttemptResult, NewMessage } from '../../src/storage/ports/outbox-store.js';
+import type { Store } from '../../src/storage/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 
 // Ordered sequences (a run's heartbeat pings): a message is not claimed, nor counted as due,
