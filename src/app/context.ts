@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Redactor } from '../config/redact.js';
 import { registerSetSecrets } from './set-secrets.js';
+import { registerPingSecrets } from './ping-wiring.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
@@ -66,6 +67,7 @@ export function openApp(options: OpenOptions): AppContext {
   const clock = options.clock ?? systemClock;
   const redactor = new Redactor();
   registerSetSecrets(config, redactor, options.env ?? process.env);
+  registerPingSecrets(config, redactor, options.env ?? process.env);
   const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t), ...(options.env ? { env: options.env } : {}) });
   const hostname = config.hostname ?? osHostname();
   const store = openStore(config.dataDir);
@@ -101,11 +103,11 @@ export function openApp(options: OpenOptions): AppContext {
     for (const id of ids) enqueued.add(id);
     waker.poke();
   };
-  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued, channels: transports.channels });
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued, channels: transports.channels, pings: transports.pings });
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),
-    direct: new TransportDirectSender(transports, messageIdDomain(hostname), clock, transports.channels),
+    direct: new TransportDirectSender(transports, messageIdDomain(hostname), clock, transports.channels, transports.pings),
     owner: { host: hostname, pid: process.pid },
     isAlive: defaultIsAlive(hostname),
   });

@@ -5,7 +5,8 @@ import type { TransportResolver } from '../outbox/dispatcher.js';
 import { newMessageId } from '../outbox/ids.js';
 import { renderMessage } from '../outbox/render.js';
 import { renderChannelMessage } from '../outbox/render-channel.js';
-import type { ChannelRenderer } from '../domain/channel.js';
+import type { ChannelRenderer, PingRenderer } from '../domain/channel.js';
+import { renderPingMessage } from '../outbox/render-ping.js';
 import type { DirectSender } from '../notify/faults.js';
 
 // How long past its deadline a transport may take to notice the abort before it is given up on.
@@ -13,7 +14,7 @@ const OVERRUN_GRACE_MS = 2_000;
 
 /**
  * One message straight to its profile's transport, bypassing the Outbox: only for a fault alert
- * when the Outbox's database cannot be written. Same rendering, same deadline as an attempt.
+ * (or the service heartbeat's `/fail`) when the Outbox's database cannot be written. Same rendering, same deadline as an attempt.
  */
 export class TransportDirectSender implements DirectSender {
   constructor(
@@ -22,6 +23,8 @@ export class TransportDirectSender implements DirectSender {
     private readonly clock: Clock,
     /** Renders channel messages (requests with `channel`), pushed directly like mail. */
     private readonly channels?: ChannelRenderer,
+    /** Renders heartbeat pings: the service's `/fail` when its database cannot be written. */
+    private readonly pings?: PingRenderer,
   ) {}
 
   async send(request: MessageRequest): Promise<DeliveryOutcome> {
@@ -29,7 +32,11 @@ export class TransportDirectSender implements DirectSender {
     if (!transport) return { kind: 'permanent', detail: `profile "${request.profile}" is not in the configuration`, errorCode: 'ERR_PROFILE_UNKNOWN', transcript: '' };
     const now = this.clock.now();
     const id = newMessageId(now);
-    const rendered = request.channel ? renderChannelMessage(request, request.channel, id, now, this.channels) : await renderMessage(request, { id, domain: this.messageIdDomain }, new Date(now));
+    const rendered = request.ping
+      ? renderPingMessage(request, request.ping, id, now, this.pings)
+      : request.channel
+        ? renderChannelMessage(request, request.channel, id, now, this.channels)
+        : await renderMessage(request, { id, domain: this.messageIdDomain }, new Date(now));
     const deadlineMs = this.transports.attemptDeadlineMs(request.profile);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), deadlineMs);

@@ -7,6 +7,9 @@ import { buildAdmin } from './admin-wiring.js';
 import { describeStoreFault } from './store-fault.js';
 import { LOOP_MAX_SLEEP_MS } from '../outbox/dispatcher.js';
 import type { ServiceWatchdog } from './service-watchdog.js';
+import { ServiceHeartbeat } from './service-heartbeat.js';
+import { TransportDirectSender } from './direct-sender.js';
+import { messageIdDomain } from './context.js';
 
 // The scheduler looks at least every 30 s; a pass only claims and launches (runs are not awaited).
 const SCHEDULER_MAX_SILENCE_MS = 2 * 60_000;
@@ -70,7 +73,11 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   // Escalation of undelivered critical mail, storm windows, notifications lost to a crash.
   app.notifications.start();
   const queueWatch = watchMtaQueues(app);
-  const retireLoops = options.watchdog?.watch(watchedLoops(app, scheduler)) ?? (() => undefined);
+  const loops = watchedLoops(app, scheduler);
+  const retireLoops = options.watchdog?.watch(loops) ?? (() => undefined);
+  // The outside's view: the same loops, plus the database taking writes and critical mail
+  // leaving — told to a heartbeat checker every `heartbeat.every` (docs/heartbeats.md).
+  const heartbeat = startHeartbeat(app, loops);
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -83,6 +90,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   const stop = (mode: 'abort' | 'drain' = 'abort') => {
     // Stopping or draining for a reload, the loops wind down on purpose: the process stays alive.
     retireLoops();
+    heartbeat?.stop();
     if (stopping && draining && mode === 'abort') {
       draining = false;
       void abortBackups();
@@ -127,7 +135,25 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   return { stopped, stop, runningSets: () => scheduler.runningSets(), wake };
 }
 
-/** The loops whose progress tells systemd's watchdog that this service still works. */
+function startHeartbeat(app: AppContext, loops: ReturnType<typeof watchedLoops>): ServiceHeartbeat | undefined {
+  const config = app.loaded.config;
+  if (!config.heartbeat) return undefined;
+  const heartbeat = new ServiceHeartbeat({
+    heartbeat: config.heartbeat,
+    loops,
+    outbox: app.outbox,
+    messages: app.store.outbox,
+    direct: new TransportDirectSender(app.transports, messageIdDomain(app.hostname), app.clock, app.transports.channels, app.transports.pings),
+    escalateAfterMs: config.notification.escalateAfter,
+    clock: app.clock,
+    log: app.log,
+    host: app.hostname,
+  });
+  heartbeat.start();
+  return heartbeat;
+}
+
+/** The loops whose progress tells systemd's watchdog (and the heartbeat) that this service still works. */
 function watchedLoops(app: AppContext, scheduler: Scheduler) {
   const slowestAttemptMs = Math.max(0, ...Object.keys(app.loaded.config.profiles).map((p) => app.transports.attemptDeadlineMs(p)));
   return [

@@ -17,6 +17,8 @@ import { systemClock } from './system-clock.js';
 import { buildGraphTransport, smtpTokenCache, type OAuthWiring } from './oauth-wiring.js';
 import { ChannelTransports } from './channel-wiring.js';
 import { channelOfProfile } from '../domain/channel.js';
+import { pingTargetOfProfile } from '../domain/ping.js';
+import { PingTransports } from './ping-wiring.js';
 
 export interface TransportFactoryOptions {
   config: VigilConfig;
@@ -38,14 +40,19 @@ export class ConfiguredTransports implements TransportResolver {
   private readonly built = new Map<string, Transport>();
   /** Push channels: their messages are stored under the pseudo-profile `channel:<name>`. */
   readonly channels: ChannelTransports;
+  /** Heartbeat pings: stored under the pseudo-profile `ping:<target>`, sent like channels. */
+  readonly pings: PingTransports;
 
   constructor(private readonly o: TransportFactoryOptions) {
     this.channels = new ChannelTransports({ config: o.config, redactor: o.redactor, clock: o.clock ?? systemClock, ...(o.env ? { env: o.env } : {}) });
+    this.pings = new PingTransports({ config: o.config, redactor: o.redactor, clock: o.clock ?? systemClock, ...(o.env ? { env: o.env } : {}) });
   }
 
   transportFor(profileName: string): Transport | undefined {
     const channel = channelOfProfile(profileName);
     if (channel !== undefined) return this.channels.transportFor(channel);
+    const ping = pingTargetOfProfile(profileName);
+    if (ping !== undefined) return this.pings.transportFor(ping);
     const existing = this.built.get(profileName);
     if (existing) return existing;
     const profile = this.o.config.profiles[profileName];
@@ -63,7 +70,9 @@ export class ConfiguredTransports implements TransportResolver {
   attemptDeadlineMs(profileName?: string): number {
     const channel = profileName === undefined ? undefined : channelOfProfile(profileName);
     if (channel !== undefined) return this.channels.attemptDeadlineMs(channel) || 30_000;
-    if (profileName === undefined) return Math.max(this.mailDeadlineMs(), this.channels.attemptDeadlineMs());
+    const ping = profileName === undefined ? undefined : pingTargetOfProfile(profileName);
+    if (ping !== undefined) return this.pings.attemptDeadlineMs(ping) || 30_000;
+    if (profileName === undefined) return Math.max(this.mailDeadlineMs(), this.channels.attemptDeadlineMs(), this.pings.attemptDeadlineMs());
     return this.mailDeadlineMs(profileName);
   }
 
@@ -86,6 +95,7 @@ export class ConfiguredTransports implements TransportResolver {
     await Promise.all([...this.built.values()].map((t) => t.close?.()));
     this.built.clear();
     await this.channels.close();
+    await this.pings.close();
   }
 
   private build(name: string, profile: ProfileConfig): Transport {

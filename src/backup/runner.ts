@@ -110,6 +110,7 @@ export class BackupRunner {
     });
     this.inFlight.set(setName, id);
     options.onStart?.(id);
+    this.options.events.emit({ kind: 'backup.started', set: setName, engine: set.engine, activityId: id, trigger: options.trigger, startedAt, at: startedAt });
     let result: EngineRunResult;
     const graceMs = this.options.stopGraceMs ?? STOP_GRACE_MS;
     const deadline = startRunDeadline({ timeoutMs: set.timeout, graceMs, parent: options.signal, reason: `timed out after ${formatDuration(set.timeout)}` });

@@ -7,6 +7,7 @@ import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
 import { setEnvironmentProblems } from './set-checks.js';
 import { channelEnvironmentProblems } from './channel-checks.js';
+import { pingEnvironmentProblems } from './ping-checks.js';
 
 /**
  * A machine-side check of the settings an adapter owns (a transport's OAuth2 key files).
@@ -74,6 +75,7 @@ export function environmentProblems(
   for (const check of options.adapterChecks ?? []) problems.push(...check(config, options.env, options.nowMs ?? Date.now()));
   problems.push(...setEnvironmentProblems(config, options.env));
   problems.push(...channelEnvironmentProblems(config, options.env));
+  problems.push(...pingEnvironmentProblems(config, options.env));
   return problems;
 }
 

@@ -4,6 +4,7 @@ import type { KeyPath, SemanticProblem } from './problems.js';
 import { setScheduleProblems, storeInsidePathsProblems } from './set-checks.js';
 import { mailClientProblems } from './mail-client-checks.js';
 import { channelProblems } from './channel-checks.js';
+import { pingProblems } from './ping-checks.js';
 
 // Defined with KeyPath in problems.ts, so the check files need not import this one (they are
 // imported by it); re-exported for existing importers.
@@ -95,5 +96,6 @@ export function semanticProblems(config: VigilConfig): SemanticProblem[] {
   }
   problems.push(...mailClientProblems(config));
   problems.push(...channelProblems(config, groups));
+  problems.push(...pingProblems(config));
   return problems;
 }

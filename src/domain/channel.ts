@@ -1,4 +1,5 @@
 import type { Severity } from './severity.js';
+import type { PingContent, PingProtocol } from './ping.js';
 
 /**
  * Channels: delivery targets that are not mailboxes (docs/channels.md). A channel's messages go
@@ -61,9 +62,15 @@ export interface ChannelContent {
  * they never reach the database.
  */
 export interface StoredChannelRequest {
-  type: ChannelType;
+  type: ChannelType | PingProtocol;
   headers: Record<string, string>;
   body: string;
+  /** Default POST. Uptime Kuma's push monitor is a GET. */
+  method?: 'GET' | 'POST';
+  /** Appended to the endpoint's path at send time (healthchecks' `/start`, `/fail`). */
+  path?: string;
+  /** Set on the endpoint's query at send time, replacing parameters of the same name. */
+  query?: Record<string, string>;
 }
 
 export function encodeChannelRequest(request: StoredChannelRequest): Buffer {
@@ -78,4 +85,10 @@ export function decodeChannelRequest(raw: Buffer): StoredChannelRequest {
 export interface ChannelRenderer {
   /** Throws (a VigilError) when the channel is not configured. */
   render(channel: string, content: ChannelContent): StoredChannelRequest;
+}
+
+/** Renders a ping (heartbeat.ts in src/transports/push): implemented by the app, per target's protocol. */
+export interface PingRenderer {
+  /** Throws (a VigilError) when the target has no ping configured. */
+  renderPing(target: string, content: PingContent): StoredChannelRequest;
 }

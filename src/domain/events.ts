@@ -15,7 +15,19 @@ export type VigilEvent =
   /** A Daily or Weekly Admin process failed (its summary may not have gone out): a critical event. */
   | { kind: 'admin.failed'; process: 'daily' | 'weekly'; periodKey: string; activityId: number | null; error: string; at: number }
   | ServiceFaultEvent
+  | BackupStartedEvent
   | BackupEvent;
+
+/** A backup run began (recorded `running`): its heartbeat ping says so (docs/heartbeats.md). */
+export interface BackupStartedEvent {
+  kind: 'backup.started';
+  set: string;
+  engine: string;
+  activityId: number;
+  trigger: 'manual' | 'schedule' | 'service';
+  startedAt: number;
+  at: number;
+}
 
 /** Faults of the service itself, alerted to notification.admins and the pager (docs/notifications.md). */
 export const SERVICE_FAULTS = ['vault-unreachable', 'disk-full', 'config-error', 'engine-missing', 'database-unwritable', 'vault-check-failed', 'notification-failed', 'backup-anomaly', 'service-failed'] as const;

@@ -1,4 +1,5 @@
 import type { ChannelContent } from './channel.js';
+import type { PingContent } from './ping.js';
 
 /** Vocabulary of the Outbox (DESIGN.md §3). */
 
@@ -48,6 +49,17 @@ export interface MessageRequest {
    * informational, `subject` the title.
    */
   channel?: { name: string; content: ChannelContent };
+  /**
+   * A heartbeat ping instead (src/domain/ping.ts): rendered for its target's protocol at enqueue
+   * and stored under the profile `ping:<target>`.
+   */
+  ping?: { target: string; content: PingContent };
+  /**
+   * Messages of one sequence are delivered one at a time, in the order they were enqueued: a
+   * later one is not attempted while an earlier one is pending (a run's `/start` ping never
+   * arrives after its end). Unset: no order beyond priority and due time.
+   */
+  sequence?: string;
 }
 
 export interface Attachment {

@@ -18,6 +18,7 @@ import { AnomalyCheck } from './anomaly-check.js';
 import { TemplateFiles } from './template-files.js';
 import { ChannelPauseNotifier } from './channel-paused.js';
 import { AlertGate } from './alert-gate.js';
+import { RunPings } from './pings.js';
 
 export interface NotificationDeps {
   events: EventBusPort;
@@ -59,6 +60,8 @@ export class Notifications {
   readonly channelPauses: ChannelPauseNotifier;
   readonly anomalies: AnomalyCheck;
   readonly gate: AlertGate;
+  /** Sets' heartbeat pings to an outside checker (docs/heartbeats.md). */
+  readonly pings: RunPings;
   private timer: NodeJS.Timeout | undefined;
   private lastEventCheck = -Infinity;
 
@@ -104,6 +107,7 @@ export class Notifications {
       log: deps.log,
       host: deps.host,
     });
+    this.pings = new RunPings({ config: deps.config, outbox: deps.outbox, activity: deps.store.activity, messages: deps.store.outbox, clock: deps.clock, log: deps.log, host: deps.host });
     this.channelPauses = new ChannelPauseNotifier({ config: deps.config, outbox: deps.outbox, clock: deps.clock, log: deps.log, host: deps.host });
     this.anomalies = new AnomalyCheck({ config: deps.config, summary: deps.store.summary, events: deps.events });
     this.escalator = new Escalator({
@@ -124,6 +128,9 @@ export class Notifications {
   subscribe(): this {
     const { events } = this.deps;
     for (const kind of BACKUP_EVENT_KINDS) events.on(kind, (event) => this.onBackup(event as BackupEvent));
+    events.on('backup.started', (e) => this.pings.onStarted(e).catch((error: unknown) => this.pingNotQueued(e.set, error)));
+    // Never alerted, but the checker was told the run started: it is told how it ended.
+    events.on('backup.cancelled', (e) => this.pings.onEnded(e).catch((error: unknown) => this.pingNotQueued(e.set, error)));
     events.on('service.fault', async (e) => {
       // A fault about a paused set (its anomaly, its vault check) is held like its backup alerts.
       if (await this.gate.suppress(e.set, `service fault ${e.fault}: ${e.detail}`.slice(0, 300))) return;
@@ -174,6 +181,7 @@ export class Notifications {
         const activity = await store.activity.get(pending.activityId);
         if (!activity || activity.status === 'running' || !activity.set || (activity.endedAt ?? 0) > now - RECOVER_AFTER_MS) continue;
         if (await this.waitsForCatchUp(activity, now)) continue;
+        await this.pings.onEnded(backupEventOf(activity, activity.endedAt ?? now), true).catch((error: unknown) => this.pingNotQueued(activity.set ?? '', error));
         if (!(await this.backup.handle(backupEventOf(activity, activity.endedAt ?? now), { keys: pending.dedupeKeys }))) continue;
         this.deps.log.info(`notified backup ${activity.set} ${activity.status} (activity ${activity.id}) after a restart`);
         handled++;
@@ -206,6 +214,8 @@ export class Notifications {
     const { events, clock } = this.deps;
     const fault = faultOfRun(event);
     if (fault) events.emit({ kind: 'service.fault', fault, detail: `${event.set}: ${event.firstError ?? ''}`.slice(0, 500), set: event.set, at: clock.now() });
+    // The ping first: one row, and the checker's view of the run must not wait on the alert.
+    await this.pings.onEnded(event).catch((error: unknown) => this.pingNotQueued(event.set, error));
     await this.anomalies.check(event).catch((error: unknown) => this.deps.log.error(`anomaly check of ${event.set} failed`, { error: (error as Error).message }));
     try {
       await this.backup.handle(event);
@@ -226,6 +236,11 @@ export class Notifications {
     const storeFault = faultOfStoreError(error);
     const detail = storeFault ? `notification could not use the database: ${message}` : `the alert for ${what} could not be queued: ${message}`;
     events.emit({ kind: 'service.fault', fault: storeFault ?? 'notification-failed', detail: detail.slice(0, 500), set, at: clock.now() });
+  }
+
+  /** A ping that cannot be queued is logged: the checker alerts on the silence itself. */
+  private pingNotQueued(set: string, error: unknown): void {
+    this.deps.log.error(`could not queue the heartbeat ping of set ${set}`, { error: (error as Error).message });
   }
 
   private checkSoon(): Promise<void> | undefined {

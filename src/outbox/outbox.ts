@@ -4,7 +4,8 @@ import type { NewMessage, OutboxStore } from '../storage/ports/outbox-store.js';
 import { newMessageId } from './ids.js';
 import { renderMessage } from './render.js';
 import { renderChannelMessage } from './render-channel.js';
-import type { ChannelRenderer } from '../domain/channel.js';
+import type { ChannelRenderer, PingRenderer } from '../domain/channel.js';
+import { renderPingMessage } from './render-ping.js';
 
 const RENDER_BATCH = 16;
 
@@ -29,6 +30,8 @@ export class Outbox {
       onEnqueued?: (ids: string[]) => void;
       /** Renders channel messages (requests with `channel`); without it they are refused. */
       channels?: ChannelRenderer;
+      /** Renders heartbeat pings (requests with `ping`); without it they are refused. */
+      pings?: PingRenderer;
     },
   ) {}
 
@@ -46,7 +49,8 @@ export class Outbox {
     for (let i = 0; i < requests.length; i += RENDER_BATCH) {
       messages.push(...(await Promise.all(requests.slice(i, i + RENDER_BATCH).map(async (request): Promise<NewMessage> => {
         const id = newMessageId(now);
-        if (request.channel) return renderChannelMessage(request, request.channel, id, now, this.deps.channels);
+        if (request.ping) return renderPingMessage(request, request.ping, id, now, this.deps.pings);
+        if (request.channel) return { ...renderChannelMessage(request, request.channel, id, now, this.deps.channels), sequence: request.sequence ?? null };
         const rendered = await renderMessage(request, { id, domain: this.deps.messageIdDomain }, new Date(now));
         return {
           id,
@@ -60,6 +64,7 @@ export class Outbox {
           subject: request.subject,
           raw: rendered.raw,
           createdAt: now,
+          sequence: request.sequence ?? null,
         };
       }))));
     }

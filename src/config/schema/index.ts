@@ -5,6 +5,7 @@ import { notification } from './notification.js';
 import { sets } from './sets.js';
 import { admin } from './admin.js';
 import { channels } from './channels.js';
+import { heartbeat } from './ping.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
 export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
@@ -50,6 +51,8 @@ export const configSchema = z.strictObject({
   /** Push targets (docs/channels.md); their names are recipients like address-book groups. */
   channels,
   outbox,
+  /** The service's own heartbeat to an outside checker (docs/heartbeats.md). */
+  heartbeat: heartbeat.optional(),
   notification,
   admin,
   sets,
@@ -61,3 +64,4 @@ export type { OAuth2Config, SmtpAuthConfig } from './oauth.js';
 export type { BackupSetConfig } from './sets.js';
 export type { SecretRef } from './common.js';
 export type { ChannelConfig } from './channels.js';
+export type { PingConfig, HeartbeatConfig } from './ping.js';

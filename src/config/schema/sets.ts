@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notifyRule } from './notification.js';
 import { duration, secretRef } from './common.js';
+import { setPing } from './ping.js';
 
 /**
  * Backup sets (DESIGN.md §4 `sets:`). The engines' own settings are checked per engine;
@@ -10,6 +11,8 @@ const setCommon = {
   schedule: z.string().min(1).optional(),
   timezone: z.string().min(1).optional(),
   notify: notifyRule.optional(),
+  /** Heartbeat pings to an outside checker at the run's start and end (docs/heartbeats.md). */
+  ping: setPing.optional(),
   /**
    * A run still going after this long is stopped and recorded `incomplete`, whatever the engine:
    * the runner enforces it (src/backup/run-deadline.ts). Nothing waits forever.

@@ -14,6 +14,11 @@ export interface NewMessage {
   subject: string;
   raw: Buffer;
   createdAt: number;
+  /**
+   * Delivery order (MessageRequest.sequence): while a message of the same sequence enqueued
+   * before this one is pending, claimDue skips this one and nextDueAt does not count it.
+   */
+  sequence?: string | null;
 }
 
 export interface AttemptRecord {

@@ -322,4 +322,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX alert_suppressions_at ON alert_suppressions (at);
     `,
   },
+  {
+    version: 30,
+    name: 'ordered sequences',
+    sql: `
+      -- Messages of one sequence (a run's heartbeat pings) are delivered in the order they were
+      -- enqueued (rowid order): one is not claimed while an earlier one of its sequence is pending.
+      ALTER TABLE messages ADD COLUMN sequence TEXT;
+      CREATE INDEX messages_sequence ON messages (sequence)
+        WHERE sequence IS NOT NULL AND state IN ('queued', 'deferred', 'sending');
+    `,
+  },
 ];

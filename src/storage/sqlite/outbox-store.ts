@@ -35,6 +35,10 @@ const WITH_SUSPENSIONS = 'messages LEFT JOIN route_suspensions USING (profile)';
 const DUE_AFTER_SUSPENSION = 'MAX(next_attempt_at, COALESCE(until, 0))';
 // Routes whose probe failed: their messages wait, unclaimed, until the suspension ends (bound: now).
 const NOT_SUSPENDED = 'profile NOT IN (SELECT profile FROM route_suspensions WHERE until > ?)';
+// Ordered sequences: a message waits while one enqueued before it (lower rowid) in its sequence
+// is pending; it is then neither claimed nor counted as due (the earlier one's due time is).
+const NOT_BEHIND = `(messages.sequence IS NULL OR NOT EXISTS (SELECT 1 FROM messages earlier WHERE earlier.sequence = messages.sequence
+  AND earlier.state IN ('queued', 'deferred', 'sending') AND earlier.rowid < messages.rowid))`;
 
 /** A pending message as a claim sees it. For `sending`, next_attempt_at is when the lease ends. */
 interface ClaimRow {
@@ -54,11 +58,11 @@ export class SqliteOutboxStore implements OutboxStore {
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
       insert: db.prepare(`INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients,
-          subject, raw, state, created_at, updated_at, next_attempt_at)
+          subject, raw, state, created_at, updated_at, next_attempt_at, sequence)
         VALUES (@id, @messageId, @kind, @severity, @priority, @profile, @dedupeKey, @sender, @recipients,
-          @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt)`),
+          @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt, @sequence)`),
       findPendingDuplicate: db.prepare(`SELECT id FROM messages WHERE dedupe_key = ? AND ${PENDING} LIMIT 1`),
-      due: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED}
+      due: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
         ORDER BY priority, next_attempt_at LIMIT ?`),
       lease: db.prepare(`UPDATE messages SET state = 'sending', lease_owner = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?
         RETURNING id, message_id, profile, sender, recipients, raw, created_at`),
@@ -77,7 +81,7 @@ export class SqliteOutboxStore implements OutboxStore {
       expire: db.prepare(`UPDATE messages SET state = 'expired', lease_owner = NULL, updated_at = ?,
           last_error = COALESCE(last_error, 'not delivered within outbox.maxAge')
         WHERE ${PENDING} AND created_at < ? AND NOT (state = 'sending' AND next_attempt_at > ?) RETURNING id`),
-      nextDue: db.prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING}`),
+      nextDue: db.prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING} AND ${NOT_BEHIND}`),
       suspend: db.prepare(`INSERT INTO route_suspensions (profile, since, until, reason) VALUES (@profile, @now, @until, @reason)
         ON CONFLICT (profile) DO UPDATE SET since = excluded.since, until = excluded.until, reason = excluded.reason`),
       suspension: db.prepare(`SELECT profile, since, until, reason FROM route_suspensions WHERE profile = ? AND until > ?`),
@@ -118,6 +122,7 @@ export class SqliteOutboxStore implements OutboxStore {
           subject: m.subject,
           raw: m.raw,
           createdAt: m.createdAt,
+          sequence: m.sequence ?? null,
         });
         results.push({ id: m.id });
       }
@@ -127,7 +132,7 @@ export class SqliteOutboxStore implements OutboxStore {
 
   async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
     const due = excludeProfiles.length
-      ? this.db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED}
+      ? this.db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
           AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')}) ORDER BY priority, next_attempt_at LIMIT ?`)
       : this.statements.due;
     return this.db.transaction(() => {
@@ -207,7 +212,7 @@ export class SqliteOutboxStore implements OutboxStore {
   async nextDueAt(excludeProfiles: readonly string[] = []): Promise<number | undefined> {
     const row = (
       excludeProfiles.length
-        ? this.db.prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING}
+        ? this.db.prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING} AND ${NOT_BEHIND}
             AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')})`).get(...excludeProfiles)
         : this.statements.nextDue.get()
     ) as { at: number | null };

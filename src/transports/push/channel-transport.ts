@@ -7,11 +7,12 @@ import type { DeliveryOutcome } from '../../domain/outcome.js';
 import type { Transport } from '../../domain/transport.js';
 import { httpsRequest, HttpsFailure, type HttpsResponse } from '../oauth/https-request.js';
 import { classifyPushFailure, classifyPushResponse } from './classify.js';
-import type { ChannelSecrets, ChannelSpec } from './spec.js';
+import type { ChannelSecrets, WireSpec } from './spec.js';
 
 export interface ChannelTarget {
   name: string;
-  spec: ChannelSpec;
+  /** A channel's spec, or a ping protocol's (heartbeat.ts). */
+  spec: WireSpec;
   url: URL;
   secrets: ChannelSecrets;
   timeoutMs: number;
@@ -25,7 +26,7 @@ export interface ChannelTarget {
 
 /**
  * Delivers a channel message: the request stored at enqueue, with the credentials added now,
- * POSTed once per attempt with a hard deadline. The service's answer is classified here
+ * sent once per attempt (POST, or the request's method) with a hard deadline. The service's answer is classified here
  * (classify.ts); the dispatcher only reads the outcome. Never throws.
  */
 export class ChannelTransport implements Transport {
@@ -69,15 +70,16 @@ export class ChannelTransport implements Transport {
       return finish({ kind: 'permanent', errorCode: 'ERR_INTERNAL', detail: `the stored ${spec.type} request cannot be read: ${(error as Error).message}` });
     }
     // The path and query may hold the credential (Slack, Telegram, Discord): only the origin is shown.
-    transcript.push(`C: POST ${wire.url.origin}/… (${Buffer.byteLength(wire.body)} bytes, ${wire.headers['Content-Type'] ?? 'no content type'})`);
+    const method = wire.method ?? 'POST';
+    transcript.push(`C: ${method} ${wire.url.origin}/… (${Buffer.byteLength(wire.body)} bytes, ${wire.headers['Content-Type'] ?? 'no content type'})`);
     for (const name of Object.keys(wire.headers)) if (/^(webhook-id|idempotency-key|title|priority|tags)$/i.test(name)) transcript.push(`C: ${name}: ${wire.headers[name]}`);
     let response: HttpsResponse;
     try {
       response = await httpsRequest({
         url: wire.url,
-        method: 'POST',
+        method,
         headers: { 'User-Agent': 'Vigil', ...wire.headers },
-        body: wire.body,
+        ...(method === 'POST' ? { body: wire.body } : {}),
         ...(this.target.ca ? { ca: this.target.ca } : {}),
         timeoutMs,
         signal,

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { DeliveryOutcome } from '../../domain/outcome.js';
 import { parseRetryAfter } from '../graph/classify.js';
 import type { HttpsFailure } from '../oauth/https-request.js';
-import type { ChannelSpec } from './spec.js';
+import type { WireSpec } from './spec.js';
 
 type Classified = Pick<DeliveryOutcome, 'kind' | 'detail' | 'errorCode' | 'retryAfterMs'>;
 
@@ -14,7 +14,7 @@ type Classified = Pick<DeliveryOutcome, 'kind' | 'detail' | 'errorCode' | 'retry
  * - 3xx: the URL moved — a configuration problem, paused like credentials;
  * - other 4xx permanent, with the service's error text.
  */
-export function classifyPushResponse(spec: Pick<ChannelSpec, 'type' | 'errorText' | 'retryAfterMs' | 'isCredentialError'>, status: number, headers: IncomingHttpHeaders, body: string, now: number): Classified {
+export function classifyPushResponse(spec: Pick<WireSpec, 'type' | 'errorText' | 'retryAfterMs' | 'isCredentialError'>, status: number, headers: IncomingHttpHeaders, body: string, now: number): Classified {
   const said = spec.errorText?.(status, body) ?? (status >= 300 ? plainText(body) : undefined);
   const reply = `HTTP ${status}${said ? `: ${said}` : ''}`;
   const name = spec.type;

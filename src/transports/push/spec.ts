@@ -7,6 +7,8 @@ export type ChannelSecrets = Readonly<Record<string, string>>;
 /** What goes on the wire for one attempt: the stored request plus credentials. */
 export interface WireRequest {
   url: URL;
+  /** Default POST (the stored request's method). */
+  method?: 'GET' | 'POST';
   headers: Record<string, string>;
   body: string;
 }
@@ -42,6 +44,9 @@ export interface ChannelSpec<C extends ChannelConfig = ChannelConfig> {
   /** Service-specific credential refusals that do not come as 401/403 (Pushover's 400 "token is invalid"). */
   isCredentialError?(status: number, body: string): boolean;
 }
+
+/** What ChannelTransport needs of a spec to send and classify: channels' and pings' alike. */
+export type WireSpec = Pick<ChannelSpec, 'prepare' | 'errorText' | 'retryAfterMs' | 'isCredentialError'> & { type: string };
 
 /** Pager-like targets keep one line; cut with an ellipsis at `max` characters (not bytes). */
 export function clip(text: string, max: number): string {
