@@ -7,7 +7,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { HeldFailure, NotifyStateStore, OutboxStore, StormStore, StormWindow } from '../storage/ports.js';
 import { setLongTimeout, type LongTimer } from '../platform/long-timer.js';
 import { notYetQueued } from './backup-notifier.js';
-import { composeMessage, composePager, formatDuration, formatTime as formatAt } from './compose.js';
+import { composeMessage, composePager, formatTime as formatAt } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { effectiveRule } from './rules.js';
 import { failureSignature } from './streak.js';
@@ -16,6 +16,7 @@ import type { TemplateFiles } from './template-files.js';
 import { channelRequests } from './channel-requests.js';
 import { notifyTargets, reachesAnyone } from './targets.js';
 import { stormChannelContent } from './channel-content.js';
+import { formatDuration } from '../domain/units.js';
 
 export interface StormControlDeps {
   config: VigilConfig;
@@ -172,7 +173,7 @@ export function stormVars(host: string, window: Pick<StormWindow, 'first' | 'hel
     firstSet: window.first.set,
     from: formatTime(Math.min(...ends)),
     until: formatTime(Math.max(...ends)),
-    window: formatDuration(windowMs),
+    window: formatDuration(windowMs, 'summary'),
     list,
   };
 }
