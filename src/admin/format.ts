@@ -1,13 +1,15 @@
 import type { Anomaly } from '../domain/anomalies.js';
 import type { Summary, TrendRow } from '../domain/summary-build.js';
 import type { ProblemGroup } from '../domain/summary.js';
-import { formatDuration } from '../notify/compose.js';
-import { formatBytes } from '../domain/units.js';
 import { localTime } from '../domain/time-format.js';
+import { formatBytes, formatDuration } from '../domain/units.js';
 
 /** Shared wording of the text and HTML summaries, so both say the same thing. */
 
-export { formatBytes as bytes, formatDuration as duration };
+export { formatBytes as bytes };
+
+/** A duration in a summary: rounded, for a person (`2m 5s`). */
+export const duration = (ms: number): string => formatDuration(ms, 'summary');
 
 /** `Alerts paused: alpha until 14:00, every set until vigil resume` (vigil pause), or null. */
 export function alertPausesLine(s: Pick<Summary, 'alertPauses'>, timezone: string | undefined): string | null {
@@ -17,7 +19,7 @@ export function alertPausesLine(s: Pick<Summary, 'alertPauses'>, timezone: strin
 }
 
 export function ago(ms: number | null): string {
-  return ms === null ? 'never' : `${formatDuration(ms)} ago`;
+  return ms === null ? 'never' : `${formatDuration(ms, 'summary')} ago`;
 }
 
 export function when(ms: number, timezone: string | undefined): string {
@@ -60,7 +62,7 @@ export function anomalyText(a: Anomaly): string {
     case 'bytes':
       return `${a.set}: scanned ${formatBytes(a.value)}, usually ${formatBytes(a.usual)}${runs}`;
     case 'duration':
-      return `${a.set}: took ${formatDuration(a.value)}, usually ${formatDuration(a.usual)}${runs}`;
+      return `${a.set}: took ${formatDuration(a.value, 'summary')}, usually ${formatDuration(a.usual, 'summary')}${runs}`;
   }
 }
 
@@ -76,7 +78,7 @@ export function latenessLine(s: Summary): string {
   if (d.deferred === undefined) return 'late: not reported by this version';
   if (d.deferred === 0 && !d.longestDelayMs) return 'late: none (every message delivered at its first attempt)';
   const deferred = `${d.deferred} message${d.deferred === 1 ? '' : 's'} deferred or retried`;
-  return `late: ${deferred}; longest delay before delivery ${d.longestDelayMs ? formatDuration(d.longestDelayMs) : '-'}`;
+  return `late: ${deferred}; longest delay before delivery ${d.longestDelayMs ? formatDuration(d.longestDelayMs, 'summary') : '-'}`;
 }
 
 export function escalationLines(s: Summary, timezone: string | undefined): string[] {

@@ -10,3 +10,38 @@ export function formatBytes(n: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
+
+/**
+ * How a duration is written:
+ * - `config`: exactly, as vigil.yaml accepts it back (`1h30m`, `2d4h`, `250ms`) — for messages
+ *   that quote a configured timeout or window, so the reader can find it in the file;
+ * - `summary`: rounded to its two largest units, hours at most (`45s`, `2m 5s`, `26h 3m`) — for a
+ *   person reading a notification or a report.
+ */
+export type DurationStyle = 'config' | 'summary';
+
+/** The one duration formatter (see DurationStyle). */
+export function formatDuration(ms: number, style: DurationStyle = 'config'): string {
+  return style === 'summary' ? roundedDuration(ms) : exactDuration(ms);
+}
+
+function exactDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const parts: string[] = [];
+  let rest = Math.round(ms / 1000);
+  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join('');
+}
+
+function roundedDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}

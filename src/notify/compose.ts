@@ -4,6 +4,7 @@ import { detailIncludes, type EffectiveRule } from './rules.js';
 import type { NotifyAction, StreakState } from './streak.js';
 import { formatTime } from '../domain/time-format.js';
 import { renderTemplate, type TemplateVars } from './template.js';
+import { formatDuration } from '../domain/units.js';
 
 /** Log lines shown in a message at most; the rest are counted ("and N more"). */
 export const DETAIL_LINES_CAP = 20;
@@ -34,14 +35,6 @@ export interface ComposeInput {
 // Every time in a notification: `admin.timezone`, one format (src/domain/time-format.ts).
 export { formatTime };
 
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
-
 /** The log excerpt at the rule's detail level, capped, with "and N more". */
 export function detailExcerpt(log: readonly ActivityLogEntry[], logDropped: number, rule: EffectiveRule): string {
   const shown = log.filter((entry) => detailIncludes(rule.detail, entry.severity));
@@ -69,7 +62,7 @@ export function templateVars(input: ComposeInput): TemplateVars {
     startedAt: at(event.startedAt),
     endedAt: at(event.endedAt),
     scheduledFor: at(event.scheduledFor),
-    duration: formatDuration(event.endedAt - event.startedAt),
+    duration: formatDuration(event.endedAt - event.startedAt, 'summary'),
     firstError: event.firstError ?? '',
     files: event.counters.files,
     errors: event.counters.errors,

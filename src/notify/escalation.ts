@@ -10,12 +10,13 @@ import type { Escalation, EscalationStore } from '../storage/ports/escalation-st
 import type { HandOffStore } from '../storage/ports/hand-off-store.js';
 import type { OutboxStore } from '../storage/ports/outbox-store.js';
 import type { ProfileStateStore } from '../storage/ports/profile-state-store.js';
-import { composePager, formatDuration, formatTime } from './compose.js';
+import { composePager, formatTime } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import type { TemplateFiles } from './template-files.js';
 import { channelProfile } from '../domain/channel.js';
 import { channelRequests, channelsNamed } from './channel-requests.js';
 import { escalationChannelContent } from './channel-content.js';
+import { formatDuration } from '../domain/units.js';
 
 export interface EscalatorDeps {
   config: VigilConfig;
@@ -82,13 +83,13 @@ export class Escalator {
       for (const profile of new Set(overdue.map((m) => m.profile))) {
         const mine = overdue.filter((m) => m.profile === profile);
         const last = mine.find((m) => m.lastError)?.lastError;
-        escalated.push(...(await this.escalate(mine, 'overdue', `not delivered after ${formatDuration(after)}${last ? `: ${last}` : ''}`)));
+        escalated.push(...(await this.escalate(mine, 'overdue', `not delivered after ${formatDuration(after, 'summary')}${last ? `: ${last}` : ''}`)));
       }
       const queued = await this.stillInLocalQueue(createdBefore);
       for (const profile of new Set(queued.map((q) => q.message.profile))) {
         const mine = queued.filter((q) => q.message.profile === profile);
         const first = mine[0]!;
-        const reason = `still in the local ${first.client} queue after ${formatDuration(after)}, not delivered${first.reason ? `: ${first.reason}` : ''}`;
+        const reason = `still in the local ${first.client} queue after ${formatDuration(after, 'summary')}, not delivered${first.reason ? `: ${first.reason}` : ''}`;
         escalated.push(...(await this.escalate(mine.map((q) => q.message), 'overdue', reason)));
       }
       return escalated;

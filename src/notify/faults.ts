@@ -6,7 +6,7 @@ import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import type { DeliveryOutcome } from '../domain/outcome.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { composeMessage, composePager, formatDuration, formatTime } from './compose.js';
+import { composeMessage, composePager, formatTime } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { failureSignature } from './streak.js';
 import type { TemplateVars } from './template.js';
@@ -14,6 +14,7 @@ import { withShippedFallback, type TemplateFiles } from './template-files.js';
 import { channelRequests } from './channel-requests.js';
 import { notifyTargets } from './targets.js';
 import { faultChannelContent } from './channel-content.js';
+import { formatDuration } from '../domain/units.js';
 
 /** Sends one message now, around the Outbox — for when the Outbox's database is what failed. */
 export interface DirectSender {
@@ -143,6 +144,6 @@ export function faultVars(host: string, event: Pick<ServiceFaultEvent, 'fault' |
     detail: event.detail,
     set: event.set ?? '',
     when: formatTime(event.at, timezone),
-    remindEvery: formatDuration(remindEveryMs),
+    remindEvery: formatDuration(remindEveryMs, 'summary'),
   };
 }

@@ -10,7 +10,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { ActivityStore } from '../storage/ports/activity-store.js';
 import type { OutboxStore } from '../storage/ports/outbox-store.js';
 import { notYetQueued } from './not-yet-queued.js';
-import { formatDuration } from './compose.js';
+import { formatDuration } from '../domain/units.js';
 import { effectiveRule } from './rules.js';
 
 export interface RunPingDeps {
@@ -59,7 +59,7 @@ export class RunPings {
       if (!what) return;
       const log = event.status === 'missed' ? [] : await this.deps.activity.log(event.activityId);
       const durationMs = Math.max(0, event.endedAt - event.startedAt);
-      const head = `Vigil on ${host}: backup ${event.set} ${event.status} (activity ${event.activityId}, ${formatDuration(durationMs)})${event.firstError ? `\nfirst error: ${event.firstError}` : ''}\n`;
+      const head = `Vigil on ${host}: backup ${event.set} ${event.status} (activity ${event.activityId}, ${formatDuration(durationMs, 'summary')})${event.firstError ? `\nfirst error: ${event.firstError}` : ''}\n`;
       const lines = log.map(logLine).join('\n');
       const content: PingContent = {
         event: what,

@@ -9,7 +9,7 @@ import type { OutboxStore } from '../storage/ports/outbox-store.js';
 import type { HeldFailure, StormStore, StormWindow } from '../storage/ports/storm-store.js';
 import { setLongTimeout, type LongTimer } from '../platform/long-timer.js';
 import { notYetQueued } from './not-yet-queued.js';
-import { composeMessage, composePager, formatDuration, formatTime as formatAt } from './compose.js';
+import { composeMessage, composePager, formatTime as formatAt } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { effectiveRule } from './rules.js';
 import { failureSignature } from './streak.js';
@@ -18,6 +18,7 @@ import type { TemplateFiles } from './template-files.js';
 import { channelRequests } from './channel-requests.js';
 import { notifyTargets, reachesAnyone } from './targets.js';
 import { stormChannelContent } from './channel-content.js';
+import { formatDuration } from '../domain/units.js';
 
 export interface StormControlDeps {
   config: VigilConfig;
@@ -174,7 +175,7 @@ export function stormVars(host: string, window: Pick<StormWindow, 'first' | 'hel
     firstSet: window.first.set,
     from: formatTime(Math.min(...ends)),
     until: formatTime(Math.max(...ends)),
-    window: formatDuration(windowMs),
+    window: formatDuration(windowMs, 'summary'),
     list,
   };
 }

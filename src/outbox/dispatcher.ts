@@ -9,6 +9,7 @@ import { RouteBreaker } from '../domain/route-breaker.js';
 import type { Transport } from '../domain/transport.js';
 import type { AttemptResult, OutboxStore } from '../storage/ports/outbox-store.js';
 import type { ProfileStateStore } from '../storage/ports/profile-state-store.js';
+import { sendGuarded, TRANSPORT_GRACE_MS } from './guarded-send.js';
 import { ProfilePauses } from './profile-pauses.js';
 import { ResultWriter } from './result-writer.js';
 
@@ -52,8 +53,6 @@ export interface AttemptReport {
 /** The dispatcher loop's longest sleep between passes. */
 export const LOOP_MAX_SLEEP_MS = 60_000;
 
-// A transport that breaks its own deadline still cannot hold a message longer than this extra.
-const TRANSPORT_GRACE_MS = 5_000;
 // A route that failed its probe is tried again after 15 s, then 30 s, … up to outbox.minBackoff.
 const ROUTE_FIRST_BACKOFF_MS = 15_000;
 
@@ -225,7 +224,7 @@ export class Dispatcher {
     const startedAt = this.o.clock.now();
     const started = performance.now();
     const transport = this.o.transports.transportFor(message.profile);
-    const outcome = transport ? await this.sendGuarded(transport, message) : unknownProfile(message.profile);
+    const outcome = transport ? await sendGuarded(transport, message, this.shutdown.signal, this.o.transports.attemptDeadlineMs(message.profile)) : unknownProfile(message.profile);
     const durationMs = performance.now() - started;
     const now = this.o.clock.now();
     await this.noteRoute(message.profile, outcome, now);
@@ -287,28 +286,6 @@ export class Dispatcher {
     });
     if (change.kind === 'down') {
       this.o.log.warn(`profile ${profile}: one message was tried and failed (${change.reason}); its other messages wait until ${new Date(until).toISOString()} without being tried`);
-    }
-  }
-
-  /** The transport promises never to reject or overrun; this makes sure of it. */
-  private async sendGuarded(transport: Transport, message: OutgoingMessage): Promise<DeliveryOutcome> {
-    const limitMs = this.o.transports.attemptDeadlineMs(message.profile) + TRANSPORT_GRACE_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const overrun = new Promise<DeliveryOutcome>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ kind: 'ambiguous', detail: `the ${transport.kind} transport did not finish within ${limitMs} ms`, errorCode: 'ERR_INTERNAL', transcript: '' }),
-        limitMs,
-      );
-    });
-    try {
-      return await Promise.race([
-        transport.send(message, this.shutdown.signal).catch(
-          (error: unknown): DeliveryOutcome => ({ kind: 'temporary', detail: `transport error: ${(error as Error).message}`, errorCode: 'ERR_INTERNAL', transcript: '' }),
-        ),
-        overrun,
-      ]);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

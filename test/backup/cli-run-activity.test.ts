@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** `vigil run`, `vigil activity` and `vigil start` as real subprocesses against a temp config. */
 const ws = new Workspace();
@@ -147,16 +148,16 @@ describe('vigil start', () => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', svc.configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
       // One SIGTERM only: a second signal makes the service exit at once (by design), which a
       // poll that kept signalling during a slow shutdown turned into a flaky 'killed' exit.
-      const poll = setInterval(() => {
-        if (!existsSync(startedFile)) return;
-        clearInterval(poll);
-        child.kill('SIGTERM');
-      }, 100);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      clearInterval(poll);
+      await waitFor(() => existsSync(startedFile), { timeoutMs: 60_000, what: 'the scheduled run to start' }).catch((error: Error) => {
+        child.kill('SIGKILL');
+        throw new Error(`${error.message}; stderr:\n${stderr}`);
+      });
+      child.kill('SIGTERM');
+      const code = await closed;
       clearTimeout(killer);
       assert.equal(code, 0, stderr);
 

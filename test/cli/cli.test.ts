@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SmtpPeer, closedPort } from '../helpers/smtp-peer.js';
 import { smtpConfig, TEST_PASSWORD } from '../helpers/smtp-config.js';
 import { REPO_ROOT, Workspace, runVigil } from '../helpers/workspace.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const workspaces: Workspace[] = [];
 const peers: SmtpPeer[] = [];
@@ -138,11 +139,3 @@ describe('the vigil command line, as a subprocess', () => {
     assert.match(stderr, /stopped/);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

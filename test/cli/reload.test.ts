@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { waitForText } from '../helpers/wait-for.js';
 
 const BASE = `dataDir: ./var
 mail: { profile: local }
@@ -14,15 +15,6 @@ profiles:
     addressBook: { admins: [root@localhost] }
 notification: { admins: [admins] }
 `;
-
-/** Resolves when `read()` matches `pattern`; rejects after `ms` with what was read (a deadline, not a timing). */
-async function waitFor(read: () => string, pattern: RegExp, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pattern.test(read())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The messages delivered, with quoted-printable soft line breaks undone so a sentence can be matched. */
 function mailbox(ws: Workspace): string {
@@ -42,13 +34,13 @@ describe('vigil start: SIGHUP reloads vigil.yaml', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const killer = setTimeout(() => child.kill('SIGKILL'), 110_000);
     try {
-      await waitFor(() => stderr, /vigil started/);
+      await waitForText(() => stderr, /vigil started/);
 
       ws.write(`${BASE}sets:\n  docs: { engine: tape-drive, paths: [/srv] }\n`);
       child.kill('SIGHUP');
-      await waitFor(() => stderr, /reload: .*problem/);
+      await waitForText(() => stderr, /reload: .*problem/);
       // The alert is a critical service fault, delivered through the profile of the old configuration.
-      await waitFor(() => mailbox(ws), /configuration error/i);
+      await waitForText(() => mailbox(ws), /configuration error/i);
       assert.match(mailbox(ws), /sets\.docs\.engine/);
       assert.match(mailbox(ws), /keeps running on the previous configuration/);
       assert.doesNotMatch(stderr, /configuration reloaded/);
@@ -56,8 +48,8 @@ describe('vigil start: SIGHUP reloads vigil.yaml', () => {
       // Every second (6-field cron): the new set runs without waiting for a minute boundary.
       ws.write(`${BASE}sets:\n  tick: { engine: command, command: ["true"], schedule: "* * * * * *" }\n`);
       child.kill('SIGHUP');
-      await waitFor(() => stderr, /configuration reloaded/);
-      await waitFor(() => stderr, /backup tick: completed/);
+      await waitForText(() => stderr, /configuration reloaded/);
+      await waitForText(() => stderr, /backup tick: completed/);
 
       child.kill('SIGTERM');
       assert.equal(await exited, 0, stderr);

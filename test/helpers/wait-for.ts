@@ -11,9 +11,9 @@ export interface WaitForOptions {
   everyMs?: number;
 }
 
-/** Resolves once `condition()` is true; rejects after `timeoutMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, options: WaitForOptions = {}): Promise<void> {
-  const { timeoutMs = 20_000, what = 'the condition', everyMs = 50 } = options;
+/** Resolves once `condition()` is true; rejects after `timeoutMs` (or the number given). */
+export async function waitFor(condition: () => boolean | Promise<boolean>, options: WaitForOptions | number = {}): Promise<void> {
+  const { timeoutMs = 20_000, what = 'the condition', everyMs = 50 } = typeof options === 'number' ? { timeoutMs: options } : options;
   const until = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > until) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);

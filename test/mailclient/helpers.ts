@@ -94,12 +94,3 @@ export async function startSmtp(options: { rcpt?: [number, string]; data?: [numb
   const port = (server.server.address() as AddressInfo).port;
   return { port, received, envelopes, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
-
-/** Waits until `check` is true, polling; fails after `limitMs` (a generous bound, not a timing assertion). */
-export async function eventually(check: () => boolean | Promise<boolean>, limitMs = 20_000, what = 'condition'): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -13,8 +13,9 @@ import { DetectedClientSource, mailClientFor } from '../../src/transports/mailcl
 import { MtaQueueReader } from '../../src/transports/mailclient/mta-queue-reader.js';
 import { MtaQueueWatch } from '../../src/transports/mailclient/mta-queue-watch.js';
 import type { OutgoingMessage } from '../../src/domain/message.js';
-import { eventually, fixedSource, startSmtp, testMessage, type TestSmtp } from './helpers.js';
+import { fixedSource, startSmtp, testMessage, type TestSmtp } from './helpers.js';
 import { PostfixInstance } from './postfix-instance.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const runner = new ChildProcessRunner();
 const HOUR = 3_600_000;
@@ -119,8 +120,8 @@ test('usingSpooler true, Postfix stopped: queued-locally, then stuck; once Postf
 
   // Postfix starts and relays it to the test server.
   postfix.start();
-  await eventually(() => smtp.received.some((mail) => mail.messageId === message.messageId), 30_000, 'the message to reach the relay');
-  await eventually(async () => (await watch().check()).left.includes(message.id), 30_000, 'the message to leave the Postfix queue');
+  await waitFor(() => smtp.received.some((mail) => mail.messageId === message.messageId), { timeoutMs: 30_000, what: 'the message to reach the relay' });
+  await waitFor(async () => (await watch().check()).left.includes(message.id), { timeoutMs: 30_000, what: 'the message to leave the Postfix queue' });
   const left = await store.handOffs.get(message.id);
   assert.ok(left?.leftAt);
   assert.equal(left?.stuckSince, null);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ChildProcessRunner } from '../../src/transports/mailclient/program-runner.js';
 import { minimalEnv } from '../../src/transports/mailclient/mail-client.js';
-import { eventually, FIXTURES } from './helpers.js';
+import { FIXTURES } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const runner = new ChildProcessRunner();
 const env = minimalEnv({ HOME: '/nonexistent', USER: 'vigil' });
@@ -90,7 +91,7 @@ test('a program that ignores SIGTERM is killed with SIGKILL after the grace, wit
   assert.ok(result.pid);
   const pgid = result.pid;
   // SIGKILL reached the group; its members finish dying a moment after the leader.
-  await eventually(() => !groupMembers(pgid).length, 5_000, 'the process group to be gone');
+  await waitFor(() => !groupMembers(pgid).length, { timeoutMs: 5_000, what: 'the process group to be gone' });
 });
 
 test('a program that never reads a large message: stdin incomplete, ended', async () => {

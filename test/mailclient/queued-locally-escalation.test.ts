@@ -12,8 +12,9 @@ import { ChildProcessRunner } from '../../src/transports/mailclient/program-runn
 import { mailClientFor } from '../../src/transports/mailclient/selection.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { Workspace } from '../helpers/workspace.js';
-import { eventually, fixedSource, startSmtp, type TestSmtp } from './helpers.js';
+import { fixedSource, startSmtp, type TestSmtp } from './helpers.js';
 import { PostfixInstance } from './postfix-instance.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // Item 29: a critical message handed to Postfix while its daemon was down sat in the local queue
 // and was never escalated: `queued-locally` did not count as undelivered, and the queue watch
@@ -120,7 +121,7 @@ test('a critical message Postfix has since delivered is not escalated (no false 
   const id = await handedToPostfix('photos failed');
   postfix.start();
   try {
-    await eventually(async () => (await watch().check()).left.includes(id), 30_000, 'the message to leave the Postfix queue');
+    await waitFor(async () => (await watch().check()).left.includes(id), { timeoutMs: 30_000, what: 'the message to leave the Postfix queue' });
   } finally {
     postfix.stop();
   }

@@ -7,6 +7,7 @@ import { runService } from '../../src/app/service.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const SETS = 'sets:\n  documents:\n    engine: command\n    command: [/bin/false]\n';
 const CHILD = path.join(REPO_ROOT, 'test/notify/fixtures/crash-child.ts');
@@ -43,14 +44,6 @@ async function startChild(mode: Mode, configFile: string): Promise<{ id: number;
       clearTimeout(deadline);
     },
   };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 test('a run that finished just before the process was killed is alerted when the service starts', async () => {

@@ -13,6 +13,7 @@ import { SmtpPeer, closedPort } from '../helpers/smtp-peer.js';
 import { smtpConfig, TEST_PASSWORD } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const PAGER = '5551234567@pager.example.com';
 
@@ -183,11 +184,3 @@ test('when logger is missing or fails, the entry goes to stderr with a clear lin
   await new LoggerProgramSystemLog({ extraArgs: ['--socket', '/nonexistent/socket', '--socket-errors=on'], fallback }).critical('mail is down');
   assert.match(fell, /could not write to the system log \(logger exited with status 1.*\); the entry was: mail is down/);
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -12,6 +12,7 @@ import { closedPort } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const SECRET = 'hunter2-is-not-a-password';
 
@@ -51,11 +52,3 @@ test('a registered secret in an escalation reason never reaches the real logger 
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -8,6 +8,7 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {
@@ -133,13 +134,5 @@ function processState(pid: number): string | undefined {
     return /\) (\w) /.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
   } catch {
     return undefined;
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

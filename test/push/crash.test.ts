@@ -7,6 +7,7 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { HttpPeer } from '../helpers/http-peer.js';
 import { REPO_ROOT } from '../helpers/workspace.js';
 import { channelWorkspace, FAILURE } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {
@@ -14,14 +15,6 @@ after(async () => {
 });
 
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
-
-async function waitFor(condition: () => boolean, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('a Vigil SIGKILLed mid-request loses nothing: after the lease the message is sent again with the same webhook-id and bytes', async () => {
   let answer = false;

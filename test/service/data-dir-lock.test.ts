@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { waitForText } from '../helpers/wait-for.js';
 
 const CONFIG = `dataDir: ./var
 mail: { profile: local }
@@ -32,22 +33,13 @@ function startService(ws: Workspace): Service {
   return { child, stderr: () => stderr, exited };
 }
 
-/** Resolves when `read()` matches `pattern`; rejects after `ms` with what was read (a deadline, not a timing). */
-async function waitFor(read: () => string, pattern: RegExp, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pattern.test(read())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('vigil start: one service per data directory', () => {
   it('a second service exits 2 naming the first one’s pid; after a SIGKILL of the first, a new one takes over', { timeout: 120_000 }, async () => {
     const ws = new Workspace(CONFIG);
     const first = startService(ws);
     let third: Service | undefined;
     try {
-      await waitFor(first.stderr, /vigil started/);
+      await waitForText(first.stderr, /vigil started/);
       const second = await ws.vigil(['start'], { timeoutMs: 30_000 });
       assert.equal(second.code, 2, second.stderr);
       assert.match(second.stderr, new RegExp(`pid ${first.child.pid}\\b`));
@@ -58,7 +50,7 @@ describe('vigil start: one service per data directory', () => {
       first.child.kill('SIGKILL');
       await first.exited;
       third = startService(ws);
-      await waitFor(third.stderr, /vigil started/);
+      await waitForText(third.stderr, /vigil started/);
       third.child.kill('SIGTERM');
       assert.equal(await third.exited, 0, third.stderr());
     } finally {

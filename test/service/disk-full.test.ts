@@ -6,14 +6,7 @@ import { describe, it } from 'node:test';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
-
-async function waitFor(read: () => string, pattern: RegExp, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pattern.test(read())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitForText } from '../helpers/wait-for.js';
 
 /** Mounts a small tmpfs (a real file system that fills up); undefined when this host does not allow it. */
 function mountTmpfs(dir: string, size: string): boolean {
@@ -97,9 +90,9 @@ describe('a full disk under dataDir (issue 18 item 30)', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      await waitFor(() => stderr, /backup docs: completed/);
+      await waitForText(() => stderr, /backup docs: completed/, 60_000);
       fill(mount);
-      await waitFor(() => peer.received.map((m) => m.parsed.subject ?? '').join('\n'), /disk full/);
+      await waitForText(() => peer.received.map((m) => m.parsed.subject ?? '').join('\n'), /disk full/, 60_000);
       const alert = peer.received.find((m) => /disk full/.test(m.parsed.subject ?? ''))!;
       assert.match(alert.parsed.text ?? '', /free on its file system/);
       child.kill('SIGTERM');

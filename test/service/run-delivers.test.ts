@@ -5,20 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import { closedPort, SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { waitForText } from '../helpers/wait-for.js';
 
 // Two sets that fail at once; no set has a schedule, so only `vigil run` runs them.
 const SETS = `sets:
   alpha: { engine: command, command: ["false"] }
   beta: { engine: command, command: ["false"] }
 `;
-
-async function waitFor(read: () => string, pattern: RegExp, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pattern.test(read())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; got:\n${read()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('vigil run delivers its own alerts when no service runs (cron)', () => {
   let peer: SmtpPeer;
@@ -101,13 +94,13 @@ describe('with the service running, an enqueue by the CLI wakes it', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      await waitFor(() => stderr, /vigil started/);
+      await waitForText(() => stderr, /vigil started/);
       const run = await ws.vigil(['run', 'alpha']);
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stdout, new RegExp(`service \\(pid ${child.pid}\\)`));
       // Observed by the service's own log line, not by how soon the mail came.
-      await waitFor(() => stderr, /woken/);
-      await waitFor(() => String(peer.received.length), /^1$/);
+      await waitForText(() => stderr, /woken/);
+      await waitForText(() => String(peer.received.length), /^1$/);
       child.kill('SIGTERM');
       assert.equal(await exited, 0, stderr);
     } finally {
