@@ -6,6 +6,7 @@ import type { RunStatus } from '../domain/run-status.js';
 import type { EngineLogEntry } from '../backup/engine.js';
 import { runChild } from '../backup/child-process.js';
 import { findOnPath } from '../backup/find-program.js';
+import { resticEnvironment } from '../backup/engines/restic/restic-env.js';
 import { describeResticDamage, damagedPackIds } from './restic-damage.js';
 import { describeSubset, type DataSubset } from '../domain/data-subset.js';
 
@@ -32,8 +33,7 @@ export async function resticCheck(set: ResticSetConfig, name: string, signal: Ab
     if (!isVigilError(error)) throw error;
     return { status: 'failed', log: [{ severity: 'error', message: error.message }] };
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, ...set.env, RESTIC_REPOSITORY: set.repository, RESTIC_PASSWORD: password };
-  for (const key of ['RESTIC_PASSWORD_FILE', 'RESTIC_PASSWORD_COMMAND', 'RESTIC_REPOSITORY_FILE']) delete env[key];
+  const env = resticEnvironment(process.env, set.env, set.repository, password);
   let lines = 0;
   const result = await runChild({
     argv: [program, 'check', ...(subset ? [`--read-data-subset=${describeSubset(subset)}`] : [])],

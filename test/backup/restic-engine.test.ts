@@ -66,6 +66,13 @@ describe('restic engine (real restic, local repository)', { skip: installed ? fa
     assert.ok(!JSON.stringify(result.log).includes('battery staple'));
   });
 
+  it('uses the set\'s password even when the set\'s env: names another restic password source', async () => {
+    // restic reads RESTIC_PASSWORD_FILE / _COMMAND before RESTIC_PASSWORD: left in, they would win.
+    const wrong = scratch.file('env-wrong.pass', 'battery staple');
+    const result = await run({ env: { RESTIC_PASSWORD_FILE: wrong, RESTIC_PASSWORD_COMMAND: `cat ${wrong}` } });
+    assert.equal(result.status, 'completed', JSON.stringify(result.log));
+  });
+
   it('fails before running when the password cannot be read', async () => {
     const result = await run({ password: { env: 'VIGIL_TEST_NO_SUCH_VAR' } });
     assert.equal(result.status, 'failed');

@@ -8,7 +8,7 @@ import { isVigilError } from '../../../domain/errors.js';
 import type { RunStatus } from '../../../domain/run-status.js';
 import type { BackupEngine, EngineCounters, EngineLogEntry, EnginePruneRequest, EnginePruneResult, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
 import { forgetAndPrune } from './restic-forget.js';
-import { withoutResticPassword } from './restic-env.js';
+import { resticEnvironment } from './restic-env.js';
 import { runChild } from '../../child-process.js';
 import { OutputCapture } from '../../output-capture.js';
 import { throttle } from '../../throttle.js';
@@ -67,8 +67,7 @@ export class ResticEngine implements BackupEngine {
     const result = await runChild({
       argv: [program, ...args],
       ...(set.cwd ? { cwd: set.cwd } : {}),
-      // RESTIC_PASSWORD_COMMAND / _FILE from the service's environment would override ours.
-      env: { ...withoutResticPassword(process.env), ...set.env, RESTIC_REPOSITORY: set.repository, RESTIC_PASSWORD: password },
+      env: resticEnvironment(process.env, set.env, set.repository, password),
       signal: request.signal,
       timeoutMs: set.timeout,
       onLine(stream, line) {

@@ -7,7 +7,7 @@ import type { EnginePruneRequest, EnginePruneResult, EngineLogEntry } from '../.
 import { runChild } from '../../child-process.js';
 import { findOnPath } from '../../find-program.js';
 import { OutputCapture } from '../../output-capture.js';
-import { withoutResticPassword } from './restic-env.js';
+import { resticEnvironment } from './restic-env.js';
 
 type ResticSetConfig = z.output<typeof resticSet>;
 
@@ -40,7 +40,7 @@ export async function forgetAndPrune(request: EnginePruneRequest): Promise<Engin
   const result = await runChild({
     argv: [program, 'forget', '--prune', ...rules, ...(request.dryRun ? ['--dry-run'] : [])],
     ...(set.cwd ? { cwd: set.cwd } : {}),
-    env: { ...withoutResticPassword(process.env), ...set.env, RESTIC_REPOSITORY: set.repository, RESTIC_PASSWORD: password },
+    env: resticEnvironment(process.env, set.env, set.repository, password),
     signal: request.signal,
     timeoutMs: set.timeout,
     onLine: (stream, line) => output.add(stream, line),
