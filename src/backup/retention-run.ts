@@ -46,7 +46,7 @@ export async function recordPrune(deps: PruneDeps, setName: string, set: BackupS
   let result: EnginePruneResult;
   try {
     const work = engine
-      .prune({ name: setName, config: set as unknown as Record<string, unknown>, dataDir: deps.dataDir, signal: deadline.signal, ...(options.allowRoot ? { allowRoot: true } : {}) })
+      .prune({ name: setName, config: set, dataDir: deps.dataDir, signal: deadline.signal, ...(options.allowRoot ? { allowRoot: true } : {}) })
       .catch((error: unknown): EnginePruneResult => ({ status: 'failed', log: [{ severity: 'error', message: `prune crashed: ${(error as Error).message}` }] }));
     const outcome = await deadline.settle(work);
     result = outcome === ABANDONED ? { status: 'incomplete', log: [{ severity: 'error', message: `the ${set.engine} engine did not stop pruning within ${formatDuration(deps.graceMs)} of being stopped` }] } : outcome;

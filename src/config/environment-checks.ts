@@ -6,6 +6,7 @@ import { activeProfileName } from './semantic-checks.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
 import { setEnvironmentProblems } from './set-checks.js';
+import type { BackupEngine } from '../backup/engine.js';
 import { oauthEnvironmentProblems } from './oauth-checks.js';
 import { channelEnvironmentProblems } from './channel-checks.js';
 
@@ -20,7 +21,7 @@ export interface ProfileVerification {
  */
 export function environmentProblems(
   config: VigilConfig,
-  options: { env: NodeJS.ProcessEnv; verifications: ProfileVerification[]; fingerprint: (name: string) => string; nowMs?: number; asService?: boolean },
+  options: { env: NodeJS.ProcessEnv; verifications: ProfileVerification[]; fingerprint: (name: string) => string; nowMs?: number; asService?: boolean; engines: ReadonlyMap<string, BackupEngine> },
 ): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   if (!path.isAbsolute(config.dataDir) && (options.asService || runBySystemd(options.env))) {
@@ -66,7 +67,7 @@ export function environmentProblems(
     }
   }
   problems.push(...oauthEnvironmentProblems(config, options.env, options.nowMs ?? Date.now()));
-  problems.push(...setEnvironmentProblems(config, options.env));
+  problems.push(...setEnvironmentProblems(config, options.env, options.engines));
   problems.push(...channelEnvironmentProblems(config, options.env));
   return problems;
 }

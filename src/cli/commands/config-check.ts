@@ -6,6 +6,7 @@ import { environmentProblems, type ProfileVerification } from '../../config/envi
 import { dottedPath, formatProblem, type ConfigProblem } from '../../config/problems.js';
 import { YamlSourceMap } from '../../config/source-map.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
+import { createEngines } from '../../backup/engines/index.js';
 import { DATABASE_FILE, openSqliteStore } from '../../storage/sqlite/store.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
@@ -25,7 +26,7 @@ export const configCheckCommand: Command = {
       const verifications = await readVerifications(dataDir);
       const source = new YamlSourceMap(text);
       const file = path.relative(process.cwd(), ctx.configFile) || ctx.configFile;
-      for (const p of environmentProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true })) {
+      for (const p of environmentProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true, engines: createEngines() })) {
         all.push({ file, line: source.lineOf(p.path), path: dottedPath(p.path), message: p.message, severity: p.severity });
       }
     }
