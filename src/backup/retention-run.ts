@@ -16,7 +16,8 @@ import { ABANDONED, startRunDeadline } from './run-deadline.js';
 
 /** Whether retention follows this backup: a keep policy, no prune schedule, and a good snapshot. */
 export function retainsAfterBackup(set: BackupSetConfig, status: ActivityStatus): boolean {
-  if (set.engine === 'command' || !set.keep || set.prune) return false;
+  // Only the engines with retention have `keep:` in their schema.
+  if (!('keep' in set) || !set.keep || set.prune) return false;
   // A partial snapshot (completed-with-errors) must not push a complete one out of `last: n`.
   return status === 'completed' || status === 'completed-with-warnings';
 }

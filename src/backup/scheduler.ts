@@ -58,7 +58,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     for (const [set, config] of Object.entries(options.sets)) {
-      const prune = config.engine === 'command' ? undefined : config.prune;
+      const prune = 'prune' in config ? config.prune : undefined;
       for (const [kind, expression] of [['backup', config.schedule], ['prune', prune]] as const) {
         if (!expression) continue;
         try {
