@@ -348,7 +348,7 @@ export async function prune(context: EngineSetContext<BuiltinVaultConfig>, optio
     const refusal = options.dryRun || options.allowRoot ? undefined : await rootWriteRefusal(vault.root, `prune ${settings.set}`);
     if (refusal) throw refusal;
     const log: EngineLogEntry[] = [];
-    const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun }, log);
+    const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun, onProgress: options.onProgress }, log);
     log.push({
       severity: 'info',
       message: `prune${options.dryRun ? ' (dry run)' : ''} of ${vault.root}: ${stats.snapshotsRemoved.length} snapshots removed, ${stats.snapshotsKept} kept, ${stats.packsDeleted} packs deleted, ${stats.packsRewritten} rewritten, ${stats.bytesFreed} bytes freed`,
