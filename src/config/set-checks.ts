@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { VigilConfig } from './schema/index.js';
-import type { SemanticProblem } from './semantic-checks.js';
+import type { SemanticProblem } from './problems.js';
 import { scheduleProblem } from '../backup/schedule.js';
-import type { BackupEngine } from '../backup/engine.js';
 import { localRepositoryPath, rootsContaining } from '../backup/paths-overlap.js';
 
 /** Pure: every set's schedule parses (cron expression and timezone). */
@@ -51,22 +50,6 @@ export function storeInsidePathsProblems(config: VigilConfig): SemanticProblem[]
       message: `${what} lies inside ${around.join(', ')}; it is excluded from the backup automatically (give ${key}: a path outside the backed-up paths to silence this)`,
       severity: 'warning',
     });
-  }
-  return problems;
-}
-
-/**
- * On this machine: what each set's engine says would stop it from running (the paths it backs up
- * missing, its command not executable, restic not installed or its password unreadable), at the
- * key the engine names. The same faults at run time fail the run with the reason.
- */
-export function setEnvironmentProblems(config: VigilConfig, env: NodeJS.ProcessEnv, engines: ReadonlyMap<string, BackupEngine>): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
-  for (const [name, set] of Object.entries(config.sets)) {
-    const engine = engines.get(set.engine);
-    for (const problem of engine?.problems?.({ name, config: set, dataDir: config.dataDir }, env) ?? []) {
-      problems.push({ path: ['sets', name, ...problem.key], message: problem.message, severity: 'error' });
-    }
   }
   return problems;
 }
