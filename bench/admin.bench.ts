@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AdminProcess } from '../src/admin/admin-process.js';
 import { Housekeeper } from '../src/admin/housekeeping.js';
+import { createEngines } from '../src/backup/engines/index.js';
 import { manualPeriod } from '../src/admin/period.js';
 import { renderSummaryHtml } from '../src/admin/render-html.js';
 import { renderSummaryText } from '../src/admin/render-text.js';
@@ -97,7 +98,7 @@ async function measure(): Promise<void> {
     log: silentLogger,
     host: 'bench',
     owner,
-    housekeeper: new Housekeeper({ config: cfg, store, clock, log: silentLogger, owner, isBusy: async () => false }),
+    housekeeper: new Housekeeper({ engines: createEngines(), config: cfg, store, clock, log: silentLogger, owner, isBusy: async () => false }),
   });
   const times: number[] = [];
   let sizes = { text: 0, html: 0, anomalies: 0, attention: 0, subject: '' };

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, lstatSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BuiltinEngine, restore } from '../src/backup/engines/builtin/index.js';
+import { BuiltinEngine, builtinSet, restore } from '../src/backup/engines/builtin/index.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const MiB = 1024 * 1024;
@@ -114,7 +114,7 @@ function restic(...args: string[]): number {
 }
 
 const engine = new BuiltinEngine();
-const context = { name: 'bench', dataDir: root, config: { paths: [data], exclude: [], vault: path.join(root, 'vigil-vault'), passphrase: { file: passFile } } };
+const context = { name: 'bench', dataDir: root, config: builtinSet.parse({ engine: 'builtin', paths: [data], vault: path.join(root, 'vigil-vault'), passphrase: { file: passFile } }) };
 async function vigilBackup(): Promise<number> {
   const started = performance.now();
   const result = await engine.run({ ...context, signal: new AbortController().signal, onProgress: () => undefined });
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     return (performance.now() - started) / 1000;
   });
   if (resticAvailable) r.vaultBytes = du(resticEnv.RESTIC_REPOSITORY);
-  v.vaultBytes = du(context.config.vault);
+  v.vaultBytes = du(context.config.vault!);
   console.log(`vault size       restic ${r.vaultBytes ? (r.vaultBytes / MiB).toFixed(1) : '-'} MiB   vigil ${(v.vaultBytes / MiB).toFixed(1)} MiB`);
   const ratios: Record<string, number> = {};
   if (resticAvailable) for (const key of Object.keys(v)) ratios[key] = round(v[key]! / r[key]!);

@@ -34,6 +34,8 @@ export interface AdminProcessDeps {
   /** Pruning, and the weekly vault checks (an interface, so tests can give a slow or failing one). */
   housekeeper: Pick<Housekeeper, 'prune' | 'checkVaults'>;
   credentials?: (now: number) => CredentialWarning[];
+  /** What an engine's repository check is called in the summary (e.g. `restic check`). */
+  checkName?: (engine: string | null) => string;
 }
 
 export interface RenderedSummary {

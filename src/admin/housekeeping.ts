@@ -1,23 +1,22 @@
-import path from 'node:path';
-import type { EngineLogEntry } from '../backup/engine.js';
-import { verify, type DataSubset } from '../backup/engines/builtin/index.js';
+import type { BackupEngine, EngineLogEntry } from '../backup/engine.js';
+import { engineCan } from '../backup/engine-operations.js';
 import { capLog } from '../backup/log-cap.js';
 import type { VigilConfig } from '../config/schema/index.js';
-import type { z } from 'zod';
-import type { resticSet } from '../config/schema/sets.js';
+import type { DataSubset } from '../domain/data-subset.js';
 import type { Clock } from '../domain/clock.js';
 import type { EventSink } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { RunStatus } from '../domain/run-status.js';
 import type { HousekeepingReport } from '../domain/summary.js';
 import type { Store } from '../storage/ports/store.js';
-import { resticCheck } from './restic-check.js';
 
 export interface HousekeeperDeps {
   config: VigilConfig;
   store: Pick<Store, 'activity' | 'housekeeping' | 'vaultChecks'>;
   clock: Clock;
   log: Logger;
+  /** The engines by kind: each set's repository is checked by its engine's `verify`. */
+  engines: ReadonlyMap<string, BackupEngine>;
   owner: { host: string; pid: number };
   /** Whether a backup of the set is running now (its vault is then left alone). */
   isBusy: (set: string) => Promise<boolean>;
@@ -27,7 +26,7 @@ export interface HousekeeperDeps {
 
 /**
  * The Admin processes' housekeeping: retention (both processes) and, weekly, a check of every
- * vault — `verify` for builtin sets, `restic check` for restic sets — that checks the structure
+ * vault or repository — its engine's `verify` (builtin verify, `restic check`) — that checks the structure
  * and reads back one slice of the data (every pack over admin.readDataWeeks weeks), each recorded
  * as a `validation` activity. Sets whose backup is running are not checked (never wait for a backup).
  */
@@ -53,14 +52,15 @@ export class Housekeeper {
     return { activities, messages, ledger, escalations };
   }
 
-  /** Checks every builtin and restic set, one after the other. */
+  /** Checks the repository of every set whose engine can verify, one after the other. */
   async checkVaults(signal: AbortSignal): Promise<HousekeepingReport['checks']> {
     const checks: HousekeepingReport['checks'] = [];
-    // Builtin sets may share a vault; verify checks the whole vault, so once per vault is enough.
-    const verified = new Set<string>();
+    // Sets may share a vault or repository; a check covers all of it, so once per repository is enough.
+    const checked = new Set<string>();
     for (const [name, set] of Object.entries(this.deps.config.sets)) {
-      if (set.engine === 'command') continue;
-      const what = set.engine === 'builtin' ? 'verify' : 'restic check';
+      const engine = this.deps.engines.get(set.engine);
+      if (!engine || !engineCan(engine, 'verify')) continue;
+      const what = engine.verifyName ?? 'verify';
       if (signal.aborted) {
         checks.push({ set: name, what, status: 'not run', activityId: null, note: 'the service is stopping' });
         continue;
@@ -69,16 +69,11 @@ export class Housekeeper {
         checks.push({ set: name, what, status: 'not run', activityId: null, note: 'a backup of the set was running' });
         continue;
       }
-      if (set.engine === 'builtin') {
-        const vault = path.resolve(this.deps.config.dataDir, set.vault ?? 'vault');
-        if (verified.has(vault)) continue;
-        verified.add(vault);
-        const context = { name, config: set as unknown as Record<string, unknown>, dataDir: this.deps.config.dataDir };
-        checks.push(await this.rotated(`builtin:${vault}`, name, 'builtin', what, (subset) => verify(context, { signal, ...(subset ? { readData: true, readDataSubset: subset } : {}) })));
-      } else {
-        const restic = set as z.output<typeof resticSet>;
-        checks.push(await this.rotated(`restic:${restic.repository}`, name, 'restic', what, (subset) => resticCheck(restic, name, signal, subset)));
-      }
+      const context = { name, config: set, dataDir: this.deps.config.dataDir };
+      const repository = engine.repositoryOf?.(context) ?? `${set.engine}:${name}`;
+      if (checked.has(repository)) continue;
+      checked.add(repository);
+      checks.push(await this.rotated(repository, name, set.engine, what, (subset) => engine.verify({ ...context, signal, ...(subset ? { readData: true, readDataSubset: subset } : {}) })));
     }
     return checks;
   }

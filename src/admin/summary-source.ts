@@ -13,6 +13,8 @@ const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expi
 
 export interface SummarySourceDeps {
   config: VigilConfig;
+  /** What an engine's repository check is called (its `verifyName`, e.g. `restic check`); default `verify`. */
+  checkName?: (engine: string | null) => string;
   store: Pick<Store, 'summary' | 'escalations' | 'activity'> & Partial<Pick<Store, 'alertPauses'>>;
   host: string;
   /**
@@ -56,7 +58,7 @@ export async function collectSummaryInput(deps: SummarySourceDeps, period: Summa
   ]);
   const alertPauses = await part('alert pauses', [], async () => (await store.alertPauses?.active(now))?.map((p) => ({ set: p.set, until: p.until })) ?? []);
   // The weekly vault checks run after the weekly summary: this one lists those of the past week.
-  if (housekeeping && period.kind === 'weekly') housekeeping = { ...housekeeping, checks: await part('vault checks', [], () => vaultChecksIn(store, period)) };
+  if (housekeeping && period.kind === 'weekly') housekeeping = { ...housekeeping, checks: await part('vault checks', [], () => vaultChecksIn(store, period, deps.checkName ?? (() => 'verify'))) };
   return {
     period,
     host: deps.host,
@@ -103,10 +105,10 @@ async function escalationsIn(store: Pick<Store, 'escalations'>, period: SummaryP
 }
 
 /** Vault checks (`validation` activities) that ended in the period, oldest first. */
-async function vaultChecksIn(store: Pick<Store, 'activity'>, period: SummaryPeriod): Promise<HousekeepingReport['checks']> {
+async function vaultChecksIn(store: Pick<Store, 'activity'>, period: SummaryPeriod, checkName: (engine: string | null) => string): Promise<HousekeepingReport['checks']> {
   const checks = await store.activity.list({ kind: 'validation', since: period.start - 86_400_000, limit: 10_000 });
   return checks
     .filter((a) => a.endedAt !== null && a.endedAt >= period.start && a.endedAt < period.end && a.status !== 'running')
     .reverse()
-    .map((a) => ({ set: a.set ?? '', what: a.engine === 'restic' ? 'restic check' : 'verify', status: a.status as FinalStatus, activityId: a.id, note: a.firstError }));
+    .map((a) => ({ set: a.set ?? '', what: checkName(a.engine), status: a.status as FinalStatus, activityId: a.id, note: a.firstError }));
 }

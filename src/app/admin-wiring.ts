@@ -20,10 +20,10 @@ export interface AdminWiring {
 export function buildAdmin(app: AppContext): AdminWiring {
   const { config } = app.loaded;
   const owner = { host: app.hostname, pid: process.pid };
-  const housekeeper = new Housekeeper({ config, store: app.store, clock: app.clock, log: app.log, owner, isBusy: async (set) => (await app.runner.busyWith(set)) !== undefined, events: app.events });
+  const housekeeper = new Housekeeper({ config, store: app.store, clock: app.clock, log: app.log, engines: app.engines, owner, isBusy: async (set) => (await app.runner.busyWith(set)) !== undefined, events: app.events });
   // Credentials that expire soon (OAuth client secrets with secretExpires) are listed in every summary.
   const credentials = (now: number) => expiringCredentials(config, now).map((c) => ({ text: describeExpiry(c) }));
-  const adminProcess = new AdminProcess({ config, store: app.store, outbox: app.outbox, events: app.events, clock: app.clock, log: app.log, host: app.hostname, owner, housekeeper, credentials });
+  const adminProcess = new AdminProcess({ config, store: app.store, outbox: app.outbox, events: app.events, clock: app.clock, log: app.log, host: app.hostname, owner, housekeeper, credentials, checkName: (engine) => (engine ? app.engines.get(engine)?.verifyName : undefined) ?? 'verify' });
   const scheduler = new AdminScheduler({ config, process: adminProcess, clock: app.clock, log: app.log });
   const watchdog = new MissedWatchdog({ config, store: app.store, runner: app.runner, clock: app.clock, log: app.log });
   let timer: LongTimer | undefined;

@@ -16,7 +16,8 @@ import { ABANDONED, startRunDeadline } from './run-deadline.js';
 
 /** Whether retention follows this backup: a keep policy, no prune schedule, and a good snapshot. */
 export function retainsAfterBackup(set: BackupSetConfig, status: ActivityStatus): boolean {
-  if (set.engine === 'command' || !set.keep || set.prune) return false;
+  // Only the engines with retention have `keep:` in their schema.
+  if (!('keep' in set) || !set.keep || set.prune) return false;
   // A partial snapshot (completed-with-errors) must not push a complete one out of `last: n`.
   return status === 'completed' || status === 'completed-with-warnings';
 }
@@ -46,7 +47,7 @@ export async function recordPrune(deps: PruneDeps, setName: string, set: BackupS
   let result: EnginePruneResult;
   try {
     const work = engine
-      .prune({ name: setName, config: set as unknown as Record<string, unknown>, dataDir: deps.dataDir, signal: deadline.signal, ...(options.allowRoot ? { allowRoot: true } : {}) })
+      .prune({ name: setName, config: set, dataDir: deps.dataDir, signal: deadline.signal, ...(options.allowRoot ? { allowRoot: true } : {}) })
       .catch((error: unknown): EnginePruneResult => ({ status: 'failed', log: [{ severity: 'error', message: `prune crashed: ${(error as Error).message}` }] }));
     const outcome = await deadline.settle(work);
     result = outcome === ABANDONED ? { status: 'incomplete', log: [{ severity: 'error', message: `the ${set.engine} engine did not stop pruning within ${formatDuration(deps.graceMs)} of being stopped` }] } : outcome;

@@ -215,7 +215,7 @@ export class BackupRunner {
         name: setName,
         hasHistory: await this.hasHistory(setName),
         ...(options.allowRoot ? { allowRoot: true } : {}),
-        config: set as unknown as Record<string, unknown>,
+        config: set,
         dataDir: this.options.dataDir,
         signal,
         onProgress: (progress) => {

@@ -74,7 +74,7 @@ export class Scheduler {
       },
     });
     for (const [set, config] of Object.entries(options.sets)) {
-      const prune = config.engine === 'command' ? undefined : config.prune;
+      const prune = 'prune' in config ? config.prune : undefined;
       for (const [kind, expression] of [['backup', config.schedule], ['prune', prune]] as const) {
         if (!expression) continue;
         try {

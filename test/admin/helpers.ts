@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AdminProcess } from '../../src/admin/admin-process.js';
 import { AdminScheduler } from '../../src/admin/admin-scheduler.js';
 import { Housekeeper } from '../../src/admin/housekeeping.js';
+import { createEngines } from '../../src/backup/engines/index.js';
 import { configSchema, type VigilConfig } from '../../src/config/schema/index.js';
 import type { VigilEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/domain/logger.js';
@@ -53,7 +54,7 @@ export class AdminHarness {
     this.store = openSqliteStore(this.dir);
     const outbox = new Outbox({ store: this.store.outbox, clock: this.clock, messageIdDomain: 'test.vigil.invalid' });
     const owner = { host: 'test-host', pid: process.pid };
-    const housekeeper = new Housekeeper({ config: this.config, store: this.store, clock: this.clock, log: silentLogger, owner, isBusy: async () => false });
+    const housekeeper = new Housekeeper({ engines: createEngines(), config: this.config, store: this.store, clock: this.clock, log: silentLogger, owner, isBusy: async () => false });
     this.process = new AdminProcess({
       config: this.config,
       store: this.store,

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Housekeeper } from '../../src/admin/housekeeping.js';
+import { createEngines } from '../../src/backup/engines/index.js';
 import { ZERO_COUNTERS } from '../../src/domain/activity.js';
 import type { VigilEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/domain/logger.js';
@@ -19,7 +20,7 @@ test('housekeeping prunes the notification ledger with the activities and escala
   try {
     const clock = new FakeClock();
     const config = adminConfig({ retention: { activity: '90d', outbox: '30d' } });
-    const housekeeper = new Housekeeper({ config, store, clock, log: silentLogger, owner: { host: 'h', pid: 1 }, isBusy: async () => false });
+    const housekeeper = new Housekeeper({ engines: createEngines(), config, store, clock, log: silentLogger, owner: { host: 'h', pid: 1 }, isBusy: async () => false });
     const run = async () => {
       const at = clock.now();
       const a = await store.activity.record(
@@ -66,7 +67,7 @@ test('a weekly vault check that fails is a critical service fault naming the set
     // The vault's disk is not mounted: its directory is missing, so verify cannot open it.
     const config = adminConfig({}, { dataDir: dir, sets: { documents: { engine: 'builtin', paths: [dir], vault: path.join(dir, 'unmounted', 'vault') }, dump: { engine: 'command', command: ['true'] } } });
     const events: VigilEvent[] = [];
-    const housekeeper = new Housekeeper({ config, store, clock, log: silentLogger, owner: { host: 'h', pid: 1 }, isBusy: async () => false, events: { emit: (e) => events.push(e) } });
+    const housekeeper = new Housekeeper({ engines: createEngines(), config, store, clock, log: silentLogger, owner: { host: 'h', pid: 1 }, isBusy: async () => false, events: { emit: (e) => events.push(e) } });
 
     const checks = await housekeeper.checkVaults(new AbortController().signal);
     assert.deepEqual(checks.map((c) => [c.set, c.what, c.status]), [['documents', 'verify', 'failed']]);

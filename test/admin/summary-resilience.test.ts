@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdminProcess } from '../../src/admin/admin-process.js';
 import { Housekeeper } from '../../src/admin/housekeeping.js';
+import { createEngines } from '../../src/backup/engines/index.js';
 import { manualPeriod } from '../../src/admin/period.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { Outbox } from '../../src/outbox/outbox.js';
@@ -27,7 +28,7 @@ test('a part of the summary that cannot be read is named in it; the summary stil
       log: silentLogger,
       host: 'fileserver',
       owner,
-      housekeeper: new Housekeeper({ config: h.config, store: h.store, clock: h.clock, log: silentLogger, owner, isBusy: async () => false }),
+      housekeeper: new Housekeeper({ engines: createEngines(), config: h.config, store: h.store, clock: h.clock, log: silentLogger, owner, isBusy: async () => false }),
       credentials: () => {
         throw new Error('cannot read /etc/vigil/secret-expiry');
       },

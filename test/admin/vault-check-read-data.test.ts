@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Housekeeper } from '../../src/admin/housekeeping.js';
+import { createEngines } from '../../src/backup/engines/index.js';
 import { findOnPath } from '../../src/backup/find-program.js';
 import { listSnapshots } from '../../src/backup/engines/builtin/index.js';
 import { inSubset } from '../../src/domain/data-subset.js';
@@ -32,7 +33,7 @@ async function vaultOfPacks(t: Parameters<typeof tempDir>[0], runs: number) {
 }
 
 function housekeeperFor(config: ReturnType<typeof adminConfig>, store: Store, clock: FakeClock, events: VigilEvent[]): Housekeeper {
-  return new Housekeeper({ config, store, clock, log: silentLogger, owner: { host: 'h', pid: 1 }, isBusy: async () => false, events: { emit: (e) => events.push(e) } });
+  return new Housekeeper({ engines: createEngines(), config, store, clock, log: silentLogger, owner: { host: 'h', pid: 1 }, isBusy: async () => false, events: { emit: (e) => events.push(e) } });
 }
 
 /** "data of slice 2/4 read: 3 of 9 packs" from a check's activity log. */

@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CommandEngine } from '../../src/backup/engines/command/index.js';
+import { CommandEngine, commandSet } from '../../src/backup/engines/command/index.js';
 import { Scratch, runSet } from './helpers.js';
 
 const engine = new CommandEngine();
@@ -112,15 +112,21 @@ describe('command engine', () => {
   });
 });
 
-describe('command engine check', () => {
-  it('names a missing or non-executable program', async () => {
+describe('command engine problems', () => {
+  const problemsOf = (raw: Record<string, unknown>) => engine.problems({ name: 't', dataDir: scratch.dir, config: commandSet.parse({ engine: 'command', ...raw }) }, process.env);
+  it('names a missing or non-executable program, at the key to fix', () => {
     const plainFile = scratch.file('plain.txt', 'x');
-    const problems = await engine.check({ name: 't', dataDir: scratch.dir, config: { command: [plainFile], shell: false } });
+    const problems = problemsOf({ command: [plainFile] });
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!, /is not executable/);
+    assert.deepEqual(problems[0]!.key, ['command']);
+    assert.match(problems[0]!.message, /is not executable/);
     assert.ok(existsSync(plainFile));
-    const missing = await engine.check({ name: 't', dataDir: scratch.dir, config: { command: ['no-such-program-vigil'], shell: false } });
-    assert.match(missing[0]!, /not installed/);
+    const missing = problemsOf({ command: ['no-such-program-vigil'] });
+    assert.match(missing[0]!.message, /not installed/);
+  });
+  it('names a missing working directory at cwd', () => {
+    const problems = problemsOf({ command: ['true'], cwd: `${scratch.dir}/no-such-dir` });
+    assert.deepEqual(problems.map((p) => p.key), [['cwd']]);
   });
 });
 

@@ -35,7 +35,7 @@ export async function runSet(
   const config = backupSet.parse(raw);
   return engine.run({
     name: 'test',
-    config: config as unknown as Record<string, unknown>,
+    config,
     dataDir: options.dataDir,
     signal: options.signal ?? new AbortController().signal,
     onProgress: (p) => options.progress?.push(p),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ResticEngine } from '../../src/backup/engines/restic/index.js';
+import { ResticEngine, resticSet } from '../../src/backup/engines/restic/index.js';
 import { findOnPath } from '../../src/backup/find-program.js';
 import { Scratch, runSet } from './helpers.js';
 
@@ -66,6 +66,13 @@ describe('restic engine (real restic, local repository)', { skip: installed ? fa
     assert.ok(!JSON.stringify(result.log).includes('battery staple'));
   });
 
+  it('uses the set\'s password even when the set\'s env: names another restic password source', async () => {
+    // restic reads RESTIC_PASSWORD_FILE / _COMMAND before RESTIC_PASSWORD: left in, they would win.
+    const wrong = scratch.file('env-wrong.pass', 'battery staple');
+    const result = await run({ env: { RESTIC_PASSWORD_FILE: wrong, RESTIC_PASSWORD_COMMAND: `cat ${wrong}` } });
+    assert.equal(result.status, 'completed', JSON.stringify(result.log));
+  });
+
   it('fails before running when the password cannot be read', async () => {
     const result = await run({ password: { env: 'VIGIL_TEST_NO_SUCH_VAR' } });
     assert.equal(result.status, 'failed');
@@ -84,14 +91,11 @@ describe('restic engine (real restic, local repository)', { skip: installed ? fa
     assert.equal(result.status, 'incomplete');
   });
 
-  it('check() names a missing program and an unreadable password', async () => {
-    const problems = await engine.check({
-      name: 'r',
-      dataDir: scratch.dir,
-      config: { program: 'restic-not-here', password: { file: path.join(scratch.dir, 'none.pass') }, repository: repo },
-    });
-    assert.equal(problems.length, 2);
-    assert.match(problems[0]!, /restic-not-here is not installed.*apt install restic/);
-    assert.match(problems[1]!, /cannot read secret file/);
+  it('problems() names a missing program and an unreadable password, each at its key', () => {
+    const config = resticSet.parse({ engine: 'restic', program: 'restic-not-here', password: { file: path.join(scratch.dir, 'none.pass') }, repository: repo, paths: [source] });
+    const problems = engine.problems({ name: 'r', dataDir: scratch.dir, config }, process.env);
+    assert.deepEqual(problems.map((p) => p.key), [['program'], ['password']]);
+    assert.match(problems[0]!.message, /restic-not-here is not installed.*apt install restic/);
+    assert.match(problems[1]!.message, /cannot read secret file/);
   });
 });

@@ -44,29 +44,34 @@ function setup(t: { after: (fn: () => Promise<void>) => void }, raw: Record<stri
     const activity = await runner.run('docs', { trigger: 'manual' });
     assert.equal(activity.status, 'completed', JSON.stringify(await store.activity.log(activity.id)));
   };
-  const context = { name: 'docs', dataDir: path.join(dir, 'var'), config: config as unknown as Record<string, unknown> };
-  return { dir, store, runner, clock, backup, context, config };
+  const context = { name: 'docs', dataDir: path.join(dir, 'var'), config };
+  /** The builtin set's snapshots (the builtin tests only). */
+  const snapshots = () => {
+    assert.ok(config.engine === 'builtin');
+    return listSnapshots({ ...context, config });
+  };
+  return { dir, store, runner, clock, backup, snapshots, config };
 }
 
 test('a builtin set with keep: is pruned after each successful backup, recorded as a prune activity', async (t) => {
-  const { store, backup, context } = setup(t, { engine: 'builtin', keep: { last: 2 } });
+  const { store, backup, snapshots } = setup(t, { engine: 'builtin', keep: { last: 2 } });
   for (let i = 0; i < 4; i++) await backup();
-  assert.equal((await listSnapshots(context)).length, 2, 'retention applied without anyone running vigil prune');
+  assert.equal((await snapshots()).length, 2, 'retention applied without anyone running vigil prune');
   const prunes = await store.activity.list({ kind: 'prune', set: 'docs' });
   assert.ok(prunes.length >= 2);
   assert.ok(prunes.every((a) => a.status === 'completed'));
 });
 
 test('with a prune: schedule, retention waits for it instead of following each backup', async (t) => {
-  const { store, runner, clock, backup, context, config } = setup(t, { engine: 'builtin', keep: { last: 1 }, prune: '0 4 * * *', timezone: 'UTC' });
+  const { store, runner, clock, backup, snapshots, config } = setup(t, { engine: 'builtin', keep: { last: 1 }, prune: '0 4 * * *', timezone: 'UTC' });
   for (let i = 0; i < 3; i++) await backup();
-  assert.equal((await listSnapshots(context)).length, 3);
+  assert.equal((await snapshots()).length, 3);
   const scheduler = new Scheduler({ sets: { docs: config }, runner, state: store.schedules, clock, log: silentLogger });
   await scheduler.recover();
   clock.set(Date.parse('2026-11-20T04:00:05Z'));
   await scheduler.tick();
   await scheduler.idle();
-  assert.equal((await listSnapshots(context)).length, 1);
+  assert.equal((await snapshots()).length, 1);
   assert.equal((await store.activity.list({ kind: 'prune', set: 'docs' }))[0]?.trigger, 'schedule');
 });
 

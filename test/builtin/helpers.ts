@@ -4,7 +4,7 @@ import { promises as fsp, lstatSync, readdirSync, readFileSync, readlinkSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BuiltinEngine } from '../../src/backup/engines/builtin/index.js';
+import { BuiltinEngine, builtinSet, type BuiltinSetConfig } from '../../src/backup/engines/builtin/index.js';
 import type { EngineRunResult, EngineSetContext } from '../../src/backup/engine.js';
 import { unprivilegedCopy } from '../helpers/unprivileged-copy.js';
 
@@ -17,11 +17,11 @@ export async function tempDir(t: { after: (fn: () => Promise<void>) => void }): 
   return dir;
 }
 
-export function setContext(dir: string, src: string | string[], extra: Record<string, unknown> = {}): EngineSetContext {
-  return { name: 'docs', dataDir: dir, config: { engine: 'builtin', paths: Array.isArray(src) ? src : [src], exclude: [], ...extra } };
+export function setContext(dir: string, src: string | string[], extra: Record<string, unknown> = {}): EngineSetContext<BuiltinSetConfig> {
+  return { name: 'docs', dataDir: dir, config: builtinSet.parse({ engine: 'builtin', paths: Array.isArray(src) ? src : [src], exclude: [], ...extra }) };
 }
 
-export async function runBackup(context: EngineSetContext, signal = new AbortController().signal): Promise<EngineRunResult> {
+export async function runBackup(context: EngineSetContext<BuiltinSetConfig>, signal = new AbortController().signal): Promise<EngineRunResult> {
   return new BuiltinEngine().run({ ...context, signal, onProgress: () => undefined });
 }
 

@@ -4,9 +4,9 @@ import { promises as fsp, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BuiltinEngine } from '../../src/backup/engines/builtin/index.js';
-import type { EngineRunResult, EngineSetContext } from '../../src/backup/engine.js';
+import type { EngineRunResult } from '../../src/backup/engine.js';
 import { faultOfRun } from '../../src/notify/fault-detect.js';
-import { runFixture } from './helpers.js';
+import { runFixture, setContext } from './helpers.js';
 import { Workspace } from '../helpers/workspace.js';
 import { execFileSync } from 'node:child_process';
 
@@ -33,7 +33,7 @@ test('root refuses to write a vault another account owns unless allowed; the own
   await fsp.mkdir(src, { mode: 0o755 });
   await fsp.writeFile(path.join(src, 'a.txt'), 'first', { mode: 0o644 });
   const vault = path.join(dir, 'vault');
-  const context: EngineSetContext = { name: 'docs', dataDir: dir, config: { engine: 'builtin', paths: [src], exclude: [], vault } };
+  const context = setContext(dir, src, { vault });
   const asNobody = async () => {
     const child = await runFixture('run-backup.ts', [JSON.stringify(context)], { uid: NOBODY });
     assert.equal(child.code, 0, child.stderr);

@@ -30,10 +30,14 @@ sets:
   const restored = await ws.vigil(['restore', 'documents', '--to', target, '--snapshot', snapshots[0]!.id]);
   assert.equal(restored.code, 0, restored.stderr);
   assert.equal(readFileSync(path.join(target, source, 'report.txt'), 'utf8'), 'quarterly numbers\n');
+  // Not a terminal: the shared progress display writes timestamped lines to stderr.
+  assert.match(restored.stderr, /^\S+ .*\d+\/\d+ files/m, 'restore shows its progress');
 
   const verified = await ws.vigil(['verify', 'documents', '--read-data']);
   assert.equal(verified.code, 0, verified.stderr);
-  assert.equal((await ws.vigil(['prune', 'documents'])).code, 0);
+  const pruned = await ws.vigil(['prune', 'documents']);
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.match(pruned.stderr, /^\S+ .*\d+\/\d+ snapshots/m, 'prune shows its progress');
   assert.equal(JSON.parse((await ws.vigil(['snapshots', 'documents', '--json'])).stdout).length, 1);
 
   const kinds = (JSON.parse((await ws.vigil(['activity', '--json'])).stdout) as Array<{ kind: string }>).map((a) => a.kind).sort();

@@ -149,7 +149,7 @@ export function progressDisplay(ctx: CliContext, set: string) {
 
 function describeProgress(p: EngineProgress): string {
   const parts: string[] = [];
-  if (p.filesDone || p.filesTotal) parts.push(`${p.filesDone}${p.filesTotal ? `/${p.filesTotal}` : ''} files`);
+  if (p.filesDone || p.filesTotal) parts.push(`${p.filesDone}${p.filesTotal ? `/${p.filesTotal}` : ''} ${p.unit ?? 'files'}`);
   if (p.bytesDone || p.bytesTotal) parts.push(`${formatBytes(p.bytesDone)}${p.bytesTotal ? `/${formatBytes(p.bytesTotal)}` : ''}`);
   if (p.rate) parts.push(`${formatBytes(p.rate)}/s`);
   if (p.etaSeconds !== undefined) parts.push(`${formatDuration(p.etaSeconds * 1000)} left`);

@@ -1,11 +1,11 @@
 import { openApp } from '../../app/context.js';
-import { initVault } from '../../backup/engines/builtin/index.js';
+import { engineFor } from '../../backup/engine-operations.js';
 import { VigilError } from '../../domain/errors.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
 
 /**
- * `vigil vault init SET`: create a builtin set's vault on purpose. A set's first run creates its
+ * `vigil vault init SET`: create a set's vault on purpose (the engines that have `init`: builtin). A set's first run creates its
  * vault; after that a run never does (a missing vault is an unmounted disk, reported as the
  * `vault-unreachable` fault), so replacing a vault lost for good is this explicit step.
  */
@@ -22,8 +22,8 @@ export const vaultInitCommand: Command = {
     try {
       const set = app.loaded.config.sets[name];
       if (!set) throw new VigilError('ERR_SET_UNKNOWN', `no backup set named "${name}"`, { hint: `Defined sets: ${Object.keys(app.loaded.config.sets).join(', ') || 'none'}.` });
-      if (set.engine !== 'builtin') throw new VigilError('ERR_USAGE', `set "${name}" uses the ${set.engine} engine; vigil vault init creates builtin vaults`, { hint: set.engine === 'restic' ? 'Use `restic init` for a restic repository.' : undefined });
-      const created = await initVault({ name, config: set as unknown as Record<string, unknown>, dataDir: app.loaded.config.dataDir });
+      const engine = engineFor(app.engines, name, set, 'init', 'vault init');
+      const created = await engine.init({ name, config: set, dataDir: app.loaded.config.dataDir });
       if (ctx.json) printJson(ctx.stdout, created);
       else ctx.stdout.write(`created vault ${created.root} (${created.encrypted ? 'encrypted' : 'not encrypted'}) for set ${name}\n`);
       return EXIT.ok;

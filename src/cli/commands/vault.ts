@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { openApp, type AppContext } from '../../app/context.js';
-import type { EngineLogEntry, EngineSetContext } from '../../backup/engine.js';
+import type { EngineLogEntry, EngineOperation, EngineOperationRequest, EngineSetContext } from '../../backup/engine.js';
+import { engineFor, type EngineWith } from '../../backup/engine-operations.js';
 import { capLog } from '../../backup/log-cap.js';
-import { listSnapshots, prune, repair, restore, verify } from '../../backup/engines/builtin/index.js';
 import type { ActivityKind } from '../../domain/activity.js';
 import type { DataSubset } from '../../domain/data-subset.js';
 import { exitStatusOf } from '../../domain/activity.js';
@@ -12,23 +12,22 @@ import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson, printTable } from '../output.js';
 import { progressDisplay } from './run.js';
 
-/** The builtin set named on the command line, as the engine's library API wants it. */
-function builtinSet(app: AppContext, positionals: string[], command: string): EngineSetContext {
+/**
+ * The set named on the command line and its engine, known to have `operation` — or a usage
+ * error saying that the set's engine cannot do it (`command` sets keep no snapshots Vigil can read).
+ */
+function setFor<O extends EngineOperation>(app: AppContext, positionals: string[], command: string, operation: O): { set: EngineOperationRequest; engine: EngineWith<O> } {
   const [name, extra] = positionals;
   if (!name || extra) throw new VigilError('ERR_USAGE', `give exactly one backup set: vigil ${command} SET`, { hint: 'Sets are the keys under sets: in vigil.yaml.' });
-  const set = app.loaded.config.sets[name];
-  if (!set) throw new VigilError('ERR_SET_UNKNOWN', `no backup set named "${name}"`, { hint: `Defined sets: ${Object.keys(app.loaded.config.sets).join(', ') || 'none'}.` });
-  if (set.engine !== 'builtin') {
-    throw new VigilError('ERR_USAGE', `set "${name}" uses the ${set.engine} engine; vigil ${command} works on builtin vaults`, {
-      hint: set.engine === 'restic' ? 'Use restic’s own commands (restic snapshots, restore, check, forget --prune) on its repository.' : undefined,
-    });
-  }
-  return { name, config: set as unknown as Record<string, unknown>, dataDir: app.loaded.config.dataDir };
+  const config = app.loaded.config.sets[name];
+  if (!config) throw new VigilError('ERR_SET_UNKNOWN', `no backup set named "${name}"`, { hint: `Defined sets: ${Object.keys(app.loaded.config.sets).join(', ') || 'none'}.` });
+  const engine = engineFor(app.engines, name, config, operation, command);
+  return { set: { name, config, dataDir: app.loaded.config.dataDir, signal: interrupt().signal }, engine };
 }
 
 /** Runs a vault operation as an activity (verify, prune, restore appear in `vigil activity`). */
-async function asActivity<R extends { status: RunStatus; log: EngineLogEntry[] }>(app: AppContext, kind: ActivityKind, set: string, work: () => Promise<R>): Promise<R & { id: number }> {
-  const id = await app.store.activity.start({ kind, set, engine: 'builtin', trigger: 'manual', startedAt: app.clock.now(), owner: { host: app.hostname, pid: process.pid } });
+async function asActivity<R extends { status: RunStatus; log: EngineLogEntry[] }>(app: AppContext, kind: ActivityKind, set: EngineSetContext, work: () => Promise<R>): Promise<R & { id: number }> {
+  const id = await app.store.activity.start({ kind, set: set.name, engine: set.config.engine, trigger: 'manual', startedAt: app.clock.now(), owner: { host: app.hostname, pid: process.pid } });
   let result: R;
   try {
     result = await work();
@@ -64,15 +63,17 @@ function interrupt(): AbortController {
 
 export const snapshotsCommand: Command = {
   name: 'snapshots',
-  summary: 'list the snapshots of a builtin set, oldest first',
+  summary: 'list the snapshots of a set, oldest first (builtin and restic sets)',
   usage: 'SET [--json]',
   positionals: true,
   async run(ctx, { positionals }) {
     return withApp(ctx, async (app) => {
-      const snapshots = await listSnapshots(builtinSet(app, positionals, 'snapshots'));
+      const { set, engine } = setFor(app, positionals, 'snapshots', 'snapshots');
+      const snapshots = await engine.snapshots(set);
+      const count = (n: number | undefined) => (n === undefined ? '-' : String(n));
       if (ctx.json) printJson(ctx.stdout, snapshots);
       else if (snapshots.length === 0) ctx.stdout.write('no snapshots yet\n');
-      else printTable(ctx.stdout, ['ID', 'TIME', 'FILES', 'BYTES', 'ERRORS', 'PATHS'], snapshots.map((s) => [s.shortId, isoTime(Date.parse(s.time)), String(s.files), String(s.bytes), String(s.errors), s.paths.join(' ')]));
+      else printTable(ctx.stdout, ['ID', 'TIME', 'FILES', 'BYTES', 'ERRORS', 'PATHS'], snapshots.map((s) => [s.shortId, isoTime(Date.parse(s.time)), count(s.files), count(s.bytes), count(s.errors), s.paths.join(' ')]));
       return EXIT.ok;
     });
   },
@@ -88,12 +89,12 @@ export const restoreCommand: Command = {
   async run(ctx, { values, positionals }) {
     if (!values.to) throw new VigilError('ERR_USAGE', 'restore needs --to DIR', { hint: 'Files land at DIR/<original absolute path>.' });
     return withApp(ctx, async (app) => {
-      const set = builtinSet(app, positionals, 'restore');
+      const { set, engine } = setFor(app, positionals, 'restore', 'restore');
       const to = path.resolve(values.to as string);
-      const controller = interrupt();
-      const result = await asActivity(app, 'restore', set.name, () =>
-        restore(set, { to, signal: controller.signal, ...(values.snapshot ? { snapshot: values.snapshot as string } : {}), ...(values.path ? { path: values.path as string } : {}) }),
-      );
+      const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
+      const result = await asActivity(app, 'restore', set, () =>
+        engine.restore({ ...set, to, onProgress: (p) => display?.progress(p), ...(values.snapshot ? { snapshot: values.snapshot as string } : {}), ...(values.path ? { path: values.path as string } : {}) }),
+      ).finally(() => display?.done());
       if (ctx.json) printJson(ctx.stdout, result);
       else {
         ctx.stdout.write(`restore of ${set.name} into ${to}: ${result.status} (activity ${result.id})\n`);
@@ -106,20 +107,18 @@ export const restoreCommand: Command = {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'check a builtin vault’s structure; --read-data re-hashes every chunk and sets damaged data aside',
+  summary: 'check a set’s vault or repository (restic check for restic sets); --read-data reads back every chunk and sets damaged data aside',
   usage: 'SET [--read-data | --read-data-subset N/T] [--json]',
   positionals: true,
   options: { 'read-data': { type: 'boolean' }, 'read-data-subset': { type: 'string' } },
   exitCodes: { 0: 'the vault is sound', 1: 'the vault could not be read (or the check was stopped)', 2: 'usage or configuration error', 3: 'damage found (the damaged files and snapshots are named) or warnings' },
   async run(ctx, { values, positionals }) {
     return withApp(ctx, async (app) => {
-      const set = builtinSet(app, positionals, 'verify');
       const subset = values['read-data-subset'] === undefined ? undefined : parseSubset(values['read-data-subset'] as string);
+      const { set, engine } = setFor(app, positionals, 'verify', 'verify');
       const readData = Boolean(values['read-data']) || subset !== undefined;
-      const controller = interrupt();
       const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
-      const result = await asActivity(app, 'validation', set.name, () => verify(set, { readData, ...(subset ? { readDataSubset: subset } : {}), signal: controller.signal, onProgress: (p) => display?.progress(p) }));
-      display?.done();
+      const result = await asActivity(app, 'validation', set, () => engine.verify({ ...set, readData, ...(subset ? { readDataSubset: subset } : {}), onProgress: (p) => display?.progress(p) })).finally(() => display?.done());
       if (ctx.json) printJson(ctx.stdout, result);
       else {
         ctx.stdout.write(`verify of ${set.name}${subset ? ` (data of slice ${subset.n}/${subset.of} read)` : readData ? ' (all data read)' : ''}: ${result.status} (activity ${result.id})\n`);
@@ -149,9 +148,9 @@ export const pruneCommand: Command = {
   options: { 'dry-run': { type: 'boolean' }, 'allow-root': { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
     return withApp(ctx, async (app) => {
-      const set = builtinSet(app, positionals, 'prune');
-      const controller = interrupt();
-      const result = await asActivity(app, 'prune', set.name, () => prune(set, { dryRun: Boolean(values['dry-run']), allowRoot: values['allow-root'] === true, signal: controller.signal }));
+      const { set, engine } = setFor(app, positionals, 'prune', 'prune');
+      const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
+      const result = await asActivity(app, 'prune', set, () => engine.prune({ ...set, dryRun: Boolean(values['dry-run']), allowRoot: values['allow-root'] === true, onProgress: (p) => display?.progress(p) })).finally(() => display?.done());
       if (ctx.json) printJson(ctx.stdout, result);
       else {
         ctx.stdout.write(`prune of ${set.name}${values['dry-run'] ? ' (dry run)' : ''}: ${result.status} (activity ${result.id})\n`);
@@ -172,16 +171,14 @@ export const repairCommand: Command = {
   exitCodes: { 0: 'repaired: every snapshot is whole', 1: 'the vault could not be read or written, or the repair was stopped (before the new index is written, nothing is changed)', 2: 'usage or configuration error', 3: 'repaired, but some snapshots cannot be healed (each named)' },
   async run(ctx, { positionals }) {
     return withApp(ctx, async (app) => {
-      const set = builtinSet(app, positionals, 'repair');
-      const controller = interrupt();
+      const { set, engine } = setFor(app, positionals, 'repair', 'repair');
       const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
-      const result = await asActivity(app, 'repair', set.name, () => repair(set, { signal: controller.signal, onProgress: (p) => display?.progress(p) }));
-      display?.done();
+      const result = await asActivity(app, 'repair', set, () => engine.repair({ ...set, onProgress: (p) => display?.progress(p) })).finally(() => display?.done());
       if (ctx.json) printJson(ctx.stdout, result);
       else {
         ctx.stdout.write(`repair of ${set.name}: ${result.status} (activity ${result.id})\n`);
         printLog(ctx, result.log);
-        for (const s of result.stats.unhealable) {
+        for (const s of result.unhealable) {
           ctx.stdout.write(`  cannot be healed: snapshot ${s.id.slice(0, 12)} (${s.set}, ${s.time})${s.treeUnreadable ? ': its tree is unreadable' : `: ${s.files.length} files, e.g. ${s.files.slice(0, 3).join(', ')}`}\n`);
         }
       }

@@ -1,11 +1,12 @@
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
+import path from 'node:path';
 import { isVigilError, VigilError } from '../../../domain/errors.js';
 import { backup } from './backup.js';
 import { acquireLock } from './lock.js';
 import { pruneVault, type PruneStats } from './prune.js';
 import { repairVault, type RepairStats } from './repair.js';
 import { restoreTree, type RestoreStats } from './restore.js';
-import { resolveSettings, type BuiltinSettings } from './settings.js';
+import { resolveSettings, type BuiltinSettings, type BuiltinVaultConfig } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
 import { runStopper } from './vault-errors.js';
@@ -14,7 +15,25 @@ import { rootsContaining } from '../../paths-overlap.js';
 import { describeSubset, type DataSubset } from '../../../domain/data-subset.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
-import type { BackupEngine, EngineLogEntry, EngineProgress, EnginePruneRequest, EnginePruneResult, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
+import type {
+  BackupEngine,
+  EngineLogEntry,
+  EngineOperationRequest,
+  EngineOutcome,
+  EngineProblem,
+  EngineProgress,
+  EnginePruneRequest,
+  EnginePruneResult,
+  EngineRepairResult,
+  EngineRestoreRequest,
+  EngineRestoreResult,
+  EngineRunRequest,
+  EngineRunResult,
+  EngineSetContext,
+  EngineSnapshot,
+  EngineVerifyRequest,
+} from '../../engine.js';
+import type { BuiltinSetConfig } from './config.js';
 import type { KeepPolicy } from './retention.js';
 
 export type { KeepPolicy } from './retention.js';
@@ -23,7 +42,8 @@ export type { RestoreStats } from './restore.js';
 export type { RepairStats } from './repair.js';
 export type { VerifyStats } from './verify.js';
 export type { DataSubset } from '../../../domain/data-subset.js';
-export { resolveSettings } from './settings.js';
+export { resolveSettings, type BuiltinVaultConfig } from './settings.js';
+export { builtinSet, type BuiltinSetConfig } from './config.js';
 
 /** How long a command waits for another process's conflicting vault lock. */
 const LOCK_DEADLINE_MS = 60_000;
@@ -31,10 +51,10 @@ const LOCK_DEADLINE_MS = 60_000;
 /**
  * The embedded engine: a deduplicating, compressed, optionally encrypted vault (docs/builtin-engine.md).
  */
-export class BuiltinEngine implements BackupEngine {
+export class BuiltinEngine implements BackupEngine<BuiltinSetConfig> {
   readonly kind = 'builtin';
 
-  async run(request: EngineRunRequest): Promise<EngineRunResult> {
+  async run(request: EngineRunRequest<BuiltinSetConfig>): Promise<EngineRunResult> {
     const failed = (message: string, path?: string, cause?: VigilError): EngineRunResult => ({
       status: 'failed',
       counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors: 1, warnings: 0 },
@@ -90,33 +110,44 @@ export class BuiltinEngine implements BackupEngine {
     return result;
   }
 
-  async prune(request: EnginePruneRequest): Promise<EnginePruneResult> {
+  async prune(request: EnginePruneRequest<BuiltinSetConfig>): Promise<EnginePruneResult> {
     try {
-      const { status, log } = await prune(request, { signal: request.signal, ...(request.dryRun ? { dryRun: true } : {}), ...(request.allowRoot ? { allowRoot: true } : {}) });
-      return { status, log };
+      return await prune(request, request);
     } catch (error) {
       if (!isVigilError(error)) throw error;
       return { status: 'failed', log: [{ severity: 'error', message: describe(error) }] };
     }
   }
 
-  async check(set: EngineSetContext): Promise<string[]> {
-    const problems: string[] = [];
-    let settings: BuiltinSettings;
-    try {
-      settings = resolveSettings(set);
-    } catch (error) {
-      return [(error as Error).message];
-    }
-    for (const root of settings.paths) {
-      if (!(await fsp.lstat(root).catch(() => undefined))) problems.push(`sets.${set.name}.paths: ${root} does not exist`);
-    }
-    try {
-      await (await Vault.open(settings.vault, { passphrase: settings.passphrase })).close();
-    } catch (error) {
-      if (!isVigilError(error) || error.code !== 'ERR_VAULT_NOT_FOUND') problems.push(`sets.${set.name}.vault: ${(error as Error).message}`);
-    }
-    return problems;
+  /** Source paths that do not exist. */
+  problems(context: EngineSetContext<BuiltinSetConfig>): EngineProblem[] {
+    return context.config.paths.flatMap((p, index) => (existsSync(p) ? [] : [{ key: ['paths', index], message: `${p} does not exist` }]));
+  }
+
+  /** Builtin sets share the default vault: the key is the vault's absolute path. */
+  repositoryOf(context: EngineSetContext<BuiltinSetConfig>): string {
+    return `builtin:${path.resolve(context.dataDir, context.config.vault ?? 'vault')}`;
+  }
+
+  snapshots(request: EngineOperationRequest<BuiltinSetConfig>): Promise<EngineSnapshot[]> {
+    return listSnapshots(request, { signal: request.signal });
+  }
+
+  restore(request: EngineRestoreRequest<BuiltinSetConfig>): Promise<EngineRestoreResult> {
+    return restore(request, request);
+  }
+
+  verify(request: EngineVerifyRequest<BuiltinSetConfig>): Promise<EngineOutcome> {
+    return verify(request, request);
+  }
+
+  async repair(request: EngineOperationRequest<BuiltinSetConfig>): Promise<EngineRepairResult> {
+    const result = await repair(request, request);
+    return { ...result, unhealable: result.stats.unhealable };
+  }
+
+  init(context: EngineSetContext<BuiltinSetConfig>): Promise<{ root: string; id: string; encrypted: boolean }> {
+    return initVault(context);
   }
 }
 
@@ -140,7 +171,7 @@ function describe(error: VigilError): string {
 // ---------------------------------------------------------------------------------------------
 
 /** A snapshot as `vigil snapshots SET` lists it. */
-export interface SnapshotSummary {
+export interface SnapshotSummary extends EngineSnapshot {
   id: string;
   shortId: string;
   set: string;
@@ -166,7 +197,7 @@ export interface CommonOptions {
   lockDeadlineMs?: number;
 }
 
-async function withVault<T>(context: EngineSetContext, exclusive: boolean, options: CommonOptions, use: (vault: Vault, settings: BuiltinSettings) => Promise<T>): Promise<T> {
+async function withVault<T>(context: EngineSetContext<BuiltinVaultConfig>, exclusive: boolean, options: CommonOptions, use: (vault: Vault, settings: BuiltinSettings) => Promise<T>): Promise<T> {
   const settings = resolveSettings(context);
   const vault = await Vault.open(settings.vault, { passphrase: settings.passphrase });
   const lock = await acquireLock(vault.root, { exclusive, deadlineMs: options.lockDeadlineMs ?? LOCK_DEADLINE_MS, signal: options.signal });
@@ -183,7 +214,7 @@ async function withVault<T>(context: EngineSetContext, exclusive: boolean, optio
  * after a vault was lost for good. ERR_VAULT_EXISTS when a vault is there already (it is never
  * touched); ERR_VAULT_NOT_FOUND when the directory holds something else.
  */
-export async function initVault(context: EngineSetContext): Promise<{ root: string; id: string; encrypted: boolean }> {
+export async function initVault(context: EngineSetContext<BuiltinVaultConfig>): Promise<{ root: string; id: string; encrypted: boolean }> {
   const settings = resolveSettings(context);
   try {
     const existing = await Vault.open(settings.vault, { passphrase: settings.passphrase });
@@ -198,7 +229,7 @@ export async function initVault(context: EngineSetContext): Promise<{ root: stri
 }
 
 /** The set's snapshots, oldest first. Read-only; safe to call any time. */
-export async function listSnapshots(context: EngineSetContext, options: CommonOptions = {}): Promise<SnapshotSummary[]> {
+export async function listSnapshots(context: EngineSetContext<BuiltinVaultConfig>, options: CommonOptions = {}): Promise<SnapshotSummary[]> {
   return withVault(context, false, options, async (vault, settings) =>
     (await loadSnapshots(vault, settings.set)).map((s) => ({
       id: s.id,
@@ -228,7 +259,7 @@ export interface RestoreOptions extends CommonOptions {
  * `completed`, or `completed-with-errors` when some files could not be restored (each named in
  * `log`, e.g. damaged data), `incomplete` when aborted.
  */
-export async function restore(context: EngineSetContext, options: RestoreOptions): Promise<ActivityOutcome<RestoreStats> & { snapshotId: string }> {
+export async function restore(context: EngineSetContext<BuiltinVaultConfig>, options: RestoreOptions): Promise<ActivityOutcome<RestoreStats> & { snapshotId: string }> {
   return withVault(context, false, options, async (vault, settings) => {
     const { index } = await vault.loadIndex();
     const snapshot = pickSnapshot(await loadSnapshots(vault, settings.set), settings.set, options.snapshot);
@@ -254,7 +285,7 @@ export interface VerifyOptions extends CommonOptions {
  * snapshots and files affected; each damaged vault file and source path is an entry),
  * `completed-with-warnings` for damage that costs no data, `incomplete` when aborted.
  */
-export async function verify(context: EngineSetContext, options: VerifyOptions = {}): Promise<ActivityOutcome<VerifyStats>> {
+export async function verify(context: EngineSetContext<BuiltinVaultConfig>, options: VerifyOptions = {}): Promise<ActivityOutcome<VerifyStats>> {
   return withVault(context, false, options, async (vault) => {
     const log: EngineLogEntry[] = [];
     const subset = options.readData ? options.readDataSubset : undefined;
@@ -280,7 +311,7 @@ export async function verify(context: EngineSetContext, options: VerifyOptions =
  * be healed (each named in `log`, the first entry lists them), `incomplete` when stopped (then
  * nothing was changed).
  */
-export async function repair(context: EngineSetContext, options: CommonOptions = {}): Promise<ActivityOutcome<RepairStats>> {
+export async function repair(context: EngineSetContext<BuiltinVaultConfig>, options: CommonOptions = {}): Promise<ActivityOutcome<RepairStats>> {
   return withVault(context, true, options, async (vault) => {
     const log: EngineLogEntry[] = [];
     const stats = await repairVault({ vault, signal: options.signal, onProgress: options.onProgress }, log);
@@ -312,12 +343,12 @@ export interface PruneOptions extends CommonOptions {
  * Applies the set's retention policy and reclaims unreferenced data. Takes an exclusive lock
  * (waits for running backups up to the deadline). Safe to interrupt and to re-run.
  */
-export async function prune(context: EngineSetContext, options: PruneOptions = {}): Promise<ActivityOutcome<PruneStats>> {
+export async function prune(context: EngineSetContext<BuiltinVaultConfig>, options: PruneOptions = {}): Promise<ActivityOutcome<PruneStats>> {
   return withVault(context, true, options, async (vault, settings) => {
     const refusal = options.dryRun || options.allowRoot ? undefined : await rootWriteRefusal(vault.root, `prune ${settings.set}`);
     if (refusal) throw refusal;
     const log: EngineLogEntry[] = [];
-    const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun }, log);
+    const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun, onProgress: options.onProgress }, log);
     log.push({
       severity: 'info',
       message: `prune${options.dryRun ? ' (dry run)' : ''} of ${vault.root}: ${stats.snapshotsRemoved.length} snapshots removed, ${stats.snapshotsKept} kept, ${stats.packsDeleted} packs deleted, ${stats.packsRewritten} rewritten, ${stats.bytesFreed} bytes freed`,

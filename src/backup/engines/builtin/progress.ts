@@ -10,6 +10,8 @@ export class ProgressMeter {
   filesTotal: number | undefined;
   bytesTotal: number | undefined;
   currentPath: string | undefined;
+  /** What filesDone/filesTotal count when not files (prune: snapshots read, packs rewritten). */
+  unit: string | undefined;
   private lastEmit = 0;
   private lastBytes = 0;
   private rate: number | undefined;
@@ -34,6 +36,7 @@ export class ProgressMeter {
     if (this.rate !== undefined) progress.rate = Math.round(this.rate);
     if (this.rate && this.bytesTotal !== undefined) progress.etaSeconds = Math.max(0, Math.round((this.bytesTotal - this.bytesDone) / this.rate));
     if (this.currentPath !== undefined) progress.currentPath = this.currentPath;
+    if (this.unit !== undefined) progress.unit = this.unit;
     try {
       this.onProgress(progress);
     } catch {

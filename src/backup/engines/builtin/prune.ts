@@ -7,7 +7,8 @@ import { PackWriter } from './pack-writer.js';
 import { applyRetention, type KeepPolicy } from './retention.js';
 import { loadSnapshots, loadTree, type SnapshotInfo } from './snapshot.js';
 import { vaultWriteError } from './vault-errors.js';
-import type { EngineLogEntry } from '../../engine.js';
+import type { EngineLogEntry, EngineProgress } from '../../engine.js';
+import { ProgressMeter } from './progress.js';
 import type { PackBlob } from './pack-format.js';
 import type { Vault } from './vault.js';
 
@@ -18,6 +19,8 @@ export interface PruneVaultOptions {
   keep: KeepPolicy;
   /** Report what would happen; change nothing. */
   dryRun?: boolean | undefined;
+  /** Snapshots read (the slow part: every remaining snapshot's tree), then packs rewritten. */
+  onProgress?: ((progress: EngineProgress) => void) | undefined;
 }
 
 export interface PruneStats {
@@ -57,8 +60,13 @@ export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry
     log.push({ severity: 'info', message: why ? `keep   ${snapshot.id.slice(0, 12)} ${snapshot.time} (${why.join(', ')})` : `remove ${snapshot.id.slice(0, 12)} ${snapshot.time} (no keep rule selects it)` });
   }
 
+  const meter = new ProgressMeter(options.onProgress ?? (() => undefined));
+  meter.unit = 'snapshots';
+  meter.filesTotal = remaining.length;
   const used = new Set<string>();
   for (const snapshot of remaining) {
+    meter.filesDone++;
+    meter.tick();
     for (const id of snapshot.tree) used.add(id);
     let entries;
     try {
@@ -103,13 +111,19 @@ export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry
   }
   stats.packsDeleted = deletePacks.length - rewrite.length;
   stats.packsRewritten = rewrite.length;
+  meter.tick(true);
   if (options.dryRun) return stats;
 
   try {
     for (const id of removed) await fsp.rm(vault.objectPath('snapshots', id), { force: true });
     if (removed.size) await fsyncDir(path.join(vault.root, 'snapshots'));
     const writer = new PackWriter(vault);
+    meter.unit = 'packs rewritten';
+    meter.filesDone = 0;
+    meter.filesTotal = rewrite.length;
     for (const pack of rewrite) {
+      meter.filesDone++;
+      meter.tick();
       for (const { id, blob } of pack.blobs) {
         await writer.ready();
         // Stored bytes are copied as they are: no need to decrypt or recompress.

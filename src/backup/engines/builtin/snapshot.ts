@@ -1,5 +1,4 @@
 import { corrupt } from './crypto.js';
-import { VigilError } from '../../../domain/errors.js';
 import type { BlobIndex } from './blob-index.js';
 import type { Vault } from './vault.js';
 
@@ -125,21 +124,7 @@ export async function loadTree(vault: Vault, index: BlobIndex, snapshot: Snapsho
   return parseTree(Buffer.concat(parts).toString('utf8'), `tree of snapshot ${snapshot.id.slice(0, 12)}`);
 }
 
-/** Finds a snapshot by id or unique id prefix (at least 4 hex digits), or the latest of the set. */
-export function pickSnapshot(snapshots: readonly SnapshotInfo[], set: string, idPrefix?: string): SnapshotInfo {
-  if (idPrefix === undefined) {
-    const latest = snapshots.at(-1);
-    if (!latest) throw new VigilError('ERR_VAULT_NOT_FOUND', `set ${set} has no snapshot yet`, { hint: `Run \`vigil run ${set}\` first.` });
-    return latest;
-  }
-  const matches = snapshots.filter((snapshot) => snapshot.id.startsWith(idPrefix.toLowerCase()));
-  if (idPrefix.length < 4 || matches.length !== 1) {
-    throw new VigilError('ERR_VAULT_NOT_FOUND', `${matches.length > 1 ? 'ambiguous' : 'no'} snapshot ${JSON.stringify(idPrefix)} in set ${set}`, {
-      hint: `List them with \`vigil snapshots ${set}\`; give at least 4 hex digits of an id.`,
-    });
-  }
-  return matches[0]!;
-}
+export { pickSnapshot } from '../../pick-snapshot.js';
 
 /**
  * A stored nanosecond mtime as the seconds value utimes() takes. A double holds ~0.12 µs at

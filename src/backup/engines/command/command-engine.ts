@@ -1,27 +1,28 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
-import type { commandSet } from '../../../config/schema/sets.js';
 import type { RunStatus } from '../../../domain/run-status.js';
-import type { BackupEngine, EngineLogEntry, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
+import type { BackupEngine, EngineLogEntry, EngineProblem, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
+import type { CommandSetConfig } from './config.js';
 import { runChild } from '../../child-process.js';
 import { OutputCapture } from '../../output-capture.js';
 import { formatDuration } from '../../../config/duration.js';
 import { throttle } from '../../throttle.js';
 import { findOnPath } from '../../find-program.js';
 
-type CommandSetConfig = z.output<typeof commandSet>;
-
 /**
  * `engine: command` — runs any program as a backup: status from its exit code (0 completed,
  * `warningExitCodes` completed-with-warnings, `errorExitCodes` completed-with-errors, anything else
  * failed), its output kept in the run's log (capped), stopped at the set's timeout.
  */
-export class CommandEngine implements BackupEngine {
+export class CommandEngine implements BackupEngine<CommandSetConfig> {
   readonly kind = 'command';
+  /** A program's backups are its own business: Vigil cannot list, restore, check or prune them. */
+  readonly elsewhere = Object.fromEntries(
+    (['snapshots', 'restore', 'verify', 'prune', 'repair', 'init'] as const).map((operation) => [operation, 'A command set’s program keeps its backups its own way: use that program’s own tools.']),
+  );
 
-  async run(request: EngineRunRequest): Promise<EngineRunResult> {
-    const set = request.config as unknown as CommandSetConfig;
+  async run(request: EngineRunRequest<CommandSetConfig>): Promise<EngineRunResult> {
+    const set = request.config;
     const argv = commandArgv(set);
     const output = new OutputCapture();
     const progress = throttle(250, (bytes: number) => request.onProgress({ filesDone: 0, bytesDone: bytes, currentPath: output.latest }));
@@ -74,8 +75,8 @@ export class CommandEngine implements BackupEngine {
     return conclude('failed', 'error', `${program} exited with status ${result.exitCode}${stderrTail(output)}`);
   }
 
-  async check(set: EngineSetContext): Promise<string[]> {
-    return commandProblems(set.config as unknown as CommandSetConfig, process.env);
+  problems(context: EngineSetContext<CommandSetConfig>, env: NodeJS.ProcessEnv): EngineProblem[] {
+    return commandProblems(context.config, env);
   }
 }
 
@@ -85,18 +86,19 @@ export function commandArgv(set: Pick<CommandSetConfig, 'command' | 'shell'>): s
   return set.shell ? ['/bin/sh', '-c', command.join(' ')] : command;
 }
 
-/** Why the program could not run here (for `config check` and before a run). */
-export function commandProblems(set: Pick<CommandSetConfig, 'command' | 'shell' | 'cwd'>, env: NodeJS.ProcessEnv): string[] {
-  const problems: string[] = [];
-  if (set.cwd && !isDirectory(set.cwd)) problems.push(`working directory ${set.cwd} does not exist`);
+/** Why the program could not run here (for `config check`), each with its key: `cwd` or `command`. */
+export function commandProblems(set: Pick<CommandSetConfig, 'command' | 'shell' | 'cwd'>, env: NodeJS.ProcessEnv): EngineProblem[] {
+  const problems: EngineProblem[] = [];
+  if (set.cwd && !isDirectory(set.cwd)) problems.push({ key: ['cwd'], message: `working directory ${set.cwd} does not exist` });
   if (set.shell) return problems;
   const program = commandArgv(set)[0]!;
+  const problem = (message: string) => problems.push({ key: ['command'], message });
   if (program.includes('/')) {
     const resolved = path.resolve(set.cwd ?? '.', program);
-    if (!exists(resolved)) problems.push(`${program} does not exist`);
-    else if (!executable(resolved)) problems.push(`${program} is not executable (chmod +x ${program})`);
+    if (!exists(resolved)) problem(`${program} does not exist`);
+    else if (!executable(resolved)) problem(`${program} is not executable (chmod +x ${program})`);
   } else if (!findOnPath(program, env)) {
-    problems.push(`${program} is not installed (not found on PATH)`);
+    problem(`${program} is not installed (not found on PATH)`);
   }
   return problems;
 }

@@ -1,1 +1,2 @@
-export { CommandEngine, commandArgv, commandProblems } from './command-engine.js';
+export { CommandEngine, commandArgv } from './command-engine.js';
+export { commandSet, type CommandSetConfig } from './config.js';

@@ -1,1 +1,2 @@
-export { ResticEngine, resticProblems } from './restic-engine.js';
+export { ResticEngine } from './restic-engine.js';
+export { resticSet, type ResticSetConfig } from './config.js';

@@ -1,22 +1,34 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
-import type { resticSet } from '../../../config/schema/sets.js';
-import { readSecret } from '../../../config/secrets.js';
 import { formatDuration } from '../../../config/duration.js';
-import { isVigilError } from '../../../domain/errors.js';
 import type { RunStatus } from '../../../domain/run-status.js';
-import type { BackupEngine, EngineCounters, EngineLogEntry, EnginePruneRequest, EnginePruneResult, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
-import { forgetAndPrune } from './restic-forget.js';
-import { withoutResticPassword } from './restic-env.js';
-import { runChild } from '../../child-process.js';
+import type {
+  BackupEngine,
+  EngineCounters,
+  EngineLogEntry,
+  EngineOperationRequest,
+  EngineOutcome,
+  EngineProblem,
+  EnginePruneRequest,
+  EnginePruneResult,
+  EngineRestoreRequest,
+  EngineRestoreResult,
+  EngineRunRequest,
+  EngineRunResult,
+  EngineSetContext,
+  EngineSnapshot,
+  EngineVerifyRequest,
+} from '../../engine.js';
 import { OutputCapture } from '../../output-capture.js';
 import { throttle } from '../../throttle.js';
-import { findOnPath } from '../../find-program.js';
 import { localRepositoryPath, rootsContaining } from '../../paths-overlap.js';
+import type { ResticSetConfig } from './config.js';
+import { resticCheck } from './restic-check.js';
+import { forgetAndPrune } from './restic-forget.js';
 import { errorEntry, parseResticLine, type ResticSummary } from './restic-messages.js';
-
-type ResticSetConfig = z.output<typeof resticSet>;
+import { resticProblems } from './restic-problems.js';
+import { prepareRestic, runRestic } from './restic-program.js';
+import { resticRestore } from './restic-restore.js';
+import { resticSnapshots } from './restic-snapshots.js';
 
 /** Most per-file errors kept in the log; the count of all of them is in the counters. */
 const MAX_ITEM_ERRORS = 200;
@@ -28,11 +40,16 @@ const MAX_ITEM_ERRORS = 200;
  * the abort signal or the timeout, incomplete. The password reaches restic in its environment
  * (RESTIC_PASSWORD), never on the command line.
  */
-export class ResticEngine implements BackupEngine {
+export class ResticEngine implements BackupEngine<ResticSetConfig> {
   readonly kind = 'restic';
+  readonly verifyName = 'restic check';
+  readonly elsewhere = {
+    repair: 'restic repairs its own repository: `restic rebuild-index` (`restic repair index` in restic 0.16 and later), with RESTIC_REPOSITORY and the set’s password.',
+    init: 'Create a restic repository with `restic init --repo REPOSITORY` (the set’s repository:), with the set’s password.',
+  };
 
-  async run(request: EngineRunRequest): Promise<EngineRunResult> {
-    const set = request.config as unknown as ResticSetConfig;
+  async run(request: EngineRunRequest<ResticSetConfig>): Promise<EngineRunResult> {
+    const set = request.config;
     const log: EngineLogEntry[] = [];
     const counters: EngineCounters = { files: 0, bytesScanned: 0, bytesNew: 0, errors: 0, warnings: 0 };
     let itemErrors = 0;
@@ -44,15 +61,9 @@ export class ResticEngine implements BackupEngine {
       return { status, counters, log, ...(snapshotId ? { snapshotId } : {}) };
     };
 
-    const program = findOnPath(set.program, process.env);
-    if (!program) return end('failed', { severity: 'error', message: `${set.program} is not installed (on Debian: apt install restic)` });
-    let password: string;
-    try {
-      password = readSecret(set.password, `sets.${request.name}.password`);
-    } catch (error) {
-      if (!isVigilError(error)) throw error;
-      return end('failed', { severity: 'error', message: error.message });
-    }
+    const invocation = prepareRestic(request);
+    if ('problem' in invocation) return end('failed', { severity: 'error', message: invocation.problem });
+    const program = invocation.program;
 
     // A local repository inside the backed-up paths would back itself up: leave it out (its path as
     // a literal pattern; one with glob characters cannot be given to restic literally and is left alone).
@@ -64,38 +75,30 @@ export class ResticEngine implements BackupEngine {
     const output = new OutputCapture({ head: 60, tail: 60 });
     let summary: ResticSummary | undefined;
     const progress = throttle(250, request.onProgress);
-    const result = await runChild({
-      argv: [program, ...args],
-      ...(set.cwd ? { cwd: set.cwd } : {}),
-      // RESTIC_PASSWORD_COMMAND / _FILE from the service's environment would override ours.
-      env: { ...withoutResticPassword(process.env), ...set.env, RESTIC_REPOSITORY: set.repository, RESTIC_PASSWORD: password },
-      signal: request.signal,
-      timeoutMs: set.timeout,
-      onLine(stream, line) {
-        // restic writes status and summary on stdout, per-item errors (as JSON too) on stderr.
-        const message = parseResticLine(line);
-        if (!message) {
-          // restic says "PATH does not exist, skipping" on stderr and carries on: a warning.
-          const skipped = stream === 'stderr' && /does not exist, skipping$/.test(line);
-          output.add(stream, line, skipped ? 'warning' : 'info');
-          return;
-        }
-        if (message.message_type === 'status') {
-          progress({
-            filesDone: message.files_done ?? 0,
-            bytesDone: message.bytes_done ?? 0,
-            ...(message.total_files !== undefined ? { filesTotal: message.total_files } : {}),
-            ...(message.total_bytes !== undefined ? { bytesTotal: message.total_bytes } : {}),
-            ...(message.seconds_remaining !== undefined ? { etaSeconds: message.seconds_remaining } : {}),
-            ...(message.current_files?.[0] ? { currentPath: message.current_files[0] } : {}),
-          });
-        } else if (message.message_type === 'summary') {
-          summary = message;
-        } else if (message.message_type === 'error') {
-          itemErrors++;
-          if (itemErrors <= MAX_ITEM_ERRORS) log.push(errorEntry(message));
-        }
-      },
+    const result = await runRestic(invocation, args, request.signal, (stream, line) => {
+      // restic writes status and summary on stdout, per-item errors (as JSON too) on stderr.
+      const message = parseResticLine(line);
+      if (!message) {
+        // restic says "PATH does not exist, skipping" on stderr and carries on: a warning.
+        const skipped = stream === 'stderr' && /does not exist, skipping$/.test(line);
+        output.add(stream, line, skipped ? 'warning' : 'info');
+        return;
+      }
+      if (message.message_type === 'status') {
+        progress({
+          filesDone: message.files_done ?? 0,
+          bytesDone: message.bytes_done ?? 0,
+          ...(message.total_files !== undefined ? { filesTotal: message.total_files } : {}),
+          ...(message.total_bytes !== undefined ? { bytesTotal: message.total_bytes } : {}),
+          ...(message.seconds_remaining !== undefined ? { etaSeconds: message.seconds_remaining } : {}),
+          ...(message.current_files?.[0] ? { currentPath: message.current_files[0] } : {}),
+        });
+      } else if (message.message_type === 'summary') {
+        summary = message;
+      } else if (message.message_type === 'error') {
+        itemErrors++;
+        if (itemErrors <= MAX_ITEM_ERRORS) log.push(errorEntry(message));
+      }
     });
     progress.flush();
 
@@ -133,31 +136,28 @@ export class ResticEngine implements BackupEngine {
     }
   }
 
-  prune(request: EnginePruneRequest): Promise<EnginePruneResult> {
+  prune(request: EnginePruneRequest<ResticSetConfig>): Promise<EnginePruneResult> {
     return forgetAndPrune(request);
   }
 
-  async check(set: EngineSetContext): Promise<string[]> {
-    return resticProblems(set.config as unknown as ResticSetConfig, process.env, `sets.${set.name}.password`);
+  problems(context: EngineSetContext<ResticSetConfig>, env: NodeJS.ProcessEnv): EngineProblem[] {
+    return resticProblems(context, env);
   }
-}
 
-/** What would stop a restic set from running here: restic missing, password unreadable. */
-export function resticProblems(set: Pick<ResticSetConfig, 'program' | 'password' | 'repository'>, env: NodeJS.ProcessEnv, keyPath: string): string[] {
-  const problems: string[] = [];
-  if (!findOnPath(set.program, env)) problems.push(`${set.program} is not installed (on Debian: apt install restic)`);
-  try {
-    readSecret(set.password, keyPath, env);
-  } catch (error) {
-    if (!isVigilError(error)) throw error;
-    problems.push(error.message.replace(/^[^:]+: /, ''));
+  /** Sets naming the same repository share it: the Weekly Admin checks it once. */
+  repositoryOf(context: EngineSetContext<ResticSetConfig>): string {
+    return `restic:${context.config.repository}`;
   }
-  if (isLocalRepository(set.repository) && !existsSync(set.repository)) {
-    problems.push(`repository ${set.repository} does not exist; create it with \`restic init --repo ${set.repository}\``);
-  }
-  return problems;
-}
 
-function isLocalRepository(repository: string): boolean {
-  return repository.startsWith('/') || repository.startsWith('local:');
+  snapshots(request: EngineOperationRequest<ResticSetConfig>): Promise<EngineSnapshot[]> {
+    return resticSnapshots(request);
+  }
+
+  restore(request: EngineRestoreRequest<ResticSetConfig>): Promise<EngineRestoreResult> {
+    return resticRestore(request);
+  }
+
+  verify(request: EngineVerifyRequest<ResticSetConfig>): Promise<EngineOutcome> {
+    return resticCheck(request);
+  }
 }

@@ -1,15 +1,8 @@
-import type { z } from 'zod';
-import type { resticSet } from '../../../config/schema/sets.js';
-import { readSecret } from '../../../config/secrets.js';
-import { formatDuration } from '../../../config/duration.js';
-import { isVigilError } from '../../../domain/errors.js';
-import type { EnginePruneRequest, EnginePruneResult, EngineLogEntry } from '../../engine.js';
-import { runChild } from '../../child-process.js';
-import { findOnPath } from '../../find-program.js';
+import type { EnginePruneRequest, EnginePruneResult } from '../../engine.js';
 import { OutputCapture } from '../../output-capture.js';
-import { withoutResticPassword } from './restic-env.js';
-
-type ResticSetConfig = z.output<typeof resticSet>;
+import type { ResticSetConfig } from './config.js';
+import { prepareRestic, runRestic, unfinished } from './restic-program.js';
+import { PROGRESS_ENV, parseProgressLine } from './restic-progress.js';
 
 const RULES = [
   ['last', '--keep-last'],
@@ -19,43 +12,36 @@ const RULES = [
 ] as const;
 
 /**
- * Retention of a restic set: `restic forget --prune` with its `keep:` rules (restic groups by
- * host and paths, so other machines' snapshots in a shared repository are never touched). With
- * `dryRun`, restic's own `--dry-run` prints the plan. Without a policy nothing is forgotten.
+ * Retention of a restic set: `restic forget --prune` with its `keep:` rules, limited to the set's
+ * own snapshots (this host, the set's paths) — restic applies a policy to every group in the
+ * repository, so without the filter other machines' snapshots in a shared repository would be
+ * forgotten by this set's rules. With `dryRun`, restic's own `--dry-run` prints the plan.
+ * Without a policy nothing is forgotten.
  */
-export async function forgetAndPrune(request: EnginePruneRequest): Promise<EnginePruneResult> {
-  const set = request.config as unknown as ResticSetConfig;
+export async function forgetAndPrune(request: EnginePruneRequest<ResticSetConfig>): Promise<EnginePruneResult> {
+  const set = request.config;
   const rules = RULES.flatMap(([key, flag]) => (set.keep?.[key] ? [flag, String(set.keep[key])] : []));
   if (rules.length === 0) return { status: 'completed', log: [{ severity: 'info', message: 'no keep: policy; restic forgets nothing' }] };
-  const program = findOnPath(set.program, process.env);
-  if (!program) return failed(`${set.program} is not installed (on Debian: apt install restic)`);
-  let password: string;
-  try {
-    password = readSecret(set.password, `sets.${request.name}.password`);
-  } catch (error) {
-    if (!isVigilError(error)) throw error;
-    return failed(error.message);
-  }
+  const invocation = prepareRestic(request);
+  if ('problem' in invocation) return { status: 'failed', log: [{ severity: 'error', message: invocation.problem }] };
   const output = new OutputCapture({ head: 200, tail: 50 });
-  const result = await runChild({
-    argv: [program, 'forget', '--prune', ...rules, ...(request.dryRun ? ['--dry-run'] : [])],
-    ...(set.cwd ? { cwd: set.cwd } : {}),
-    env: { ...withoutResticPassword(process.env), ...set.env, RESTIC_REPOSITORY: set.repository, RESTIC_PASSWORD: password },
-    signal: request.signal,
-    timeoutMs: set.timeout,
-    onLine: (stream, line) => output.add(stream, line),
-  });
+  const result = await runRestic(
+    invocation,
+    ['forget', '--prune', ...invocation.filter, ...rules, ...(request.dryRun ? ['--dry-run'] : [])],
+    request.signal,
+    (stream, line) => {
+      const progress = parseProgressLine(line);
+      if (progress) request.onProgress?.(progress);
+      else output.add(stream, line);
+    },
+    PROGRESS_ENV,
+  );
   const log = output.entries();
-  if (result.spawnError) return failed(`cannot run ${program}: ${result.spawnError.message}`, log);
-  if (result.aborted) return { status: 'incomplete', log: [...log, { severity: 'error', message: 'stopped before restic forget finished' }] };
-  if (result.timedOut) return { status: 'incomplete', log: [...log, { severity: 'error', message: `restic forget did not finish within the timeout of ${formatDuration(set.timeout)}; it was stopped` }] };
+  const stopped = unfinished('restic forget', invocation, result, log);
+  if (stopped) return stopped;
   if (result.exitCode !== 0) {
     const stderr = output.tailOf('stderr', 3).join(' | ');
-    return failed(`restic forget exited with status ${result.exitCode ?? result.signal}${stderr ? `: ${stderr}` : ''}`, log);
+    return { status: 'failed', log: [...log, { severity: 'error', message: `restic forget exited with status ${result.exitCode}${stderr ? `: ${stderr}` : ''}` }] };
   }
   return { status: 'completed', log: [...log, { severity: 'info', message: `restic forget --prune ${rules.join(' ')}${request.dryRun ? ' --dry-run' : ''}: done` }] };
-}
-
-function failed(message: string, log: EngineLogEntry[] = []): EnginePruneResult {
-  return { status: 'failed', log: [...log, { severity: 'error', message }] };
 }

@@ -1,5 +1,5 @@
-import { damageSummary, type DamagedSnapshot } from '../domain/damage-report.js';
-import { runChild } from '../backup/child-process.js';
+import { damageSummary, type DamagedSnapshot } from '../../../domain/damage-report.js';
+import { runChild } from '../../child-process.js';
 
 /** Damaged packs looked up with `restic find --pack` (each a walk of every snapshot's tree). */
 const MAX_PACKS = 5;
