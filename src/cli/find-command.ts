@@ -55,12 +55,25 @@ export function suggestCommand(words: readonly string[], commands: readonly Comm
   let best: { name: string; edits: number } | undefined;
   for (const name of [...visible, ...groups]) {
     const typed = words.slice(0, name.split(' ').length).join(' ');
-    if (typed === name || !closest(typed, [name])) continue;
+    if (typed === name || !nearMiss(typed, name)) continue;
     const edits = editDistance(typed, name);
     // Fewer edits first; among equals the longer name, which accounts for more of what was typed.
     if (!best || edits < best.edits || (edits === best.edits && name.length > best.name.length)) best = { name, edits };
   }
   return best?.name;
+}
+
+/**
+ * Whether `typed` is a slip for `name`, judged on the words after those they share: `config check`
+ * is no slip for `config schema` (check/schema), though the shared `config ` makes the whole
+ * strings look close.
+ */
+function nearMiss(typed: string, name: string): boolean {
+  const a = typed.split(' ');
+  const b = name.split(' ');
+  let shared = 0;
+  while (shared < a.length - 1 && a[shared] === b[shared]) shared++;
+  return closest(a.slice(shared).join(' '), [b.slice(shared).join(' ')]) !== undefined;
 }
 
 /** `--stat` → `--state`: the nearest long option the command (or every command) takes. */

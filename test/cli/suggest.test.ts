@@ -24,6 +24,10 @@ describe('did you mean', () => {
     assert.equal(suggestCommand(['outbx', 'list']), 'outbox list');
     assert.equal(suggestCommand(['rn', 'docs']), 'run');
     assert.equal(suggestCommand(['config', 'check']), undefined);
+    // Judged on the words after the shared ones: check/schema is no slip.
+    assert.equal(suggestCommand(['config', 'chekc']), 'config check');
+    assert.equal(suggestCommand(['config', 'frob']), undefined);
+    assert.equal(suggestCommand(['mail', 'tset']), 'mail test');
   });
 });
 
