@@ -3,6 +3,7 @@ import type { DeliveryOutcome } from '../domain/outcome.js';
 import type { Activity, ActivityCounters, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger, FinalStatus } from '../domain/activity.js';
 import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSample, TrendCell, TrendDay } from '../domain/summary.js';
 import type { StreakState } from '../domain/streak-state.js';
+import type { MetricsStore } from './metrics-port.js';
 
 /**
  * The store's contracts. SQLite implements them today (src/storage/sqlite/); another store
@@ -504,5 +505,7 @@ export interface Store {
   housekeeping: HousekeepingStore;
   vaultChecks: VaultCheckRotationStore;
   alertPauses: AlertPauseStore;
+  /** The console's aggregates (src/storage/metrics-port.ts). */
+  metrics: MetricsStore;
   close(): Promise<void>;
 }
