@@ -7,6 +7,8 @@ export interface Session {
   user: string;
   csrf: string;
   expiresAt: number;
+  /** A one-time line for the next page (what the last action did). */
+  flash?: { ok: boolean; text: string };
 }
 
 /**

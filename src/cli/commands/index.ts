@@ -18,6 +18,7 @@ import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 import { pauseCommand, resumeCommand } from './pause.js';
+import { consoleCommand, consoleHashPasswordCommand } from './console.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
@@ -48,6 +49,8 @@ export const COMMANDS: Command[] = [
   adminDailyCommand,
   adminWeeklyCommand,
   startCommand,
+  consoleCommand,
+  consoleHashPasswordCommand,
   serviceInstallCommand,
   serviceUninstallCommand,
   quickstartCommand,

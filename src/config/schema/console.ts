@@ -20,7 +20,8 @@ export function parseListen(text: string): { host: string; port: number } | unde
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))?:?(\d{1,5})$/.exec(text.trim());
   if (!match) return undefined;
   const port = Number(match[3]);
-  if (port < 1 || port > 65535) return undefined;
+  // Port 0 asks the system for a free port (tests; the URL is printed at start).
+  if (port > 65535) return undefined;
   const host = match[1] ?? match[2] ?? '127.0.0.1';
   return { host, port };
 }
