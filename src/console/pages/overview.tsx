@@ -82,8 +82,9 @@ export function OverviewPage(props: { page: PageContext; sets: SetView[]; delive
                 </td>
                 <td>
                   {s.lastRun ? (
-                    <a href={`/runs/${s.lastRun.activityId}`} aria-label={`Run ${s.lastRun.activityId} of ${s.name}, ${s.lastRun.status}`}>
+                    <a href={`/runs/${s.lastRun.activityId}`}>
                       <When ms={s.lastRun.endedAt} tz={tz} />
+                      <span class="visually-hidden">, run {s.lastRun.activityId} of {s.name}</span>
                     </a>
                   ) : (
                     <span class="muted">never</span>
