@@ -1,6 +1,6 @@
 import { dayState } from '../../admin/format.js';
 import { trendDays } from '../../admin/period.js';
-import { setInfos } from '../../admin/summary-source.js';
+import { Schedule } from '../../backup/schedule.js';
 import type { ActivityStatus } from '../../domain/activity.js';
 import type { AppContext } from '../../app/context.js';
 
@@ -45,7 +45,9 @@ const RANK: Record<Tone, number> = { bad: 0, warn: 1, none: 2, running: 3, ok: 4
 export async function loadSets(app: AppContext, only?: string): Promise<SetView[]> {
   const { config } = app.loaded;
   const now = app.clock.now();
-  const infos = setInfos(config, now).filter((s) => only === undefined || s.name === only);
+  const infos = Object.entries(config.sets)
+    .filter(([name]) => only === undefined || name === only)
+    .map(([name, set]) => ({ name, engine: set.engine, schedule: set.schedule ?? null, nextRunAt: set.schedule ? nextRun(set.schedule, set.timezone, now) : null }));
   const names = infos.map((s) => s.name);
   if (names.length === 0) return [];
   const days = trendDays(now, config.admin.timezone, TREND_DAYS);
@@ -53,7 +55,8 @@ export async function loadSets(app: AppContext, only?: string): Promise<SetView[
     app.store.summary.lastRuns(names),
     app.store.summary.successSamples(names, 1),
     app.store.summary.trend(days),
-    app.store.activity.list({ statuses: ['running'], kind: 'backup', limit: 10_000 }),
+    // A run cannot outlast its set's timeout: looking that far back uses the started_at index.
+    app.store.activity.list({ statuses: ['running'], kind: 'backup', since: now - longestTimeout(config.sets), limit: 10_000 }),
   ]);
   const lastBySet = new Map(lastRuns.map((r) => [r.set, r]));
   const runningSets = new Set(running.map((a) => a.set));
@@ -93,4 +96,26 @@ export function byAttention(sets: SetView[]): SetView[] {
 
 export function toneOf(status: string): Tone {
   return TONE[status] ?? 'none';
+}
+
+/** Parsed schedules by expression and zone: parsing one costs more than the rest of its row. */
+const schedules = new Map<string, Schedule | null>();
+
+function nextRun(expression: string, timezone: string | undefined, now: number): number | null {
+  const key = `${expression}\u0000${timezone ?? ''}`;
+  let schedule = schedules.get(key);
+  if (schedule === undefined) {
+    try {
+      schedule = new Schedule(expression, timezone);
+    } catch {
+      schedule = null; // config check reports a bad schedule; the console shows none.
+    }
+    if (schedules.size > 10_000) schedules.clear();
+    schedules.set(key, schedule);
+  }
+  return schedule?.next(now) ?? null;
+}
+
+function longestTimeout(sets: Record<string, { timeout: number }>): number {
+  return Math.max(86_400_000, ...Object.values(sets).map((s) => s.timeout)) + 3_600_000;
 }
