@@ -31,3 +31,8 @@ export interface Command {
 }
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, partial: 3 } as const;
+
+/** The exit statuses a command documents, or the contract every command keeps. */
+export function exitCodesOf(command: Command): Record<number, string> {
+  return command.exitCodes ?? { 0: 'success', 1: 'failure', 2: 'usage or configuration error' };
+}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { VigilConfig } from './schema/index.js';
-import type { SemanticProblem } from './semantic-checks.js';
+import type { SemanticProblem } from './problems.js';
 import { scheduleProblem } from '../backup/schedule.js';
 import { commandProblems } from '../backup/engines/command/index.js';
 import { resticProblems } from '../backup/engines/restic/index.js';

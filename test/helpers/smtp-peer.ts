@@ -53,6 +53,8 @@ export class SmtpPeer {
   readonly wire: Buffer[] = [];
   /** TCP connections accepted so far (what a server in an outage would count). */
   connections = 0;
+  /** Set at any time: from then on, never answer the message data (as the stallAfterData option). */
+  stalling = false;
   private server!: SMTPServer;
   port = 0;
   private dropsLeft = 0;
@@ -147,7 +149,7 @@ export class SmtpPeer {
           user: session.user as string | undefined,
           secure: session.secure,
         });
-        if (this.options.stallAfterData) return; // never answer
+        if (this.options.stallAfterData || this.stalling) return; // never answer
         if (this.options.beforeDataReply) {
           void Promise.resolve(this.options.beforeDataReply()).then(() => callback(this.inject('DATA')));
           return;

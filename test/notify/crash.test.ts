@@ -132,8 +132,10 @@ test('killed after a storm group was enqueued and sent but before its window was
 test('a run another live process is still notifying is left to it; once that process is dead, it is recovered once', async () => {
   const peer = await SmtpPeer.start();
   const ws = new Workspace(smtpConfig({ servers: [{ port: peer.port }], extra: SETS }));
-  const child = await startChild('claimed', ws.configFile);
+  let child: Awaited<ReturnType<typeof startChild>> | undefined;
   try {
+    // Inside the try: a child that never gets ready must still stop the peer, or the file hangs.
+    child = await startChild('claimed', ws.configFile);
     // The child's run ended 6 s ago (past the service's 5 s grace) and it has begun notifying it.
     const app = openApp({ configFile: ws.configFile, logLevel: 'error', systemLog: { async critical() {} } });
     try {
@@ -152,7 +154,7 @@ test('a run another live process is still notifying is left to it; once that pro
       await app.close();
     }
   } finally {
-    await child.kill();
+    await child?.kill();
     await peer.stop();
     ws.cleanup();
   }

@@ -66,6 +66,8 @@ export class CloudPeer {
   readonly graphReplies: GraphReply[] = [];
   /** Cut the connection after reading a sendMail request, without answering. */
   dropNextSendMail = false;
+  /** Read every sendMail request and never answer it (a hung service), until stopped. */
+  hangSendMail = false;
   port = 0;
   caFile = '';
   private server!: https.Server;
@@ -185,6 +187,7 @@ export class CloudPeer {
       req.socket.destroy();
       return;
     }
+    if (this.hangSendMail) return;
     const scripted = this.graphReplies.shift();
     if (scripted) return this.json(res, scripted.status, scripted.body, scripted.headers);
     if (!this.validTokens.has(token)) return this.json(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });

@@ -4,19 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
-import { outboxStoreConformance } from './outbox-store.conformance.js';
 
-outboxStoreConformance('sqlite', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-store-'));
-  const store = openSqliteStore(dir);
-  return {
-    store,
-    async dispose() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+// The outbox's conformance suite runs with every other port's in test/conformance/sqlite-store.test.ts.
 
 test('sqlite: a committed enqueue survives reopening the file (another process, after a crash)', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-store-'));

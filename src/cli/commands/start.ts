@@ -11,7 +11,7 @@ import { DataDirLock } from '../../platform/data-dir-lock.js';
 import { startConsole, type ConsoleServer } from '../../console/server.js';
 import { EXIT, type Command } from '../command.js';
 
-// A holder that names no pid is a `vigil run` probing for a service (DataDirLock.holder): it lets go
+// A holder that names no pid is a `vigil run` probing for a service (DataDirLock.holder, unnamed): it lets go
 // within milliseconds, so look again a few times before refusing to start.
 const UNNAMED_HOLDER_TRIES = 10;
 const UNNAMED_HOLDER_GAP_MS = 200;
@@ -46,14 +46,14 @@ export const startCommand: Command = {
         hint: by ? `Stop it first (systemctl stop vigil, or kill ${by.pid}), or give this one another dataDir.` : `Find it with: fuser -v ${dataDir}/service.lock`,
       });
     }
-    const watchdog = ServiceWatchdog.fromEnvironment(systemClock, createStderrLogger({ level: 'info' }), ctx.env);
+    const watchdog = ServiceWatchdog.fromEnvironment(systemClock, createStderrLogger({ level: 'info', env: ctx.env }), ctx.env);
     try {
       const supervisor = new ServiceSupervisor({
         open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true }),
         watchdog,
         handleSignals: true,
       });
-      const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info' }));
+      const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info', env: ctx.env }));
       const web = await serveConsole(supervisor);
       await supervisor.stopped;
       await web?.close();

@@ -1,5 +1,5 @@
 import { MESSAGE_STATES, PENDING_STATES, type MessageState, type StoredMessage } from '../../domain/message.js';
-import type { AttemptRow } from '../../storage/ports.js';
+import type { AttemptRow } from '../../storage/ports/outbox-store.js';
 import type { AppContext } from '../../app/context.js';
 
 export interface OutboxQuery {

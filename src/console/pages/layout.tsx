@@ -18,7 +18,7 @@ const NAV = [
   ['/notifications', 'Notifications'],
 ] as const;
 
-export function Layout(props: { title: string; path: string; page: PageContext; refreshSeconds?: number; children?: Child }) {
+export function Layout(props: { title: string; path: string; page: PageContext; refreshSeconds?: number | undefined; children?: Child }) {
   const { page } = props;
   return (
     <html lang="en">

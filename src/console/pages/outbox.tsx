@@ -1,5 +1,5 @@
 import { MESSAGE_STATES, PENDING_STATES, type StoredMessage } from '../../domain/message.js';
-import type { AttemptRow } from '../../storage/ports.js';
+import type { AttemptRow } from '../../storage/ports/outbox-store.js';
 import type { OutboxQuery } from '../data/outbox.js';
 import type { Tone } from '../data/sets.js';
 import { When } from './format.js';

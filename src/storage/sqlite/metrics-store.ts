@@ -1,4 +1,4 @@
-import type { MetricsStore } from '../metrics-port.js';
+import type { MetricsStore } from '../ports/metrics-store.js';
 import type { SqliteDatabase } from './database.js';
 
 /** The console's aggregates over the Outbox tables (migration 1). */

@@ -1,4 +1,4 @@
-import type { ClaimOwner, NotifyStateStore } from '../ports.js';
+import type { ClaimOwner, NotifyStateStore } from '../ports/notify-state-store.js';
 import type { StreakState } from '../../domain/streak-state.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -86,7 +86,7 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
     const rows = this.db
       .prepare(
         `SELECT a.id AS id, l.dedupe_keys AS keys FROM activities a LEFT JOIN notify_ledger l ON l.activity_id = a.id
-         WHERE a.kind = 'backup' AND a.status != 'running' AND a.ended_at >= ? AND l.done_at IS NULL ORDER BY a.id`,
+         WHERE a.kind = 'backup' AND a.status != 'running' AND a.ended_at >= ? AND l.done_at IS NULL ORDER BY a.ended_at, a.id`,
       )
       .all(since) as Array<{ id: number; keys: string | null }>;
     return rows.map((r) => ({ activityId: r.id, dedupeKeys: r.keys === null ? null : (JSON.parse(r.keys) as string[]) }));

@@ -20,7 +20,7 @@ export class MaildirTransport implements Transport {
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
     const server = `maildir:${this.directory}`;
-    if (signal.aborted) return { kind: 'temporary', detail: 'shutting down before the message was written', server, transcript: '' };
+    if (signal.aborted) return { kind: 'temporary', errorCode: 'ERR_MAILDIR_WRITE', detail: 'shutting down before the message was written', server, transcript: '' };
     // The Maildir unique-name convention: time.pid_seq.host
     const name = `${Date.now()}.P${process.pid}Q${++sequence}.${hostname().replace(/[/:]/g, '_')}`;
     const tmp = path.join(this.directory, 'tmp', name);

@@ -170,7 +170,10 @@ export class SmtpTransport implements Transport {
 
   private outcome(session: SmtpSession | undefined, partial: Omit<DeliveryOutcome, 'server' | 'transcript'>): DeliveryOutcome {
     const transcript = this.target.redact(session?.recorder.text() ?? '');
-    return { ...partial, detail: this.target.redact(partial.detail), server: this.server, transcript };
+    // The reply is stored (attempts.reply_text, the message's last error) and shown: a server
+    // that echoes what it was given (a password it refused) must not put it there either.
+    const reply = partial.reply ? { reply: { ...partial.reply, text: this.target.redact(partial.reply.text) } } : {};
+    return { ...partial, ...reply, detail: this.target.redact(partial.detail), server: this.server, transcript };
   }
 
   /** A free session (connected or not yet), or undefined if `cutoff` fires first. */

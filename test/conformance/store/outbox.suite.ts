@@ -1,12 +1,13 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NewMessage, Store } from '../../src/storage/ports.js';
+import type { NewMessage } from '../../../src/storage/ports/outbox-store.js';
+import type { Store } from '../../../src/storage/ports/store.js';
+import { storeCase, type OpenStore } from './harness.js';
 
 /**
  * The contract every OutboxStore adapter must keep (restic's backend suite is the model).
  * Each adapter's test file calls this with a factory that opens a fresh, real store.
  */
-export function outboxStoreConformance(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> }>): void {
+export function outboxStoreConformance(name: string, open: OpenStore): void {
   let n = 0;
   const message = (over: Partial<NewMessage> = {}): NewMessage => {
     n++;
@@ -27,15 +28,7 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
   };
   const accepted = { kind: 'accepted' as const, detail: 'ok', transcript: 'C: DATA' };
 
-  const withStore = (title: string, body: (store: Store) => Promise<void>) =>
-    test(`${name}: ${title}`, async () => {
-      const { store, dispose } = await open();
-      try {
-        await body(store);
-      } finally {
-        await dispose();
-      }
-    });
+  const withStore = storeCase(name, 'outbox', open);
 
   withStore('enqueue stores the exact bytes; dedupeKey refuses a second pending message', async (store) => {
     const first = message({ dedupeKey: 'set:documents' });
@@ -171,5 +164,71 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
     await store.outbox.retry(held.id, 50_000);
     assert.equal(await store.outbox.routeSuspension('office', 50_000), undefined, 'a retry ends the suspension');
     assert.ok((await store.outbox.claimDue(50_000, 5, 1_000, 'x')).some((m) => m.id === held.id));
+  });
+
+  withStore('enqueue answers in the order given; a dedupeKey only blocks while its message is pending', async (store) => {
+    const [a, b, c] = [message({ dedupeKey: 'k' }), message(), message({ dedupeKey: 'k' })];
+    const results = await store.outbox.enqueue([a, b, c]);
+    assert.deepEqual(results, [{ id: a.id }, { id: b.id }, { id: c.id, duplicateOf: a.id }]);
+    await store.outbox.fail(a.id, 'given up', 2_000);
+    const again = message({ dedupeKey: 'k' });
+    assert.deepEqual(await store.outbox.enqueue([again]), [{ id: again.id }], 'a final message no longer blocks its key');
+    assert.deepEqual((await store.outbox.list({ dedupeKey: 'k' })).map((m) => m.id).sort(), [a.id, again.id].sort(), 'the dedupeKey filter sees every state');
+  });
+
+  withStore('claimById leases one message whatever its due time, and not a leased one', async (store) => {
+    const m = message();
+    await store.outbox.enqueue([m]);
+    await store.outbox.retry(m.id, 900_000); // not due before 900 000
+    assert.deepEqual(await store.outbox.claimDue(2_000, 5, 1_000, 'x'), []);
+    const claimed = await store.outbox.claimById(m.id, 2_000, 10_000, 'test');
+    assert.equal(claimed?.id, m.id);
+    assert.deepEqual(claimed?.raw, m.raw);
+    assert.equal(await store.outbox.claimById(m.id, 3_000, 10_000, 'other'), undefined, 'a live lease is not taken over');
+    assert.equal(await store.outbox.claimById('missing', 3_000, 10_000, 'other'), undefined);
+  });
+
+  withStore('release by someone who does not hold the lease changes nothing', async (store) => {
+    const m = message();
+    await store.outbox.enqueue([m]);
+    await store.outbox.claimDue(2_000, 1, 60_000, 'holder');
+    await store.outbox.release([m.id], 'stranger', 2_500);
+    assert.equal((await store.outbox.get(m.id))?.state, 'sending');
+    assert.deepEqual(await store.outbox.claimDue(2_600, 1, 60_000, 'stranger'), []);
+  });
+
+  withStore('list filters by state, profile, urgency and creation, and honours limit', async (store) => {
+    const old = message({ createdAt: 100, priority: 0 });
+    const mid = message({ createdAt: 200, profile: 'home' });
+    const fresh = message({ createdAt: 5_000, priority: 9 });
+    await store.outbox.enqueue([old, mid, fresh]);
+    await store.outbox.fail(fresh.id, 'no', 6_000);
+    const ids = async (f: Parameters<Store['outbox']['list']>[0]) => (await store.outbox.list(f)).map((m) => m.id).sort();
+    assert.deepEqual(await ids({ states: ['failed'] }), [fresh.id]);
+    assert.deepEqual(await ids({ profile: 'home' }), [mid.id]);
+    assert.deepEqual(await ids({ maxPriority: 0 }), [old.id]);
+    assert.deepEqual(await ids({ createdBefore: 1_000 }), [mid.id, old.id].sort());
+    assert.equal((await store.outbox.list({ limit: 2 })).length, 2);
+  });
+
+  withStore('two handles on the same store never lease one message twice', async (store, opened) => {
+    const second = await opened.another();
+    const messages = Array.from({ length: 20 }, () => message());
+    await store.outbox.enqueue(messages);
+    const [mine, theirs] = await Promise.all([store.outbox.claimDue(2_000, 15, 60_000, 'a'), second.outbox.claimDue(2_000, 15, 60_000, 'b')]);
+    const claimed = [...mine, ...theirs].map((m) => m.id);
+    assert.equal(claimed.length, 20);
+    assert.equal(new Set(claimed).size, 20, 'no message was leased by both');
+    assert.equal((await second.outbox.get(messages[0]!.id))?.state, 'sending', 'one handle sees what the other wrote');
+  });
+
+  withStore('retry refuses a message being delivered right now, and one the server already accepted', async (store) => {
+    const m = message();
+    await store.outbox.enqueue([m]);
+    await store.outbox.claimDue(2_000, 1, 60_000, 'a');
+    await assert.rejects(store.outbox.retry(m.id, 3_000), { code: 'ERR_OUTBOX_STATE' });
+    await store.outbox.complete([{ attempt: { messageId: m.id, startedAt: 2_000, durationMs: 5, transport: 'smtp', outcome: accepted }, state: 'sent', nextAttemptAt: 2_005, possibleDuplicate: false, owner: 'a' }], 2_005);
+    await assert.rejects(store.outbox.retry(m.id, 4_000), { code: 'ERR_OUTBOX_STATE' }, 'sending it again would deliver a duplicate');
+    assert.equal((await store.outbox.get(m.id))?.state, 'sent');
   });
 }
