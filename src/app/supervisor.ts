@@ -55,6 +55,11 @@ export class ServiceSupervisor {
     });
   }
 
+  /** The app the service runs now (a reload replaces it): the console reads through it. */
+  get current(): AppContext {
+    return this.app;
+  }
+
   /** Stops the service (running backups are stopped, recorded interrupted, retried at the next start). */
   async stop(): Promise<void> {
     this.stopping = true;

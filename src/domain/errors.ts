@@ -68,6 +68,8 @@ export const ERROR_CODES = {
   ERR_PUSH_DEFERRED: 'The push service asked to try later (408, 425, 429 or 5xx), honouring its Retry-After.',
   ERR_PUSH_REJECTED: 'The push service refused the message permanently (400, 404, 410, 413, 422…); the detail gives its error text.',
   ERR_PUSH_AMBIGUOUS: 'The request was fully sent to the push service but no answer came: it may have been delivered; retried with the same idempotency key.',
+  ERR_CONSOLE_LISTEN: 'The web console could not listen on console.listen (the port is in use, or the address is not on this machine); the message names the address.',
+  ERR_CONSOLE_TLS: 'The web console could not read or use console.tls.certFile / keyFile; the message names the file.',
   ERR_INTERNAL: 'An unexpected internal error; the message says where.',
 } as const;
 

@@ -19,6 +19,7 @@ import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 import { pauseCommand, resumeCommand } from './pause.js';
+import { consoleCommand, consoleHashPasswordCommand } from './console.js';
 import { completionCommand } from './completion.js';
 import { manCommand } from './man.js';
 
@@ -52,6 +53,8 @@ export const COMMANDS: Command[] = [
   adminDailyCommand,
   adminWeeklyCommand,
   startCommand,
+  consoleCommand,
+  consoleHashPasswordCommand,
   serviceInstallCommand,
   serviceUninstallCommand,
   quickstartCommand,

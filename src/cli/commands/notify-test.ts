@@ -1,7 +1,6 @@
-import { channelProfile, type ChannelContent } from '../../domain/channel.js';
 import { VigilError } from '../../domain/errors.js';
-import { FINAL_STATES, PRIORITY } from '../../domain/message.js';
 import { openApp } from '../../app/context.js';
+import { sendChannelTest } from '../../app/test-message.js';
 import { pushHint } from '../../transports/push/hints.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
@@ -26,30 +25,7 @@ export const notifyTestCommand: Command = {
           hint: `Channels: ${Object.keys(config.channels).join(', ') || 'none'}; profiles: ${Object.keys(config.profiles).join(', ') || 'none'}.`,
         });
       }
-      const now = app.clock.now();
-      const content: ChannelContent = {
-        event: 'test',
-        title: `Vigil test message from ${app.hostname}`,
-        text: `If you can read this, channel "${name}" (${channel.type}) reaches you: Vigil will use it for backup alerts.`,
-        severity: 'info',
-        host: app.hostname,
-        kind: 'notify.test',
-        at: now,
-        // One test incident per host, resolved by nothing: PagerDuty shows it as a test (severity info).
-        incidentKey: `vigil:${app.hostname}:test`,
-      };
-      const { id } = await app.outbox.enqueue({ kind: 'notify.test', severity: 'info', priority: PRIORITY.critical, profile: channelProfile(name), from: 'vigil', to: [name], subject: content.title, text: content.text, channel: { name, content } });
-      const attempt = await app.dispatcher.deliverNow(id);
-      const outcome = attempt?.outcome;
-      const accepted = outcome?.kind === 'accepted';
-      const stored = await app.store.outbox.get(id);
-      if (accepted) {
-        // A channel that delivers again is no longer paused.
-        await app.store.profiles.resume(channelProfile(name));
-      } else if (stored && !FINAL_STATES.includes(stored.state)) {
-        // A test is a question, not an alert: it is not retried in the background.
-        await app.store.outbox.fail(id, 'test message: not retried', app.clock.now());
-      }
+      const { id, outcome, accepted } = await sendChannelTest(app, name);
       const hint = outcome && !accepted ? pushHint(outcome, channel.type) : undefined;
       const reply = outcome?.transcript.split('\n').filter((l) => l.startsWith('S: ')).map((l) => l.slice(3)).join(' ') || undefined;
       if (ctx.json) {

@@ -8,6 +8,7 @@ import { systemClock } from '../../app/system-clock.js';
 import { listenForWakes } from '../../app/service-wake.js';
 import { VigilError } from '../../domain/errors.js';
 import { DataDirLock } from '../../platform/data-dir-lock.js';
+import { startConsole, type ConsoleServer } from '../../console/server.js';
 import { EXIT, type Command } from '../command.js';
 
 // A holder that names no pid is a `vigil run` probing for a service (DataDirLock.holder, unnamed): it lets go
@@ -53,7 +54,9 @@ export const startCommand: Command = {
         handleSignals: true,
       });
       const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info', env: ctx.env }));
+      const web = await serveConsole(supervisor);
       await supervisor.stopped;
+      await web?.close();
       wakes.close();
       return supervisor.failed ? EXIT.failure : EXIT.ok;
     } finally {
@@ -62,3 +65,22 @@ export const startCommand: Command = {
     }
   },
 };
+
+/**
+ * The web console (console: in vigil.yaml), for the service's whole life: it reads through the
+ * app the supervisor runs now, so a reload changes users and tokens without a restart (a changed
+ * console.listen needs one). A console that cannot listen is logged; backups go on regardless.
+ */
+async function serveConsole(supervisor: ServiceSupervisor): Promise<ConsoleServer | undefined> {
+  const app = supervisor.current;
+  const config = app.loaded.config.console;
+  if (!config) return undefined;
+  try {
+    const server = await startConsole(config, { app: () => supervisor.current, readOnly: false, clock: app.clock });
+    app.log.info(`console at ${server.url}`);
+    return server;
+  } catch (error) {
+    app.log.error(`console: ${(error as Error).message}`, { code: error instanceof VigilError ? error.code : 'ERR_CONSOLE_LISTEN' });
+    return undefined;
+  }
+}

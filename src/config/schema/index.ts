@@ -6,6 +6,7 @@ import { sets } from './sets.js';
 import { admin } from './admin.js';
 import { channels } from './channels.js';
 import { heartbeat } from './ping.js';
+import { consoleSection } from './console.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
 export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
@@ -56,6 +57,8 @@ export const configSchema = z.strictObject({
   notification,
   admin,
   sets,
+  /** The web console, JSON API and /metrics (docs/console.md); absent: none. */
+  console: consoleSection,
 });
 
 export type VigilConfig = z.output<typeof configSchema>;
@@ -65,3 +68,4 @@ export type { BackupSetConfig } from './sets.js';
 export type { SecretRef } from './common.js';
 export type { ChannelConfig } from './channels.js';
 export type { PingConfig, HeartbeatConfig } from './ping.js';
+export type { ConsoleConfig } from './console.js';

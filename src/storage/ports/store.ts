@@ -12,6 +12,7 @@ import type { StormStore } from './storm-store.js';
 import type { SummaryStore } from './summary-store.js';
 import type { VaultCheckRotationStore } from './vault-check-rotation-store.js';
 import type { WatchdogStateStore } from './watchdog-state-store.js';
+import type { MetricsStore } from './metrics-store.js';
 
 /**
  * The store's contracts, one file per port in this folder. SQLite implements them today
@@ -36,5 +37,7 @@ export interface Store {
   housekeeping: HousekeepingStore;
   vaultChecks: VaultCheckRotationStore;
   alertPauses: AlertPauseStore;
+  /** The console's aggregates (metrics-store.ts). */
+  metrics: MetricsStore;
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { SqliteAdminRunStore, SqliteWatchdogStateStore } from './admin-run-store
 import { SqliteHousekeepingStore, SqliteSummaryStore } from './summary-store.js';
 import { SqliteVaultCheckRotationStore } from './vault-check-store.js';
 import { SqliteAlertPauseStore } from './alert-pause-store.js';
+import { SqliteMetricsStore } from './metrics-store.js';
 import type { Store } from '../ports/store.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -36,6 +37,7 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     housekeeping: new SqliteHousekeepingStore(db),
     vaultChecks: new SqliteVaultCheckRotationStore(db),
     alertPauses: new SqliteAlertPauseStore(db),
+    metrics: new SqliteMetricsStore(db),
     async close() {
       db.close();
     },

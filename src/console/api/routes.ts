@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import type { ConsoleEnv } from '../auth.js';
+import { requireReader, requireWriter, type ConsoleDeps } from '../deps.js';
+import { listActivity, loadRun, parseActivityQuery } from '../data/activity.js';
+import { loadDelivery } from '../data/delivery.js';
+import { listMessages, loadMessage, parseOutboxQuery } from '../data/outbox.js';
+import { byAttention, loadSets } from '../data/sets.js';
+import { retryMessage, runSetNow, sendTest, type ActionResult } from '../actions.js';
+import { activityResponse, actionResponse, channelsResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
+import { openApiDocument } from './openapi.js';
+
+/** `/api/v1/…`: the JSON API (docs/api.md). Reads need a session or a token; changes a session and its CSRF token. */
+export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
+  const api = new Hono<ConsoleEnv>();
+  // Parsing through the schema drops anything not documented (see schemas.ts).
+  const send = <S extends z.ZodType>(schema: S, body: unknown, status: 200 | 404 | 409 | 500 = 200) => new Response(JSON.stringify(schema.parse(body)), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  const notFound = (what: string) => new Response(JSON.stringify({ error: `${what} not found`, code: 'not-found' }), { status: 404, headers: { 'content-type': 'application/json; charset=utf-8' } });
+
+  api.get('/openapi.json', (c) => c.json(openApiDocument()));
+  api.use('*', requireReader);
+
+  api.get('/sets', async () => send(setsResponse, { sets: byAttention(await loadSets(deps.app())) }));
+  api.get('/sets/:name', async (c) => {
+    const [set] = await loadSets(deps.app(), c.req.param('name'));
+    return set ? send(setsResponse, { sets: [set] }) : notFound(`set ${c.req.param('name')}`);
+  });
+  api.get('/activity', async (c) => send(activityResponse, { activities: await listActivity(deps.app(), parseActivityQuery(c.req.query())) }));
+  api.get('/runs/:id', async (c) => {
+    const run = await loadRun(deps.app(), Number(c.req.param('id')), c.req.query('q'));
+    return run ? send(runResponse, run) : notFound(`run ${c.req.param('id')}`);
+  });
+  api.get('/outbox', async (c) => send(outboxResponse, { messages: await listMessages(deps.app(), parseOutboxQuery(c.req.query())) }));
+  api.get('/outbox/:id', async (c) => {
+    const found = await loadMessage(deps.app(), c.req.param('id'));
+    return found ? send(messageResponse, found) : notFound(`message ${c.req.param('id')}`);
+  });
+  api.get('/channels', async () => send(channelsResponse, await loadDelivery(deps.app())));
+
+  const writer = requireWriter(deps);
+  const answer = (r: ActionResult) => send(actionResponse, { ok: r.ok, message: r.message, ...(r.id ? { id: r.id } : {}) }, r.status);
+  api.post('/outbox/:id/retry', writer, async (c) => answer(await retryMessage(deps.app(), c.req.param('id'))));
+  api.post('/sets/:name/run', writer, async (c) => answer(await runSetNow(deps.app(), c.req.param('name'))));
+  api.post('/channels/:name/test', writer, async (c) => answer(await sendTest(deps.app(), c.req.param('name'))));
+  return api;
+}

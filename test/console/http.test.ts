@@ -1,0 +1,108 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { consoleFixture, login, READ_TOKEN, type ConsoleFixture } from './fixture.js';
+
+// The console over real HTTP: who may read, who may change, and what never leaves it.
+let f: ConsoleFixture;
+before(async () => {
+  f = await consoleFixture();
+});
+after(async () => {
+  await f?.close();
+});
+
+const bearer = { authorization: `Bearer ${READ_TOKEN}` };
+const READ_PATHS = ['/api/v1/sets', '/api/v1/sets/nightly', '/api/v1/activity', '/api/v1/runs/1', '/api/v1/outbox', '/api/v1/channels', '/metrics'];
+
+test('the API and /metrics answer 401 without credentials and with a wrong token, 200 with a read token', async () => {
+  for (const path of READ_PATHS) {
+    const none = await fetch(f.server.url + path);
+    assert.equal(none.status, 401, `${path} without credentials`);
+    assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);
+    const ok = await fetch(f.server.url + path, { headers: bearer });
+    assert.equal(ok.status, 200, `${path} with the read token`);
+  }
+  // One wrong token only: five from one address lock it (login-limit.test.ts).
+  const wrong = await fetch(`${f.server.url}/metrics`, { headers: { authorization: 'Bearer not-a-token-of-ours' } });
+  assert.equal(wrong.status, 401, 'a wrong token');
+});
+
+test('the sets come needing a look first, and /metrics has the per-set, Outbox and route series', async () => {
+  const { sets } = (await (await fetch(`${f.server.url}/api/v1/sets`, { headers: bearer })).json()) as { sets: Array<{ name: string; status: string; trend: unknown[] }> };
+  assert.equal(sets[0]?.name, 'nightly');
+  assert.equal(sets[0]?.status, 'failed');
+  assert.equal(sets[0]?.trend.length, 14);
+  const metrics = await (await fetch(`${f.server.url}/metrics`, { headers: bearer })).text();
+  assert.match(metrics, /vigil_set_last_run_status\{set="nightly",host="console-test.example.com",status="failed"\} 1/);
+  assert.match(metrics, /vigil_set_last_success_timestamp_seconds\{set="docs",host="console-test.example.com"\} \d+/);
+  assert.match(metrics, /vigil_outbox_messages\{state="deferred"\} 1/);
+  assert.match(metrics, /vigil_outbox_oldest_critical_age_seconds \d/);
+  assert.match(metrics, /vigil_delivery_attempts_total\{transport="[^"]+",outcome="temporary"\} 1/);
+  assert.match(metrics, /vigil_route_paused\{name="team",kind="channel"\} 0/);
+});
+
+test('a read-only token cannot change anything (403), and neither can a session without its CSRF token', async () => {
+  const actions = [`/api/v1/outbox/${f.deferredId}/retry`, '/api/v1/sets/docs/run', '/api/v1/channels/team/test', `/outbox/${f.deferredId}/retry`, '/sets/docs/run', '/notifications/team/test'];
+  const { cookie, csrf } = await login(f.server.url);
+  for (const path of actions) {
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: bearer })).status, 403, `${path} with the read token`);
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: { cookie } })).status, 403, `${path} without a CSRF token`);
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: { cookie, 'x-csrf-token': `${csrf}x` } })).status, 403, `${path} with a wrong CSRF token`);
+    const anonymous = await fetch(f.server.url + path, { method: 'POST', redirect: 'manual' });
+    // The API says 401; a page's form sends the browser to the login page.
+    if (path.startsWith('/api/')) assert.equal(anonymous.status, 401, `${path} without credentials`);
+    else assert.deepEqual([anonymous.status, anonymous.headers.get('location')], [303, '/login'], `${path} without credentials`);
+  }
+  assert.equal(f.slack.received.length, 0, 'no refused action reached the channel');
+  const retried = await fetch(`${f.server.url}/api/v1/outbox/${f.deferredId}/retry`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+  assert.equal(retried.status, 200);
+  assert.equal(((await retried.json()) as { ok: boolean }).ok, true);
+  const form = await fetch(`${f.server.url}/notifications/team/test`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf }) });
+  assert.equal(form.status, 303);
+  assert.equal(f.slack.received.length, 1, 'the test went through the channel');
+});
+
+test('the session cookie is HttpOnly and SameSite=Strict (not Secure over plain HTTP); logging out ends it', async () => {
+  const res = await fetch(`${f.server.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'admin', password: 'console-pass-7Qx!' }) });
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  assert.doesNotMatch(setCookie, /Secure/);
+  const cookie = setCookie.split(';')[0]!;
+  const page = await (await fetch(`${f.server.url}/`, { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+  assert.equal((await fetch(`${f.server.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf }) })).status, 303);
+  assert.equal((await fetch(`${f.server.url}/api/v1/sets`, { headers: { cookie } })).status, 401);
+});
+
+test('every response carries the security headers: CSP without inline scripts, nosniff, frame-ancestors none', async () => {
+  for (const path of ['/login', '/api/v1/sets', '/metrics', '/nowhere']) {
+    const res = await fetch(f.server.url + path);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /frame-ancestors 'none'/, path);
+    assert.match(csp, /script-src 'none'/, path);
+    assert.doesNotMatch(csp, /unsafe-inline/, path);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+  }
+});
+
+test('no page and no API body contains a configured secret (passwords, token, webhook URL, repository password)', async () => {
+  const { cookie } = await login(f.server.url);
+  const { messages } = (await (await fetch(`${f.server.url}/api/v1/outbox`, { headers: { cookie } })).json()) as { messages: Array<{ id: string }> };
+  assert.ok(messages.length >= 1);
+  const paths = ['/', '/activity', '/activity?set=nightly', '/runs/1', '/runs/2', '/outbox', '/outbox?state=deferred', '/notifications', '/login', '/api/v1/openapi.json', ...READ_PATHS, ...messages.flatMap((m) => [`/outbox/${m.id}`, `/api/v1/outbox/${m.id}`])];
+  for (const path of paths) {
+    const res = await fetch(f.server.url + path, { headers: { cookie } });
+    assert.equal(res.status, 200, path);
+    const body = await res.text();
+    for (const secret of f.secrets) assert.ok(!body.includes(secret), `${path} shows a secret (${secret.slice(0, 4)}…)`);
+    for (const [name, value] of res.headers) for (const secret of f.secrets) assert.ok(!value.includes(secret), `${path} header ${name} shows a secret`);
+  }
+});
+
+test('the OpenAPI document is generated from the schemas and names every path', async () => {
+  const doc = (await (await fetch(`${f.server.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, { get?: { responses: Record<string, { content: { 'application/json': { schema: { properties?: Record<string, unknown> } } } }> } }> };
+  assert.equal(doc.openapi, '3.1.0');
+  assert.ok(doc.paths['/api/v1/sets']?.get?.responses['200']?.content['application/json'].schema.properties?.sets);
+  assert.ok(doc.paths['/api/v1/outbox/{id}/retry']);
+});
