@@ -5,6 +5,7 @@ import { notification } from './notification.js';
 import { sets } from './sets.js';
 import { admin } from './admin.js';
 import { channels } from './channels.js';
+import { vaults } from './vaults.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
 export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
@@ -52,7 +53,25 @@ export const configSchema = z.strictObject({
   outbox,
   notification,
   admin,
+  /** Offsite (and named local) vaults of the builtin engine (docs/vaults.md). */
+  vaults,
   sets,
+}).transform((config, ctx) => {
+  // A builtin set names its vault; the engine gets the definition with the set (as `vaultTarget`),
+  // so every path that hands a set to the engine (runner, CLI) carries it without knowing vaults.
+  const resolved: Record<string, (typeof config.sets)[string]> = {};
+  for (const [name, set] of Object.entries(config.sets)) {
+    if (set.engine !== 'builtin' || set.vault === undefined) {
+      resolved[name] = set;
+      continue;
+    }
+    const target = config.vaults[set.vault];
+    if (!target && /^[a-z][a-z0-9+.-]*:\/\//i.test(set.vault)) {
+      ctx.addIssue({ code: 'custom', path: ['sets', name, 'vault'], message: `define the remote vault under vaults: (with its credentials) and name it here, e.g. vaults: { offsite: { url: ${set.vault}, … } } and vault: offsite` });
+    }
+    resolved[name] = target ? ({ ...set, vaultTarget: target } as typeof set) : set;
+  }
+  return { ...config, sets: resolved };
 });
 
 export type VigilConfig = z.output<typeof configSchema>;
@@ -61,3 +80,4 @@ export type { OAuth2Config, SmtpAuthConfig } from './oauth.js';
 export type { BackupSetConfig } from './sets.js';
 export type { SecretRef } from './common.js';
 export type { ChannelConfig } from './channels.js';
+export type { VaultEntryConfig } from './vaults.js';

@@ -75,7 +75,7 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
     for (const pack of packs) index!.addPack(pack);
   };
   try {
-    lock = await acquireLock(vault.root, { exclusive: false, deadlineMs: options.lockDeadlineMs ?? 60_000, signal });
+    lock = await acquireLock(vault.backend, { exclusive: false, deadlineMs: options.lockDeadlineMs ?? 60_000, signal });
     index = (await vault.loadIndex()).index;
     const parent = (await loadSnapshots(vault, options.set)).at(-1);
     const previous = new Map<string, TreeEntry>();
@@ -236,7 +236,8 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
     return { ...finish('failed'), stoppedBy: runStopper(error) };
   } finally {
     await pool?.close();
-    await vault.close();
+    // The lock first: releasing it is a vault write, and closing ends a remote vault's connection.
     await lock?.release();
+    await vault.close();
   }
 }

@@ -1,7 +1,4 @@
-import path from 'node:path';
 import { corrupt } from './crypto.js';
-import { makeDirs } from '../../../platform/make-dirs.js';
-import { vaultWriteError } from './vault-errors.js';
 import type { Vault } from './vault.js';
 
 /**
@@ -57,11 +54,5 @@ export async function loadDamageMarks(vault: Vault): Promise<{ marks: DamageMark
 /** Writes one mark file (durably) for copies found damaged. */
 export async function writeDamageMarks(vault: Vault, marks: readonly DamageMark[]): Promise<void> {
   if (marks.length === 0) return;
-  const dir = path.join(vault.root, 'damaged');
-  try {
-    await makeDirs(dir);
-  } catch (error) {
-    throw vaultWriteError(dir, error, 'recording damaged data');
-  }
   await vault.writeObject('damaged', encodeDamageMarks(marks));
 }

@@ -8,6 +8,7 @@ import { restoreTree, type RestoreStats } from './restore.js';
 import { resolveSettings, type BuiltinSettings } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
+import { openBackend } from './backend/open-backend.js';
 import { runStopper } from './vault-errors.js';
 import { rootWriteRefusal } from './vault-owner.js';
 import { rootsContaining } from '../../paths-overlap.js';
@@ -61,7 +62,7 @@ export class BuiltinEngine implements BackupEngine {
     try {
       // Only a set's first run creates its vault: after that a missing vault is an unmounted disk,
       // and a fresh empty vault on the parent disk would "complete" while backing up nothing old.
-      vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: request.hasHistory !== true });
+      vault = await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase, create: request.hasHistory !== true });
     } catch (error) {
       if (isVigilError(error)) {
         const cause = error.code === 'ERR_VAULT_NOT_FOUND' && request.hasHistory === true ? missingVault(settings) : error;
@@ -69,13 +70,14 @@ export class BuiltinEngine implements BackupEngine {
       }
       throw error;
     }
-    const refusal = request.allowRoot ? undefined : await rootWriteRefusal(vault.root, `run ${settings.set}`);
+    const local = settings.target.kind === 'local';
+    const refusal = request.allowRoot || !local ? undefined : await rootWriteRefusal(vault.root, `run ${settings.set}`);
     if (refusal) {
       await vault.close();
       return failed(describe(refusal), vault.root, refusal);
     }
     // A vault inside the backed-up paths would back itself up, growing by its own packs every run.
-    const around = rootsContaining(vault.root, settings.paths);
+    const around = local ? rootsContaining(vault.root, settings.paths) : [];
     const { stats: _stats, ...result } = await backup({
       vault,
       set: settings.set,
@@ -112,7 +114,7 @@ export class BuiltinEngine implements BackupEngine {
       if (!(await fsp.lstat(root).catch(() => undefined))) problems.push(`sets.${set.name}.paths: ${root} does not exist`);
     }
     try {
-      await (await Vault.open(settings.vault, { passphrase: settings.passphrase })).close();
+      await (await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase })).close();
     } catch (error) {
       if (!isVigilError(error) || error.code !== 'ERR_VAULT_NOT_FOUND') problems.push(`sets.${set.name}.vault: ${(error as Error).message}`);
     }
@@ -168,13 +170,20 @@ export interface CommonOptions {
 
 async function withVault<T>(context: EngineSetContext, exclusive: boolean, options: CommonOptions, use: (vault: Vault, settings: BuiltinSettings) => Promise<T>): Promise<T> {
   const settings = resolveSettings(context);
-  const vault = await Vault.open(settings.vault, { passphrase: settings.passphrase });
-  const lock = await acquireLock(vault.root, { exclusive, deadlineMs: options.lockDeadlineMs ?? LOCK_DEADLINE_MS, signal: options.signal });
+  const vault = await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase });
+  let lock;
+  try {
+    lock = await acquireLock(vault.backend, { exclusive, deadlineMs: options.lockDeadlineMs ?? LOCK_DEADLINE_MS, signal: options.signal });
+  } catch (error) {
+    await vault.close(); // a remote vault's connection would keep the process alive
+    throw error;
+  }
   try {
     return await use(vault, settings);
   } finally {
-    await vault.close();
+    // The lock first: releasing it is a vault write, and closing ends a remote vault's connection.
     await lock.release();
+    await vault.close();
   }
 }
 
@@ -186,11 +195,11 @@ async function withVault<T>(context: EngineSetContext, exclusive: boolean, optio
 export async function initVault(context: EngineSetContext): Promise<{ root: string; id: string; encrypted: boolean }> {
   const settings = resolveSettings(context);
   try {
-    const existing = await Vault.open(settings.vault, { passphrase: settings.passphrase });
+    const existing = await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase });
     await existing.close();
   } catch (error) {
     if (!isVigilError(error) || error.code !== 'ERR_VAULT_NOT_FOUND') throw error;
-    const vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: true });
+    const vault = await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase, create: true });
     await vault.close();
     return { root: vault.root, id: vault.config.id, encrypted: vault.config.encrypted };
   }
@@ -314,7 +323,7 @@ export interface PruneOptions extends CommonOptions {
  */
 export async function prune(context: EngineSetContext, options: PruneOptions = {}): Promise<ActivityOutcome<PruneStats>> {
   return withVault(context, true, options, async (vault, settings) => {
-    const refusal = options.dryRun || options.allowRoot ? undefined : await rootWriteRefusal(vault.root, `prune ${settings.set}`);
+    const refusal = options.dryRun || options.allowRoot || settings.target.kind !== 'local' ? undefined : await rootWriteRefusal(vault.root, `prune ${settings.set}`);
     if (refusal) throw refusal;
     const log: EngineLogEntry[] = [];
     const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun }, log);

@@ -1,0 +1,16 @@
+import { LocalBackend } from './local-backend.js';
+import { SftpBackend } from './sftp-backend.js';
+import type { VaultTarget } from '../settings.js';
+import type { VaultBackend } from './vault-backend.js';
+
+/** The backend for a set's resolved vault target: the one place that picks an implementation. */
+export function openBackend(target: VaultTarget): VaultBackend {
+  switch (target.kind) {
+    case 'local':
+      return new LocalBackend(target.path);
+    case 'sftp':
+      return new SftpBackend(target.sftp);
+    case 's3':
+      throw new Error('s3 vaults are not wired yet');
+  }
+}
