@@ -1,4 +1,5 @@
 import { LocalBackend } from './local-backend.js';
+import { S3Backend } from './s3-backend.js';
 import { SftpBackend } from './sftp-backend.js';
 import type { VaultTarget } from '../settings.js';
 import type { VaultBackend } from './vault-backend.js';
@@ -11,6 +12,6 @@ export function openBackend(target: VaultTarget): VaultBackend {
     case 'sftp':
       return new SftpBackend(target.sftp);
     case 's3':
-      throw new Error('s3 vaults are not wired yet');
+      return new S3Backend(target.s3);
   }
 }
