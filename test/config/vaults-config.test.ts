@@ -58,3 +58,13 @@ vaults:
   // Checked once the vaults themselves are valid (the schema resolves set → vault last).
   assert.match(errors(`sets:\n  a: { engine: builtin, paths: [/a], vault: "sftp://u@h/x" }\n`), /vigil\.yaml:2: sets\.a\.vault: define the remote vault under vaults:/);
 });
+
+test('an offsite vault is not "inside the backed-up paths" of a set backing up /', () => {
+  const { config, problems } = check(`sets:
+  everything: { engine: builtin, paths: [/], vault: offsite }
+vaults:
+  offsite: { url: "sftp://backup@vault.example.com/srv/v", identityFile: /etc/vigil/id, knownHosts: /etc/vigil/known_hosts }
+`);
+  assert.ok(config, problems.map(formatProblem).join('\n'));
+  assert.deepEqual(problems.filter((p) => /inside|lies/.test(p.message)).map(formatProblem), []);
+});
