@@ -12,7 +12,7 @@ import { buildSummary, type Summary } from '../domain/summary-build.js';
 import { DEFAULT_ANOMALY_THRESHOLDS, NO_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
 import type { CredentialWarning, HousekeepingReport, SummaryKind, SummaryPeriod } from '../domain/summary.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { Store } from '../storage/ports.js';
+import type { Store } from '../storage/ports/store.js';
 import type { Housekeeper } from './housekeeping.js';
 import { adminRetryAt } from './period.js';
 import { renderSummaryHtml } from './render-html.js';

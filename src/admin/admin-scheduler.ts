@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import type { AdminOutcome, AdminProcess } from './admin-process.js';
 import { AdminSchedule } from './period.js';
+import { PassLoop } from '../platform/pass-loop.js';
 
 export interface AdminSchedulerOptions {
   config: VigilConfig;
@@ -29,19 +30,27 @@ export class AdminScheduler {
   /** The newest due time handled per schedule (in memory; the store's keys are the real guard). */
   private readonly handled = new Map<AdminSchedule, number>();
   private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PassLoop;
   /** Summaries, one at a time. */
   private chain: Promise<unknown> = Promise.resolve();
   /** Vault checks, one weekly batch at a time, never ahead of a summary. */
   private checks: Promise<unknown> = Promise.resolve();
   /** The failed period of each schedule that is to be tried again, and when. */
   private readonly retries = new Map<AdminSchedule, { due: number; at: number }>();
-  private stopping = false;
 
   constructor(private readonly options: AdminSchedulerOptions) {
     const { admin } = options.config;
     if (admin.daily) this.schedules.push(new AdminSchedule('daily', admin.daily, admin.timezone));
     if (admin.weekly) this.schedules.push(new AdminSchedule('weekly', admin.weekly, admin.timezone));
+    this.loop = new PassLoop({
+      clock: options.clock,
+      pollMs: options.pollMs ?? 60_000,
+      dueTimes: (now) => [...this.schedules.map((s) => s.next(now)), ...[...this.retries.values()].map((r) => r.at)],
+      pass: async () => {
+        await this.tick();
+      },
+      onError: (error) => this.options.log.error('Admin scheduler: pass failed', { error: (error as Error).message }),
+    });
   }
 
   /** At start: the latest due time of each schedule is run if it is within the catch-up window (and not done yet). */
@@ -113,27 +122,14 @@ export class AdminScheduler {
   start(): void {
     if (this.schedules.length === 0) return;
     for (const s of this.schedules) this.options.log.info(`${s.kind} Admin at ${s.when}${s.timezone ? ` (${s.timezone})` : ''}; next ${isoOr(s.next(this.options.clock.now()))}`);
-    void this.recover()
-      .catch((error: unknown) => this.options.log.error('Admin scheduler: recovery failed', { error: (error as Error).message }))
-      .finally(() => this.arm());
-  }
-
-  private arm(): void {
-    if (this.stopping) return;
-    const now = this.options.clock.now();
-    const nexts = [...this.schedules.map((s) => s.next(now)), ...[...this.retries.values()].map((r) => r.at)].filter((t): t is number => t !== undefined);
-    const delay = Math.max(250, Math.min(this.options.pollMs ?? 60_000, ...nexts.map((t) => t - now + 50)));
-    this.timer = setTimeout(() => {
-      void this.tick()
-        .catch((error: unknown) => this.options.log.error('Admin scheduler: pass failed', { error: (error as Error).message }))
-        .finally(() => this.arm());
-    }, delay);
+    this.loop.start(async () => {
+      await this.recover();
+    });
   }
 
   /** Stops the timer; running vault checks are told to stop; the running summary and checks are awaited. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     this.controller.abort('the service is stopping');
     await Promise.all([this.chain, this.checks]);
   }

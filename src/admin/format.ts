@@ -40,6 +40,7 @@ const STATUS_WORD: Record<string, string> = {
   'completed-with-warnings': 'WARNINGS',
   skipped: 'SKIPPED',
   cancelled: 'CANCELLED',
+  interrupted: 'INTERRUPTED',
 };
 
 export function problemHeadline(p: ProblemGroup, timezone: string | undefined): { word: string; text: string; pointer: string } {

@@ -10,7 +10,7 @@ import type { EventSink } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { RunStatus } from '../domain/run-status.js';
 import type { HousekeepingReport } from '../domain/summary.js';
-import type { Store } from '../storage/ports.js';
+import type { Store } from '../storage/ports/store.js';
 import { resticCheck } from './restic-check.js';
 
 export interface HousekeeperDeps {

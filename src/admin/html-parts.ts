@@ -55,7 +55,7 @@ export function badge(word: string, color: string): string {
 
 export function statusColor(status: string | null): string {
   if (status === null) return '#777';
-  return status === 'completed' ? COLOR.ok : status === 'completed-with-warnings' || status === 'skipped' || status === 'cancelled' || status === 'not run' ? COLOR.partial : COLOR.bad;
+  return status === 'completed' ? COLOR.ok : status === 'completed-with-warnings' || status === 'skipped' || status === 'cancelled' || status === 'interrupted' || status === 'not run' ? COLOR.partial : COLOR.bad;
 }
 
 export function statusCell(status: string | null): string {

@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import { Schedule } from '../backup/schedule.js';
 import { adminTimeToCron } from '../config/schema/admin.js';
 import type { SummaryKind, SummaryPeriod, TrendDay } from '../domain/summary.js';
 
@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
  * stays unique when a wall-clock hour repeats or is skipped.
  */
 export class AdminSchedule {
-  private readonly cron: Cron;
+  private readonly schedule: Schedule;
 
   constructor(
     readonly kind: SummaryKind,
@@ -24,22 +24,22 @@ export class AdminSchedule {
   ) {
     const expression = adminTimeToCron(when);
     if (!expression) throw new Error(`admin.${kind}: ${JSON.stringify(when)} is not a time`);
-    this.cron = new Cron(expression, { paused: true, ...(timezone ? { timezone } : {}) });
+    this.schedule = new Schedule(expression, timezone);
   }
 
   /** The first due time strictly after `after`. */
   next(after: number): number | undefined {
-    return this.cron.nextRun(new Date(after))?.getTime();
+    return this.schedule.next(after);
   }
 
   /** The latest due time at or before `at`. */
   latestAtOrBefore(at: number): number | undefined {
-    return this.cron.previousRuns(1, new Date(at + 1))[0]?.getTime();
+    return this.schedule.previous(at + 1)[0];
   }
 
   /** The period closed by the due time `due`. */
   periodEndingAt(due: number): SummaryPeriod {
-    const previous = this.cron.previousRuns(1, new Date(due))[0]?.getTime();
+    const previous = this.schedule.previous(due)[0];
     const span = this.kind === 'daily' ? DAY_MS : WEEK_MS;
     return { kind: this.kind, key: `${this.kind}:${localDate(due, this.timezone)}`, start: previous ?? due - span, end: due };
   }
@@ -80,7 +80,6 @@ export function localDate(ms: number, timezone: string | undefined): string {
  * midnights come from croner, so DST days are 23 or 25 hours long.
  */
 export function trendDays(end: number, timezone: string | undefined, count = TREND_DAYS): TrendDay[] {
-  const midnight = new Cron('0 0 * * *', { paused: true, ...(timezone ? { timezone } : {}) });
-  const starts = midnight.previousRuns(count, new Date(end)).map((d) => d.getTime()).reverse();
+  const starts = new Schedule('0 0 * * *', timezone).previous(end, count).reverse();
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? end, label: localDate(start, timezone).slice(5) }));
 }

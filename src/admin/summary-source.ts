@@ -3,7 +3,7 @@ import type { VigilConfig } from '../config/schema/index.js';
 import type { FinalStatus } from '../domain/activity.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
 import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, SetInfo, SummaryInput, SummaryPeriod } from '../domain/summary.js';
-import type { Store } from '../storage/ports.js';
+import type { Store } from '../storage/ports/store.js';
 import { trendDays } from './period.js';
 
 /** Successful runs fetched per set: the anomaly baseline plus the newest runs judged against it. */

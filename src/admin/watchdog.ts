@@ -4,7 +4,7 @@ import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import { formatTime } from '../domain/time-format.js';
 import type { Logger } from '../domain/logger.js';
-import type { Store } from '../storage/ports.js';
+import type { Store } from '../storage/ports/store.js';
 
 export interface WatchdogDeps {
   config: VigilConfig;

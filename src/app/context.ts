@@ -7,8 +7,8 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { Outbox } from '../outbox/outbox.js';
-import type { Store } from '../storage/ports.js';
-import { openSqliteStore } from '../storage/sqlite/store.js';
+import type { Store } from '../storage/ports/store.js';
+import { openStore } from './open-store.js';
 import { EventBus } from './event-bus.js';
 import { createStderrLogger, type LogLevel } from './logger.js';
 import { systemClock } from './system-clock.js';
@@ -66,9 +66,9 @@ export function openApp(options: OpenOptions): AppContext {
   const clock = options.clock ?? systemClock;
   const redactor = new Redactor();
   registerSetSecrets(config, redactor, options.env ?? process.env);
-  const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t) });
+  const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t), ...(options.env ? { env: options.env } : {}) });
   const hostname = config.hostname ?? osHostname();
-  const store = openSqliteStore(config.dataDir);
+  const store = openStore(config.dataDir);
   const events = new EventBus(log);
   const transports = new ConfiguredTransports({ config, redactor, hostname, clock, handOffs: store.handOffs, ...(options.env ? { env: options.env } : {}) });
   const dispatcher = new Dispatcher({

@@ -6,7 +6,7 @@ import type { AppContext } from './context.js';
 
 /** What became of the messages a command enqueued, when it delivered them itself. */
 export type OwnDelivery =
-  | { by: 'service'; service: DataDirHolder | undefined }
+  | { by: 'service'; service: DataDirHolder }
   | { by: 'self'; sent: StoredMessage[]; pending: StoredMessage[]; failed: StoredMessage[]; heldUntil: number | undefined };
 
 /**

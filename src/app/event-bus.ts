@@ -1,20 +1,18 @@
-import type { EventSink, VigilEvent, VigilEventKind } from '../domain/events.js';
+import type { EventBusPort, EventHandler, VigilEvent, VigilEventKind } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
-
-type Handler<K extends VigilEventKind> = (event: Extract<VigilEvent, { kind: K }>) => void | Promise<void>;
 
 /**
  * In-process event bus. `emit` returns at once; handlers run on a later turn of the event loop,
  * so an emitter (a backup run, the dispatcher) is never blocked or failed by a subscriber.
  * A handler that throws is logged.
  */
-export class EventBus implements EventSink {
+export class EventBus implements EventBusPort {
   private readonly handlers = new Map<string, Array<(event: VigilEvent) => void | Promise<void>>>();
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly log: Logger) {}
 
-  on<K extends VigilEventKind>(kind: K, handler: Handler<K>): void {
+  on<K extends VigilEventKind>(kind: K, handler: EventHandler<K>): void {
     const list = this.handlers.get(kind) ?? [];
     list.push(handler as (event: VigilEvent) => void);
     this.handlers.set(kind, list);

@@ -50,7 +50,7 @@ export async function sendFaultNow(options: { loaded: LoadedConfig; env: NodeJS.
   }
   const { config } = loaded;
   const redactor = app?.redactor ?? new Redactor();
-  const log = app?.log ?? createStderrLogger({ level: 'error', redact: (t) => redactor.redact(t) });
+  const log = app?.log ?? createStderrLogger({ level: 'error', redact: (t) => redactor.redact(t), env: options.env });
   const clock = app?.clock ?? systemClock;
   const hostname = app?.hostname ?? config.hostname ?? osHostname();
   const ownTransports = app ? undefined : new ConfiguredTransports({ config, redactor, hostname, clock, env: options.env });

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { ClientProfileConfig } from '../config/schema/profiles.js';
 import type { Clock } from '../domain/clock.js';
-import type { HandOffStore } from '../storage/ports.js';
+import type { HandOffStore } from '../storage/ports/hand-off-store.js';
 import { Detector } from '../transports/mailclient/detect.js';
 import { MailClientTransport } from '../transports/mailclient/mail-client-transport.js';
 import { MtaQueueReader } from '../transports/mailclient/mta-queue-reader.js';

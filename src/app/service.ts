@@ -49,6 +49,8 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
       if (fault) app.events.emit({ kind: 'service.fault', ...fault, set: null, at: app.clock.now() });
     },
   });
+  // Not alerted, so not among the notifier's kinds, but the service's log tells them.
+  app.events.on('backup.interrupted', (e) => app.log.warn(`backup ${e.set}: interrupted by the service stop (activity ${e.activityId}); retried at the next start`));
   for (const kind of BACKUP_EVENT_KINDS) {
     app.events.on(kind, (e) => {
       const line = `backup ${e.set}: ${e.status} (activity ${e.activityId})${e.firstError ? `: ${e.firstError}` : ''}`;
@@ -74,7 +76,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   const abortBackups = () => {
     const running = scheduler.runningSets();
-    if (running.length) app.log.info(`stopping: stopping running backups (${running.join(', ')}); they are recorded incomplete`);
+    if (running.length) app.log.info(`stopping: stopping running backups (${running.join(', ')}); they are recorded interrupted and retried at the next start`);
     return scheduler.stop('the service was stopped (SIGTERM) while the backup was running');
   };
   let draining = false;

@@ -55,7 +55,7 @@ export class ServiceSupervisor {
     });
   }
 
-  /** Stops the service (running backups are stopped and recorded incomplete). */
+  /** Stops the service (running backups are stopped, recorded interrupted, retried at the next start). */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.service.stop('abort');

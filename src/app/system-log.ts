@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProgram } from '../platform/run-program.js';
 import type { SystemLog } from '../domain/system-log.js';
 
 export interface LoggerProgramOptions {
@@ -6,7 +6,7 @@ export interface LoggerProgramOptions {
   program?: string;
   /** Placed before the message, e.g. `['--socket', PATH]` to write to another syslog socket. */
   extraArgs?: string[];
-  /** One write never takes longer than this; then the program is killed. */
+  /** After this long the program is stopped (SIGTERM, then SIGKILL after the shared grace). */
   deadlineMs?: number;
   /** Where a line goes when the program is missing or fails (the journal, under systemd). */
   fallback?: NodeJS.WritableStream;
@@ -18,7 +18,8 @@ const MAX_LINE = 900;
 /**
  * Writes to the system log through `logger -t vigil -p user.crit` rather than a syslog socket of
  * our own: the program knows the host's set-up (journald, rsyslog, a remote server) and is on
- * every Debian system (bsdutils). It runs with a deadline, no stdin and no terminal.
+ * every Debian system (bsdutils). It runs through the platform's program runner: a deadline, no
+ * stdin and no terminal.
  */
 export class LoggerProgramSystemLog implements SystemLog {
   constructor(private readonly options: LoggerProgramOptions = {}) {}
@@ -32,33 +33,16 @@ export class LoggerProgramSystemLog implements SystemLog {
   }
 
   /** Resolves with why the write failed, or undefined when `logger` exited 0. */
-  private run(text: string): Promise<string | undefined> {
+  private async run(text: string): Promise<string | undefined> {
     const program = this.options.program ?? 'logger';
     const args = ['-t', 'vigil', '-p', 'user.crit', ...(this.options.extraArgs ?? []), '--', text];
-    return new Promise((resolve) => {
-      let stderr = '';
-      let settled = false;
-      const done = (why: string | undefined) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(why);
-      };
-      const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        done(`${program} did not finish within ${this.options.deadlineMs ?? 5_000} ms`);
-      }, this.options.deadlineMs ?? 5_000);
-      timer.unref();
-      child.stderr.on('data', (d: Buffer) => {
-        if (stderr.length < 500) stderr += d.toString();
-      });
-      child.on('error', (error: NodeJS.ErrnoException) => done(error.code === 'ENOENT' ? `${program} is not installed` : `${program}: ${error.message}`));
-      child.on('close', (code, signal) => {
-        if (code === 0) done(undefined);
-        else done(`${program} ${signal ? `was killed by ${signal}` : `exited with status ${code}`}${stderr.trim() ? `: ${stderr.trim().split('\n')[0]}` : ''}`);
-      });
-    });
+    const deadlineMs = this.options.deadlineMs ?? 5_000;
+    const run = await runProgram({ program, args, env: process.env, deadlineMs, outputCap: 500 });
+    if (run.spawnError) return run.spawnError.code === 'ENOENT' ? `${program} is not installed` : `${program}: ${run.spawnError.message}`;
+    if (run.ended !== 'no') return `${program} did not finish within ${deadlineMs} ms`;
+    if (run.exitCode === 0) return undefined;
+    const stderr = run.stderr.trim();
+    return `${program} ${run.exitSignal ? `was killed by ${run.exitSignal}` : `exited with status ${run.exitCode}`}${stderr ? `: ${stderr.split('\n')[0]}` : ''}`;
   }
 }
 

@@ -11,7 +11,7 @@ import { FailoverTransport } from '../transports/failover-transport.js';
 import { MaildirTransport } from '../transports/maildir/maildir-transport.js';
 import { SmtpTransport, type SmtpCredentials } from '../transports/smtp/smtp-transport.js';
 import type { Clock } from '../domain/clock.js';
-import type { HandOffStore } from '../storage/ports.js';
+import type { HandOffStore } from '../storage/ports/hand-off-store.js';
 import { buildMailClientTransport, mailClientAttemptDeadlineMs } from './mail-client-wiring.js';
 import { systemClock } from './system-clock.js';
 import { buildGraphTransport, smtpTokenCache, type OAuthWiring } from './oauth-wiring.js';

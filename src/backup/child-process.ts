@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { setLongTimeout } from '../platform/long-timer.js';
+import { runProgram } from '../platform/run-program.js';
 
 /**
- * Runs an engine's program unattended: no terminal (a new session, stdin closed), output read
- * line by line, a hard deadline, and on abort or deadline SIGTERM then SIGKILL to the whole
- * process group — so a script's children (tar, pg_dump) are stopped with it.
+ * Runs an engine's program unattended through the platform's program runner: no terminal (a
+ * new session, stdin closed), output read line by line, a hard deadline, and on abort or
+ * deadline SIGTERM then SIGKILL to the whole process group — so a script's children (tar,
+ * pg_dump) are stopped with it. What is left of the group when the program exits is stopped too.
  */
 export interface ChildRunOptions {
   argv: string[];
@@ -12,7 +12,7 @@ export interface ChildRunOptions {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   timeoutMs: number;
-  /** Time between SIGTERM and SIGKILL. */
+  /** Time between SIGTERM and SIGKILL (the platform's KILL_GRACE_MS by default). */
   killGraceMs?: number;
   /** Called for each line of output (without its newline), longest `maxLineLength` characters. */
   onLine(stream: 'stdout' | 'stderr', line: string): void;
@@ -26,83 +26,34 @@ export interface ChildRunResult {
   timedOut: boolean;
   aborted: boolean;
   /** The program could not be started (ENOENT, EACCES); nothing ran. */
-  spawnError?: NodeJS.ErrnoException;
+  spawnError?: { code: string; message: string };
   bytesOut: number;
 }
 
-export function runChild(options: ChildRunOptions): Promise<ChildRunResult> {
+export async function runChild(options: ChildRunOptions): Promise<ChildRunResult> {
   const [program, ...args] = options.argv;
-  const maxLine = options.maxLineLength ?? 4_000;
-  return new Promise((resolve) => {
-    let timedOut = false;
-    let aborted = false;
-    let bytesOut = 0;
-    let killTimer: NodeJS.Timeout | undefined;
-    const child = spawn(program!, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-
-    const stopGroup = () => {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      signalGroup(child.pid, 'SIGTERM');
-      killTimer ??= setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), options.killGraceMs ?? 5_000);
-      killTimer.unref();
-    };
-    // A set's timeout may be days long: a plain setTimeout would fire a 30-day one at once.
-    const deadline = setLongTimeout(() => {
-      timedOut = true;
-      stopGroup();
-    }, options.timeoutMs).unref();
-    const onAbort = () => {
-      aborted = true;
-      stopGroup();
-    };
-    if (options.signal.aborted) onAbort();
-    else options.signal.addEventListener('abort', onAbort, { once: true });
-
-    const pending: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
-    const read = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-      bytesOut += chunk.length;
-      let text = pending[stream] + chunk.toString('utf8');
-      let newline: number;
-      while ((newline = text.indexOf('\n')) !== -1) {
-        options.onLine(stream, text.slice(0, newline).replace(/\r$/, '').slice(0, maxLine));
-        text = text.slice(newline + 1);
-      }
-      // A line with no newline in sight is passed on in pieces rather than held in memory.
-      while (text.length > maxLine * 4) {
-        options.onLine(stream, text.slice(0, maxLine));
-        text = text.slice(maxLine * 4);
-      }
-      pending[stream] = text;
-    };
-    child.stdout.on('data', read('stdout'));
-    child.stderr.on('data', read('stderr'));
-
-    // A grandchild that keeps our pipes open would hold `close` back until the deadline: once
-    // the program itself has exited, its group gets a moment, then is ended.
-    child.on('exit', () => {
-      const linger = setTimeout(() => child.pid !== undefined && signalGroup(child.pid, 'SIGKILL'), 2_000);
-      linger.unref();
-    });
-    let spawnError: NodeJS.ErrnoException | undefined;
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      spawnError = error;
-    });
-    child.on('close', (exitCode, signal) => {
-      deadline.cancel();
-      if (killTimer) clearTimeout(killTimer);
-      options.signal.removeEventListener('abort', onAbort);
-      for (const stream of ['stdout', 'stderr'] as const) if (pending[stream]) options.onLine(stream, pending[stream].slice(0, maxLine));
-      // Children of the program that outlived it (and hold no pipe) are stopped too.
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-      resolve({ exitCode, signal, timedOut, aborted, bytesOut, ...(spawnError ? { spawnError } : {}) });
-    });
+  const result = await runProgram({
+    program: program!,
+    args,
+    env: options.env,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    deadlineMs: options.timeoutMs,
+    ...(options.killGraceMs !== undefined ? { graceMs: options.killGraceMs } : {}),
+    // The lines are the output; nothing is kept besides.
+    outputCap: 0,
+    onLine: options.onLine,
+    ...(options.maxLineLength !== undefined ? { maxLineLength: options.maxLineLength } : {}),
+    reapGroupOnExit: true,
+    signal: options.signal,
   });
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is gone already.
-  }
+  return {
+    exitCode: result.exitCode,
+    signal: result.exitSignal,
+    // As before the runner was shared: both flags may be true (the set's own deadline aborts
+    // the signal at the moment this deadline passes, and callers word the outcome from both).
+    timedOut: result.ended === 'deadline' || (result.ended === 'aborted' && result.durationMs >= options.timeoutMs),
+    aborted: options.signal.aborted,
+    bytesOut: result.bytesOut,
+    ...(result.spawnError ? { spawnError: result.spawnError } : {}),
+  };
 }

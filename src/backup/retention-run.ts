@@ -3,7 +3,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Activity, ActivityStatus, ActivityTrigger } from '../domain/activity.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
-import type { ActivityStore } from '../storage/ports.js';
+import type { ActivityStore } from '../storage/ports/activity-store.js';
 import type { BackupEngine, EnginePruneResult } from './engine.js';
 import { capLog } from './log-cap.js';
 import { ABANDONED, startRunDeadline } from './run-deadline.js';

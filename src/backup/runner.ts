@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
 import { backupEventOf, type EventSink, type RunStopper } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
-import type { ActivityStore } from '../storage/ports.js';
+import type { ActivityStore } from '../storage/ports/activity-store.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
 import { capLog } from './log-cap.js';
 import { ABANDONED, abandonedResult, startRunDeadline, timedOutResult } from './run-deadline.js';
@@ -49,6 +49,12 @@ export interface RunOptions {
    * it stopped short is recorded `cancelled`, which is never alerted, instead of `incomplete`.
    */
   cancelledByUser?: () => boolean;
+  /**
+   * Whether `signal` was aborted by a clean stop of the service: a run it stopped short is
+   * recorded `interrupted`, never alerted; the scheduler retries it at the next start within its
+   * catch-up window, or reports it `missed` then (Scheduler.recover).
+   */
+  stoppedByService?: () => boolean;
 }
 
 /**
@@ -117,9 +123,10 @@ export class BackupRunner {
       this.inFlight.delete(setName);
     }
     const { log, dropped } = capLog(result.log);
-    const cancelled = options.signal?.aborted === true && options.cancelledByUser?.() === true && !result.status.startsWith('completed');
+    const stoppedShort = options.signal?.aborted === true && !deadline.timedOut && !result.status.startsWith('completed');
+    const status = stoppedShort && options.cancelledByUser?.() ? 'cancelled' : stoppedShort && options.stoppedByService?.() ? 'interrupted' : result.status;
     const activity = await this.options.activity.finish(id, {
-      status: cancelled ? 'cancelled' : result.status,
+      status,
       endedAt: this.options.clock.now(),
       counters: result.counters,
       log,
@@ -158,8 +165,21 @@ export class BackupRunner {
     }
   }
 
+  /** The set's latest backup run, of any status. */
+  async lastBackup(setName: string): Promise<Activity | undefined> {
+    const [last] = await this.options.activity.list({ set: setName, kind: 'backup', limit: 1 });
+    return last;
+  }
+
   /** Records a due run that did not happen (`missed`, `skipped`) with the reason, and emits it. */
-  async recordNotRun(setName: string, status: Extract<FinalStatus, 'missed' | 'skipped'>, reason: string, scheduledFor: number, trigger: ActivityTrigger = 'schedule'): Promise<Activity> {
+  async recordNotRun(
+    setName: string,
+    status: Extract<FinalStatus, 'missed' | 'skipped'>,
+    reason: string,
+    scheduledFor: number,
+    trigger: ActivityTrigger = 'schedule',
+    options: { catchUpFollows?: boolean } = {},
+  ): Promise<Activity> {
     const now = this.options.clock.now();
     const severity = status === 'missed' ? 'error' : 'warning';
     const activity = await this.options.activity.record(
@@ -172,7 +192,7 @@ export class BackupRunner {
         logDropped: 0,
       },
     );
-    this.emit(activity, status === 'skipped' ? reason : undefined);
+    this.emit(activity, status === 'skipped' ? reason : undefined, undefined, options.catchUpFollows);
     return activity;
   }
 
@@ -218,9 +238,9 @@ export class BackupRunner {
     return done.length > 0;
   }
 
-  private emit(activity: Activity, reasonOverride?: string, stoppedBy?: RunStopper): void {
+  private emit(activity: Activity, reasonOverride?: string, stoppedBy?: RunStopper, catchUpFollows?: boolean): void {
     if (activity.status === 'running') return;
-    const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}) });
+    const event = backupEventOf(activity, this.options.clock.now(), { ...(reasonOverride ? { reason: reasonOverride } : {}), ...(stoppedBy ? { stoppedBy } : {}), ...(catchUpFollows ? { catchUpFollows } : {}) });
     this.options.events.emit(event);
   }
 }

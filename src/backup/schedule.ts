@@ -1,8 +1,9 @@
 import { Cron } from 'croner';
 
 /**
- * A set's schedule: a cron expression (5 fields, or 6 with seconds) read in `timezone` (default:
- * the host's). Pure: it answers "when is it due after T", never reads the clock.
+ * A cron schedule: a set's, an Admin process's, local midnights. A cron expression (5 fields,
+ * or 6 with seconds) read in `timezone` (default: the host's). The one wrapper of croner. Pure:
+ * it answers "when is it due after T", never reads the clock.
  */
 export class Schedule {
   private readonly cron: Cron;
@@ -53,10 +54,15 @@ export class Schedule {
     return { times, more };
   }
 
+  /** Up to `count` due times strictly before `before`, newest first. */
+  previous(before: number, count = 1): number[] {
+    return this.cron.previousRuns(count, new Date(before)).map((d) => d.getTime());
+  }
+
   /** The newest due time at or before `until`, and the one before it. */
   private newestTwoUntil(until: number): [number | undefined, number | undefined] {
-    const [newest, before] = this.cron.previousRuns(2, new Date(until + 1));
-    return [newest?.getTime(), before?.getTime()];
+    const [newest, before] = this.previous(until + 1, 2);
+    return [newest, before];
   }
 }
 

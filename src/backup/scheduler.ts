@@ -2,9 +2,13 @@ import type { BackupSetConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import { formatTime } from '../domain/time-format.js';
-import type { ScheduleStateStore } from '../storage/ports.js';
+import type { ScheduleStateStore } from '../storage/ports/schedule-state-store.js';
 import type { BackupRunner } from './runner.js';
+import { PassLoop } from '../platform/pass-loop.js';
 import { Schedule } from './schedule.js';
+import { formatDuration } from '../config/duration.js';
+
+const DEFAULT_CATCH_UP_MS = 15 * 60_000;
 
 export interface SchedulerOptions {
   sets: Readonly<Record<string, BackupSetConfig>>;
@@ -19,7 +23,7 @@ export interface SchedulerOptions {
   /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
   pollMs?: number;
   /** `admin.timezone`: times in the reasons recorded (they become alert texts) read like the alert's own. */
-  timezone?: string;
+  timezone?: string | undefined;
   /** Told of every failure the loop survives (the service turns a database error into a fault). */
   onError?: (error: unknown) => void;
 }
@@ -49,14 +53,26 @@ interface Entry {
 export class Scheduler {
   private readonly entries: Entry[] = [];
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void>; kind: Entry['kind'] }>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PassLoop;
   private stopping = false;
+  /** stop() (not drain()) was called: the runs it stops are `interrupted`, retried at the next start. */
+  private stoppedForService = false;
   private started = false;
   private ticking: Promise<void> | undefined;
   /** When the last pass ended (the service's watchdog reads it: a hung pass stops the pings). */
   lastPassAt: number | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
+    this.loop = new PassLoop({
+      clock: options.clock,
+      pollMs: options.pollMs ?? 30_000,
+      dueTimes: () => this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))),
+      pass: () => this.tick(),
+      onError: (error) => {
+        this.options.log.error('scheduler: a pass failed', { error: (error as Error).message });
+        this.options.onError?.(error);
+      },
+    });
     for (const [set, config] of Object.entries(options.sets)) {
       const prune = config.engine === 'command' ? undefined : config.prune;
       for (const [kind, expression] of [['backup', config.schedule], ['prune', prune]] as const) {
@@ -81,36 +97,72 @@ export class Scheduler {
    * Loads persisted state, ends runs a dead process left `running` as incomplete, and handles
    * due times that passed while the service was down: the newest is run if it is within the
    * catch-up window, the rest are recorded `missed` (one activity per set, counting them).
+   * A run the last service stop interrupted is then retried (see resumeInterrupted).
    */
   async recover(): Promise<void> {
     await this.guard('recovering abandoned runs', () => this.options.runner.abandonDeadRuns());
     const now = this.options.clock.now();
     for (const entry of this.entries) {
-      await this.guard(`recovering schedule state of ${entry.set}`, async () => {
-        const saved = await this.options.state.get(entry.key);
-        if (!saved || saved.schedule !== entry.schedule.key) {
-          // New set or changed schedule: due times before now were never promised.
-          await this.startAfresh(entry, now);
-          return;
-        }
-        entry.lastDueAt = entry.savedDueAt = saved.lastDueAt;
-        if (saved.lastDueAt > now) return; // the clock is behind; tick() decides
-        const { times, more } = entry.schedule.between(saved.lastDueAt, now);
-        if (times.length === 0) return;
-        const newest = times[times.length - 1]!;
-        const catchUp = now - newest <= (this.options.catchUpWindowMs ?? 15 * 60_000);
-        const missed = times.length + more - (catchUp ? 1 : 0);
-        if (missed > 0) {
-          const last = catchUp ? times[times.length - 2]! : newest;
-          // The watchdog may have claimed them first: then it recorded them.
-          if (!(await this.claim(entry, last))) return;
-          // A prune that did not happen is not news: the next one applies the same policy.
-          if (entry.kind === 'backup') await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running');
-        }
-        if (catchUp) entry.lastDueAt = newest - 1; // tick() below starts it
-      });
+      const catchingUp = await this.guard(`recovering schedule state of ${entry.set}`, () => this.recoverEntry(entry, now));
+      if (entry.kind === 'backup') await this.guard(`recovering the interrupted run of ${entry.set}`, () => this.resumeInterrupted(entry.set, now, catchingUp === true));
     }
     await this.tick();
+  }
+
+  /** recover() for one schedule; true when the newest due time is caught up (tick() starts it). */
+  private async recoverEntry(entry: Entry, now: number): Promise<boolean> {
+    const saved = await this.options.state.get(entry.key);
+    if (!saved || saved.schedule !== entry.schedule.key) {
+      // New set or changed schedule: due times before now were never promised.
+      await this.startAfresh(entry, now);
+      return false;
+    }
+    entry.lastDueAt = entry.savedDueAt = saved.lastDueAt;
+    if (saved.lastDueAt > now) return false; // the clock is behind; tick() decides
+    const { times, more } = entry.schedule.between(saved.lastDueAt, now);
+    if (times.length === 0) return false;
+    const newest = times[times.length - 1]!;
+    const catchUp = now - newest <= (this.options.catchUpWindowMs ?? DEFAULT_CATCH_UP_MS);
+    const missed = times.length + more - (catchUp ? 1 : 0);
+    if (missed > 0) {
+      const last = catchUp ? times[times.length - 2]! : newest;
+      // The watchdog may have claimed them first: then it recorded them.
+      if (!(await this.claim(entry, last))) return false;
+      // A prune that did not happen is not news: the next one applies the same policy.
+      if (entry.kind === 'backup') await this.recordMissed(entry, missed, times[0]!, last, 'the service was not running', catchUp);
+    }
+    if (catchUp) entry.lastDueAt = newest - 1; // tick() below starts it
+    return catchUp;
+  }
+
+  /**
+   * A clean stop (systemctl stop or restart, a reboot) interrupts the runs in progress: they are
+   * recorded `interrupted`, which is not alerted. At the next start such a run is retried for its
+   * own due time when the service is back within the catch-up window, so a restart pages nobody;
+   * when it comes back later, it is reported once as `missed`. A newer due time caught up now
+   * supersedes it. Handled once: afterwards the set's latest run is no longer the interrupted one.
+   */
+  private async resumeInterrupted(set: string, now: number, catchingUp: boolean): Promise<void> {
+    const last = await this.options.runner.lastBackup(set);
+    if (last?.status !== 'interrupted') return;
+    const stoppedAt = last.endedAt ?? last.startedAt;
+    const dueAt = last.scheduledFor ?? last.startedAt;
+    if (catchingUp) {
+      this.options.log.info(`set ${set}: the run interrupted by the last stop is superseded by the one due now`);
+      return;
+    }
+    const window = this.options.catchUpWindowMs ?? DEFAULT_CATCH_UP_MS;
+    if (now - stoppedAt <= window) {
+      this.options.log.info(`set ${set}: retrying the run due at ${this.at(dueAt)}, interrupted by the service stop at ${this.at(stoppedAt)}`);
+      this.launch(set, dueAt);
+      return;
+    }
+    await this.options.runner.recordNotRun(
+      set,
+      'missed',
+      `the run due at ${this.at(dueAt)} was interrupted by the service stop at ${this.at(stoppedAt)} and not retried: the service came back at ${this.at(now)}, more than ${formatDuration(window)} later`,
+      dueAt,
+    );
   }
 
   /** One pass: starts every set whose due time has come (without waiting for the runs). */
@@ -203,7 +255,7 @@ export class Scheduler {
     const start = () =>
       kind === 'prune'
         ? this.guard(`pruning ${set}`, () => this.options.runner.prune(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }))
-        : this.guard(`running ${set}`, () => this.options.runner.run(set, { trigger: 'schedule', scheduledFor, signal: controller.signal }));
+        : this.guard(`running ${set}`, () => this.options.runner.run(set, { trigger: 'schedule', scheduledFor, signal: controller.signal, stoppedByService: () => this.stoppedForService }));
     const done: Promise<void> = (before ? before.done.then(() => (controller.signal.aborted ? undefined : start())) : start())
       .then(() => undefined)
       .finally(() => {
@@ -212,25 +264,17 @@ export class Scheduler {
     this.active.set(set, { controller, done, kind });
   }
 
-  private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string): Promise<void> {
+  /** `catchUpFollows`: the newest due time is run right after (its alert may then wait for it). */
+  private async recordMissed(entry: Entry, count: number, first: number, last: number, why: string, catchUpFollows = false): Promise<void> {
     const when = count === 1 ? `due at ${this.at(last)}` : `${count} runs due between ${this.at(first)} and ${this.at(last)}`;
-    await this.options.runner.recordNotRun(entry.set, 'missed', `${when} did not run: ${why}`, last);
+    await this.options.runner.recordNotRun(entry.set, 'missed', `${when} did not run: ${why}`, last, 'schedule', { catchUpFollows });
   }
 
   /** Runs recover(), then passes on a timer until stop(). */
   start(): void {
     if (this.started) return;
     this.started = true;
-    void this.recover().finally(() => this.schedule());
-  }
-
-  private schedule(): void {
-    if (this.stopping) return;
-    const now = this.options.clock.now();
-    const poll = this.options.pollMs ?? 30_000;
-    const nexts = this.entries.map((e) => e.schedule.next(Math.max(e.lastDueAt, 0))).filter((t): t is number => t !== undefined);
-    const delay = Math.max(250, Math.min(poll, ...nexts.map((t) => t - now + 50)));
-    this.timer = setTimeout(() => void this.tick().finally(() => this.schedule()), delay);
+    this.loop.start(() => this.recover());
   }
 
   /** Runs in progress, by set. */
@@ -247,14 +291,15 @@ export class Scheduler {
   /** Stops scheduling; backups in progress run to their end (a configuration reload). stop() still aborts them. */
   async drain(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     await this.idle();
   }
 
-  /** Stops scheduling and stops running backups (they end `incomplete`), waiting for them to be recorded. */
+  /** Stops scheduling and stops running backups (they end `interrupted`), waiting for them to be recorded. */
   async stop(reason = 'the service is stopping'): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.stoppedForService = true;
+    this.loop.stop();
     await this.ticking;
     for (const { controller } of this.active.values()) controller.abort(reason);
     await this.idle();

@@ -2,22 +2,16 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isLogFormatChoice, LOG_FORMAT_CHOICES } from '../app/log-format.js';
 import { resolveConfigPath } from '../config/load.js';
 import { isVigilError, type ErrorCode } from '../domain/errors.js';
 import type { CliContext, Command } from './command.js';
 import { EXIT } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { dropOutputOnClosedPipe } from './closed-pipe.js';
+import { findCommand, suggestCommand, suggestOption } from './find-command.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
+import { groupOverview, help, overview } from './help-text.js';
 import { packageVersion } from './version.js';
-
-const GLOBAL_OPTIONS = {
-  config: { type: 'string', short: 'c' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-/** Global options that take a value: skipped with their value when looking for the command words. */
-const VALUE_OPTIONS: ReadonlySet<string> = new Set(['--config', '-c']);
 
 // Errors that mean "fix your input", exit 2; everything else is a failure, exit 1.
 const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set([
@@ -35,7 +29,9 @@ const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'ERR_DATADIR_LOCKED',
 ]);
 
-export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }): Promise<number> {
+type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv };
+
+export async function main(argv: string[], io: Io): Promise<number> {
   if (argv[0] === '--version' || argv[0] === '-V' || (argv.length === 1 && argv[0] === 'version')) {
     io.stdout.write(`vigil ${packageVersion()}\n`);
     return EXIT.ok;
@@ -43,27 +39,12 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
   // `vigil help [COMMAND…]` is `vigil [COMMAND…] --help`, as in git and restic.
   if (argv[0] === 'help') return main([...argv.slice(1), '--help'], io);
   const { command, rest, words } = findCommand(argv);
-  if (!command) {
-    const asked = argv.includes('--help') || argv.includes('-h');
-    const group = words.length ? groupOverview(words.join(' ')) : '';
-    if (group) {
-      // A group's name alone (`vigil outbox`) lists its commands instead of calling it unknown.
-      (asked ? io.stdout : io.stderr).write(group);
-      return asked ? EXIT.ok : EXIT.usage;
-    }
-    if (words.length && !asked) {
-      io.stderr.write(`vigil: unknown command "${words.join(' ')}"\n\n`);
-      io.stderr.write(overview());
-      return EXIT.usage;
-    }
-    io.stdout.write(overview());
-    return argv.length === 0 || asked ? EXIT.ok : EXIT.usage;
-  }
+  if (!command) return noCommand(argv, words, io);
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
   } catch (error) {
-    io.stderr.write(`vigil ${command.name}: ${(error as Error).message}\n${help(command)}`);
+    io.stderr.write(`vigil ${command.name}: ${parseErrorMessage(error as Error & { code?: string }, command)}\n${help(command)}`);
     return EXIT.usage;
   }
   if (parsed.values.help) {
@@ -71,11 +52,22 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
     return EXIT.ok;
   }
   if (!command.positionals && parsed.positionals.length) {
-    io.stderr.write(`vigil ${command.name}: unexpected argument "${parsed.positionals[0]}"\n${help(command)}`);
+    const word = parsed.positionals[0]!;
+    const meant = suggestCommand([...command.name.split(' '), word]);
+    const suggestion = meant && meant.startsWith(`${command.name} `) ? `; did you mean "vigil ${meant}"?` : '';
+    io.stderr.write(`vigil ${command.name}: unexpected argument "${word}"${suggestion}\n${help(command)}`);
+    return EXIT.usage;
+  }
+  const logFormat = (parsed.values['log-format'] as string | undefined) ?? io.env.VIGIL_LOG_FORMAT;
+  if (logFormat !== undefined && !isLogFormatChoice(logFormat)) {
+    const given = parsed.values['log-format'] !== undefined ? `--log-format ${logFormat}` : `VIGIL_LOG_FORMAT=${logFormat}`;
+    io.stderr.write(`vigil ${command.name}: ${given}: unknown log format; use one of ${LOG_FORMAT_CHOICES.join(', ')}\n`);
     return EXIT.usage;
   }
   const ctx: CliContext = {
     ...io,
+    // The loggers read the format from the environment (app/log-format.ts), so the option travels there.
+    env: parsed.values['log-format'] !== undefined ? { ...io.env, VIGIL_LOG_FORMAT: logFormat } : io.env,
     configFile: resolveConfigPath(parsed.values.config as string | undefined, io.env),
     json: Boolean(parsed.values.json),
     verbose: Boolean(parsed.values.verbose),
@@ -96,83 +88,33 @@ export async function main(argv: string[], io: { stdout: NodeJS.WritableStream; 
   }
 }
 
-/**
- * The longest run of leading words that names a command: `outbox list` before `outbox`. Global
- * options may come before or between the words (`vigil --config X config check`, as restic and
- * git allow); everything that is not a command word is handed on to the command's parser.
- */
-function findCommand(argv: string[]): { command?: Command; rest: string[]; words: string[] } {
-  const positions: number[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (VALUE_OPTIONS.has(arg)) {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) {
-      if (isGlobalFlag(arg)) continue;
-      break;
-    }
-    positions.push(i);
+/** No command was named: the overview, a group's listing, or "unknown command" with a guess. */
+function noCommand(argv: string[], words: string[], io: Io): number {
+  const asked = argv.includes('--help') || argv.includes('-h');
+  const group = words.length ? groupOverview(words.join(' ')) : '';
+  if (group) {
+    // A group's name alone (`vigil mail`) lists its commands instead of calling it unknown.
+    (asked ? io.stdout : io.stderr).write(group);
+    return asked ? EXIT.ok : EXIT.usage;
   }
-  const words = positions.map((i) => argv[i]!);
-  for (let n = words.length; n > 0; n--) {
-    const command = COMMANDS.find((c) => c.name === words.slice(0, n).join(' '));
-    if (command) {
-      const used = new Set(positions.slice(0, n));
-      return { command, rest: argv.filter((_arg, i) => !used.has(i)), words };
-    }
+  if (words.length) {
+    const meant = suggestCommand(words);
+    io.stderr.write(`vigil: unknown command "${words.join(' ')}"`);
+    // A near miss gets the one line that helps; anything else, the whole list.
+    if (meant) io.stderr.write(`; did you mean "vigil ${meant}"?\nRun \`vigil help\` for every command.\n`);
+    else io.stderr.write(`\n\n${overview()}`);
+    return EXIT.usage;
   }
-  // A group named alone whose first job is listing (`vigil outbox`) lists, as the design's
-  // `vigil outbox [list|show ID|…]` promises.
-  const listing = words.length ? COMMANDS.find((c) => c.name === `${words[0]} list`) : undefined;
-  if (listing) return { command: listing, rest: argv.filter((_arg, i) => i !== positions[0]), words };
-  return { rest: argv, words };
+  io.stdout.write(overview());
+  return argv.length === 0 || asked ? EXIT.ok : EXIT.usage;
 }
 
-function isGlobalFlag(arg: string): boolean {
-  if (arg.startsWith('--config=')) return true;
-  return ['--json', '--verbose', '-v', '--help', '-h'].includes(arg);
-}
-
-/** The commands whose name starts with `prefix` (a group such as `outbox`), or '' if none. */
-function groupOverview(prefix: string): string {
-  const members = COMMANDS.filter((c) => !c.hidden && c.name.startsWith(`${prefix} `));
-  if (!members.length) return '';
-  const width = Math.max(...members.map((c) => c.name.length));
-  return [`Usage: vigil ${prefix} <command>`, '', ...members.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', `Run \`vigil ${prefix} <command> --help\` for a command’s options.`, ''].join('\n');
-}
-
-function overview(): string {
-  const visible = COMMANDS.filter((c) => !c.hidden);
-  const width = Math.max(...visible.map((c) => c.name.length));
-  return [
-    'vigil — unattended backup whose heart is notification',
-    '',
-    'Usage: vigil <command> [--config PATH] [--json] [-v]',
-    '       vigil --version | vigil help [COMMAND]',
-    '',
-    ...visible.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Exit status: 0 success, 1 failure, 2 usage or configuration error, 3 partial.',
-    'Run `vigil <command> --help` for a command’s options.',
-    '',
-  ].join('\n');
-}
-
-function help(command: Command): string {
-  const exits = command.exitCodes ?? { 0: 'success', 1: 'failure', 2: 'usage or configuration error' };
-  return [
-    `Usage: vigil ${command.name} ${command.usage}`.trimEnd(),
-    '',
-    command.summary,
-    '',
-    'Global options: --config PATH (or VIGIL_CONFIG; default ./vigil.yaml), --json, -v/--verbose',
-    '',
-    'Exit status:',
-    ...Object.entries(exits).map(([code, meaning]) => `  ${code}  ${meaning}`),
-    '',
-  ].join('\n');
+/** parseArgs' message, with the option the user probably meant when one was mistyped. */
+function parseErrorMessage(error: Error & { code?: string }, command: Command): string {
+  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return error.message;
+  const typed = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  const meant = suggestOption(typed, command);
+  return `unknown option ${typed}${meant ? `; did you mean ${meant}?` : ''}`;
 }
 
 function isEntryPoint(): boolean {
@@ -184,9 +126,12 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  dropOutputOnClosedPipe(process.stdout, process.stderr, 'standard output');
+  dropOutputOnClosedPipe(process.stderr, process.stderr, 'standard error');
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
-      process.exitCode = code;
+      // A write failure other than a closed pipe has already set 1.
+      process.exitCode = process.exitCode || code;
     },
     (error: unknown) => {
       process.stderr.write(`vigil: ${(error as Error).message}\n`);

@@ -9,8 +9,7 @@ import { isoTime } from './output.js';
 export function describeOwnDelivery(delivery: OwnDelivery, enqueued: number, waitMs: number): string[] {
   if (delivery.by === 'service') {
     if (!enqueued) return [];
-    const who = delivery.service ? `the service (pid ${delivery.service.pid})` : 'the running service';
-    return [`alerts: ${enqueued} message(s) queued; ${who} delivers them`];
+    return [`alerts: ${enqueued} message(s) queued; the service (pid ${delivery.service.pid}) delivers them`];
   }
   const lines: string[] = [];
   const { sent, pending, failed, heldUntil } = delivery;

@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../platform/package-root.js';
 
-/**
- * The version of this installation, read from its own package.json: two levels up from
- * src/cli when run from source, three from dist/src/cli when installed. Read once, on demand,
- * so no command pays for it at start-up.
- */
+/** The version of this installation, read from its own package.json on demand. */
 export function packageVersion(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.resolve(here, '../../package.json'), path.resolve(here, '../../../package.json')]) {
-    try {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'vigil-backup' && pkg.version) return pkg.version;
-    } catch {
-      // not this candidate: try the next
-    }
+  const root = packageRoot();
+  if (!root) return 'unknown';
+  try {
+    return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
-  return 'unknown';
 }

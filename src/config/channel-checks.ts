@@ -1,6 +1,6 @@
 import type { VigilConfig } from './schema/index.js';
 import { urlProblem, type ChannelConfig } from './schema/channels.js';
-import type { SemanticProblem } from './semantic-checks.js';
+import type { SemanticProblem } from './problems.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
 

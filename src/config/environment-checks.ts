@@ -1,13 +1,18 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { VigilConfig } from './schema/index.js';
-import type { SemanticProblem } from './semantic-checks.js';
+import type { SemanticProblem } from './problems.js';
 import { activeProfileName } from './semantic-checks.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
-import { setEnvironmentProblems } from './set-checks.js';
-import { oauthEnvironmentProblems } from './oauth-checks.js';
 import { channelEnvironmentProblems } from './channel-checks.js';
+
+/**
+ * A machine-side check of the settings an adapter owns (a transport's OAuth2 keys, an engine's
+ * program and password). config/ does not know the adapters: src/app/environment-checks.ts
+ * passes their checks in.
+ */
+export type AdapterEnvironmentCheck = (config: VigilConfig, env: NodeJS.ProcessEnv, nowMs: number) => SemanticProblem[];
 
 export interface ProfileVerification {
   name: string;
@@ -20,7 +25,15 @@ export interface ProfileVerification {
  */
 export function environmentProblems(
   config: VigilConfig,
-  options: { env: NodeJS.ProcessEnv; verifications: ProfileVerification[]; fingerprint: (name: string) => string; nowMs?: number; asService?: boolean },
+  options: {
+    env: NodeJS.ProcessEnv;
+    verifications: ProfileVerification[];
+    fingerprint: (name: string) => string;
+    nowMs?: number;
+    asService?: boolean;
+    /** Run after the profile checks, in order, before the channel checks. */
+    adapterChecks?: readonly AdapterEnvironmentCheck[];
+  },
 ): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   if (!path.isAbsolute(config.dataDir) && (options.asService || runBySystemd(options.env))) {
@@ -65,8 +78,8 @@ export function environmentProblems(
       }
     }
   }
-  problems.push(...oauthEnvironmentProblems(config, options.env, options.nowMs ?? Date.now()));
-  problems.push(...setEnvironmentProblems(config, options.env));
+  const nowMs = options.nowMs ?? Date.now();
+  for (const check of options.adapterChecks ?? []) problems.push(...check(config, options.env, nowMs));
   problems.push(...channelEnvironmentProblems(config, options.env));
   return problems;
 }

@@ -16,6 +16,13 @@ export function formatProblem(problem: ConfigProblem): string {
 
 export type KeyPath = ReadonlyArray<string | number>;
 
+/** A problem a check found, located by key path (load.ts turns it into a ConfigProblem with a line). */
+export interface SemanticProblem {
+  path: KeyPath;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
 export function dottedPath(path: KeyPath): string {
   return path.map(String).join('.');
 }

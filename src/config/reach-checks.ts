@@ -1,6 +1,6 @@
 import type { VigilConfig } from './schema/index.js';
 import { activeProfile } from './semantic-checks.js';
-import type { SemanticProblem } from './semantic-checks.js';
+import type { SemanticProblem } from './problems.js';
 
 /**
  * Whether notifications can reach anyone. A Mail Profile is needed for e-mail only: a push-only

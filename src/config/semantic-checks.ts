@@ -1,15 +1,13 @@
 import type { ProfileConfig, VigilConfig } from './schema/index.js';
 import { isValidAddress } from '../domain/address.js';
-import type { KeyPath } from './problems.js';
+import type { KeyPath, SemanticProblem } from './problems.js';
 import { setScheduleProblems, storeInsidePathsProblems } from './set-checks.js';
-import { mailClientProblems } from '../transports/mailclient/config-problems.js';
+import { mailClientProblems } from './mail-client-checks.js';
 import { channelProblems } from './channel-checks.js';
 
-export interface SemanticProblem {
-  path: KeyPath;
-  message: string;
-  severity: 'error' | 'warning';
-}
+// Defined with KeyPath in problems.ts, so the check files need not import this one (they are
+// imported by it); re-exported for existing importers.
+export type { SemanticProblem } from './problems.js';
 
 /** The profile notifications use: `mail.profile`, or the only profile there is. */
 export function activeProfileName(config: VigilConfig): string | undefined {

@@ -4,16 +4,17 @@ import type { Severity } from './message.js';
 /**
  * The activity log's model (pure). Every run of a set is one activity; so, later, are restores,
  * validations and Admin processes. An activity is `running` until it ends; it then carries one of
- * the run statuses of DESIGN.md §3, `skipped` (due while the previous run was still going), or
- * `cancelled` (stopped by the person who started it: Ctrl-C of `vigil run`) — neither is ever
- * alerted, which is why they are not statuses a rule's `on:` can name.
+ * the run statuses of DESIGN.md §3, `skipped` (due while the previous run was still going),
+ * `cancelled` (stopped by the person who started it: Ctrl-C of `vigil run`), or `interrupted`
+ * (stopped by a clean service stop: retried at the next start within the catch-up window, or then
+ * reported `missed`) — none is ever alerted, which is why they are not statuses a rule's `on:` can name.
  */
 export const ACTIVITY_KINDS = ['backup', 'restore', 'validation', 'prune', 'repair', 'admin'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
-export type FinalStatus = RunStatus | 'skipped' | 'cancelled';
+export type FinalStatus = RunStatus | 'skipped' | 'cancelled' | 'interrupted';
 export type ActivityStatus = FinalStatus | 'running';
-export const ACTIVITY_STATUSES: readonly ActivityStatus[] = ['running', 'completed', 'completed-with-warnings', 'completed-with-errors', 'incomplete', 'failed', 'missed', 'skipped', 'cancelled'];
+export const ACTIVITY_STATUSES: readonly ActivityStatus[] = ['running', 'completed', 'completed-with-warnings', 'completed-with-errors', 'incomplete', 'failed', 'missed', 'skipped', 'cancelled', 'interrupted'];
 
 /** What started it: a person (`vigil run`) or the service's schedule. */
 export type ActivityTrigger = 'manual' | 'schedule' | 'service';

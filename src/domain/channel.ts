@@ -1,4 +1,4 @@
-import type { Severity } from './message.js';
+import type { Severity } from './severity.js';
 
 /**
  * Channels: delivery targets that are not mailboxes (docs/channels.md). A channel's messages go

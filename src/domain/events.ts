@@ -51,6 +51,12 @@ export interface BackupEventBase {
   snapshotId: string | null;
   /** The coded error that stopped the run, when the engine had one (live events only: not stored). */
   stoppedBy?: RunStopper;
+  /**
+   * A `missed` run recorded at start just before the set's newest due time is caught up (live
+   * events only): its alert waits for that run, up to `notification.stormWindow`, so a missed
+   * window and its recovery make one message (BackupNotifier).
+   */
+  catchUpFollows?: boolean;
   at: number;
 }
 
@@ -76,7 +82,7 @@ export type VigilEventKind = VigilEvent['kind'];
  * emitted — or, for a notification replayed after a crash, when the run ended, so the replay
  * makes the same decision as the lost attempt.
  */
-export function backupEventOf(activity: Activity, at: number, extra: { reason?: string; stoppedBy?: RunStopper } = {}): BackupEvent {
+export function backupEventOf(activity: Activity, at: number, extra: { reason?: string; stoppedBy?: RunStopper; catchUpFollows?: boolean } = {}): BackupEvent {
   return {
     kind: `backup.${activity.status}`,
     status: activity.status,
@@ -91,6 +97,7 @@ export function backupEventOf(activity: Activity, at: number, extra: { reason?: 
     firstError: activity.firstError ?? extra.reason ?? null,
     snapshotId: activity.snapshotId,
     ...(extra.stoppedBy ? { stoppedBy: extra.stoppedBy } : {}),
+    ...(extra.catchUpFollows ? { catchUpFollows: true } : {}),
     at,
   } as BackupEvent;
 }
@@ -100,3 +107,14 @@ export interface EventSink {
 }
 
 export const nullEventSink: EventSink = { emit() {} };
+
+/** A subscriber to one kind of event; may be async (its failure is the bus's to report). */
+export type EventHandler<K extends VigilEventKind> = (event: Extract<VigilEvent, { kind: K }>) => void | Promise<void>;
+
+/**
+ * Where events can be subscribed to and emitted (src/app/event-bus.ts wires one per process).
+ * Declared here so the core (notification) subscribes without importing the composition root.
+ */
+export interface EventBusPort extends EventSink {
+  on<K extends VigilEventKind>(kind: K, handler: EventHandler<K>): void;
+}

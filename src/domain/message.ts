@@ -10,8 +10,10 @@ export const PENDING_STATES: readonly MessageState[] = ['queued', 'sending', 'de
 /** States the dispatcher will never touch again (unless a user retries the message). */
 export const FINAL_STATES: readonly MessageState[] = ['sent', 'queued-locally', 'failed', 'expired'];
 
-export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+// Severity is shared vocabulary (channels use it too); it lives in its own file so channel.ts and
+// this one need not import each other. Re-exported here for the many existing importers.
+export { SEVERITIES, type Severity } from './severity.js';
+import type { Severity } from './severity.js';
 
 /** Lower is sooner: critical messages are claimed ahead of everything else. */
 export const PRIORITY = { critical: 0, normal: 5, bulk: 9 } as const;

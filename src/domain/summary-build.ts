@@ -25,6 +25,7 @@ export const COUNT_LABELS: ReadonlyArray<[FinalStatus, string]> = [
   ['missed', 'missed'],
   ['skipped', 'skipped'],
   ['cancelled', 'cancelled'],
+  ['interrupted', 'interrupted'],
 ];
 
 /** Most attention items listed; the rest are counted. */
@@ -33,7 +34,7 @@ export const ATTENTION_CAP = 50;
 export const NEXT_RUNS_CAP = 10;
 
 /** Worst first: what did not produce a backup, then partial backups, then warnings. */
-const RANK: Record<FinalStatus, number> = { failed: 0, missed: 0, incomplete: 1, 'completed-with-errors': 2, 'completed-with-warnings': 3, skipped: 4, cancelled: 4, completed: 5 };
+const RANK: Record<FinalStatus, number> = { failed: 0, missed: 0, incomplete: 1, 'completed-with-errors': 2, 'completed-with-warnings': 3, skipped: 4, cancelled: 4, interrupted: 4, completed: 5 };
 const SUCCESS: ReadonlySet<FinalStatus> = new Set(['completed', 'completed-with-warnings']);
 
 export interface SetRow {

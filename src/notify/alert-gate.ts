@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
-import type { AlertPause, AlertPauseStore } from '../storage/ports.js';
+import type { AlertPause, AlertPauseStore } from '../storage/ports/alert-pause-store.js';
 
 /** The pause ('*' or the set's own) that holds `set`'s alerts at `now`, the longest-lasting one. */
 export function pauseOf(pauses: AlertPause[], set: string): AlertPause | undefined {

@@ -2,7 +2,7 @@ import type { VigilConfig } from '../config/schema/index.js';
 import { ALERT_ANOMALY_THRESHOLDS, detectAnomalies, type Anomaly } from '../domain/anomalies.js';
 import type { BackupEvent, EventSink } from '../domain/events.js';
 import { formatBytes } from '../domain/units.js';
-import type { SummaryStore } from '../storage/ports.js';
+import type { SummaryStore } from '../storage/ports/summary-store.js';
 
 export interface AnomalyCheckDeps {
   config: VigilConfig;

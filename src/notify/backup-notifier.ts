@@ -1,15 +1,18 @@
 import type { VigilConfig } from '../config/schema/index.js';
-import type { BackupEvent } from '../domain/events.js';
+import { backupEventOf, type BackupEvent } from '../domain/events.js';
+import { formatDuration } from '../config/duration.js';
 import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { ActivityStore, ClaimOwner, NotifyStateStore, OutboxStore } from '../storage/ports.js';
+import type { ActivityStore } from '../storage/ports/activity-store.js';
+import type { ClaimOwner, NotifyStateStore } from '../storage/ports/notify-state-store.js';
+import type { OutboxStore } from '../storage/ports/outbox-store.js';
 import type { Clock } from '../domain/clock.js';
 import type { StreakState } from '../domain/streak-state.js';
 import { composeMessage, composePager, templateVars, type ComposeInput } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { excerptIsCut, fullLogAttachment } from './log-attachment.js';
-import { effectiveRule, isCritical, severityOf } from './rules.js';
+import { effectiveRule, isCritical, severityOf, SUCCESS_STATUSES } from './rules.js';
 import { decide, emptyStreak } from './streak.js';
 import type { TemplateVars } from './template.js';
 import { withShippedFallback, type PagerName, type TemplateFiles, type TripletName } from './template-files.js';
@@ -17,6 +20,7 @@ import type { StormControl } from './storm.js';
 import type { AlertGate } from './alert-gate.js';
 import { backupChannelContent } from './channel-content.js';
 import { channelRequests } from './channel-requests.js';
+import { notYetQueued } from './not-yet-queued.js';
 import { notifyTargets, reachesAnyone } from './targets.js';
 
 export interface BackupNotifierDeps {
@@ -83,6 +87,12 @@ export class BackupNotifier {
     const { config, log } = this.deps;
     const n = config.notification;
     const ledger = this.deps.state;
+    if (event.status === 'missed' && event.catchUpFollows && n.stormWindow > 0) {
+      // Left unnotified in the ledger, so it is not lost: the catch-up run's own event takes it
+      // in (one message), or Notifications.recover alerts it once the window has passed.
+      log.info(`backup ${event.set} missed (activity ${event.activityId}): its alert waits up to ${formatDuration(n.stormWindow)} for the catch-up run`);
+      return false;
+    }
     // Already handled, or being handled by another live process (vigil run and the service's
     // recovery may both reach a run): the claim lets exactly one of them notify it.
     if (!(await ledger.claim(event.activityId, this.deps.owner, this.deps.clock.now(), CLAIM_LEASE_MS, this.deps.isAlive))) return false;
@@ -91,7 +101,10 @@ export class BackupNotifier {
       return true;
     };
     const rule = effectiveRule(config.sets[event.set]?.notify, n.defaults, n.pager);
-    const state = (await this.deps.state.get(event.set)) ?? emptyStreak(event.set);
+    let state = (await this.deps.state.get(event.set)) ?? emptyStreak(event.set);
+    // A missed window waiting for this run: a success folds it into this run's message.
+    const joined = await this.takeWaitingMissed(event, state, rule);
+    if (joined) state = joined.state;
     const decision = decide(state, { status: event.status, firstError: event.firstError, at: event.at }, rule, n.remindEvery);
     if (decision.action === 'none') return done(decision.next !== state ? decision.next : undefined);
     // Paused: nothing is sent, and the streak is left as it was, so the first failure after
@@ -107,7 +120,8 @@ export class BackupNotifier {
       }
     }
     const wanted = critical || recovery ? [...n.admins, ...rule.to] : rule.to.length ? rule.to : n.admins;
-    const pagerEntries = critical && decision.action !== 'reminder' && decision.action !== 'status' ? rule.pager : [];
+    // A recovery from a missed window nobody was paged for pages nobody.
+    const pagerEntries = critical && decision.action !== 'reminder' && decision.action !== 'status' && !joined ? rule.pager : [];
     // Mail through the Mail Profile when there is one, channels either way (push only works).
     const targets = notifyTargets(config, { mail: wanted, pager: pagerEntries });
     const { channels } = targets;
@@ -122,6 +136,7 @@ export class BackupNotifier {
       ...(await this.logFor(event, rule.detail === 'status' || recovery)),
       host: this.deps.host,
       ...(config.admin.timezone ? { timezone: config.admin.timezone } : {}),
+      ...(joined?.reason ? { missedBefore: joined.reason } : {}),
     };
     const vars = templateVars(input);
     const severity = recovery ? 'info' : severityOf(event.status);
@@ -159,6 +174,34 @@ export class BackupNotifier {
     return done(decision.next);
   }
 
+  /**
+   * The `missed` run of `event`'s set held for its catch-up (BackupEvent.catchUpFollows), still
+   * unnotified and within the storm window. When this run succeeded, the missed run is marked
+   * notified and the streak it would have started is returned, so this run's decision is the
+   * recovery from it: one message. When this run did not succeed, the missed run is notified on
+   * its own first (its alert, then this run's), and undefined is returned.
+   */
+  private async takeWaitingMissed(event: BackupEvent, state: StreakState, rule: ReturnType<typeof effectiveRule>): Promise<{ state: StreakState; reason: string | null } | undefined> {
+    const n = this.deps.config.notification;
+    if (event.status === 'missed' || event.status === 'skipped' || n.stormWindow <= 0) return undefined;
+    const now = this.deps.clock.now();
+    let waiting: BackupEvent | undefined;
+    for (const pending of await this.deps.state.unnotified(now - n.stormWindow)) {
+      const activity = pending.activityId === event.activityId ? undefined : await this.deps.activity.get(pending.activityId);
+      if (activity?.set === event.set && activity.status === 'missed' && activity.id < event.activityId) waiting = backupEventOf(activity, activity.endedAt ?? now);
+    }
+    if (!waiting) return undefined;
+    if (!SUCCESS_STATUSES.includes(event.status as (typeof SUCCESS_STATUSES)[number])) {
+      await this.process(waiting);
+      return undefined;
+    }
+    if (!(await this.deps.state.claim(waiting.activityId, this.deps.owner, now, CLAIM_LEASE_MS, this.deps.isAlive))) return undefined;
+    const missed = decide(state, { status: 'missed', firstError: waiting.firstError, at: waiting.at }, rule, n.remindEvery);
+    await this.deps.state.commit(waiting.activityId, undefined, waiting.at);
+    this.deps.log.info(`backup ${event.set} missed (activity ${waiting.activityId}) is told with the catch-up run (activity ${event.activityId})`);
+    return missed.action === 'alert' ? { state: missed.next, reason: waiting.firstError } : undefined;
+  }
+
   private async composeTriplet(name: TripletName, vars: TemplateVars, subject: string | undefined, shippedOnly: boolean) {
     return composeMessage(await this.deps.templates.triplet(name, shippedOnly), vars, subject);
   }
@@ -172,16 +215,4 @@ export class BackupNotifier {
     const [activity, log] = await Promise.all([this.deps.activity.get(event.activityId), this.deps.activity.log(event.activityId)]);
     return { log, logDropped: activity?.logDropped ?? 0 };
   }
-}
-
-/**
- * The requests whose dedupe key is not in the Outbox in any state (sent ones included): what a
- * crashed attempt has not enqueued yet. The Outbox's own dedupe only covers pending messages.
- */
-export async function notYetQueued(messages: Pick<OutboxStore, 'list'>, requests: MessageRequest[]): Promise<MessageRequest[]> {
-  const kept: MessageRequest[] = [];
-  for (const r of requests) {
-    if (r.dedupeKey === undefined || (await messages.list({ dedupeKey: r.dedupeKey, limit: 1 })).length === 0) kept.push(r);
-  }
-  return kept;
 }

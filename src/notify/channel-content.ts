@@ -1,6 +1,7 @@
 import type { ChannelContent, ChannelEvent } from '../domain/channel.js';
 import type { BackupEvent, ServiceFaultEvent } from '../domain/events.js';
-import type { Escalation, StormWindow } from '../storage/ports.js';
+import type { Escalation } from '../storage/ports/escalation-store.js';
+import type { StormWindow } from '../storage/ports/storm-store.js';
 import type { Severity } from '../domain/message.js';
 import type { NotifyAction } from './streak.js';
 import { setIncidentKey } from './channel-requests.js';

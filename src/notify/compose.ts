@@ -27,6 +27,8 @@ export interface ComposeInput {
   host: string;
   /** `admin.timezone` (undefined: the host's), for every time shown. */
   timezone?: string;
+  /** Why the runs this catch-up run recovered from were missed (one message for both). */
+  missedBefore?: string;
 }
 
 // Every time in a notification: `admin.timezone`, one format (src/domain/time-format.ts).
@@ -77,6 +79,7 @@ export function templateVars(input: ComposeInput): TemplateVars {
     failures: streak.failures,
     failingSince: at(streak.failingSince),
     previousStatus: streak.lastStatus ?? '',
+    missedBefore: input.missedBefore ? ` This run caught up after the missed ones: ${input.missedBefore}.` : '',
     reminder: input.action === 'reminder' ? 'yes' : '',
     detail: detailExcerpt(input.log, input.logDropped, input.rule),
   };

@@ -6,7 +6,10 @@ import { PENDING_STATES, PRIORITY, type StoredMessage } from '../domain/message.
 import { resolveRecipients } from '../domain/recipients.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { Escalation, EscalationStore, HandOffStore, OutboxStore, ProfileStateStore } from '../storage/ports.js';
+import type { Escalation, EscalationStore } from '../storage/ports/escalation-store.js';
+import type { HandOffStore } from '../storage/ports/hand-off-store.js';
+import type { OutboxStore } from '../storage/ports/outbox-store.js';
+import type { ProfileStateStore } from '../storage/ports/profile-state-store.js';
 import { composePager, formatDuration, formatTime } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import type { TemplateFiles } from './template-files.js';

@@ -1,7 +1,8 @@
 import type { Clock } from '../domain/clock.js';
 import type { MessageRequest } from '../domain/message.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { Escalation, EscalationStore, OutboxStore } from '../storage/ports.js';
+import type { Escalation, EscalationStore } from '../storage/ports/escalation-store.js';
+import type { OutboxStore } from '../storage/ports/outbox-store.js';
 import { formatTime } from './compose.js';
 import { escapeHtml } from './template.js';
 

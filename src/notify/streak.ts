@@ -40,8 +40,9 @@ export function failureSignature(status: FinalStatus, firstError: string | null)
  *   streak to recover from sends a plain status message; `skipped` changes nothing.
  */
 export function decide(state: StreakState, run: RunOutcome, rule: EffectiveRule, remindEveryMs: number): Decision {
-  // Neither is news: a cancelled run was stopped by the person who started it.
-  if (run.status === 'skipped' || run.status === 'cancelled') return { action: 'none', next: state };
+  // None is news: a cancelled run was stopped by the person who started it; an interrupted one
+  // by a clean service stop, and the scheduler retries it at start or reports it `missed`.
+  if (run.status === 'skipped' || run.status === 'cancelled' || run.status === 'interrupted') return { action: 'none', next: state };
   const inOn = (rule.on as readonly string[]).includes(run.status);
   if ((SUCCESS_STATUSES as readonly string[]).includes(run.status)) {
     const next = emptyStreak(state.set);

@@ -1,12 +1,13 @@
 import path from 'node:path';
-import type { EventBus } from '../app/event-bus.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
-import { BACKUP_EVENT_KINDS, backupEventOf, type BackupEvent } from '../domain/events.js';
+import type { Activity } from '../domain/activity.js';
+import { BACKUP_EVENT_KINDS, backupEventOf, type BackupEvent, type EventBusPort } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { SystemLog } from '../domain/system-log.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { ClaimOwner, Store } from '../storage/ports.js';
+import type { ClaimOwner } from '../storage/ports/notify-state-store.js';
+import type { Store } from '../storage/ports/store.js';
 import { BackupNotifier } from './backup-notifier.js';
 import { Escalator } from './escalation.js';
 import { faultOfRun, faultOfStoreError } from './fault-detect.js';
@@ -19,7 +20,7 @@ import { ChannelPauseNotifier } from './channel-paused.js';
 import { AlertGate } from './alert-gate.js';
 
 export interface NotificationDeps {
-  events: EventBus;
+  events: EventBusPort;
   config: VigilConfig;
   outbox: Outbox;
   store: Store;
@@ -172,6 +173,7 @@ export class Notifications {
       try {
         const activity = await store.activity.get(pending.activityId);
         if (!activity || activity.status === 'running' || !activity.set || (activity.endedAt ?? 0) > now - RECOVER_AFTER_MS) continue;
+        if (await this.waitsForCatchUp(activity, now)) continue;
         if (!(await this.backup.handle(backupEventOf(activity, activity.endedAt ?? now), { keys: pending.dedupeKeys }))) continue;
         this.deps.log.info(`notified backup ${activity.set} ${activity.status} (activity ${activity.id}) after a restart`);
         handled++;
@@ -180,6 +182,16 @@ export class Notifications {
       }
     }
     return handled;
+  }
+
+  /**
+   * A `missed` run whose alert waits for the set's catch-up run (BackupNotifier): while that run
+   * is going and the storm window has not passed. After, this recovery alerts it on its own.
+   */
+  private async waitsForCatchUp(activity: Activity, now: number): Promise<boolean> {
+    const window = this.deps.config.notification.stormWindow;
+    if (activity.status !== 'missed' || window <= 0 || now - (activity.endedAt ?? 0) >= window) return false;
+    return (await this.deps.store.activity.running(activity.set!)).some((run) => run.id > activity.id);
   }
 
   /** One round of the periodic work; background errors are logged, never thrown. */

@@ -7,7 +7,8 @@ import type { DeliveryOutcome } from '../domain/outcome.js';
 import { decideAfterAttempt, type RetryPolicy } from '../domain/retry-policy.js';
 import { RouteBreaker } from '../domain/route-breaker.js';
 import type { Transport } from '../domain/transport.js';
-import type { AttemptResult, OutboxStore, ProfileStateStore } from '../storage/ports.js';
+import type { AttemptResult, OutboxStore } from '../storage/ports/outbox-store.js';
+import type { ProfileStateStore } from '../storage/ports/profile-state-store.js';
 import { ProfilePauses } from './profile-pauses.js';
 import { ResultWriter } from './result-writer.js';
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
-import type { NewMessage, OutboxStore } from '../storage/ports.js';
+import type { NewMessage, OutboxStore } from '../storage/ports/outbox-store.js';
 import { newMessageId } from './ids.js';
 import { renderMessage } from './render.js';
 import { renderChannelMessage } from './render-channel.js';

@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
-import type { OutboxStore, ProfileStateStore } from '../storage/ports.js';
+import type { OutboxStore } from '../storage/ports/outbox-store.js';
+import type { ProfileStateStore } from '../storage/ports/profile-state-store.js';
 
 /**
  * Profiles paused because their credentials or configuration were refused, and the end of a

@@ -1,7 +1,7 @@
 import { channelProfile, encodeChannelRequest, type ChannelContent, type ChannelRenderer } from '../domain/channel.js';
 import { VigilError } from '../domain/errors.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
-import type { NewMessage } from '../storage/ports.js';
+import type { NewMessage } from '../storage/ports/outbox-store.js';
 
 /**
  * A channel message as the Outbox stores it: the service's request rendered once, now, and

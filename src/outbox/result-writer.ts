@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
-import type { AttemptResult, OutboxStore } from '../storage/ports.js';
+import type { AttemptResult, OutboxStore } from '../storage/ports/outbox-store.js';
 
 /**
  * Batches attempt results into one store transaction per turn of the event loop: with many

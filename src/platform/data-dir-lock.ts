@@ -17,6 +17,8 @@ const HOLDER_FILE = 'service.pid';
 // the pid of a holder killed before) looks again a few times before it gives up naming it.
 const HOLDER_READ_TRIES = 10;
 const HOLDER_READ_GAP_MS = 50;
+// How often `holder` looks again when the lock is held by an unnamed probe.
+const PROBE_TRIES = 3;
 
 /**
  * The exclusive lock of a data directory: one `vigil start` per directory. It is an SQLite
@@ -31,11 +33,15 @@ const HOLDER_READ_GAP_MS = 50;
 export class DataDirLock {
   private constructor(
     private readonly db: Database.Database,
-    private readonly holderFile: string,
+    private readonly holderFile: string | undefined,
   ) {}
 
-  /** Takes the lock, or returns who holds it (undefined when it cannot be told). Throws on I/O errors. */
-  static tryAcquire(dataDir: string, me: DataDirHolder): { lock: DataDirLock } | { heldBy: DataDirHolder | undefined } {
+  /**
+   * Takes the lock, or returns who holds it (undefined when it cannot be told). Throws on I/O errors.
+   * `named: false` takes it without writing `service.pid`: a probe, which must never be mistaken
+   * for a service by another process probing at the same instant.
+   */
+  static tryAcquire(dataDir: string, me: DataDirHolder, options: { named?: boolean } = {}): { lock: DataDirLock } | { heldBy: DataDirHolder | undefined } {
     makeDirsSync(dataDir);
     const db = new Database(path.join(dataDir, LOCK_FILE), { timeout: 0 });
     try {
@@ -49,6 +55,7 @@ export class DataDirLock {
       if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
       return { heldBy: readHolder(dataDir, me) };
     }
+    if (options.named === false) return { lock: new DataDirLock(db, undefined) };
     const holderFile = path.join(dataDir, HOLDER_FILE);
     // Written aside and renamed, so a reader never sees half a file.
     writeFileSync(`${holderFile}.tmp`, `${JSON.stringify(me)}\n`);
@@ -57,22 +64,29 @@ export class DataDirLock {
   }
 
   /**
-   * The live holder of `dataDir`'s lock, or undefined when none: the lock is free (taken and
-   * released at once). For `vigil run`, which delivers its own alerts only when no service does.
+   * The live service holding `dataDir`'s lock, or `held: false` when none: the lock is free
+   * (taken and released at once, unnamed), or its holder never names itself — another `vigil
+   * run`'s probe, which lets go within milliseconds. For `vigil run`, which delivers its own
+   * alerts only when no service does; delivering beside a service is safe anyway (the Outbox's
+   * leases never let two processes send one message), staying silent beside no service is not.
    */
-  static holder(dataDir: string, me: DataDirHolder): { held: false } | { held: true; by: DataDirHolder | undefined } {
-    const result = DataDirLock.tryAcquire(dataDir, me);
-    if ('lock' in result) {
-      result.lock.release();
-      return { held: false };
+  static holder(dataDir: string, me: DataDirHolder): { held: false } | { held: true; by: DataDirHolder } {
+    for (let i = 1; ; i++) {
+      const result = DataDirLock.tryAcquire(dataDir, me, { named: false });
+      if ('lock' in result) {
+        result.lock.release();
+        return { held: false };
+      }
+      if (result.heldBy) return { held: true, by: result.heldBy };
+      if (i >= PROBE_TRIES) return { held: false };
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, HOLDER_READ_GAP_MS);
     }
-    return { held: true, by: result.heldBy };
   }
 
   /** Releases the lock (idempotent). The kernel does the same if the process dies first. */
   release(): void {
     if (!this.db.open) return;
-    rmSync(this.holderFile, { force: true });
+    if (this.holderFile) rmSync(this.holderFile, { force: true });
     this.db.close();
   }
 }

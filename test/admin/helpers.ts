@@ -8,7 +8,7 @@ import { configSchema, type VigilConfig } from '../../src/config/schema/index.js
 import type { VigilEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { Outbox } from '../../src/outbox/outbox.js';
-import type { Store } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 

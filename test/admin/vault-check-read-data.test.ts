@@ -9,7 +9,7 @@ import { listSnapshots } from '../../src/backup/engines/builtin/index.js';
 import { inSubset } from '../../src/domain/data-subset.js';
 import type { VigilEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/domain/logger.js';
-import type { Store } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 import { flipByte, packFiles, randomData, runBackup, setContext, tempDir } from '../builtin/helpers.js';
 import { FakeClock } from '../helpers/fake-clock.js';

@@ -135,7 +135,7 @@ describe('vigil activity', () => {
 });
 
 describe('vigil start', () => {
-  it('runs a set on its schedule and, on SIGTERM, stops it and records it incomplete', async () => {
+  it('runs a set on its schedule and, on SIGTERM, stops it and records it interrupted (retried at the next start, never alerted)', async () => {
     const svc = new Workspace();
     try {
       const startedFile = path.join(svc.dir, 'started');
@@ -163,7 +163,7 @@ describe('vigil start', () => {
       const rows = JSON.parse((await svc.vigil(['activity', '--json', '--set', 'slow'])).stdout) as Array<{ status: string; trigger: string; firstError: string | null }>;
       const run = rows.find((r) => r.status !== 'skipped');
       assert.ok(run, JSON.stringify(rows));
-      assert.equal(run.status, 'incomplete');
+      assert.equal(run.status, 'interrupted');
       assert.equal(run.trigger, 'schedule');
       assert.match(run.firstError ?? '', /stopped \(SIGTERM\)/);
       assert.ok(rows.every((r) => r.status !== 'running'), 'nothing left running');

@@ -4,9 +4,9 @@ import { promises as fsp, statSync } from 'node:fs';
 import path from 'node:path';
 import { restore, verify } from '../../src/backup/engines/builtin/index.js';
 import { faultOfRun } from '../../src/notify/fault-detect.js';
+import type { EngineRunResult } from '../../src/backup/engine.js';
 import { keygen, SshdPeer } from '../helpers/sshd-peer.js';
 import { describeTree, randomData, runBackup, setContext, tempDir, textBytes } from './helpers.js';
-import type { EngineRunResult } from '../../src/backup/engine.js';
 
 // The builtin engine against a real OpenSSH server on loopback (test/helpers/sshd-peer.ts).
 let sshd: SshdPeer;
@@ -72,7 +72,7 @@ test('a server whose host key is not the one in knownHosts is refused: ERR_VAULT
   assert.equal(stopper(result), 'ERR_VAULT_HOST_KEY');
   const fingerprint = (await import('node:child_process')).execFileSync('ssh-keygen', ['-lf', `${sshd.hostKey}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
   assert.match(result.log[0]!.message, new RegExp(`is ssh-ed25519 ${fingerprint.replace(/[+/]/g, '\\$&')}, but .* lists another key`));
-  assert.equal(faultOfRun({ status: result.status, firstError: result.log[0]!.message, stoppedBy: result.stoppedBy }), 'vault-unreachable');
+  assert.equal(faultOf(result), 'vault-unreachable');
   await assert.rejects(fsp.stat(remote), 'nothing was created on a server that could not be trusted');
 
   // A host not listed at all: refused too, never trusted on first use.
@@ -95,7 +95,7 @@ test('a key the server refuses is ERR_VAULT_AUTH; an unreachable port is ERR_VAU
   assert.equal(refused.status, 'failed');
   assert.equal(stopper(refused), 'ERR_VAULT_AUTH');
   assert.match(refused.log[0]!.message, /refused the key .*id_stranger for user/);
-  assert.equal(faultOfRun({ status: refused.status, firstError: refused.log[0]!.message, stoppedBy: refused.stoppedBy }), 'vault-unreachable');
+  assert.equal(faultOf(refused), 'vault-unreachable');
   assert.doesNotMatch(JSON.stringify(refused.log), /PRIVATE KEY|correct horse/, 'no key material or passphrase in the log');
 
   const closedPort = (await import('node:net')).createServer();
@@ -108,7 +108,7 @@ test('a key the server refuses is ERR_VAULT_AUTH; an unreachable port is ERR_VAU
   assert.equal(down.status, 'failed');
   assert.equal(stopper(down), 'ERR_VAULT_UNREACHABLE');
   assert.match(down.log[0]!.message, /cannot connect to 127\.0\.0\.1:\d+: ECONNREFUSED/);
-  assert.equal(faultOfRun({ status: down.status, firstError: down.log[0]!.message, stoppedBy: down.stoppedBy }), 'vault-unreachable');
+  assert.equal(faultOf(down), 'vault-unreachable');
 });
 
 test('the connection killed mid-upload: the run fails vault-unreachable, the next run resumes without re-sending stored packs, verifies and restores byte for byte', async (t) => {
@@ -133,7 +133,7 @@ test('the connection killed mid-upload: the run fails vault-unreachable, the nex
   const broken = await running;
   assert.equal(broken.status, 'failed', JSON.stringify(broken.log));
   assert.equal(stopper(broken), 'ERR_VAULT_UNREACHABLE');
-  assert.equal(faultOfRun({ status: broken.status, firstError: broken.log[0]!.message, stoppedBy: broken.stoppedBy }), 'vault-unreachable');
+  assert.equal(faultOf(broken), 'vault-unreachable');
 
   const before = new Map(stored.map((file) => [file, statSync(file).ino]));
   const resumed = await runBackup(context);
@@ -156,4 +156,9 @@ async function packsOn(remote: string): Promise<string[]> {
     for (const name of await fsp.readdir(path.join(remote, 'data', shard)).catch(() => [])) out.push(path.join(remote, 'data', shard, name));
   }
   return out;
+}
+
+/** The service fault the runner would raise for this run. */
+function faultOf(result: EngineRunResult) {
+  return faultOfRun({ status: result.status, firstError: result.log[0]?.message ?? '', ...(result.stoppedBy ? { stoppedBy: result.stoppedBy } : {}) });
 }

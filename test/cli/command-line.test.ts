@@ -32,6 +32,37 @@ describe('the command line follows restic and git conventions', () => {
     assert.equal((JSON.parse(between.stdout) as { valid: boolean }).valid, false);
   });
 
+  test('global options may come after the command too, and short ones may carry their value (-cFILE)', async () => {
+    const ws = workspace('mail:\n  bogus: 1\n');
+    for (const args of [['config', 'check', '-c', ws.configFile], [`-c${ws.configFile}`, '-v', 'config', 'check'], ['--log-format=json', 'config', 'check', `--config=${ws.configFile}`]]) {
+      const result = await runVigil(args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /mail\.bogus: unknown key/, args.join(' '));
+    }
+  });
+
+  test('a typo gets "did you mean": commands, subcommands, groups and options', async () => {
+    const cases: [string[], RegExp][] = [
+      [['mail', 'tset'], /unknown command "mail tset"; did you mean "vigil mail test"\?/],
+      [['outbx', 'list'], /did you mean "vigil outbox list"\?/],
+      [['outbox', 'lsit'], /did you mean "vigil outbox list"\?/],
+      [['outbx'], /did you mean "vigil outbox"\?/],
+      [['strat'], /did you mean "vigil start"\?/],
+      [['activity', 'shwo', '3'], /unexpected argument "shwo"; did you mean "vigil activity show"\?/],
+      [['outbox', 'list', '--stat', 'queued'], /unknown option --stat; did you mean --state\?/],
+      [['config', 'check', '--jsno'], /unknown option --jsno; did you mean --json\?/],
+    ];
+    for (const [args, expected] of cases) {
+      const result = await runVigil(args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, expected, args.join(' '));
+    }
+    // Nothing near: no guess, the whole list.
+    const far = await runVigil(['frobnicate']);
+    assert.doesNotMatch(far.stderr, /did you mean/);
+    assert.match(far.stderr, /\n  config check +validate/);
+  });
+
   test('`vigil help COMMAND` is the command’s --help; a group alone lists its commands or lists', async () => {
     const help = await runVigil(['help', 'config', 'check']);
     assert.equal(help.code, 0, help.stderr);

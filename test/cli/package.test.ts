@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/workspace.js';
@@ -45,6 +45,10 @@ describe('the npm package', () => {
       const result = await run(vigil, args, elsewhere, 60_000);
       assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
     }
+    // The vigil.yaml init wrote names the schema the installed package ships, for editors.
+    const modeline = readFileSync(path.join(elsewhere, 'vigil.yaml'), 'utf8').split('\n')[0] ?? '';
+    const schema = /^# yaml-language-server: \$schema=(.+)$/.exec(modeline)?.[1];
+    assert.ok(schema?.startsWith(prefix) && existsSync(schema), modeline);
     // The shipped templates are found relative to the installed package, and SQLite loads.
     const preview = await run(vigil, ['notify', 'preview', 'backup-alert'], elsewhere, 60_000);
     assert.equal(preview.code, 0, preview.stderr);

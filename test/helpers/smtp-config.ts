@@ -1,6 +1,6 @@
 /** vigil.yaml text for a workspace whose profile `office` points at test SMTP servers. */
 export function smtpConfig(options: {
-  servers: Array<{ port: number; host?: string; security?: string; auth?: boolean; tls?: string }>;
+  servers: Array<{ port: number; host?: string; security?: string; auth?: boolean; tls?: string | undefined }>;
   timeoutSeconds?: number;
   concurrency?: number;
   extra?: string;

@@ -5,7 +5,7 @@ import { KNOWN_CLIENTS, type KnownClientName } from '../../src/transports/mailcl
 import type { ProgramResult } from '../../src/transports/mailclient/program-runner.js';
 
 function run(overrides: Partial<ProgramResult>): ProgramResult {
-  return { exitCode: 0, exitSignal: null, stdout: '', stderr: '', stdinComplete: true, ended: 'no', killedWith: 'none', durationMs: 5, ...overrides };
+  return { exitCode: 0, exitSignal: null, stdout: '', stderr: '', stdinComplete: true, ended: 'no', killedWith: 'none', bytesOut: 0, durationMs: 5, ...overrides };
 }
 
 // [client, exit code, stderr, expected kind, try the next client?, error code]

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Detector, type Detection } from '../../src/transports/mailclient/detect.js';
 import { ChildProcessRunner } from '../../src/transports/mailclient/program-runner.js';
 import { selectClients, DetectedClientSource } from '../../src/transports/mailclient/selection.js';
-import { clientListProblems } from '../../src/transports/mailclient/interactive.js';
+import { clientListProblems } from '../../src/domain/interactive-clients.js';
 import { KNOWN_CLIENT_NAMES } from '../../src/transports/mailclient/catalogue.js';
 
 const runner = new ChildProcessRunner();

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
-import type { Store } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports/store.js';
 import { MailClientTransport } from '../../src/transports/mailclient/mail-client-transport.js';
 import { ChildProcessRunner } from '../../src/transports/mailclient/program-runner.js';
 import { ProgramLocks } from '../../src/transports/mailclient/program-locks.js';

@@ -66,7 +66,7 @@ describe('an empty source alerts at once (issue 18 item 3)', () => {
   });
 
   it('the summary subject counts anomalies', () => {
-    const counts = { completed: 7, 'completed-with-warnings': 0, 'completed-with-errors': 0, incomplete: 0, failed: 0, missed: 0, skipped: 0, cancelled: 0 };
+    const counts = { completed: 7, 'completed-with-warnings': 0, 'completed-with-errors': 0, incomplete: 0, failed: 0, missed: 0, skipped: 0, cancelled: 0, interrupted: 0 };
     assert.equal(subjectLine('daily', 'files', counts, 2), 'Vigil daily — files: 7 completed, 2 anomalies');
     assert.equal(subjectLine('daily', 'files', counts, 1), 'Vigil daily — files: 7 completed, 1 anomaly');
     assert.equal(subjectLine('daily', 'files', counts, 0), 'Vigil daily — files: 7 completed');

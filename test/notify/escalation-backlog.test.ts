@@ -18,7 +18,7 @@ class RecordingSystemLog implements SystemLog {
   }
 }
 
-function request(kind: string, priority: MessageRequest['priority'], subject: string): MessageRequest {
+function request(kind: string, priority: NonNullable<MessageRequest['priority']>, subject: string): MessageRequest {
   return { kind, severity: priority === PRIORITY.critical ? 'critical' : 'info', priority, profile: 'office', from: 'vigil@example.com', to: ['ops@example.com'], subject, text: subject };
 }
 

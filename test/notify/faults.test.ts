@@ -13,7 +13,7 @@ import { runStopper, vaultWriteError } from '../../src/backup/engines/builtin/va
 import { VigilError } from '../../src/domain/errors.js';
 import { PRIORITY } from '../../src/domain/message.js';
 import { FaultNotifier } from '../../src/notify/faults.js';
-import type { OutboxStore } from '../../src/storage/ports.js';
+import type { OutboxStore } from '../../src/storage/ports/outbox-store.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';

@@ -52,6 +52,13 @@ test('storm: the first failure opens a window, the next are held until it ends, 
   assert.equal(await store.storm.admit(failure('d', 4), T + 30_000, 30_000), 'opened', 'a failure after the window opens a new one');
 }));
 
+test('storm: a failure whose clock was read just before another opened the window joins that window', withStore(async (store) => {
+  // Two `vigil run`s read their clocks, then wait in turn for the write lock: the later reading
+  // may open the window first. The earlier one must join it, not open a second (two alerts at once).
+  assert.equal(await store.storm.admit(failure('a', 1), T + 5, 30_000), 'opened');
+  assert.equal(await store.storm.admit(failure('b', 2), T, 30_000), 'held');
+}));
+
 test('ledger: begun and done per activity; unnotified lists finished runs not done, oldest first', withStore(async (store) => {
   const run = (set: string) =>
     store.activity.record({ kind: 'backup', set, engine: 'command', trigger: 'schedule', startedAt: T }, { status: 'failed', endedAt: T, counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors: 1, warnings: 0 }, log: [], logDropped: 0 });

@@ -11,7 +11,7 @@ import { backupSet } from '../../src/config/schema/sets.js';
 import type { VigilEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
-import type { Store } from '../../src/storage/ports.js';
+import type { Store } from '../../src/storage/ports/store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const MIN = 60_000;
@@ -206,7 +206,7 @@ describe('scheduler (fake clock, real SQLite store)', () => {
     assert.equal(engine.started.length, 1, 'runs on schedule again instead of waiting until June');
   });
 
-  it('stop() aborts running backups: they are recorded incomplete with the reason', async () => {
+  it('stop() aborts running backups: they are recorded interrupted with the reason, and nobody is alerted', async () => {
     const scheduler = makeScheduler(sets({ db: '* * * * *' }));
     await scheduler.recover();
     clock.advance(MIN);
@@ -215,8 +215,88 @@ describe('scheduler (fake clock, real SQLite store)', () => {
     assert.equal(engine.started.length, 1);
     await scheduler.stop('the service was stopped (SIGTERM) while the backup was running');
     const [activity] = await store.activity.list({});
-    assert.equal(activity!.status, 'incomplete');
+    assert.equal(activity!.status, 'interrupted');
     assert.match(activity!.firstError!, /SIGTERM/);
+    assert.deepEqual(events.map((e) => e.kind), ['backup.interrupted']);
+  });
+
+  it('a run interrupted by a service stop is retried at the next start within the catch-up window, for the same due time', async () => {
+    const config = sets({ db: '0 * * * *' });
+    const first = makeScheduler(config);
+    await first.recover();
+    clock.set(Date.parse('2026-11-20T11:00:05Z'));
+    await first.tick();
+    await settle();
+    assert.equal(engine.started.length, 1);
+    engine.started.splice(0);
+    await first.stop('the service was stopped (SIGTERM) while the backup was running');
+
+    clock.set(Date.parse('2026-11-20T11:03:00Z')); // a three-minute restart
+    const second = makeScheduler(config);
+    await second.recover();
+    await settle();
+    assert.equal(engine.started.length, 1, 'the interrupted run is retried');
+    engine.finishAll();
+    await second.idle();
+    const runs = (await store.activity.list({ set: 'db' })).reverse();
+    assert.deepEqual(runs.map((a) => a.status), ['interrupted', 'completed']);
+    assert.equal(runs[1]!.scheduledFor, Date.parse('2026-11-20T11:00:00Z'));
+    assert.deepEqual(events.map((e) => e.kind), ['backup.interrupted', 'backup.completed'], 'no missed, no incomplete');
+
+    // Handled once: another restart does not retry it again.
+    const third = makeScheduler(config);
+    await third.recover();
+    await settle();
+    assert.equal(engine.started.length, 0);
+  });
+
+  it('a run interrupted by a service stop is reported missed once when the service comes back after the catch-up window', async () => {
+    const config = sets({ db: '0 3 * * *' });
+    const first = makeScheduler(config);
+    await first.recover();
+    clock.set(Date.parse('2026-11-21T03:00:05Z'));
+    await first.tick();
+    await settle();
+    engine.started.splice(0);
+    await first.stop('the service was stopped (SIGTERM) while the backup was running');
+
+    clock.set(Date.parse('2026-11-21T05:00:00Z')); // two hours later: past the 5-minute window
+    const second = makeScheduler(config);
+    await second.recover();
+    await settle();
+    assert.equal(engine.started.length, 0, 'not retried');
+    const missed = await store.activity.list({ set: 'db', statuses: ['missed'] });
+    assert.equal(missed.length, 1);
+    assert.match(missed[0]!.firstError!, /interrupted by the service stop/);
+    assert.equal(missed[0]!.scheduledFor, Date.parse('2026-11-21T03:00:00Z'));
+
+    const third = makeScheduler(config);
+    await third.recover();
+    await settle();
+    assert.equal((await store.activity.list({ set: 'db', statuses: ['missed'] })).length, 1, 'reported once');
+  });
+
+  it('a newer due time caught up at start supersedes the interrupted run: it runs once, nothing is retried twice', async () => {
+    const config = sets({ db: '*/10 * * * *' });
+    const first = makeScheduler(config);
+    await first.recover();
+    clock.set(Date.parse('2026-11-20T10:10:05Z'));
+    await first.tick();
+    await settle();
+    engine.started.splice(0);
+    await first.stop('the service was stopped (SIGTERM) while the backup was running');
+
+    clock.set(Date.parse('2026-11-20T10:21:00Z')); // 10:20 passed while down, within the window
+    const second = makeScheduler(config);
+    await second.recover();
+    await settle();
+    await settle();
+    assert.equal(engine.started.length, 1, 'one run: the 10:20 one');
+    engine.finishAll();
+    await second.idle();
+    const runs = (await store.activity.list({ set: 'db' })).reverse();
+    assert.deepEqual(runs.map((a) => a.status), ['interrupted', 'completed']);
+    assert.equal(runs[1]!.scheduledFor, Date.parse('2026-11-20T10:20:00Z'));
   });
 
   it('ends runs left running by a dead process as incomplete at start', async () => {

@@ -8,6 +8,10 @@ const table: Array<[string, SmtpFailure, Partial<FailureContext>, string, string
   ['refused connection', { message: 'connect ECONNREFUSED', code: 'ESOCKET', originalCode: 'ECONNREFUSED' }, { phase: 'connect' }, 'temporary', 'ERR_SMTP_CONNECT'],
   ['greeting timeout', { message: 'cut off' }, { phase: 'connect', timedOut: true }, 'temporary', 'ERR_SMTP_TIMEOUT'],
   ['timeout after data', { message: 'cut off' }, { timedOut: true, dataSent: true }, 'ambiguous', 'ERR_SMTP_AMBIGUOUS'],
+  // nodemailer's own greeting/connection/socket timers run with the same length as Vigil's
+  // deadline and may fire first: the same event, so the same classification.
+  ['greeting timeout reported by nodemailer first', { message: 'Greeting never received', code: 'ETIMEDOUT' }, { phase: 'connect' }, 'temporary', 'ERR_SMTP_TIMEOUT'],
+  ['socket timeout reported by nodemailer after data', { message: 'Timeout', code: 'ETIMEDOUT' }, { dataSent: true }, 'ambiguous', 'ERR_SMTP_AMBIGUOUS'],
   ['lost after data', { message: 'Connection closed unexpectedly', code: 'ECONNECTION' }, { dataSent: true }, 'ambiguous', 'ERR_SMTP_AMBIGUOUS'],
   ['lost before data', { message: 'Connection closed unexpectedly', code: 'ECONNECTION' }, {}, 'temporary', 'ERR_SMTP_CONNECT'],
   ['4xx on RCPT', { message: 'x', code: 'EENVELOPE', response: '451 4.3.0 try later', responseCode: 451, command: 'RCPT TO' }, {}, 'temporary', 'ERR_SMTP_DEFERRED'],

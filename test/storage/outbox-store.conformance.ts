@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NewMessage, Store } from '../../src/storage/ports.js';
+import type { NewMessage } from '../../src/storage/ports/outbox-store.js';
+import type { Store } from '../../src/storage/ports/store.js';
 
 /**
  * The contract every OutboxStore adapter must keep (restic's backend suite is the model).
@@ -27,7 +28,8 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
   };
   const accepted = { kind: 'accepted' as const, detail: 'ok', transcript: 'C: DATA' };
 
-  const withStore = (title: string, body: (store: Store) => Promise<void>) =>
+  // Registers a test; the promise test() returns is the runner's to track, so none is handed back.
+  const withStore = (title: string, body: (store: Store) => Promise<void>): void => {
     test(`${name}: ${title}`, async () => {
       const { store, dispose } = await open();
       try {
@@ -36,6 +38,7 @@ export function outboxStoreConformance(name: string, open: () => Promise<{ store
         await dispose();
       }
     });
+  };
 
   withStore('enqueue stores the exact bytes; dedupeKey refuses a second pending message', async (store) => {
     const first = message({ dedupeKey: 'set:documents' });

@@ -3,15 +3,15 @@ import { parseDuration, formatDuration } from '../../config/duration.js';
 import { ACTIVITY_KINDS, ACTIVITY_STATUSES, type Activity, type ActivityKind, type ActivityStatus } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
 import { formatBytes } from '../../domain/units.js';
-import type { Store } from '../../storage/ports.js';
-import { openSqliteStore } from '../../storage/sqlite/store.js';
+import type { Store } from '../../storage/ports/store.js';
+import { openStore } from '../../app/open-store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { printJson, printTable, shownTime, truncate } from '../output.js';
 
 /** The store, and `admin.timezone` for the times shown. */
 async function withStore<T>(ctx: CliContext, work: (store: Store, timezone: string | undefined) => Promise<T>): Promise<T> {
   const { config } = loadConfig(ctx.configFile);
-  const store = openSqliteStore(config.dataDir);
+  const store = openStore(config.dataDir);
   try {
     return await work(store, config.admin.timezone);
   } finally {

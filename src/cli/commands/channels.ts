@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/load.js';
 import { channelProfile } from '../../domain/channel.js';
-import { openSqliteStore } from '../../storage/sqlite/store.js';
+import { openStore } from '../../app/open-store.js';
 import { EXIT, type Command } from '../command.js';
 import { isoTime, printJson, printTable } from '../output.js';
 
@@ -10,7 +10,7 @@ export const channelsCommand: Command = {
   usage: '[--json]',
   async run(ctx) {
     const { config } = loadConfig(ctx.configFile);
-    const store = openSqliteStore(config.dataDir);
+    const store = openStore(config.dataDir);
     try {
       const now = Date.now();
       const rows = await Promise.all(

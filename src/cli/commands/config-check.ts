@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { checkConfigText } from '../../config/load.js';
 import { readConfigFile } from '../../config/read-config-file.js';
-import { environmentProblems, type ProfileVerification } from '../../config/environment-checks.js';
+import type { ProfileVerification } from '../../config/environment-checks.js';
+import { machineProblems } from '../../app/environment-checks.js';
 import { dottedPath, formatProblem, type ConfigProblem } from '../../config/problems.js';
 import { YamlSourceMap } from '../../config/source-map.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
-import { DATABASE_FILE, openSqliteStore } from '../../storage/sqlite/store.js';
+import { openStore, storeExists } from '../../app/open-store.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
 
@@ -25,7 +25,7 @@ export const configCheckCommand: Command = {
       const verifications = await readVerifications(dataDir);
       const source = new YamlSourceMap(text);
       const file = path.relative(process.cwd(), ctx.configFile) || ctx.configFile;
-      for (const p of environmentProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true })) {
+      for (const p of machineProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true })) {
         all.push({ file, line: source.lineOf(p.path), path: dottedPath(p.path), message: p.message, severity: p.severity });
       }
     }
@@ -43,8 +43,8 @@ export const configCheckCommand: Command = {
 
 /** Reads which profiles were verified, without creating a database that isn't there yet. */
 async function readVerifications(dataDir: string): Promise<ProfileVerification[]> {
-  if (!existsSync(path.join(dataDir, DATABASE_FILE))) return [];
-  const store = openSqliteStore(dataDir);
+  if (!storeExists(dataDir)) return [];
+  const store = openStore(dataDir);
   try {
     return (await store.profiles.all()).map((p) => ({ name: p.name, verifiedFingerprint: p.verifiedFingerprint }));
   } finally {

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { configCheckCommand } from './config-check.js';
+import { configSchemaCommand } from './config-schema.js';
 import { initCommand } from './init.js';
 import { mailTestCommand } from './mail-test.js';
 import { mailClientsCommand } from './mail-clients.js';
@@ -18,11 +19,14 @@ import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 import { pauseCommand, resumeCommand } from './pause.js';
+import { completionCommand } from './completion.js';
+import { manCommand } from './man.js';
 
 /** Every command, in the order `vigil --help` lists them. One line per command. */
 export const COMMANDS: Command[] = [
   initCommand,
   configCheckCommand,
+  configSchemaCommand,
   mailTestCommand,
   mailClientsCommand,
   mailDoctorCommand,
@@ -51,4 +55,6 @@ export const COMMANDS: Command[] = [
   serviceInstallCommand,
   serviceUninstallCommand,
   quickstartCommand,
+  completionCommand(() => COMMANDS),
+  manCommand(() => COMMANDS),
 ];

@@ -3,14 +3,14 @@ import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { activeProfileName } from '../../config/semantic-checks.js';
 import { serviceAccount } from '../../app/mail-client-wiring.js';
-import { openSqliteStore } from '../../storage/sqlite/store.js';
+import { openStore } from '../../app/open-store.js';
 import { KNOWN_CLIENTS, isKnownClientName } from '../../transports/mailclient/catalogue.js';
 import { Detector } from '../../transports/mailclient/detect.js';
 import { doctorChecks, type DoctorCheck } from '../../transports/mailclient/doctor.js';
 import { deliveryChecks } from '../../transports/delivery-doctor.js';
 import { PENDING_STATES, PRIORITY } from '../../domain/message.js';
 import type { VigilConfig } from '../../config/schema/index.js';
-import type { Store } from '../../storage/ports.js';
+import type { Store } from '../../storage/ports/store.js';
 import { MtaQueueReader } from '../../transports/mailclient/mta-queue-reader.js';
 import { ChildProcessRunner } from '../../transports/mailclient/program-runner.js';
 import { selectClients } from '../../transports/mailclient/selection.js';
@@ -41,7 +41,7 @@ export const mailDoctorCommand: Command = {
         : [];
     const queue = selected?.coupling === 'spooling' ? await new MtaQueueReader({ runner }).list(selected.queueListing) : undefined;
     const dataDir = path.resolve(path.dirname(ctx.configFile), config.dataDir);
-    const store = openSqliteStore(dataDir);
+    const store = openStore(dataDir);
     let stuck;
     let delivery: DoctorCheck[];
     try {

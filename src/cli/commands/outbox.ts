@@ -2,15 +2,15 @@ import { loadConfig } from '../../config/load.js';
 import { VigilError } from '../../domain/errors.js';
 import { MESSAGE_STATES, PENDING_STATES, type MessageState, type StoredMessage } from '../../domain/message.js';
 import { openApp } from '../../app/context.js';
-import { openSqliteStore } from '../../storage/sqlite/store.js';
-import type { Store } from '../../storage/ports.js';
+import { openStore } from '../../app/open-store.js';
+import type { Store } from '../../storage/ports/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson, printTable, truncate } from '../output.js';
 
 /** The store alone, for commands that only read or flip a state. */
 async function withStore<T>(ctx: CliContext, work: (store: Store, stuckAfterMs: number) => Promise<T>): Promise<T> {
   const { config } = loadConfig(ctx.configFile);
-  const store = openSqliteStore(config.dataDir);
+  const store = openStore(config.dataDir);
   try {
     return await work(store, config.mail.stuckAfter);
   } finally {

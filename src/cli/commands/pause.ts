@@ -1,9 +1,9 @@
 import { loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/duration.js';
 import { VigilError } from '../../domain/errors.js';
-import type { AlertPause } from '../../storage/ports.js';
-import { EVERY_SET } from '../../storage/sqlite/alert-pause-store.js';
-import { openSqliteStore } from '../../storage/sqlite/store.js';
+import type { AlertPause } from '../../storage/ports/alert-pause-store.js';
+import { EVERY_SET } from '../../storage/ports/alert-pause-store.js';
+import { openStore } from '../../app/open-store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { printJson, shownTime } from '../output.js';
 
@@ -43,7 +43,7 @@ export const pauseCommand: Command = {
       forMs = parseDuration(String(values.for));
       if (forMs === undefined || forMs <= 0) throw new VigilError('ERR_USAGE', `--for "${String(values.for)}" is not a duration`, { hint: 'Give a duration such as 30m, 2h or 1d.' });
     }
-    const store = openSqliteStore(config.dataDir);
+    const store = openStore(config.dataDir);
     try {
       const now = Date.now();
       if (values.list === true) {
@@ -75,7 +75,7 @@ export const resumeCommand: Command = {
   async run(ctx, { positionals }) {
     const { config } = loadConfig(ctx.configFile);
     const timezone = config.admin.timezone;
-    const store = openSqliteStore(config.dataDir);
+    const store = openStore(config.dataDir);
     try {
       const sets = setsOf(positionals, config.sets);
       const suppressed = await store.alertPauses.resume(sets);

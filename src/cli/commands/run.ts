@@ -30,7 +30,7 @@ export const runCommand: Command = {
     if (!set || extra) throw new VigilError('ERR_USAGE', 'give exactly one backup set: vigil run SET', { hint: 'Sets are the keys under sets: in vigil.yaml.' });
     const waitOption = parseWait(values.wait);
     const loaded = loadConfig(ctx.configFile);
-    const stderrLog = createStderrLogger({ level: ctx.verbose ? 'debug' : 'warn' });
+    const stderrLog = createStderrLogger({ level: ctx.verbose ? 'debug' : 'warn', env: ctx.env });
     let app: AppContext;
     try {
       app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn', loaded });

@@ -10,7 +10,7 @@ import { VigilError } from '../../domain/errors.js';
 import { DataDirLock } from '../../platform/data-dir-lock.js';
 import { EXIT, type Command } from '../command.js';
 
-// A holder that names no pid is a `vigil run` probing for a service (DataDirLock.holder): it lets go
+// A holder that names no pid is a `vigil run` probing for a service (DataDirLock.holder, unnamed): it lets go
 // within milliseconds, so look again a few times before refusing to start.
 const UNNAMED_HOLDER_TRIES = 10;
 const UNNAMED_HOLDER_GAP_MS = 200;
@@ -45,14 +45,14 @@ export const startCommand: Command = {
         hint: by ? `Stop it first (systemctl stop vigil, or kill ${by.pid}), or give this one another dataDir.` : `Find it with: fuser -v ${dataDir}/service.lock`,
       });
     }
-    const watchdog = ServiceWatchdog.fromEnvironment(systemClock, createStderrLogger({ level: 'info' }), ctx.env);
+    const watchdog = ServiceWatchdog.fromEnvironment(systemClock, createStderrLogger({ level: 'info', env: ctx.env }), ctx.env);
     try {
       const supervisor = new ServiceSupervisor({
         open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true }),
         watchdog,
         handleSignals: true,
       });
-      const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info' }));
+      const wakes = await listenForWakes(dataDir, () => supervisor.wake(), createStderrLogger({ level: 'info', env: ctx.env }));
       await supervisor.stopped;
       wakes.close();
       return supervisor.failed ? EXIT.failure : EXIT.ok;

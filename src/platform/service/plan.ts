@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXAMPLE_CONFIG } from '../../config/example.js';
+import { schemaModeline } from '../../config/json-schema.js';
 import { checkConfigText } from '../../config/load.js';
 import { formatProblem } from '../../config/problems.js';
 import { readConfigFile } from '../../config/read-config-file.js';
@@ -83,7 +84,7 @@ export function uninstallPlan(o: ServicePlanOptions): ServiceAction[] {
 export function serviceConfigText(): string {
   const text = EXAMPLE_CONFIG.replace(/^dataDir: \.\/var( *)/m, (_line, pad: string) => `dataDir: ${DATA_DIR}${pad.slice(DATA_DIR.length - './var'.length)}`);
   if (text === EXAMPLE_CONFIG) throw new Error('the example configuration has no "dataDir: ./var" line to replace');
-  return text;
+  return schemaModeline() + text;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { VigilError } from '../../domain/errors.js';
 import type { Activity, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger } from '../../domain/activity.js';
 import type { Severity } from '../../domain/message.js';
-import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../ports.js';
+import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../ports/activity-store.js';
 import type { SqliteDatabase } from './database.js';
 
 interface Row {

@@ -1,4 +1,5 @@
-import type { AdminRun, AdminRunStore, WatchdogState, WatchdogStateStore } from '../ports.js';
+import type { AdminRun, AdminRunStore } from '../ports/admin-run-store.js';
+import type { WatchdogState, WatchdogStateStore } from '../ports/watchdog-state-store.js';
 import type { SqliteDatabase } from './database.js';
 
 interface Row {

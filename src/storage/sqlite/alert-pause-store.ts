@@ -1,4 +1,4 @@
-import type { AlertPause, AlertPauseStore, AlertSuppression } from '../ports.js';
+import { EVERY_SET, type AlertPause, type AlertPauseStore, type AlertSuppression } from '../ports/alert-pause-store.js';
 import type { SqliteDatabase } from './database.js';
 
 interface PauseRow {
@@ -6,8 +6,6 @@ interface PauseRow {
   since: number;
   until: number | null;
 }
-
-export const EVERY_SET = '*';
 
 // Suppressions older than this are dropped as new ones are recorded: they only serve `vigil resume`'s
 // list, and a pause left on for months must not grow the database without bound.

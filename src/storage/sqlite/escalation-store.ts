@@ -1,4 +1,4 @@
-import type { Escalation, EscalationStore } from '../ports.js';
+import type { Escalation, EscalationStore } from '../ports/escalation-store.js';
 import type { SqliteDatabase } from './database.js';
 
 interface Row {

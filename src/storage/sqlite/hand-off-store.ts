@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import type { HandOffRow, HandOffStore } from '../ports.js';
+import type { HandOffRow, HandOffStore } from '../ports/hand-off-store.js';
 
 interface Row {
   outbox_id: string;

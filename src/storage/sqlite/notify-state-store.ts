@@ -1,4 +1,4 @@
-import type { ClaimOwner, NotifyStateStore } from '../ports.js';
+import type { ClaimOwner, NotifyStateStore } from '../ports/notify-state-store.js';
 import type { StreakState } from '../../domain/streak-state.js';
 import type { SqliteDatabase } from './database.js';
 

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import type { AttemptResult, AttemptRow, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports.js';
+import type { AttemptResult, AttemptRow, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports/outbox-store.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
 import { formatReply } from '../../domain/outcome.js';

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import type { ProfileState, ProfileStateStore } from '../ports.js';
+import type { ProfileState, ProfileStateStore } from '../ports/profile-state-store.js';
 
 interface Row {
   name: string;

@@ -1,4 +1,4 @@
-import type { ScheduleState, ScheduleStateStore } from '../ports.js';
+import type { ScheduleState, ScheduleStateStore } from '../ports/schedule-state-store.js';
 import type { SqliteDatabase } from './database.js';
 
 /** The scheduler's last handled due time per set. */

@@ -12,7 +12,7 @@ import { SqliteAdminRunStore, SqliteWatchdogStateStore } from './admin-run-store
 import { SqliteHousekeepingStore, SqliteSummaryStore } from './summary-store.js';
 import { SqliteVaultCheckRotationStore } from './vault-check-store.js';
 import { SqliteAlertPauseStore } from './alert-pause-store.js';
-import type { Store } from '../ports.js';
+import type { Store } from '../ports/store.js';
 
 export const DATABASE_FILE = 'vigil.db';
 

@@ -1,4 +1,4 @@
-import type { HeldFailure, StormStore, StormWindow } from '../ports.js';
+import type { HeldFailure, StormStore, StormWindow } from '../ports/storm-store.js';
 import type { SqliteDatabase } from './database.js';
 
 interface WindowRow {
@@ -33,9 +33,11 @@ export class SqliteStormStore implements StormStore {
         // The same run admitted again (notification recovering after a crash) keeps its verdict.
         if (this.db.prepare('SELECT 1 FROM storm_held WHERE activity_id = ?').get(f.activityId)) return 'held';
         if (this.db.prepare('SELECT 1 FROM storm_windows WHERE first_activity = ?').get(f.activityId)) return 'opened';
+        // Not `opened_at <= now`: `now` was read before this transaction waited for the write
+        // lock, so another process may have opened the window a moment "after" it.
         const open = this.db
-          .prepare('SELECT id FROM storm_windows WHERE flushed_at IS NULL AND opened_at <= ? AND ends_at > ? ORDER BY opened_at DESC LIMIT 1')
-          .get(now, now) as { id: number } | undefined;
+          .prepare('SELECT id FROM storm_windows WHERE flushed_at IS NULL AND ends_at > ? ORDER BY opened_at DESC LIMIT 1')
+          .get(now) as { id: number } | undefined;
         if (open) {
           this.db
             .prepare('INSERT INTO storm_held (window, set_name, status, first_error, activity_id, ended_at) VALUES (?, ?, ?, ?, ?, ?)')

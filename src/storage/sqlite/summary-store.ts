@@ -1,7 +1,8 @@
 import type { FinalStatus } from '../../domain/activity.js';
 import { FINAL_STATES, PENDING_STATES } from '../../domain/message.js';
 import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSample, TrendCell, TrendDay } from '../../domain/summary.js';
-import type { HousekeepingStore, SummaryStore } from '../ports.js';
+import type { HousekeepingStore } from '../ports/housekeeping-store.js';
+import type { SummaryStore } from '../ports/summary-store.js';
 import type { SqliteDatabase } from './database.js';
 
 /** A message delivered later than this after its enqueue was held up (a retry, an outage, a pause). */

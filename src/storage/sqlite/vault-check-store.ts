@@ -1,4 +1,4 @@
-import type { VaultCheckRotationStore } from '../ports.js';
+import type { VaultCheckRotationStore } from '../ports/vault-check-rotation-store.js';
 import type { SqliteDatabase } from './database.js';
 
 /** The weekly vault check's rotation (migration 15). */

@@ -4,8 +4,9 @@
  * host" (spooling), and where its exit statuses differ from plain sysexits.
  */
 
-export const KNOWN_CLIENT_NAMES = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'] as const;
-export type KnownClientName = (typeof KNOWN_CLIENT_NAMES)[number];
+// The names are domain vocabulary (config check validates them without loading this adapter).
+export { KNOWN_CLIENT_NAMES, isKnownClientName, type KnownClientName } from '../../domain/mail-client-names.js';
+import type { KnownClientName } from '../../domain/mail-client-names.js';
 
 /**
  * - tight: the program talks SMTP itself and exits only once the relay answered; exit 0 means
@@ -165,10 +166,6 @@ export const KNOWN_CLIENTS: Readonly<Record<KnownClientName, KnownClient>> = {
     configFiles: ['/etc/mail/sendmail.mc', '/etc/mail/sendmail.cf'],
   },
 };
-
-export function isKnownClientName(name: string): name is KnownClientName {
-  return (KNOWN_CLIENT_NAMES as readonly string[]).includes(name);
-}
 
 /** The conventional path of the sendmail interface, which many MTAs install or replace. */
 export const SENDMAIL_PATH = '/usr/sbin/sendmail';

@@ -10,12 +10,14 @@ export interface SendmailIdentity {
   exists: boolean;
   /** Every hop of the symlink chain, starting with `path`. */
   chain: string[];
-  realPath?: string;
+  /** Undefined when the path does not resolve (a dangling link). */
+  realPath?: string | undefined;
   /** The Debian alternatives link the chain passes through, if any. */
   alternatives?: string;
   /** Packages owning the path or its target (dpkg -S). */
   packages: string[];
-  client?: KnownClientName;
+  /** Undefined when no known client is recognised behind the path. */
+  client?: KnownClientName | undefined;
 }
 
 export interface ClientPresence {
@@ -25,7 +27,8 @@ export interface ClientPresence {
   path?: string;
   realPath?: string;
   via?: 'own program' | 'sendmail';
-  version?: string;
+  /** Undefined when the program did not say (the version probe failed or timed out). */
+  version?: string | undefined;
   /** How it was found, or where Vigil looked. */
   note: string;
 }

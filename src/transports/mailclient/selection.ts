@@ -2,7 +2,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { ErrorCode } from '../../domain/errors.js';
 import { isKnownClientName, KNOWN_CLIENTS, type Coupling, type KnownClientName } from './catalogue.js';
 import type { Detection, Detector } from './detect.js';
-import { interactiveReason } from './interactive.js';
+import { interactiveReason } from '../../domain/interactive-clients.js';
 import type { MailClient } from './mail-client.js';
 import type { ClientChoice, ClientSource } from './mail-client-transport.js';
 

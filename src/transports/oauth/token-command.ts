@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProgram } from '../../platform/run-program.js';
 import type { Clock } from '../../domain/clock.js';
 import { expiryFrom, TokenError, type AccessToken, type TokenProvider } from './access-token.js';
 
@@ -11,10 +11,7 @@ export interface TokenCommandOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const MAX_OUTPUT = 64 * 1024;
-const KILL_GRACE_MS = 2_000;
 const EX_TEMPFAIL = 75;
-const PIPE_GRACE_MS = 1_000;
 
 /**
  * The program's stderr is not ours: a failing helper may echo the token or secret it handles,
@@ -27,8 +24,8 @@ export function maskOpaque(line: string): string {
 
 /**
  * Runs a program that prints an access token: a bare token on the first line, or JSON
- * `{ "access_token": …, "expires_in": … }`. Like mail programs, it runs in its own process
- * group with no terminal and a hard deadline (SIGTERM, then SIGKILL to the group).
+ * `{ "access_token": …, "expires_in": … }`. It runs through the platform's program runner like
+ * mail programs: its own process group, no terminal, a hard deadline (SIGTERM, then SIGKILL).
  * Exit 75 (EX_TEMPFAIL) and the deadline are temporary; any other failure needs a person.
  */
 export class TokenCommand implements TokenProvider {
@@ -38,68 +35,24 @@ export class TokenCommand implements TokenProvider {
     this.describe = `token command ${options.argv[0] ?? '?'}`;
   }
 
-  fetch(signal: AbortSignal): Promise<AccessToken> {
+  async fetch(signal: AbortSignal): Promise<AccessToken> {
     const [program, ...args] = this.options.argv;
-    return new Promise((resolve, reject) => {
-      const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: this.options.env ?? process.env });
-      let stdout = '';
-      let stderr = '';
-      let timedOut = false;
-      let settled = false;
-      const timers: NodeJS.Timeout[] = [];
-      const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms).unref());
-      const killGroup = (sig: NodeJS.Signals) => {
-        try {
-          if (child.pid) process.kill(-child.pid, sig);
-        } catch {
-          // already gone
-        }
-      };
-      const stop = () => {
-        killGroup('SIGTERM');
-        later(KILL_GRACE_MS, () => killGroup('SIGKILL'));
-      };
-      const finish = (code: number | null, sig: NodeJS.Signals | null) => {
-        if (settled) return;
-        settled = true;
-        timers.forEach(clearTimeout);
-        clearTimeout(deadline);
-        signal.removeEventListener('abort', stop);
-        // A descendant that left the process group may still hold the pipes: let go of them.
-        child.stdout.destroy();
-        child.stderr.destroy();
-        const why = maskOpaque(stderr.trim().split(/\r?\n/)[0] ?? '');
-        if (timedOut || signal.aborted) {
-          return reject(new TokenError('temporary', `${this.describe} did not finish within ${Math.round(this.options.timeoutMs / 1000)} s and was stopped`));
-        }
-        if (code !== 0) {
-          const kind = code === EX_TEMPFAIL ? 'temporary' : 'credentials';
-          return reject(new TokenError(kind, `${this.describe} failed (${sig ? `signal ${sig}` : `exit ${code}`})${why ? `: ${why}` : ''}`, { providerCode: `exit ${code ?? sig}` }));
-        }
-        const token = this.parse(stdout);
-        if (!token) return reject(new TokenError('credentials', `${this.describe} printed no token on stdout`, { providerCode: 'no-token' }));
-        resolve(token);
-      };
-      const deadline = setTimeout(() => {
-        timedOut = true;
-        stop();
-      }, this.options.timeoutMs);
-      signal.addEventListener('abort', stop, { once: true });
-      child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(0, MAX_OUTPUT)));
-      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(0, 4096)));
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        if (settled) return;
-        settled = true;
-        timers.forEach(clearTimeout);
-        clearTimeout(deadline);
-        signal.removeEventListener('abort', stop);
-        reject(new TokenError('credentials', `${this.describe} could not be started (${error.code ?? error.message})`, { providerCode: error.code ?? 'spawn' }));
-      });
-      // 'close' waits for the pipes too, which a daemonised descendant can hold open forever;
-      // once the program itself has exited, its output is read within a short grace.
-      child.on('exit', (code, sig) => later(PIPE_GRACE_MS, () => finish(code, sig)));
-      child.on('close', finish);
-    });
+    const run = await runProgram({ program: program!, args, env: this.options.env ?? process.env, deadlineMs: this.options.timeoutMs, signal });
+    if (run.spawnError) {
+      throw new TokenError('credentials', `${this.describe} could not be started (${run.spawnError.code})`, { providerCode: run.spawnError.code });
+    }
+    if (run.ended !== 'no' || signal.aborted) {
+      throw new TokenError('temporary', `${this.describe} did not finish within ${Math.round(this.options.timeoutMs / 1000)} s and was stopped`);
+    }
+    if (run.exitCode !== 0) {
+      const why = maskOpaque(run.stderr.trim().split(/\r?\n/)[0] ?? '');
+      const kind = run.exitCode === EX_TEMPFAIL ? 'temporary' : 'credentials';
+      const status = run.exitSignal ? `signal ${run.exitSignal}` : `exit ${run.exitCode}`;
+      throw new TokenError(kind, `${this.describe} failed (${status})${why ? `: ${why}` : ''}`, { providerCode: `exit ${run.exitCode ?? run.exitSignal}` });
+    }
+    const token = this.parse(run.stdout);
+    if (!token) throw new TokenError('credentials', `${this.describe} printed no token on stdout`, { providerCode: 'no-token' });
+    return token;
   }
 
   private parse(stdout: string): AccessToken | undefined {

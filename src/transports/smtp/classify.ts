@@ -37,7 +37,10 @@ export function classifySmtpFailure(failure: SmtpFailure, ctx: FailureContext): 
   const systemCode = failure.originalCode ?? (failure.code && !failure.code.startsWith('E') ? failure.code : undefined) ?? failure.code;
   const what = (kind: OutcomeKind, errorCode: ErrorCode, detail: string): Classified => (reply ? { kind, errorCode, detail, reply } : { kind, errorCode, detail });
 
-  if (ctx.timedOut || ctx.shuttingDown) {
+  // nodemailer's connection/greeting/socket timers have the deadline's length and may fire a
+  // moment before Vigil's own: without a reply, its ETIMEDOUT is the same deadline running out.
+  const timedOut = ctx.timedOut || (failure.code === 'ETIMEDOUT' && !reply);
+  if (timedOut || ctx.shuttingDown) {
     const why = ctx.shuttingDown ? 'Vigil was shutting down' : `no answer within the ${Math.round(ctx.timeoutMs / 1000)} s deadline`;
     if (ctx.dataSent) return what('ambiguous', 'ERR_SMTP_AMBIGUOUS', `the message was sent but ${why} before the server confirmed it; it may have been delivered`);
     const where = ctx.phase === 'connect' ? 'while connecting or waiting for the greeting' : ctx.phase === 'auth' ? 'during authentication' : 'while sending';

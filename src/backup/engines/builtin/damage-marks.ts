@@ -1,5 +1,4 @@
 import { corrupt } from './crypto.js';
-import type { Vault } from './vault.js';
 
 /**
  * Damage marks: `damaged/<sha256>` files naming copies of blobs (pack id, blob id) that a verify
@@ -43,8 +42,20 @@ export function decodeDamageMarks(plain: Buffer, where: string): DamageMark[] {
   return marks;
 }
 
+/**
+ * What marks need of a vault: its object store, for the kind `damaged`. Declared here rather than
+ * importing Vault, because Vault loads the marks with every index (vault.ts imports this file).
+ */
+export interface DamageMarkObjects {
+  readonly root: string;
+  listObjects(kind: 'damaged'): Promise<string[]>;
+  readObject(kind: 'damaged', id: string): Promise<Buffer>;
+  objectPath(kind: 'damaged', id: string): string;
+  writeObject(kind: 'damaged', plain: Buffer): Promise<string>;
+}
+
 /** Every mark in the vault, and the files they came from. A damaged mark file throws ERR_VAULT_CORRUPT. */
-export async function loadDamageMarks(vault: Vault): Promise<{ marks: DamageMark[]; files: string[] }> {
+export async function loadDamageMarks(vault: DamageMarkObjects): Promise<{ marks: DamageMark[]; files: string[] }> {
   const files = await vault.listObjects('damaged');
   const marks: DamageMark[] = [];
   for (const id of files) marks.push(...decodeDamageMarks(await vault.readObject('damaged', id), vault.objectPath('damaged', id)));
@@ -52,7 +63,7 @@ export async function loadDamageMarks(vault: Vault): Promise<{ marks: DamageMark
 }
 
 /** Writes one mark file (durably) for copies found damaged. */
-export async function writeDamageMarks(vault: Vault, marks: readonly DamageMark[]): Promise<void> {
+export async function writeDamageMarks(vault: DamageMarkObjects, marks: readonly DamageMark[]): Promise<void> {
   if (marks.length === 0) return;
   await vault.writeObject('damaged', encodeDamageMarks(marks));
 }

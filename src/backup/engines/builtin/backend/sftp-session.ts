@@ -69,7 +69,7 @@ export async function openSftpSession(target: SftpTarget, onClose: () => void): 
     readyTimeout: target.timeoutMs,
     keepaliveInterval: 15_000,
     keepaliveCountMax: 3,
-    hostVerifier: verify as unknown as ConnectConfig['hostVerifier'],
+    hostVerifier: verify as unknown as NonNullable<ConnectConfig['hostVerifier']>,
     // Ask for the kind of key knownHosts holds, as ssh does, so a server with several keys shows that one.
     ...(known.length ? { algorithms: { serverHostKey: hostKeyAlgorithms(known.filter((k) => !k.revoked).map((k) => k.type)) as never } } : {}),
   };

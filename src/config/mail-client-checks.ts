@@ -1,6 +1,6 @@
-import type { VigilConfig } from '../../config/schema/index.js';
-import type { SemanticProblem } from '../../config/semantic-checks.js';
-import { clientListProblems } from './interactive.js';
+import type { VigilConfig } from './schema/index.js';
+import type { SemanticProblem } from './problems.js';
+import { clientListProblems } from '../domain/interactive-clients.js';
 
 /**
  * `vigil config check` for mail-client delivery. Pure: it reads the validated configuration,

@@ -1,13 +1,13 @@
 import { accessSync, constants } from 'node:fs';
-import type { VigilConfig } from './schema/index.js';
-import type { OAuth2Config, SecretRef } from './schema/index.js';
-import type { KeyPath } from './problems.js';
-import type { SemanticProblem } from './semantic-checks.js';
-import { readSecret } from './secrets.js';
-import { describeExpiry, expiringCredentials } from './credential-expiry.js';
-import { isVigilError } from '../domain/errors.js';
-import { findOnPath } from '../backup/find-program.js';
-import { loadServiceAccountKey } from '../transports/oauth/google-service-account.js';
+import type { VigilConfig } from '../../config/schema/index.js';
+import type { OAuth2Config, SecretRef } from '../../config/schema/index.js';
+import type { KeyPath } from '../../config/problems.js';
+import type { SemanticProblem } from '../../config/problems.js';
+import { readSecret } from '../../config/secrets.js';
+import { describeExpiry, expiringCredentials } from '../../config/credential-expiry.js';
+import { isVigilError } from '../../domain/errors.js';
+import { findOnPath } from '../../backup/find-program.js';
+import { loadServiceAccountKey } from './google-service-account.js';
 
 /**
  * The machine-side checks of OAuth2 settings (smtp `auth.oauth2` and `method: graph`): secrets

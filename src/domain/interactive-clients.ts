@@ -1,4 +1,4 @@
-import { isKnownClientName, KNOWN_CLIENT_NAMES } from './catalogue.js';
+import { isKnownClientName, KNOWN_CLIENT_NAMES } from './mail-client-names.js';
 
 /**
  * Mail programs made for a person at a terminal. The seed's rule — "only use compatible mail

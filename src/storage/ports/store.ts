@@ -1,0 +1,40 @@
+import type { ActivityStore } from './activity-store.js';
+import type { AdminRunStore } from './admin-run-store.js';
+import type { AlertPauseStore } from './alert-pause-store.js';
+import type { EscalationStore } from './escalation-store.js';
+import type { HandOffStore } from './hand-off-store.js';
+import type { HousekeepingStore } from './housekeeping-store.js';
+import type { NotifyStateStore } from './notify-state-store.js';
+import type { OutboxStore } from './outbox-store.js';
+import type { ProfileStateStore } from './profile-state-store.js';
+import type { ScheduleStateStore } from './schedule-state-store.js';
+import type { StormStore } from './storm-store.js';
+import type { SummaryStore } from './summary-store.js';
+import type { VaultCheckRotationStore } from './vault-check-rotation-store.js';
+import type { WatchdogStateStore } from './watchdog-state-store.js';
+
+/**
+ * The store's contracts, one file per port in this folder. SQLite implements them today
+ * (src/storage/sqlite/); another store (PostgreSQL) implements the same ports and passes the same
+ * conformance suites (test/conformance/). Methods are async so a networked store fits. A port
+ * file imports only src/domain: the core depends on it, and it depends on nothing above.
+ */
+
+/** One handle on the store: every port, and closing. */
+export interface Store {
+  outbox: OutboxStore;
+  profiles: ProfileStateStore;
+  activity: ActivityStore;
+  schedules: ScheduleStateStore;
+  handOffs: HandOffStore;
+  notifyState: NotifyStateStore;
+  escalations: EscalationStore;
+  storm: StormStore;
+  adminRuns: AdminRunStore;
+  watchdog: WatchdogStateStore;
+  summary: SummaryStore;
+  housekeeping: HousekeepingStore;
+  vaultChecks: VaultCheckRotationStore;
+  alertPauses: AlertPauseStore;
+  close(): Promise<void>;
+}
