@@ -3,6 +3,7 @@ import type { VigilConfig } from './schema/index.js';
 import type { SemanticProblem } from './problems.js';
 import { scheduleProblem } from '../backup/schedule.js';
 import { localRepositoryPath, rootsContaining } from '../backup/paths-overlap.js';
+import { localVaultPath } from './vault-path.js';
 
 /** Pure: every set's schedule parses (cron expression and timezone). */
 export function setScheduleProblems(config: VigilConfig): SemanticProblem[] {
@@ -38,7 +39,7 @@ export function storeInsidePathsProblems(config: VigilConfig): SemanticProblem[]
   for (const [name, set] of Object.entries(config.sets)) {
     if (set.engine === 'command') continue;
     const roots = set.paths.map((p) => path.resolve(config.dataDir, p));
-    const store = set.engine === 'builtin' ? path.resolve(config.dataDir, set.vault ?? 'vault') : localRepositoryPath(set.repository, set.cwd ?? config.dataDir);
+    const store = set.engine === 'builtin' ? localVaultPath(config.dataDir, set) : localRepositoryPath(set.repository, set.cwd ?? config.dataDir);
     if (!store) continue;
     const around = rootsContaining(store, roots);
     if (around.length === 0) continue;

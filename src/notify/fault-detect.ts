@@ -3,10 +3,13 @@ import type { BackupEvent, RunStopper, ServiceFault } from '../domain/events.js'
 // errno values of a vault write that mean "no room", as opposed to "cannot get at the vault".
 const FULL = new Set(['ENOSPC', 'EDQUOT']);
 
+/** Codes that mean "cannot get at the vault": missing, not ours, or an offsite vault's host down, key refused, host key wrong. */
+const UNREACHABLE = new Set(['ERR_VAULT_NOT_FOUND', 'ERR_VAULT_PERMISSION', 'ERR_VAULT_UNREACHABLE', 'ERR_VAULT_AUTH', 'ERR_VAULT_HOST_KEY']);
+
 /** The builtin engine's coded stopper (vault-errors.ts, vault.ts). */
 function faultOfStopper(stopper: RunStopper): ServiceFault | undefined {
   if (stopper.code === 'ERR_VAULT_WRITE') return stopper.errno !== undefined && FULL.has(stopper.errno) ? 'disk-full' : 'vault-unreachable';
-  if (stopper.code === 'ERR_VAULT_NOT_FOUND' || stopper.code === 'ERR_VAULT_PERMISSION') return 'vault-unreachable';
+  if (UNREACHABLE.has(stopper.code)) return 'vault-unreachable';
   return undefined;
 }
 

@@ -156,7 +156,7 @@ test('the dispatcher reports a database that refuses its results as service.faul
 test('faultOfRun reads the error code, or the engines’ whole run-level message; a set’s own failure is not a service fault', () => {
   type Status = 'failed' | 'incomplete' | 'completed-with-errors';
   const f = (firstError: string, status: Status = 'failed') => faultOfRun({ status, firstError });
-  const coded = (code: 'ERR_VAULT_WRITE' | 'ERR_VAULT_NOT_FOUND' | 'ERR_VAULT_PASSPHRASE', errno?: string, firstError = 'x') =>
+  const coded = (code: 'ERR_VAULT_WRITE' | 'ERR_VAULT_NOT_FOUND' | 'ERR_VAULT_PASSPHRASE' | 'ERR_VAULT_UNREACHABLE' | 'ERR_VAULT_AUTH' | 'ERR_VAULT_HOST_KEY', errno?: string, firstError = 'x') =>
     faultOfRun({ status: 'failed', firstError, stoppedBy: errno ? { code, errno } : { code } });
   assert.equal(f('engine tarsnap is not available in this build'), 'engine-missing');
   assert.equal(f('restic is not installed (on Debian: apt install restic)'), 'engine-missing');
@@ -166,6 +166,10 @@ test('faultOfRun reads the error code, or the engines’ whole run-level message
   assert.equal(coded('ERR_VAULT_WRITE', 'EDQUOT'), 'disk-full');
   assert.equal(coded('ERR_VAULT_WRITE', 'EROFS'), 'vault-unreachable');
   assert.equal(coded('ERR_VAULT_NOT_FOUND'), 'vault-unreachable');
+  // An offsite vault (SFTP, S3): the host down, the key refused, the host key wrong — all "cannot get at the vault".
+  assert.equal(coded('ERR_VAULT_UNREACHABLE'), 'vault-unreachable');
+  assert.equal(coded('ERR_VAULT_AUTH'), 'vault-unreachable');
+  assert.equal(coded('ERR_VAULT_HOST_KEY'), 'vault-unreachable');
   assert.equal(coded('ERR_VAULT_PASSPHRASE'), undefined, 'a wrong passphrase is the set’s problem');
   // The code wins over the first error, which may be an earlier per-file error.
   assert.equal(coded('ERR_VAULT_WRITE', 'ENOSPC', '/srv/docs/a.txt: cannot be read (EACCES)'), 'disk-full');

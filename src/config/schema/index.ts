@@ -7,6 +7,7 @@ import { admin } from './admin.js';
 import { channels } from './channels.js';
 import { heartbeat } from './ping.js';
 import { consoleSection } from './console.js';
+import { vaults } from './vaults.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
 export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
@@ -56,9 +57,27 @@ export const configSchema = z.strictObject({
   heartbeat: heartbeat.optional(),
   notification,
   admin,
+  /** Offsite (and named local) vaults of the builtin engine (docs/vaults.md). */
+  vaults,
   sets,
   /** The web console, JSON API and /metrics (docs/console.md); absent: none. */
   console: consoleSection,
+}).transform((config, ctx) => {
+  // A builtin set names its vault; the engine gets the definition with the set (as `vaultTarget`),
+  // so every path that hands a set to the engine (runner, CLI) carries it without knowing vaults.
+  const resolved: Record<string, (typeof config.sets)[string]> = {};
+  for (const [name, set] of Object.entries(config.sets)) {
+    if (set.engine !== 'builtin' || set.vault === undefined) {
+      resolved[name] = set;
+      continue;
+    }
+    const target = config.vaults[set.vault];
+    if (!target && /^[a-z][a-z0-9+.-]*:\/\//i.test(set.vault)) {
+      ctx.addIssue({ code: 'custom', path: ['sets', name, 'vault'], message: `define the remote vault under vaults: (with its credentials) and name it here, e.g. vaults: { offsite: { url: ${set.vault}, … } } and vault: offsite` });
+    }
+    resolved[name] = target ? ({ ...set, vaultTarget: target } as typeof set) : set;
+  }
+  return { ...config, sets: resolved };
 });
 
 export type VigilConfig = z.output<typeof configSchema>;
@@ -69,3 +88,4 @@ export type { SecretRef } from './common.js';
 export type { ChannelConfig } from './channels.js';
 export type { PingConfig, HeartbeatConfig } from './ping.js';
 export type { ConsoleConfig } from './console.js';
+export type { VaultEntryConfig } from './vaults.js';

@@ -9,6 +9,7 @@ import type { VigilConfig } from '../../config/schema/index.js';
 import { localRepositoryPath, liesUnder } from '../../backup/paths-overlap.js';
 import { VigilError } from '../../domain/errors.js';
 import { FAILED_UNIT, SERVICE_UNIT, failedUnit, serviceUnit } from './units.js';
+import { localVaultPath } from '../../config/vault-path.js';
 
 /**
  * One step of `vigil service install|uninstall`, described before anything is done so that
@@ -108,7 +109,7 @@ function storePaths(config: VigilConfig): string[] {
   const paths = new Set<string>();
   for (const set of Object.values(config.sets)) {
     if (set.engine === 'command') continue;
-    const store = set.engine === 'builtin' ? path.resolve(config.dataDir, set.vault ?? 'vault') : localRepositoryPath(set.repository, set.cwd ?? config.dataDir);
+    const store = set.engine === 'builtin' ? localVaultPath(config.dataDir, set) : localRepositoryPath(set.repository, set.cwd ?? config.dataDir);
     if (store && !liesUnder(store, config.dataDir)) paths.add(store);
   }
   return [...paths].sort();

@@ -13,6 +13,7 @@ import { runStopper } from './vault-errors.js';
 import type { EngineLogEntry, EngineProgress, EngineRunResult } from '../../engine.js';
 import type { FileResult } from './worker-protocol.js';
 import type { Vault } from './vault.js';
+import { adoptUnindexedPacks } from './adopt-packs.js';
 
 export interface BackupOptions {
   vault: Vault;
@@ -75,8 +76,10 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
     for (const pack of packs) index!.addPack(pack);
   };
   try {
-    lock = await acquireLock(vault.root, { exclusive: false, deadlineMs: options.lockDeadlineMs ?? 60_000, signal });
+    lock = await acquireLock(vault.backend, { exclusive: false, deadlineMs: options.lockDeadlineMs ?? 60_000, signal });
     index = (await vault.loadIndex()).index;
+    // Offsite, an interrupted upload is costly to repeat: take in the packs it stored (adopt-packs.ts).
+    if (!vault.backend.localPath) await adoptUnindexedPacks(vault, index, log, signal);
     const parent = (await loadSnapshots(vault, options.set)).at(-1);
     const previous = new Map<string, TreeEntry>();
     if (parent) {
@@ -236,7 +239,8 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
     return { ...finish('failed'), stoppedBy: runStopper(error) };
   } finally {
     await pool?.close();
-    await vault.close();
+    // The lock first: releasing it is a vault write, and closing ends a remote vault's connection.
     await lock?.release();
+    await vault.close();
   }
 }

@@ -1,7 +1,4 @@
-import path from 'node:path';
 import { corrupt } from './crypto.js';
-import { makeDirs } from '../../../platform/make-dirs.js';
-import { vaultWriteError } from './vault-errors.js';
 
 /**
  * Damage marks: `damaged/<sha256>` files naming copies of blobs (pack id, blob id) that a verify
@@ -68,11 +65,5 @@ export async function loadDamageMarks(vault: DamageMarkObjects): Promise<{ marks
 /** Writes one mark file (durably) for copies found damaged. */
 export async function writeDamageMarks(vault: DamageMarkObjects, marks: readonly DamageMark[]): Promise<void> {
   if (marks.length === 0) return;
-  const dir = path.join(vault.root, 'damaged');
-  try {
-    await makeDirs(dir);
-  } catch (error) {
-    throw vaultWriteError(dir, error, 'recording damaged data');
-  }
   await vault.writeObject('damaged', encodeDamageMarks(marks));
 }

@@ -9,6 +9,7 @@ import { restoreTree, type RestoreStats } from './restore.js';
 import { resolveSettings, type BuiltinSettings, type BuiltinVaultConfig } from './settings.js';
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
+import { openBackend } from './backend/open-backend.js';
 import { runStopper } from './vault-errors.js';
 import { rootWriteRefusal } from './vault-owner.js';
 import { rootsContaining } from '../../paths-overlap.js';
@@ -81,7 +82,7 @@ export class BuiltinEngine implements BackupEngine<BuiltinSetConfig> {
     try {
       // Only a set's first run creates its vault: after that a missing vault is an unmounted disk,
       // and a fresh empty vault on the parent disk would "complete" while backing up nothing old.
-      vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: request.hasHistory !== true });
+      vault = await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase, create: request.hasHistory !== true });
     } catch (error) {
       if (isVigilError(error)) {
         const cause = error.code === 'ERR_VAULT_NOT_FOUND' && request.hasHistory === true ? missingVault(settings) : error;
@@ -89,13 +90,14 @@ export class BuiltinEngine implements BackupEngine<BuiltinSetConfig> {
       }
       throw error;
     }
-    const refusal = request.allowRoot ? undefined : await rootWriteRefusal(vault.root, `run ${settings.set}`);
+    const local = settings.target.kind === 'local';
+    const refusal = request.allowRoot || !local ? undefined : await rootWriteRefusal(vault.root, `run ${settings.set}`);
     if (refusal) {
       await vault.close();
       return failed(describe(refusal), vault.root, refusal);
     }
     // A vault inside the backed-up paths would back itself up, growing by its own packs every run.
-    const around = rootsContaining(vault.root, settings.paths);
+    const around = local ? rootsContaining(vault.root, settings.paths) : [];
     const { stats: _stats, ...result } = await backup({
       vault,
       set: settings.set,
@@ -124,9 +126,11 @@ export class BuiltinEngine implements BackupEngine<BuiltinSetConfig> {
     return context.config.paths.flatMap((p, index) => (existsSync(p) ? [] : [{ key: ['paths', index], message: `${p} does not exist` }]));
   }
 
-  /** Builtin sets share the default vault: the key is the vault's absolute path. */
+  /** Builtin sets share the default vault: the key is the vault's absolute path, or its URL. */
   repositoryOf(context: EngineSetContext<BuiltinSetConfig>): string {
-    return `builtin:${path.resolve(context.dataDir, context.config.vault ?? 'vault')}`;
+    const config: BuiltinVaultConfig = context.config;
+    const remote = config.vaultTarget;
+    return `builtin:${remote ? remote.url : path.resolve(context.dataDir, config.vault ?? 'vault')}`;
   }
 
   snapshots(request: EngineOperationRequest<BuiltinSetConfig>): Promise<EngineSnapshot[]> {
@@ -199,13 +203,20 @@ export interface CommonOptions {
 
 async function withVault<T>(context: EngineSetContext<BuiltinVaultConfig>, exclusive: boolean, options: CommonOptions, use: (vault: Vault, settings: BuiltinSettings) => Promise<T>): Promise<T> {
   const settings = resolveSettings(context);
-  const vault = await Vault.open(settings.vault, { passphrase: settings.passphrase });
-  const lock = await acquireLock(vault.root, { exclusive, deadlineMs: options.lockDeadlineMs ?? LOCK_DEADLINE_MS, signal: options.signal });
+  const vault = await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase });
+  let lock;
+  try {
+    lock = await acquireLock(vault.backend, { exclusive, deadlineMs: options.lockDeadlineMs ?? LOCK_DEADLINE_MS, signal: options.signal });
+  } catch (error) {
+    await vault.close(); // a remote vault's connection would keep the process alive
+    throw error;
+  }
   try {
     return await use(vault, settings);
   } finally {
-    await vault.close();
+    // The lock first: releasing it is a vault write, and closing ends a remote vault's connection.
     await lock.release();
+    await vault.close();
   }
 }
 
@@ -217,11 +228,11 @@ async function withVault<T>(context: EngineSetContext<BuiltinVaultConfig>, exclu
 export async function initVault(context: EngineSetContext<BuiltinVaultConfig>): Promise<{ root: string; id: string; encrypted: boolean }> {
   const settings = resolveSettings(context);
   try {
-    const existing = await Vault.open(settings.vault, { passphrase: settings.passphrase });
+    const existing = await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase });
     await existing.close();
   } catch (error) {
     if (!isVigilError(error) || error.code !== 'ERR_VAULT_NOT_FOUND') throw error;
-    const vault = await Vault.open(settings.vault, { passphrase: settings.passphrase, create: true });
+    const vault = await Vault.open(openBackend(settings.target), { passphrase: settings.passphrase, create: true });
     await vault.close();
     return { root: vault.root, id: vault.config.id, encrypted: vault.config.encrypted };
   }
@@ -345,7 +356,7 @@ export interface PruneOptions extends CommonOptions {
  */
 export async function prune(context: EngineSetContext<BuiltinVaultConfig>, options: PruneOptions = {}): Promise<ActivityOutcome<PruneStats>> {
   return withVault(context, true, options, async (vault, settings) => {
-    const refusal = options.dryRun || options.allowRoot ? undefined : await rootWriteRefusal(vault.root, `prune ${settings.set}`);
+    const refusal = options.dryRun || options.allowRoot || settings.target.kind !== 'local' ? undefined : await rootWriteRefusal(vault.root, `prune ${settings.set}`);
     if (refusal) throw refusal;
     const log: EngineLogEntry[] = [];
     const stats = await pruneVault({ vault, set: settings.set, keep: options.keep ?? settings.keep ?? {}, dryRun: options.dryRun, onProgress: options.onProgress }, log);

@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { decodeBlob, type BlobType, type Compression } from './codec.js';
 import { sha256, type VaultKeys } from './crypto.js';
 import { decodePackHeader, type PackBlob } from './pack-format.js';
@@ -31,10 +30,9 @@ export interface PackDataCheck {
  * restore would get. With `withHeader`, the blobs the pack's own header lists are checked too
  * (repair: the index may be damaged or miss packs of an interrupted run, the header may be
  * damaged while the index still knows where the blobs are). Throws only when the file cannot be
- * read at all.
+ * read at all (the caller reads the bytes).
  */
-export async function checkPackData(file: string, keys: VaultKeys, packId: string, expected: readonly ExpectedBlob[], withHeader = false): Promise<PackDataCheck> {
-  const bytes = await fsp.readFile(file);
+export function checkPackData(bytes: Buffer, file: string, keys: VaultKeys, packId: string, expected: readonly ExpectedBlob[], withHeader = false): PackDataCheck {
   const check: PackDataCheck = { bytesRead: bytes.length, nameMatches: sha256(bytes).toString('hex') === packId, header: undefined, intact: [], damaged: [], problems: [] };
   if (!check.nameMatches) check.problems.push(`${file}: pack content does not match its name (damaged)`);
   try {

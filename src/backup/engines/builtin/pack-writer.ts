@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fsyncDir, writeFileDurable } from './durable-fs.js';
 import { sha256 } from './crypto.js';
 import { encodePackHeader, type PackBlob } from './pack-format.js';
 import { vaultWriteError } from './vault-errors.js';
@@ -11,8 +9,8 @@ import type { Vault } from './vault.js';
 export const PACK_TARGET_SIZE = 8 * 1024 * 1024;
 
 /**
- * Collects encoded blobs into pack files and writes each one durably (tmp + fsync + rename) in
- * the background. Nothing refers to a pack until `flush()`/`durable()` has returned it: the
+ * Collects encoded blobs into pack files and writes each one in the background with the
+ * backend's all-or-nothing write. Nothing refers to a pack until `flush()`/`durable()` has returned it: the
  * caller writes the index only then, which is the crash-safety order (data before metadata).
  */
 export class PackWriter {
@@ -21,7 +19,6 @@ export class PackWriter {
   private size = 0;
   private readonly inflight = new Set<Promise<void>>();
   private finished: IndexedPack[] = [];
-  private readonly shards = new Set<string>();
   private readonly ids = new Set<string>();
   private failure: unknown;
   /** Bytes of pack files written by this writer. */
@@ -64,12 +61,10 @@ export class PackWriter {
   async durable(): Promise<IndexedPack[]> {
     await Promise.all(this.inflight);
     this.throwIfFailed();
-    const shards = [...this.shards];
-    this.shards.clear();
     try {
-      for (const shard of shards) await fsyncDir(shard);
+      await this.vault.backend.sync();
     } catch (error) {
-      throw vaultWriteError(shards[0] ?? this.vault.root, error, 'syncing pack directories');
+      throw vaultWriteError(this.vault.where('data'), error, 'syncing pack directories');
     }
     const finished = this.finished;
     this.finished = [];
@@ -91,10 +86,9 @@ export class PackWriter {
     this.size = 0;
     const packId = sha256(bytes).toString('hex');
     const target = this.vault.packPath(packId);
-    const write = writeFileDurable(this.vault.tmpDir, target, [bytes]).then(
+    const write = this.vault.backend.write(this.vault.packName(packId), bytes).then(
       () => {
         this.bytesWritten += bytes.length;
-        this.shards.add(path.dirname(target));
         this.finished.push({ packId, blobs });
       },
       (error: unknown) => {

@@ -1,8 +1,5 @@
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import { encodeIndex, type IndexedPack } from './blob-index.js';
 import { corrupt } from './crypto.js';
-import { fsyncDir } from './durable-fs.js';
 import { PackWriter } from './pack-writer.js';
 import { applyRetention, type KeepPolicy } from './retention.js';
 import { loadSnapshots, loadTree, type SnapshotInfo } from './snapshot.js';
@@ -115,8 +112,7 @@ export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry
   if (options.dryRun) return stats;
 
   try {
-    for (const id of removed) await fsp.rm(vault.objectPath('snapshots', id), { force: true });
-    if (removed.size) await fsyncDir(path.join(vault.root, 'snapshots'));
+    await vault.deleteObjects('snapshots', removed);
     const writer = new PackWriter(vault);
     meter.unit = 'packs rewritten';
     meter.filesDone = 0;
@@ -133,14 +129,14 @@ export async function pruneVault(options: PruneVaultOptions, log: EngineLogEntry
     }
     const newPacks = await writer.flush();
     const fresh = await vault.writeObject('index', encodeIndex([...keepPacks, ...newPacks]));
-    for (const id of oldIndexFiles) if (id !== fresh) await fsp.rm(vault.objectPath('index', id), { force: true });
-    await fsyncDir(path.join(vault.root, 'index'));
+    await vault.deleteObjects('index', oldIndexFiles.filter((id) => id !== fresh));
     await vault.close();
     // Content-addressed: a rewritten pack can come out with an old pack's name. Never delete what the new index names.
     const named = new Set([...keepPacks, ...newPacks].map((pack) => pack.packId));
-    for (const packId of deletePacks) if (!named.has(packId)) await fsp.rm(vault.packPath(packId), { force: true });
+    for (const packId of deletePacks) if (!named.has(packId)) await vault.backend.delete(vault.packName(packId));
     // Temporary files are only ever written under a lock; with ours exclusive, any left are debris.
-    for (const name of await fsp.readdir(vault.tmpDir).catch(() => [] as string[])) await fsp.rm(path.join(vault.tmpDir, name), { force: true });
+    for (const file of (await vault.backend.list('tmp')).files) await vault.backend.delete(`tmp/${file.name}`);
+    await vault.backend.sync();
   } catch (error) {
     throw vaultWriteError(vault.root, error, 'pruning');
   }

@@ -1,9 +1,6 @@
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import { damageSummary, type DamagedSnapshot } from '../../../domain/damage-report.js';
 import { BlobIndex, decodeIndex, encodeIndex, type IndexedPack } from './blob-index.js';
 import { loadDamageMarks, writeDamageMarks, type DamageMark } from './damage-marks.js';
-import { fsyncDir } from './durable-fs.js';
 import { checkPackData, type ExpectedBlob } from './pack-check.js';
 import { ProgressMeter } from './progress.js';
 import { loadSnapshot, type SnapshotInfo } from './snapshot.js';
@@ -70,7 +67,7 @@ export async function repairVault(options: RepairVaultOptions, log: EngineLogEnt
     meter.currentPath = where;
     stats.packs++;
     try {
-      const check = await checkPackData(where, vault.keys, packId, hints.get(packId) ?? [], true);
+      const check = checkPackData(await vault.readPack(packId), where, vault.keys, packId, hints.get(packId) ?? [], true);
       stats.bytesRead += check.bytesRead;
       meter.bytesDone += check.bytesRead;
       for (const problem of check.problems) log.push({ severity: 'warning', message: problem, path: where });
@@ -114,17 +111,13 @@ async function replaceIndex(vault: Vault, packs: IndexedPack[], damaged: DamageM
   const fresh = await vault.writeObject('index', encodeIndex(packs));
   stats.indexReplaced = true;
   try {
-    for (const id of oldIndexFiles) {
-      if (id === fresh) continue;
-      await fsp.rm(vault.objectPath('index', id), { force: true });
-      stats.filesReplaced++;
-    }
-    await fsyncDir(path.join(vault.root, 'index'));
+    const old = oldIndexFiles.filter((id) => id !== fresh);
+    await vault.deleteObjects('index', old);
+    stats.filesReplaced += old.length;
     // Marks only matter while an index lists damaged copies; the new one lists none.
     const marks = new Set([...oldMarkFiles, ...(await vault.listObjects('damaged'))]);
-    for (const id of marks) await fsp.rm(vault.objectPath('damaged', id), { force: true });
+    await vault.deleteObjects('damaged', marks);
     stats.filesReplaced += oldMarkFiles.length;
-    if (marks.size) await fsyncDir(path.join(vault.root, 'damaged'));
   } catch (e) {
     throw vaultWriteError(vault.root, e, 'replacing the index');
   }

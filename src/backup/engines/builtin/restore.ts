@@ -6,7 +6,7 @@ import { loadTree, mtimeSeconds, type SnapshotInfo, type TreeEntry } from './sna
 import { WorkerPool } from './worker-pool.js';
 import type { BlobIndex } from './blob-index.js';
 import type { EngineLogEntry, EngineProgress } from '../../engine.js';
-import type { RestoreFile } from './worker-protocol.js';
+import type { RestoreChunk, RestoreFile } from './worker-protocol.js';
 import type { Vault } from './vault.js';
 import { makeDirs } from '../../../platform/make-dirs.js';
 
@@ -109,11 +109,15 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
           await fsp.lutimes(target, seconds, seconds);
           stats.symlinks++;
         } else {
-          const chunks = [];
+          const chunks: RestoreChunk[] = [];
           for (const id of entry.chunks ?? []) {
             const location = index.get(id);
             if (!location) throw new Error(`chunk ${id.slice(0, 12)} is missing from the vault index`);
-            chunks.push({ id, packPath: vault.packPath(location.packId), offset: location.offset, length: location.length, comp: location.comp, rawLength: location.rawLength });
+            const packName = vault.packName(location.packId);
+            const chunk: RestoreChunk = { id, packPath: vault.packPath(location.packId), offset: location.offset, length: location.length, comp: location.comp, rawLength: location.rawLength };
+            // A local pack is read by the worker itself; a remote one here, through the backend.
+            if (!vault.backend.localPath) chunk.payload = await vault.backend.read(packName, { offset: location.offset, length: location.length });
+            chunks.push(chunk);
           }
           files.set(fid, entry);
           batch.push({ fid: fid++, target, size: entry.size, mode: entry.mode, mtimeNs: entry.mtimeNs, uid: entry.uid, gid: entry.gid, chunks });

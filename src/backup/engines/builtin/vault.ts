@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fsp, type Stats } from 'node:fs';
-import path from 'node:path';
 import { VigilError } from '../../../domain/errors.js';
 import { BlobIndex, decodeIndex } from './blob-index.js';
 import { decodeBlob } from './codec.js';
 import { loadDamageMarks } from './damage-marks.js';
 import { corrupt, createKeyFile, openKeyFile, seal, sha256, unseal, type KeyFile, type VaultKeys } from './crypto.js';
-import { fsyncDir, writeFileDurable } from './durable-fs.js';
+import { LocalBackend } from './backend/local-backend.js';
+import type { VaultBackend } from './backend/vault-backend.js';
 import { decodePackHeader, type PackBlob } from './pack-format.js';
 import type { BlobLocation } from './blob-index.js';
 import { isPermissionDenied, permissionError, vaultWriteError } from './vault-errors.js';
-import { makeDirs } from '../../../platform/make-dirs.js';
 
 /**
  * A vault on disk:
@@ -48,122 +46,139 @@ export interface OpenVaultOptions {
   now?: () => Date;
 }
 
-const PACK_HANDLES = 32;
+const LAYOUT = ['data', 'index', 'snapshots', 'keys', 'locks', 'tmp'];
 
 export class Vault {
-  private readonly handles = new Map<string, fsp.FileHandle>();
-
   private constructor(
-    readonly root: string,
+    readonly backend: VaultBackend,
     readonly config: VaultConfig,
     readonly keys: VaultKeys,
   ) {}
 
+  /** Where the vault is, for messages: its directory, or its URL without credentials. */
+  get root(): string {
+    return this.backend.location;
+  }
+
   /**
-   * Opens (or with `create`, initialises) the vault at `root`.
+   * Opens (or with `create`, initialises) the vault in `where`: a directory, or a backend.
    * Errors: ERR_VAULT_NOT_FOUND (no vault and not asked to create), ERR_VAULT_PASSPHRASE (missing
-   * or wrong passphrase), ERR_VAULT_CORRUPT (unreadable config or keys), ERR_VAULT_WRITE (cannot create).
+   * or wrong passphrase), ERR_VAULT_CORRUPT (unreadable config or keys), ERR_VAULT_WRITE (cannot
+   * create), and a remote backend's ERR_VAULT_UNREACHABLE / ERR_VAULT_AUTH / ERR_VAULT_HOST_KEY.
    */
-  static async open(root: string, options: OpenVaultOptions = {}): Promise<Vault> {
-    const absolute = path.resolve(root);
+  static async open(where: string | VaultBackend, options: OpenVaultOptions = {}): Promise<Vault> {
+    const backend = typeof where === 'string' ? new LocalBackend(where) : where;
+    try {
+      return await Vault.openWith(backend, options);
+    } catch (error) {
+      await backend.close(); // a remote backend's connection would keep the process alive
+      throw error;
+    }
+  }
+
+  private static async openWith(backend: VaultBackend, options: OpenVaultOptions): Promise<Vault> {
     let configText: string | undefined;
     try {
-      configText = await fsp.readFile(path.join(absolute, 'config'), 'utf8');
+      configText = (await backend.read('config')).toString('utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw vaultReadError(absolute, error);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw vaultReadError(backend.location, error);
     }
+    const configWhere = nameIn(backend, 'config');
     if (configText === undefined) {
       if (!options.create) {
-        throw new VigilError('ERR_VAULT_NOT_FOUND', `no vault at ${absolute} (no config file)`, {
+        throw new VigilError('ERR_VAULT_NOT_FOUND', `no vault at ${backend.location} (no config file)`, {
           hint: 'Check the set\'s `vault:` path; a vault is created by the first backup run.',
         });
       }
-      return Vault.create(absolute, options);
+      return Vault.create(backend, options);
     }
     let config: VaultConfig;
     try {
       config = JSON.parse(configText) as VaultConfig;
     } catch {
-      throw corrupt(path.join(absolute, 'config'), 'not valid JSON');
+      throw corrupt(configWhere, 'not valid JSON');
     }
-    if (config.format !== 'vigil-vault' || config.version !== 1) throw corrupt(path.join(absolute, 'config'), 'not a Vigil vault of a known version');
-    const keys = config.encrypted ? await unlock(absolute, config.id, options.passphrase) : plainKeys(absolute, config, options.passphrase);
-    return new Vault(absolute, config, keys);
+    if (config.format !== 'vigil-vault' || config.version !== 1) throw corrupt(configWhere, 'not a Vigil vault of a known version');
+    const keys = config.encrypted ? await unlock(backend, config.id, options.passphrase) : plainKeys(backend.location, config, options.passphrase);
+    return new Vault(backend, config, keys);
   }
 
-  private static async create(root: string, options: OpenVaultOptions): Promise<Vault> {
+  private static async create(backend: VaultBackend, options: OpenVaultOptions): Promise<Vault> {
     const now = options.now?.() ?? new Date();
+    const root = backend.location;
     try {
-      await makeDirs(root);
-      const existing = await fsp.readdir(root);
-      if (existing.some((name) => !['data', 'index', 'snapshots', 'keys', 'locks', 'tmp'].includes(name))) {
+      await backend.prepare([]);
+      const existing = await backend.list('');
+      if ([...existing.dirs, ...existing.files.map((file) => file.name)].some((name) => !LAYOUT.includes(name))) {
         throw new VigilError('ERR_VAULT_NOT_FOUND', `${root} is not empty and is not a Vigil vault (no config file)`, {
           hint: 'Point `vault:` at an empty or new directory.',
         });
       }
-      for (const dir of ['data', 'index', 'snapshots', 'keys', 'locks', 'tmp']) await makeDirs(path.join(root, dir));
+      await backend.prepare(LAYOUT);
       const id = randomBytes(16).toString('hex');
       let keys: VaultKeys;
       const config: VaultConfig = { format: 'vigil-vault', version: 1, id, encrypted: options.passphrase !== undefined, created: now.toISOString() };
       if (options.passphrase !== undefined) {
         const made = await createKeyFile(id, options.passphrase, now);
         keys = made.keys;
-        await writeFileDurable(path.join(root, 'tmp'), path.join(root, 'keys', `${id}.json`), [Buffer.from(JSON.stringify(made.file))]);
-        await fsyncDir(path.join(root, 'keys'));
+        await backend.write(`keys/${id}.json`, Buffer.from(JSON.stringify(made.file)));
+        await backend.sync();
       } else {
         keys = { encKey: null, idKey: null, chunkerSeed: randomBytes(32) };
         config.chunkerSeed = keys.chunkerSeed.toString('hex');
       }
-      // link() fails if another process created the vault first: then open theirs.
-      const tmp = path.join(root, 'tmp', `config.${id}`);
-      await fsp.writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o644 });
-      const handle = await fsp.open(tmp, 'r');
-      await handle.sync();
-      await handle.close();
+      // An exclusive write fails if another process created the vault first: then open theirs.
       try {
-        await fsp.link(tmp, path.join(root, 'config'));
+        await backend.write('config', Buffer.from(JSON.stringify(config, null, 2) + '\n'), { exclusive: true });
       } catch (error) {
-        await fsp.rm(tmp, { force: true });
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-          await fsp.rm(path.join(root, 'keys', `${id}.json`), { force: true });
-          return Vault.open(root, { ...options, create: false });
-        }
-        throw error;
+        if (!isExisting(error)) throw error;
+        await backend.delete(`keys/${id}.json`);
+        return Vault.openWith(backend, { ...options, create: false });
       }
-      await fsp.rm(tmp, { force: true });
-      await fsyncDir(root);
-      return new Vault(root, config, keys);
+      await backend.sync();
+      return new Vault(backend, config, keys);
     } catch (error) {
       if (error instanceof VigilError) throw error;
       throw vaultWriteError(root, error, 'creating the vault');
     }
   }
 
-  get tmpDir(): string {
-    return path.join(this.root, 'tmp');
+  /** A vault object's name as messages show it: a path or a URL. */
+  where(name: string): string {
+    return nameIn(this.backend, name);
   }
 
+  packName(packId: string): string {
+    return `data/${packId.slice(0, 2)}/${packId}`;
+  }
+
+  /** Where a pack is, for messages. */
   packPath(packId: string): string {
-    return path.join(this.root, 'data', packId.slice(0, 2), packId);
+    return this.where(this.packName(packId));
   }
 
   objectPath(kind: ObjectKind, id: string): string {
-    return path.join(this.root, kind, id);
+    return this.where(`${kind}/${id}`);
   }
 
-  /** Seals and writes a metadata object durably (file and directory fsynced). Returns its id. */
+  /** Seals and writes a metadata object durably (all writes so far synced too). Returns its id. */
   async writeObject(kind: ObjectKind, plain: Buffer): Promise<string> {
     const sealed = seal(this.keys.encKey, plain);
     const id = sha256(sealed).toString('hex');
-    const target = this.objectPath(kind, id);
     try {
-      await writeFileDurable(this.tmpDir, target, [sealed]);
-      await fsyncDir(path.dirname(target));
+      await this.backend.write(`${kind}/${id}`, sealed);
+      await this.backend.sync();
     } catch (error) {
-      throw vaultWriteError(target, error, WRITING[kind]);
+      throw vaultWriteError(this.objectPath(kind, id), error, WRITING[kind]);
     }
     return id;
+  }
+
+  /** Removes metadata objects (prune, repair), then syncs. Missing ones are fine. */
+  async deleteObjects(kind: ObjectKind, ids: Iterable<string>): Promise<void> {
+    for (const id of ids) await this.backend.delete(`${kind}/${id}`);
+    await this.backend.sync();
   }
 
   /** Reads, checks and opens a metadata object. ERR_VAULT_CORRUPT when damaged or missing. */
@@ -171,8 +186,9 @@ export class Vault {
     const file = this.objectPath(kind, id);
     let bytes: Buffer;
     try {
-      bytes = await fsp.readFile(file);
+      bytes = await this.backend.read(`${kind}/${id}`);
     } catch (error) {
+      if (error instanceof VigilError) throw error;
       if (isPermissionDenied(error)) throw permissionError(file, error, 'reading');
       throw corrupt(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
@@ -181,23 +197,23 @@ export class Vault {
   }
 
   async listObjects(kind: ObjectKind): Promise<string[]> {
-    const names = await fsp.readdir(path.join(this.root, kind)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [] as string[];
-      throw vaultReadError(path.join(this.root, kind), error);
+    const { files } = await this.backend.list(kind).catch((error: unknown) => {
+      throw vaultReadError(this.where(kind), error);
     });
-    return names.filter((name) => /^[0-9a-f]{64}$/.test(name)).sort();
+    return files.map((file) => file.name).filter((name) => /^[0-9a-f]{64}$/.test(name)).sort();
   }
 
-  /** Every pack file present on disk, with its size. */
+  /** Every pack file present, with its size. */
   async listPacks(): Promise<Map<string, number>> {
     const packs = new Map<string, number>();
-    const dataDir = path.join(this.root, 'data');
-    for (const shard of await fsp.readdir(dataDir).catch(() => [] as string[])) {
-      for (const name of await fsp.readdir(path.join(dataDir, shard)).catch(() => [] as string[])) {
-        if (!/^[0-9a-f]{64}$/.test(name)) continue;
-        const stats: Stats | undefined = await fsp.stat(path.join(dataDir, shard, name)).catch(() => undefined);
-        if (stats) packs.set(name, stats.size);
+    try {
+      for (const shard of (await this.backend.list('data')).dirs) {
+        for (const file of (await this.backend.list(`data/${shard}`)).files) {
+          if (/^[0-9a-f]{64}$/.test(file.name)) packs.set(file.name, file.size);
+        }
       }
+    } catch (error) {
+      throw vaultReadError(this.where('data'), error);
     }
     return packs;
   }
@@ -222,75 +238,79 @@ export class Vault {
 
   /** Reads a blob's stored bytes without decoding them (prune copies them as they are). */
   async readRaw(packId: string, offset: number, length: number, where = this.packPath(packId)): Promise<Buffer> {
-    const handle = await this.handle(packId);
-    const buffer = Buffer.allocUnsafeSlow(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    if (bytesRead !== length) throw corrupt(where, 'pack file is truncated');
-    return buffer;
+    const bytes = await this.readPackPart(packId, { offset, length });
+    if (bytes.length !== length) throw corrupt(where, 'pack file is truncated');
+    return bytes;
+  }
+
+  /** A whole pack file (verify --read-data, repair). */
+  async readPack(packId: string): Promise<Buffer> {
+    return this.readPackPart(packId);
   }
 
   /** Reads the header of a pack file. */
   async readPackHeader(packId: string): Promise<PackBlob[]> {
     const where = this.packPath(packId);
-    const handle = await this.handle(packId);
-    const { size } = await handle.stat();
+    const info = await this.backend.stat(this.packName(packId)).catch((error: unknown) => {
+      throw packOpenError(where, error);
+    });
+    if (!info) throw corrupt(where, 'pack file cannot be opened (ENOENT)');
+    const size = info.size;
     if (size < 4) throw corrupt(where, 'pack too short');
-    const trailer = Buffer.alloc(4);
-    await handle.read(trailer, 0, 4, size - 4);
+    const trailer = await this.readPackPart(packId, { offset: size - 4, length: 4 });
     const headerLength = trailer.readUInt32LE(0);
     if (headerLength + 4 > size) throw corrupt(where, 'pack header length out of range');
-    const tail = Buffer.alloc(headerLength + 4);
-    await handle.read(tail, 0, tail.length, size - tail.length);
+    const tail = await this.readPackPart(packId, { offset: size - headerLength - 4, length: headerLength + 4 });
     return decodePackHeader(tail, size, this.keys.encKey, where);
   }
 
-  private async handle(packId: string): Promise<fsp.FileHandle> {
-    const cached = this.handles.get(packId);
-    if (cached) {
-      this.handles.delete(packId);
-      this.handles.set(packId, cached);
-      return cached;
-    }
-    let handle: fsp.FileHandle;
+  private async readPackPart(packId: string, range?: { offset: number; length: number }): Promise<Buffer> {
     try {
-      handle = await fsp.open(this.packPath(packId), 'r');
+      return await this.backend.read(this.packName(packId), range);
     } catch (error) {
-      if (isPermissionDenied(error)) throw permissionError(this.packPath(packId), error, 'opening');
-      throw corrupt(this.packPath(packId), `pack file cannot be opened (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw packOpenError(this.packPath(packId), error);
     }
-    this.handles.set(packId, handle);
-    if (this.handles.size > PACK_HANDLES) {
-      const [oldest, old] = this.handles.entries().next().value as [string, fsp.FileHandle];
-      this.handles.delete(oldest);
-      await old.close();
-    }
-    return handle;
   }
 
-  /** Closes cached pack handles. The vault object may still be used afterwards. */
+  /** Closes cached handles and connections. The vault object may still be used afterwards. */
   async close(): Promise<void> {
-    const handles = [...this.handles.values()];
-    this.handles.clear();
-    await Promise.all(handles.map((handle) => handle.close().catch(() => undefined)));
+    await this.backend.close();
   }
 }
 
-async function unlock(root: string, vaultId: string, passphrase: string | undefined): Promise<VaultKeys> {
+function nameIn(backend: VaultBackend, name: string): string {
+  return backend.localPath?.(name) ?? `${backend.location}/${name}`;
+}
+
+function isExisting(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EEXIST';
+}
+
+function packOpenError(where: string, error: unknown): VigilError {
+  if (error instanceof VigilError) return error;
+  if (isPermissionDenied(error)) return permissionError(where, error, 'opening');
+  return corrupt(where, `pack file cannot be opened (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+}
+
+async function unlock(backend: VaultBackend, vaultId: string, passphrase: string | undefined): Promise<VaultKeys> {
+  const root = backend.location;
   if (passphrase === undefined) {
     throw new VigilError('ERR_VAULT_PASSPHRASE', `vault ${root} is encrypted and no passphrase was given`, {
       hint: 'Set `passphrase: { env: NAME }` or `{ file: PATH }` on the set.',
     });
   }
-  const keyDir = path.join(root, 'keys');
-  const names = (await fsp.readdir(keyDir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
-  if (names.length === 0) throw corrupt(keyDir, 'the vault is encrypted but has no key file');
+  const names = (await backend.list('keys').catch((error: unknown) => {
+    throw vaultReadError(nameIn(backend, 'keys'), error);
+  })).files.map((file) => file.name).filter((name) => name.endsWith('.json'));
+  if (names.length === 0) throw corrupt(nameIn(backend, 'keys'), 'the vault is encrypted but has no key file');
   for (const name of names) {
     let file: KeyFile;
     try {
-      file = JSON.parse(await fsp.readFile(path.join(keyDir, name), 'utf8')) as KeyFile;
+      file = JSON.parse((await backend.read(`keys/${name}`)).toString('utf8')) as KeyFile;
     } catch (error) {
       // An unreadable key file is not a wrong passphrase.
-      if (isPermissionDenied(error)) throw permissionError(path.join(keyDir, name), error, 'reading');
+      if (error instanceof VigilError) throw error;
+      if (isPermissionDenied(error)) throw permissionError(nameIn(backend, `keys/${name}`), error, 'reading');
       continue;
     }
     if (file.vault !== vaultId) continue;
@@ -308,11 +328,12 @@ function plainKeys(root: string, config: VaultConfig, passphrase: string | undef
       hint: 'Use a new, empty `vault:` directory for an encrypted set, or remove `passphrase:` from the set.',
     });
   }
-  if (!config.chunkerSeed || !/^[0-9a-f]{64}$/.test(config.chunkerSeed)) throw corrupt(path.join(root, 'config'), 'missing chunker seed');
+  if (!config.chunkerSeed || !/^[0-9a-f]{64}$/.test(config.chunkerSeed)) throw corrupt(`${root}/config`, 'missing chunker seed');
   return { encKey: null, idKey: null, chunkerSeed: Buffer.from(config.chunkerSeed, 'hex') };
 }
 
 function vaultReadError(where: string, error: unknown): VigilError {
+  if (error instanceof VigilError) return error;
   if (isPermissionDenied(error)) return permissionError(where, error, 'reading');
   return new VigilError('ERR_VAULT_CORRUPT', `${where}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
     hint: 'Check that the vault is mounted and that the account Vigil runs as can read it.',

@@ -1,3 +1,4 @@
+import { VigilError } from '../../../domain/errors.js';
 import { BlobIndex, decodeIndex, type BlobLocation } from './blob-index.js';
 import { damageSummary, type DamagedSnapshot } from '../../../domain/damage-report.js';
 import { loadDamageMarks, writeDamageMarks, type DamageMark } from './damage-marks.js';
@@ -82,7 +83,7 @@ export async function verifyVault(options: VerifyVaultOptions, log: EngineLogEnt
     }
     try {
       if (reading(packId)) {
-        const check = await checkPackData(where, vault.keys, packId, entries.map(([id, at]) => ({ id, ...at })));
+        const check = checkPackData(await vault.readPack(packId), where, vault.keys, packId, entries.map(([id, at]) => ({ id, ...at })));
         stats.packsRead++;
         stats.bytesRead += check.bytesRead;
         meter.bytesDone += check.bytesRead;
@@ -142,7 +143,10 @@ export async function verifyVault(options: VerifyVaultOptions, log: EngineLogEnt
 
 /** An error reading a file (errno other than ENOENT), as opposed to content found damaged. */
 function unreadable(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code ?? /\((E[A-Z]+)\)$/.exec((error as Error).message)?.[1];
+  // Permissions, an unreachable server: the pack cannot be read now, which says nothing of its bytes.
+  if (error instanceof VigilError && error.code !== 'ERR_VAULT_CORRUPT') return true;
+  const own = (error as NodeJS.ErrnoException).code;
+  const code = own !== undefined && own !== 'ERR_VAULT_CORRUPT' ? own : /\((E[A-Z]+)\)$/.exec((error as Error).message)?.[1];
   return code !== undefined && /^E[A-Z]+$/.test(code) && code !== 'ENOENT';
 }
 

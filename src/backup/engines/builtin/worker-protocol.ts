@@ -20,7 +20,10 @@ export interface BackupTask {
 
 export interface RestoreChunk {
   id: string;
+  /** The pack file to read from (local vaults), or only where it is, for messages, when `payload` is given. */
   packPath: string;
+  /** The stored bytes, read by the main thread from a vault that is not a local directory. */
+  payload?: Uint8Array;
   offset: number;
   length: number;
   comp: number;

@@ -141,8 +141,8 @@ function restore(task: RestoreTask): void {
       fd = openSync(file.target, 'w', 0o600);
       let position = 0;
       for (const chunk of file.chunks) {
-        const payload = Buffer.allocUnsafe(chunk.length);
-        const n = readSync(packFd(chunk.packPath), payload, 0, chunk.length, chunk.offset);
+        const payload = chunk.payload ? Buffer.from(chunk.payload.buffer, chunk.payload.byteOffset, chunk.payload.byteLength) : Buffer.allocUnsafe(chunk.length);
+        const n = chunk.payload ? chunk.payload.byteLength : readSync(packFd(chunk.packPath), payload, 0, chunk.length, chunk.offset);
         if (n !== chunk.length) throw Object.assign(new Error(`${chunk.packPath}: pack file is truncated`), { code: 'ERR_VAULT_CORRUPT' });
         const raw = decodeBlob(payload, chunk.comp, chunk.rawLength, Buffer.from(chunk.id, 'hex'), { encKey, idKey }, `${chunk.packPath} (blob ${chunk.id.slice(0, 12)})`);
         writeSkippingZeros(fd, raw, position);

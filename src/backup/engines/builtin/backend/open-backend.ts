@@ -1,0 +1,17 @@
+import { LocalBackend } from './local-backend.js';
+import { S3Backend } from './s3-backend.js';
+import { SftpBackend } from './sftp-backend.js';
+import type { VaultTarget } from '../settings.js';
+import type { VaultBackend } from './vault-backend.js';
+
+/** The backend for a set's resolved vault target: the one place that picks an implementation. */
+export function openBackend(target: VaultTarget): VaultBackend {
+  switch (target.kind) {
+    case 'local':
+      return new LocalBackend(target.path);
+    case 'sftp':
+      return new SftpBackend(target.sftp);
+    case 's3':
+      return new S3Backend(target.s3);
+  }
+}

@@ -1,0 +1,302 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path/posix';
+import type { SFTPWrapper } from 'ssh2';
+import { VigilError } from '../../../../domain/errors.js';
+import { openSftpSession, sftpLocation, unreachable, type SftpSession, type SftpTarget } from './sftp-session.js';
+import { backendError, type BackendGuarantees, type VaultBackend, type VaultObjectInfo } from './vault-backend.js';
+
+/** Reads and writes go in pieces of this size, PIPELINE of them in flight (SFTP is request/response). */
+const PIECE = 256 * 1024;
+const PIPELINE = 8;
+/** A call moving data may take its timeout plus this long per byte (a floor of 256 KiB/s). */
+const MIN_RATE_BYTES_PER_MS = 256;
+
+const SFTP_EOF = 1;
+const SFTP_NO_SUCH_FILE = 2;
+const SFTP_PERMISSION_DENIED = 3;
+const SFTP_FAILURE = 4;
+
+/**
+ * A vault on an SFTP server (OpenSSH's sftp-server or internal-sftp). Each write goes to tmp/
+ * (locks: beside the others), is fsynced on the server (fsync@openssh.com) and renamed into place
+ * with posix-rename@openssh.com, which replaces atomically; an exclusive write hard-links instead
+ * (hardlink@openssh.com), which the server refuses when the name exists. A connection lost
+ * mid-write leaves only a temporary file (prune removes it). One connection, opened on first use
+ * and again after it dropped; every call has a deadline, after which the connection is dropped
+ * and the call fails ERR_VAULT_UNREACHABLE.
+ *
+ * SFTP version 3 reports a full disk as a generic failure: the backend then asks the server for
+ * the free space (statvfs@openssh.com) and reports ENOSPC when there is none to speak of.
+ */
+export class SftpBackend implements VaultBackend {
+  readonly guarantees: BackendGuarantees = { exclusiveCreate: 'atomic' };
+  readonly location: string;
+  private session: Promise<SftpSession> | undefined;
+
+  constructor(private readonly target: SftpTarget) {
+    this.location = sftpLocation(target);
+  }
+
+  async list(dir: string): Promise<{ files: VaultObjectInfo[]; dirs: string[] }> {
+    return this.call(`listing ${dir || '/'}`, 0, async (sftp) => {
+      const entries = await new Promise<{ filename: string; attrs: { mode: number; size: number } }[]>((resolve, reject) =>
+        sftp.readdir(this.remote(dir), (error, list) => (error ? reject(error) : resolve(list))),
+      ).catch((error: unknown) => {
+        if (statusOf(error) === SFTP_NO_SUCH_FILE) return [];
+        throw error;
+      });
+      const files: VaultObjectInfo[] = [];
+      const dirs: string[] = [];
+      for (const { filename, attrs } of entries) {
+        const type = attrs.mode & 0o170000;
+        if (type === 0o040000) dirs.push(filename);
+        else if (type === 0o100000) files.push({ name: filename, size: attrs.size });
+      }
+      return { files, dirs };
+    });
+  }
+
+  async stat(name: string): Promise<VaultObjectInfo | undefined> {
+    return this.call(`looking up ${name}`, 0, async (sftp) => {
+      const stats = await new Promise<{ isFile(): boolean; size: number } | undefined>((resolve, reject) =>
+        sftp.stat(this.remote(name), (error, attrs) => (error ? (statusOf(error) === SFTP_NO_SUCH_FILE ? resolve(undefined) : reject(error)) : resolve(attrs))),
+      );
+      return stats?.isFile() ? { name, size: stats.size } : undefined;
+    });
+  }
+
+  async read(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
+    return this.call(`reading ${name}`, range?.length ?? 8 * 1024 * 1024, async (sftp) => {
+      const handle = await open(sftp, this.remote(name), 'r');
+      try {
+        const offset = range?.offset ?? 0;
+        const length = range?.length ?? (await fstatSize(sftp, handle)) - offset;
+        const buffer = Buffer.allocUnsafe(Math.max(0, length));
+        const got = await inPieces(length, (at, size) => readFully(sftp, handle, buffer, at, size, offset + at));
+        const short = got.findIndex((n, piece) => n < Math.min(PIECE, length - piece * PIECE));
+        return short < 0 ? buffer : buffer.subarray(0, short * PIECE + got[short]!);
+      } finally {
+        await closeHandle(sftp, handle);
+      }
+    });
+  }
+
+  async write(name: string, data: Buffer, options: { exclusive?: boolean } = {}): Promise<void> {
+    await this.call(`writing ${name}`, data.length, async (sftp) => {
+      const target = this.remote(name);
+      const tmpDir = name.startsWith('locks/') ? path.dirname(target) : this.remote('tmp');
+      const tmp = `${tmpDir}/${path.basename(name)}.${randomBytes(6).toString('hex')}.part`;
+      try {
+        const handle = await this.withParents(sftp, tmp, () => open(sftp, tmp, 'w'));
+        try {
+          await inPieces(data.length, (at, size) => writePiece(sftp, handle, data.subarray(at, at + size), at));
+          // Durable on the server before the name points at it (OpenSSH: fsync@openssh.com).
+          await new Promise<void>((resolve) => sftp.ext_openssh_fsync(handle, () => resolve()));
+        } finally {
+          await closeHandle(sftp, handle);
+        }
+        if (options.exclusive) await this.linkExclusive(sftp, tmp, target);
+        else await this.withParents(sftp, target, () => rename(sftp, tmp, target));
+      } catch (error) {
+        await unlink(sftp, tmp).catch(() => undefined);
+        if (statusOf(error) === SFTP_FAILURE && (await this.diskFull(sftp, data.length))) throw backendError('ENOSPC', `${this.location}/${name}: no space left on the server`, error);
+        throw error;
+      }
+      if (options.exclusive) await unlink(sftp, tmp).catch(() => undefined);
+    });
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.call(`deleting ${name}`, 0, async (sftp) => {
+      await unlink(sftp, this.remote(name)).catch((error: unknown) => {
+        if (statusOf(error) !== SFTP_NO_SUCH_FILE) throw error;
+      });
+    });
+  }
+
+  async sync(): Promise<void> {
+    // Each write was fsynced on the server before its rename; SFTP cannot fsync a directory.
+  }
+
+  async prepare(dirs: readonly string[]): Promise<void> {
+    await this.call('creating the vault directories', 0, async (sftp) => {
+      await mkdirs(sftp, this.target.path);
+      for (const dir of dirs) await mkdirs(sftp, this.remote(dir));
+    });
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    const open = await session?.catch(() => undefined);
+    open?.client.end();
+  }
+
+  private remote(name: string): string {
+    return name === '' ? this.target.path : path.join(this.target.path, name);
+  }
+
+  private async linkExclusive(sftp: SFTPWrapper, tmp: string, target: string): Promise<void> {
+    try {
+      await this.withParents(sftp, target, () => new Promise<void>((resolve, reject) => sftp.ext_openssh_hardlink(tmp, target, (error) => (error ? reject(error) : resolve()))));
+    } catch (error) {
+      // OpenSSH reports EEXIST as a plain failure: look.
+      const exists = await new Promise<boolean>((resolve) => sftp.stat(target, (statError) => resolve(!statError)));
+      if (exists) throw backendError('EEXIST', `${target} exists already`, error);
+      throw error;
+    }
+  }
+
+  /** Runs `op`; when the server says the directory is missing, creates it and runs `op` once more. */
+  private async withParents<T>(sftp: SFTPWrapper, file: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      if (statusOf(error) !== SFTP_NO_SUCH_FILE) throw error;
+      await mkdirs(sftp, path.dirname(file));
+      return op();
+    }
+  }
+
+  private async diskFull(sftp: SFTPWrapper, needed: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) =>
+      sftp.ext_openssh_statvfs(this.target.path, (error, info: { f_bavail?: number | bigint; f_frsize?: number | bigint } | undefined) => {
+        if (error || !info) return resolve(false);
+        resolve(Number(info.f_bavail ?? 0) * Number(info.f_frsize ?? 0) < Math.max(needed, 64 * 1024));
+      }),
+    );
+  }
+
+  /**
+   * One call on the (re)opened session, with a deadline: its timeout, plus time to move `bytes`
+   * at 256 KiB/s. On the deadline the connection is destroyed, which fails the call (and any other
+   * in flight) at once. Errors that are not an SFTP status are a lost connection.
+   */
+  private async call<T>(doing: string, bytes: number, op: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+    const session = await this.connect();
+    const limitMs = this.target.timeoutMs + Math.ceil(bytes / MIN_RATE_BYTES_PER_MS);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.drop(session);
+        reject(unreachable(`no answer within ${Math.round(limitMs / 1000)} s while ${doing}`, this.target));
+      }, limitMs);
+    });
+    try {
+      return await Promise.race([op(session.sftp), deadline]);
+    } catch (error) {
+      if (error instanceof VigilError) throw error;
+      // Already classified here (EEXIST, ENOSPC): an answer of the server, not a lost connection.
+      if (typeof (error as NodeJS.ErrnoException).code === 'string') throw error;
+      const status = statusOf(error);
+      if (status === undefined || status === 6 || status === 7) {
+        this.drop(session);
+        throw unreachable(`the connection was lost while ${doing} (${(error as Error).message})`, this.target, error);
+      }
+      throw withErrno(error, status, `${this.location}: ${doing}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private connect(): Promise<SftpSession> {
+    if (!this.session) {
+      const opening = openSftpSession(this.target, () => {
+        if (this.session === opening) this.session = undefined;
+      });
+      this.session = opening;
+      opening.catch(() => {
+        if (this.session === opening) this.session = undefined;
+      });
+    }
+    return this.session;
+  }
+
+  private drop(session: SftpSession): void {
+    void this.session?.then((current) => {
+      if (current === session) this.session = undefined;
+    });
+    session.client.destroy();
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** An SFTP status as the errno vault-errors.ts explains (the message keeps the server's words). */
+function withErrno(error: unknown, status: number, doing: string): NodeJS.ErrnoException {
+  if ((error as NodeJS.ErrnoException).code === 'ENOSPC' || (error as NodeJS.ErrnoException).code === 'EEXIST') return error as NodeJS.ErrnoException;
+  const code = status === SFTP_NO_SUCH_FILE ? 'ENOENT' : status === SFTP_PERMISSION_DENIED ? 'EACCES' : 'EIO';
+  return backendError(code, `${doing}: ${(error as Error).message}`, error);
+}
+
+/** Runs `op` over `length` bytes in PIECE-sized pieces, PIPELINE at a time; results in piece order. */
+async function inPieces<T>(length: number, op: (at: number, size: number) => Promise<T>): Promise<T[]> {
+  const count = Math.ceil(length / PIECE);
+  const results: T[] = new Array<T>(count);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const piece = next++;
+      results[piece] = await op(piece * PIECE, Math.min(PIECE, length - piece * PIECE));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PIPELINE, count) }, lane));
+  return results;
+}
+
+function open(sftp: SFTPWrapper, file: string, flags: 'r' | 'w'): Promise<Buffer> {
+  return new Promise((resolve, reject) => sftp.open(file, flags, 0o600, (error, handle) => (error ? reject(error) : resolve(handle))));
+}
+
+function closeHandle(sftp: SFTPWrapper, handle: Buffer): Promise<void> {
+  return new Promise((resolve) => sftp.close(handle, () => resolve()));
+}
+
+function fstatSize(sftp: SFTPWrapper, handle: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => sftp.fstat(handle, (error, stats) => (error ? reject(error) : resolve(stats.size))));
+}
+
+/** Reads `size` bytes at `position` into buffer[at…]; fewer at the end of the file. Returns the count. */
+async function readFully(sftp: SFTPWrapper, handle: Buffer, buffer: Buffer, at: number, size: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < size) {
+    const n = await new Promise<number>((resolve, reject) =>
+      sftp.read(handle, buffer, at + done, size - done, position + done, (error, bytesRead) => {
+        if (error) return statusOf(error) === SFTP_EOF ? resolve(0) : reject(error);
+        resolve(bytesRead);
+      }),
+    );
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+function writePiece(sftp: SFTPWrapper, handle: Buffer, data: Buffer, position: number): Promise<void> {
+  return new Promise((resolve, reject) => sftp.write(handle, data, 0, data.length, position, (error) => (error ? reject(error) : resolve())));
+}
+
+function rename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => sftp.ext_openssh_rename(from, to, (error) => (error ? reject(error) : resolve())));
+}
+
+function unlink(sftp: SFTPWrapper, file: string): Promise<void> {
+  return new Promise((resolve, reject) => sftp.unlink(file, (error) => (error ? reject(error) : resolve())));
+}
+
+async function mkdirs(sftp: SFTPWrapper, dir: string): Promise<void> {
+  const exists = await new Promise<boolean>((resolve) => sftp.stat(dir, (error) => resolve(!error)));
+  if (exists) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) await mkdirs(sftp, parent);
+  await new Promise<void>((resolve, reject) =>
+    sftp.mkdir(dir, { mode: 0o700 }, (error) => {
+      if (!error) return resolve();
+      // Made meanwhile by a concurrent write: fine.
+      sftp.stat(dir, (statError) => (statError ? reject(error) : resolve()));
+    }),
+  );
+}

@@ -1,0 +1,14 @@
+import { SftpBackend } from '../../src/backup/engines/builtin/backend/sftp-backend.js';
+import { SshdPeer } from '../helpers/sshd-peer.js';
+import { vaultBackendSuite } from './vault-backend.suite.js';
+
+vaultBackendSuite('SFTP (OpenSSH sshd on loopback)', async () => {
+  const sshd = new SshdPeer();
+  await sshd.start();
+  const target = sshd.target(sshd.remoteDir('vault'));
+  return {
+    backend: new SftpBackend(target),
+    other: async () => new SftpBackend(target),
+    cleanup: () => sshd.cleanup(),
+  };
+});
