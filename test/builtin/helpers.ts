@@ -18,7 +18,10 @@ export async function tempDir(t: { after: (fn: () => Promise<void>) => void }): 
 }
 
 export function setContext(dir: string, src: string | string[], extra: Record<string, unknown> = {}): EngineSetContext<BuiltinSetConfig> {
-  return { name: 'docs', dataDir: dir, config: builtinSet.parse({ engine: 'builtin', paths: Array.isArray(src) ? src : [src], exclude: [], ...extra }) };
+  // `vaultTarget` is not a key of vigil.yaml: the configuration attaches the `vaults:` entry a set names.
+  const { vaultTarget, ...keys } = extra;
+  const config = builtinSet.parse({ engine: 'builtin', paths: Array.isArray(src) ? src : [src], exclude: [], ...keys });
+  return { name: 'docs', dataDir: dir, config: vaultTarget === undefined ? config : Object.assign(config, { vaultTarget }) };
 }
 
 export async function runBackup(context: EngineSetContext<BuiltinSetConfig>, signal = new AbortController().signal): Promise<EngineRunResult> {

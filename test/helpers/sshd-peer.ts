@@ -81,18 +81,27 @@ export class SshdPeer {
 
   /** SIGKILLs every per-connection sshd process: open connections drop at once, the listener stays. */
   killSessions(): number {
+    return this.signalSessions('SIGKILL');
+  }
+
+  /** SIGSTOPs every per-connection sshd process: transfers in flight freeze where they are. */
+  pauseSessions(): number {
+    return this.signalSessions('SIGSTOP');
+  }
+
+  private signalSessions(signal: NodeJS.Signals): number {
     const pid = this.child?.pid;
     if (pid === undefined) return 0;
-    let killed = 0;
+    let signalled = 0;
     for (const child of childrenOf(pid)) {
       try {
-        process.kill(child, 'SIGKILL');
-        killed++;
+        process.kill(child, signal);
+        signalled++;
       } catch {
         // already gone
       }
     }
-    return killed;
+    return signalled;
   }
 
   async stop(): Promise<void> {
