@@ -26,15 +26,6 @@ export default tseslint.config(
     },
   },
   {
-    // The single ports file became one file per port (src/storage/ports/); the old path is a
-    // re-export kept only while in-flight branches merge. Warn so new code imports the port's file.
-    files: ['**/*.ts'],
-    ignores: ['src/storage/ports.ts'],
-    rules: {
-      'no-restricted-imports': ['warn', { patterns: [{ group: ['**/storage/ports.js'], message: 'Import the port from its own file under src/storage/ports/ (the barrel is going away).' }] }],
-    },
-  },
-  {
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -55,7 +55,6 @@ test('src/domain imports nothing outside src/domain, and no I/O package', () => 
 });
 
 test('the store ports (src/storage/ports/) import only src/domain: the core depends on them', () => {
-  // The folder only: src/storage/ports.ts is the old file, now a re-export kept for merging.
   const isPort = (file: string): boolean => file.startsWith('src/storage/ports/');
   const bad = violations((e) => isPort(e.from) && e.local && !isDomain(e.to) && !isPort(e.to));
   assert.deepEqual(bad, [], `a port depends on more than the domain:\n  ${bad.join('\n  ')}`);
