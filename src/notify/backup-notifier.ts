@@ -12,7 +12,7 @@ import type { StreakState } from '../domain/streak-state.js';
 import { composeMessage, composePager, templateVars, type ComposeInput } from './compose.js';
 import { notificationHeaders } from './headers.js';
 import { excerptIsCut, fullLogAttachment } from './log-attachment.js';
-import { effectiveRule, isCritical, severityOf, SUCCESS_STATUSES } from './rules.js';
+import { effectiveRule, isCritical, severityOf, SUCCESS_STATUSES, type EffectiveRule } from './rules.js';
 import { decide, emptyStreak } from './streak.js';
 import type { TemplateVars } from './template.js';
 import { withShippedFallback, type PagerName, type TemplateFiles, type TripletName } from './template-files.js';
@@ -181,7 +181,7 @@ export class BackupNotifier {
    * recovery from it: one message. When this run did not succeed, the missed run is notified on
    * its own first (its alert, then this run's), and undefined is returned.
    */
-  private async takeWaitingMissed(event: BackupEvent, state: StreakState, rule: ReturnType<typeof effectiveRule>): Promise<{ state: StreakState; reason: string | null } | undefined> {
+  private async takeWaitingMissed(event: BackupEvent, state: StreakState, rule: EffectiveRule): Promise<{ state: StreakState; reason: string | null } | undefined> {
     const n = this.deps.config.notification;
     if (event.status === 'missed' || event.status === 'skipped' || n.stormWindow <= 0) return undefined;
     const now = this.deps.clock.now();

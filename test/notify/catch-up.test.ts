@@ -28,6 +28,20 @@ function scheduler(app: AppContext, clock: FakeClock): Scheduler {
   return new Scheduler({ sets: app.loaded.config.sets, runner: app.runner, state: app.store.schedules, clock, log: silentLogger, catchUpWindowMs: 15 * 60_000 });
 }
 
+/**
+ * A first start at 10:00:30, then the service down until 14:02: 11:00, 12:00 and 13:00 are
+ * missed and 14:00 is caught up by the scheduler returned (its recover() has run).
+ */
+async function downThenRestart(app: AppContext, clock: FakeClock): Promise<Scheduler> {
+  const first = scheduler(app, clock);
+  await first.recover();
+  await first.stop();
+  clock.set(Date.parse('2026-11-20T14:02:00Z'));
+  const second = scheduler(app, clock);
+  await second.recover();
+  return second;
+}
+
 async function deliver(app: AppContext): Promise<void> {
   await app.events.drain();
   await app.notifications.tick();
@@ -42,13 +56,7 @@ test('runs missed while the service was down, then caught up within the storm wi
   const clock = new FakeClock(T0);
   const app = openApp({ configFile: ws.configFile, clock, logLevel: 'error', systemLog: quietSyslog });
   try {
-    const first = scheduler(app, clock);
-    await first.recover();
-    await first.stop();
-    // Down from 10:00:30 to 14:02: 11:00, 12:00 and 13:00 are missed; 14:00 is caught up.
-    clock.set(Date.parse('2026-11-20T14:02:00Z'));
-    const second = scheduler(app, clock);
-    await second.recover();
+    const second = await downThenRestart(app, clock);
     await second.idle();
     await deliver(app);
     clock.advance(60_000); // past the window: nothing held back comes out later either
@@ -77,12 +85,7 @@ test('a catch-up run still going when the storm window ends: the missed runs are
   const clock = new FakeClock(T0);
   const app = openApp({ configFile: ws.configFile, clock, logLevel: 'error', systemLog: quietSyslog });
   try {
-    const first = scheduler(app, clock);
-    await first.recover();
-    await first.stop();
-    clock.set(Date.parse('2026-11-20T14:02:00Z'));
-    const second = scheduler(app, clock);
-    await second.recover();
+    const second = await downThenRestart(app, clock);
     await deliver(app);
     assert.equal(peer.received.length, 0, 'held while the catch-up runs, within the window');
     clock.advance(31_000); // the 30 s storm window has passed; the catch-up is still running

@@ -5,15 +5,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
-
-async function until(check: () => boolean, what: string, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function startService(ws: Workspace): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', ws.configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,7 +32,7 @@ describe('systemctl stop or restart during a backup (issue 18 item 15)', () => {
     );
     let service = startService(ws);
     try {
-      await until(() => existsSync(started), 'the first run to start');
+      await waitFor(() => existsSync(started), { timeoutMs: 90_000, what: 'the first run to start' });
       service.child.kill('SIGTERM');
       assert.equal(await service.exited, 0, service.output());
       assert.match(service.output(), /recorded interrupted/);
@@ -47,11 +40,7 @@ describe('systemctl stop or restart during a backup (issue 18 item 15)', () => {
       service = startService(ws);
       const listRuns = async () => JSON.parse((await ws.vigil(['activity', '--json', '--set', 'nightly'])).stdout) as Array<{ status: string }>;
       let runs: Array<{ status: string }> = [];
-      const end = Date.now() + 120_000;
-      while (!runs.some((r) => r.status === 'completed') && Date.now() < end) {
-        await new Promise((r) => setTimeout(r, 500));
-        runs = await listRuns();
-      }
+      await waitFor(async () => (runs = await listRuns()).some((r) => r.status === 'completed'), { timeoutMs: 120_000, what: 'a completed run', everyMs: 500 });
       service.child.kill('SIGTERM');
       assert.equal(await service.exited, 0, service.output());
       // Newest first: the retry (or the next due time, had one passed during the restart) completed.
