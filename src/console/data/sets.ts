@@ -33,6 +33,8 @@ const TONE: Record<string, Tone> = {
   missed: 'bad',
   skipped: 'warn',
   cancelled: 'none',
+  // Stopped by a service stop: retried at the next start, or then recorded missed.
+  interrupted: 'none',
   running: 'running',
 };
 /** The order of "needs a look first": failures, then warnings, then sets that never ran, then the rest. */
