@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { parseDuration, formatDuration } from '../../config/duration.js';
 import { ACTIVITY_KINDS, ACTIVITY_STATUSES, type Activity, type ActivityKind, type ActivityStatus } from '../../domain/activity.js';
@@ -11,7 +12,7 @@ import { printJson, printTable, shownTime, truncate } from '../output.js';
 /** The store, and `admin.timezone` for the times shown. */
 async function withStore<T>(ctx: CliContext, work: (store: Store, timezone: string | undefined) => Promise<T>): Promise<T> {
   const { config } = loadConfig(ctx.configFile);
-  const store = openStore(config.dataDir);
+  const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
   try {
     return await work(store, config.admin.timezone);
   } finally {

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { VigilError } from '../../domain/errors.js';
 import { MESSAGE_STATES, PENDING_STATES, type MessageState, type StoredMessage } from '../../domain/message.js';
-import { openApp } from '../../app/context.js';
+import { connectApp } from '../../app/context.js';
 import { openStore } from '../../app/open-store.js';
 import type { Store } from '../../storage/ports/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
@@ -10,7 +11,7 @@ import { isoTime, printJson, printTable, truncate } from '../output.js';
 /** The store alone, for commands that only read or flip a state. */
 async function withStore<T>(ctx: CliContext, work: (store: Store, stuckAfterMs: number) => Promise<T>): Promise<T> {
   const { config } = loadConfig(ctx.configFile);
-  const store = openStore(config.dataDir);
+  const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
   try {
     return await work(store, config.mail.stuckAfter);
   } finally {
@@ -104,7 +105,7 @@ export const outboxDeliverCommand: Command = {
   usage: '[--json]',
   exitCodes: { 0: 'the pass ran (messages may still be deferred)', 1: 'a message failed or expired during the pass', 2: 'configuration error' },
   async run(ctx) {
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
+    const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
     try {
       // Storm windows that ended (held by a `vigil run` that did not wait): their grouped message first.
       await app.notifications.storm.flushDue();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openApp, type AppContext } from '../../app/context.js';
+import { connectApp, type AppContext } from '../../app/context.js';
 import type { EngineLogEntry, EngineOperation, EngineOperationRequest, EngineSetContext } from '../../backup/engine.js';
 import { engineFor, type EngineWith } from '../../backup/engine-operations.js';
 import { capLog } from '../../backup/log-cap.js';
@@ -46,8 +46,8 @@ async function finish(app: AppContext, id: number, result: { status: RunStatus; 
   await app.store.activity.finish(id, { status: result.status, endedAt: app.clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
 }
 
-function withApp<T>(ctx: CliContext, work: (app: AppContext) => Promise<T>): Promise<T> {
-  const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
+async function withApp<T>(ctx: CliContext, work: (app: AppContext) => Promise<T>): Promise<T> {
+  const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
   return work(app).finally(() => app.close());
 }
 
