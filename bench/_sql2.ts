@@ -1,0 +1,23 @@
+import { openDatabase } from '../src/storage/sqlite/database.js';
+import { trendDays } from '../src/admin/period.js';
+const db = openDatabase('bench/out/console/var/vigil.db');
+const names = Array.from({ length: 1000 }, (_v, i) => `set-${String(i).padStart(4, '0')}`);
+function t(label: string, f: () => unknown) { const ts: number[] = []; let r: unknown; for (let i = 0; i < 8; i++) { const t0 = performance.now(); r = f(); ts.push(performance.now() - t0); } ts.sort((a,b)=>a-b); console.log(label, ts.map(x=>x.toFixed(1)).join(' '), Array.isArray(r) ? r.length : ''); }
+const days = trendDays(Date.now(), 'Europe/Berlin', 14);
+const values = days.map(() => '(?, ?, ?)').join(', ');
+const args = days.flatMap((d, i) => [i, d.start, d.end]);
+const sel = `SELECT a.set_name AS "set", d.i AS day, SUM(a.status = 'completed') AS ok, SUM(a.status IN ('completed-with-warnings', 'completed-with-errors')) AS partial, SUM(a.status IN ('failed', 'incomplete', 'missed')) AS bad, SUM(a.bytes_new) AS bytesNew`;
+const cur = db.prepare(`WITH d(i, s, e) AS (VALUES ${values}) ${sel} FROM d JOIN activities a ON a.ended_at >= d.s AND a.ended_at < d.e WHERE a.kind = 'backup' AND a.set_name IS NOT NULL GROUP BY a.set_name, d.i`);
+t('trend all (current)', () => cur.all(...args));
+const only = db.prepare(`WITH d(i, s, e) AS (VALUES ${values}) ${sel} FROM d JOIN activities a ON a.ended_at >= d.s AND a.ended_at < d.e WHERE a.kind = 'backup' AND a.set_name IN (SELECT value FROM json_each(?)) GROUP BY a.set_name, d.i`);
+t('trend 100 sets, ended idx', () => only.all(...args, JSON.stringify(names.slice(0, 100))));
+console.log(db.prepare('EXPLAIN QUERY PLAN ' + only.source).all(...args, '[]').map((r: any) => r.detail).join(' | '));
+db.exec(`CREATE INDEX IF NOT EXISTS tmp_set_ended ON activities (set_name, ended_at, kind, status, bytes_new)`);
+const perSet = db.prepare(`WITH d(i, s, e) AS (VALUES ${values}), s(name) AS (SELECT value FROM json_each(?)) ${sel} FROM s CROSS JOIN d JOIN activities a ON a.set_name = s.name AND a.ended_at >= d.s AND a.ended_at < d.e WHERE a.kind = 'backup' GROUP BY a.set_name, d.i`);
+t('trend 100 sets, set idx', () => perSet.all(...args, JSON.stringify(names.slice(0, 100))));
+t('trend 1000 sets, set idx', () => perSet.all(...args, JSON.stringify(names)));
+console.log(db.prepare('EXPLAIN QUERY PLAN ' + perSet.source).all(...args, '[]').map((r: any) => r.detail).join(' | '));
+t('trend all (current) w/ idx', () => cur.all(...args));
+db.exec('DROP INDEX tmp_set_ended');
+t('trend 100 sets, no set idx', () => perSet.all(...args, JSON.stringify(names.slice(0, 100))));
+db.close();
