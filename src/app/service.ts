@@ -11,6 +11,7 @@ import { ServiceHeartbeat } from './service-heartbeat.js';
 import { TransportDirectSender } from './direct-sender.js';
 import { messageIdDomain } from './context.js';
 import { buildFleet } from './fleet-wiring.js';
+import { onStopSignal } from '../platform/on-stop-signal.js';
 
 // The scheduler looks at least every 30 s; a pass only claims and launches (runs are not awaited).
 const SCHEDULER_MAX_SILENCE_MS = 2 * 60_000;
@@ -121,12 +122,11 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
     return stopping;
   };
   if (options.handleSignals !== false) {
-    const onSignal = (signal: NodeJS.Signals) => {
+    const stopListening = onStopSignal((signal) => {
       app.log.info(`received ${signal}`);
       void stop();
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    });
+    void stopped.then(stopListening);
   }
   // A client secret about to expire would silence every alert on the day it does: say so now.
   for (const c of expiringCredentials(app.loaded.config, app.clock.now())) app.log.warn(describeExpiry(c));

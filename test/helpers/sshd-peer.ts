@@ -133,7 +133,8 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now (a server started on it may still lose a race: retry). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

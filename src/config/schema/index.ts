@@ -37,8 +37,11 @@ const outbox = z
   })
   .prefault({});
 
+/** Where state lives when vigil.yaml names no dataDir: relative to vigil.yaml. */
+export const DEFAULT_DATA_DIR = './var';
+
 export const configSchema = z.strictObject({
-  dataDir: z.string().min(1).default('./var'),
+  dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   /** Host name used in Message-IDs and message texts; defaults to the machine's name. */
   hostname: z
     .string()
