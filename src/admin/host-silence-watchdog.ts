@@ -1,6 +1,6 @@
 import { Schedule } from '../backup/schedule.js';
 import type { Clock } from '../domain/clock.js';
-import { hostState } from '../domain/host-state.js';
+import { hostState, type HostState } from '../domain/host-state.js';
 import type { Logger } from '../domain/logger.js';
 import type { HostSilenceNotifier } from '../notify/host-silence.js';
 import type { HostRecord, HostSet, HostStore } from '../storage/ports/host-store.js';
@@ -55,7 +55,7 @@ export class HostSilenceWatchdog {
 
   private async checkHost(host: HostRecord, now: number): Promise<'alerted' | 'recovered' | undefined> {
     const { hosts, notifier, log, silentAfterMs } = this.deps;
-    const state = hostState({ lastSeen: host.lastSeen, stoppedAt: host.stoppedAt, nextRunAfterStop: host.stoppedAt === null ? undefined : nextRun(host.sets, host.stoppedAt) }, now, silentAfterMs);
+    const state = stateOfHost(host, now, silentAfterMs);
     const standing = host.silentAlertedSince;
     if (state.kind !== 'silent') {
       if (standing === null || !(await hosts.clearSilentAlerted(host.name))) return undefined;
@@ -82,6 +82,11 @@ export class HostSilenceWatchdog {
     }
     return undefined;
   }
+}
+
+/** A stored host's state at `now` (its next scheduled run read from the sets it registered). */
+export function stateOfHost(host: Pick<HostRecord, 'lastSeen' | 'stoppedAt' | 'sets'>, now: number, silentAfterMs: number): HostState {
+  return hostState({ lastSeen: host.lastSeen, stoppedAt: host.stoppedAt, nextRunAfterStop: host.stoppedAt === null ? undefined : nextRun(host.sets, host.stoppedAt) }, now, silentAfterMs);
 }
 
 /** The first scheduled run of any of the sets after `after`; undefined when none is scheduled. */
