@@ -17,6 +17,7 @@ import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
 import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
+import { hostsCommand, hostsForgetCommand } from './hosts.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 import { pauseCommand, resumeCommand } from './pause.js';
 import { consoleCommand, consoleHashPasswordCommand } from './console.js';
@@ -44,6 +45,8 @@ export const COMMANDS: Command[] = [
   notifyTestCommand,
   notifyFaultCommand,
   channelsCommand,
+  hostsCommand,
+  hostsForgetCommand,
   snapshotsCommand,
   restoreCommand,
   verifyCommand,

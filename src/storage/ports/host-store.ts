@@ -45,6 +45,11 @@ export interface HostStore {
   heartbeat(name: string, now: number): Promise<boolean>;
   /** A clean shutdown: the host is `stopped` from `now` (until it registers again). */
   markStopped(name: string, now: number): Promise<void>;
+  /**
+   * Forgets a host that left the fleet (renamed, decommissioned): it is no longer listed nor
+   * watched. True when it was known. A service of that name registers it again at its next beat.
+   */
+  forget(name: string): Promise<boolean>;
   /** Every host, by name. */
   list(): Promise<HostRecord[]>;
   get(name: string): Promise<HostRecord | undefined>;

@@ -33,6 +33,10 @@ export class SqliteHostStore implements HostStore {
     this.db.prepare('UPDATE hosts SET stopped_at = ?, last_seen = MAX(last_seen, ?) WHERE name = ?').run(now, now, name);
   }
 
+  async forget(name: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM hosts WHERE name = ?').run(name).changes === 1;
+  }
+
   async list(): Promise<HostRecord[]> {
     return (this.db.prepare('SELECT * FROM hosts ORDER BY name').all() as HostRow[]).map(toRecord);
   }

@@ -36,6 +36,15 @@ export function hostStoreConformance(name: string, open: OpenStore): void {
     assert.equal((await store.hosts.get('fs01'))?.stoppedAt, null);
   });
 
+  withStore('forget removes a host, once; a heartbeat of a forgotten host is false (it registers again)', async (store) => {
+    await store.hosts.register(FS01, 1_000);
+    await store.hosts.register({ ...FS01, name: 'old-name' }, 1_000);
+    assert.equal(await store.hosts.forget('old-name'), true);
+    assert.equal(await store.hosts.forget('old-name'), false);
+    assert.deepEqual((await store.hosts.list()).map((h) => h.name), ['fs01']);
+    assert.equal(await store.hosts.heartbeat('old-name', 2_000), false);
+  });
+
   withStore('the silent alert is marked once and cleared once; registering again keeps it for the recovery', async (store) => {
     assert.equal(await store.hosts.markSilentAlerted('fs01', 1_000), false, 'unknown host');
     await store.hosts.register(FS01, 1_000);
