@@ -4,8 +4,8 @@ import type { ConsoleEnv } from '../auth.js';
 import { requireReader, requireWriter, type ConsoleDeps } from '../deps.js';
 import { listActivity, loadRun, parseActivityQuery } from '../data/activity.js';
 import { loadDelivery } from '../data/delivery.js';
-import { listMessages, loadMessage, parseOutboxQuery } from '../data/outbox.js';
-import { byAttention, loadSets } from '../data/sets.js';
+import { clampLimit, listMessages, loadMessage, parseOutboxQuery } from '../data/outbox.js';
+import { loadSets } from '../data/sets.js';
 import { retryMessage, runSetNow, sendTest, type ActionResult } from '../actions.js';
 import { activityResponse, actionResponse, channelsResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
 import { openApiDocument } from './openapi.js';
@@ -20,10 +20,13 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
   api.use('*', requireReader);
 
-  api.get('/sets', async () => send(setsResponse, { sets: byAttention(await loadSets(deps.app())) }));
+  api.get('/sets', async (c) => {
+    const limit = c.req.query('limit');
+    return send(setsResponse, await loadSets(deps.app(), { trend: true, offset: clampLimit(c.req.query('offset'), 0, Number.MAX_SAFE_INTEGER), ...(limit ? { limit: clampLimit(limit, 1_000) } : {}) }));
+  });
   api.get('/sets/:name', async (c) => {
-    const [set] = await loadSets(deps.app(), c.req.param('name'));
-    return set ? send(setsResponse, { sets: [set] }) : notFound(`set ${c.req.param('name')}`);
+    const found = await loadSets(deps.app(), { only: c.req.param('name'), trend: true });
+    return found.total ? send(setsResponse, found) : notFound(`set ${c.req.param('name')}`);
   });
   api.get('/activity', async (c) => send(activityResponse, { activities: await listActivity(deps.app(), parseActivityQuery(c.req.query())) }));
   api.get('/runs/:id', async (c) => {
