@@ -6,7 +6,7 @@ import { loadDelivery, loadRoutes } from './data/delivery.js';
 import { listMessages, loadMessage, parseOutboxQuery } from './data/outbox.js';
 import { loadSets, OVERVIEW_PAGE_SIZE } from './data/sets.js';
 import { clampLimit } from './data/outbox.js';
-import { retryMessage, runSetNow, sendTest, type ActionResult } from './actions.js';
+import { retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from './actions.js';
 import { OverviewPage } from './pages/overview.js';
 import { ActivityPage, RunPage } from './pages/activity.js';
 import { MessagePage, OutboxPage } from './pages/outbox.js';
@@ -58,6 +58,10 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     return c.redirect(to, 303);
   };
   pages.post('/outbox/:id/retry', writer, async (c) => done(c, await retryMessage(deps.app(), c.req.param('id')), `/outbox/${encodeURIComponent(c.req.param('id'))}`));
+  pages.post('/outbox/deferred/:profile/retry', writer, async (c) => {
+    const profile = c.req.param('profile');
+    return done(c, await retryDeferred(deps.app(), profile), `/outbox?state=deferred&profile=${encodeURIComponent(profile)}`);
+  });
   pages.post('/sets/:name/run', writer, async (c) => {
     const result = await runSetNow(deps.app(), c.req.param('name'));
     return done(c, result, result.ok && result.id ? `/runs/${result.id}` : '/');

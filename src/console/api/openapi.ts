@@ -39,6 +39,7 @@ export function openApiDocument(): object {
       '/api/v1/outbox': read('Outbox messages, newest first', outboxResponse, [q('state', 'a message state, or stuck'), q('profile', 'a profile, or channel:<name>'), q('limit', '1–1000, default 100')]),
       '/api/v1/outbox/{id}': read('one message with every attempt (transcripts redacted)', messageResponse, [p('id')]),
       '/api/v1/outbox/{id}/retry': write('make the message due now'),
+      '/api/v1/outbox/deferred/{profile}/retry': write('make every deferred message of a profile (or channel:<name>) due now'),
       '/api/v1/channels': read('Outbox counts, Mail Profiles and channels with their last result', channelsResponse),
       '/api/v1/channels/{name}/test': write('send a test through a Mail Profile or channel'),
     },

@@ -6,7 +6,7 @@ import { listActivity, loadRun, parseActivityQuery } from '../data/activity.js';
 import { loadDelivery } from '../data/delivery.js';
 import { clampLimit, listMessages, loadMessage, parseOutboxQuery } from '../data/outbox.js';
 import { loadSets } from '../data/sets.js';
-import { retryMessage, runSetNow, sendTest, type ActionResult } from '../actions.js';
+import { retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from '../actions.js';
 import { activityResponse, actionResponse, channelsResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
 import { openApiDocument } from './openapi.js';
 
@@ -43,6 +43,7 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   const writer = requireWriter(deps);
   const answer = (r: ActionResult) => send(actionResponse, { ok: r.ok, message: r.message, ...(r.id ? { id: r.id } : {}) }, r.status);
   api.post('/outbox/:id/retry', writer, async (c) => answer(await retryMessage(deps.app(), c.req.param('id'))));
+  api.post('/outbox/deferred/:profile/retry', writer, async (c) => answer(await retryDeferred(deps.app(), c.req.param('profile'))));
   api.post('/sets/:name/run', writer, async (c) => answer(await runSetNow(deps.app(), c.req.param('name'))));
   api.post('/channels/:name/test', writer, async (c) => answer(await sendTest(deps.app(), c.req.param('name'))));
   return api;
