@@ -10,7 +10,7 @@ import { resolveSettings, type BuiltinSettings, type BuiltinVaultConfig } from '
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
 import { openBackend } from './backend/open-backend.js';
-import { runStopper } from './vault-errors.js';
+import { isVaultUnreachable, runStopper } from './vault-errors.js';
 import { rootWriteRefusal } from './vault-owner.js';
 import { rootsContaining } from '../../paths-overlap.js';
 import { describeSubset, type DataSubset } from '../../../domain/data-subset.js';
@@ -211,11 +211,18 @@ async function withVault<T>(context: EngineSetContext<BuiltinVaultConfig>, exclu
     await vault.close(); // a remote vault's connection would keep the process alive
     throw error;
   }
+  let hostDown = false;
   try {
     return await use(vault, settings);
+  } catch (error) {
+    hostDown = isVaultUnreachable(error);
+    throw error;
   } finally {
-    // The lock first: releasing it is a vault write, and closing ends a remote vault's connection.
-    await lock.release();
+    // A host that stopped answering would make the release wait out one more deadline: the lock
+    // is left to expire (10 minutes) instead. Otherwise the lock first: releasing it is a vault
+    // write, and closing ends a remote vault's connection.
+    if (hostDown) lock.abandon();
+    else await lock.release();
     await vault.close();
   }
 }
