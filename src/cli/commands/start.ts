@@ -4,7 +4,8 @@ import { openApp } from '../../app/context.js';
 import { borrowed, openStore } from '../../app/open-store.js';
 import type { Store } from '../../storage/ports/store.js';
 import { ServiceSupervisor } from '../../app/supervisor.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig, type LoadedConfig } from '../../config/load.js';
+import { saveLastGoodConfig } from '../../config/last-good.js';
 import { createStderrLogger } from '../../app/logger.js';
 import { ServiceWatchdog } from '../../app/service-watchdog.js';
 import { systemClock } from '../../app/system-clock.js';
@@ -60,7 +61,11 @@ export const startCommand: Command = {
     try {
       // One store for the service's life: a reload reopens the app on it (a changed database: needs a restart).
       const supervisor = new ServiceSupervisor({
-        open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true, store: borrowed(store) }),
+        open: (loaded) => {
+          const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true, store: borrowed(store) });
+          keepAsLastGood(app.loaded, app.log);
+          return app;
+        },
         watchdog,
         handleSignals: true,
       });
@@ -77,6 +82,18 @@ export const startCommand: Command = {
     }
   },
 };
+
+/**
+ * What the service runs with becomes the configuration `vigil notify fault` falls back to when
+ * an edit breaks vigil.yaml (src/config/last-good.ts). Failing to save it costs only that fallback.
+ */
+function keepAsLastGood(loaded: LoadedConfig, log: { warn(message: string): void }): void {
+  try {
+    saveLastGoodConfig(loaded);
+  } catch (error) {
+    log.warn(`could not keep the configuration as the last good one (${(error as Error).message}): a later broken vigil.yaml would also stop the service-failed alert`);
+  }
+}
 
 /**
  * The web console (console: in vigil.yaml), for the service's whole life: it reads through the

@@ -9,6 +9,7 @@ import { heartbeat } from './ping.js';
 import { consoleSection } from './console.js';
 import { vaults } from './vaults.js';
 import { databaseSection } from './database.js';
+import { fleet } from './fleet.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
 export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
@@ -37,8 +38,11 @@ const outbox = z
   })
   .prefault({});
 
+/** Where state lives when vigil.yaml names no dataDir: relative to vigil.yaml. */
+export const DEFAULT_DATA_DIR = './var';
+
 export const configSchema = z.strictObject({
-  dataDir: z.string().min(1).default('./var'),
+  dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   /** Host name used in Message-IDs and message texts; defaults to the machine's name. */
   hostname: z
     .string()
@@ -65,6 +69,8 @@ export const configSchema = z.strictObject({
   console: consoleSection,
   /** PostgreSQL shared by a fleet of hosts (docs/fleet.md); absent: SQLite in dataDir. */
   database: databaseSection,
+  /** Hosts sharing one store: host-silence detection (docs/fleet.md). */
+  fleet,
 }).transform((config, ctx) => {
   // A builtin set names its vault; the engine gets the definition with the set (as `vaultTarget`),
   // so every path that hands a set to the engine (runner, CLI) carries it without knowing vaults.
@@ -93,3 +99,4 @@ export type { PingConfig, HeartbeatConfig } from './ping.js';
 export type { ConsoleConfig } from './console.js';
 export type { VaultEntryConfig } from './vaults.js';
 export type { DatabaseConfig } from './database.js';
+export type { FleetConfig } from './fleet.js';

@@ -295,4 +295,32 @@ export const PG_MIGRATIONS: Migration[] = [
         WHERE sequence IS NOT NULL AND state IN ('queued', 'deferred', 'sending');
     `,
   },
+  {
+    version: 31,
+    name: 'fleet hosts and leader lease',
+    sql: `
+      CREATE TABLE hosts (
+        name                  TEXT PRIMARY KEY,
+        version               TEXT NOT NULL,
+        started_at            BIGINT NOT NULL,
+        last_seen             BIGINT NOT NULL,
+        stopped_at            BIGINT,
+        sets                  TEXT NOT NULL,
+        silent_alerted_since  BIGINT
+      );
+      CREATE TABLE leases (
+        name        TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL,
+        token       BIGINT NOT NULL,
+        expires_at  BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 36,
+    name: 'trend per set',
+    sql: `
+      CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
+    `,
+  },
 ];

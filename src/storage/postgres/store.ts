@@ -14,6 +14,8 @@ import { PgHousekeepingStore } from './housekeeping-store.js';
 import { PgVaultCheckRotationStore } from './vault-check-store.js';
 import { PgAlertPauseStore } from './alert-pause-store.js';
 import { PgMetricsStore } from './metrics-store.js';
+import { PgHostStore } from './host-store.js';
+import { PgLeaderLease } from './leader-lease.js';
 import type { Store } from '../ports/store.js';
 import { isVigilError } from '../../domain/errors.js';
 
@@ -56,6 +58,8 @@ export function pgStore(db: PgDatabase): Store {
     vaultChecks: new PgVaultCheckRotationStore(db),
     alertPauses: new PgAlertPauseStore(db),
     metrics: new PgMetricsStore(db),
+    hosts: new PgHostStore(db),
+    leases: new PgLeaderLease(db),
     close: () => db.close(),
   };
 }

@@ -85,8 +85,10 @@ export class PgSummaryStore implements SummaryStore {
     return out;
   }
 
-  async trend(days: readonly TrendDay[]): Promise<TrendCell[]> {
-    if (days.length === 0) return [];
+  async trend(days: readonly TrendDay[], sets?: readonly string[]): Promise<TrendCell[]> {
+    if (days.length === 0 || sets?.length === 0) return [];
+    // With `sets` (the console's page): only their runs, over activities_set_ended (migration 36).
+    const only = sets ? 'AND a.set_name = ANY($3::text[])' : '';
     return this.db.rows<TrendCell>(
       `WITH d(i, s, e) AS (SELECT i - 1, s, e FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS t(s, e, i))
        SELECT a.set_name AS "set", d.i AS day,
@@ -95,9 +97,9 @@ export class PgSummaryStore implements SummaryStore {
               SUM(CASE WHEN a.status IN ('failed', 'incomplete', 'missed') THEN 1 ELSE 0 END) AS bad,
               SUM(a.bytes_new) AS "bytesNew"
        FROM d JOIN activities a ON a.ended_at >= d.s AND a.ended_at < d.e
-       WHERE a.kind = 'backup' AND a.set_name IS NOT NULL
+       WHERE a.kind = 'backup' AND a.set_name IS NOT NULL ${only}
        GROUP BY a.set_name, d.i`,
-      [days.map((d) => d.start), days.map((d) => d.end)],
+      [days.map((d) => d.start), days.map((d) => d.end), ...(sets ? [[...new Set(sets)]] : [])],
     );
   }
 
