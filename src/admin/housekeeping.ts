@@ -3,6 +3,7 @@ import { engineCan } from '../backup/engine-operations.js';
 import { capLog } from '../backup/log-cap.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { DataSubset } from '../domain/data-subset.js';
+import { isVaultUnreachable } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
 import type { EventSink } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
@@ -97,11 +98,13 @@ export class Housekeeper {
     const { store, clock } = this.deps;
     const id = await store.activity.start({ kind: 'validation', set, engine, trigger: 'service', startedAt: clock.now(), owner: this.deps.owner });
     let result: { status: RunStatus; log: EngineLogEntry[] };
+    let hostDown = false;
     try {
       result = await work();
     } catch (error) {
       // A vault that cannot be opened (missing, wrong passphrase, locked) is a failed check, not a failed Admin.
       result = { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] };
+      hostDown = isVaultUnreachable(error);
     }
     const { log, dropped } = capLog(result.log);
     const errors = result.log.filter((e) => e.severity === 'error' || e.severity === 'critical').length;
@@ -111,7 +114,10 @@ export class Housekeeper {
     // The backups may all report `completed` while the vault behind them cannot be restored from:
     // that is what the weekly check is for, so it must not wait for someone to read a summary.
     // (incomplete = stopped by the service shutting down, not a verdict on the vault.)
-    if (result.status === 'failed' || result.status === 'completed-with-errors') {
+    if (hostDown) {
+      // The check says nothing of the vault's data: its host is down or refuses us.
+      this.deps.events?.emit({ kind: 'service.fault', fault: 'vault-unreachable', detail: `${what} of set ${set} stopped (vigil activity show ${id}): ${activity.firstError ?? ''}`, set, at: clock.now() });
+    } else if (result.status === 'failed' || result.status === 'completed-with-errors') {
       this.deps.events?.emit({ kind: 'service.fault', fault: 'vault-check-failed', detail: `${what} of set ${set} ended ${result.status} (vigil activity show ${id})${activity.firstError ? `: ${activity.firstError}` : ''}`, set, at: clock.now() });
     }
     return { set, what, status: result.status, activityId: id, note: activity.firstError };

@@ -13,6 +13,7 @@ import { activityListCommand, activityShowCommand } from './activity.js';
 import { notifyPreviewCommand } from './notify-preview.js';
 import { pruneCommand, repairCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
 import { vaultInitCommand } from './vault-init.js';
+import { vaultCopyCommand } from './vault-copy.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
 import { notifyFaultCommand } from './notify-fault.js';
@@ -53,6 +54,7 @@ export const COMMANDS: Command[] = [
   pruneCommand,
   repairCommand,
   vaultInitCommand,
+  vaultCopyCommand,
   adminDailyCommand,
   adminWeeklyCommand,
   startCommand,

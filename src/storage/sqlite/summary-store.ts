@@ -60,11 +60,13 @@ export class SqliteSummaryStore implements SummaryStore {
   async lastRuns(sets: readonly string[]): Promise<RunRef[]> {
     // One statement for every set (the names as one JSON parameter, so no variable limit): each
     // set's newest run is a probe of activities_set inside SQLite, not a round trip per set.
+    // INDEXED BY: the planner would rather read all of a set's runs from activities_set_ended
+    // (it covers more) and sort them — 90 rows a set instead of the first one, read backwards.
     const rows = this.db
       .prepare(
         `WITH s(name) AS (SELECT value FROM json_each(?))
          SELECT a.id, a.set_name AS s, a.status, a.started_at AS started, a.ended_at AS ended, a.first_error AS err
-         FROM s JOIN activities a ON a.id = (SELECT id FROM activities WHERE set_name = s.name AND kind = 'backup' AND ended_at IS NOT NULL ORDER BY started_at DESC LIMIT 1)`,
+         FROM s JOIN activities a ON a.id = (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND ended_at IS NOT NULL ORDER BY started_at DESC LIMIT 1)`,
       )
       .all(JSON.stringify(sets)) as Array<{ id: number; s: string; status: FinalStatus; started: number; ended: number; err: string | null }>;
     return rows.map((r) => ({ activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
@@ -75,7 +77,7 @@ export class SqliteSummaryStore implements SummaryStore {
       .prepare(
         `WITH s(name) AS (SELECT value FROM json_each(?))
          SELECT a.set_name AS s, a.id AS activityId, a.started_at AS startedAt, a.ended_at AS endedAt, a.files, a.bytes_scanned AS bytesScanned, a.bytes_new AS bytesNew
-         FROM s JOIN activities a ON a.id IN (SELECT id FROM activities WHERE set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ORDER BY started_at DESC LIMIT ?)
+         FROM s JOIN activities a ON a.id IN (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ORDER BY started_at DESC LIMIT ?)
          ORDER BY a.set_name, a.started_at DESC`,
       )
       .all(JSON.stringify(sets), perSet) as Array<SuccessSample & { s: string }>;
