@@ -127,7 +127,7 @@ export function openApp(options: OpenOptions): AppContext {
     for (const id of ids) enqueued.add(id);
     waker.poke();
   };
-  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued, channels: transports.channels, pings: transports.pings });
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), host: hostname, onEnqueued, channels: transports.channels, pings: transports.pings });
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),
