@@ -7,8 +7,10 @@ import { loadDelivery } from '../data/delivery.js';
 import { clampLimit, listMessages, loadMessage, parseOutboxQuery } from '../data/outbox.js';
 import { loadSets } from '../data/sets.js';
 import { retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from '../actions.js';
-import { activityResponse, actionResponse, channelsResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
+import { previewResponse, activityResponse, actionResponse, channelsResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
 import { openApiDocument } from './openapi.js';
+import { isPreviewKind, loadPreview } from '../data/previews.js';
+import { isVigilError } from '../../domain/errors.js';
 
 /** `/api/v1/…`: the JSON API (docs/api.md). Reads need a session or a token; changes a session and its CSRF token. */
 export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
@@ -37,6 +39,16 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   api.get('/outbox/:id', async (c) => {
     const found = await loadMessage(deps.app(), c.req.param('id'));
     return found ? send(messageResponse, found) : notFound(`message ${c.req.param('id')}`);
+  });
+  api.get('/previews/:kind', async (c) => {
+    const kind = c.req.param('kind');
+    if (!isPreviewKind(kind)) return notFound(`preview ${kind}`);
+    try {
+      return send(previewResponse, await loadPreview(deps.app(), kind, c.req.query('set') || undefined));
+    } catch (error) {
+      if (!isVigilError(error)) throw error;
+      return new Response(JSON.stringify({ error: error.message, code: error.code }), { status: error.code === 'ERR_SET_UNKNOWN' ? 404 : 500, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    }
   });
   api.get('/channels', async () => send(channelsResponse, await loadDelivery(deps.app())));
 

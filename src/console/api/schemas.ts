@@ -109,3 +109,12 @@ export const channelsResponse = z.object({
 
 export const actionResponse = z.object({ ok: z.boolean(), message: z.string(), id: z.string().optional().describe('the message or activity the action created or changed') });
 export const errorResponse = z.object({ error: z.string(), code: z.string().optional() });
+
+export const previewResponse = z.object({
+  kind: z.string().describe('an alert kind (backup-alert, backup-recovery, pager, storm, escalation, service-fault) or summary-daily / summary-weekly'),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().nullable(),
+  pager: z.string().nullable().describe('the pager line that goes with it, when one does'),
+  set: z.string().nullable().describe('the set an alert sample is about; null for a summary'),
+});
