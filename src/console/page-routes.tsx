@@ -6,7 +6,7 @@ import { loadDelivery, loadRoutes } from './data/delivery.js';
 import { listMessages, loadMessage, parseOutboxQuery } from './data/outbox.js';
 import { loadSets, OVERVIEW_PAGE_SIZE } from './data/sets.js';
 import { clampLimit } from './data/outbox.js';
-import { retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from './actions.js';
+import { pauseNow, resumeNow, retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from './actions.js';
 import { OverviewPage } from './pages/overview.js';
 import { ActivityPage, RunPage } from './pages/activity.js';
 import { MessagePage, OutboxPage } from './pages/outbox.js';
@@ -28,8 +28,8 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     // Pages of sets in attention order: the failures are on page 1, and a page costs the same
     // whatever the number of sets (a full page of 1,000 rows was 1.3 MB of HTML).
     const pageNumber = clampLimit(c.req.query('page'), 1, Number.MAX_SAFE_INTEGER);
-    const [sets, delivery] = await Promise.all([loadSets(app, { trend: true, offset: (pageNumber - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE }), loadDelivery(app)]);
-    return render(c, <OverviewPage page={pageContext(c, deps)} sets={sets} pageNumber={pageNumber} pageSize={OVERVIEW_PAGE_SIZE} delivery={delivery} />);
+    const [sets, delivery, pauses] = await Promise.all([loadSets(app, { trend: true, offset: (pageNumber - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE }), loadDelivery(app), app.store.alertPauses.active(app.clock.now())]);
+    return render(c, <OverviewPage page={pageContext(c, deps)} sets={sets} pageNumber={pageNumber} pageSize={OVERVIEW_PAGE_SIZE} delivery={delivery} pauses={pauses} />);
   });
   pages.get('/activity', async (c) => {
     const query = parseActivityQuery(c.req.query());
@@ -82,6 +82,15 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     const profile = c.req.param('profile');
     return done(c, await retryDeferred(deps.app(), profile), `/outbox?state=deferred&profile=${encodeURIComponent(profile)}`);
   });
+  const formSets = async (c: Context<ConsoleEnv>) => {
+    const set = (await c.req.parseBody())['set'];
+    return typeof set === 'string' && set.trim() ? [set.trim()] : [];
+  };
+  pages.post('/pause', writer, async (c) => {
+    const body = await c.req.parseBody();
+    return done(c, await pauseNow(deps.app(), await formSets(c), typeof body['for'] === 'string' ? body['for'].trim() : undefined), '/');
+  });
+  pages.post('/resume', writer, async (c) => done(c, await resumeNow(deps.app(), await formSets(c)), '/'));
   pages.post('/sets/:name/run', writer, async (c) => {
     const result = await runSetNow(deps.app(), c.req.param('name'));
     return done(c, result, result.ok && result.id ? `/runs/${result.id}` : '/');

@@ -125,6 +125,35 @@ test('previews: every alert kind and the Daily/Weekly summary, as the CLI render
   assert.doesNotMatch(html.headers.get('content-security-policy') ?? '', /script-src 'unsafe/);
 });
 
+test('pause and resume of alerts for maintenance: refused to a read token and without CSRF; the same pause as vigil pause', async () => {
+  const { cookie, csrf } = await login(f.server.url);
+  for (const path of ['/api/v1/pause', '/api/v1/resume', '/pause', '/resume']) {
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: bearer })).status, 403, `${path} with the read token`);
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: { cookie } })).status, 403, `${path} without a CSRF token`);
+  }
+  assert.deepEqual(await f.app.store.alertPauses.active(f.app.clock.now()), []);
+  const write = { cookie, 'x-csrf-token': csrf };
+  assert.equal((await fetch(`${f.server.url}/api/v1/pause?for=soon`, { method: 'POST', headers: write })).status, 400, 'a bad duration');
+  assert.equal((await fetch(`${f.server.url}/api/v1/pause?set=nosuchset`, { method: 'POST', headers: write })).status, 404, 'an unknown set');
+  const paused = await fetch(`${f.server.url}/api/v1/pause?for=2h`, { method: 'POST', headers: write });
+  assert.equal(paused.status, 200);
+  const [pause] = await f.app.store.alertPauses.active(f.app.clock.now());
+  assert.equal(pause?.set, '*', 'every set');
+  assert.ok(pause.until !== null && Math.abs(pause.until - (pause.since + 2 * 3_600_000)) < 1_000);
+  const overview = await (await fetch(`${f.server.url}/`, { headers: { cookie } })).text();
+  assert.match(overview, /Alerts of every set paused/);
+  assert.match(overview, /action="\/resume"/);
+  const pauses = (await (await fetch(`${f.server.url}/api/v1/pauses`, { headers: bearer })).json()) as { pauses: Array<{ set: string }> };
+  assert.deepEqual(pauses.pauses.map((p) => p.set), ['*']);
+  const form = await fetch(`${f.server.url}/resume`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf }) });
+  assert.deepEqual([form.status, form.headers.get('location')], [303, '/']);
+  assert.deepEqual(await f.app.store.alertPauses.active(f.app.clock.now()), []);
+  const byForm = await fetch(`${f.server.url}/pause`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf, set: 'nightly', for: '' }) });
+  assert.equal(byForm.status, 303);
+  assert.deepEqual((await f.app.store.alertPauses.active(f.app.clock.now())).map((p) => [p.set, p.until]), [['nightly', null]], 'until resumed');
+  await f.app.store.alertPauses.resume(['*']);
+});
+
 test('the session cookie is HttpOnly and SameSite=Strict (not Secure over plain HTTP); logging out ends it', async () => {
   const res = await fetch(`${f.server.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'admin', password: 'console-pass-7Qx!' }) });
   const setCookie = res.headers.get('set-cookie') ?? '';

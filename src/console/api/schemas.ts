@@ -118,3 +118,7 @@ export const previewResponse = z.object({
   pager: z.string().nullable().describe('the pager line that goes with it, when one does'),
   set: z.string().nullable().describe('the set an alert sample is about; null for a summary'),
 });
+
+export const pausesResponse = z.object({
+  pauses: z.array(z.object({ set: z.string().describe('a set, or * for every set'), since: ms, until: ms.nullable().describe('null: until resumed') })).describe('maintenance pauses of alerts in force (vigil pause)'),
+});
