@@ -28,7 +28,7 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     // Pages of sets in attention order: the failures are on page 1, and a page costs the same
     // whatever the number of sets (a full page of 1,000 rows was 1.3 MB of HTML).
     const pageNumber = clampLimit(c.req.query('page'), 1, Number.MAX_SAFE_INTEGER);
-    const [sets, delivery, pauses] = await Promise.all([loadSets(app, { trend: true, offset: (pageNumber - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE }), loadDelivery(app), app.store.alertPauses.active(app.clock.now())]);
+    const [sets, delivery, pauses] = await Promise.all([loadSets(app, { trend: true, anomalies: true, offset: (pageNumber - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE }), loadDelivery(app), app.store.alertPauses.active(app.clock.now())]);
     return render(c, <OverviewPage page={pageContext(c, deps)} sets={sets} pageNumber={pageNumber} pageSize={OVERVIEW_PAGE_SIZE} delivery={delivery} pauses={pauses} />);
   });
   pages.get('/activity', async (c) => {

@@ -24,10 +24,10 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
 
   api.get('/sets', async (c) => {
     const limit = c.req.query('limit');
-    return send(setsResponse, await loadSets(deps.app(), { trend: true, offset: clampLimit(c.req.query('offset'), 0, Number.MAX_SAFE_INTEGER), ...(limit ? { limit: clampLimit(limit, 1_000) } : {}) }));
+    return send(setsResponse, await loadSets(deps.app(), { trend: true, anomalies: true, offset: clampLimit(c.req.query('offset'), 0, Number.MAX_SAFE_INTEGER), ...(limit ? { limit: clampLimit(limit, 1_000) } : {}) }));
   });
   api.get('/sets/:name', async (c) => {
-    const found = await loadSets(deps.app(), { only: c.req.param('name'), trend: true });
+    const found = await loadSets(deps.app(), { only: c.req.param('name'), trend: true, anomalies: true });
     return found.total ? send(setsResponse, found) : notFound(`set ${c.req.param('name')}`);
   });
   api.get('/activity', async (c) => send(activityResponse, { activities: await listActivity(deps.app(), parseActivityQuery(c.req.query())) }));

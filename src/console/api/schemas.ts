@@ -23,6 +23,9 @@ export const setSchema = z.object({
     .object({ activityId: z.number().int(), endedAt: ms, durationMs: z.number(), files: z.number(), bytesScanned: z.number(), bytesNew: z.number() })
     .nullable(),
   trend: z.array(z.object({ label: z.string().describe('MM-DD in the Admin timezone'), state: z.enum(['none', 'bad', 'partial', 'ok']) })),
+  anomalies: z
+    .array(z.object({ metric: z.enum(['files', 'bytes', 'duration']), activityId: z.number().int(), value: z.number(), usual: z.number(), runs: z.number().int() }))
+    .describe('successful runs of the last 24 hours far from the set’s usual (the Daily summary’s anomalies)'),
 });
 export const setsResponse = z.object({
   sets: z.array(setSchema).describe('needing a look first: failures, warnings, never run, then the rest'),

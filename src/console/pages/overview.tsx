@@ -2,6 +2,7 @@ import type { DeliveryView } from '../data/delivery.js';
 import type { SetsPage } from '../data/sets.js';
 import { toneOf } from '../data/sets.js';
 import { When } from './format.js';
+import { anomalyText } from '../../admin/format.js';
 import { ActionButton, CsrfField, Layout, StatusBadge, Trend, type PageContext } from './layout.js';
 import { EVERY_SET, type AlertPause } from '../../storage/ports/alert-pause-store.js';
 
@@ -11,6 +12,7 @@ export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNum
   const { sets, total, byTone } = props.sets;
   const tz = page.timezone;
   const needLook = byTone.bad + byTone.warn;
+  const anomalous = sets.filter((s) => s.anomalies.length > 0).length;
   const paused = delivery.routes.filter((r) => r.paused);
   const pending = delivery.byState.queued + delivery.byState.deferred + delivery.byState.sending;
   return (
@@ -24,6 +26,11 @@ export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNum
           <div class="stat">{needLook}</div>
           <div class={needLook ? 't-bad' : 'muted'}>{needLook === 1 ? 'set needs a look' : 'sets need a look'}</div>
           <div class="muted">of {total} sets</div>
+          {anomalous ? (
+            <div class="t-warn">
+              {anomalous} with an anomaly on this page
+            </div>
+          ) : null}
         </div>
         <div class="card">
           <div class="stat">{pending}</div>
@@ -82,6 +89,11 @@ export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNum
                 <td>
                   <StatusBadge tone={s.running ? 'running' : s.tone} status={s.running ? 'running' : s.status} />
                   {s.lastRun?.firstError ? <div class="muted">{s.lastRun.firstError.slice(0, 160)}</div> : null}
+                  {s.anomalies.map((a) => (
+                    <div class="t-warn">
+                      <a href={`/runs/${a.activityId}`}>anomaly</a>: {anomalyText(a).slice(s.name.length + 2)}
+                    </div>
+                  ))}
                 </td>
                 <td>
                   {s.lastRun ? (
