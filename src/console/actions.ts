@@ -2,12 +2,14 @@ import { isVigilError } from '../domain/errors.js';
 import type { AppContext } from '../app/context.js';
 import { sendChannelTest, sendProfileTest } from '../app/test-message.js';
 import { channelProfile } from '../domain/channel.js';
+import { pauseAlerts, pauseLength, resumeAlerts } from '../app/alert-pauses.js';
+import { EVERY_SET } from '../storage/ports/alert-pause-store.js';
 
 /** What an action did, for a flash line on the page or the API's answer. */
 export interface ActionResult {
   ok: boolean;
-  /** 200, or 404 (unknown name), 409 (busy), 500. */
-  status: 200 | 404 | 409 | 500;
+  /** 200, or 400 (bad input), 404 (unknown name), 409 (busy), 500. */
+  status: 200 | 400 | 404 | 409 | 500;
   message: string;
   id?: string;
 }
@@ -74,6 +76,31 @@ export async function retryDeferred(app: AppContext, profile: string): Promise<A
 }
 
 /**
+ * Maintenance: pause the alerts of `sets` (none: every set) for `forText` (a duration; empty:
+ * until resumed), through the same code as `vigil pause`. Backups still run and are recorded.
+ */
+export async function pauseNow(app: AppContext, sets: string[], forText: string | undefined): Promise<ActionResult> {
+  return guard(async () => {
+    const now = app.clock.now();
+    const { sets: paused, active } = await pauseAlerts(app.store.alertPauses, app.loaded.config, sets, now, pauseLength(forText || undefined));
+    const until = active.find((p) => p.set === paused[0])?.until ?? null;
+    const who = paused.includes(EVERY_SET) ? 'every set' : paused.join(', ');
+    return { ok: true, status: 200, message: `alerts of ${who} paused ${until === null ? 'until resumed' : `until ${new Date(until).toISOString()}`}; backups still run and are recorded` };
+  });
+}
+
+/** Ends the pauses of `sets` (none: every pause), as `vigil resume` does; says how many alerts they held back. */
+export async function resumeNow(app: AppContext, sets: string[]): Promise<ActionResult> {
+  return guard(async () => {
+    const { sets: resumed, suppressed, stillPaused } = await resumeAlerts(app.store.alertPauses, app.loaded.config, sets, app.clock.now());
+    const who = resumed.includes(EVERY_SET) ? 'every set' : resumed.join(', ');
+    const held = suppressed.length === 0 ? 'no alert was held during the pause' : `${suppressed.length} alert(s) held during the pause were not sent (see the Activity page)`;
+    const still = stillPaused.length ? `; still paused: ${stillPaused.map((p) => (p.set === EVERY_SET ? 'every set' : p.set)).join(', ')}` : '';
+    return { ok: true, status: 200, message: `alerts resumed for ${who}; ${held}${still}` };
+  });
+}
+
+/**
  * Starts a manual run of `set` and answers once it is recorded as running (the run goes on; its
  * page follows it). The service's runner refuses a set that is already running (ERR_SET_BUSY).
  */
@@ -112,6 +139,9 @@ async function guard(work: () => Promise<ActionResult>): Promise<ActionResult> {
 }
 
 function failure(error: unknown): ActionResult {
-  if (isVigilError(error)) return { ok: false, status: error.code === 'ERR_SET_BUSY' ? 409 : error.code.endsWith('NOT_FOUND') || error.code.endsWith('UNKNOWN') ? 404 : 500, message: error.message };
+  if (isVigilError(error)) {
+    const status = error.code === 'ERR_SET_BUSY' ? 409 : error.code === 'ERR_USAGE' ? 400 : error.code.endsWith('NOT_FOUND') || error.code.endsWith('UNKNOWN') ? 404 : 500;
+    return { ok: false, status, message: error.hint ? `${error.message} — ${error.hint}` : error.message };
+  }
   return { ok: false, status: 500, message: error instanceof Error ? error.message : String(error) };
 }

@@ -6,12 +6,17 @@ import { loadDelivery, loadRoutes } from './data/delivery.js';
 import { listMessages, loadMessage, parseOutboxQuery } from './data/outbox.js';
 import { loadSets, OVERVIEW_PAGE_SIZE } from './data/sets.js';
 import { clampLimit } from './data/outbox.js';
-import { retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from './actions.js';
+import { pauseNow, resumeNow, retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from './actions.js';
 import { OverviewPage } from './pages/overview.js';
 import { ActivityPage, RunPage } from './pages/activity.js';
 import { MessagePage, OutboxPage } from './pages/outbox.js';
 import { NotificationsPage } from './pages/notifications.js';
 import { Layout } from './pages/layout.js';
+import { PreviewPage } from './pages/previews.js';
+import { isPreviewKind, loadPreview, type ConsolePreviewKind, type PreviewView } from './data/previews.js';
+import { SANDBOXED_MESSAGE_POLICY } from './security-headers.js';
+import { isVigilError } from '../domain/errors.js';
+import type { AppContext } from '../app/context.js';
 
 /** The server-rendered pages: the same data functions as the API, rendered with hono/jsx (escaped). */
 export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
@@ -23,8 +28,8 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     // Pages of sets in attention order: the failures are on page 1, and a page costs the same
     // whatever the number of sets (a full page of 1,000 rows was 1.3 MB of HTML).
     const pageNumber = clampLimit(c.req.query('page'), 1, Number.MAX_SAFE_INTEGER);
-    const [sets, delivery] = await Promise.all([loadSets(app, { trend: true, offset: (pageNumber - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE }), loadDelivery(app)]);
-    return render(c, <OverviewPage page={pageContext(c, deps)} sets={sets} pageNumber={pageNumber} pageSize={OVERVIEW_PAGE_SIZE} delivery={delivery} />);
+    const [sets, delivery, pauses] = await Promise.all([loadSets(app, { trend: true, anomalies: true, offset: (pageNumber - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE }), loadDelivery(app), app.store.alertPauses.active(app.clock.now())]);
+    return render(c, <OverviewPage page={pageContext(c, deps)} sets={sets} pageNumber={pageNumber} pageSize={OVERVIEW_PAGE_SIZE} delivery={delivery} pauses={pauses} />);
   });
   pages.get('/activity', async (c) => {
     const query = parseActivityQuery(c.req.query());
@@ -48,6 +53,21 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     if (!found) return notFound(c, deps, `No message ${c.req.param('id')} in the Outbox.`);
     return render(c, <MessagePage page={pageContext(c, deps)} message={found.message} attempts={found.attempts} />);
   });
+  pages.get('/notifications/previews/:kind', async (c) => {
+    const kind = c.req.param('kind');
+    if (!isPreviewKind(kind)) return notFound(c, deps, `No preview of "${kind}".`);
+    const app = deps.app();
+    const preview = await previewOrProblem(app, kind, c.req.query('set'));
+    if ('problem' in preview) return notFound(c, deps, preview.problem);
+    return render(c, <PreviewPage page={pageContext(c, deps)} preview={preview} sets={Object.keys(app.loaded.config.sets)} />);
+  });
+  pages.get('/notifications/previews/:kind/html', async (c) => {
+    const kind = c.req.param('kind');
+    const preview = isPreviewKind(kind) ? await previewOrProblem(deps.app(), kind, c.req.query('set')) : { problem: `No preview of "${kind}".` };
+    if ('problem' in preview || preview.html === null) return notFound(c, deps, 'problem' in preview ? preview.problem : `A ${kind} message has no HTML part.`);
+    // The message's own inline styles, in a sandbox: no script, no form, no same-origin access.
+    return c.html(preview.html, 200, { 'Content-Security-Policy': SANDBOXED_MESSAGE_POLICY });
+  });
   pages.get('/notifications', async (c) => render(c, <NotificationsPage page={pageContext(c, deps)} routes={await loadRoutes(deps.app())} />));
 
   // Forms post here; each answers with a redirect to the page to look at and a one-time line saying what happened.
@@ -62,12 +82,31 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     const profile = c.req.param('profile');
     return done(c, await retryDeferred(deps.app(), profile), `/outbox?state=deferred&profile=${encodeURIComponent(profile)}`);
   });
+  const formSets = async (c: Context<ConsoleEnv>) => {
+    const set = (await c.req.parseBody())['set'];
+    return typeof set === 'string' && set.trim() ? [set.trim()] : [];
+  };
+  pages.post('/pause', writer, async (c) => {
+    const body = await c.req.parseBody();
+    return done(c, await pauseNow(deps.app(), await formSets(c), typeof body['for'] === 'string' ? body['for'].trim() : undefined), '/');
+  });
+  pages.post('/resume', writer, async (c) => done(c, await resumeNow(deps.app(), await formSets(c)), '/'));
   pages.post('/sets/:name/run', writer, async (c) => {
     const result = await runSetNow(deps.app(), c.req.param('name'));
     return done(c, result, result.ok && result.id ? `/runs/${result.id}` : '/');
   });
   pages.post('/notifications/:name/test', writer, async (c) => done(c, await sendTest(deps.app(), c.req.param('name')), '/notifications'));
   return pages;
+}
+
+/** A preview, or why there is none (an unknown set, a template that does not render): shown, not a 500. */
+async function previewOrProblem(app: AppContext, kind: ConsolePreviewKind, set: string | undefined): Promise<PreviewView | { problem: string }> {
+  try {
+    return await loadPreview(app, kind, set || undefined);
+  } catch (error) {
+    if (isVigilError(error)) return { problem: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` };
+    throw error;
+  }
 }
 
 function notFound(c: Context<ConsoleEnv>, deps: ConsoleDeps, text: string) {

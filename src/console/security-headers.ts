@@ -14,11 +14,18 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
+/**
+ * A rendered message's HTML part, opened from a preview: its own inline styles apply, and the
+ * sandbox takes scripts, forms, plugins and the console's origin away from it.
+ */
+export const SANDBOXED_MESSAGE_POLICY = ["default-src 'none'", "style-src 'unsafe-inline'", 'img-src data:', "frame-ancestors 'none'", 'sandbox'].join('; ');
+
 export function securityHeaders(tls: boolean): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const h = c.res.headers;
-    h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    // Only the sandboxed message policy (stricter for scripts and origin) may replace the default.
+    if (h.get('Content-Security-Policy') !== SANDBOXED_MESSAGE_POLICY) h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('X-Frame-Options', 'DENY');
     h.set('Referrer-Policy', 'no-referrer');

@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { consoleFixture, login, READ_TOKEN, type ConsoleFixture } from './fixture.js';
+import { consoleFixture, login, READ_TOKEN, RESTIC_PASSWORD, type ConsoleFixture } from './fixture.js';
+import { TEST_PASSWORD } from '../helpers/smtp-config.js';
 
 // The console over real HTTP: who may read, who may change, and what never leaves it.
 let f: ConsoleFixture;
@@ -91,6 +92,68 @@ test('retry all deferred of a profile: refused to a read token and without CSRF,
   assert.match(page, /action="\/outbox\/deferred\/backup-relay\/retry"/, 'the button on the filtered Outbox page');
 });
 
+test('previews: every alert kind and the Daily/Weekly summary, as the CLI renders them; the HTML part sandboxed', async () => {
+  // Times and counts move between two renderings a moment apart: compare the words.
+  const words = (text: string) => text.replace(/\d+/g, '#');
+  const env = { ...process.env, TEST_SMTP_PASS: TEST_PASSWORD, SLACK_URL: 'http://127.0.0.1:9/x', RESTIC_PASSWORD };
+  type Preview = { subject: string; text: string; html: string | null; pager: string | null; set: string | null };
+  const api = async (path: string) => {
+    const res = await fetch(`${f.server.url}/api/v1/previews/${path}`, { headers: bearer });
+    assert.equal(res.status, 200, path);
+    return (await res.json()) as Preview;
+  };
+  const alert = await api('backup-alert?set=nightly');
+  const cli = await f.ws.vigil(['notify', 'preview', 'backup-alert', '--set', 'nightly', '--json'], { env });
+  assert.equal(cli.code, 0, cli.stderr);
+  const printed = JSON.parse(cli.stdout) as Preview;
+  assert.equal(alert.set, 'nightly');
+  assert.deepEqual([words(alert.subject), words(alert.text), words(alert.html ?? ''), words(alert.pager ?? '')], [words(printed.subject), words(printed.text), words(printed.html ?? ''), words(printed.pager ?? '')]);
+  for (const kind of ['backup-recovery', 'pager', 'storm', 'escalation', 'service-fault', 'summary-weekly']) assert.ok((await api(kind)).subject.length > 0, kind);
+  const daily = await api('summary-daily');
+  const admin = await f.ws.vigil(['admin', 'daily', '--preview'], { env });
+  assert.equal(admin.code, 0, admin.stderr);
+  assert.equal(words(daily.text), words(admin.stdout), 'the daily summary as vigil admin daily --preview prints it');
+  assert.match(daily.text, /nightly/);
+  assert.equal((await fetch(`${f.server.url}/api/v1/previews/nothing`, { headers: bearer })).status, 404);
+  assert.equal((await fetch(`${f.server.url}/api/v1/previews/backup-alert?set=nosuchset`, { headers: bearer })).status, 404);
+  const { cookie } = await login(f.server.url);
+  const page = await (await fetch(`${f.server.url}/notifications`, { headers: { cookie } })).text();
+  assert.match(page, /href="\/notifications\/previews\/summary-daily"/);
+  const html = await fetch(`${f.server.url}/notifications/previews/backup-alert/html?set=nightly`, { headers: { cookie } });
+  assert.equal(html.status, 200);
+  assert.match(html.headers.get('content-security-policy') ?? '', /sandbox/);
+  assert.doesNotMatch(html.headers.get('content-security-policy') ?? '', /script-src 'unsafe/);
+});
+
+test('pause and resume of alerts for maintenance: refused to a read token and without CSRF; the same pause as vigil pause', async () => {
+  const { cookie, csrf } = await login(f.server.url);
+  for (const path of ['/api/v1/pause', '/api/v1/resume', '/pause', '/resume']) {
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: bearer })).status, 403, `${path} with the read token`);
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: { cookie } })).status, 403, `${path} without a CSRF token`);
+  }
+  assert.deepEqual(await f.app.store.alertPauses.active(f.app.clock.now()), []);
+  const write = { cookie, 'x-csrf-token': csrf };
+  assert.equal((await fetch(`${f.server.url}/api/v1/pause?for=soon`, { method: 'POST', headers: write })).status, 400, 'a bad duration');
+  assert.equal((await fetch(`${f.server.url}/api/v1/pause?set=nosuchset`, { method: 'POST', headers: write })).status, 404, 'an unknown set');
+  const paused = await fetch(`${f.server.url}/api/v1/pause?for=2h`, { method: 'POST', headers: write });
+  assert.equal(paused.status, 200);
+  const [pause] = await f.app.store.alertPauses.active(f.app.clock.now());
+  assert.equal(pause?.set, '*', 'every set');
+  assert.ok(pause.until !== null && Math.abs(pause.until - (pause.since + 2 * 3_600_000)) < 1_000);
+  const overview = await (await fetch(`${f.server.url}/`, { headers: { cookie } })).text();
+  assert.match(overview, /Alerts of every set paused/);
+  assert.match(overview, /action="\/resume"/);
+  const pauses = (await (await fetch(`${f.server.url}/api/v1/pauses`, { headers: bearer })).json()) as { pauses: Array<{ set: string }> };
+  assert.deepEqual(pauses.pauses.map((p) => p.set), ['*']);
+  const form = await fetch(`${f.server.url}/resume`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf }) });
+  assert.deepEqual([form.status, form.headers.get('location')], [303, '/']);
+  assert.deepEqual(await f.app.store.alertPauses.active(f.app.clock.now()), []);
+  const byForm = await fetch(`${f.server.url}/pause`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf, set: 'nightly', for: '' }) });
+  assert.equal(byForm.status, 303);
+  assert.deepEqual((await f.app.store.alertPauses.active(f.app.clock.now())).map((p) => [p.set, p.until]), [['nightly', null]], 'until resumed');
+  await f.app.store.alertPauses.resume(['*']);
+});
+
 test('the session cookie is HttpOnly and SameSite=Strict (not Secure over plain HTTP); logging out ends it', async () => {
   const res = await fetch(`${f.server.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'admin', password: 'console-pass-7Qx!' }) });
   const setCookie = res.headers.get('set-cookie') ?? '';
@@ -119,7 +182,7 @@ test('no page and no API body contains a configured secret (passwords, token, we
   const { cookie } = await login(f.server.url);
   const { messages } = (await (await fetch(`${f.server.url}/api/v1/outbox`, { headers: { cookie } })).json()) as { messages: Array<{ id: string }> };
   assert.ok(messages.length >= 1);
-  const paths = ['/', '/activity', '/activity?set=nightly', '/runs/1', '/runs/2', '/outbox', '/outbox?state=deferred', '/notifications', '/login', '/api/v1/openapi.json', ...READ_PATHS, ...messages.flatMap((m) => [`/outbox/${m.id}`, `/api/v1/outbox/${m.id}`])];
+  const paths = ['/notifications/previews/backup-alert', '/notifications/previews/summary-daily', '/api/v1/previews/summary-weekly', '/', '/activity', '/activity?set=nightly', '/runs/1', '/runs/2', '/outbox', '/outbox?state=deferred', '/notifications', '/login', '/api/v1/openapi.json', ...READ_PATHS, ...messages.flatMap((m) => [`/outbox/${m.id}`, `/api/v1/outbox/${m.id}`])];
   for (const path of paths) {
     const res = await fetch(f.server.url + path, { headers: { cookie } });
     assert.equal(res.status, 200, path);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildAdmin } from '../../app/admin-wiring.js';
 import { connectApp } from '../../app/context.js';
+import { previewSummary } from '../../app/previews.js';
 import { manualPeriod } from '../../admin/period.js';
 import type { SummaryKind } from '../../domain/summary.js';
 import { VigilError } from '../../domain/errors.js';
@@ -26,15 +27,15 @@ function adminCommand(kind: SummaryKind): Command {
     async run(ctx, { values }) {
       const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
       try {
-        const admin = buildAdmin(app);
-        const period = manualPeriod(kind, app.clock.now(), app.loaded.config.admin.timezone);
         if (values.preview) {
-          const rendered = await admin.process.preview(period);
+          const rendered = await previewSummary(app, kind);
           writeHtml(ctx, values.html, rendered.html);
           if (ctx.json) printJson(ctx.stdout, rendered.summary);
           else ctx.stdout.write(rendered.text);
           return EXIT.ok;
         }
+        const admin = buildAdmin(app);
+        const period = manualPeriod(kind, app.clock.now(), app.loaded.config.admin.timezone);
         const outcome = await admin.process.run(period, 'manual');
         if (outcome.result !== 'sent') {
           const error = outcome.result === 'failed' ? outcome.error : 'already done';

@@ -1,22 +1,12 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
-import { parseDuration } from '../../config/duration.js';
+import { pauseAlerts, pauseLength, resumeAlerts } from '../../app/alert-pauses.js';
 import { VigilError } from '../../domain/errors.js';
 import type { AlertPause } from '../../storage/ports/alert-pause-store.js';
 import { EVERY_SET } from '../../storage/ports/alert-pause-store.js';
 import { openStore } from '../../app/open-store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { printJson, shownTime } from '../output.js';
-
-/** The sets named on the command line, each checked against the configuration; none: every set. */
-function setsOf(positionals: string[], configured: Record<string, unknown>): string[] {
-  for (const set of positionals) {
-    if (!(set in configured)) {
-      throw new VigilError('ERR_SET_UNKNOWN', `no backup set "${set}"`, { hint: `Sets are the keys under sets: in vigil.yaml: ${Object.keys(configured).join(', ') || '(none)'}.` });
-    }
-  }
-  return positionals.length ? positionals : [EVERY_SET];
-}
 
 function describePause(p: AlertPause, timezone: string | undefined): string {
   const who = p.set === EVERY_SET ? 'every set' : p.set;
@@ -39,11 +29,7 @@ export const pauseCommand: Command = {
   async run(ctx, { values, positionals }) {
     const { config } = loadConfig(ctx.configFile);
     const timezone = config.admin.timezone;
-    let forMs: number | undefined;
-    if (values.for !== undefined) {
-      forMs = parseDuration(String(values.for));
-      if (forMs === undefined || forMs <= 0) throw new VigilError('ERR_USAGE', `--for "${String(values.for)}" is not a duration`, { hint: 'Give a duration such as 30m, 2h or 1d.' });
-    }
+    const forMs = pauseLength(values.for === undefined ? undefined : String(values.for));
     const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       const now = Date.now();
@@ -52,9 +38,7 @@ export const pauseCommand: Command = {
         printPauses(ctx, await store.alertPauses.active(now), timezone);
         return EXIT.ok;
       }
-      const sets = setsOf(positionals, config.sets);
-      await store.alertPauses.pause(sets, now, forMs === undefined ? null : now + forMs);
-      const active = await store.alertPauses.active(now);
+      const { sets, active } = await pauseAlerts(store.alertPauses, config, positionals, now, forMs);
       if (ctx.json) printJson(ctx.stdout, active);
       else {
         for (const p of active.filter((a) => sets.includes(a.set))) ctx.stdout.write(`${describePause(p, timezone)}\n`);
@@ -78,9 +62,7 @@ export const resumeCommand: Command = {
     const timezone = config.admin.timezone;
     const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
-      const sets = setsOf(positionals, config.sets);
-      const suppressed = await store.alertPauses.resume(sets);
-      const still = await store.alertPauses.active(Date.now());
+      const { sets, suppressed, stillPaused: still } = await resumeAlerts(store.alertPauses, config, positionals, Date.now());
       if (ctx.json) printJson(ctx.stdout, { suppressed, stillPaused: still });
       else {
         ctx.stdout.write(`alerts resumed for ${sets.includes(EVERY_SET) ? 'every set' : sets.join(', ')}\n`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionResponse, activityResponse, channelsResponse, errorResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
+import { pausesResponse, previewResponse, actionResponse, activityResponse, channelsResponse, errorResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
 
 /**
  * The OpenAPI 3.1 document of /api/v1, generated from the schemas the routes parse their
@@ -40,6 +40,10 @@ export function openApiDocument(): object {
       '/api/v1/outbox/{id}': read('one message with every attempt (transcripts redacted)', messageResponse, [p('id')]),
       '/api/v1/outbox/{id}/retry': write('make the message due now'),
       '/api/v1/outbox/deferred/{profile}/retry': write('make every deferred message of a profile (or channel:<name>) due now'),
+      '/api/v1/previews/{kind}': read('a message as it would be sent: a sample of an alert kind, or the Daily/Weekly summary now (vigil notify preview, vigil admin daily --preview)', previewResponse, [p('kind'), q('set', 'the set an alert sample is about; default the first set')]),
+      '/api/v1/pauses': read('maintenance pauses of alerts in force', pausesResponse),
+      '/api/v1/pause': write('pause alerts for maintenance (vigil pause): query set (repeatable; none: every set) and for (a duration; none: until resumed)'),
+      '/api/v1/resume': write('end maintenance pauses (vigil resume): query set (repeatable; none: every pause)'),
       '/api/v1/channels': read('Outbox counts, Mail Profiles and channels with their last result', channelsResponse),
       '/api/v1/channels/{name}/test': write('send a test through a Mail Profile or channel'),
     },

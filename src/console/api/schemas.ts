@@ -23,6 +23,9 @@ export const setSchema = z.object({
     .object({ activityId: z.number().int(), endedAt: ms, durationMs: z.number(), files: z.number(), bytesScanned: z.number(), bytesNew: z.number() })
     .nullable(),
   trend: z.array(z.object({ label: z.string().describe('MM-DD in the Admin timezone'), state: z.enum(['none', 'bad', 'partial', 'ok']) })),
+  anomalies: z
+    .array(z.object({ metric: z.enum(['files', 'bytes', 'duration']), activityId: z.number().int(), value: z.number(), usual: z.number(), runs: z.number().int() }))
+    .describe('successful runs of the last 24 hours far from the set’s usual (the Daily summary’s anomalies)'),
 });
 export const setsResponse = z.object({
   sets: z.array(setSchema).describe('needing a look first: failures, warnings, never run, then the rest'),
@@ -109,3 +112,16 @@ export const channelsResponse = z.object({
 
 export const actionResponse = z.object({ ok: z.boolean(), message: z.string(), id: z.string().optional().describe('the message or activity the action created or changed') });
 export const errorResponse = z.object({ error: z.string(), code: z.string().optional() });
+
+export const previewResponse = z.object({
+  kind: z.string().describe('an alert kind (backup-alert, backup-recovery, pager, storm, escalation, service-fault) or summary-daily / summary-weekly'),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().nullable(),
+  pager: z.string().nullable().describe('the pager line that goes with it, when one does'),
+  set: z.string().nullable().describe('the set an alert sample is about; null for a summary'),
+});
+
+export const pausesResponse = z.object({
+  pauses: z.array(z.object({ set: z.string().describe('a set, or * for every set'), since: ms, until: ms.nullable().describe('null: until resumed') })).describe('maintenance pauses of alerts in force (vigil pause)'),
+});

@@ -4,6 +4,10 @@ import { Schedule } from '../../backup/schedule.js';
 import type { ActivityStatus } from '../../domain/activity.js';
 import type { AppContext } from '../../app/context.js';
 import type { SuccessSample } from '../../domain/summary.js';
+import { DEFAULT_ANOMALY_THRESHOLDS, detectAnomalies, NO_ANOMALY_THRESHOLDS, type Anomaly } from '../../domain/anomalies.js';
+import { SAMPLES_PER_SET } from '../../admin/summary-source.js';
+
+const DAY_MS = 86_400_000;
 
 /** How a set looks at a glance: the colour of its status. */
 export type Tone = 'bad' | 'warn' | 'ok' | 'running' | 'none';
@@ -21,6 +25,8 @@ export interface SetView {
   lastSuccess: { activityId: number; endedAt: number; durationMs: number; files: number; bytesScanned: number; bytesNew: number } | null;
   /** The last TREND_DAYS local days, oldest first. */
   trend: Array<{ label: string; state: 'none' | 'bad' | 'partial' | 'ok' }>;
+  /** Anomalies of the last 24 hours, as the Daily summary lists them (empty unless asked for). */
+  anomalies: Anomaly[];
 }
 
 export const TREND_DAYS = 14;
@@ -63,6 +69,11 @@ export interface SetsQuery {
   trend?: boolean;
   /** When each set runs next (default true); /metrics does without: 1,000 schedules cost ~5 ms. */
   nextRun?: boolean;
+  /**
+   * The page's anomalies of the last 24 hours: the Daily summary's definition (detectAnomalies
+   * with its thresholds, over as many successful runs per set as the summary reads).
+   */
+  anomalies?: boolean;
 }
 
 /**
@@ -96,7 +107,7 @@ export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<
   const pageNames = page.map((s) => s.name);
   const days = query.trend ? trendDays(now, config.admin.timezone, TREND_DAYS) : [];
   const [successes, cells] = await Promise.all([
-    pageNames.length ? app.store.summary.successSamples(pageNames, 1) : ({} as Record<string, SuccessSample[]>),
+    pageNames.length ? app.store.summary.successSamples(pageNames, query.anomalies ? SAMPLES_PER_SET : 1) : ({} as Record<string, SuccessSample[]>),
     query.trend && pageNames.length ? app.store.summary.trend(days, pageNames) : [],
   ]);
   const trendBySet = new Map<string, SetView['trend']>();
@@ -105,9 +116,12 @@ export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<
     const slot = trendBySet.get(cell.set)?.[cell.day];
     if (slot) slot.state = dayState(cell);
   }
+  // As AdminProcess.preview judges them (notification.anomalies: off turns them off there too).
+  const thresholds = config.notification.anomalies === 'off' ? NO_ANOMALY_THRESHOLDS : DEFAULT_ANOMALY_THRESHOLDS;
   const sets = page.map(({ name, last, status, tone }): SetView => {
     const set = config.sets[name]!;
-    const success = successes[name]?.[0];
+    const samples = successes[name] ?? [];
+    const success = samples[0];
     return {
       name,
       engine: set.engine,
@@ -121,6 +135,7 @@ export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<
         ? { activityId: success.activityId, endedAt: success.endedAt, durationMs: success.endedAt - success.startedAt, files: success.files, bytesScanned: success.bytesScanned, bytesNew: success.bytesNew }
         : null,
       trend: trendBySet.get(name) ?? [],
+      anomalies: query.anomalies ? detectAnomalies(name, samples, now - DAY_MS, now, thresholds) : [],
     };
   });
   return { sets, total: names.length, byTone, offset };

@@ -1,6 +1,7 @@
 import type { RouteView } from '../data/delivery.js';
 import { When } from './format.js';
 import { ActionButton, Layout, StatusBadge, type PageContext } from './layout.js';
+import { PreviewLinks } from './previews.js';
 
 /** Mail Profiles and channels with their last result and a Send test button each. */
 export function NotificationsPage(props: { page: PageContext; routes: RouteView[] }) {
@@ -47,6 +48,7 @@ export function NotificationsPage(props: { page: PageContext; routes: RouteView[
         })}
       </div>
       {props.routes.length === 0 ? <p class="muted">No Mail Profiles or channels are configured.</p> : null}
+      <PreviewLinks />
     </Layout>
   );
 }

@@ -2,14 +2,17 @@ import type { DeliveryView } from '../data/delivery.js';
 import type { SetsPage } from '../data/sets.js';
 import { toneOf } from '../data/sets.js';
 import { When } from './format.js';
-import { ActionButton, Layout, StatusBadge, Trend, type PageContext } from './layout.js';
+import { anomalyText } from '../../admin/format.js';
+import { ActionButton, CsrfField, Layout, StatusBadge, Trend, type PageContext } from './layout.js';
+import { EVERY_SET, type AlertPause } from '../../storage/ports/alert-pause-store.js';
 
 /** Every set, the ones needing a look first; and the state of mail and channels. */
-export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNumber: number; pageSize: number; delivery: DeliveryView }) {
+export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNumber: number; pageSize: number; delivery: DeliveryView; pauses: AlertPause[] }) {
   const { page, delivery } = props;
   const { sets, total, byTone } = props.sets;
   const tz = page.timezone;
   const needLook = byTone.bad + byTone.warn;
+  const anomalous = sets.filter((s) => s.anomalies.length > 0).length;
   const paused = delivery.routes.filter((r) => r.paused);
   const pending = delivery.byState.queued + delivery.byState.deferred + delivery.byState.sending;
   return (
@@ -23,6 +26,11 @@ export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNum
           <div class="stat">{needLook}</div>
           <div class={needLook ? 't-bad' : 'muted'}>{needLook === 1 ? 'set needs a look' : 'sets need a look'}</div>
           <div class="muted">of {total} sets</div>
+          {anomalous ? (
+            <div class="t-warn">
+              {anomalous} with an anomaly on this page
+            </div>
+          ) : null}
         </div>
         <div class="card">
           <div class="stat">{pending}</div>
@@ -49,6 +57,7 @@ export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNum
           ))}
         </div>
       </section>
+      <Maintenance page={page} pauses={props.pauses} />
       <h2 id="sets">Backup sets</h2>
       <div class="table-wrap">
         <table aria-labelledby="sets">
@@ -80,6 +89,11 @@ export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNum
                 <td>
                   <StatusBadge tone={s.running ? 'running' : s.tone} status={s.running ? 'running' : s.status} />
                   {s.lastRun?.firstError ? <div class="muted">{s.lastRun.firstError.slice(0, 160)}</div> : null}
+                  {s.anomalies.map((a) => (
+                    <div class="t-warn">
+                      <a href={`/runs/${a.activityId}`}>anomaly</a>: {anomalyText(a).slice(s.name.length + 2)}
+                    </div>
+                  ))}
                 </td>
                 <td>
                   {s.lastRun ? (
@@ -134,5 +148,47 @@ function Pager(props: { pageNumber: number; pages: number; first: number; last: 
         </a>
       ) : null}
     </nav>
+  );
+}
+
+/**
+ * Maintenance mode (vigil pause / resume): what is paused, and the forms to pause (every set or
+ * one, for a while or until resumed) and resume. Backups still run and are recorded.
+ */
+function Maintenance(props: { page: PageContext; pauses: AlertPause[] }) {
+  const { page, pauses } = props;
+  const tz = page.timezone;
+  return (
+    <section aria-labelledby="maintenance" class="card">
+      <h2 id="maintenance">Maintenance</h2>
+      {pauses.length === 0 ? (
+        <p class="muted">Alerts are not paused.</p>
+      ) : (
+        <ul>
+          {pauses.map((p) => (
+            <li class="t-warn">
+              Alerts of {p.set === EVERY_SET ? 'every set' : p.set} paused since <When ms={p.since} tz={tz} /> {p.until === null ? 'until resumed' : <>until <When ms={p.until} tz={tz} /></>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {page.readOnly ? null : (
+        <div class="filters">
+          <form method="post" action="/pause" class="filters">
+            <CsrfField page={page} />
+            <div>
+              <label for="pause-set">Set (empty: every set)</label>
+              <input id="pause-set" name="set" />
+            </div>
+            <div>
+              <label for="pause-for">For (30m, 2h, 1d; empty: until resumed)</label>
+              <input id="pause-for" name="for" />
+            </div>
+            <button type="submit">Pause alerts</button>
+          </form>
+          {pauses.length ? <ActionButton page={page} action="/resume" label="Resume all alerts" /> : null}
+        </div>
+      )}
+    </section>
   );
 }

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp } from '../../src/app/context.js';
+import { anomalyText } from '../../src/admin/format.js';
+import { previewSummary } from '../../src/app/previews.js';
+import { loadSets } from '../../src/console/data/sets.js';
+import { Workspace } from '../helpers/workspace.js';
+import { recordRun } from '../conformance/store/fixtures.js';
+
+// The Overview shows the anomalies the Daily summary lists (domain/anomalies.ts, the summary's
+// thresholds, the last 24 hours): a set whose newest run backed up a tenth of its usual files.
+test('a set that suddenly backed up far fewer files shows the Daily summary’s anomaly; a steady set shows none', async () => {
+  const ws = new Workspace(`dataDir: ./var\nhostname: anomaly-test\nsets:\n  shrunk: { engine: command, command: [/bin/true] }\n  steady: { engine: command, command: [/bin/true] }\n`);
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  try {
+    const now = app.clock.now();
+    const day = 86_400_000;
+    for (let d = 10; d >= 1; d--) {
+      for (const set of ['shrunk', 'steady']) {
+        const files = set === 'shrunk' && d === 1 ? 100 : 1_000;
+        await recordRun(app.store, set, 'completed', now - d * day + 3_600_000, now - d * day + 3_660_000, { counters: { files, bytesScanned: files * 10_000, bytesNew: 0, errors: 0, warnings: 0 } });
+      }
+    }
+    const { sets } = await loadSets(app, { trend: true, anomalies: true });
+    const shrunk = sets.find((s) => s.name === 'shrunk')!;
+    const steady = sets.find((s) => s.name === 'steady')!;
+    assert.deepEqual(steady.anomalies, []);
+    assert.deepEqual(shrunk.anomalies.map((a) => [a.metric, a.value, a.usual]), [['files', 100, 1_000], ['bytes', 1_000_000, 10_000_000]]);
+    const summary = await previewSummary(app, 'daily');
+    assert.deepEqual(shrunk.anomalies.map((a) => anomalyText(a)), summary.summary.anomalies.map((a) => anomalyText(a)), 'the same as the Daily summary');
+  } finally {
+    await app.close();
+    ws.cleanup();
+  }
+});
