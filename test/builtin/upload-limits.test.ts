@@ -1,11 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { restore } from '../../src/backup/engines/builtin/index.js';
 import { S3Peer } from '../helpers/s3-peer.js';
+import { CountingProxy } from '../helpers/counting-proxy.js';
 import { randomData, runBackup, setContext, tempDir } from './helpers.js';
 
 // `vaults.<name>.connections` bounds the uploads in flight, as the server sees them. A real HTTP
@@ -26,57 +25,6 @@ after(async () => {
 
 process.env.VIGIL_TEST_S3_KEY = 'S3RVER';
 process.env.VIGIL_TEST_S3_SECRET = 'S3RVER';
-
-class CountingProxy {
-  inFlight = 0;
-  maxInFlight = 0;
-  puts = 0;
-  /** How long a PUT is held before it is passed on, at most; it goes at once when `releaseAt` are in flight. */
-  holdMs = 1000;
-  releaseAt = Infinity;
-  private readonly held = new Set<() => void>();
-  private server: http.Server | undefined;
-  port = 0;
-  constructor(private readonly upstream: number) {}
-
-  async start(): Promise<void> {
-    this.server = http.createServer((request, response) => {
-      const put = request.method === 'PUT';
-      if (put) {
-        this.puts++;
-        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
-      }
-      const forward = () => {
-        const upstream = http.request({ host: '127.0.0.1', port: this.upstream, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-          answer.on('end', () => {
-            if (put) this.inFlight--;
-          });
-        });
-        upstream.on('error', () => response.destroy());
-        request.pipe(upstream);
-      };
-      // Held long enough that every upload the client lets go at once is here at once.
-      if (!put) return forward();
-      const release = () => {
-        clearTimeout(timer);
-        this.held.delete(release);
-        forward();
-      };
-      const timer = setTimeout(release, this.holdMs);
-      this.held.add(release);
-      if (this.inFlight >= this.releaseAt) for (const go of [...this.held]) go();
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
 
 async function backupThroughProxy(t: Parameters<typeof tempDir>[0], connections: number | undefined, hold: { holdMs: number; releaseAt: number }) {
   const dir = await tempDir(t);

@@ -26,6 +26,9 @@ export interface S3Target {
   accessKeyId: string;
   secretAccessKey: string;
   timeoutMs: number;
+  /** Objects larger than this (bytes) are uploaded in parts of `partSize`; defaults in s3-multipart.ts. */
+  multipartThreshold?: number;
+  partSize?: number;
 }
 
 /** A builtin set's settings, resolved: absolute paths, the passphrase read from its secret. */
