@@ -202,6 +202,8 @@ export interface EngineProgress {
   currentPath?: string;
   /** What `filesDone`/`filesTotal` count when not files (e.g. `packs`, `snapshots`). */
   unit?: string;
+  /** Bytes stored in the vault so far (the builtin engine: packs written; offsite, uploaded). */
+  bytesUploaded?: number;
 }
 
 export interface EngineCounters {

@@ -153,6 +153,7 @@ function describeProgress(p: EngineProgress): string {
   if (p.filesDone || p.filesTotal) parts.push(`${p.filesDone}${p.filesTotal ? `/${p.filesTotal}` : ''} ${p.unit ?? 'files'}`);
   if (p.bytesDone || p.bytesTotal) parts.push(`${formatBytes(p.bytesDone)}${p.bytesTotal ? `/${formatBytes(p.bytesTotal)}` : ''}`);
   if (p.rate) parts.push(`${formatBytes(p.rate)}/s`);
+  if (p.bytesUploaded) parts.push(`${formatBytes(p.bytesUploaded)} uploaded`);
   if (p.etaSeconds !== undefined) parts.push(`${formatDuration(p.etaSeconds * 1000)} left`);
   if (p.currentPath) parts.push(p.currentPath);
   return parts.join('  ') || 'working…';

@@ -71,6 +71,7 @@ export async function copySnapshots(options: CopyOptions, log: EngineLogEntry[])
   meter.bytesTotal = [...trees.values()].reduce((sum, entries) => sum + entries.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0), 0);
 
   const writer = new PackWriter(to);
+  meter.uploaded = () => writer.bytesWritten;
   const commit = async (final: boolean) => {
     const packs = final ? await writer.flush() : await writer.durable();
     // One at a time: a checkpoint's packs together are 128 MiB.
