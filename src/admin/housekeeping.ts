@@ -1,6 +1,6 @@
 import type { BackupEngine, EngineLogEntry } from '../backup/engine.js';
 import { engineCan } from '../backup/engine-operations.js';
-import { capLog } from '../backup/log-cap.js';
+import { startActivity } from '../backup/recorded-activity.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { DataSubset } from '../domain/data-subset.js';
 import type { Clock } from '../domain/clock.js';
@@ -95,7 +95,8 @@ export class Housekeeper {
 
   private async recorded(set: string, engine: string, what: string, work: () => Promise<{ status: RunStatus; log: EngineLogEntry[] }>): Promise<HousekeepingReport['checks'][number]> {
     const { store, clock } = this.deps;
-    const id = await store.activity.start({ kind: 'validation', set, engine, trigger: 'service', startedAt: clock.now(), owner: this.deps.owner });
+    const running = await startActivity({ activity: store.activity, clock, owner: this.deps.owner }, { kind: 'validation', set, engine, trigger: 'service' });
+    const id = running.id;
     let result: { status: RunStatus; log: EngineLogEntry[] };
     try {
       result = await work();
@@ -103,10 +104,7 @@ export class Housekeeper {
       // A vault that cannot be opened (missing, wrong passphrase, locked) is a failed check, not a failed Admin.
       result = { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] };
     }
-    const { log, dropped } = capLog(result.log);
-    const errors = result.log.filter((e) => e.severity === 'error' || e.severity === 'critical').length;
-    const warnings = result.log.filter((e) => e.severity === 'warning').length;
-    const activity = await store.activity.finish(id, { status: result.status, endedAt: clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
+    const activity = await running.finish(result);
     if (result.status !== 'completed') this.deps.log.warn(`housekeeping: ${what} of ${set}: ${result.status} (activity ${id})${activity.firstError ? `: ${activity.firstError}` : ''}`);
     // The backups may all report `completed` while the vault behind them cannot be restored from:
     // that is what the weekly check is for, so it must not wait for someone to read a summary.
