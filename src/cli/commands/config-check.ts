@@ -3,7 +3,7 @@ import { checkConfigText } from '../../config/load.js';
 import { readConfigFile } from '../../config/read-config-file.js';
 import type { ProfileVerification } from '../../config/environment-checks.js';
 import { machineProblems } from '../../app/environment-checks.js';
-import { dottedPath, formatProblem, type ConfigProblem } from '../../config/problems.js';
+import { formatProblem, locatedProblem, type ConfigProblem } from '../../config/problems.js';
 import { YamlSourceMap } from '../../config/source-map.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
 import { openStore, storeExists } from '../../app/open-store.js';
@@ -26,7 +26,7 @@ export const configCheckCommand: Command = {
       const source = new YamlSourceMap(text);
       const file = path.relative(process.cwd(), ctx.configFile) || ctx.configFile;
       for (const p of machineProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true })) {
-        all.push({ file, line: source.lineOf(p.path), path: dottedPath(p.path), message: p.message, severity: p.severity });
+        all.push(locatedProblem(file, source.lineOf(p.path), p));
       }
     }
     const errors = all.filter((p) => p.severity === 'error');

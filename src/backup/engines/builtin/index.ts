@@ -16,12 +16,12 @@ import { rootsContaining } from '../../paths-overlap.js';
 import { describeSubset, type DataSubset } from '../../../domain/data-subset.js';
 import { verifyVault, type VerifyStats } from './verify.js';
 import type { RunStatus } from '../../../domain/run-status.js';
+import type { Problem } from '../../../domain/problem.js';
 import type {
   BackupEngine,
   EngineLogEntry,
   EngineOperationRequest,
   EngineOutcome,
-  EngineProblem,
   EngineProgress,
   EnginePruneRequest,
   EnginePruneResult,
@@ -122,8 +122,8 @@ export class BuiltinEngine implements BackupEngine<BuiltinSetConfig> {
   }
 
   /** Source paths that do not exist. */
-  problems(context: EngineSetContext<BuiltinSetConfig>): EngineProblem[] {
-    return context.config.paths.flatMap((p, index) => (existsSync(p) ? [] : [{ key: ['paths', index], message: `${p} does not exist` }]));
+  problems(context: EngineSetContext<BuiltinSetConfig>): Problem[] {
+    return context.config.paths.flatMap((p, index) => (existsSync(p) ? [] : [{ path: ['paths', index], message: `${p} does not exist`, severity: 'error' as const }]));
   }
 
   /** Builtin sets share the default vault: the key is the vault's absolute path, or its URL. */
