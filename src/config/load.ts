@@ -15,6 +15,8 @@ export interface LoadedConfig {
   config: VigilConfig;
   /** Warnings worth showing (errors make loading fail). */
   warnings: ConfigProblem[];
+  /** The text it was loaded from (kept as the last good configuration: last-good.ts). */
+  text?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'vigil.yaml';
@@ -77,13 +79,17 @@ export function checkConfigText(text: string, file: string): { config?: VigilCon
 
 /** Reads and validates the file; throws ERR_CONFIG_NOT_FOUND / ERR_CONFIG_INVALID listing every problem. */
 export function loadConfig(file: string): LoadedConfig {
-  const text = readConfigFile(file);
+  return loadConfigText(readConfigFile(file), file);
+}
+
+/** Validates `text` as if it were `file` (relative paths resolve from the file's directory). */
+export function loadConfigText(text: string, file: string): LoadedConfig {
   const { config, problems } = checkConfigText(text, file);
   if (!config) {
     const errors = problems.filter((p) => p.severity === 'error');
     throw new VigilError('ERR_CONFIG_INVALID', `${errors.length} problem(s) in ${file}:\n${problems.map(formatProblem).join('\n')}`);
   }
-  return { file, config: resolveDataDir(config, file), warnings: problems };
+  return { file, config: resolveDataDir(config, file), warnings: problems, text };
 }
 
 /** dataDir is relative to the configuration file, not to wherever the command runs. */

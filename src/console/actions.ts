@@ -1,6 +1,7 @@
 import { isVigilError } from '../domain/errors.js';
 import type { AppContext } from '../app/context.js';
 import { sendChannelTest, sendProfileTest } from '../app/test-message.js';
+import { channelProfile } from '../domain/channel.js';
 
 /** What an action did, for a flash line on the page or the API's answer. */
 export interface ActionResult {
@@ -23,6 +24,52 @@ export async function retryMessage(app: AppContext, id: string): Promise<ActionR
     const retried = await app.store.outbox.retry(id, app.clock.now());
     app.dispatcher.wake();
     return { ok: true, status: 200, message: `message ${id} is ${retried.state} and due now`, id };
+  });
+}
+
+/** At most this many messages per "retry all deferred" (each is its own short write). */
+export const RETRY_DEFERRED_MAX = 10_000;
+const RETRY_PAGE = 500;
+
+/**
+ * "Retry all deferred" of one Outbox profile (a Mail Profile, or `channel:<name>`): every
+ * deferred message of it that is waiting for its next attempt goes through the same retry as
+ * one message (`vigil outbox retry`): due now, and the route's breaker suspension ends. A
+ * message that started sending or was sent meanwhile is left alone and counted as skipped.
+ */
+export async function retryDeferred(app: AppContext, profile: string): Promise<ActionResult> {
+  const { config } = app.loaded;
+  const known = config.profiles[profile] !== undefined || Object.keys(config.channels).some((name) => channelProfile(name) === profile);
+  if (!known) return { ok: false, status: 404, message: `no profile or channel named "${profile}" (channels are channel:<name>)` };
+  return guard(async () => {
+    const now = app.clock.now();
+    let retried = 0;
+    let skipped = 0;
+    const seen = new Set<string>();
+    // Newest first, a page at a time; a retried message stays deferred (due now), so the cursor
+    // is its creation time and the messages seen, not the state.
+    let createdBefore: number | undefined;
+    while (retried + skipped < RETRY_DEFERRED_MAX) {
+      const page = await app.store.outbox.list({ profile, states: ['deferred'], limit: RETRY_PAGE, ...(createdBefore === undefined ? {} : { createdBefore }) });
+      const fresh = page.filter((m) => !seen.has(m.id));
+      if (fresh.length === 0) break;
+      for (const m of fresh) {
+        seen.add(m.id);
+        if (m.nextAttemptAt <= now) continue; // already due: nothing to retry
+        try {
+          await app.store.outbox.retry(m.id, now);
+          retried++;
+        } catch (error) {
+          if (!isVigilError(error)) throw error;
+          skipped++;
+        }
+      }
+      createdBefore = Math.min(...page.map((m) => m.createdAt)) + 1;
+    }
+    if (retried) app.dispatcher.wake();
+    const more = retried + skipped >= RETRY_DEFERRED_MAX ? `; stopped after ${RETRY_DEFERRED_MAX}: press again for the rest` : '';
+    const also = skipped ? `; ${skipped} skipped (being delivered or sent meanwhile)` : '';
+    return { ok: true, status: 200, message: `${retried} deferred ${retried === 1 ? 'message' : 'messages'} of ${profile} ${retried === 1 ? 'is' : 'are'} due now${also}${more}` };
   });
 }
 

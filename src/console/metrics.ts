@@ -3,13 +3,28 @@ import type { AppContext } from '../app/context.js';
 import { loadSets } from './data/sets.js';
 import { loadDelivery } from './data/delivery.js';
 
+/** A scrape's text is reused for this long (see ConsoleMetrics). */
+export const SCRAPE_CACHE_MS = 1_000;
+
 /**
  * `/metrics` in the Prometheus text format (prom-client: the client the Prometheus docs list
  * for Node.js). Every series is read from the store at scrape time, so `vigil console` (another
  * process) reports the same figures as the service. Names are documented in docs/api.md.
+ *
+ * The registry is collected at most once per SCRAPE_CACHE_MS, and scrapes that arrive while one
+ * is being collected wait for it. That is safe: every series is a state read from the store (the
+ * attempts counter too: a total the store holds, so it never goes backwards), Prometheus scrapes
+ * every 15–60 s, so a text at most a second old shows what a fresh one would, one second late —
+ * and the next scrape has the rest. What it buys: an HA pair of Prometheus servers, Grafana and
+ * a reload storm cost the database one collection a second, however many of them scrape.
  */
 export class ConsoleMetrics {
   readonly registry = new Registry();
+  private cached: { app: AppContext; at: number; text: Promise<string> } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** `monotonic` is a millisecond clock that never jumps (wall-clock changes must not pin a stale text). */
+  constructor(private readonly monotonic: () => number = () => performance.now()) {}
   private readonly setLabels = ['set', 'host'] as const;
   private readonly g = {
     lastRunStatus: this.gauge('vigil_set_last_run_status', 'The status of the set’s last run (1 for the status it has)', [...this.setLabels, 'status']),
@@ -32,10 +47,26 @@ export class ConsoleMetrics {
     return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
   }
 
-  /** The text of one scrape. */
+  /** The text of one scrape: the last collection if it is younger than SCRAPE_CACHE_MS (and of the same app), else a new one. */
   async scrape(app: AppContext): Promise<string> {
+    const at = this.monotonic();
+    const cached = this.cached;
+    // A reloaded app (new configuration) gets a fresh collection at once.
+    if (cached && cached.app === app && at - cached.at < SCRAPE_CACHE_MS) return cached.text;
+    // One collection at a time: they share the registry (reset, set, then serialise).
+    const text = this.queue.then(() => this.collect(app));
+    this.queue = text.catch(() => undefined);
+    this.cached = { app, at, text };
+    // A failed collection is not kept: the next scrape tries again.
+    text.catch(() => {
+      if (this.cached?.text === text) this.cached = undefined;
+    });
+    return text;
+  }
+
+  private async collect(app: AppContext): Promise<string> {
     const now = app.clock.now();
-    const [sets, delivery, attempts] = await Promise.all([loadSets(app), loadDelivery(app), app.store.metrics.attemptTotals()]);
+    const [{ sets }, delivery, attempts] = await Promise.all([loadSets(app, { nextRun: false }), loadDelivery(app), app.store.metrics.attemptTotals()]);
     for (const metric of [...Object.values(this.g), this.attempts]) metric.reset();
     const host = app.hostname;
     for (const s of sets) {

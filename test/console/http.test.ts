@@ -62,6 +62,35 @@ test('a read-only token cannot change anything (403), and neither can a session 
   assert.equal(f.slack.received.length, 1, 'the test went through the channel');
 });
 
+test('retry all deferred of a profile: refused to a read token and without CSRF, then every deferred message of that profile only is due now', async () => {
+  for (const n of [1, 2]) {
+    const { id } = await f.app.outbox.enqueue({ kind: 'backup.failed', severity: 'error', priority: 5, profile: 'backup-relay', from: 'vigil@example.com', to: ['ops@example.com'], subject: `deferred ${n}`, text: 'x' });
+    await f.app.dispatcher.deliverNow(id);
+  }
+  const waiting = async () => (await f.app.store.outbox.list({ profile: 'backup-relay', states: ['deferred'] })).filter((m) => m.nextAttemptAt > f.app.clock.now());
+  const before = (await waiting()).length;
+  assert.ok(before >= 2, `deferred and waiting: ${before}`);
+  const paths = ['/api/v1/outbox/deferred/backup-relay/retry', '/outbox/deferred/backup-relay/retry'];
+  const { cookie, csrf } = await login(f.server.url);
+  for (const path of paths) {
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: bearer })).status, 403, `${path} with the read token`);
+    assert.equal((await fetch(f.server.url + path, { method: 'POST', headers: { cookie } })).status, 403, `${path} without a CSRF token`);
+  }
+  assert.equal((await waiting()).length, before, 'nothing moved yet');
+  const res = await fetch(f.server.url + paths[0]!, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { ok: boolean; message: string };
+  assert.equal(body.ok, true);
+  assert.match(body.message, new RegExp(`^${before} deferred messages of backup-relay are due now`));
+  assert.equal((await waiting()).length, 0);
+  const unknown = await fetch(`${f.server.url}/api/v1/outbox/deferred/nobody/retry`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+  assert.equal(unknown.status, 404);
+  const form = await fetch(f.server.url + paths[1]!, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf }) });
+  assert.deepEqual([form.status, form.headers.get('location')], [303, '/outbox?state=deferred&profile=backup-relay']);
+  const page = await (await fetch(`${f.server.url}/outbox?state=deferred&profile=backup-relay`, { headers: { cookie } })).text();
+  assert.match(page, /action="\/outbox\/deferred\/backup-relay\/retry"/, 'the button on the filtered Outbox page');
+});
+
 test('the session cookie is HttpOnly and SameSite=Strict (not Secure over plain HTTP); logging out ends it', async () => {
   const res = await fetch(`${f.server.url}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ user: 'admin', password: 'console-pass-7Qx!' }) });
   const setCookie = res.headers.get('set-cookie') ?? '';

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { openApp } from '../../app/context.js';
 import { ServiceSupervisor } from '../../app/supervisor.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig, type LoadedConfig } from '../../config/load.js';
+import { saveLastGoodConfig } from '../../config/last-good.js';
 import { createStderrLogger } from '../../app/logger.js';
 import { ServiceWatchdog } from '../../app/service-watchdog.js';
 import { systemClock } from '../../app/system-clock.js';
@@ -49,7 +50,11 @@ export const startCommand: Command = {
     const watchdog = ServiceWatchdog.fromEnvironment(systemClock, createStderrLogger({ level: 'info', env: ctx.env }), ctx.env);
     try {
       const supervisor = new ServiceSupervisor({
-        open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true }),
+        open: (loaded) => {
+          const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true });
+          keepAsLastGood(app.loaded, app.log);
+          return app;
+        },
         watchdog,
         handleSignals: true,
       });
@@ -65,6 +70,18 @@ export const startCommand: Command = {
     }
   },
 };
+
+/**
+ * What the service runs with becomes the configuration `vigil notify fault` falls back to when
+ * an edit breaks vigil.yaml (src/config/last-good.ts). Failing to save it costs only that fallback.
+ */
+function keepAsLastGood(loaded: LoadedConfig, log: { warn(message: string): void }): void {
+  try {
+    saveLastGoodConfig(loaded);
+  } catch (error) {
+    log.warn(`could not keep the configuration as the last good one (${(error as Error).message}): a later broken vigil.yaml would also stop the service-failed alert`);
+  }
+}
 
 /**
  * The web console (console: in vigil.yaml), for the service's whole life: it reads through the

@@ -31,7 +31,7 @@ export function openApiDocument(): object {
     },
     security: [{ bearer: [] }, { session: [] }],
     paths: {
-      '/api/v1/sets': read('every backup set, needing a look first', setsResponse),
+      '/api/v1/sets': read('the backup sets, needing a look first', setsResponse, [q('offset', 'sets to skip, default 0'), q('limit', '1–1000; default every set')]),
       '/api/v1/sets/{name}': read('one backup set', setsResponse, [p('name')]),
       '/api/v1/sets/{name}/run': write('run the set now (manual run)'),
       '/api/v1/activity': read('the activity log, newest first', activityResponse, [q('set', 'a set name'), q('kind', 'backup, restore, validation, prune, repair, admin'), q('status', 'a run status'), q('since', 'a duration: 24h, 7d'), q('limit', '1–1000, default 100')]),
@@ -39,6 +39,7 @@ export function openApiDocument(): object {
       '/api/v1/outbox': read('Outbox messages, newest first', outboxResponse, [q('state', 'a message state, or stuck'), q('profile', 'a profile, or channel:<name>'), q('limit', '1–1000, default 100')]),
       '/api/v1/outbox/{id}': read('one message with every attempt (transcripts redacted)', messageResponse, [p('id')]),
       '/api/v1/outbox/{id}/retry': write('make the message due now'),
+      '/api/v1/outbox/deferred/{profile}/retry': write('make every deferred message of a profile (or channel:<name>) due now'),
       '/api/v1/channels': read('Outbox counts, Mail Profiles and channels with their last result', channelsResponse),
       '/api/v1/channels/{name}/test': write('send a test through a Mail Profile or channel'),
     },

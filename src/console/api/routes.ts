@@ -4,9 +4,9 @@ import type { ConsoleEnv } from '../auth.js';
 import { requireReader, requireWriter, type ConsoleDeps } from '../deps.js';
 import { listActivity, loadRun, parseActivityQuery } from '../data/activity.js';
 import { loadDelivery } from '../data/delivery.js';
-import { listMessages, loadMessage, parseOutboxQuery } from '../data/outbox.js';
-import { byAttention, loadSets } from '../data/sets.js';
-import { retryMessage, runSetNow, sendTest, type ActionResult } from '../actions.js';
+import { clampLimit, listMessages, loadMessage, parseOutboxQuery } from '../data/outbox.js';
+import { loadSets } from '../data/sets.js';
+import { retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from '../actions.js';
 import { activityResponse, actionResponse, channelsResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
 import { openApiDocument } from './openapi.js';
 
@@ -20,10 +20,13 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
   api.use('*', requireReader);
 
-  api.get('/sets', async () => send(setsResponse, { sets: byAttention(await loadSets(deps.app())) }));
+  api.get('/sets', async (c) => {
+    const limit = c.req.query('limit');
+    return send(setsResponse, await loadSets(deps.app(), { trend: true, offset: clampLimit(c.req.query('offset'), 0, Number.MAX_SAFE_INTEGER), ...(limit ? { limit: clampLimit(limit, 1_000) } : {}) }));
+  });
   api.get('/sets/:name', async (c) => {
-    const [set] = await loadSets(deps.app(), c.req.param('name'));
-    return set ? send(setsResponse, { sets: [set] }) : notFound(`set ${c.req.param('name')}`);
+    const found = await loadSets(deps.app(), { only: c.req.param('name'), trend: true });
+    return found.total ? send(setsResponse, found) : notFound(`set ${c.req.param('name')}`);
   });
   api.get('/activity', async (c) => send(activityResponse, { activities: await listActivity(deps.app(), parseActivityQuery(c.req.query())) }));
   api.get('/runs/:id', async (c) => {
@@ -40,6 +43,7 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   const writer = requireWriter(deps);
   const answer = (r: ActionResult) => send(actionResponse, { ok: r.ok, message: r.message, ...(r.id ? { id: r.id } : {}) }, r.status);
   api.post('/outbox/:id/retry', writer, async (c) => answer(await retryMessage(deps.app(), c.req.param('id'))));
+  api.post('/outbox/deferred/:profile/retry', writer, async (c) => answer(await retryDeferred(deps.app(), c.req.param('profile'))));
   api.post('/sets/:name/run', writer, async (c) => answer(await runSetNow(deps.app(), c.req.param('name'))));
   api.post('/channels/:name/test', writer, async (c) => answer(await sendTest(deps.app(), c.req.param('name'))));
   return api;

@@ -24,7 +24,12 @@ export const setSchema = z.object({
     .nullable(),
   trend: z.array(z.object({ label: z.string().describe('MM-DD in the Admin timezone'), state: z.enum(['none', 'bad', 'partial', 'ok']) })),
 });
-export const setsResponse = z.object({ sets: z.array(setSchema).describe('needing a look first: failures, warnings, never run, then the rest') });
+export const setsResponse = z.object({
+  sets: z.array(setSchema).describe('needing a look first: failures, warnings, never run, then the rest'),
+  total: z.number().int().describe('sets matched before paging'),
+  byTone: z.record(tone, z.number().int()).describe('how many of all the matched sets (not only this page) have each tone'),
+  offset: z.number().int(),
+});
 
 const counters = z.object({ files: z.number(), bytesScanned: z.number(), bytesNew: z.number(), errors: z.number(), warnings: z.number() });
 export const activitySchema = z.object({

@@ -3,6 +3,7 @@ import { trendDays } from '../../admin/period.js';
 import { Schedule } from '../../backup/schedule.js';
 import type { ActivityStatus } from '../../domain/activity.js';
 import type { AppContext } from '../../app/context.js';
+import type { SuccessSample } from '../../domain/summary.js';
 
 /** How a set looks at a glance: the colour of its status. */
 export type Tone = 'bad' | 'warn' | 'ok' | 'running' | 'none';
@@ -23,6 +24,8 @@ export interface SetView {
 }
 
 export const TREND_DAYS = 14;
+/** Sets per Overview page. */
+export const OVERVIEW_PAGE_SIZE = 100;
 
 const TONE: Record<string, Tone> = {
   completed: 'ok',
@@ -37,68 +40,98 @@ const TONE: Record<string, Tone> = {
   interrupted: 'none',
   running: 'running',
 };
-/** The order of "needs a look first": failures, then warnings, then sets that never ran, then the rest. */
+/** The order of "needs a look first": failures, then warnings, then sets that never ran, then the rest; newest run first within each, then by name. */
 const RANK: Record<Tone, number> = { bad: 0, warn: 1, none: 2, running: 3, ok: 4 };
 
+/** A page of sets, needing a look first, and what the whole list holds. */
+export interface SetsPage {
+  sets: SetView[];
+  /** Every set the query matched, before paging. */
+  total: number;
+  /** How many of all the sets (not only this page's) have each tone: the Overview's counts. */
+  byTone: Record<Tone, number>;
+  offset: number;
+}
+
+export interface SetsQuery {
+  /** One set by name. */
+  only?: string;
+  /** Paging over the sets in attention order; every set when `limit` is not given. */
+  offset?: number;
+  limit?: number;
+  /** The 14-day trend strip (one more query, for the page's sets only); /metrics does without. */
+  trend?: boolean;
+  /** When each set runs next (default true); /metrics does without: 1,000 schedules cost ~5 ms. */
+  nextRun?: boolean;
+}
+
 /**
- * Every configured set with its last run, last success, next run and trend. A few indexed
- * queries for all sets together (never one per set), so 1,000 sets cost what 10 do.
+ * The configured sets with their last run, last success, next run and trend, needing a look
+ * first. Every set's last run is read (one statement for all of them: the order needs it); the
+ * rest only for the page asked for, so a page of 100 costs the same with 10 sets or 10,000.
  */
-export async function loadSets(app: AppContext, only?: string): Promise<SetView[]> {
+export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<SetsPage> {
   const { config } = app.loaded;
   const now = app.clock.now();
-  const infos = Object.entries(config.sets)
-    .filter(([name]) => only === undefined || name === only)
-    .map(([name, set]) => ({ name, engine: set.engine, schedule: set.schedule ?? null, nextRunAt: set.schedule ? nextRun(set.schedule, set.timezone, now) : null }));
-  const names = infos.map((s) => s.name);
-  if (names.length === 0) return [];
-  const days = trendDays(now, config.admin.timezone, TREND_DAYS);
-  const [lastRuns, successes, cells, running] = await Promise.all([
+  const names = Object.keys(config.sets).filter((name) => query.only === undefined || name === query.only);
+  const byTone: Record<Tone, number> = { bad: 0, warn: 0, none: 0, running: 0, ok: 0 };
+  const offset = Math.max(0, query.offset ?? 0);
+  if (names.length === 0) return { sets: [], total: 0, byTone, offset };
+  const [lastRuns, running] = await Promise.all([
     app.store.summary.lastRuns(names),
-    app.store.summary.successSamples(names, 1),
-    app.store.summary.trend(days),
     // A run cannot outlast its set's timeout: looking that far back uses the started_at index.
     app.store.activity.list({ statuses: ['running'], kind: 'backup', since: now - longestTimeout(config.sets), limit: 10_000 }),
   ]);
   const lastBySet = new Map(lastRuns.map((r) => [r.set, r]));
   const runningSets = new Set(running.map((a) => a.set));
+  const ranked = names.map((name) => {
+    const last = lastBySet.get(name);
+    const status: SetView['status'] = last ? last.status : 'never-run';
+    const tone = TONE[status] ?? 'none';
+    byTone[tone]++;
+    return { name, last, status, tone };
+  });
+  ranked.sort((a, b) => RANK[a.tone] - RANK[b.tone] || (b.last?.endedAt ?? 0) - (a.last?.endedAt ?? 0) || byName.compare(a.name, b.name));
+  const page = ranked.slice(offset, query.limit === undefined ? undefined : offset + Math.max(0, query.limit));
+  const pageNames = page.map((s) => s.name);
+  const days = query.trend ? trendDays(now, config.admin.timezone, TREND_DAYS) : [];
+  const [successes, cells] = await Promise.all([
+    pageNames.length ? app.store.summary.successSamples(pageNames, 1) : ({} as Record<string, SuccessSample[]>),
+    query.trend && pageNames.length ? app.store.summary.trend(days, pageNames) : [],
+  ]);
   const trendBySet = new Map<string, SetView['trend']>();
-  for (const name of names) trendBySet.set(name, days.map((d) => ({ label: d.label, state: 'none' as const })));
+  for (const name of pageNames) trendBySet.set(name, days.map((d) => ({ label: d.label, state: 'none' as const })));
   for (const cell of cells) {
-    const row = trendBySet.get(cell.set);
-    const slot = row?.[cell.day];
+    const slot = trendBySet.get(cell.set)?.[cell.day];
     if (slot) slot.state = dayState(cell);
   }
-  return infos.map((info) => {
-    const last = lastBySet.get(info.name);
-    const success = successes[info.name]?.[0];
-    const isRunning = runningSets.has(info.name);
-    const status: SetView['status'] = last ? last.status : 'never-run';
+  const sets = page.map(({ name, last, status, tone }): SetView => {
+    const set = config.sets[name]!;
+    const success = successes[name]?.[0];
     return {
-      name: info.name,
-      engine: info.engine,
-      schedule: info.schedule,
-      nextRunAt: info.nextRunAt,
+      name,
+      engine: set.engine,
+      schedule: set.schedule ?? null,
+      nextRunAt: set.schedule && query.nextRun !== false ? nextRun(set.schedule, set.timezone, now) : null,
       status,
-      tone: TONE[status] ?? 'none',
-      running: isRunning,
+      tone,
+      running: runningSets.has(name),
       lastRun: last ? { activityId: last.activityId, status: last.status, startedAt: last.startedAt, endedAt: last.endedAt, firstError: last.firstError } : null,
       lastSuccess: success
         ? { activityId: success.activityId, endedAt: success.endedAt, durationMs: success.endedAt - success.startedAt, files: success.files, bytesScanned: success.bytesScanned, bytesNew: success.bytesNew }
         : null,
-      trend: trendBySet.get(info.name) ?? [],
+      trend: trendBySet.get(name) ?? [],
     };
   });
-}
-
-/** Sets that need a look first: failures, then warnings, then never run; the rest by name. */
-export function byAttention(sets: SetView[]): SetView[] {
-  return [...sets].sort((a, b) => RANK[a.tone] - RANK[b.tone] || (b.lastRun?.endedAt ?? 0) - (a.lastRun?.endedAt ?? 0) || a.name.localeCompare(b.name));
+  return { sets, total: names.length, byTone, offset };
 }
 
 export function toneOf(status: string): Tone {
   return TONE[status] ?? 'none';
 }
+
+/** One collator for every sort: String.prototype.localeCompare costs ~10 times more per call. */
+const byName = new Intl.Collator();
 
 /** Parsed schedules by expression and zone: parsing one costs more than the rest of its row. */
 const schedules = new Map<string, Schedule | null>();

@@ -28,6 +28,14 @@ export function OutboxPage(props: { page: PageContext; query: OutboxQuery; messa
           ))}
         </ul>
       </nav>
+      {query.profile ? (
+        <p>
+          Showing route <strong>{query.profile}</strong> only (<a href={query.state ? `/outbox?state=${query.state}` : '/outbox'}>every route</a>).{' '}
+          {query.state === 'deferred' || query.state === undefined ? (
+            <ActionButton page={page} action={`/outbox/deferred/${encodeURIComponent(query.profile)}/retry`} label={`Retry all deferred of ${query.profile}`} />
+          ) : null}
+        </p>
+      ) : null}
       <div class="table-wrap">
         <table aria-label="Messages, newest first">
           <thead>
@@ -55,7 +63,9 @@ export function OutboxPage(props: { page: PageContext; query: OutboxQuery; messa
                 <td>
                   <StatusBadge tone={STATE_TONE[m.state] ?? 'none'} status={m.state + (m.possibleDuplicate ? ' *' : '')} />
                 </td>
-                <td class="hide-sm">{m.profile}</td>
+                <td class="hide-sm">
+                  <a href={`/outbox?${new URLSearchParams({ ...(query.state ? { state: query.state } : {}), profile: m.profile }).toString()}`}>{m.profile}</a>
+                </td>
                 <td>
                   <When ms={m.createdAt} tz={page.timezone} />
                 </td>

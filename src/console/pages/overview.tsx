@@ -1,14 +1,15 @@
 import type { DeliveryView } from '../data/delivery.js';
-import type { SetView } from '../data/sets.js';
+import type { SetsPage } from '../data/sets.js';
 import { toneOf } from '../data/sets.js';
 import { When } from './format.js';
 import { ActionButton, Layout, StatusBadge, Trend, type PageContext } from './layout.js';
 
 /** Every set, the ones needing a look first; and the state of mail and channels. */
-export function OverviewPage(props: { page: PageContext; sets: SetView[]; delivery: DeliveryView }) {
-  const { page, sets, delivery } = props;
+export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNumber: number; pageSize: number; delivery: DeliveryView }) {
+  const { page, delivery } = props;
+  const { sets, total, byTone } = props.sets;
   const tz = page.timezone;
-  const needLook = sets.filter((s) => s.tone === 'bad' || s.tone === 'warn');
+  const needLook = byTone.bad + byTone.warn;
   const paused = delivery.routes.filter((r) => r.paused);
   const pending = delivery.byState.queued + delivery.byState.deferred + delivery.byState.sending;
   return (
@@ -19,9 +20,9 @@ export function OverviewPage(props: { page: PageContext; sets: SetView[]; delive
           At a glance
         </h2>
         <div class="card">
-          <div class="stat">{needLook.length}</div>
-          <div class={needLook.length ? 't-bad' : 'muted'}>{needLook.length === 1 ? 'set needs a look' : 'sets need a look'}</div>
-          <div class="muted">of {sets.length} sets</div>
+          <div class="stat">{needLook}</div>
+          <div class={needLook ? 't-bad' : 'muted'}>{needLook === 1 ? 'set needs a look' : 'sets need a look'}</div>
+          <div class="muted">of {total} sets</div>
         </div>
         <div class="card">
           <div class="stat">{pending}</div>
@@ -106,8 +107,32 @@ export function OverviewPage(props: { page: PageContext; sets: SetView[]; delive
           </tbody>
         </table>
       </div>
-      {sets.length === 0 ? <p class="muted">No backup sets: add them under sets: in vigil.yaml.</p> : null}
+      {total === 0 ? <p class="muted">No backup sets: add them under sets: in vigil.yaml.</p> : null}
+      <Pager pageNumber={props.pageNumber} pages={Math.ceil(total / props.pageSize)} first={props.sets.offset + 1} last={props.sets.offset + sets.length} total={total} />
       <p class="muted">Times in {tz ?? 'the host’s time zone'}. Statuses: {['completed', 'completed-with-warnings', 'failed'].map((s) => <StatusBadge tone={toneOf(s)} status={s} />)}</p>
     </Layout>
+  );
+}
+
+/** Previous/next links between pages of sets (only when there is more than one). */
+function Pager(props: { pageNumber: number; pages: number; first: number; last: number; total: number }) {
+  const { pageNumber, pages } = props;
+  if (pages <= 1 && pageNumber === 1) return null;
+  return (
+    <nav aria-label="Pages of sets" class="pager">
+      {pageNumber > 1 ? (
+        <a href={`/?page=${pageNumber - 1}`} rel="prev">
+          ← Previous
+        </a>
+      ) : null}
+      <span class="muted">
+        {props.last >= props.first ? `sets ${props.first}–${props.last} of ${props.total}` : `no sets on page ${pageNumber}`} (page {pageNumber} of {Math.max(pages, 1)})
+      </span>
+      {pageNumber < pages ? (
+        <a href={`/?page=${pageNumber + 1}`} rel="next">
+          Next →
+        </a>
+      ) : null}
+    </nav>
   );
 }

@@ -41,6 +41,7 @@ input,select{font:inherit;padding:6px 8px;border:1px solid var(--line);border-ra
 .flash{padding:8px 12px;border-radius:6px;margin-bottom:12px;border:1px solid currentColor}
 pre{white-space:pre-wrap;word-break:break-word;background:var(--none-bg);padding:8px;border-radius:6px;font-size:.85rem;max-height:480px;overflow:auto}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;word-break:break-word}
+.pager{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;margin:12px 0}.pager a{padding:6px 4px}
 .login{max-width:360px;margin:48px auto}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:640px){.hide-sm{display:none}th,td{padding:6px 4px}.trend li{width:7px}}

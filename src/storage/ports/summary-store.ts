@@ -12,8 +12,11 @@ export interface SummaryStore {
   lastRuns(sets: readonly string[]): Promise<RunRef[]>;
   /** Per set, its newest successful backup runs (at most `perSet`), newest first. */
   successSamples(sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>>;
-  /** Backup runs per set and trend day. */
-  trend(days: readonly TrendDay[]): Promise<TrendCell[]>;
+  /**
+   * Backup runs per set and trend day; with `sets`, of those sets only (the console's page of
+   * sets: its cost then follows the page, not the fleet). An empty `sets` gives no cells.
+   */
+  trend(days: readonly TrendDay[], sets?: readonly string[]): Promise<TrendCell[]>;
   /** Admin processes that failed in the period. */
   adminFailures(since: number, until: number): Promise<RunRef[]>;
   /** When the newest backup activity of `set` that is not `skipped` ended (the watchdog's reference). */

@@ -15,7 +15,8 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
 /**
  * The Admin summaries' read side. Every query is an aggregate over an index (migration 6 adds
  * `activities_ended`, covering the columns summed) or a per-set probe that stops after a few rows,
- * so the cost follows the period's size, not the log's.
+ * so the cost follows the period's size, not the log's. Per-set probes run inside one statement
+ * for all the sets asked about: a statement per set costs the console 1,000 round trips.
  */
 export class SqliteSummaryStore implements SummaryStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -57,46 +58,67 @@ export class SqliteSummaryStore implements SummaryStore {
   }
 
   async lastRuns(sets: readonly string[]): Promise<RunRef[]> {
-    const one = this.db.prepare(
-      `SELECT id, status, started_at AS started, ended_at AS ended, first_error AS err FROM activities
-       WHERE set_name = ? AND kind = 'backup' AND ended_at IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
-    );
-    const out: RunRef[] = [];
-    for (const set of sets) {
-      const r = one.get(set) as { id: number; status: FinalStatus; started: number; ended: number; err: string | null } | undefined;
-      if (r) out.push({ activityId: r.id, set, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err });
-    }
-    return out;
+    // One statement for every set (the names as one JSON parameter, so no variable limit): each
+    // set's newest run is a probe of activities_set inside SQLite, not a round trip per set.
+    // INDEXED BY: the planner would rather read all of a set's runs from activities_set_ended
+    // (it covers more) and sort them — 90 rows a set instead of the first one, read backwards.
+    const rows = this.db
+      .prepare(
+        `WITH s(name) AS (SELECT value FROM json_each(?))
+         SELECT a.id, a.set_name AS s, a.status, a.started_at AS started, a.ended_at AS ended, a.first_error AS err
+         FROM s JOIN activities a ON a.id = (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND ended_at IS NOT NULL ORDER BY started_at DESC LIMIT 1)`,
+      )
+      .all(JSON.stringify(sets)) as Array<{ id: number; s: string; status: FinalStatus; started: number; ended: number; err: string | null }>;
+    return rows.map((r) => ({ activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
   }
 
   async successSamples(sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>> {
-    const some = this.db.prepare(
-      `SELECT id AS activityId, started_at AS startedAt, ended_at AS endedAt, files, bytes_scanned AS bytesScanned, bytes_new AS bytesNew FROM activities
-       WHERE set_name = ? AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ORDER BY started_at DESC LIMIT ?`,
-    );
+    const rows = this.db
+      .prepare(
+        `WITH s(name) AS (SELECT value FROM json_each(?))
+         SELECT a.set_name AS s, a.id AS activityId, a.started_at AS startedAt, a.ended_at AS endedAt, a.files, a.bytes_scanned AS bytesScanned, a.bytes_new AS bytesNew
+         FROM s JOIN activities a ON a.id IN (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ORDER BY started_at DESC LIMIT ?)
+         ORDER BY a.set_name, a.started_at DESC`,
+      )
+      .all(JSON.stringify(sets), perSet) as Array<SuccessSample & { s: string }>;
     const out: Record<string, SuccessSample[]> = {};
-    for (const set of sets) out[set] = some.all(set, perSet) as SuccessSample[];
+    for (const set of sets) out[set] = [];
+    for (const { s, ...sample } of rows) out[s]!.push(sample);
     return out;
   }
 
-  async trend(days: readonly TrendDay[]): Promise<TrendCell[]> {
-    if (days.length === 0) return [];
-    // One index range per day (the VALUES list), grouped per set: no CASE over every row.
+  async trend(days: readonly TrendDay[], sets?: readonly string[]): Promise<TrendCell[]> {
+    if (days.length === 0 || sets?.length === 0) return [];
     const values = days.map(() => '(?, ?, ?)').join(', ');
-    const rows = this.db
-      .prepare(
-        `WITH d(i, s, e) AS (VALUES ${values})
-         SELECT a.set_name AS "set", d.i AS day,
+    const args = days.flatMap((d, i) => [i, d.start, d.end]);
+    const counts = `SELECT a.set_name AS "set", d.i AS day,
                 SUM(a.status = 'completed') AS ok,
                 SUM(a.status IN ('completed-with-warnings', 'completed-with-errors')) AS partial,
                 SUM(a.status IN ('failed', 'incomplete', 'missed')) AS bad,
-                SUM(a.bytes_new) AS bytesNew
+                SUM(a.bytes_new) AS bytesNew`;
+    if (sets) {
+      // A page of sets: per set and day, a range of activities_set_ended (migration 36), which
+      // covers every column read — the cost follows the page, not the whole log of the period.
+      return this.db
+        .prepare(
+          `WITH d(i, s, e) AS (VALUES ${values}), s(name) AS (SELECT DISTINCT value FROM json_each(?))
+           ${counts}
+           FROM s CROSS JOIN d JOIN activities a ON a.set_name = s.name AND a.ended_at >= d.s AND a.ended_at < d.e
+           WHERE a.kind = 'backup'
+           GROUP BY a.set_name, d.i`,
+        )
+        .all(...args, JSON.stringify(sets)) as TrendCell[];
+    }
+    // Every set: one index range per day (the VALUES list), grouped per set: no CASE over every row.
+    return this.db
+      .prepare(
+        `WITH d(i, s, e) AS (VALUES ${values})
+         ${counts}
          FROM d JOIN activities a ON a.ended_at >= d.s AND a.ended_at < d.e
          WHERE a.kind = 'backup' AND a.set_name IS NOT NULL
          GROUP BY a.set_name, d.i`,
       )
-      .all(...days.flatMap((d, i) => [i, d.start, d.end])) as TrendCell[];
-    return rows;
+      .all(...args) as TrendCell[];
   }
 
   async adminFailures(since: number, until: number): Promise<RunRef[]> {

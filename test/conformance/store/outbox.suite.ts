@@ -222,6 +222,17 @@ export function outboxStoreConformance(name: string, open: OpenStore): void {
     assert.equal((await second.outbox.get(messages[0]!.id))?.state, 'sending', 'one handle sees what the other wrote');
   });
 
+  withStore('two handles enqueueing one dedupeKey at the same moment store it once', async (store, opened) => {
+    const second = await opened.another();
+    // Several rounds: one lucky interleaving must not let a store without the guarantee pass.
+    for (let round = 0; round < 10; round++) {
+      const key = `race:${round}`;
+      const results = await Promise.all([store.outbox.enqueue([message({ dedupeKey: key })]), second.outbox.enqueue([message({ dedupeKey: key })])]);
+      assert.equal(results.flat().filter((r) => !r.duplicateOf).length, 1, `round ${round}: one stored, one told it is a duplicate`);
+      assert.equal((await store.outbox.list({ dedupeKey: key })).length, 1);
+    }
+  });
+
   withStore('retry refuses a message being delivered right now, and one the server already accepted', async (store) => {
     const m = message();
     await store.outbox.enqueue([m]);

@@ -80,6 +80,27 @@ export function summaryConformance(name: string, open: OpenStore): void {
     assert.deepEqual(await store.summary.trend([]), []);
   });
 
+  withStore('trend limited to some sets counts only theirs (the console’s page of sets)', async (store) => {
+    await recordRun(store, 'docs', 'completed', 100, 200);
+    await recordRun(store, 'mail', 'failed', 300, 400);
+    await recordRun(store, "o'brien", 'missed', 500, 500);
+    const days = [{ start: 0, end: 1_000, label: '11-21' }];
+    const sets = async (only?: readonly string[]) => (await store.summary.trend(days, only)).map((c) => c.set).sort();
+    assert.deepEqual(await sets(), ['docs', 'mail', "o'brien"], 'no list: every set');
+    assert.deepEqual(await sets(['mail', "o'brien", 'none']), ['mail', "o'brien"]);
+    assert.deepEqual(await sets([]), [], 'an empty list: no set');
+  });
+
+  withStore('lastRuns and successSamples answer for a thousand sets at once, names of any spelling', async (store) => {
+    const names = Array.from({ length: 1_000 }, (_v, i) => `set ${i} "q" o'k`);
+    for (const [i, name] of names.entries()) if (i % 100 === 0) await recordRun(store, name, i % 200 === 0 ? 'completed' : 'failed', i, i + 10);
+    const last = await store.summary.lastRuns(names);
+    assert.deepEqual(last.map((r) => r.set).sort(), names.filter((_n, i) => i % 100 === 0).sort());
+    const samples = await store.summary.successSamples(names, 3);
+    assert.equal(Object.keys(samples).length, 1_000, 'every set asked for has an entry');
+    assert.deepEqual(names.filter((n) => samples[n]!.length > 0).sort(), names.filter((_n, i) => i % 200 === 0).sort());
+  });
+
   withStore('adminFailures lists failed admin processes of the period, oldest first', async (store) => {
     const admin = (startedAt: number, status: 'failed' | 'completed') =>
       store.activity.record({ kind: 'admin', set: null, engine: null, trigger: 'service', startedAt }, { status, endedAt: startedAt + 10, counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors: 0, warnings: 0 }, log: [{ severity: 'error', message: `boom ${startedAt}`, path: null }], logDropped: 0 });

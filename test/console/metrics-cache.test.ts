@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp } from '../../src/app/context.js';
+import { ConsoleMetrics, SCRAPE_CACHE_MS } from '../../src/console/metrics.js';
+import { Workspace } from '../helpers/workspace.js';
+
+// /metrics is collected at most once per SCRAPE_CACHE_MS (a millisecond clock the test moves):
+// scrapes within it get the same text, the next one after it the store's new state.
+test('a scrape within a second of the last reuses its text; after it, the store is read again', async () => {
+  const ws = new Workspace(`dataDir: ./var\nhostname: metrics-test\nsets:\n  docs: { engine: command, command: [/bin/true] }\n`);
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  try {
+    let ms = 10_000;
+    const metrics = new ConsoleMetrics(() => ms);
+    const before = await metrics.scrape(app);
+    assert.doesNotMatch(before, /vigil_set_last_run_status\{set="docs"/, 'never run yet');
+    await app.runner.run('docs', { trigger: 'manual' });
+    ms += SCRAPE_CACHE_MS - 1;
+    assert.equal(await metrics.scrape(app), before, 'within the cache time: the same text');
+    ms += 1;
+    assert.match(await metrics.scrape(app), /vigil_set_last_run_status\{set="docs",host="metrics-test",status="completed"\} 1/, 'after it: read again');
+    // Scrapes arriving together share one collection.
+    ms += SCRAPE_CACHE_MS;
+    const [a, b] = await Promise.all([metrics.scrape(app), metrics.scrape(app)]);
+    assert.equal(a, b);
+  } finally {
+    await app.close();
+    ws.cleanup();
+  }
+});
