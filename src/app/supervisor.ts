@@ -93,6 +93,10 @@ export class ServiceSupervisor {
       this.reportBadConfig(new Error(`dataDir changed from ${loaded.config.dataDir} to ${next.config.dataDir}: moving the database needs a restart (systemctl restart vigil)`));
       return;
     }
+    if (JSON.stringify(next.config.database) !== JSON.stringify(loaded.config.database)) {
+      this.reportBadConfig(new Error('database changed: connecting the service to another database needs a restart (systemctl restart vigil)'));
+      return;
+    }
     await this.service.stop('drain');
     if (this.stopping) return;
     try {

@@ -169,7 +169,7 @@ export class BackupRunner {
     const now = this.options.clock.now();
     const severity = status === 'missed' ? 'error' : 'warning';
     const activity = await this.options.activity.record(
-      { kind: 'backup', set: setName, engine: this.options.sets[setName]?.engine ?? null, trigger, startedAt: now, scheduledFor },
+      { kind: 'backup', set: setName, engine: this.options.sets[setName]?.engine ?? null, trigger, startedAt: now, scheduledFor, host: this.options.owner.host },
       {
         status,
         endedAt: now,

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { freePort } from './sshd-peer.js';
 /**
  * A throwaway PostgreSQL cluster: Debian's binaries (/usr/lib/postgresql/<version>/bin, which is
  * not on PATH), `initdb` in a temporary directory, its own loopback port and unix-socket
- * directory, trust authentication on loopback only, fsync off (a test cluster need not survive a
+ * directory, trust authentication on loopback only (but for members of `password_login`), fsync off (a test cluster need not survive a
  * power cut). Started once per test file; `stop()` ends it by PID and removes its files.
  *
  * initdb and postgres refuse to run as root, and tests run as root here and in CI: the cluster
@@ -61,6 +61,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
   }
+  // Members of the role password_login must give their password (SCRAM): the tests of password
+  // handling log in as one; everyone else is trusted on loopback.
+  const hba = path.join(data, 'pg_hba.conf');
+  writeFileSync(hba, `host all +password_login 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const server = launch(bin, data, sockets, port, dir, account);
@@ -180,6 +184,8 @@ async function ready(port: number, server: Server): Promise<void> {
 function cluster(port: number, server: Server, dir: string): PostgresCluster {
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const admin = new pg.Pool({ connectionString: url(), max: 2, connectionTimeoutMillis: 10_000, query_timeout: STEP_TIMEOUT_MS });
+  // An idle connection ended by the server (its shutdown) is dropped, not an uncaught error.
+  admin.on('error', () => undefined);
   return {
     port,
     url,

@@ -63,6 +63,30 @@ test('postgres: an unreachable database is ERR_STORE with a hint, and the passwo
   });
 });
 
+test('postgres: the password is sent apart from the URL; a wrong one is ERR_STORE naming database.password, and is shown nowhere', async () => {
+  const database = await cluster.newDatabase();
+  const password = 'open-sesame-42';
+  try {
+    await cluster.query(`CREATE ROLE password_login NOLOGIN`).catch(() => undefined);
+    await cluster.query(`CREATE ROLE vigil_pw LOGIN PASSWORD '${password}' IN ROLE password_login`);
+    await cluster.query(`ALTER DATABASE ${database.name} OWNER TO vigil_pw`);
+    const url = `postgres://vigil_pw@127.0.0.1:${cluster.port}/${database.name}`;
+    const store = await openPgStore({ url, password });
+    assert.deepEqual(await store.outbox.countByState(), {});
+    await store.close();
+    await assert.rejects(openPgStore({ url, password: 'wrong' }), (error: Error & { code?: string; hint?: string }) => {
+      assert.equal(error.code, 'ERR_STORE');
+      assert.match(error.message, /password authentication failed for user "vigil_pw"/);
+      assert.match(error.hint ?? '', /check database\.password/);
+      return true;
+    });
+    await assert.rejects(openPgStore({ url }), { code: 'ERR_STORE' }, 'no password, no entry: the role is not trusted');
+  } finally {
+    await database.drop();
+    await cluster.query('DROP ROLE IF EXISTS vigil_pw');
+  }
+});
+
 test('postgres: a database that does not exist is named in the hint', async () => {
   await assert.rejects(openPgStore({ url: cluster.url('no_such_database') }), (error: Error & { code?: string; hint?: string }) => {
     assert.equal(error.code, 'ERR_STORE');

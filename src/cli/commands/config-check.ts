@@ -6,7 +6,8 @@ import { machineProblems } from '../../app/environment-checks.js';
 import { formatProblem, locatedProblem, type ConfigProblem } from '../../config/problems.js';
 import { YamlSourceMap } from '../../config/source-map.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
-import { openStore, storeExists } from '../../app/open-store.js';
+import { openStore, storeExists, type StoreConfig } from '../../app/open-store.js';
+import { isVigilError } from '../../domain/errors.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
 
@@ -22,9 +23,10 @@ export const configCheckCommand: Command = {
     const all: ConfigProblem[] = [...problems];
     if (config) {
       const dataDir = path.resolve(path.dirname(ctx.configFile), config.dataDir);
-      const verifications = await readVerifications(dataDir);
       const source = new YamlSourceMap(text);
       const file = path.relative(process.cwd(), ctx.configFile) || ctx.configFile;
+      const { verifications, problem } = await readVerifications({ ...config, dataDir }, path.dirname(ctx.configFile), ctx.env);
+      if (problem) all.push({ file, line: source.lineOf(problem.path), path: dottedPath(problem.path), message: problem.message, severity: 'error' });
       for (const p of machineProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true })) {
         all.push(locatedProblem(file, source.lineOf(p.path), p));
       }
@@ -41,12 +43,27 @@ export const configCheckCommand: Command = {
   },
 };
 
-/** Reads which profiles were verified, without creating a database that isn't there yet. */
-async function readVerifications(dataDir: string): Promise<ProfileVerification[]> {
-  if (!storeExists(dataDir)) return [];
-  const store = openStore(dataDir);
+/**
+ * Reads which profiles were verified, without creating a database that isn't there yet. With
+ * `database:` this connects: a missing password, an unreadable CA file or an unreachable
+ * database is a problem of the key that causes it, found now rather than at the service's start.
+ */
+async function readVerifications(
+  config: StoreConfig,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ verifications: ProfileVerification[]; problem?: { path: string[]; message: string } }> {
+  if (!storeExists(config)) return { verifications: [] };
+  let store;
   try {
-    return (await store.profiles.all()).map((p) => ({ name: p.name, verifiedFingerprint: p.verifiedFingerprint }));
+    store = await openStore(config, { baseDir, env });
+  } catch (error) {
+    if (!isVigilError(error) || !config.database) throw error;
+    const key = error.code === 'ERR_SECRET_UNREADABLE' ? ['database', 'password'] : error.message.startsWith('database.tls.caFile') ? ['database', 'tls', 'caFile'] : ['database', 'url'];
+    return { verifications: [], problem: { path: key, message: `${error.message}${error.hint ? ` (${error.hint})` : ''}` } };
+  }
+  try {
+    return { verifications: (await store.profiles.all()).map((p) => ({ name: p.name, verifiedFingerprint: p.verifiedFingerprint })) };
   } finally {
     await store.close();
   }

@@ -1,4 +1,4 @@
-import { openApp } from '../../app/context.js';
+import { connectApp } from '../../app/context.js';
 import { consoleSection } from '../../config/schema/console.js';
 import type { ConsoleConfig } from '../../config/schema/index.js';
 import { VigilError } from '../../domain/errors.js';
@@ -13,7 +13,7 @@ export const consoleCommand: Command = {
   usage: '[-v]',
   exitCodes: { 0: 'stopped by SIGTERM or SIGINT', 1: 'could not listen (the address is in use or not on this machine)', 2: 'configuration error' },
   async run(ctx) {
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info' });
+    const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info' });
     let stopListening = () => {};
     try {
       const config = app.loaded.config.console ?? consoleDefaults();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { stateOfHost } from '../../admin/host-silence-watchdog.js';
 import { LEADER_LEASE } from '../../app/fleet-leader.js';
 import { openStore, storeExists } from '../../app/open-store.js';
@@ -14,12 +15,12 @@ export const hostsCommand: Command = {
   exitCodes: { 0: 'listed (possibly nothing)', 2: 'usage or configuration error' },
   async run(ctx) {
     const { config } = loadConfig(ctx.configFile);
-    if (!storeExists(config.dataDir)) {
+    if (!storeExists(config)) {
       if (ctx.json) printJson(ctx.stdout, []);
       else ctx.stdout.write('no hosts yet: a host is listed once its service (vigil start) has run\n');
       return EXIT.ok;
     }
-    const store = openStore(config.dataDir);
+    const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       const now = Date.now();
       const [hosts, leader] = await Promise.all([store.hosts.list(), store.leases.holder(LEADER_LEASE, now)]);
@@ -65,11 +66,11 @@ export const hostsForgetCommand: Command = {
     const [name, ...more] = positionals;
     if (!name || more.length) throw new VigilError('ERR_USAGE', 'vigil hosts forget takes one host name', { hint: 'Run vigil hosts to see their names.' });
     const { config } = loadConfig(ctx.configFile);
-    if (!storeExists(config.dataDir)) {
+    if (!storeExists(config)) {
       ctx.stderr.write(`no host named ${name}: this data directory has no store yet\n`);
       return EXIT.failure;
     }
-    const store = openStore(config.dataDir);
+    const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       if (!(await store.hosts.forget(name))) {
         ctx.stderr.write(`no host named ${name} (vigil hosts lists them)\n`);

@@ -39,7 +39,7 @@ export const notifyPreviewCommand: Command = {
       throw error;
     }
     if (values.html !== undefined) {
-      if (preview.html === null) throw new VigilError('ERR_USAGE', `--html: a ${kind} message has no HTML part`, { hint: 'Use --html with backup-alert, backup-recovery, storm or service-fault.' });
+      if (preview.html === null) throw new VigilError('ERR_USAGE', `--html: a ${kind} message has no HTML part`, { hint: 'Use --html with backup-alert, backup-recovery, storm, service-fault, host-silent or host-recovered.' });
       writeFileSync(path.resolve(String(values.html)), preview.html);
     }
     if (ctx.json) {

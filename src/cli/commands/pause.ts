@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/duration.js';
 import { VigilError } from '../../domain/errors.js';
@@ -43,7 +44,7 @@ export const pauseCommand: Command = {
       forMs = parseDuration(String(values.for));
       if (forMs === undefined || forMs <= 0) throw new VigilError('ERR_USAGE', `--for "${String(values.for)}" is not a duration`, { hint: 'Give a duration such as 30m, 2h or 1d.' });
     }
-    const store = openStore(config.dataDir);
+    const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       const now = Date.now();
       if (values.list === true) {
@@ -75,7 +76,7 @@ export const resumeCommand: Command = {
   async run(ctx, { positionals }) {
     const { config } = loadConfig(ctx.configFile);
     const timezone = config.admin.timezone;
-    const store = openStore(config.dataDir);
+    const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       const sets = setsOf(positionals, config.sets);
       const suppressed = await store.alertPauses.resume(sets);

@@ -1,4 +1,4 @@
-import { openApp, type AppContext } from '../../app/context.js';
+import { connectApp, type AppContext } from '../../app/context.js';
 import { createStderrLogger } from '../../app/logger.js';
 import { storeFaultError } from '../../app/store-fault.js';
 import { loadConfig } from '../../config/load.js';
@@ -34,7 +34,7 @@ export const runCommand: Command = {
     const stderrLog = createStderrLogger({ level: ctx.verbose ? 'debug' : 'warn', env: ctx.env });
     let app: AppContext;
     try {
-      app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn', loaded });
+      app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn', loaded });
     } catch (error) {
       // A full disk under dataDir refuses even the opening: say so, and alert around the database.
       throw (await storeFaultError(loaded, error, undefined, { log: stderrLog, env: ctx.env })) ?? error;

@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { hostname } from 'node:os';
 import { openApp } from '../../app/context.js';
+import { borrowed, openStore } from '../../app/open-store.js';
+import type { Store } from '../../storage/ports/store.js';
 import { ServiceSupervisor } from '../../app/supervisor.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { saveLastGoodConfig } from '../../config/last-good.js';
@@ -47,11 +50,19 @@ export const startCommand: Command = {
         hint: by ? `Stop it first (systemctl stop vigil, or kill ${by.pid}), or give this one another dataDir.` : `Find it with: fuser -v ${dataDir}/service.lock`,
       });
     }
+    let store: Store;
+    try {
+      store = await openStore(first.config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
+    } catch (error) {
+      taken.lock.release();
+      throw error;
+    }
     const watchdog = ServiceWatchdog.fromEnvironment(systemClock, createStderrLogger({ level: 'info', env: ctx.env }), ctx.env);
     try {
+      // One store for the service's life: a reload reopens the app on it (a changed database: needs a restart).
       const supervisor = new ServiceSupervisor({
         open: (loaded) => {
-          const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true });
+          const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true, store: borrowed(store) });
           keepAsLastGood(app.loaded, app.log);
           return app;
         },
@@ -66,6 +77,7 @@ export const startCommand: Command = {
       return supervisor.failed ? EXIT.failure : EXIT.ok;
     } finally {
       watchdog.stop();
+      await store.close();
       taken.lock.release();
     }
   },

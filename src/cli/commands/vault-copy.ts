@@ -1,4 +1,4 @@
-import { openApp, type AppContext } from '../../app/context.js';
+import { connectApp, type AppContext } from '../../app/context.js';
 import { copyVault } from '../../backup/engines/builtin/index.js';
 import type { BuiltinVaultConfig } from '../../backup/engines/builtin/index.js';
 import type { EngineSetContext } from '../../backup/engine.js';
@@ -25,7 +25,7 @@ export const vaultCopyCommand: Command = {
     if (!src || !dst || extra) {
       throw new VigilError('ERR_USAGE', 'give a source and a destination: vigil vault copy SRC DST', { hint: 'Each is a builtin set (its vault) or the name of an entry of vaults: in vigil.yaml.' });
     }
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
+    const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
     try {
       const from = vaultNamed(app, src);
       const to = vaultNamed(app, dst);

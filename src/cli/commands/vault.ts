@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openApp, type AppContext } from '../../app/context.js';
+import { connectApp, type AppContext } from '../../app/context.js';
 import type { EngineLogEntry, EngineOperation, EngineOperationRequest, EngineSetContext } from '../../backup/engine.js';
 import { engineFor, type EngineWith } from '../../backup/engine-operations.js';
 import { startActivity } from '../../backup/recorded-activity.js';
@@ -41,8 +41,8 @@ async function asActivity<R extends { status: RunStatus; log: EngineLogEntry[] }
 }
 
 /** The app for one command; SIGINT or SIGTERM aborts `stop` (the engine ends its programs, the activity is recorded). */
-function withApp<T>(ctx: CliContext, work: (app: AppContext, stop: AbortSignal) => Promise<T>): Promise<T> {
-  const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
+async function withApp<T>(ctx: CliContext, work: (app: AppContext, stop: AbortSignal) => Promise<T>): Promise<T> {
+  const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
   const controller = new AbortController();
   const stopListening = onStopSignal((signal) => controller.abort(`stopped by ${describeStopSignal(signal)}`));
   return work(app, controller.signal).finally(() => {

@@ -8,6 +8,7 @@ import { channels } from './channels.js';
 import { heartbeat } from './ping.js';
 import { consoleSection } from './console.js';
 import { vaults } from './vaults.js';
+import { databaseSection } from './database.js';
 import { fleet } from './fleet.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
@@ -66,6 +67,8 @@ export const configSchema = z.strictObject({
   sets,
   /** The web console, JSON API and /metrics (docs/console.md); absent: none. */
   console: consoleSection,
+  /** PostgreSQL shared by a fleet of hosts (docs/fleet.md); absent: SQLite in dataDir. */
+  database: databaseSection,
   /** Hosts sharing one store: host-silence detection (docs/fleet.md). */
   fleet,
 }).transform((config, ctx) => {
@@ -95,4 +98,5 @@ export type { ChannelConfig } from './channels.js';
 export type { PingConfig, HeartbeatConfig } from './ping.js';
 export type { ConsoleConfig } from './console.js';
 export type { VaultEntryConfig } from './vaults.js';
+export type { DatabaseConfig } from './database.js';
 export type { FleetConfig } from './fleet.js';

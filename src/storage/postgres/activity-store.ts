@@ -23,6 +23,7 @@ interface Row {
   snapshot_id: string | null;
   log_dropped: number;
   owner_host: string | null;
+  host: string | null;
   owner_pid: number | null;
 }
 
@@ -96,6 +97,7 @@ export class PgActivityStore implements ActivityStore {
     if (filter.since !== undefined) where.push(`started_at >= ${param(filter.since)}`);
     if (filter.set !== undefined) where.push(`set_name = ${param(filter.set)}`);
     if (filter.kind !== undefined) where.push(`kind = ${param(filter.kind)}`);
+    if (filter.host !== undefined) where.push(`host = ${param(filter.host)}`);
     if (filter.statuses?.length) where.push(`status = ANY(${param(filter.statuses)}::text[])`);
     const sql = `SELECT * FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ${param(filter.limit ?? 1000)}`;
     return (await this.db.rows<Row>(sql, params)).map(toActivity);
@@ -104,9 +106,9 @@ export class PgActivityStore implements ActivityStore {
 
 async function insert(q: Queryable, activity: NewActivity): Promise<number> {
   const row = await q.one<{ id: number }>(
-    `INSERT INTO activities (kind, set_name, engine, trigger, status, started_at, scheduled_for, owner_host, owner_pid)
-     VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8) RETURNING id`,
-    [activity.kind, activity.set, activity.engine, activity.trigger, activity.startedAt, activity.scheduledFor ?? null, activity.owner?.host ?? null, activity.owner?.pid ?? null],
+    `INSERT INTO activities (kind, set_name, engine, trigger, status, started_at, scheduled_for, owner_host, owner_pid, host)
+     VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9) RETURNING id`,
+    [activity.kind, activity.set, activity.engine, activity.trigger, activity.startedAt, activity.scheduledFor ?? null, activity.owner?.host ?? null, activity.owner?.pid ?? null, activity.host ?? activity.owner?.host ?? null],
   );
   return row!.id;
 }
@@ -149,5 +151,6 @@ function toActivity(row: Row): Activity {
     snapshotId: row.snapshot_id,
     logDropped: row.log_dropped,
     owner: row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null,
+    host: row.host,
   };
 }

@@ -26,6 +26,25 @@ const types = {
     NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * pg's Client, but a connection attempt that fails on our side (the server asks for a password
+ * and none is configured) closes its socket: pg leaves it open, so the server holds the backend
+ * until its authentication_timeout and a command would wait for it before exiting.
+ */
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
+  override connect(callback?: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): Promise<pg.Client> | void {
+    const attempt = super.connect().catch((error: unknown) => {
+      (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      throw error;
+    });
+    if (!callback) return attempt;
+    const done = callback as (err: Error | null, c?: pg.Client) => void;
+    attempt.then((client) => done(null, client), (error: Error) => done(error));
+  }
+}
+
 /** What a query runs on: the pool (one statement, autocommit) or a transaction's client. */
 export interface Queryable {
   rows<R>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -55,7 +74,8 @@ export class PgDatabase implements Queryable {
 
   constructor(readonly connection: PgConnection) {
     this.pool = new pg.Pool({
-      connectionString: connection.url,
+      Client: ClosingClient,
+      ...connectionTarget(connection.url),
       password: connection.password,
       ssl: connection.ssl,
       types,
@@ -113,6 +133,22 @@ export class PgDatabase implements Queryable {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * Host, port, role and database from the URL, parsed here rather than by pg: pg lets what it
+ * parses from a connection string override the rest of its settings (an empty password, the
+ * TLS options), and `database.tls` is the one place TLS is set. The host is a name, an address,
+ * or a unix-socket directory (`postgres://vigil@%2Frun%2Fpostgresql/vigil`, or `?host=/run/postgresql`).
+ */
+export function connectionTarget(text: string): { host: string; port: number; user: string; database: string } {
+  const url = new URL(text);
+  return {
+    host: url.searchParams.get('host') ?? decodeURIComponent(url.hostname.replace(/^\[|\]$/g, '')),
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username),
+    database: decodeURIComponent(url.pathname.slice(1)),
+  };
 }
 
 /** The URL with any password replaced: what errors and logs may show. */

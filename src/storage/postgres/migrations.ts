@@ -317,6 +317,16 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 32,
+    name: 'host of activities and messages',
+    sql: `
+      ALTER TABLE activities ADD COLUMN host TEXT;
+      UPDATE activities SET host = owner_host;
+      CREATE INDEX activities_host ON activities (host, started_at);
+      ALTER TABLE messages ADD COLUMN host TEXT;
+    `,
+  },
+  {
     version: 36,
     name: 'trend per set',
     sql: `

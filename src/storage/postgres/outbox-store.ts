@@ -24,10 +24,11 @@ interface MessageRow {
   last_error: string | null;
   possible_duplicate: number;
   sent_at: number | null;
+  host: string | null;
 }
 
 const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, state,
-  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at`;
+  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at, host`;
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
 const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
 // Routes whose probe failed: their messages wait, unclaimed, until the suspension ends ($1: now).
@@ -71,9 +72,9 @@ export class PgOutboxStore implements OutboxStore {
         }
         await tx.run(
           `INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, raw, state,
-             created_at, updated_at, next_attempt_at, sequence)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12, $13)`,
-          [m.id, m.messageId, m.kind, m.severity, m.priority, m.profile, m.dedupeKey, m.envelope.from, JSON.stringify(m.envelope.to), m.subject, m.raw, m.createdAt, m.sequence ?? null],
+             created_at, updated_at, next_attempt_at, sequence, host)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12, $13, $14)`,
+          [m.id, m.messageId, m.kind, m.severity, m.priority, m.profile, m.dedupeKey, m.envelope.from, JSON.stringify(m.envelope.to), m.subject, m.raw, m.createdAt, m.sequence ?? null, m.host ?? null],
         );
         results.push({ id: m.id });
       }
@@ -220,6 +221,7 @@ export class PgOutboxStore implements OutboxStore {
     if (filter.states?.length) where.push(`state = ANY(${param(filter.states)}::text[])`);
     if (filter.createdBefore !== undefined) where.push(`${PENDING} AND created_at < ${param(filter.createdBefore)}`);
     if (filter.profile) where.push(`profile = ${param(filter.profile)}`);
+    if (filter.host !== undefined) where.push(`host = ${param(filter.host)}`);
     if (filter.dedupeKey !== undefined) where.push(`dedupe_key = ${param(filter.dedupeKey)}`);
     if (filter.maxPriority !== undefined) where.push(`priority <= ${param(filter.maxPriority)}`);
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -319,5 +321,6 @@ function toStored(row: MessageRow): StoredMessage {
     lastError: row.last_error,
     possibleDuplicate: row.possible_duplicate === 1,
     sentAt: row.sent_at,
+    host: row.host,
   };
 }

@@ -369,4 +369,16 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
     `,
   },
+  {
+    version: 32,
+    name: 'host of activities and messages',
+    sql: `
+      -- The host an activity ran on and a message was enqueued by: with hosts sharing one store,
+      -- listings show a HOST column and narrow with --host. Older rows take their run's owner.
+      ALTER TABLE activities ADD COLUMN host TEXT;
+      UPDATE activities SET host = owner_host;
+      CREATE INDEX activities_host ON activities (host, started_at);
+      ALTER TABLE messages ADD COLUMN host TEXT;
+    `,
+  },
 ];

@@ -40,6 +40,15 @@ export function outboxStoreConformance(name: string, open: OpenStore): void {
     assert.equal((await store.outbox.list({})).length, 1);
   });
 
+  withStore('a message records the host that enqueued it; list narrows by host', async (store) => {
+    const [fs01, web02, old] = [message({ host: 'fs01' }), message({ host: 'web02' }), message()];
+    await store.outbox.enqueue([fs01, web02, old]);
+    assert.equal((await store.outbox.get(fs01.id))?.host, 'fs01');
+    assert.equal((await store.outbox.get(old.id))?.host, null);
+    assert.deepEqual((await store.outbox.list({ host: 'web02' })).map((m) => m.id), [web02.id]);
+    assert.equal((await store.outbox.list({})).length, 3);
+  });
+
   withStore('claims are leases: invisible to others until they expire, most urgent first', async (store) => {
     const normal = message();
     const critical = message({ priority: 0 });
