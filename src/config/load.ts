@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type VigilConfig } from './schema/index.js';
 import { YamlSourceMap } from './source-map.js';
-import { dottedPath, formatProblem, type ConfigProblem } from './problems.js';
+import { formatProblem, locatedProblem, type ConfigProblem } from './problems.js';
 import { semanticProblems } from './semantic-checks.js';
 import { reachProblems } from './reach-checks.js';
 import { issueMessage } from './issue-message.js';
@@ -71,7 +71,7 @@ export function checkConfigText(text: string, file: string): { config?: VigilCon
   }
 
   for (const problem of [...semanticProblems(parsed.data), ...reachProblems(parsed.data)]) {
-    problems.push({ file: display, line: source.lineOf(problem.path), path: dottedPath(problem.path), message: problem.message, severity: problem.severity });
+    problems.push(locatedProblem(display, source.lineOf(problem.path), problem));
   }
   const hasError = problems.some((p) => p.severity === 'error');
   return hasError ? { problems: sortProblems(problems) } : { config: deepFreeze(parsed.data), problems: sortProblems(problems) };
@@ -103,10 +103,10 @@ function problemsOfIssue(issue: z.core.$ZodIssue, source: YamlSourceMap, file: s
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const keyPath = [...at, key];
-      return { file, line: source.lineOfKey(keyPath), path: dottedPath(keyPath), message: `unknown key${suggestion(key)}`, severity: 'error' as const };
+      return locatedProblem(file, source.lineOfKey(keyPath), { path: keyPath, message: `unknown key${suggestion(key)}`, severity: 'error' });
     });
   }
-  return [{ file, line: source.lineOf(at), path: dottedPath(at), message: issueMessage(issue, at), severity: 'error' }];
+  return [locatedProblem(file, source.lineOf(at), { path: at, message: issueMessage(issue, at), severity: 'error' })];
 }
 
 const KNOWN_TYPOS: Record<string, string> = { server: 'servers', password: 'pass', username: 'user', clients: 'clientsSupported' };

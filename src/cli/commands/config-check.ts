@@ -3,7 +3,8 @@ import { checkConfigText } from '../../config/load.js';
 import { readConfigFile } from '../../config/read-config-file.js';
 import type { ProfileVerification } from '../../config/environment-checks.js';
 import { machineProblems } from '../../app/environment-checks.js';
-import { dottedPath, formatProblem, type ConfigProblem } from '../../config/problems.js';
+import { formatProblem, locatedProblem, type ConfigProblem } from '../../config/problems.js';
+import type { Problem } from '../../domain/problem.js';
 import { YamlSourceMap } from '../../config/source-map.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
 import { openStore, storeExists, type StoreConfig } from '../../app/open-store.js';
@@ -26,9 +27,9 @@ export const configCheckCommand: Command = {
       const source = new YamlSourceMap(text);
       const file = path.relative(process.cwd(), ctx.configFile) || ctx.configFile;
       const { verifications, problem } = await readVerifications({ ...config, dataDir }, path.dirname(ctx.configFile), ctx.env);
-      if (problem) all.push({ file, line: source.lineOf(problem.path), path: dottedPath(problem.path), message: problem.message, severity: 'error' });
+      if (problem) all.push(locatedProblem(file, source.lineOf(problem.path), problem));
       for (const p of machineProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true })) {
-        all.push({ file, line: source.lineOf(p.path), path: dottedPath(p.path), message: p.message, severity: p.severity });
+        all.push(locatedProblem(file, source.lineOf(p.path), p));
       }
     }
     const errors = all.filter((p) => p.severity === 'error');
@@ -52,7 +53,7 @@ async function readVerifications(
   config: StoreConfig,
   baseDir: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ verifications: ProfileVerification[]; problem?: { path: string[]; message: string } }> {
+): Promise<{ verifications: ProfileVerification[]; problem?: Problem }> {
   if (!storeExists(config)) return { verifications: [] };
   let store;
   try {
@@ -60,7 +61,7 @@ async function readVerifications(
   } catch (error) {
     if (!isVigilError(error) || !config.database) throw error;
     const key = error.code === 'ERR_SECRET_UNREADABLE' ? ['database', 'password'] : error.message.startsWith('database.tls.caFile') ? ['database', 'tls', 'caFile'] : ['database', 'url'];
-    return { verifications: [], problem: { path: key, message: `${error.message}${error.hint ? ` (${error.hint})` : ''}` } };
+    return { verifications: [], problem: { path: key, message: `${error.message}${error.hint ? ` (${error.hint})` : ''}`, severity: 'error' } };
   }
   try {
     return { verifications: (await store.profiles.all()).map((p) => ({ name: p.name, verifiedFingerprint: p.verifiedFingerprint })) };

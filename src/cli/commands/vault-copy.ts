@@ -3,6 +3,7 @@ import { copyVault } from '../../backup/engines/builtin/index.js';
 import type { BuiltinVaultConfig } from '../../backup/engines/builtin/index.js';
 import type { EngineSetContext } from '../../backup/engine.js';
 import { VigilError } from '../../domain/errors.js';
+import { describeStopSignal, onStopSignal } from '../../platform/on-stop-signal.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
 import { progressDisplay } from './run.js';
@@ -29,9 +30,7 @@ export const vaultCopyCommand: Command = {
       const from = vaultNamed(app, src);
       const to = vaultNamed(app, dst);
       const controller = new AbortController();
-      const stop = () => controller.abort('stopped by a signal');
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const stopListening = onStopSignal((signal) => controller.abort(`stopped by ${describeStopSignal(signal)}`));
       const display = ctx.json ? undefined : progressDisplay(ctx, `${src} → ${dst}`);
       const result = await copyVault(from, to, {
         signal: controller.signal,
@@ -40,8 +39,7 @@ export const vaultCopyCommand: Command = {
         ...(values.snapshot ? { snapshot: values.snapshot as string } : {}),
       }).finally(() => {
         display?.done();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        stopListening();
       });
       if (ctx.json) printJson(ctx.stdout, result);
       else for (const entry of result.log) ctx.stdout.write(`${entry.severity === 'info' ? '' : `${entry.severity}: `}${entry.message}\n`);

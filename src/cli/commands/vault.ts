@@ -2,7 +2,7 @@ import path from 'node:path';
 import { connectApp, type AppContext } from '../../app/context.js';
 import type { EngineLogEntry, EngineOperation, EngineOperationRequest, EngineSetContext } from '../../backup/engine.js';
 import { engineFor, type EngineWith } from '../../backup/engine-operations.js';
-import { capLog } from '../../backup/log-cap.js';
+import { startActivity } from '../../backup/recorded-activity.js';
 import type { ActivityKind } from '../../domain/activity.js';
 import type { DataSubset } from '../../domain/data-subset.js';
 import { exitStatusOf } from '../../domain/activity.js';
@@ -28,23 +28,16 @@ function setFor<O extends EngineOperation>(app: AppContext, stop: AbortSignal, p
 
 /** Runs a vault operation as an activity (verify, prune, restore appear in `vigil activity`). */
 async function asActivity<R extends { status: RunStatus; log: EngineLogEntry[] }>(app: AppContext, kind: ActivityKind, set: EngineSetContext, work: () => Promise<R>): Promise<R & { id: number }> {
-  const id = await app.store.activity.start({ kind, set: set.name, engine: set.config.engine, trigger: 'manual', startedAt: app.clock.now(), owner: { host: app.hostname, pid: process.pid } });
+  const running = await startActivity({ activity: app.store.activity, clock: app.clock, owner: { host: app.hostname, pid: process.pid } }, { kind, set: set.name, engine: set.config.engine, trigger: 'manual' });
   let result: R;
   try {
     result = await work();
   } catch (error) {
-    await finish(app, id, { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] });
+    await running.finish({ status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] });
     throw error;
   }
-  await finish(app, id, result);
-  return { id, ...result };
-}
-
-async function finish(app: AppContext, id: number, result: { status: RunStatus; log: EngineLogEntry[] }): Promise<void> {
-  const { log, dropped } = capLog(result.log);
-  const errors = result.log.filter((e) => e.severity === 'error' || e.severity === 'critical').length;
-  const warnings = result.log.filter((e) => e.severity === 'warning').length;
-  await app.store.activity.finish(id, { status: result.status, endedAt: app.clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
+  await running.finish(result);
+  return { id: running.id, ...result };
 }
 
 /** The app for one command; SIGINT or SIGTERM aborts `stop` (the engine ends its programs, the activity is recorded). */

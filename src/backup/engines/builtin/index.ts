@@ -17,12 +17,12 @@ import { describeSubset, type DataSubset } from '../../../domain/data-subset.js'
 import { verifyVault, type VerifyStats } from './verify.js';
 import { copySnapshots, type CopyStats } from './copy.js';
 import type { RunStatus } from '../../../domain/run-status.js';
+import type { Problem } from '../../../domain/problem.js';
 import type {
   BackupEngine,
   EngineLogEntry,
   EngineOperationRequest,
   EngineOutcome,
-  EngineProblem,
   EngineProgress,
   EnginePruneRequest,
   EnginePruneResult,
@@ -124,8 +124,8 @@ export class BuiltinEngine implements BackupEngine<BuiltinSetConfig> {
   }
 
   /** Source paths that do not exist. */
-  problems(context: EngineSetContext<BuiltinSetConfig>): EngineProblem[] {
-    return context.config.paths.flatMap((p, index) => (existsSync(p) ? [] : [{ key: ['paths', index], message: `${p} does not exist` }]));
+  problems(context: EngineSetContext<BuiltinSetConfig>): Problem[] {
+    return context.config.paths.flatMap((p, index) => (existsSync(p) ? [] : [{ path: ['paths', index], message: `${p} does not exist`, severity: 'error' as const }]));
   }
 
   /** Builtin sets share the default vault: the key is the vault's absolute path, or its URL. */
