@@ -1,5 +1,5 @@
 import { VigilError } from '../../domain/errors.js';
-import type { Migration } from '../sqlite/migrations.js';
+import type { Migration } from '../ports/migration.js';
 import { redactUrl, type PgDatabase } from './database.js';
 import { PG_MIGRATIONS } from './migrations.js';
 

@@ -1,4 +1,4 @@
-import type { Migration } from '../sqlite/migrations.js';
+import type { Migration } from '../ports/migration.js';
 
 /**
  * The PostgreSQL side of the ONE migration history: the same versions and names as

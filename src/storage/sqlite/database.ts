@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { VigilError } from '../../domain/errors.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { MIGRATIONS } from './migrations.js';
+import type { Migration } from '../ports/migration.js';
 import { makeDirsSync } from '../../platform/make-dirs.js';
 
 export type SqliteDatabase = Database.Database;

@@ -2,11 +2,7 @@
  * Versioned schema migrations, applied in order, each in its own transaction, recorded in
  * schema_migrations. Never edit a migration that has shipped: add the next one.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../ports/migration.js';
 
 export const MIGRATIONS: Migration[] = [
   {
