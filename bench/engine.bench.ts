@@ -5,6 +5,10 @@
  * phase by phase, so both see the same page-cache state. The last line is one JSON object.
  *
  *   npm run bench:engine            (BENCH_SCALE=0.25 for a quick ~256 MiB run; BENCH_KEEP=1 keeps the files)
+ *   npm run bench:engine -- --vault sftp
+ *       both to a real OpenSSH sshd on loopback (test/helpers/sshd-peer.ts): Vigil's SFTP vault,
+ *       restic's sftp: repository through `ssh` to the same server. BENCH_LIMIT=20MiB/s sets
+ *       Vigil's limitUpload, and the bench prints the upload rate it measured (bytes/time).
  *
  * Vigil runs in-process (the engine, not the CLI's start-up); restic is a child process, as users run it.
  */
@@ -14,6 +18,8 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statS
 import os from 'node:os';
 import path from 'node:path';
 import { BuiltinEngine, builtinSet, restore } from '../src/backup/engines/builtin/index.js';
+import { SshdPeer } from '../test/helpers/sshd-peer.js';
+import { parseByteRate } from '../src/domain/units.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const MiB = 1024 * 1024;
@@ -105,16 +111,26 @@ function du(dir: string): number {
   return sum;
 }
 
+const sftp = process.argv.includes('--vault') && process.argv[process.argv.indexOf('--vault') + 1] === 'sftp';
+const limitUpload = process.env.BENCH_LIMIT;
+const sshd = sftp ? new SshdPeer() : undefined;
+if (sshd) await sshd.start();
+const resticRepo = sshd ? sshd.remoteDir('restic-repo') : path.join(root, 'restic-repo');
+const vigilVault = sshd ? sshd.remoteDir('vigil-vault') : path.join(root, 'vigil-vault');
 const resticAvailable = spawnSync('restic', ['version'], { encoding: 'utf8' }).status === 0;
-const resticEnv = { ...process.env, RESTIC_PASSWORD_FILE: passFile, RESTIC_REPOSITORY: path.join(root, 'restic-repo'), RESTIC_CACHE_DIR: path.join(root, 'restic-cache') };
+const resticEnv = { ...process.env, RESTIC_PASSWORD_FILE: passFile, RESTIC_REPOSITORY: sshd ? `sftp:${sshd.user}@127.0.0.1:${resticRepo}` : resticRepo, RESTIC_CACHE_DIR: path.join(root, 'restic-cache') };
+// restic reaches an sftp: repository through the ssh program; the same server, key and host-key check as Vigil.
+const resticSsh = sshd ? ['-o', `sftp.command=ssh -p ${sshd.port} -i ${sshd.identityFile} -o UserKnownHostsFile=${sshd.knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes ${sshd.user}@127.0.0.1 -s sftp`] : [];
 function restic(...args: string[]): number {
   const started = performance.now();
-  execFileSync('restic', args, { env: resticEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('restic', [...resticSsh, ...args], { env: resticEnv, stdio: ['ignore', 'ignore', 'inherit'] });
   return (performance.now() - started) / 1000;
 }
 
 const engine = new BuiltinEngine();
-const context = { name: 'bench', dataDir: root, config: builtinSet.parse({ engine: 'builtin', paths: [data], vault: path.join(root, 'vigil-vault'), passphrase: { file: passFile } }) };
+const vaultTarget = sshd ? { url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${vigilVault}`, identityFile: sshd.identityFile, knownHosts: sshd.knownHosts, timeout: 60_000, connections: 4, ...(limitUpload ? { limitUpload: parseByteRate(limitUpload) } : {}) } : undefined;
+const config = Object.assign(builtinSet.parse({ engine: 'builtin', paths: [data], vault: sshd ? 'offsite' : vigilVault, passphrase: { file: passFile } }), vaultTarget ? { vaultTarget } : {});
+const context = { name: 'bench', dataDir: root, config };
 async function vigilBackup(): Promise<number> {
   const started = performance.now();
   const result = await engine.run({ ...context, signal: new AbortController().signal, onProgress: () => undefined });
@@ -124,7 +140,7 @@ async function vigilBackup(): Promise<number> {
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 async function main(): Promise<void> {
-  console.log(`bench dir ${root}; ${os.availableParallelism()} cores; node ${process.version}`);
+  console.log(`bench dir ${root}; ${os.availableParallelism()} cores; node ${process.version}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${sshd ? `; vaults on sshd 127.0.0.1:${sshd.port}` : ''}${limitUpload ? `; limitUpload ${limitUpload}` : ''}`);
   if (!resticAvailable) console.log('restic is NOT installed (apt-get install restic): only Vigil\'s figures are measured, no ratios.');
   else console.log(execFileSync('restic', ['version'], { encoding: 'utf8' }).trim());
   const gen = generate();
@@ -138,6 +154,8 @@ async function main(): Promise<void> {
     console.log(`${name.padEnd(16)} restic ${r[name]?.toFixed(2) ?? '-'} s   vigil ${v[name]!.toFixed(2)} s`);
   };
   await phase('backup1', ['backup', '--quiet', data], vigilBackup);
+  const uploaded = du(vigilVault);
+  console.log(`vigil's first backup stored ${(uploaded / MiB).toFixed(1)} MiB in ${v.backup1!.toFixed(2)} s: ${(uploaded / MiB / v.backup1!).toFixed(1)} MiB/s${limitUpload ? ` (limitUpload ${limitUpload})` : ''}`);
   await phase('backup2', ['backup', '--quiet', data], vigilBackup);
   const changed = changeOnePercent(gen.bytes);
   console.log(`changed ${(changed / MiB).toFixed(1)} MiB (${((changed / gen.bytes) * 100).toFixed(2)}%)`);
@@ -149,17 +167,22 @@ async function main(): Promise<void> {
     return (performance.now() - started) / 1000;
   });
   if (resticAvailable) r.vaultBytes = du(resticEnv.RESTIC_REPOSITORY);
-  v.vaultBytes = du(context.config.vault!);
+  v.vaultBytes = du(vigilVault);
   console.log(`vault size       restic ${r.vaultBytes ? (r.vaultBytes / MiB).toFixed(1) : '-'} MiB   vigil ${(v.vaultBytes / MiB).toFixed(1)} MiB`);
   const ratios: Record<string, number> = {};
   if (resticAvailable) for (const key of Object.keys(v)) ratios[key] = round(v[key]! / r[key]!);
   const targets = { timeMax: 1.25, sizeMax: 1.1 };
   const met = resticAvailable ? Object.entries(ratios).every(([key, ratio]) => ratio <= (key === 'vaultBytes' ? targets.sizeMax : targets.timeMax)) : null;
   if (!process.env.BENCH_KEEP) rmSync(root, { recursive: true, force: true });
+  await sshd?.cleanup();
   const round3 = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, round(x)]));
   console.log(
     JSON.stringify({
       bench: 'engine',
+      vault: sftp ? 'sftp' : 'local',
+      limitUpload: limitUpload ?? null,
+      uploadMiBps: round(uploaded / MiB / v.backup1!),
+      loadAverage: os.loadavg().map(round),
       cores: os.availableParallelism(),
       dataBytes: gen.bytes,
       files: gen.files,

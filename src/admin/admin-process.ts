@@ -14,6 +14,7 @@ import type { CredentialWarning, HousekeepingReport, SummaryKind, SummaryPeriod 
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../storage/ports/store.js';
 import type { Housekeeper } from './housekeeping.js';
+import { startActivity, type RunningActivity } from '../backup/recorded-activity.js';
 import { adminRetryAt } from './period.js';
 import { renderSummaryHtml } from './render-html.js';
 import { renderSummaryText } from './render-text.js';
@@ -87,10 +88,11 @@ export class AdminProcess {
       if (earlier?.state === 'failed' && earlier.retryAt !== null) return { result: 'retry-pending', key: period.key, retryAt: earlier.retryAt };
       return { result: 'already-done', key: period.key };
     }
-    let activityId: number | null = null;
+    let running: RunningActivity | undefined;
     const notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }> = [];
     try {
-      activityId = await store.activity.start({ kind: 'admin', set: null, engine: null, trigger, startedAt, owner: this.deps.owner });
+      running = await startActivity({ activity: store.activity, clock, owner: this.deps.owner }, { kind: 'admin', set: null, engine: null, trigger, startedAt });
+      const activityId = running.id;
       const housekeeping = await this.housekeeping(period.kind, notes);
       const rendered = await this.preview(period, housekeeping);
       for (const m of rendered.summary.missing) notes.push({ severity: 'error', message: `the summary went out without ${m.part}: ${m.error}`, path: null });
@@ -99,7 +101,7 @@ export class AdminProcess {
       const outboxIds = [queued!.duplicateOf ?? queued!.id];
       notes.push({ severity: 'info', message: `${period.kind} summary for ${period.key} enqueued to ${request.to.join(', ')} (Outbox ${outboxIds[0]}): ${rendered.summary.subject}`, path: null });
       const status: FinalStatus = notes.some((n) => n.severity === 'error') ? 'completed-with-errors' : notes.some((n) => n.severity === 'warning') ? 'completed-with-warnings' : 'completed';
-      await this.end(activityId, status, notes);
+      await running.finish({ status, log: notes });
       if (keyed) await store.adminRuns.finish(period.key, { state: 'sent', endedAt: clock.now(), activityId, outboxIds, error: null });
       log.info(`${period.kind} Admin ${period.key}: summary enqueued (${rendered.summary.subject})`);
       return { result: 'sent', key: period.key, activityId, outboxIds, rendered };
@@ -110,7 +112,8 @@ export class AdminProcess {
       log.error(`${period.kind} Admin ${period.key} failed: ${message}${later}`);
       notes.push({ severity: 'error', message: `the ${period.kind} Admin process failed: ${message}${later}`, path: null });
       // Recording the failure may itself fail (the store is what broke): the event still goes out.
-      if (activityId !== null) await this.end(activityId, 'failed', notes).catch(() => undefined);
+      const activityId = running?.id ?? null;
+      if (running) await running.finish({ status: 'failed', log: notes }).catch(() => undefined);
       if (keyed) await store.adminRuns.finish(period.key, { state: 'failed', endedAt: clock.now(), activityId, outboxIds: [], error: message, retryAt }).catch(() => undefined);
       // Critical only once the period is given up: a retry that succeeds five minutes later is not worth waking anyone.
       if (retryAt === null) this.deps.events.emit({ kind: 'admin.failed', process: period.kind, periodKey: period.key, activityId, error: message, at: clock.now() });
@@ -188,11 +191,5 @@ export class AdminProcess {
       html: rendered.html,
       headers: { 'List-Id': `Vigil summaries <summary.${host}>`, 'X-Vigil-Period': period.key },
     };
-  }
-
-  private async end(id: number, status: FinalStatus, notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }>): Promise<void> {
-    const errors = notes.filter((n) => n.severity === 'error').length;
-    const warnings = notes.filter((n) => n.severity === 'warning').length;
-    await this.deps.store.activity.finish(id, { status, endedAt: this.deps.clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log: notes, logDropped: 0 });
   }
 }

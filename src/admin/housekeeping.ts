@@ -1,8 +1,9 @@
 import type { BackupEngine, EngineLogEntry } from '../backup/engine.js';
 import { engineCan } from '../backup/engine-operations.js';
-import { capLog } from '../backup/log-cap.js';
+import { startActivity } from '../backup/recorded-activity.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { DataSubset } from '../domain/data-subset.js';
+import { isVaultUnreachable } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
 import type { EventSink } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
@@ -95,23 +96,26 @@ export class Housekeeper {
 
   private async recorded(set: string, engine: string, what: string, work: () => Promise<{ status: RunStatus; log: EngineLogEntry[] }>): Promise<HousekeepingReport['checks'][number]> {
     const { store, clock } = this.deps;
-    const id = await store.activity.start({ kind: 'validation', set, engine, trigger: 'service', startedAt: clock.now(), owner: this.deps.owner });
+    const running = await startActivity({ activity: store.activity, clock, owner: this.deps.owner }, { kind: 'validation', set, engine, trigger: 'service' });
+    const id = running.id;
     let result: { status: RunStatus; log: EngineLogEntry[] };
+    let hostDown = false;
     try {
       result = await work();
     } catch (error) {
       // A vault that cannot be opened (missing, wrong passphrase, locked) is a failed check, not a failed Admin.
       result = { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] };
+      hostDown = isVaultUnreachable(error);
     }
-    const { log, dropped } = capLog(result.log);
-    const errors = result.log.filter((e) => e.severity === 'error' || e.severity === 'critical').length;
-    const warnings = result.log.filter((e) => e.severity === 'warning').length;
-    const activity = await store.activity.finish(id, { status: result.status, endedAt: clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
+    const activity = await running.finish(result);
     if (result.status !== 'completed') this.deps.log.warn(`housekeeping: ${what} of ${set}: ${result.status} (activity ${id})${activity.firstError ? `: ${activity.firstError}` : ''}`);
     // The backups may all report `completed` while the vault behind them cannot be restored from:
     // that is what the weekly check is for, so it must not wait for someone to read a summary.
     // (incomplete = stopped by the service shutting down, not a verdict on the vault.)
-    if (result.status === 'failed' || result.status === 'completed-with-errors') {
+    if (hostDown) {
+      // The check says nothing of the vault's data: its host is down or refuses us.
+      this.deps.events?.emit({ kind: 'service.fault', fault: 'vault-unreachable', detail: `${what} of set ${set} stopped (vigil activity show ${id}): ${activity.firstError ?? ''}`, set, at: clock.now() });
+    } else if (result.status === 'failed' || result.status === 'completed-with-errors') {
       this.deps.events?.emit({ kind: 'service.fault', fault: 'vault-check-failed', detail: `${what} of set ${set} ended ${result.status} (vigil activity show ${id})${activity.firstError ? `: ${activity.firstError}` : ''}`, set, at: clock.now() });
     }
     return { set, what, status: result.status, activityId: id, note: activity.firstError };

@@ -9,7 +9,9 @@ import type { Logger } from '../domain/logger.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../storage/ports/store.js';
-import { openStore } from './open-store.js';
+import { openLocalStore, openStore } from './open-store.js';
+import { readSecret } from '../config/secrets.js';
+import { VigilError } from '../domain/errors.js';
 import { EventBus } from './event-bus.js';
 import { createStderrLogger, type LogLevel } from './logger.js';
 import { systemClock } from './system-clock.js';
@@ -59,18 +61,40 @@ export interface OpenOptions {
   loaded?: LoadedConfig;
   /** This is the service (`vigil start`); other processes wake it when they enqueue. */
   service?: boolean;
+  /** A store already opened (connectApp opens the configured one); closed with the context. */
+  store?: Store;
 }
 
+/**
+ * Opens the configured store (PostgreSQL when `database:` is set: a connection, so async), then
+ * wires everything as openApp does. What commands and the service call.
+ */
+export async function connectApp(options: OpenOptions): Promise<AppContext> {
+  const loaded = options.loaded ?? loadConfig(options.configFile);
+  const store = options.store ?? (await openStore(loaded.config, { baseDir: path.dirname(options.configFile), ...(options.env ? { env: options.env } : {}) }));
+  try {
+    return openApp({ ...options, loaded, store });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Wires everything over `options.store`, or SQLite in dataDir (a configuration without `database:`). */
 export function openApp(options: OpenOptions): AppContext {
   const loaded = options.loaded ?? loadConfig(options.configFile);
   const { config } = loaded;
+  if (config.database && !options.store) {
+    throw new VigilError('ERR_STORE', 'database: is set, and opening PostgreSQL needs a connection', { hint: 'Open the context with connectApp(), which connects first.' });
+  }
   const clock = options.clock ?? systemClock;
   const redactor = new Redactor();
   registerSetSecrets(config, redactor, options.env ?? process.env);
   registerPingSecrets(config, redactor, options.env ?? process.env);
+  if (config.database?.password) redactor.add(readSecret(config.database.password, 'database.password', options.env ?? process.env));
   const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t), ...(options.env ? { env: options.env } : {}) });
   const hostname = config.hostname ?? osHostname();
-  const store = openStore(config.dataDir);
+  const store = options.store ?? openLocalStore(config.dataDir);
   const events = new EventBus(log);
   const transports = new ConfiguredTransports({ config, redactor, hostname, clock, handOffs: store.handOffs, ...(options.env ? { env: options.env } : {}) });
   const dispatcher = new Dispatcher({
@@ -103,7 +127,7 @@ export function openApp(options: OpenOptions): AppContext {
     for (const id of ids) enqueued.add(id);
     waker.poke();
   };
-  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), onEnqueued, channels: transports.channels, pings: transports.pings });
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), host: hostname, onEnqueued, channels: transports.channels, pings: transports.pings });
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),

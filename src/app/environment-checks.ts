@@ -1,5 +1,5 @@
+import type { Problem } from '../domain/problem.js';
 import { environmentProblems, type AdapterEnvironmentCheck } from '../config/environment-checks.js';
-import type { SemanticProblem } from '../config/problems.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import { createEngines } from '../backup/engines/index.js';
 import { setEnvironmentChecks } from '../backup/engines/set-environment-checks.js';
@@ -12,6 +12,6 @@ import { oauthEnvironmentProblems } from '../transports/oauth/config-checks.js';
 const ADAPTER_CHECKS: readonly AdapterEnvironmentCheck[] = [oauthEnvironmentProblems, setEnvironmentChecks(createEngines())];
 
 /** Every check that looks at this machine: config's own, then the adapters'. */
-export function machineProblems(config: VigilConfig, options: Omit<Parameters<typeof environmentProblems>[1], 'adapterChecks'>): SemanticProblem[] {
+export function machineProblems(config: VigilConfig, options: Omit<Parameters<typeof environmentProblems>[1], 'adapterChecks'>): Problem[] {
   return environmentProblems(config, { ...options, adapterChecks: ADAPTER_CHECKS });
 }

@@ -8,7 +8,7 @@ import type { DeliveryOutcome } from '../domain/outcome.js';
 import { FaultNotifier, type DirectSender } from '../notify/faults.js';
 import { TemplateFiles } from '../notify/template-files.js';
 import type { EnqueueResult } from '../outbox/outbox.js';
-import { openApp, messageIdDomain, type AppContext } from './context.js';
+import { connectApp, messageIdDomain, type AppContext } from './context.js';
 import { TransportDirectSender } from './direct-sender.js';
 import { createStderrLogger } from './logger.js';
 import { systemClock } from './system-clock.js';
@@ -44,7 +44,7 @@ export async function sendFaultNow(options: { loaded: LoadedConfig; env: NodeJS.
   let app: AppContext | undefined;
   let outboxProblem: string | undefined;
   try {
-    app = openApp({ configFile: loaded.file, loaded, env: options.env, logLevel: 'error' });
+    app = await connectApp({ configFile: loaded.file, loaded, env: options.env, logLevel: 'error' });
   } catch (error) {
     outboxProblem = `the database could not be opened: ${(error as Error).message}`;
   }

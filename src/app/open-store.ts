@@ -1,18 +1,41 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { DatabaseConfig } from '../config/schema/index.js';
 import type { Store } from '../storage/ports/store.js';
+import { openPgStore } from '../storage/postgres/store.js';
 import { DATABASE_FILE, openSqliteStore } from '../storage/sqlite/store.js';
+import { databaseConnection } from './database-connection.js';
+
+/** What choosing a store reads from the configuration. */
+export interface StoreConfig {
+  dataDir: string;
+  database?: DatabaseConfig | undefined;
+}
 
 /**
- * The store of a data directory. The one place the store adapter is chosen (SQLite today): the
- * service (context.ts) and the commands that only read or change the store open it here, so a
- * second store (PostgreSQL) is one change in this file.
+ * The store of a configuration. The one place the store adapter is chosen: PostgreSQL when
+ * `database.url` is set (a fleet's shared database), else SQLite in dataDir. The service
+ * (context.ts) and the commands that only read or change the store open it here.
+ * `baseDir` resolves relative paths (database.tls.caFile), as for every other file key.
  */
-export function openStore(dataDir: string): Store {
+export async function openStore(config: StoreConfig, options: { baseDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Store> {
+  if (config.database) return openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env));
+  return openSqliteStore(config.dataDir);
+}
+
+/** SQLite's store, opened synchronously: for a configuration without `database:` only. */
+export function openLocalStore(dataDir: string): Store {
   return openSqliteStore(dataDir);
 }
 
-/** Whether the data directory holds a store yet: a command that only reads must not create one. */
-export function storeExists(dataDir: string): boolean {
-  return existsSync(path.join(dataDir, DATABASE_FILE));
+/** Whether the configuration's store exists yet: a command that only reads must not create one. */
+export function storeExists(config: StoreConfig): boolean {
+  // A database server is there or not; a connection tells (and its error says what to do).
+  if (config.database) return true;
+  return existsSync(path.join(config.dataDir, DATABASE_FILE));
+}
+
+/** The store for one user of a longer-lived one: its close() leaves the store open (the owner closes it). */
+export function borrowed(store: Store): Store {
+  return { ...store, close: async () => undefined };
 }

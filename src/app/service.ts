@@ -10,6 +10,8 @@ import type { ServiceWatchdog } from './service-watchdog.js';
 import { ServiceHeartbeat } from './service-heartbeat.js';
 import { TransportDirectSender } from './direct-sender.js';
 import { messageIdDomain } from './context.js';
+import { buildFleet } from './fleet-wiring.js';
+import { onStopSignal } from '../platform/on-stop-signal.js';
 
 // The scheduler looks at least every 30 s; a pass only claims and launches (runs are not awaited).
 const SCHEDULER_MAX_SILENCE_MS = 2 * 60_000;
@@ -66,6 +68,9 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   // Daily/Weekly Admin processes and the missed-backup watchdog; they only read, never wait for backups.
   const admin = buildAdmin(app);
   admin.start();
+  // This host heartbeated for the fleet; the leader among the hosts watches the others' silence.
+  const fleet = buildFleet(app);
+  fleet.start();
   for (const next of scheduler.upcoming()) app.log.info(`set ${next.set}: schedule ${next.schedule}`);
   app.events.on('delivery.paused', (e) => {
     app.log.warn(`delivery paused for profile ${e.profile} until ${new Date(e.until).toISOString()}: ${e.reason}`);
@@ -105,6 +110,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
         await abortBackups();
       }
       await admin.stop();
+      await fleet.stop();
       queueWatch.stop();
       app.notifications.stop();
       app.log.info('stopping: finishing deliveries in flight');
@@ -116,12 +122,11 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
     return stopping;
   };
   if (options.handleSignals !== false) {
-    const onSignal = (signal: NodeJS.Signals) => {
+    const stopListening = onStopSignal((signal) => {
       app.log.info(`received ${signal}`);
       void stop();
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    });
+    void stopped.then(stopListening);
   }
   // A client secret about to expire would silence every alert on the day it does: say so now.
   for (const c of expiringCredentials(app.loaded.config, app.clock.now())) app.log.warn(describeExpiry(c));

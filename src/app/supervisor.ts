@@ -1,5 +1,6 @@
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { VigilError } from '../domain/errors.js';
+import { onStopSignal } from '../platform/on-stop-signal.js';
 import type { AppContext } from './context.js';
 import { runService, type ServiceHandle } from './service.js';
 import type { ServiceWatchdog } from './service-watchdog.js';
@@ -10,7 +11,7 @@ export interface SupervisorOptions {
   graceMs?: number;
   /** systemd's READY=1 / WATCHDOG=1 (one per process, across reloads). */
   watchdog?: ServiceWatchdog;
-  /** Install SIGTERM/SIGINT/SIGHUP handlers (`vigil start`). */
+  /** Install SIGTERM/SIGINT/SIGHUP handlers (`vigil start`); a second SIGTERM/SIGINT exits at once (143/130). */
   handleSignals?: boolean;
 }
 
@@ -42,17 +43,15 @@ export class ServiceSupervisor {
   }
 
   private handleSignals(): void {
-    const onStop = (signal: NodeJS.Signals) => {
-      this.app.log.info(`received ${signal}`);
-      void this.stop();
-    };
-    process.on('SIGTERM', onStop);
-    process.on('SIGINT', onStop);
+    const stopListening = onStopSignal(
+      (signal) => {
+        this.app.log.info(`received ${signal}`);
+        void this.stop();
+      },
+      { onForce: (signal) => this.app.log.warn(`received ${signal} again: exiting without waiting for the stop to finish`) },
+    );
     process.on('SIGHUP', () => void this.reload());
-    void this.stopped.then(() => {
-      process.off('SIGTERM', onStop);
-      process.off('SIGINT', onStop);
-    });
+    void this.stopped.then(stopListening);
   }
 
   /** The app the service runs now (a reload replaces it): the console reads through it. */
@@ -92,6 +91,10 @@ export class ServiceSupervisor {
     }
     if (next.config.dataDir !== loaded.config.dataDir) {
       this.reportBadConfig(new Error(`dataDir changed from ${loaded.config.dataDir} to ${next.config.dataDir}: moving the database needs a restart (systemctl restart vigil)`));
+      return;
+    }
+    if (JSON.stringify(next.config.database) !== JSON.stringify(loaded.config.database)) {
+      this.reportBadConfig(new Error('database changed: connecting the service to another database needs a restart (systemctl restart vigil)'));
       return;
     }
     await this.service.stop('drain');

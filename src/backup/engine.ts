@@ -3,6 +3,7 @@ import type { DataSubset } from '../domain/data-subset.js';
 import type { RunStatus } from '../domain/run-status.js';
 import type { Severity } from '../domain/message.js';
 import type { RunStopper } from '../domain/events.js';
+import type { Problem } from '../domain/problem.js';
 
 /** The engines a set can name (`engine:` in vigil.yaml). */
 export type EngineKind = BackupSetConfig['engine'];
@@ -43,10 +44,11 @@ export interface BackupEngine<C extends { engine: string } = BackupSetConfig> {
 
   /**
    * What would stop the set from running on this machine (program missing, password unreadable,
-   * source path missing), each with the set key to fix, for `vigil config check`. Synchronous and
-   * read-only: it opens no repository and runs no program.
+   * source path missing), for `vigil config check`: each `path` is the key to fix under
+   * `sets.<name>` (e.g. `['paths', 0]`). Synchronous and read-only: it opens no repository and
+   * runs no program.
    */
-  problems?(context: EngineSetContext<C>, env: NodeJS.ProcessEnv): EngineProblem[];
+  problems?(context: EngineSetContext<C>, env: NodeJS.ProcessEnv): Problem[];
 
   /**
    * Where the set's data lives, as a stable key (e.g. `builtin:/srv/vault`): sets with the same
@@ -184,12 +186,6 @@ export interface EngineSnapshot {
   errors?: number;
 }
 
-/** A problem `problems` found, with the key under `sets.<name>` to fix (e.g. `['paths', 0]`). */
-export interface EngineProblem {
-  key: Array<string | number>;
-  message: string;
-}
-
 export interface EngineProgress {
   filesDone: number;
   filesTotal?: number;
@@ -202,6 +198,8 @@ export interface EngineProgress {
   currentPath?: string;
   /** What `filesDone`/`filesTotal` count when not files (e.g. `packs`, `snapshots`). */
   unit?: string;
+  /** Bytes stored in the vault so far (the builtin engine: packs written; offsite, uploaded). */
+  bytesUploaded?: number;
 }
 
 export interface EngineCounters {

@@ -1,6 +1,12 @@
 import { MAX_LOG_ENTRIES, MAX_LOG_MESSAGE } from '../domain/activity.js';
 import type { Severity } from '../domain/message.js';
-import type { EngineLogEntry } from './engine.js';
+
+/** An entry as work reports it: an engine's (no path, or one), or a note with `path: null`. */
+export interface LogEntryToCap {
+  severity: Severity;
+  message: string;
+  path?: string | null | undefined;
+}
 
 const RANK: Record<Severity, number> = { critical: 0, error: 1, warning: 2, info: 3 };
 
@@ -9,7 +15,7 @@ const RANK: Record<Severity, number> = { critical: 0, error: 1, warning: 2, info
  * million lines of chatter survives) and the original order among those kept. The summary entry
  * says how many of each severity were dropped.
  */
-export function capLog(entries: readonly EngineLogEntry[], max = MAX_LOG_ENTRIES): { log: Array<{ severity: Severity; message: string; path: string | null }>; dropped: number } {
+export function capLog(entries: readonly LogEntryToCap[], max = MAX_LOG_ENTRIES): { log: Array<{ severity: Severity; message: string; path: string | null }>; dropped: number } {
   const clean = entries.map((e) => ({ severity: e.severity, message: e.message.length > MAX_LOG_MESSAGE ? `${e.message.slice(0, MAX_LOG_MESSAGE)}…` : e.message, path: e.path ?? null }));
   if (clean.length <= max) return { log: clean, dropped: 0 };
   const keep = max - 1;

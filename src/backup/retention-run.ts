@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports/activity-store.js';
 import type { BackupEngine, EnginePruneResult } from './engine.js';
-import { capLog } from './log-cap.js';
+import { startActivity } from './recorded-activity.js';
 import { ABANDONED, startRunDeadline } from './run-deadline.js';
 
 /**
@@ -41,8 +41,8 @@ export interface PruneRunOptions {
 
 /** Runs the engine's prune for a set and records it. Never throws for a prune problem: it is the activity's status. */
 export async function recordPrune(deps: PruneDeps, setName: string, set: BackupSetConfig, engine: BackupEngine & Required<Pick<BackupEngine, 'prune'>>, options: PruneRunOptions): Promise<Activity> {
-  const id = await deps.activity.start({ kind: 'prune', set: setName, engine: set.engine, trigger: options.trigger, startedAt: deps.clock.now(), scheduledFor: options.scheduledFor ?? null, owner: deps.owner });
-  options.onStart?.(id);
+  const running = await startActivity(deps, { kind: 'prune', set: setName, engine: set.engine, trigger: options.trigger, scheduledFor: options.scheduledFor ?? null });
+  options.onStart?.(running.id);
   const deadline = startRunDeadline({ timeoutMs: set.timeout, graceMs: deps.graceMs, parent: options.signal, reason: `timed out after ${formatDuration(set.timeout)}` });
   let result: EnginePruneResult;
   try {
@@ -56,8 +56,5 @@ export async function recordPrune(deps: PruneDeps, setName: string, set: BackupS
     deadline.dispose();
   }
   if (result.status !== 'completed') deps.log.error(`retention of set ${setName} ended ${result.status}`, { error: result.log.find((e) => e.severity === 'error')?.message ?? '' });
-  const { log, dropped } = capLog(result.log);
-  const errors = result.log.filter((e) => e.severity === 'error' || e.severity === 'critical').length;
-  const warnings = result.log.filter((e) => e.severity === 'warning').length;
-  return deps.activity.finish(id, { status: result.status, endedAt: deps.clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
+  return running.finish(result);
 }

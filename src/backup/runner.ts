@@ -7,7 +7,7 @@ import { backupEventOf, type EventSink, type RunStopper } from '../domain/events
 import type { Logger } from '../domain/logger.js';
 import type { ActivityStore } from '../storage/ports/activity-store.js';
 import type { BackupEngine, EngineProgress, EngineRunResult } from './engine.js';
-import { capLog } from './log-cap.js';
+import { startActivity } from './recorded-activity.js';
 import { ABANDONED, abandonedResult, startRunDeadline, timedOutResult } from './run-deadline.js';
 import { formatDuration } from '../config/duration.js';
 import { pidExists } from '../platform/data-dir-lock.js';
@@ -99,15 +99,8 @@ export class BackupRunner {
     }
 
     const startedAt = this.options.clock.now();
-    const id = await this.options.activity.start({
-      kind: 'backup',
-      set: setName,
-      engine: set.engine,
-      trigger: options.trigger,
-      startedAt,
-      scheduledFor: options.scheduledFor ?? null,
-      owner: this.options.owner,
-    });
+    const running = await startActivity(this.options, { kind: 'backup', set: setName, engine: set.engine, trigger: options.trigger, startedAt, scheduledFor: options.scheduledFor ?? null });
+    const id = running.id;
     this.inFlight.set(setName, id);
     options.onStart?.(id);
     this.options.events.emit({ kind: 'backup.started', set: setName, engine: set.engine, activityId: id, trigger: options.trigger, startedAt, at: startedAt });
@@ -123,17 +116,9 @@ export class BackupRunner {
       deadline.dispose();
       this.inFlight.delete(setName);
     }
-    const { log, dropped } = capLog(result.log);
     const stoppedShort = options.signal?.aborted === true && !deadline.timedOut && !result.status.startsWith('completed');
     const status = stoppedShort && options.cancelledByUser?.() ? 'cancelled' : stoppedShort && options.stoppedByService?.() ? 'interrupted' : result.status;
-    const activity = await this.options.activity.finish(id, {
-      status,
-      endedAt: this.options.clock.now(),
-      counters: result.counters,
-      log,
-      logDropped: dropped,
-      snapshotId: result.snapshotId ?? null,
-    });
+    const activity = await running.finish({ status, log: result.log, counters: result.counters, snapshotId: result.snapshotId ?? null });
     this.emit(activity, undefined, result.stoppedBy);
     if (retainsAfterBackup(set, activity.status) && !options.signal?.aborted) {
       // The backup is recorded and alerted already: a retention problem never changes its outcome.
@@ -184,7 +169,7 @@ export class BackupRunner {
     const now = this.options.clock.now();
     const severity = status === 'missed' ? 'error' : 'warning';
     const activity = await this.options.activity.record(
-      { kind: 'backup', set: setName, engine: this.options.sets[setName]?.engine ?? null, trigger, startedAt: now, scheduledFor },
+      { kind: 'backup', set: setName, engine: this.options.sets[setName]?.engine ?? null, trigger, startedAt: now, scheduledFor, host: this.options.owner.host },
       {
         status,
         endedAt: now,

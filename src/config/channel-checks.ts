@@ -1,6 +1,6 @@
+import type { Problem } from '../domain/problem.js';
 import type { VigilConfig } from './schema/index.js';
 import { urlProblem, type ChannelConfig } from './schema/channels.js';
-import type { SemanticProblem } from './problems.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
 
@@ -9,8 +9,8 @@ import { isVigilError } from '../domain/errors.js';
 const TOKEN_IN_URL = new Set<ChannelConfig['type']>(['slack', 'teams', 'discord', 'mattermost', 'googlechat']);
 
 /** Pure checks of `channels:` that need the whole file (names shared with address-book groups). */
-export function channelProblems(config: VigilConfig, groups: ReadonlySet<string>): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function channelProblems(config: VigilConfig, groups: ReadonlySet<string>): Problem[] {
+  const problems: Problem[] = [];
   for (const [name, channel] of Object.entries(config.channels)) {
     if (groups.has(name)) {
       problems.push({ path: ['channels', name], message: `"${name}" is also an address-book group: a recipient name must say one thing; rename the channel or the group`, severity: 'error' });
@@ -26,8 +26,8 @@ export function channelProblems(config: VigilConfig, groups: ReadonlySet<string>
 }
 
 /** Checks that read the channels' secrets (to prove they can be read; values are never shown). */
-export function channelEnvironmentProblems(config: VigilConfig, env: NodeJS.ProcessEnv): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function channelEnvironmentProblems(config: VigilConfig, env: NodeJS.ProcessEnv): Problem[] {
+  const problems: Problem[] = [];
   for (const [name, channel] of Object.entries(config.channels)) {
     const at = ['channels', name];
     const read = (key: string, ref: Parameters<typeof readSecret>[0]): string | undefined => {

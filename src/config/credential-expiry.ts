@@ -1,5 +1,5 @@
+import type { KeyPath } from '../domain/problem.js';
 import type { VigilConfig } from './schema/index.js';
-import type { KeyPath } from './problems.js';
 
 /** A credential whose end date is known and near (or past). */
 export interface ExpiringCredential {

@@ -1,7 +1,7 @@
+import type { Problem } from '../domain/problem.js';
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { VigilConfig } from './schema/index.js';
-import type { SemanticProblem } from './problems.js';
 import { activeProfileName } from './semantic-checks.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
@@ -13,7 +13,7 @@ import { pingEnvironmentProblems } from './ping-checks.js';
  * program and password). config/ does not know the adapters: src/app/environment-checks.ts
  * passes their checks in.
  */
-export type AdapterEnvironmentCheck = (config: VigilConfig, env: NodeJS.ProcessEnv, nowMs: number) => SemanticProblem[];
+export type AdapterEnvironmentCheck = (config: VigilConfig, env: NodeJS.ProcessEnv, nowMs: number) => Problem[];
 
 export interface ProfileVerification {
   name: string;
@@ -35,8 +35,8 @@ export function environmentProblems(
     /** Run after the profile checks, in order, before the channel checks. */
     adapterChecks?: readonly AdapterEnvironmentCheck[];
   },
-): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+): Problem[] {
+  const problems: Problem[] = [];
   if (!path.isAbsolute(config.dataDir) && (options.asService || runBySystemd(options.env))) {
     problems.push({
       path: ['dataDir'],

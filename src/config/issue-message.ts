@@ -1,6 +1,6 @@
+import type { KeyPath } from '../domain/problem.js';
 import type { z } from 'zod';
 import { parseDuration } from './duration.js';
-import type { KeyPath } from './problems.js';
 
 /**
  * Turns a schema issue into the sentence `config check` prints after `file:line: key:`.

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type VigilConfig } from './schema/index.js';
 import { YamlSourceMap } from './source-map.js';
-import { dottedPath, formatProblem, type ConfigProblem } from './problems.js';
+import { formatProblem, locatedProblem, type ConfigProblem } from './problems.js';
 import { semanticProblems } from './semantic-checks.js';
 import { reachProblems } from './reach-checks.js';
 import { issueMessage } from './issue-message.js';
@@ -15,6 +15,8 @@ export interface LoadedConfig {
   config: VigilConfig;
   /** Warnings worth showing (errors make loading fail). */
   warnings: ConfigProblem[];
+  /** The text it was loaded from (kept as the last good configuration: last-good.ts). */
+  text?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'vigil.yaml';
@@ -69,7 +71,7 @@ export function checkConfigText(text: string, file: string): { config?: VigilCon
   }
 
   for (const problem of [...semanticProblems(parsed.data), ...reachProblems(parsed.data)]) {
-    problems.push({ file: display, line: source.lineOf(problem.path), path: dottedPath(problem.path), message: problem.message, severity: problem.severity });
+    problems.push(locatedProblem(display, source.lineOf(problem.path), problem));
   }
   const hasError = problems.some((p) => p.severity === 'error');
   return hasError ? { problems: sortProblems(problems) } : { config: deepFreeze(parsed.data), problems: sortProblems(problems) };
@@ -77,13 +79,17 @@ export function checkConfigText(text: string, file: string): { config?: VigilCon
 
 /** Reads and validates the file; throws ERR_CONFIG_NOT_FOUND / ERR_CONFIG_INVALID listing every problem. */
 export function loadConfig(file: string): LoadedConfig {
-  const text = readConfigFile(file);
+  return loadConfigText(readConfigFile(file), file);
+}
+
+/** Validates `text` as if it were `file` (relative paths resolve from the file's directory). */
+export function loadConfigText(text: string, file: string): LoadedConfig {
   const { config, problems } = checkConfigText(text, file);
   if (!config) {
     const errors = problems.filter((p) => p.severity === 'error');
     throw new VigilError('ERR_CONFIG_INVALID', `${errors.length} problem(s) in ${file}:\n${problems.map(formatProblem).join('\n')}`);
   }
-  return { file, config: resolveDataDir(config, file), warnings: problems };
+  return { file, config: resolveDataDir(config, file), warnings: problems, text };
 }
 
 /** dataDir is relative to the configuration file, not to wherever the command runs. */
@@ -97,10 +103,10 @@ function problemsOfIssue(issue: z.core.$ZodIssue, source: YamlSourceMap, file: s
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const keyPath = [...at, key];
-      return { file, line: source.lineOfKey(keyPath), path: dottedPath(keyPath), message: `unknown key${suggestion(key)}`, severity: 'error' as const };
+      return locatedProblem(file, source.lineOfKey(keyPath), { path: keyPath, message: `unknown key${suggestion(key)}`, severity: 'error' });
     });
   }
-  return [{ file, line: source.lineOf(at), path: dottedPath(at), message: issueMessage(issue, at), severity: 'error' }];
+  return [locatedProblem(file, source.lineOf(at), { path: at, message: issueMessage(issue, at), severity: 'error' })];
 }
 
 const KNOWN_TYPOS: Record<string, string> = { server: 'servers', password: 'pass', username: 'user', clients: 'clientsSupported' };

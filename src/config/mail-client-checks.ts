@@ -1,21 +1,21 @@
+import { problemUnder, type Problem } from '../domain/problem.js';
 import type { VigilConfig } from './schema/index.js';
-import type { SemanticProblem } from './problems.js';
 import { clientListProblems } from '../domain/interactive-clients.js';
 
 /**
  * `vigil config check` for mail-client delivery. Pure: it reads the validated configuration,
  * not the machine (what is installed is `vigil mail clients`).
  */
-export function mailClientProblems(config: VigilConfig): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function mailClientProblems(config: VigilConfig): Problem[] {
+  const problems: Problem[] = [];
   for (const problem of clientListProblems(config.mail.clientsSupported)) {
-    problems.push({ path: ['mail', 'clientsSupported', problem.index], message: problem.message, severity: problem.severity });
+    problems.push(problemUnder(['mail', 'clientsSupported'], problem));
   }
   const clientProfiles = Object.entries(config.profiles).filter(([, profile]) => profile.method === 'client');
   for (const [name, profile] of clientProfiles) {
     if (profile.method !== 'client' || !profile.clients) continue;
     for (const problem of clientListProblems(profile.clients)) {
-      problems.push({ path: ['profiles', name, 'clients', problem.index], message: problem.message, severity: problem.severity });
+      problems.push(problemUnder(['profiles', name, 'clients'], problem));
     }
   }
   if (config.mail.usingSpooler && clientProfiles.length > 0) {

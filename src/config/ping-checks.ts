@@ -1,6 +1,6 @@
+import type { KeyPath, Problem } from '../domain/problem.js';
 import type { VigilConfig } from './schema/index.js';
 import { pingUrlProblem, type PingConfig } from './schema/ping.js';
-import type { KeyPath, SemanticProblem } from './problems.js';
 import { readSecret } from './secrets.js';
 import { isVigilError } from '../domain/errors.js';
 
@@ -16,8 +16,8 @@ const HTTP_WARNING =
   'is http://: the ping URL, whose path is the check’s secret, and the run’s log tail cross the network unencrypted; fine for a checker on a trusted LAN, otherwise use https://';
 
 /** Pure checks of inline ping URLs (a URL given as a secret is checked when it is read). */
-export function pingProblems(config: VigilConfig): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function pingProblems(config: VigilConfig): Problem[] {
+  const problems: Problem[] = [];
   for (const { at, ping } of configuredPings(config)) {
     if (typeof ping.url === 'string' && ping.url.startsWith('http:')) problems.push({ path: [...at, 'url'], message: HTTP_WARNING, severity: 'warning' });
   }
@@ -25,8 +25,8 @@ export function pingProblems(config: VigilConfig): SemanticProblem[] {
 }
 
 /** Ping URLs given as `{ env }` / `{ file }`: readable, and a usable URL (never quoted). */
-export function pingEnvironmentProblems(config: VigilConfig, env: NodeJS.ProcessEnv): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function pingEnvironmentProblems(config: VigilConfig, env: NodeJS.ProcessEnv): Problem[] {
+  const problems: Problem[] = [];
   for (const { at, ping } of configuredPings(config)) {
     if (typeof ping.url === 'string') continue;
     const key = [...at, 'url'];

@@ -1,3 +1,5 @@
+import { dottedPath, type Problem } from '../domain/problem.js';
+
 /** A configuration problem, located in the file: `file:line: key.path: message`. */
 export interface ConfigProblem {
   file: string;
@@ -8,21 +10,13 @@ export interface ConfigProblem {
   severity: 'error' | 'warning';
 }
 
+/** A problem a check found, located at `line` of `file` (the line of its key path). */
+export function locatedProblem(file: string, line: number, problem: Problem): ConfigProblem {
+  return { file, line, path: dottedPath(problem.path), message: problem.message, severity: problem.severity };
+}
+
 export function formatProblem(problem: ConfigProblem): string {
   const where = `${problem.file}:${problem.line}`;
   const prefix = problem.severity === 'warning' ? 'warning: ' : '';
   return problem.path ? `${where}: ${prefix}${problem.path}: ${problem.message}` : `${where}: ${prefix}${problem.message}`;
-}
-
-export type KeyPath = ReadonlyArray<string | number>;
-
-/** A problem a check found, located by key path (load.ts turns it into a ConfigProblem with a line). */
-export interface SemanticProblem {
-  path: KeyPath;
-  message: string;
-  severity: 'error' | 'warning';
-}
-
-export function dottedPath(path: KeyPath): string {
-  return path.map(String).join('.');
 }

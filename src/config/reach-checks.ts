@@ -1,6 +1,6 @@
+import type { Problem } from '../domain/problem.js';
 import type { VigilConfig } from './schema/index.js';
 import { activeProfile } from './semantic-checks.js';
-import type { SemanticProblem } from './problems.js';
 
 /**
  * Whether notifications can reach anyone. A Mail Profile is needed for e-mail only: a push-only
@@ -8,11 +8,11 @@ import type { SemanticProblem } from './problems.js';
  * saying: nobody at all to notify (every alert would be only logged), an address with no profile
  * to mail it through, and a Daily/Weekly summary (e-mail only) that cannot be sent.
  */
-export function reachProblems(config: VigilConfig): SemanticProblem[] {
+export function reachProblems(config: VigilConfig): Problem[] {
   if (activeProfile(config)) return [];
   // An undefined mail.profile, or several profiles and no choice, is reported as an error already.
   if (Object.keys(config.profiles).length > 0) return [];
-  const problems: SemanticProblem[] = [];
+  const problems: Problem[] = [];
   const lists: Array<{ path: Array<string | number>; entries: readonly string[] | undefined }> = [
     { path: ['notification', 'admins'], entries: config.notification.admins },
     { path: ['notification', 'pager'], entries: config.notification.pager },

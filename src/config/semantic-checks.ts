@@ -1,14 +1,10 @@
+import type { KeyPath, Problem } from '../domain/problem.js';
 import type { ProfileConfig, VigilConfig } from './schema/index.js';
 import { isValidAddress } from '../domain/address.js';
-import type { KeyPath, SemanticProblem } from './problems.js';
 import { setScheduleProblems, storeInsidePathsProblems } from './set-checks.js';
 import { mailClientProblems } from './mail-client-checks.js';
 import { channelProblems } from './channel-checks.js';
 import { pingProblems } from './ping-checks.js';
-
-// Defined with KeyPath in problems.ts, so the check files need not import this one (they are
-// imported by it); re-exported for existing importers.
-export type { SemanticProblem } from './problems.js';
 
 /** The profile notifications use: `mail.profile`, or the only profile there is. */
 export function activeProfileName(config: VigilConfig): string | undefined {
@@ -28,8 +24,8 @@ export function activeProfile(config: VigilConfig): { name: string; profile: Pro
  * Checks that need the whole validated file: references between sections. Pure — checks that
  * touch the machine (secrets readable, files present) are in environment-checks.ts.
  */
-export function semanticProblems(config: VigilConfig): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function semanticProblems(config: VigilConfig): Problem[] {
+  const problems: Problem[] = [];
   const names = Object.keys(config.profiles);
 
   if (config.mail.profile && !config.profiles[config.mail.profile]) {

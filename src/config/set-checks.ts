@@ -1,13 +1,13 @@
+import type { Problem } from '../domain/problem.js';
 import path from 'node:path';
 import type { VigilConfig } from './schema/index.js';
-import type { SemanticProblem } from './problems.js';
 import { scheduleProblem } from '../backup/schedule.js';
 import { localRepositoryPath, rootsContaining } from '../backup/paths-overlap.js';
 import { localVaultPath } from './vault-path.js';
 
 /** Pure: every set's schedule parses (cron expression and timezone). */
-export function setScheduleProblems(config: VigilConfig): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function setScheduleProblems(config: VigilConfig): Problem[] {
+  const problems: Problem[] = [];
   for (const [name, set] of Object.entries(config.sets)) {
     if (set.timezone && !set.schedule) problems.push({ path: ['sets', name, 'timezone'], message: 'has no effect without a schedule', severity: 'warning' });
     if (set.engine !== 'command' && set.prune) {
@@ -34,8 +34,8 @@ export function setScheduleProblems(config: VigilConfig): SemanticProblem[] {
  * leave it out of the backup (it would back itself up every run); the warning says so, so the
  * layout can be changed on purpose.
  */
-export function storeInsidePathsProblems(config: VigilConfig): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function storeInsidePathsProblems(config: VigilConfig): Problem[] {
+  const problems: Problem[] = [];
   for (const [name, set] of Object.entries(config.sets)) {
     if (set.engine === 'command') continue;
     const roots = set.paths.map((p) => path.resolve(config.dataDir, p));

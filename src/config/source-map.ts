@@ -1,5 +1,5 @@
+import type { KeyPath } from '../domain/problem.js';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import type { KeyPath } from './problems.js';
 
 /**
  * Finds the line of a key path in the YAML source, so every problem can say `file:line`.

@@ -57,6 +57,8 @@ export interface Activity {
   logDropped: number;
   /** The process that runs (or ran) it. */
   owner: { host: string; pid: number } | null;
+  /** The host it ran on (hosts sharing one store tell their activities apart by it); null in rows older than migration 32. */
+  host: string | null;
 }
 
 /** Most log entries kept per run; beyond it only counts survive (what was dropped, by severity). */

@@ -94,3 +94,13 @@ export class VigilError extends Error {
 export function isVigilError(value: unknown): value is VigilError {
   return value instanceof VigilError;
 }
+
+/**
+ * A remote vault's host is down, gone or refuses us: the whole operation stops at the first such
+ * error (going on would wait out a deadline per pack), and the service raises `vault-unreachable`.
+ */
+const VAULT_HOST_DOWN: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_VAULT_UNREACHABLE', 'ERR_VAULT_AUTH', 'ERR_VAULT_HOST_KEY']);
+
+export function isVaultUnreachable(value: unknown): value is VigilError {
+  return value instanceof VigilError && VAULT_HOST_DOWN.has(value.code);
+}

@@ -1,4 +1,5 @@
 import { isKnownClientName, KNOWN_CLIENT_NAMES } from './mail-client-names.js';
+import type { Problem } from './problem.js';
 
 /**
  * Mail programs made for a person at a terminal. The seed's rule — "only use compatible mail
@@ -22,20 +23,13 @@ export function interactiveReason(name: string): string | undefined {
   return INTERACTIVE_CLIENTS[name.toLowerCase()];
 }
 
-/** A problem with one entry of `mail.clientsSupported`, for `vigil config check`. */
-export interface ClientListProblem {
-  index: number;
-  message: string;
-  severity: 'error' | 'warning';
-}
-
 /**
- * Pure check of a `clientsSupported` list (the global one or a profile's override): interactive
- * clients are refused with the reason (a warning: they are skipped), unknown names are errors,
- * repeats are warnings.
+ * Pure check of a `clientsSupported` list (the global one or a profile's override), each problem
+ * at its index in the list: interactive clients are refused with the reason (a warning: they are
+ * skipped), unknown names are errors, repeats are warnings.
  */
-export function clientListProblems(list: readonly string[]): ClientListProblem[] {
-  const problems: ClientListProblem[] = [];
+export function clientListProblems(list: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
   const seen = new Set<string>();
   list.forEach((name, index) => {
     const reason = interactiveReason(name);
@@ -43,14 +37,14 @@ export function clientListProblems(list: readonly string[]): ClientListProblem[]
       // A warning, not an error: the list still works (the client is skipped), and the service
       // must not refuse to start over it.
       problems.push({
-        index,
+        path: [index],
         severity: 'warning',
         message: `"${name}" will never be used: ${reason}, and Vigil runs unattended (nothing may wait for a person). Use a sendmail-compatible program such as msmtp`,
       });
     } else if (!isKnownClientName(name)) {
-      problems.push({ index, severity: 'error', message: `unknown mail client "${name}"; known: ${KNOWN_CLIENT_NAMES.join(', ')}` });
+      problems.push({ path: [index], severity: 'error', message: `unknown mail client "${name}"; known: ${KNOWN_CLIENT_NAMES.join(', ')}` });
     } else if (seen.has(name)) {
-      problems.push({ index, severity: 'warning', message: `"${name}" is listed twice; only the first counts` });
+      problems.push({ path: [index], severity: 'warning', message: `"${name}" is listed twice; only the first counts` });
     }
     seen.add(name);
   });

@@ -89,6 +89,8 @@ export interface StoredMessage {
   lastError: string | null;
   possibleDuplicate: boolean;
   sentAt: number | null;
+  /** The host that enqueued it; null in rows older than migration 32. */
+  host: string | null;
 }
 
 /** The bytes a transport sends: identical on every retry. */

@@ -45,3 +45,19 @@ function roundedDuration(ms: number): string {
   if (m < 60) return `${m}m ${s % 60}s`;
   return `${Math.floor(m / 60)}h ${m % 60}m`;
 }
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1000, kb: 1000, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/**
+ * A rate of bytes per second as vigil.yaml writes it — `20MiB/s`, `500 KiB/s`, `1.5MB/s`, `800k`
+ * (decimal units are powers of 1000, binary ones of 1024; `/s` may be left out) — or a plain
+ * number of bytes per second. Undefined when it is not one, or not above zero.
+ */
+export function parseByteRate(text: string | number): number | undefined {
+  if (typeof text === 'number') return Number.isFinite(text) && text > 0 ? text : undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*(?:\/\s*s)?\s*$/i.exec(text);
+  const unit = BYTE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  if (!match || unit === undefined) return undefined;
+  const rate = Number(match[1]) * unit;
+  return rate > 0 ? Math.round(rate) : undefined;
+}

@@ -4,12 +4,13 @@ import type { BackupEvent } from '../domain/events.js';
 import { composeMessage, composePager, templateVars, type Composed } from './compose.js';
 import { escalationVars } from './escalation.js';
 import { faultVars } from './faults.js';
+import { hostSilenceVars } from './host-silence.js';
 import { prefaceLines } from './preface.js';
 import { effectiveRule } from './rules.js';
 import { stormVars } from './storm.js';
 import type { TemplateFiles } from './template-files.js';
 
-export const PREVIEW_KINDS = ['backup-alert', 'backup-recovery', 'pager', 'storm', 'escalation', 'service-fault'] as const;
+export const PREVIEW_KINDS = ['backup-alert', 'backup-recovery', 'pager', 'storm', 'escalation', 'service-fault', 'host-silent', 'host-recovered'] as const;
 export type PreviewKind = (typeof PREVIEW_KINDS)[number];
 
 export interface Preview {
@@ -71,6 +72,14 @@ export async function renderPreview(kind: PreviewKind, o: { config: VigilConfig;
     case 'service-fault': {
       const vars = faultVars(o.host, { fault: 'vault-unreachable', detail: `${o.set}: ${CAUSE}`, set: o.set, at: o.now }, n.remindEvery, timezone);
       return mail(composeMessage(await o.templates.triplet('service-fault'), vars, undefined), composePager(await o.templates.pager('pager-fault'), vars));
+    }
+    case 'host-silent':
+    case 'host-recovered': {
+      const sets = Object.entries(o.config.sets).map(([name, set]) => ({ name, schedule: set.schedule ?? null }));
+      const silence = { host: { name: 'web02', version: '0.1.0', sets, stoppedAt: null }, since: o.now - 14 * 60_000, now: o.now };
+      const vars = hostSilenceVars(silence, o.host, o.config.fleet.silentAfter, timezone);
+      const pager = kind === 'host-silent' ? 'pager-host-silent' : 'pager-host-recovered';
+      return mail(composeMessage(await o.templates.triplet(kind), vars, undefined), composePager(await o.templates.pager(pager), vars));
     }
   }
 }

@@ -7,8 +7,8 @@ import type { TemplateSet } from './compose.js';
 import { TemplateError } from './template.js';
 
 /** Message kinds that have a subject/text/HTML triplet; pager forms are one `.txt` each. */
-export type TripletName = 'backup-alert' | 'backup-recovery' | 'storm' | 'service-fault';
-export type PagerName = 'pager' | 'pager-recovery' | 'pager-storm' | 'pager-escalation' | 'pager-fault';
+export type TripletName = 'backup-alert' | 'backup-recovery' | 'storm' | 'service-fault' | 'host-silent' | 'host-recovered';
+export type PagerName = 'pager' | 'pager-recovery' | 'pager-storm' | 'pager-escalation' | 'pager-fault' | 'pager-host-silent' | 'pager-host-recovered';
 
 /**
  * The templates shipped in the package (`templates/`): next to src/ when run from source,

@@ -177,6 +177,14 @@ export class Dispatcher {
     await this.writer.flush();
   }
 
+  /*
+   * Not the schedulers' PassLoop (src/platform/pass-loop.ts), on purpose: delivery needs what a
+   * schedule does not — wake() ends the sleep at once (a message just enqueued goes out now, not
+   * at the next timer), the next due time is read from the store (async), a pass may follow the
+   * last one with no minimum gap (PassLoop keeps 250 ms, and arrives 50 ms late), a failed pass
+   * backs off 5 s, and stop() awaits the pass in progress. Folding those into PassLoop would change
+   * either the schedulers' timing or delivery latency (issue 14 item 4).
+   */
   private async runForever(): Promise<void> {
     while (!this.stopping) {
       try {

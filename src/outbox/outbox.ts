@@ -26,6 +26,8 @@ export class Outbox {
       clock: Clock;
       /** Domain part of Message-IDs: Vigil's host name. */
       messageIdDomain: string;
+      /** The host enqueueing, recorded with each message (listings of a fleet show it). */
+      host?: string;
       /** Called after messages are stored (their ids, or the pending message a duplicate joined), to wake the dispatcher. */
       onEnqueued?: (ids: string[]) => void;
       /** Renders channel messages (requests with `channel`); without it they are refused. */
@@ -68,6 +70,7 @@ export class Outbox {
         };
       }))));
     }
+    if (this.deps.host !== undefined) for (const m of messages) m.host = this.deps.host;
     const results = await this.deps.store.enqueue(messages);
     this.deps.onEnqueued?.(results.map((r) => r.duplicateOf ?? r.id));
     return results;

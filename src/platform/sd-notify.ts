@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { runProgram } from './run-program.js';
 
 // systemd-notify answers in milliseconds; one that hangs must not pile up behind the next ping.
 const NOTIFY_DEADLINE_MS = 5_000;
@@ -39,16 +39,10 @@ export class SystemdNotifier {
   send(...assignments: string[]): Promise<boolean> {
     if (!this.enabled || this.busy) return Promise.resolve(false);
     this.busy = true;
-    return new Promise<boolean>((resolve) => {
-      const child = spawn(this.program!, assignments, { stdio: 'ignore', env: { ...process.env, NOTIFY_SOCKET: this.socket } });
-      const timer = setTimeout(() => child.kill('SIGKILL'), NOTIFY_DEADLINE_MS);
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        this.busy = false;
-        resolve(ok);
-      };
-      child.on('error', () => done(false));
-      child.on('close', (code) => done(code === 0));
+    // No grace: a systemd-notify that overran has nothing to save, and the next ping is waiting.
+    return runProgram({ program: this.program!, args: assignments, env: { ...process.env, NOTIFY_SOCKET: this.socket }, deadlineMs: NOTIFY_DEADLINE_MS, graceMs: 0 }).then((run) => {
+      this.busy = false;
+      return run.exitCode === 0 && run.ended === 'no';
     });
   }
 }

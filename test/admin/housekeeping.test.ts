@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Housekeeper } from '../../src/admin/housekeeping.js';
@@ -10,6 +11,7 @@ import type { VigilEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { keygen } from '../helpers/sshd-peer.js';
 import { adminConfig } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -77,6 +79,35 @@ test('a weekly vault check that fails is a critical service fault naming the set
     assert.equal(fault.fault, 'vault-check-failed');
     assert.equal(fault.set, 'documents');
     assert.match(fault.detail, new RegExp(`verify of set documents ended failed \\(vigil activity show ${checks[0]!.activityId}\\)`));
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a weekly check of an offsite vault whose host is down is a vault-unreachable fault, not a verdict on the vault', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-housekeeping-'));
+  const store = openSqliteStore(dir);
+  try {
+    // A port nothing listens on: the SFTP connection is refused.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    writeFileSync(path.join(dir, 'known_hosts'), '');
+    keygen(path.join(dir, 'id'));
+    const config = adminConfig({}, {
+      dataDir: dir,
+      vaults: { offsite: { url: `sftp://backup@127.0.0.1:${port}/srv/vault`, identityFile: path.join(dir, 'id'), knownHosts: path.join(dir, 'known_hosts'), timeout: '5s' } },
+      sets: { documents: { engine: 'builtin', paths: [dir], vault: 'offsite' } },
+    });
+    const events: VigilEvent[] = [];
+    const housekeeper = new Housekeeper({ engines: createEngines(), config, store, clock: new FakeClock(), log: silentLogger, owner: { host: 'h', pid: 1 }, isBusy: async () => false, events: { emit: (e) => events.push(e) } });
+
+    const checks = await housekeeper.checkVaults(new AbortController().signal);
+    assert.deepEqual(checks.map((c) => [c.set, c.status]), [['documents', 'failed']]);
+    assert.deepEqual(events.map((e) => (e.kind === 'service.fault' ? e.fault : e.kind)), ['vault-unreachable'], JSON.stringify(events));
+    assert.match((events[0] as { detail: string }).detail, /verify of set documents stopped .*cannot connect to 127\.0\.0\.1:\d+: ECONNREFUSED/);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

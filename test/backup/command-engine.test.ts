@@ -118,7 +118,7 @@ describe('command engine problems', () => {
     const plainFile = scratch.file('plain.txt', 'x');
     const problems = problemsOf({ command: [plainFile] });
     assert.equal(problems.length, 1);
-    assert.deepEqual(problems[0]!.key, ['command']);
+    assert.deepEqual(problems[0]!.path, ['command']);
     assert.match(problems[0]!.message, /is not executable/);
     assert.ok(existsSync(plainFile));
     const missing = problemsOf({ command: ['no-such-program-vigil'] });
@@ -126,7 +126,7 @@ describe('command engine problems', () => {
   });
   it('names a missing working directory at cwd', () => {
     const problems = problemsOf({ command: ['true'], cwd: `${scratch.dir}/no-such-dir` });
-    assert.deepEqual(problems.map((p) => p.key), [['cwd']]);
+    assert.deepEqual(problems.map((p) => p.path), [['cwd']]);
   });
 });
 

@@ -94,7 +94,7 @@ describe('restic engine (real restic, local repository)', { skip: installed ? fa
   it('problems() names a missing program and an unreadable password, each at its key', () => {
     const config = resticSet.parse({ engine: 'restic', program: 'restic-not-here', password: { file: path.join(scratch.dir, 'none.pass') }, repository: repo, paths: [source] });
     const problems = engine.problems({ name: 'r', dataDir: scratch.dir, config }, process.env);
-    assert.deepEqual(problems.map((p) => p.key), [['program'], ['password']]);
+    assert.deepEqual(problems.map((p) => p.path), [['program'], ['password']]);
     assert.match(problems[0]!.message, /restic-not-here is not installed.*apt install restic/);
     assert.match(problems[1]!.message, /cannot read secret file/);
   });

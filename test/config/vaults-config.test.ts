@@ -27,7 +27,7 @@ vaults:
   const context = (name: string) => ({ name, config: config.sets[name] as BuiltinVaultConfig, dataDir: '/var/lib/vigil' });
   const offsite = resolveSettings(context('documents'));
   assert.equal(offsite.vault, 'sftp://backup@vault.example.com:2222/srv/vaults/fs01');
-  assert.deepEqual(offsite.target, { kind: 'sftp', sftp: { host: 'vault.example.com', port: 2222, username: 'backup', path: '/srv/vaults/fs01', identityFile: '/etc/vigil/id_ed25519', knownHosts: '/etc/vigil/known_hosts', timeoutMs: 60_000 } });
+  assert.deepEqual(offsite.target, { kind: 'sftp', sftp: { host: 'vault.example.com', port: 2222, username: 'backup', path: '/srv/vaults/fs01', identityFile: '/etc/vigil/id_ed25519', knownHosts: '/etc/vigil/known_hosts', timeoutMs: 60_000 }, uploads: { connections: 4 } });
   const cloud = resolveSettings(context('photos'), { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrEXAMPLE' });
   assert.equal(cloud.vault, 's3://s3.eu-central-1.amazonaws.com/acme-backups/fs01', 'no credentials in the location');
   assert.equal(cloud.target.kind === 's3' && cloud.target.s3.secretAccessKey, 'wJalrEXAMPLE');
@@ -67,4 +67,29 @@ vaults:
 `);
   assert.ok(config, problems.map(formatProblem).join('\n'));
   assert.deepEqual(problems.filter((p) => /inside|lies/.test(p.message)).map(formatProblem), []);
+});
+
+test('vaults: limitUpload is a rate (20MiB/s, 500KiB/s, 1MB/s) and connections a whole number; anything else is an error at its line', () => {
+  const { config, problems } = check(`sets:
+  documents: { engine: builtin, paths: [/srv/documents], vault: offsite }
+vaults:
+  offsite:
+    url: sftp://backup@vault.example.com/srv/vaults/fs01
+    identityFile: /etc/vigil/id_ed25519
+    knownHosts: /etc/vigil/known_hosts
+    limitUpload: 20MiB/s
+    connections: 2
+`);
+  assert.ok(config, problems.map(formatProblem).join('\n'));
+  const settings = resolveSettings({ name: 'documents', config: config.sets.documents as BuiltinVaultConfig, dataDir: '/var/lib/vigil' });
+  assert.deepEqual(settings.target.uploads, { connections: 2, bytesPerSecond: 20 * 1024 * 1024 });
+
+  const found = errors(`vaults:
+  offsite:
+    url: /mnt/usb/vault
+    limitUpload: fast
+    connections: 0
+`);
+  assert.match(found, /vigil\.yaml:4: vaults\.offsite\.limitUpload: "fast" is not a rate; write e\.g\. 20MiB\/s, 500KiB\/s or 1MB\/s/);
+  assert.match(found, /vigil\.yaml:5: vaults\.offsite\.connections: /);
 });

@@ -89,6 +89,28 @@ export class SshdPeer {
     return this.signalSessions('SIGSTOP');
   }
 
+  /**
+   * SIGSTOPs the listener and every session: the host is "dead" — connections already open get
+   * no answer, and a new one is accepted by the kernel but never greeted (no SSH banner), as a
+   * hung or firewalled host behaves. `resume()` undoes it.
+   */
+  freeze(): number {
+    const pid = this.child?.pid;
+    if (pid !== undefined) process.kill(pid, 'SIGSTOP');
+    return this.signalSessions('SIGSTOP');
+  }
+
+  resume(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    this.signalSessions('SIGCONT');
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  }
+
   private signalSessions(signal: NodeJS.Signals): number {
     const pid = this.child?.pid;
     if (pid === undefined) return 0;
@@ -106,9 +128,12 @@ export class SshdPeer {
 
   async stop(): Promise<void> {
     const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      this.resume(); // a frozen sshd would not act on SIGTERM
+      this.killSessions();
+    }
     this.child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    this.killSessions();
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(5000)]);
@@ -133,7 +158,8 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now (a server started on it may still lose a race: retry). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

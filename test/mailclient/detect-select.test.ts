@@ -108,7 +108,7 @@ test('the detected source caches its choice for a while, then looks again', asyn
 
 test('config check: interactive clients refused with why, unknown names and repeats reported', () => {
   const problems = clientListProblems(['msmtp', 'mutt', 'mailx', 'foo', 'msmtp']);
-  assert.deepEqual(problems.map((p) => [p.index, p.severity]), [[1, 'warning'], [2, 'warning'], [3, 'error'], [4, 'warning']]);
+  assert.deepEqual(problems.map((p) => [p.path[0], p.severity]), [[1, 'warning'], [2, 'warning'], [3, 'error'], [4, 'warning']]);
   assert.match(problems[0]?.message ?? '', /never be used: mutt is an interactive mail reader.*unattended/);
   assert.match(problems[2]?.message ?? '', /unknown mail client "foo"/);
 });

@@ -34,7 +34,7 @@ test('vigil notify preview: every kind renders with the configured templates; --
     mkdirSync(path.join(ws.dir, 'tpl'));
     writeFileSync(path.join(ws.dir, 'tpl', 'pager-storm.txt'), 'STORM {{count}} {{statuses}}\n');
     const htmlFile = path.join(ws.dir, 'alert.html');
-    const [alert, recovery, pager, storm, escalation, fault, json, html] = await inTurn(ws, [
+    const [alert, recovery, pager, storm, escalation, fault, json, html, silent, back] = await inTurn(ws, [
       ['notify', 'preview', 'backup-alert'],
       ['notify', 'preview', 'backup-recovery', '--set', 'database'],
       ['notify', 'preview', 'pager'],
@@ -43,8 +43,12 @@ test('vigil notify preview: every kind renders with the configured templates; --
       ['notify', 'preview', 'service-fault'],
       ['notify', 'preview', 'storm', '--json'],
       ['notify', 'preview', 'backup-alert', '--html', htmlFile],
+      ['notify', 'preview', 'host-silent'],
+      ['notify', 'preview', 'host-recovered'],
     ]);
-    for (const r of [alert, recovery, pager, storm, escalation, fault, json, html]) assert.equal(r.code, 0, r.stderr);
+    for (const r of [alert, recovery, pager, storm, escalation, fault, json, html, silent, back]) assert.equal(r.code, 0, r.stderr);
+    assert.match(silent!.stdout, /^Subject: \[Vigil\] HOST SILENT: web02 not seen since .*\n[\s\S]*Reported by fileserver\.example\.com, the fleet's leader[\s\S]*--- pager \(\d+ chars\) ---\nweb02 SILENT since /);
+    assert.match(back!.stdout, /^Subject: \[Vigil\] web02 is back \(silent since [\s\S]*--- pager \(\d+ chars\) ---\nweb02 BACK at /);
     assert.match(alert.stdout, /^Subject: Backup docs says failed\n/, 'the set’s subject override is used');
     assert.match(alert.stdout, /--- pager \(\d+ chars\) ---\nfileserver\.example\.com docs FAILED /);
     assert.match(recovery.stdout, /^Subject: \[Vigil\] database recovered: completed on fileserver\.example\.com/);
@@ -68,7 +72,7 @@ test('vigil notify preview: every kind renders with the configured templates; --
       ['notify', 'preview', 'pager', '--html', htmlFile],
     ]);
     assert.equal(unknownKind.code, 2);
-    assert.match(unknownKind.stderr, /unknown notification kind "fax".*\n.*Kinds: backup-alert, backup-recovery, pager, storm, escalation, service-fault/);
+    assert.match(unknownKind.stderr, /unknown notification kind "fax".*\n.*Kinds: backup-alert, backup-recovery, pager, storm, escalation, service-fault, host-silent, host-recovered/);
     assert.equal(unknownSet.code, 2);
     assert.match(unknownSet.stderr, /--set nope: no backup set of that name/);
     assert.equal(broken.code, 1, broken.stdout);

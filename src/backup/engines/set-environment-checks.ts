@@ -1,5 +1,5 @@
+import { problemUnder, type Problem } from '../../domain/problem.js';
 import type { VigilConfig } from '../../config/schema/index.js';
-import type { SemanticProblem } from '../../config/problems.js';
 import type { BackupEngine } from '../engine.js';
 
 /**
@@ -9,11 +9,11 @@ import type { BackupEngine } from '../engine.js';
  * so that config/ imports no engine. The same faults at run time fail the run with the reason.
  */
 export function setEnvironmentChecks(engines: ReadonlyMap<string, BackupEngine>) {
-  return (config: VigilConfig, env: NodeJS.ProcessEnv): SemanticProblem[] => {
-    const problems: SemanticProblem[] = [];
+  return (config: VigilConfig, env: NodeJS.ProcessEnv): Problem[] => {
+    const problems: Problem[] = [];
     for (const [name, set] of Object.entries(config.sets)) {
       for (const problem of engines.get(set.engine)?.problems?.({ name, config: set, dataDir: config.dataDir }, env) ?? []) {
-        problems.push({ path: ['sets', name, ...problem.key], message: problem.message, severity: 'error' });
+        problems.push(problemUnder(['sets', name], problem));
       }
     }
     return problems;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { parseDuration, formatDuration } from '../../config/duration.js';
 import { ACTIVITY_KINDS, ACTIVITY_STATUSES, type Activity, type ActivityKind, type ActivityStatus } from '../../domain/activity.js';
@@ -7,11 +8,12 @@ import type { Store } from '../../storage/ports/store.js';
 import { openStore } from '../../app/open-store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { printJson, printTable, shownTime, truncate } from '../output.js';
+import { showsHostColumn, withHostColumn } from '../host-column.js';
 
 /** The store, and `admin.timezone` for the times shown. */
 async function withStore<T>(ctx: CliContext, work: (store: Store, timezone: string | undefined) => Promise<T>): Promise<T> {
   const { config } = loadConfig(ctx.configFile);
-  const store = openStore(config.dataDir);
+  const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
   try {
     return await work(store, config.admin.timezone);
   } finally {
@@ -22,8 +24,8 @@ async function withStore<T>(ctx: CliContext, work: (store: Store, timezone: stri
 export const activityListCommand: Command = {
   name: 'activity',
   summary: 'the activity log: every backup, restore, validation, prune, repair and Admin run with its status (newest first)',
-  usage: `[--since 24h] [--set S] [--kind ${ACTIVITY_KINDS.join('|')}] [--status ${ACTIVITY_STATUSES.join('|')}] [--limit N] [--json]`,
-  options: { since: { type: 'string' }, set: { type: 'string' }, kind: { type: 'string' }, status: { type: 'string', multiple: true }, limit: { type: 'string' } },
+  usage: `[--since 24h] [--set S] [--kind ${ACTIVITY_KINDS.join('|')}] [--status ${ACTIVITY_STATUSES.join('|')}] [--host NAME] [--limit N] [--json]`,
+  options: { since: { type: 'string' }, set: { type: 'string' }, kind: { type: 'string' }, status: { type: 'string', multiple: true }, host: { type: 'string' }, limit: { type: 'string' } },
   exitCodes: { 0: 'listed (possibly nothing)', 2: 'usage or configuration error' },
   async run(ctx, { values }) {
     let since: number | undefined;
@@ -44,23 +46,23 @@ export const activityListCommand: Command = {
     }
     const limit = values.limit === undefined ? 200 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new VigilError('ERR_USAGE', `--limit ${String(values.limit)}: give a positive whole number`);
-    const { activities, timezone } = await withStore(ctx, async (store, timezone) => ({
-      timezone,
-      activities: await store.activity.list({
+    const { activities, timezone, showHost } = await withStore(ctx, async (store, timezone) => {
+      const activities = await store.activity.list({
         ...(since !== undefined ? { since } : {}),
         ...(values.set ? { set: String(values.set) } : {}),
         ...(kind ? { kind: kind as ActivityKind } : {}),
         ...(statuses.length ? { statuses: statuses as ActivityStatus[] } : {}),
+        ...(values.host ? { host: String(values.host) } : {}),
         limit,
-      }),
-    }));
+      });
+      return { activities, timezone, showHost: !values.host && (await showsHostColumn(store, activities)) };
+    });
     if (ctx.json) printJson(ctx.stdout, activities);
     else if (activities.length === 0) ctx.stdout.write('no activity' + (values.since ? ` in the last ${String(values.since)}` : '') + '\n');
     else
       printTable(
         ctx.stdout,
-        ['ID', 'STARTED', 'KIND', 'SET', 'STATUS', 'TOOK', 'FILES', 'NEW', 'ERR', 'WARN', 'NOTE'],
-        activities.map((a) => [
+        ...withHostColumn(showHost, ['ID', 'STARTED', 'KIND', 'SET', 'STATUS', 'TOOK', 'FILES', 'NEW', 'ERR', 'WARN', 'NOTE'], activities, (a) => [
           String(a.id),
           shownTime(a.startedAt, timezone),
           a.kind,

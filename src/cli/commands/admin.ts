@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildAdmin } from '../../app/admin-wiring.js';
-import { openApp } from '../../app/context.js';
+import { connectApp } from '../../app/context.js';
 import { previewSummary } from '../../app/previews.js';
 import { manualPeriod } from '../../admin/period.js';
 import type { SummaryKind } from '../../domain/summary.js';
@@ -25,7 +25,7 @@ function adminCommand(kind: SummaryKind): Command {
     options: { preview: { type: 'boolean' }, html: { type: 'string' } },
     exitCodes: { 0: 'summary sent (enqueued; see vigil outbox) or previewed', 1: 'the Admin process failed', 2: 'usage or configuration error' },
     async run(ctx, { values }) {
-      const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
+      const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
       try {
         if (values.preview) {
           const rendered = await previewSummary(app, kind);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { channelProfile } from '../../domain/channel.js';
 import { openStore } from '../../app/open-store.js';
@@ -10,7 +11,7 @@ export const channelsCommand: Command = {
   usage: '[--json]',
   async run(ctx) {
     const { config } = loadConfig(ctx.configFile);
-    const store = openStore(config.dataDir);
+    const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       const now = Date.now();
       const rows = await Promise.all(

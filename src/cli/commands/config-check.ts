@@ -3,10 +3,12 @@ import { checkConfigText } from '../../config/load.js';
 import { readConfigFile } from '../../config/read-config-file.js';
 import type { ProfileVerification } from '../../config/environment-checks.js';
 import { machineProblems } from '../../app/environment-checks.js';
-import { dottedPath, formatProblem, type ConfigProblem } from '../../config/problems.js';
+import { formatProblem, locatedProblem, type ConfigProblem } from '../../config/problems.js';
+import type { Problem } from '../../domain/problem.js';
 import { YamlSourceMap } from '../../config/source-map.js';
 import { profileFingerprint } from '../../app/profile-fingerprint.js';
-import { openStore, storeExists } from '../../app/open-store.js';
+import { openStore, storeExists, type StoreConfig } from '../../app/open-store.js';
+import { isVigilError } from '../../domain/errors.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
 
@@ -22,11 +24,12 @@ export const configCheckCommand: Command = {
     const all: ConfigProblem[] = [...problems];
     if (config) {
       const dataDir = path.resolve(path.dirname(ctx.configFile), config.dataDir);
-      const verifications = await readVerifications(dataDir);
       const source = new YamlSourceMap(text);
       const file = path.relative(process.cwd(), ctx.configFile) || ctx.configFile;
+      const { verifications, problem } = await readVerifications({ ...config, dataDir }, path.dirname(ctx.configFile), ctx.env);
+      if (problem) all.push(locatedProblem(file, source.lineOf(problem.path), problem));
       for (const p of machineProblems(config, { env: ctx.env, verifications, fingerprint: (name) => profileFingerprint(config.profiles[name]!), asService: values.service === true })) {
-        all.push({ file, line: source.lineOf(p.path), path: dottedPath(p.path), message: p.message, severity: p.severity });
+        all.push(locatedProblem(file, source.lineOf(p.path), p));
       }
     }
     const errors = all.filter((p) => p.severity === 'error');
@@ -41,12 +44,27 @@ export const configCheckCommand: Command = {
   },
 };
 
-/** Reads which profiles were verified, without creating a database that isn't there yet. */
-async function readVerifications(dataDir: string): Promise<ProfileVerification[]> {
-  if (!storeExists(dataDir)) return [];
-  const store = openStore(dataDir);
+/**
+ * Reads which profiles were verified, without creating a database that isn't there yet. With
+ * `database:` this connects: a missing password, an unreadable CA file or an unreachable
+ * database is a problem of the key that causes it, found now rather than at the service's start.
+ */
+async function readVerifications(
+  config: StoreConfig,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ verifications: ProfileVerification[]; problem?: Problem }> {
+  if (!storeExists(config)) return { verifications: [] };
+  let store;
   try {
-    return (await store.profiles.all()).map((p) => ({ name: p.name, verifiedFingerprint: p.verifiedFingerprint }));
+    store = await openStore(config, { baseDir, env });
+  } catch (error) {
+    if (!isVigilError(error) || !config.database) throw error;
+    const key = error.code === 'ERR_SECRET_UNREADABLE' ? ['database', 'password'] : error.message.startsWith('database.tls.caFile') ? ['database', 'tls', 'caFile'] : ['database', 'url'];
+    return { verifications: [], problem: { path: key, message: `${error.message}${error.hint ? ` (${error.hint})` : ''}`, severity: 'error' } };
+  }
+  try {
+    return { verifications: (await store.profiles.all()).map((p) => ({ name: p.name, verifiedFingerprint: p.verifiedFingerprint })) };
   } finally {
     await store.close();
   }

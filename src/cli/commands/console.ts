@@ -1,9 +1,10 @@
-import { openApp } from '../../app/context.js';
+import { connectApp } from '../../app/context.js';
 import { consoleSection } from '../../config/schema/console.js';
 import type { ConsoleConfig } from '../../config/schema/index.js';
 import { VigilError } from '../../domain/errors.js';
 import { hashSecret } from '../../console/password-hash.js';
 import { startConsole } from '../../console/server.js';
+import { onStopSignal } from '../../platform/on-stop-signal.js';
 import { EXIT, type Command } from '../command.js';
 
 export const consoleCommand: Command = {
@@ -12,7 +13,8 @@ export const consoleCommand: Command = {
   usage: '[-v]',
   exitCodes: { 0: 'stopped by SIGTERM or SIGINT', 1: 'could not listen (the address is in use or not on this machine)', 2: 'configuration error' },
   async run(ctx) {
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info' });
+    const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info' });
+    let stopListening = () => {};
     try {
       const config = app.loaded.config.console ?? consoleDefaults();
       if (Object.keys(config.users).length === 0 && Object.keys(config.tokens).length === 0) {
@@ -20,11 +22,13 @@ export const consoleCommand: Command = {
       }
       const server = await startConsole(config, { app: () => app, readOnly: true, clock: app.clock });
       ctx.stdout.write(`vigil console (read-only) at ${server.url}\n`);
-      await untilSignal();
+      // Until SIGTERM or SIGINT; a second one while the console closes exits at once.
+      await new Promise<void>((resolve) => (stopListening = onStopSignal(() => resolve())));
       await server.close();
       return EXIT.ok;
     } finally {
       await app.close();
+      stopListening();
     }
   },
 };
@@ -45,18 +49,6 @@ export const consoleHashPasswordCommand: Command = {
 
 function consoleDefaults(): ConsoleConfig {
   return consoleSection.unwrap().parse({});
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
 }
 
 // More than any password or token; stops a file piped in by mistake from being read whole.

@@ -13,10 +13,12 @@ import { activityListCommand, activityShowCommand } from './activity.js';
 import { notifyPreviewCommand } from './notify-preview.js';
 import { pruneCommand, repairCommand, restoreCommand, snapshotsCommand, verifyCommand } from './vault.js';
 import { vaultInitCommand } from './vault-init.js';
+import { vaultCopyCommand } from './vault-copy.js';
 import { adminDailyCommand, adminWeeklyCommand } from './admin.js';
 import { notifyTestCommand } from './notify-test.js';
 import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
+import { hostsCommand, hostsForgetCommand } from './hosts.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 import { pauseCommand, resumeCommand } from './pause.js';
 import { consoleCommand, consoleHashPasswordCommand } from './console.js';
@@ -44,12 +46,15 @@ export const COMMANDS: Command[] = [
   notifyTestCommand,
   notifyFaultCommand,
   channelsCommand,
+  hostsCommand,
+  hostsForgetCommand,
   snapshotsCommand,
   restoreCommand,
   verifyCommand,
   pruneCommand,
   repairCommand,
   vaultInitCommand,
+  vaultCopyCommand,
   adminDailyCommand,
   adminWeeklyCommand,
   startCommand,

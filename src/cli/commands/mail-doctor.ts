@@ -41,7 +41,7 @@ export const mailDoctorCommand: Command = {
         : [];
     const queue = selected?.coupling === 'spooling' ? await new MtaQueueReader({ runner }).list(selected.queueListing) : undefined;
     const dataDir = path.resolve(path.dirname(ctx.configFile), config.dataDir);
-    const store = openStore(dataDir);
+    const store = await openStore({ ...config, dataDir }, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     let stuck;
     let delivery: DoctorCheck[];
     try {

@@ -1,5 +1,5 @@
 import { formatReply, type DeliveryOutcome } from '../../domain/outcome.js';
-import { openApp } from '../../app/context.js';
+import { connectApp } from '../../app/context.js';
 import { sendProfileTest } from '../../app/test-message.js';
 import { deliveryHint } from '../../transports/hints.js';
 import { EXIT, type Command } from '../command.js';
@@ -12,7 +12,7 @@ export const mailTestCommand: Command = {
   options: { profile: { type: 'string', short: 'p' }, to: { type: 'string', multiple: true } },
   exitCodes: { 0: 'the server (or mail program, or Maildir) accepted the message', 1: 'not accepted; the reason and a hint are printed', 2: 'usage or configuration error' },
   async run(ctx, { values }) {
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'error' });
+    const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'error' });
     try {
       const { id, profile, to, outcome, accepted } = await sendProfileTest(app, values.profile as string | undefined, values.to as string[] | undefined);
       report(ctx, { id, profile, to, outcome, accepted });

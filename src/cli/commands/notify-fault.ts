@@ -1,5 +1,5 @@
 import { sendFaultNow } from '../../app/fault-now.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfigOrLastGood } from '../../config/last-good.js';
 import { VigilError } from '../../domain/errors.js';
 import { SERVICE_FAULTS, type ServiceFault } from '../../domain/events.js';
 import { EXIT, type Command } from '../command.js';
@@ -23,8 +23,15 @@ export const notifyFaultCommand: Command = {
     }
     const fault = kind as ServiceFault;
     const given = typeof values.detail === 'string' ? values.detail.replace(/\s+/g, ' ').trim() : '';
-    const detail = (given || DEFAULT_DETAIL[fault] || fault).slice(0, MAX_DETAIL);
-    const result = await sendFaultNow({ loaded: loadConfig(ctx.configFile), env: ctx.env, fault, detail });
+    let detail = (given || DEFAULT_DETAIL[fault] || fault).slice(0, MAX_DETAIL);
+    // A vigil.yaml broken by an edit is often why the service failed: the alert goes out with
+    // the configuration the service last ran with, and names the problem.
+    const found = loadConfigOrLastGood(ctx.configFile);
+    if ('savedAt' in found) {
+      ctx.stderr.write(`note: ${found.problem}; using the last configuration that loaded (saved ${found.savedAt.toISOString()})\n`);
+      detail = `${detail}; ${found.problem}`.slice(0, MAX_DETAIL * 2);
+    }
+    const result = await sendFaultNow({ loaded: 'savedAt' in found ? found.loaded : found, env: ctx.env, fault, detail });
     const accepted = result.deliveries.length > 0 && result.deliveries.every((d) => d.outcome?.kind === 'accepted');
     if (ctx.json) {
       printJson(ctx.stdout, { fault, detail, accepted, ...result });

@@ -24,7 +24,7 @@ export const notifyPreviewCommand: Command = {
     const host = config.hostname ?? hostname();
     const preview = await previewNotification({ config, configFile: ctx.configFile, host, now: Date.now() }, kind as PreviewKind, values.set === undefined ? undefined : String(values.set));
     if (values.html !== undefined) {
-      if (preview.html === null) throw new VigilError('ERR_USAGE', `--html: a ${kind} message has no HTML part`, { hint: 'Use --html with backup-alert, backup-recovery, storm or service-fault.' });
+      if (preview.html === null) throw new VigilError('ERR_USAGE', `--html: a ${kind} message has no HTML part`, { hint: 'Use --html with backup-alert, backup-recovery, storm, service-fault, host-silent or host-recovered.' });
       writeFileSync(path.resolve(String(values.html)), preview.html);
     }
     if (ctx.json) {

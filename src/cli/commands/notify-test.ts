@@ -1,5 +1,5 @@
 import { VigilError } from '../../domain/errors.js';
-import { openApp } from '../../app/context.js';
+import { connectApp } from '../../app/context.js';
 import { sendChannelTest } from '../../app/test-message.js';
 import { pushHint } from '../../transports/push/hints.js';
 import { EXIT, type Command } from '../command.js';
@@ -15,7 +15,7 @@ export const notifyTestCommand: Command = {
   async run(ctx, args) {
     const [name, extra] = args.positionals;
     if (!name || extra) throw new VigilError('ERR_USAGE', 'give exactly one channel or profile name: vigil notify test NAME', { hint: 'Channels are listed by `vigil channels`.' });
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'error' });
+    const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'error' });
     try {
       const { config } = app.loaded;
       const channel = config.channels[name];

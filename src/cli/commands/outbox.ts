@@ -1,16 +1,18 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { VigilError } from '../../domain/errors.js';
 import { MESSAGE_STATES, PENDING_STATES, type MessageState, type StoredMessage } from '../../domain/message.js';
-import { openApp } from '../../app/context.js';
+import { connectApp } from '../../app/context.js';
 import { openStore } from '../../app/open-store.js';
 import type { Store } from '../../storage/ports/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson, printTable, truncate } from '../output.js';
+import { showsHostColumn, withHostColumn } from '../host-column.js';
 
 /** The store alone, for commands that only read or flip a state. */
 async function withStore<T>(ctx: CliContext, work: (store: Store, stuckAfterMs: number) => Promise<T>): Promise<T> {
   const { config } = loadConfig(ctx.configFile);
-  const store = openStore(config.dataDir);
+  const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
   try {
     return await work(store, config.mail.stuckAfter);
   } finally {
@@ -21,8 +23,8 @@ async function withStore<T>(ctx: CliContext, work: (store: Store, stuckAfterMs: 
 export const outboxListCommand: Command = {
   name: 'outbox list',
   summary: 'list messages in the Outbox (newest first)',
-  usage: `[--state ${[...MESSAGE_STATES, 'stuck'].join('|')}] [--limit N] [--json]`,
-  options: { state: { type: 'string', short: 's' }, limit: { type: 'string' } },
+  usage: `[--state ${[...MESSAGE_STATES, 'stuck'].join('|')}] [--host NAME] [--limit N] [--json]`,
+  options: { state: { type: 'string', short: 's' }, host: { type: 'string' }, limit: { type: 'string' } },
   async run(ctx, { values }) {
     const state = values.state as string | undefined;
     const limit = values.limit === undefined ? 100 : Number(values.limit);
@@ -30,21 +32,26 @@ export const outboxListCommand: Command = {
     if (state && state !== 'stuck' && !MESSAGE_STATES.includes(state as MessageState)) {
       throw new VigilError('ERR_USAGE', `--state ${state}: unknown state`, { hint: `Use one of ${[...MESSAGE_STATES, 'stuck'].join(', ')}.` });
     }
-    const messages = await withStore(ctx, async (store, stuckAfter) => {
-      if (state !== 'stuck') return store.outbox.list(state ? { states: [state as MessageState], limit } : { limit });
+    const host = values.host === undefined ? undefined : String(values.host);
+    const { messages, showHost } = await withStore(ctx, async (store, stuckAfter) => {
+      const messages = await listed(store, stuckAfter);
+      return { messages, showHost: host === undefined && (await showsHostColumn(store, messages)) };
+    });
+    async function listed(store: Store, stuckAfter: number): Promise<StoredMessage[]> {
+      const byHost = host !== undefined ? { host } : {};
+      if (state !== 'stuck') return store.outbox.list(state ? { states: [state as MessageState], limit, ...byHost } : { limit, ...byHost });
       // Stuck: still pending in our Outbox past mail.stuckAfter, or handed to a spooling mail
       // program whose queue still holds it past that time.
-      const pending = await store.outbox.list({ states: [...PENDING_STATES], createdBefore: Date.now() - stuckAfter, limit });
+      const pending = await store.outbox.list({ states: [...PENDING_STATES], createdBefore: Date.now() - stuckAfter, limit, ...byHost });
       const inMtaQueue = await Promise.all((await store.handOffs.stuck()).map((h) => store.outbox.get(h.outboxId)));
-      return [...pending, ...inMtaQueue.filter((m): m is StoredMessage => m !== undefined)].slice(0, limit);
-    });
+      return [...pending, ...inMtaQueue.filter((m): m is StoredMessage => m !== undefined && (host === undefined || m.host === host))].slice(0, limit);
+    }
     if (ctx.json) printJson(ctx.stdout, messages);
     else if (messages.length === 0) ctx.stdout.write(state ? `no ${state} messages\n` : 'the Outbox is empty\n');
     else
       printTable(
         ctx.stdout,
-        ['ID', 'STATE', 'CREATED', 'TRIES', 'PROFILE', 'KIND', 'SUBJECT'],
-        messages.map((m) => [m.id, m.state + (m.possibleDuplicate ? '*' : ''), isoTime(m.createdAt), String(m.attempts), m.profile, m.kind, truncate(m.subject, 50)]),
+        ...withHostColumn(showHost, ['ID', 'STATE', 'CREATED', 'TRIES', 'PROFILE', 'KIND', 'SUBJECT'], messages, (m) => [m.id, m.state + (m.possibleDuplicate ? '*' : ''), isoTime(m.createdAt), String(m.attempts), m.profile, m.kind, truncate(m.subject, 50)]),
       );
     return EXIT.ok;
   },
@@ -104,7 +111,7 @@ export const outboxDeliverCommand: Command = {
   usage: '[--json]',
   exitCodes: { 0: 'the pass ran (messages may still be deferred)', 1: 'a message failed or expired during the pass', 2: 'configuration error' },
   async run(ctx) {
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
+    const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
     try {
       // Storm windows that ended (held by a `vigil run` that did not wait): their grouped message first.
       await app.notifications.storm.flushDue();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { pauseAlerts, pauseLength, resumeAlerts } from '../../app/alert-pauses.js';
 import { VigilError } from '../../domain/errors.js';
@@ -29,7 +30,7 @@ export const pauseCommand: Command = {
     const { config } = loadConfig(ctx.configFile);
     const timezone = config.admin.timezone;
     const forMs = pauseLength(values.for === undefined ? undefined : String(values.for));
-    const store = openStore(config.dataDir);
+    const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       const now = Date.now();
       if (values.list === true) {
@@ -59,7 +60,7 @@ export const resumeCommand: Command = {
   async run(ctx, { positionals }) {
     const { config } = loadConfig(ctx.configFile);
     const timezone = config.admin.timezone;
-    const store = openStore(config.dataDir);
+    const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       const { sets, suppressed, stillPaused: still } = await resumeAlerts(store.alertPauses, config, positionals, Date.now());
       if (ctx.json) printJson(ctx.stdout, { suppressed, stillPaused: still });

@@ -1,4 +1,4 @@
-import { openApp, type AppContext } from '../../app/context.js';
+import { connectApp, type AppContext } from '../../app/context.js';
 import { createStderrLogger } from '../../app/logger.js';
 import { storeFaultError } from '../../app/store-fault.js';
 import { loadConfig } from '../../config/load.js';
@@ -11,6 +11,7 @@ import { VigilError } from '../../domain/errors.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson } from '../output.js';
 import { formatBytes } from '../../domain/units.js';
+import { describeStopSignal, onStopSignal } from '../../platform/on-stop-signal.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -33,7 +34,7 @@ export const runCommand: Command = {
     const stderrLog = createStderrLogger({ level: ctx.verbose ? 'debug' : 'warn', env: ctx.env });
     let app: AppContext;
     try {
-      app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn', loaded });
+      app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn', loaded });
     } catch (error) {
       // A full disk under dataDir refuses even the opening: say so, and alert around the database.
       throw (await storeFaultError(loaded, error, undefined, { log: stderrLog, env: ctx.env })) ?? error;
@@ -43,17 +44,18 @@ export const runCommand: Command = {
     // Ctrl-C is the person at the terminal: the run is `cancelled`, never paged. A SIGTERM (a
     // shutdown, a supervisor) stops it `incomplete`, which is alerted like any interrupted run.
     let cancelledByUser = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (!controller.signal.aborted) cancelledByUser = signal === 'SIGINT';
-      if (controller.signal.aborted) forceExit(ctx, `${signal} again: exiting without waiting for the engine`);
-      controller.abort(`stopped by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal}`);
-      // An engine stuck in the kernel (a dead NFS mount) may never notice the abort: a stop has a
-      // deadline too. The run's record is left running and is closed as incomplete on the next start.
-      forceTimer ??= setTimeout(() => forceExit(ctx, `the engine did not stop within ${STOP_DEADLINE_MS / 1000} s`), STOP_DEADLINE_MS);
-      forceTimer.unref();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    // A second signal exits 1 at once (the run's documented status for a stopped run).
+    const stopListening = onStopSignal(
+      (signal) => {
+        cancelledByUser = signal === 'SIGINT';
+        controller.abort(`stopped by ${describeStopSignal(signal)}`);
+        // An engine stuck in the kernel (a dead NFS mount) may never notice the abort: a stop has a
+        // deadline too. The run's record is left running and is closed as incomplete on the next start.
+        forceTimer = setTimeout(() => forceExit(ctx, `the engine did not stop within ${STOP_DEADLINE_MS / 1000} s`), STOP_DEADLINE_MS);
+        forceTimer.unref();
+      },
+      { forceExitCode: EXIT.failure, onForce: (signal) => ctx.stderr.write(`vigil run: ${signal} again: exiting without waiting for the engine\n`) },
+    );
     const display = ctx.json ? undefined : progressDisplay(ctx, set);
     try {
       const activity = await app.runner
@@ -82,8 +84,7 @@ export const runCommand: Command = {
       }
       return exitStatusOf(activity.status);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stopListening();
       clearTimeout(forceTimer);
       await app.close();
     }
@@ -152,6 +153,7 @@ function describeProgress(p: EngineProgress): string {
   if (p.filesDone || p.filesTotal) parts.push(`${p.filesDone}${p.filesTotal ? `/${p.filesTotal}` : ''} ${p.unit ?? 'files'}`);
   if (p.bytesDone || p.bytesTotal) parts.push(`${formatBytes(p.bytesDone)}${p.bytesTotal ? `/${formatBytes(p.bytesTotal)}` : ''}`);
   if (p.rate) parts.push(`${formatBytes(p.rate)}/s`);
+  if (p.bytesUploaded) parts.push(`${formatBytes(p.bytesUploaded)} uploaded`);
   if (p.etaSeconds !== undefined) parts.push(`${formatDuration(p.etaSeconds * 1000)} left`);
   if (p.currentPath) parts.push(p.currentPath);
   return parts.join('  ') || 'working…';

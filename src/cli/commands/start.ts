@@ -1,7 +1,11 @@
+import path from 'node:path';
 import { hostname } from 'node:os';
 import { openApp } from '../../app/context.js';
+import { borrowed, openStore } from '../../app/open-store.js';
+import type { Store } from '../../storage/ports/store.js';
 import { ServiceSupervisor } from '../../app/supervisor.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig, type LoadedConfig } from '../../config/load.js';
+import { saveLastGoodConfig } from '../../config/last-good.js';
 import { createStderrLogger } from '../../app/logger.js';
 import { ServiceWatchdog } from '../../app/service-watchdog.js';
 import { systemClock } from '../../app/system-clock.js';
@@ -46,10 +50,22 @@ export const startCommand: Command = {
         hint: by ? `Stop it first (systemctl stop vigil, or kill ${by.pid}), or give this one another dataDir.` : `Find it with: fuser -v ${dataDir}/service.lock`,
       });
     }
+    let store: Store;
+    try {
+      store = await openStore(first.config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
+    } catch (error) {
+      taken.lock.release();
+      throw error;
+    }
     const watchdog = ServiceWatchdog.fromEnvironment(systemClock, createStderrLogger({ level: 'info', env: ctx.env }), ctx.env);
     try {
+      // One store for the service's life: a reload reopens the app on it (a changed database: needs a restart).
       const supervisor = new ServiceSupervisor({
-        open: (loaded) => openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true }),
+        open: (loaded) => {
+          const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'info', loaded: loaded ?? first, service: true, store: borrowed(store) });
+          keepAsLastGood(app.loaded, app.log);
+          return app;
+        },
         watchdog,
         handleSignals: true,
       });
@@ -61,10 +77,23 @@ export const startCommand: Command = {
       return supervisor.failed ? EXIT.failure : EXIT.ok;
     } finally {
       watchdog.stop();
+      await store.close();
       taken.lock.release();
     }
   },
 };
+
+/**
+ * What the service runs with becomes the configuration `vigil notify fault` falls back to when
+ * an edit breaks vigil.yaml (src/config/last-good.ts). Failing to save it costs only that fallback.
+ */
+function keepAsLastGood(loaded: LoadedConfig, log: { warn(message: string): void }): void {
+  try {
+    saveLastGoodConfig(loaded);
+  } catch (error) {
+    log.warn(`could not keep the configuration as the last good one (${(error as Error).message}): a later broken vigil.yaml would also stop the service-failed alert`);
+  }
+}
 
 /**
  * The web console (console: in vigil.yaml), for the service's whole life: it reads through the

@@ -1,4 +1,4 @@
-import { openApp } from '../../app/context.js';
+import { connectApp } from '../../app/context.js';
 import { engineFor } from '../../backup/engine-operations.js';
 import { VigilError } from '../../domain/errors.js';
 import { EXIT, type Command } from '../command.js';
@@ -18,7 +18,7 @@ export const vaultInitCommand: Command = {
   async run(ctx, { positionals }) {
     const [name, extra] = positionals;
     if (!name || extra) throw new VigilError('ERR_USAGE', 'give exactly one backup set: vigil vault init SET', { hint: 'Sets are the keys under sets: in vigil.yaml.' });
-    const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
+    const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
     try {
       const set = app.loaded.config.sets[name];
       if (!set) throw new VigilError('ERR_SET_UNKNOWN', `no backup set named "${name}"`, { hint: `Defined sets: ${Object.keys(app.loaded.config.sets).join(', ') || 'none'}.` });

@@ -1,12 +1,13 @@
 import path from 'node:path';
-import { openApp, type AppContext } from '../../app/context.js';
+import { connectApp, type AppContext } from '../../app/context.js';
 import type { EngineLogEntry, EngineOperation, EngineOperationRequest, EngineSetContext } from '../../backup/engine.js';
 import { engineFor, type EngineWith } from '../../backup/engine-operations.js';
-import { capLog } from '../../backup/log-cap.js';
+import { startActivity } from '../../backup/recorded-activity.js';
 import type { ActivityKind } from '../../domain/activity.js';
 import type { DataSubset } from '../../domain/data-subset.js';
 import { exitStatusOf } from '../../domain/activity.js';
 import { VigilError } from '../../domain/errors.js';
+import { describeStopSignal, onStopSignal } from '../../platform/on-stop-signal.js';
 import type { RunStatus } from '../../domain/run-status.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson, printTable } from '../output.js';
@@ -16,49 +17,42 @@ import { progressDisplay } from './run.js';
  * The set named on the command line and its engine, known to have `operation` — or a usage
  * error saying that the set's engine cannot do it (`command` sets keep no snapshots Vigil can read).
  */
-function setFor<O extends EngineOperation>(app: AppContext, positionals: string[], command: string, operation: O): { set: EngineOperationRequest; engine: EngineWith<O> } {
+function setFor<O extends EngineOperation>(app: AppContext, stop: AbortSignal, positionals: string[], command: string, operation: O): { set: EngineOperationRequest; engine: EngineWith<O> } {
   const [name, extra] = positionals;
   if (!name || extra) throw new VigilError('ERR_USAGE', `give exactly one backup set: vigil ${command} SET`, { hint: 'Sets are the keys under sets: in vigil.yaml.' });
   const config = app.loaded.config.sets[name];
   if (!config) throw new VigilError('ERR_SET_UNKNOWN', `no backup set named "${name}"`, { hint: `Defined sets: ${Object.keys(app.loaded.config.sets).join(', ') || 'none'}.` });
   const engine = engineFor(app.engines, name, config, operation, command);
-  return { set: { name, config, dataDir: app.loaded.config.dataDir, signal: interrupt().signal }, engine };
+  return { set: { name, config, dataDir: app.loaded.config.dataDir, signal: stop }, engine };
 }
 
 /** Runs a vault operation as an activity (verify, prune, restore appear in `vigil activity`). */
 async function asActivity<R extends { status: RunStatus; log: EngineLogEntry[] }>(app: AppContext, kind: ActivityKind, set: EngineSetContext, work: () => Promise<R>): Promise<R & { id: number }> {
-  const id = await app.store.activity.start({ kind, set: set.name, engine: set.config.engine, trigger: 'manual', startedAt: app.clock.now(), owner: { host: app.hostname, pid: process.pid } });
+  const running = await startActivity({ activity: app.store.activity, clock: app.clock, owner: { host: app.hostname, pid: process.pid } }, { kind, set: set.name, engine: set.config.engine, trigger: 'manual' });
   let result: R;
   try {
     result = await work();
   } catch (error) {
-    await finish(app, id, { status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] });
+    await running.finish({ status: 'failed', log: [{ severity: 'error', message: (error as Error).message }] });
     throw error;
   }
-  await finish(app, id, result);
-  return { id, ...result };
+  await running.finish(result);
+  return { id: running.id, ...result };
 }
 
-async function finish(app: AppContext, id: number, result: { status: RunStatus; log: EngineLogEntry[] }): Promise<void> {
-  const { log, dropped } = capLog(result.log);
-  const errors = result.log.filter((e) => e.severity === 'error' || e.severity === 'critical').length;
-  const warnings = result.log.filter((e) => e.severity === 'warning').length;
-  await app.store.activity.finish(id, { status: result.status, endedAt: app.clock.now(), counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors, warnings }, log, logDropped: dropped });
-}
-
-function withApp<T>(ctx: CliContext, work: (app: AppContext) => Promise<T>): Promise<T> {
-  const app = openApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
-  return work(app).finally(() => app.close());
+/** The app for one command; SIGINT or SIGTERM aborts `stop` (the engine ends its programs, the activity is recorded). */
+async function withApp<T>(ctx: CliContext, work: (app: AppContext, stop: AbortSignal) => Promise<T>): Promise<T> {
+  const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: 'warn' });
+  const controller = new AbortController();
+  const stopListening = onStopSignal((signal) => controller.abort(`stopped by ${describeStopSignal(signal)}`));
+  return work(app, controller.signal).finally(() => {
+    stopListening();
+    return app.close();
+  });
 }
 
 function printLog(ctx: CliContext, log: EngineLogEntry[]): void {
   for (const entry of log.filter((e) => e.severity !== 'info').slice(0, 20)) ctx.stdout.write(`  ${entry.severity}: ${entry.message}${entry.path ? ` (${entry.path})` : ''}\n`);
-}
-
-function interrupt(): AbortController {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort('stopped by Ctrl-C'));
-  return controller;
 }
 
 export const snapshotsCommand: Command = {
@@ -67,8 +61,8 @@ export const snapshotsCommand: Command = {
   usage: 'SET [--json]',
   positionals: true,
   async run(ctx, { positionals }) {
-    return withApp(ctx, async (app) => {
-      const { set, engine } = setFor(app, positionals, 'snapshots', 'snapshots');
+    return withApp(ctx, async (app, stop) => {
+      const { set, engine } = setFor(app, stop, positionals, 'snapshots', 'snapshots');
       const snapshots = await engine.snapshots(set);
       const count = (n: number | undefined) => (n === undefined ? '-' : String(n));
       if (ctx.json) printJson(ctx.stdout, snapshots);
@@ -88,8 +82,8 @@ export const restoreCommand: Command = {
   exitCodes: { 0: 'restored', 1: 'failed', 2: 'usage or configuration error', 3: 'restored with errors (damaged data is named)' },
   async run(ctx, { values, positionals }) {
     if (!values.to) throw new VigilError('ERR_USAGE', 'restore needs --to DIR', { hint: 'Files land at DIR/<original absolute path>.' });
-    return withApp(ctx, async (app) => {
-      const { set, engine } = setFor(app, positionals, 'restore', 'restore');
+    return withApp(ctx, async (app, stop) => {
+      const { set, engine } = setFor(app, stop, positionals, 'restore', 'restore');
       const to = path.resolve(values.to as string);
       const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
       const result = await asActivity(app, 'restore', set, () =>
@@ -113,9 +107,9 @@ export const verifyCommand: Command = {
   options: { 'read-data': { type: 'boolean' }, 'read-data-subset': { type: 'string' } },
   exitCodes: { 0: 'the vault is sound', 1: 'the vault could not be read (or the check was stopped)', 2: 'usage or configuration error', 3: 'damage found (the damaged files and snapshots are named) or warnings' },
   async run(ctx, { values, positionals }) {
-    return withApp(ctx, async (app) => {
+    return withApp(ctx, async (app, stop) => {
       const subset = values['read-data-subset'] === undefined ? undefined : parseSubset(values['read-data-subset'] as string);
-      const { set, engine } = setFor(app, positionals, 'verify', 'verify');
+      const { set, engine } = setFor(app, stop, positionals, 'verify', 'verify');
       const readData = Boolean(values['read-data']) || subset !== undefined;
       const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
       const result = await asActivity(app, 'validation', set, () => engine.verify({ ...set, readData, ...(subset ? { readDataSubset: subset } : {}), onProgress: (p) => display?.progress(p) })).finally(() => display?.done());
@@ -147,8 +141,8 @@ export const pruneCommand: Command = {
   positionals: true,
   options: { 'dry-run': { type: 'boolean' }, 'allow-root': { type: 'boolean' } },
   async run(ctx, { values, positionals }) {
-    return withApp(ctx, async (app) => {
-      const { set, engine } = setFor(app, positionals, 'prune', 'prune');
+    return withApp(ctx, async (app, stop) => {
+      const { set, engine } = setFor(app, stop, positionals, 'prune', 'prune');
       const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
       const result = await asActivity(app, 'prune', set, () => engine.prune({ ...set, dryRun: Boolean(values['dry-run']), allowRoot: values['allow-root'] === true, onProgress: (p) => display?.progress(p) })).finally(() => display?.done());
       if (ctx.json) printJson(ctx.stdout, result);
@@ -170,8 +164,8 @@ export const repairCommand: Command = {
   positionals: true,
   exitCodes: { 0: 'repaired: every snapshot is whole', 1: 'the vault could not be read or written, or the repair was stopped (before the new index is written, nothing is changed)', 2: 'usage or configuration error', 3: 'repaired, but some snapshots cannot be healed (each named)' },
   async run(ctx, { positionals }) {
-    return withApp(ctx, async (app) => {
-      const { set, engine } = setFor(app, positionals, 'repair', 'repair');
+    return withApp(ctx, async (app, stop) => {
+      const { set, engine } = setFor(app, stop, positionals, 'repair', 'repair');
       const display = ctx.json ? undefined : progressDisplay(ctx, set.name);
       const result = await asActivity(app, 'repair', set, () => engine.repair({ ...set, onProgress: (p) => display?.progress(p) })).finally(() => display?.done());
       if (ctx.json) printJson(ctx.stdout, result);

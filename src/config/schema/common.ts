@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { formatDuration, parseDuration } from '../duration.js';
 import { expecting } from '../issue-message.js';
 import { isValidAddress, parseMailbox } from '../../domain/address.js';
+import { parseByteRate } from '../../domain/units.js';
 
 /** `{ env: NAME }` or `{ file: PATH }`. Secrets are never written inline in vigil.yaml. */
 export const secretRef = z.union([z.strictObject({ env: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })], {
@@ -14,6 +15,16 @@ export type SecretRef = z.output<typeof secretRef>;
  * long-timer.ts), but a date further off than this is a typo, and dates must stay in range.
  */
 export const MAX_DURATION_MS = 3650 * 86_400_000;
+
+/** A rate of bytes per second (`20MiB/s`, `500KiB/s`, `1MB/s`), parsed to bytes per second. */
+export const byteRate = z.union([z.string(), z.number()], { error: expecting('a rate such as 20MiB/s or 500KiB/s') }).transform((value, ctx) => {
+  const rate = parseByteRate(value);
+  if (rate === undefined) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a rate; write e.g. 20MiB/s, 500KiB/s or 1MB/s` });
+    return z.NEVER;
+  }
+  return rate;
+});
 
 /** A duration (`30s`, `15m`, `1h`, `5d`) parsed to milliseconds, at most MAX_DURATION_MS. */
 export function duration(fallback: string) {

@@ -8,6 +8,8 @@ import { channels } from './channels.js';
 import { heartbeat } from './ping.js';
 import { consoleSection } from './console.js';
 import { vaults } from './vaults.js';
+import { databaseSection } from './database.js';
+import { fleet } from './fleet.js';
 
 /** The mail clients Vigil knows, in the default order of preference (DESIGN.md §1). */
 export const DEFAULT_CLIENTS = ['msmtp', 'ssmtp', 'postfix', 'exim', 'opensmtpd', 'nullmailer', 'dma', 'sendmail'];
@@ -36,8 +38,11 @@ const outbox = z
   })
   .prefault({});
 
+/** Where state lives when vigil.yaml names no dataDir: relative to vigil.yaml. */
+export const DEFAULT_DATA_DIR = './var';
+
 export const configSchema = z.strictObject({
-  dataDir: z.string().min(1).default('./var'),
+  dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
   /** Host name used in Message-IDs and message texts; defaults to the machine's name. */
   hostname: z
     .string()
@@ -62,6 +67,10 @@ export const configSchema = z.strictObject({
   sets,
   /** The web console, JSON API and /metrics (docs/console.md); absent: none. */
   console: consoleSection,
+  /** PostgreSQL shared by a fleet of hosts (docs/fleet.md); absent: SQLite in dataDir. */
+  database: databaseSection,
+  /** Hosts sharing one store: host-silence detection (docs/fleet.md). */
+  fleet,
 }).transform((config, ctx) => {
   // A builtin set names its vault; the engine gets the definition with the set (as `vaultTarget`),
   // so every path that hands a set to the engine (runner, CLI) carries it without knowing vaults.
@@ -89,3 +98,5 @@ export type { ChannelConfig } from './channels.js';
 export type { PingConfig, HeartbeatConfig } from './ping.js';
 export type { ConsoleConfig } from './console.js';
 export type { VaultEntryConfig } from './vaults.js';
+export type { DatabaseConfig } from './database.js';
+export type { FleetConfig } from './fleet.js';

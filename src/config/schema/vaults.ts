@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseVaultUrl } from '../../domain/vault-url.js';
-import { duration, secretRef } from './common.js';
+import { byteRate, duration, secretRef } from './common.js';
+import { expecting } from '../issue-message.js';
 
 /**
  * `vaults.<name>`: where builtin sets store data, named once and referenced by a set's `vault:`
@@ -21,6 +22,10 @@ export const vaultEntry = z
     pathStyle: z.boolean().optional(),
     /** Deadline of a connection and of each call that moves little data. */
     timeout: duration('60s'),
+    /** Upper bound of the upload rate (`20MiB/s`), over all uploads of a run together. */
+    limitUpload: byteRate.optional(),
+    /** How many uploads (pack writes) may be in flight at once. */
+    connections: z.number({ error: expecting('a whole number of connections, 1 to 32') }).int().min(1).max(32).default(4),
   })
   .superRefine((vault, ctx) => {
     const url = parseVaultUrl(vault.url);

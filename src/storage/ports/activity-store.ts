@@ -10,6 +10,8 @@ export interface NewActivity {
   scheduledFor?: number | null;
   /** The process running it (`host`, `pid`), so a run left `running` by a dead process can be told apart. */
   owner?: { host: string; pid: number };
+  /** The host it belongs to; default: its owner's host. */
+  host?: string;
 }
 
 /** How an activity ended. `log` is already capped by the caller; `logDropped` counts the rest. */
@@ -28,6 +30,8 @@ export interface ActivityFilter {
   set?: string;
   statuses?: ActivityStatus[];
   kind?: ActivityKind;
+  /** Only the activities of this host. */
+  host?: string;
   /** Newest first; at most this many. */
   limit?: number;
 }

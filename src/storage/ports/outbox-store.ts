@@ -19,6 +19,8 @@ export interface NewMessage {
    * before this one is pending, claimDue skips this one and nextDueAt does not count it.
    */
   sequence?: string | null;
+  /** The host that enqueues it (hosts sharing one store tell their messages apart by it). */
+  host?: string | null;
 }
 
 export interface AttemptRecord {
@@ -57,6 +59,8 @@ export interface OutboxFilter {
   /** Pending messages created before this instant (the "stuck" view). */
   createdBefore?: number;
   profile?: string;
+  /** Only the messages this host enqueued. */
+  host?: string;
   /** Messages with this dedupe key, in any state (notification's crash recovery). */
   dedupeKey?: string;
   /** Only messages at least this urgent (priority <= maxPriority; PRIORITY.critical is 0). */

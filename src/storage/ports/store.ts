@@ -13,6 +13,8 @@ import type { SummaryStore } from './summary-store.js';
 import type { VaultCheckRotationStore } from './vault-check-rotation-store.js';
 import type { WatchdogStateStore } from './watchdog-state-store.js';
 import type { MetricsStore } from './metrics-store.js';
+import type { HostStore } from './host-store.js';
+import type { LeaderLease } from './leader-lease.js';
 
 /**
  * The store's contracts, one file per port in this folder. SQLite implements them today
@@ -39,5 +41,9 @@ export interface Store {
   alertPauses: AlertPauseStore;
   /** The console's aggregates (metrics-store.ts). */
   metrics: MetricsStore;
+  /** The fleet's hosts, registered and heartbeated by each service (host-store.ts). */
+  hosts: HostStore;
+  /** The fenced leases of fleet duties: one leader at a time (leader-lease.ts). */
+  leases: LeaderLease;
   close(): Promise<void>;
 }

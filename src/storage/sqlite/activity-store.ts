@@ -24,6 +24,7 @@ interface Row {
   log_dropped: number;
   owner_host: string | null;
   owner_pid: number | null;
+  host: string | null;
 }
 
 const FIRST_ERROR_SEVERITIES: ReadonlySet<Severity> = new Set(['error', 'critical']);
@@ -104,6 +105,10 @@ export class SqliteActivityStore implements ActivityStore {
       where.push('kind = ?');
       params.push(filter.kind);
     }
+    if (filter.host !== undefined) {
+      where.push('host = ?');
+      params.push(filter.host);
+    }
     if (filter.statuses?.length) {
       where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
       params.push(...filter.statuses);
@@ -116,8 +121,8 @@ export class SqliteActivityStore implements ActivityStore {
   private insert(activity: NewActivity, status: ActivityStatus): number {
     const result = this.db
       .prepare(
-        `INSERT INTO activities (kind, set_name, engine, trigger, status, started_at, scheduled_for, owner_host, owner_pid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO activities (kind, set_name, engine, trigger, status, started_at, scheduled_for, owner_host, owner_pid, host)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         activity.kind,
@@ -129,6 +134,7 @@ export class SqliteActivityStore implements ActivityStore {
         activity.scheduledFor ?? null,
         activity.owner?.host ?? null,
         activity.owner?.pid ?? null,
+        activity.host ?? activity.owner?.host ?? null,
       );
     return Number(result.lastInsertRowid);
   }
@@ -167,5 +173,6 @@ function toActivity(row: Row): Activity {
     snapshotId: row.snapshot_id,
     logDropped: row.log_dropped,
     owner: row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null,
+    host: row.host,
   };
 }

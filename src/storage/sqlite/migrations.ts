@@ -334,6 +334,32 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 31,
+    name: 'fleet hosts and leader lease',
+    sql: `
+      -- Each \`vigil start\` registers its host and heartbeats it; the leader reads them to tell a
+      -- host that went silent. sets: JSON array of {name, schedule, timezone?} (when the host
+      -- should be at work, even after it died). silent_alerted_since: the silence already alerted
+      -- (NULL: none), so a restart or a new leader does not alert it again.
+      CREATE TABLE hosts (
+        name                  TEXT PRIMARY KEY,
+        version               TEXT NOT NULL,
+        started_at            INTEGER NOT NULL,
+        last_seen             INTEGER NOT NULL,
+        stopped_at            INTEGER,
+        sets                  TEXT NOT NULL,
+        silent_alerted_since  INTEGER
+      );
+      -- A fenced lease per name ('leader'): token grows each time the lease changes hands.
+      CREATE TABLE leases (
+        name        TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL,
+        token       INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 36,
     name: 'trend per set',
     sql: `
@@ -341,6 +367,18 @@ export const MIGRATIONS: Migration[] = [
       -- range of this index, covering every column the trend reads, so a page of 100 sets reads
       -- 1,400 index entries instead of every run of the fortnight (activities_ended).
       CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
+    `,
+  },
+  {
+    version: 32,
+    name: 'host of activities and messages',
+    sql: `
+      -- The host an activity ran on and a message was enqueued by: with hosts sharing one store,
+      -- listings show a HOST column and narrow with --host. Older rows take their run's owner.
+      ALTER TABLE activities ADD COLUMN host TEXT;
+      UPDATE activities SET host = owner_host;
+      CREATE INDEX activities_host ON activities (host, started_at);
+      ALTER TABLE messages ADD COLUMN host TEXT;
     `,
   },
 ];

@@ -24,10 +24,11 @@ interface MessageRow {
   last_error: string | null;
   possible_duplicate: number;
   sent_at: number | null;
+  host: string | null;
 }
 
 const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, state,
-  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at`;
+  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at, host`;
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
 const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
 // A message of a suspended route is due when the suspension ends, if not later.
@@ -58,9 +59,9 @@ export class SqliteOutboxStore implements OutboxStore {
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
       insert: db.prepare(`INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients,
-          subject, raw, state, created_at, updated_at, next_attempt_at, sequence)
+          subject, raw, state, created_at, updated_at, next_attempt_at, sequence, host)
         VALUES (@id, @messageId, @kind, @severity, @priority, @profile, @dedupeKey, @sender, @recipients,
-          @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt, @sequence)`),
+          @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt, @sequence, @host)`),
       findPendingDuplicate: db.prepare(`SELECT id FROM messages WHERE dedupe_key = ? AND ${PENDING} LIMIT 1`),
       due: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
         ORDER BY priority, next_attempt_at LIMIT ?`),
@@ -123,6 +124,7 @@ export class SqliteOutboxStore implements OutboxStore {
           raw: m.raw,
           createdAt: m.createdAt,
           sequence: m.sequence ?? null,
+          host: m.host ?? null,
         });
         results.push({ id: m.id });
       }
@@ -258,6 +260,10 @@ export class SqliteOutboxStore implements OutboxStore {
       where.push('profile = ?');
       params.push(filter.profile);
     }
+    if (filter.host !== undefined) {
+      where.push('host = ?');
+      params.push(filter.host);
+    }
     if (filter.dedupeKey !== undefined) {
       where.push('dedupe_key = ?');
       params.push(filter.dedupeKey);
@@ -349,5 +355,6 @@ function toStored(row: MessageRow): StoredMessage {
     lastError: row.last_error,
     possibleDuplicate: row.possible_duplicate === 1,
     sentAt: row.sent_at,
+    host: row.host,
   };
 }

@@ -13,6 +13,8 @@ import { SqliteHousekeepingStore, SqliteSummaryStore } from './summary-store.js'
 import { SqliteVaultCheckRotationStore } from './vault-check-store.js';
 import { SqliteAlertPauseStore } from './alert-pause-store.js';
 import { SqliteMetricsStore } from './metrics-store.js';
+import { SqliteHostStore } from './host-store.js';
+import { SqliteLeaderLease } from './leader-lease.js';
 import type { Store } from '../ports/store.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -38,6 +40,8 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     vaultChecks: new SqliteVaultCheckRotationStore(db),
     alertPauses: new SqliteAlertPauseStore(db),
     metrics: new SqliteMetricsStore(db),
+    hosts: new SqliteHostStore(db),
+    leases: new SqliteLeaderLease(db),
     async close() {
       db.close();
     },

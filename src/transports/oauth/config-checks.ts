@@ -1,8 +1,7 @@
+import type { KeyPath, Problem } from '../../domain/problem.js';
 import { accessSync, constants } from 'node:fs';
 import type { VigilConfig } from '../../config/schema/index.js';
 import type { OAuth2Config, SecretRef } from '../../config/schema/index.js';
-import type { KeyPath } from '../../config/problems.js';
-import type { SemanticProblem } from '../../config/problems.js';
 import { readSecret } from '../../config/secrets.js';
 import { describeExpiry, expiringCredentials } from '../../config/credential-expiry.js';
 import { isVigilError } from '../../domain/errors.js';
@@ -14,8 +13,8 @@ import { loadServiceAccountKey } from './google-service-account.js';
  * readable, key and CA files present, token command executable, secrets about to expire.
  * Values read are dropped at once; only their key paths are reported.
  */
-export function oauthEnvironmentProblems(config: VigilConfig, env: NodeJS.ProcessEnv, nowMs: number): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+export function oauthEnvironmentProblems(config: VigilConfig, env: NodeJS.ProcessEnv, nowMs: number): Problem[] {
+  const problems: Problem[] = [];
   const secret = (ref: SecretRef | undefined, path: KeyPath) => {
     if (!ref) return;
     try {

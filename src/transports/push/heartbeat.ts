@@ -20,6 +20,16 @@ export function pingUrl({ stored, url }: Pick<PrepareInput, 'stored' | 'url'>): 
   return out;
 }
 
+/**
+ * A checker that does not know the URL (healthchecks' 404 unknown check and 409 ambiguous slug,
+ * Uptime Kuma's 404 "Monitor not found or not active") refuses every later ping as well: the URL
+ * is the ping's credential, so the route pauses and the admins are told (src/notify/channel-paused.ts)
+ * rather than each ping failing on its own while the outside check watches nothing.
+ */
+function urlRefused(status: number): boolean {
+  return status === 404 || status === 409 || status === 410;
+}
+
 function prepare(input: PrepareInput): WireRequest {
   return { url: pingUrl(input), method: input.stored.method ?? 'POST', headers: input.stored.headers, body: input.stored.body };
 }
@@ -43,6 +53,7 @@ export const healthchecks: PingSpec = {
     };
   },
   prepare,
+  isCredentialError: urlRefused,
 };
 
 // Uptime Kuma shows `msg` in its event list: a line, not a log.
@@ -62,6 +73,7 @@ export const uptimeKuma: PingSpec = {
     return { type: 'uptime-kuma', method: 'GET', query, headers: {}, body: '' };
   },
   prepare,
+  isCredentialError: urlRefused,
   errorText(_status, body) {
     const json = parseJson(body);
     return json && json.ok === false ? String(json.msg ?? 'ok: false') : undefined;

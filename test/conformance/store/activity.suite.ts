@@ -7,6 +7,18 @@ export function activityConformance(name: string, open: OpenStore): void {
   const withStore = storeCase(name, 'activity', open);
   const owner = { host: 'backup-host', pid: 4242 };
 
+  withStore('an activity records its host (given, else its owner’s); list narrows by host', async (store) => {
+    const a = await store.activity.start(newBackup('docs', 1_000, { owner: { host: 'fs01', pid: 1 } }));
+    const b = (await store.activity.record(newBackup('docs', 2_000, { host: 'web02' }), ended('missed', 2_000))).id;
+    const c = (await store.activity.record(newBackup('docs', 3_000), ended('skipped', 3_000))).id;
+    assert.equal((await store.activity.get(a))?.host, 'fs01');
+    assert.equal((await store.activity.get(b))?.host, 'web02');
+    assert.equal((await store.activity.get(c))?.host, null, 'no host given, no owner');
+    assert.deepEqual((await store.activity.list({ host: 'web02' })).map((x) => x.id), [b]);
+    assert.deepEqual((await store.activity.list({ host: 'fs01', set: 'docs' })).map((x) => x.id), [a]);
+    assert.equal((await store.activity.list({})).length, 3);
+  });
+
   withStore('start records a running activity; finish ends it with counters, log and first error', async (store) => {
     const id = await store.activity.start(newBackup('docs', 1_000, { owner, scheduledFor: 900 }));
     const running = await store.activity.get(id);

@@ -13,6 +13,8 @@ import { summaryConformance } from './summary.suite.js';
 import { housekeepingConformance } from './housekeeping.suite.js';
 import { vaultCheckRotationConformance } from './vault-checks.suite.js';
 import { alertPauseConformance } from './alert-pauses.suite.js';
+import { hostStoreConformance } from './hosts.suite.js';
+import { leaderLeaseConformance } from './leases.suite.js';
 
 export type { OpenStore, OpenedStore } from './harness.js';
 
@@ -32,4 +34,6 @@ export function storeConformance(name: string, open: OpenStore): void {
   housekeepingConformance(name, open);
   vaultCheckRotationConformance(name, open);
   alertPauseConformance(name, open);
+  hostStoreConformance(name, open);
+  leaderLeaseConformance(name, open);
 }

@@ -40,6 +40,15 @@ export function outboxStoreConformance(name: string, open: OpenStore): void {
     assert.equal((await store.outbox.list({})).length, 1);
   });
 
+  withStore('a message records the host that enqueued it; list narrows by host', async (store) => {
+    const [fs01, web02, old] = [message({ host: 'fs01' }), message({ host: 'web02' }), message()];
+    await store.outbox.enqueue([fs01, web02, old]);
+    assert.equal((await store.outbox.get(fs01.id))?.host, 'fs01');
+    assert.equal((await store.outbox.get(old.id))?.host, null);
+    assert.deepEqual((await store.outbox.list({ host: 'web02' })).map((m) => m.id), [web02.id]);
+    assert.equal((await store.outbox.list({})).length, 3);
+  });
+
   withStore('claims are leases: invisible to others until they expire, most urgent first', async (store) => {
     const normal = message();
     const critical = message({ priority: 0 });
@@ -220,6 +229,17 @@ export function outboxStoreConformance(name: string, open: OpenStore): void {
     assert.equal(claimed.length, 20);
     assert.equal(new Set(claimed).size, 20, 'no message was leased by both');
     assert.equal((await second.outbox.get(messages[0]!.id))?.state, 'sending', 'one handle sees what the other wrote');
+  });
+
+  withStore('two handles enqueueing one dedupeKey at the same moment store it once', async (store, opened) => {
+    const second = await opened.another();
+    // Several rounds: one lucky interleaving must not let a store without the guarantee pass.
+    for (let round = 0; round < 10; round++) {
+      const key = `race:${round}`;
+      const results = await Promise.all([store.outbox.enqueue([message({ dedupeKey: key })]), second.outbox.enqueue([message({ dedupeKey: key })])]);
+      assert.equal(results.flat().filter((r) => !r.duplicateOf).length, 1, `round ${round}: one stored, one told it is a duplicate`);
+      assert.equal((await store.outbox.list({ dedupeKey: key })).length, 1);
+    }
   });
 
   withStore('retry refuses a message being delivered right now, and one the server already accepted', async (store) => {

@@ -42,6 +42,15 @@ export function stormConformance(name: string, open: OpenStore): void {
     assert.deepEqual((await store.storm.ended(21_000)).map((w) => w.first.activityId), [2]);
   });
 
+  withStore('two handles admitting failures at the same moment open one window, not two', async (store, opened) => {
+    const other = await opened.another();
+    for (let round = 0; round < 10; round++) {
+      const now = (round + 1) * 1_000_000;
+      const verdicts = await Promise.all([store.storm.admit(failure(2 * round + 1), now, 60_000), other.storm.admit(failure(2 * round + 2), now, 60_000)]);
+      assert.deepEqual(verdicts.sort(), ['held', 'opened'], `round ${round}`);
+    }
+  });
+
   withStore('a failure whose clock was read just before another process opened the window joins it', async (store, opened) => {
     const other = await opened.another();
     assert.equal(await store.storm.admit(failure(1), 2_000, 60_000), 'opened');

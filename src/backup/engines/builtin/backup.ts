@@ -98,6 +98,8 @@ export async function backup(options: BackupOptions): Promise<EngineRunResult & 
       return started;
     };
     writer = new PackWriter(vault);
+    const packs = writer;
+    if (!vault.backend.localPath) meter.uploaded = () => packs.bytesWritten;
 
     const entries: (TreeEntry | undefined)[] = [];
     const states = new Map<number, FileState>();

@@ -10,18 +10,19 @@ import { resolveSettings, type BuiltinSettings, type BuiltinVaultConfig } from '
 import { loadSnapshots, pickSnapshot } from './snapshot.js';
 import { Vault } from './vault.js';
 import { openBackend } from './backend/open-backend.js';
-import { runStopper } from './vault-errors.js';
+import { isVaultUnreachable, runStopper } from './vault-errors.js';
 import { rootWriteRefusal } from './vault-owner.js';
 import { rootsContaining } from '../../paths-overlap.js';
 import { describeSubset, type DataSubset } from '../../../domain/data-subset.js';
 import { verifyVault, type VerifyStats } from './verify.js';
+import { copySnapshots, type CopyStats } from './copy.js';
 import type { RunStatus } from '../../../domain/run-status.js';
+import type { Problem } from '../../../domain/problem.js';
 import type {
   BackupEngine,
   EngineLogEntry,
   EngineOperationRequest,
   EngineOutcome,
-  EngineProblem,
   EngineProgress,
   EnginePruneRequest,
   EnginePruneResult,
@@ -42,6 +43,7 @@ export type { PruneStats } from './prune.js';
 export type { RestoreStats } from './restore.js';
 export type { RepairStats } from './repair.js';
 export type { VerifyStats } from './verify.js';
+export type { CopyStats } from './copy.js';
 export type { DataSubset } from '../../../domain/data-subset.js';
 export { resolveSettings, type BuiltinVaultConfig } from './settings.js';
 export { builtinSet, type BuiltinSetConfig } from './config.js';
@@ -122,8 +124,8 @@ export class BuiltinEngine implements BackupEngine<BuiltinSetConfig> {
   }
 
   /** Source paths that do not exist. */
-  problems(context: EngineSetContext<BuiltinSetConfig>): EngineProblem[] {
-    return context.config.paths.flatMap((p, index) => (existsSync(p) ? [] : [{ key: ['paths', index], message: `${p} does not exist` }]));
+  problems(context: EngineSetContext<BuiltinSetConfig>): Problem[] {
+    return context.config.paths.flatMap((p, index) => (existsSync(p) ? [] : [{ path: ['paths', index], message: `${p} does not exist`, severity: 'error' as const }]));
   }
 
   /** Builtin sets share the default vault: the key is the vault's absolute path, or its URL. */
@@ -211,11 +213,18 @@ async function withVault<T>(context: EngineSetContext<BuiltinVaultConfig>, exclu
     await vault.close(); // a remote vault's connection would keep the process alive
     throw error;
   }
+  let hostDown = false;
   try {
     return await use(vault, settings);
+  } catch (error) {
+    hostDown = isVaultUnreachable(error);
+    throw error;
   } finally {
-    // The lock first: releasing it is a vault write, and closing ends a remote vault's connection.
-    await lock.release();
+    // A host that stopped answering would make the release wait out one more deadline: the lock
+    // is left to expire (10 minutes) instead. Otherwise the lock first: releasing it is a vault
+    // write, and closing ends a remote vault's connection.
+    if (hostDown) lock.abandon();
+    else await lock.release();
     await vault.close();
   }
 }
@@ -365,5 +374,56 @@ export async function prune(context: EngineSetContext<BuiltinVaultConfig>, optio
       message: `prune${options.dryRun ? ' (dry run)' : ''} of ${vault.root}: ${stats.snapshotsRemoved.length} snapshots removed, ${stats.snapshotsKept} kept, ${stats.packsDeleted} packs deleted, ${stats.packsRewritten} rewritten, ${stats.bytesFreed} bytes freed`,
     });
     return { status: 'completed', log, stats };
+  });
+}
+
+export interface CopyVaultOptions extends CommonOptions {
+  /** Only the snapshots of this set (default: every snapshot in SRC). */
+  set?: string;
+  /** Only this snapshot (id or unique prefix). */
+  snapshot?: string;
+}
+
+/**
+ * `vigil vault copy SRC DST`: copies snapshots from the vault of `from` to the vault of `to`
+ * (copy.ts), each pack read back from DST and checked before it is named. Takes a shared lock on
+ * both. A DST that does not exist yet is created, encrypted with DST's passphrase, or SRC's when
+ * DST has none (an encrypted vault is never copied into a plaintext one by default). Idempotent
+ * and resumable: a snapshot DST holds is not copied again, packs an interrupted copy stored are
+ * taken in, not sent again. Status `completed`, or `incomplete` when stopped.
+ */
+export async function copyVault(from: EngineSetContext<BuiltinVaultConfig>, to: EngineSetContext<BuiltinVaultConfig>, options: CopyVaultOptions = {}): Promise<ActivityOutcome<CopyStats>> {
+  const source = resolveSettings(from);
+  const destination = resolveSettings(to);
+  if (source.vault === destination.vault) {
+    throw new VigilError('ERR_USAGE', `${from.name} and ${to.name} are the same vault (${source.vault}); nothing to copy`, { hint: 'Copy to another vault: vigil vault copy SRC DST.' });
+  }
+  return withVault(from, false, options, async (vault) => {
+    const target = await Vault.open(openBackend(destination.target), { passphrase: destination.passphrase ?? source.passphrase, create: true });
+    let lock;
+    try {
+      lock = await acquireLock(target.backend, { exclusive: false, deadlineMs: options.lockDeadlineMs ?? LOCK_DEADLINE_MS, signal: options.signal });
+    } catch (error) {
+      await target.close();
+      throw error;
+    }
+    let hostDown = false;
+    try {
+      const log: EngineLogEntry[] = [];
+      const stats = await copySnapshots({ from: vault, to: target, set: options.set, snapshot: options.snapshot, signal: options.signal, onProgress: options.onProgress }, log);
+      const stopped = options.signal?.aborted === true;
+      log.push({
+        severity: stopped ? 'warning' : 'info',
+        message: `copy from ${vault.root} to ${target.root}${stopped ? ' stopped before the end' : ''}: ${stats.snapshotsCopied} snapshots copied, ${stats.snapshotsSkipped} already there; ${stats.blobsSent} chunks sent (${stats.bytesSent} bytes), ${stats.packsVerified} packs read back and verified`,
+      });
+      return { status: stopped ? 'incomplete' : 'completed', log, stats };
+    } catch (error) {
+      hostDown = isVaultUnreachable(error);
+      throw error;
+    } finally {
+      if (hostDown) lock.abandon();
+      else await lock.release();
+      await target.close();
+    }
   });
 }

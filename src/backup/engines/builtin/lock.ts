@@ -30,6 +30,11 @@ interface LockInfo {
 
 export interface VaultLock {
   release(): Promise<void>;
+  /**
+   * Stops refreshing the lock without removing it: for a vault whose host stopped answering,
+   * where removing it would wait out one more deadline. The lock expires under the stale rule.
+   */
+  abandon(): void;
 }
 
 export interface LockOptions {
@@ -75,6 +80,9 @@ export async function acquireLock(where: string | VaultBackend, options: LockOpt
       clearInterval(timer);
       await refreshing;
       await backend.delete(object).catch(() => undefined);
+    },
+    abandon() {
+      clearInterval(timer);
     },
   };
 }

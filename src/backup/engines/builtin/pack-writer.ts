@@ -27,7 +27,7 @@ export class PackWriter {
   constructor(
     private readonly vault: Vault,
     private readonly targetSize = PACK_TARGET_SIZE,
-    private readonly maxInflight = 3,
+    private readonly maxInflight = vault.backend.parallelWrites ?? 3,
   ) {}
 
   /** Packs written and not yet returned by `durable()`/`flush()`. */

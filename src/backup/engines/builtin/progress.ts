@@ -12,6 +12,8 @@ export class ProgressMeter {
   currentPath: string | undefined;
   /** What filesDone/filesTotal count when not files (prune: snapshots read, packs rewritten). */
   unit: string | undefined;
+  /** Reads the bytes stored so far (a PackWriter's), shown as uploaded. */
+  uploaded: (() => number) | undefined;
   private lastEmit = 0;
   private lastBytes = 0;
   private rate: number | undefined;
@@ -37,6 +39,7 @@ export class ProgressMeter {
     if (this.rate && this.bytesTotal !== undefined) progress.etaSeconds = Math.max(0, Math.round((this.bytesTotal - this.bytesDone) / this.rate));
     if (this.currentPath !== undefined) progress.currentPath = this.currentPath;
     if (this.unit !== undefined) progress.unit = this.unit;
+    if (this.uploaded !== undefined) progress.bytesUploaded = this.uploaded();
     try {
       this.onProgress(progress);
     } catch {

@@ -4,7 +4,7 @@ import { loadDamageMarks, writeDamageMarks, type DamageMark } from './damage-mar
 import { checkPackData, type ExpectedBlob } from './pack-check.js';
 import { ProgressMeter } from './progress.js';
 import { loadSnapshot, type SnapshotInfo } from './snapshot.js';
-import { vaultWriteError } from './vault-errors.js';
+import { stopIfUnreachable, vaultWriteError } from './vault-errors.js';
 import { checkSnapshot } from './verify.js';
 import type { EngineLogEntry, EngineProgress } from '../../engine.js';
 import type { Vault } from './vault.js';
@@ -51,6 +51,7 @@ export async function repairVault(options: RepairVaultOptions, log: EngineLogEnt
   const warn = (message: string, where?: string) => log.push({ severity: 'warning', message, ...(where ? { path: where } : {}) });
   const hints = await oldIndexHints(vault, warn);
   const oldMarks = await loadDamageMarks(vault).catch((e: unknown) => {
+    stopIfUnreachable(e);
     warn(`${(e as Error).message}; the new index replaces it`);
     return { marks: [] as DamageMark[], files: [] as string[] };
   });
@@ -79,6 +80,7 @@ export async function repairVault(options: RepairVaultOptions, log: EngineLogEnt
       for (const blob of blobs) indexed.add(blob.id);
       if (blobs.length) packs.push({ packId, blobs: blobs.map((blob) => ({ ...blob, id: Buffer.from(blob.id, 'hex') })) });
     } catch (e) {
+      stopIfUnreachable(e);
       warn(`${where}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its blobs are left out of the index`, where);
     }
     meter.filesDone++;
@@ -134,6 +136,7 @@ async function oldIndexHints(vault: Vault, error: (message: string, where?: stri
         hints.set(pack.packId, list);
       }
     } catch (e) {
+      stopIfUnreachable(e);
       error(`${(e as Error).message}; the new index replaces it`, vault.objectPath('index', id));
     }
   }
@@ -146,6 +149,7 @@ async function snapshotsReporting(vault: Vault, error: (message: string, where?:
     try {
       out.push(await loadSnapshot(vault, id));
     } catch (e) {
+      stopIfUnreachable(e);
       error(`${(e as Error).message} (this snapshot cannot be healed)`, vault.objectPath('snapshots', id));
     }
   }

@@ -9,6 +9,7 @@ import type { EngineLogEntry, EngineProgress } from '../../engine.js';
 import type { RestoreChunk, RestoreFile } from './worker-protocol.js';
 import type { Vault } from './vault.js';
 import { makeDirs } from '../../../platform/make-dirs.js';
+import { stopIfUnreachable } from './vault-errors.js';
 
 export interface RestoreTreeOptions {
   vault: Vault;
@@ -125,6 +126,7 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
           if (batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) await dispatch();
         }
       } catch (error) {
+        stopIfUnreachable(error);
         fail(entry.path, `not restored: ${(error as Error).message}`);
       }
     }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readSecret } from '../../../config/secrets.js';
 import { parseVaultUrl } from '../../../domain/vault-url.js';
 import { sftpLocation, type SftpTarget } from './backend/sftp-session.js';
+import type { UploadLimits } from './backend/throttled-backend.js';
 import type { VaultEntryConfig } from '../../../config/schema/index.js';
 import type { EngineSetContext } from '../../engine.js';
 import type { BuiltinSetConfig } from './config.js';
@@ -13,11 +14,8 @@ import type { KeepPolicy } from './retention.js';
  */
 export type BuiltinVaultConfig = Pick<BuiltinSetConfig, 'paths'> & Partial<Pick<BuiltinSetConfig, 'exclude' | 'vault' | 'passphrase' | 'keep'>> & { vaultTarget?: VaultEntryConfig };
 
-/** Where a set's vault is, resolved (secrets read). */
-export type VaultTarget =
-  | { kind: 'local'; path: string }
-  | { kind: 'sftp'; sftp: SftpTarget }
-  | { kind: 's3'; s3: S3Target };
+/** Where a set's vault is, resolved (secrets read); `uploads` when it is an entry of `vaults:`. */
+export type VaultTarget = ({ kind: 'local'; path: string } | { kind: 'sftp'; sftp: SftpTarget } | { kind: 's3'; s3: S3Target }) & { uploads?: UploadLimits };
 
 export interface S3Target {
   endpoint: string;
@@ -28,6 +26,9 @@ export interface S3Target {
   accessKeyId: string;
   secretAccessKey: string;
   timeoutMs: number;
+  /** Objects larger than this (bytes) are uploaded in parts of `partSize`; defaults in s3-multipart.ts. */
+  multipartThreshold?: number;
+  partSize?: number;
 }
 
 /** A builtin set's settings, resolved: absolute paths, the passphrase read from its secret. */
@@ -64,6 +65,11 @@ export function resolveSettings(context: EngineSetContext<BuiltinVaultConfig>, e
 
 function resolveTarget(context: Pick<EngineSetContext, 'dataDir'>, entry: VaultEntryConfig | undefined, vault: string | undefined, env: NodeJS.ProcessEnv): VaultTarget {
   if (!entry) return { kind: 'local', path: path.resolve(context.dataDir, vault ?? 'vault') };
+  // Entries written before `connections` existed (tests build them by hand) get its default.
+  return { ...resolveWhere(context, entry, vault, env), uploads: { connections: entry.connections ?? 4, ...(entry.limitUpload ? { bytesPerSecond: entry.limitUpload } : {}) } };
+}
+
+function resolveWhere(context: Pick<EngineSetContext, 'dataDir'>, entry: VaultEntryConfig, vault: string | undefined, env: NodeJS.ProcessEnv): VaultTarget {
   const url = parseVaultUrl(entry.url);
   const key = `vaults.${vault ?? '?'}`;
   // The schema checked the url and the keys each kind needs; a failure here is a bug, said plainly.

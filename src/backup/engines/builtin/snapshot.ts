@@ -35,6 +35,8 @@ export interface Snapshot {
   /** Blob ids of the serialized tree (NDJSON of TreeEntry), chunked and deduplicated like data. */
   tree: string[];
   parent?: string;
+  /** Set by `vigil vault copy`: the id of the snapshot this is a copy of, in the vault it was first written to. */
+  original?: string;
   stats: { files: number; dirs: number; bytes: number; errors: number };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { VigilError } from '../../../domain/errors.js';
+import { isVaultUnreachable, VigilError } from '../../../domain/errors.js';
 import type { RunStopper } from '../../../domain/events.js';
 import { accountName, currentUid, loginName } from '../../../platform/accounts.js';
 
@@ -31,6 +31,18 @@ export function vaultWriteError(where: string, error: unknown, doing: string): V
       ? 'Free space on the vault\'s disk, or run `vigil prune SET` to reclaim data no snapshot needs.'
       : 'Check that the vault is mounted read-write and that the account Vigil runs as may write to it.';
   return new VigilError('ERR_VAULT_WRITE', `vault write failed at ${where} while ${doing}: ${reason}${code ? ` (${code})` : ''}`, { cause: error, hint });
+}
+
+export { isVaultUnreachable };
+
+/**
+ * Rethrows an error that stops the whole operation, not just the pack or file at hand: the vault's
+ * host is down, gone or refuses us. Verify, repair and restore report other failures per item and
+ * go on, but going on past this one would wait out a deadline for every item left (a dead host
+ * answers nothing).
+ */
+export function stopIfUnreachable(error: unknown): void {
+  if (isVaultUnreachable(error)) throw error;
 }
 
 export function isPermissionDenied(error: unknown): boolean {

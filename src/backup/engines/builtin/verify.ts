@@ -5,6 +5,7 @@ import { loadDamageMarks, writeDamageMarks, type DamageMark } from './damage-mar
 import { describeSubset, inSubset, type DataSubset } from '../../../domain/data-subset.js';
 import { checkPackData } from './pack-check.js';
 import { ProgressMeter } from './progress.js';
+import { stopIfUnreachable } from './vault-errors.js';
 import { loadSnapshot, loadTree, type SnapshotInfo } from './snapshot.js';
 import type { EngineLogEntry, EngineProgress } from '../../engine.js';
 import type { Vault } from './vault.js';
@@ -104,6 +105,7 @@ export async function verifyVault(options: VerifyVaultOptions, log: EngineLogEnt
         }
       }
     } catch (error) {
+      stopIfUnreachable(error);
       fail((error as Error).message, where);
       // A pack that cannot be read now (permissions, I/O) is not known to be damaged: not marked.
       if (!unreadable(error)) damage(entries.map(([id]) => id));
@@ -116,6 +118,7 @@ export async function verifyVault(options: VerifyVaultOptions, log: EngineLogEnt
       await writeDamageMarks(vault, fresh);
       stats.damagedBlobs = fresh.length;
     } catch (error) {
+      stopIfUnreachable(error);
       // A read-only vault still gets its verdict; only the protection of the next backup is lost.
       fail(`the damaged data could not be set aside, so the next backup may reuse it: ${(error as Error).message}`, vault.root);
     }
@@ -158,6 +161,7 @@ export async function checkSnapshot(vault: Vault, index: BlobIndex, snapshot: Sn
   try {
     entries = await loadTree(vault, index, snapshot);
   } catch (error) {
+    stopIfUnreachable(error);
     fail(`${name}: tree cannot be read: ${(error as Error).message}`, vault.objectPath('snapshots', snapshot.id));
     return { ...damaged, treeUnreadable: true };
   }
@@ -179,12 +183,14 @@ async function loadIndexReporting(vault: Vault, fail: (message: string, where?: 
   try {
     for (const mark of (await loadDamageMarks(vault)).marks) index.markDamaged(mark.packId, mark.blobId);
   } catch (error) {
+    stopIfUnreachable(error);
     fail((error as Error).message);
   }
   for (const id of await vault.listObjects('index')) {
     try {
       for (const pack of decodeIndex(await vault.readObject('index', id), vault.objectPath('index', id))) index.addPack(pack);
     } catch (error) {
+      stopIfUnreachable(error);
       fail((error as Error).message, vault.objectPath('index', id));
     }
   }
@@ -197,6 +203,7 @@ async function loadSnapshotsReporting(vault: Vault, fail: (message: string, wher
     try {
       good.push(await loadSnapshot(vault, id));
     } catch (error) {
+      stopIfUnreachable(error);
       fail((error as Error).message, vault.objectPath('snapshots', id));
     }
   }

@@ -1,7 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunStatus } from '../../../domain/run-status.js';
-import type { BackupEngine, EngineLogEntry, EngineProblem, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
+import type { Problem } from '../../../domain/problem.js';
+import type { BackupEngine, EngineLogEntry, EngineRunRequest, EngineRunResult, EngineSetContext } from '../../engine.js';
 import type { CommandSetConfig } from './config.js';
 import { runChild } from '../../child-process.js';
 import { OutputCapture } from '../../output-capture.js';
@@ -75,7 +76,7 @@ export class CommandEngine implements BackupEngine<CommandSetConfig> {
     return conclude('failed', 'error', `${program} exited with status ${result.exitCode}${stderrTail(output)}`);
   }
 
-  problems(context: EngineSetContext<CommandSetConfig>, env: NodeJS.ProcessEnv): EngineProblem[] {
+  problems(context: EngineSetContext<CommandSetConfig>, env: NodeJS.ProcessEnv): Problem[] {
     return commandProblems(context.config, env);
   }
 }
@@ -87,12 +88,12 @@ export function commandArgv(set: Pick<CommandSetConfig, 'command' | 'shell'>): s
 }
 
 /** Why the program could not run here (for `config check`), each with its key: `cwd` or `command`. */
-export function commandProblems(set: Pick<CommandSetConfig, 'command' | 'shell' | 'cwd'>, env: NodeJS.ProcessEnv): EngineProblem[] {
-  const problems: EngineProblem[] = [];
-  if (set.cwd && !isDirectory(set.cwd)) problems.push({ key: ['cwd'], message: `working directory ${set.cwd} does not exist` });
+export function commandProblems(set: Pick<CommandSetConfig, 'command' | 'shell' | 'cwd'>, env: NodeJS.ProcessEnv): Problem[] {
+  const problems: Problem[] = [];
+  if (set.cwd && !isDirectory(set.cwd)) problems.push({ path: ['cwd'], message: `working directory ${set.cwd} does not exist`, severity: 'error' });
   if (set.shell) return problems;
   const program = commandArgv(set)[0]!;
-  const problem = (message: string) => problems.push({ key: ['command'], message });
+  const problem = (message: string) => problems.push({ path: ['command'], message, severity: 'error' });
   if (program.includes('/')) {
     const resolved = path.resolve(set.cwd ?? '.', program);
     if (!exists(resolved)) problem(`${program} does not exist`);

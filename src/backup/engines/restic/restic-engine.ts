@@ -7,7 +7,6 @@ import type {
   EngineLogEntry,
   EngineOperationRequest,
   EngineOutcome,
-  EngineProblem,
   EnginePruneRequest,
   EnginePruneResult,
   EngineRestoreRequest,
@@ -26,6 +25,7 @@ import { resticCheck } from './restic-check.js';
 import { forgetAndPrune } from './restic-forget.js';
 import { errorEntry, parseResticLine, type ResticSummary } from './restic-messages.js';
 import { resticProblems } from './restic-problems.js';
+import type { Problem } from '../../../domain/problem.js';
 import { prepareRestic, runRestic } from './restic-program.js';
 import { resticRestore } from './restic-restore.js';
 import { resticSnapshots } from './restic-snapshots.js';
@@ -140,7 +140,7 @@ export class ResticEngine implements BackupEngine<ResticSetConfig> {
     return forgetAndPrune(request);
   }
 
-  problems(context: EngineSetContext<ResticSetConfig>, env: NodeJS.ProcessEnv): EngineProblem[] {
+  problems(context: EngineSetContext<ResticSetConfig>, env: NodeJS.ProcessEnv): Problem[] {
     return resticProblems(context, env);
   }
 

@@ -3,6 +3,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import { VigilError } from '../../../../domain/errors.js';
 import { s3Location, type S3Target } from '../settings.js';
 import { backendError, type BackendGuarantees, type VaultBackend, type VaultObjectInfo } from './vault-backend.js';
+import { MULTIPART_THRESHOLD, PART_SIZE, putMultipart } from './s3-multipart.js';
 
 /** A call moving data may take its timeout plus this long per byte (a floor of 256 KiB/s). */
 const MIN_RATE_BYTES_PER_MS = 256;
@@ -15,6 +16,8 @@ const MIN_RATE_BYTES_PER_MS = 256;
  * by the vault (vault.ts), so a damaged download is never used. An exclusive write sends
  * `If-None-Match: *` (AWS and MinIO refuse an existing key atomically) after a HEAD (servers that
  * ignore the header): only `config` is written that way.
+ *
+ * Objects over a threshold (64 MiB) go up as a multipart upload (s3-multipart.ts), aborted on failure.
  *
  * Errors: refused credentials ERR_VAULT_AUTH, a missing bucket or an unreachable endpoint
  * ERR_VAULT_UNREACHABLE, a quota refusal ENOSPC. The SDK retries throttling and 5xx answers with
@@ -72,6 +75,10 @@ export class S3Backend implements VaultBackend {
 
   async write(name: string, data: Buffer, options: { exclusive?: boolean } = {}): Promise<void> {
     if (options.exclusive && (await this.stat(name))) throw backendError('EEXIST', `${this.location}/${name} exists already`);
+    // Exclusive writes (the vault's config) are small: never in parts, so If-None-Match applies.
+    if (!options.exclusive && data.length > (this.target.multipartThreshold ?? MULTIPART_THRESHOLD)) {
+      return putMultipart((doing, bytes, op) => this.send(doing, bytes, op), this.target.bucket, this.key(name), name, data, this.target.partSize ?? PART_SIZE);
+    }
     const md5 = createHash('md5').update(data).digest('base64');
     try {
       await this.send(`writing ${name}`, data.length, (client, signal) =>

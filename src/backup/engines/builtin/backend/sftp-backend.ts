@@ -8,7 +8,10 @@ import { backendError, type BackendGuarantees, type VaultBackend, type VaultObje
 /** Reads and writes go in pieces of this size, PIPELINE of them in flight (SFTP is request/response). */
 const PIECE = 256 * 1024;
 const PIPELINE = 8;
-/** A call moving data may take its timeout plus this long per byte (a floor of 256 KiB/s). */
+/**
+ * A call moving data may take, in all, its timeout plus this long per byte (a floor of 256 KiB/s);
+ * but it fails as soon as the server has answered nothing for the timeout (see `call`).
+ */
 const MIN_RATE_BYTES_PER_MS = 256;
 
 const SFTP_EOF = 1;
@@ -66,13 +69,13 @@ export class SftpBackend implements VaultBackend {
   }
 
   async read(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
-    return this.call(`reading ${name}`, range?.length ?? 8 * 1024 * 1024, async (sftp) => {
+    return this.call(`reading ${name}`, range?.length ?? 8 * 1024 * 1024, async (sftp, answered) => {
       const handle = await open(sftp, this.remote(name), 'r');
       try {
         const offset = range?.offset ?? 0;
         const length = range?.length ?? (await fstatSize(sftp, handle)) - offset;
         const buffer = Buffer.allocUnsafe(Math.max(0, length));
-        const got = await inPieces(length, (at, size) => readFully(sftp, handle, buffer, at, size, offset + at));
+        const got = await inPieces(length, (at, size) => readFully(sftp, handle, buffer, at, size, offset + at), answered);
         const short = got.findIndex((n, piece) => n < Math.min(PIECE, length - piece * PIECE));
         return short < 0 ? buffer : buffer.subarray(0, short * PIECE + got[short]!);
       } finally {
@@ -82,14 +85,14 @@ export class SftpBackend implements VaultBackend {
   }
 
   async write(name: string, data: Buffer, options: { exclusive?: boolean } = {}): Promise<void> {
-    await this.call(`writing ${name}`, data.length, async (sftp) => {
+    await this.call(`writing ${name}`, data.length, async (sftp, answered) => {
       const target = this.remote(name);
       const tmpDir = name.startsWith('locks/') ? path.dirname(target) : this.remote('tmp');
       const tmp = `${tmpDir}/${path.basename(name)}.${randomBytes(6).toString('hex')}.part`;
       try {
         const handle = await this.withParents(sftp, tmp, () => open(sftp, tmp, 'w'));
         try {
-          await inPieces(data.length, (at, size) => writePiece(sftp, handle, data.subarray(at, at + size), at));
+          await inPieces(data.length, (at, size) => writePiece(sftp, handle, data.subarray(at, at + size), at), answered);
           // Durable on the server before the name points at it (OpenSSH: fsync@openssh.com).
           await new Promise<void>((resolve) => sftp.ext_openssh_fsync(handle, () => resolve()));
         } finally {
@@ -168,22 +171,34 @@ export class SftpBackend implements VaultBackend {
   }
 
   /**
-   * One call on the (re)opened session, with a deadline: its timeout, plus time to move `bytes`
-   * at 256 KiB/s. On the deadline the connection is destroyed, which fails the call (and any other
-   * in flight) at once. Errors that are not an SFTP status are a lost connection.
+   * One call on the (re)opened session, with two deadlines. Idle: the server must answer something
+   * (each piece of a transfer counts, `answered`) within the timeout — a dead or frozen host is
+   * noticed after the timeout, not after the time a whole pack may take. Total: the timeout plus
+   * time to move `bytes` at 256 KiB/s, so a server that trickles cannot hold a call forever. On
+   * either the connection is destroyed, which fails the call (and any other in flight) at once.
+   * Errors that are not an SFTP status are a lost connection.
    */
-  private async call<T>(doing: string, bytes: number, op: (sftp: SFTPWrapper) => Promise<T>): Promise<T> {
+  private async call<T>(doing: string, bytes: number, op: (sftp: SFTPWrapper, answered: () => void) => Promise<T>): Promise<T> {
     const session = await this.connect();
-    const limitMs = this.target.timeoutMs + Math.ceil(bytes / MIN_RATE_BYTES_PER_MS);
-    let timer: NodeJS.Timeout | undefined;
+    const idleMs = this.target.timeoutMs;
+    const limitMs = idleMs + Math.ceil(bytes / MIN_RATE_BYTES_PER_MS);
+    let idle: NodeJS.Timeout | undefined;
+    let total: NodeJS.Timeout | undefined;
+    let answered = () => undefined as void;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      const expire = (message: string) => {
         this.drop(session);
-        reject(unreachable(`no answer within ${Math.round(limitMs / 1000)} s while ${doing}`, this.target));
-      }, limitMs);
+        reject(unreachable(`${message} while ${doing}`, this.target));
+      };
+      answered = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => expire(`no answer within ${Math.round(idleMs / 1000)} s`), idleMs);
+      };
+      answered();
+      total = setTimeout(() => expire(`not done within ${Math.round(limitMs / 1000)} s (the server answers, but too slowly)`), limitMs);
     });
     try {
-      return await Promise.race([op(session.sftp), deadline]);
+      return await Promise.race([op(session.sftp, () => answered()), deadline]);
     } catch (error) {
       if (error instanceof VigilError) throw error;
       // Already classified here (EEXIST, ENOSPC): an answer of the server, not a lost connection.
@@ -195,7 +210,9 @@ export class SftpBackend implements VaultBackend {
       }
       throw withErrno(error, status, `${this.location}: ${doing}`);
     } finally {
-      clearTimeout(timer);
+      clearTimeout(idle);
+      clearTimeout(total);
+      answered = () => undefined;
     }
   }
 
@@ -233,7 +250,7 @@ function withErrno(error: unknown, status: number, doing: string): NodeJS.ErrnoE
 }
 
 /** Runs `op` over `length` bytes in PIECE-sized pieces, PIPELINE at a time; results in piece order. */
-async function inPieces<T>(length: number, op: (at: number, size: number) => Promise<T>): Promise<T[]> {
+async function inPieces<T>(length: number, op: (at: number, size: number) => Promise<T>, answered: () => void): Promise<T[]> {
   const count = Math.ceil(length / PIECE);
   const results: T[] = new Array<T>(count);
   let next = 0;
@@ -241,6 +258,7 @@ async function inPieces<T>(length: number, op: (at: number, size: number) => Pro
     while (next < count) {
       const piece = next++;
       results[piece] = await op(piece * PIECE, Math.min(PIECE, length - piece * PIECE));
+      answered();
     }
   };
   await Promise.all(Array.from({ length: Math.min(PIPELINE, count) }, lane));

@@ -75,11 +75,18 @@ export async function openSftpSession(target: SftpTarget, onClose: () => void): 
   };
   const ready = new Promise<void>((resolve, reject) => {
     client.once('ready', resolve);
-    client.once('error', (error: Error & { level?: string }) => reject(classifyConnectError(error, target, rejection)));
+    // `on`, not `once`: a handshake that timed out emits a second error ("Connection lost before
+    // handshake") when the socket is destroyed, and an unheard 'error' event crashes the process.
+    client.on('error', (error: Error & { level?: string }) => reject(classifyConnectError(error, target, rejection)));
     client.once('close', () => reject(rejection ?? unreachable(`${where} closed the connection during the SSH handshake`, target)));
   });
-  client.connect(config);
   try {
+    // ssh2 throws at once (not through 'error') on a key it cannot parse.
+    try {
+      client.connect(config);
+    } catch (error) {
+      throw classifyConnectError(error as Error, target, rejection);
+    }
     await ready;
   } catch (error) {
     client.destroy();

@@ -39,6 +39,9 @@ export interface VaultBackend {
    */
   localPath?(name: string): string;
 
+  /** How many writes the engine should keep in flight (`vaults.<name>.connections`); default 3. */
+  readonly parallelWrites?: number;
+
   /**
    * Names directly under `dir` ('' for the top): objects with their sizes, and sub-directories
    * (name prefixes ending in `/`, without it). Listing a directory that does not exist gives

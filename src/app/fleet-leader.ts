@@ -1,0 +1,76 @@
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
+import { PassLoop } from '../platform/pass-loop.js';
+import type { LeaderLease } from '../storage/ports/leader-lease.js';
+
+export const LEADER_LEASE = 'leader';
+
+export interface FleetLeaderDeps {
+  leases: LeaderLease;
+  /** `<host>:<pid>`: a restarted service is a new tenure. */
+  owner: string;
+  ttlMs: number;
+  clock: Clock;
+  log: Logger;
+  /** The fleet duties, run after each look that holds (or renews) the lease. */
+  duties(token: number): Promise<void>;
+}
+
+/**
+ * One leader at a time runs the fleet duties: every service looks every ttl/4 whether it holds
+ * or can take the lease; the holder renews it at each look and runs the duties. When the leader
+ * dies its lease runs out within `ttlMs` and the next look of another service takes it. Duties
+ * are idempotent by their own state (HostStore's compare-and-set), so a leader that lost the
+ * lease mid-pass does no harm by finishing it.
+ */
+export class FleetLeader {
+  private readonly loop: PassLoop;
+  private token: number | undefined;
+
+  constructor(private readonly deps: FleetLeaderDeps) {
+    this.loop = new PassLoop({
+      clock: deps.clock,
+      pollMs: Math.max(1_000, Math.floor(deps.ttlMs / 4)),
+      dueTimes: () => [],
+      pass: () => this.look(),
+      onError: (error) => deps.log.error(`fleet leader: ${(error as Error).message}`),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.token !== undefined;
+  }
+
+  start(): void {
+    this.loop.start(() => this.look());
+  }
+
+  /** Stops looking and gives the lease up, so another service takes it at its next look. */
+  async stop(): Promise<void> {
+    this.loop.stop();
+    if (this.token === undefined) return;
+    this.token = undefined;
+    await this.deps.leases.release(LEADER_LEASE, this.deps.owner).catch((error: unknown) => this.deps.log.warn(`could not give up the fleet lease: ${(error as Error).message}`));
+  }
+
+  /** One look: take or renew the lease; when held, run the duties. */
+  async look(): Promise<void> {
+    const { leases, owner, clock, log, ttlMs } = this.deps;
+    let token: number | undefined;
+    try {
+      token = await leases.acquire(LEADER_LEASE, owner, clock.now(), ttlMs);
+    } catch (error) {
+      // Not knowing is not holding: stop the duties until the lease can be read again.
+      token = undefined;
+      log.warn(`fleet leader: could not take or renew the lease: ${(error as Error).message}`);
+    }
+    if (token === undefined) {
+      if (this.token !== undefined) log.warn(`no longer the fleet's leader (lease ${this.token} lost)`);
+      this.token = undefined;
+      return;
+    }
+    if (this.token !== token) log.info(`leading the fleet (lease ${token}): watching the other hosts for silence`);
+    this.token = token;
+    await this.deps.duties(token);
+  }
+}

@@ -1,0 +1,74 @@
+import { HostSilenceWatchdog } from '../admin/host-silence-watchdog.js';
+import { HostSilenceNotifier } from '../notify/host-silence.js';
+import { packageVersion } from '../platform/package-version.js';
+import type { HostSet } from '../storage/ports/host-store.js';
+import type { AppContext } from './context.js';
+import { FleetLeader } from './fleet-leader.js';
+import { HostPresence } from './host-presence.js';
+
+// A host heartbeats this often (more often when silentAfter is short, so one late beat is not a silence).
+const HEARTBEAT_EVERY_MS = 5_000;
+// The leader's lease: a dead leader is replaced within this (plus a look, ttl/4) — about as soon
+// as a silence it would report, and never later than ~25 s.
+const LEASE_TTL_MS = 20_000;
+
+export interface FleetTimings {
+  heartbeatEveryMs: number;
+  leaseTtlMs: number;
+}
+
+/** How often to beat and how long the lease lasts, for a `fleet.silentAfter`. */
+export function fleetTimings(silentAfterMs: number): FleetTimings {
+  return { heartbeatEveryMs: Math.min(HEARTBEAT_EVERY_MS, Math.floor(silentAfterMs / 4)), leaseTtlMs: Math.min(LEASE_TTL_MS, silentAfterMs) };
+}
+
+export interface Fleet {
+  presence: HostPresence;
+  leader: FleetLeader;
+  watchdog: HostSilenceWatchdog;
+  /** Registers this host and starts its heartbeat and its looks for the leader's lease. */
+  start(): void;
+  /** Stops leading (releasing the lease) and records this host's clean stop. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The service's part in the fleet (docs/fleet.md): its host registered and heartbeated, and —
+ * when it holds the leader's lease — the host-silence watchdog over every other host. Built
+ * here, started by the service (tests drive the parts one look at a time).
+ */
+export function buildFleet(app: AppContext): Fleet {
+  const { config } = app.loaded;
+  const timings = fleetTimings(config.fleet.silentAfter);
+  const sets: HostSet[] = Object.entries(config.sets).map(([name, set]) => ({ name, schedule: set.schedule ?? null, ...(set.timezone ? { timezone: set.timezone } : {}) }));
+  const presence = new HostPresence({
+    hosts: app.store.hosts,
+    registration: { name: app.hostname, version: packageVersion(), startedAt: app.clock.now(), sets },
+    everyMs: timings.heartbeatEveryMs,
+    clock: app.clock,
+    log: app.log,
+  });
+  const notifier = new HostSilenceNotifier({ config, outbox: app.outbox, messages: app.store.outbox, templates: app.notifications.templates, log: app.log, reporter: app.hostname });
+  const watchdog = new HostSilenceWatchdog({ hosts: app.store.hosts, notifier, silentAfterMs: config.fleet.silentAfter, self: app.hostname, clock: app.clock, log: app.log });
+  const leader = new FleetLeader({
+    leases: app.store.leases,
+    owner: `${app.hostname}:${process.pid}`,
+    ttlMs: timings.leaseTtlMs,
+    clock: app.clock,
+    log: app.log,
+    duties: async () => void (await watchdog.check()),
+  });
+  return {
+    presence,
+    leader,
+    watchdog,
+    start() {
+      presence.start();
+      leader.start();
+    },
+    async stop() {
+      await leader.stop();
+      await presence.stop();
+    },
+  };
+}

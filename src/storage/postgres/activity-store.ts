@@ -1,0 +1,156 @@
+import { VigilError } from '../../domain/errors.js';
+import type { Activity, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger } from '../../domain/activity.js';
+import type { Severity } from '../../domain/message.js';
+import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../ports/activity-store.js';
+import type { PgDatabase, Queryable } from './database.js';
+
+interface Row {
+  id: number;
+  kind: string;
+  set_name: string | null;
+  engine: string | null;
+  trigger: string;
+  status: string;
+  started_at: number;
+  ended_at: number | null;
+  scheduled_for: number | null;
+  files: number;
+  bytes_scanned: number;
+  bytes_new: number;
+  errors: number;
+  warnings: number;
+  first_error: string | null;
+  snapshot_id: string | null;
+  log_dropped: number;
+  owner_host: string | null;
+  host: string | null;
+  owner_pid: number | null;
+}
+
+const FIRST_ERROR_SEVERITIES: ReadonlySet<Severity> = new Set(['error', 'critical']);
+
+/** The activity log in PostgreSQL: one row per activity, its log entries in activity_log. */
+export class PgActivityStore implements ActivityStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  async start(activity: NewActivity): Promise<number> {
+    return insert(this.db, activity);
+  }
+
+  async finish(id: number, end: ActivityEnd): Promise<Activity> {
+    await this.db.transaction((tx) => endActivity(tx, id, end));
+    return (await this.get(id))!;
+  }
+
+  async record(activity: NewActivity, end: ActivityEnd): Promise<Activity> {
+    const id = await this.db.transaction(async (tx) => {
+      const newId = await insert(tx, activity);
+      await endActivity(tx, newId, end);
+      return newId;
+    });
+    return (await this.get(id))!;
+  }
+
+  async abandonRunning(now: number, reason: string, isAlive: (owner: { host: string; pid: number } | null) => boolean): Promise<Activity[]> {
+    const rows = await this.db.rows<Row>("SELECT * FROM activities WHERE status = 'running' ORDER BY id");
+    const ended: Activity[] = [];
+    for (const row of rows) {
+      const owner = row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null;
+      if (isAlive(owner)) continue;
+      const done = await this.db.transaction(async (tx) => {
+        // Another process may have abandoned it between the read and now: the row lock decides.
+        const still = await tx.one("SELECT 1 FROM activities WHERE id = $1 AND status = 'running' FOR UPDATE", [row.id]);
+        if (!still) return false;
+        await tx.run(
+          `INSERT INTO activity_log (activity, seq, severity, message, path)
+           SELECT $1, COALESCE(MAX(seq) + 1, 0), 'error', $2, NULL FROM activity_log WHERE activity = $1`,
+          [row.id, reason],
+        );
+        await tx.run(
+          "UPDATE activities SET status = 'incomplete', ended_at = $1, errors = errors + 1, first_error = COALESCE(first_error, $2) WHERE id = $3",
+          [Math.max(now, row.started_at), reason, row.id],
+        );
+        return true;
+      });
+      if (done) ended.push((await this.get(row.id))!);
+    }
+    return ended;
+  }
+
+  async running(set: string): Promise<Activity[]> {
+    return (await this.db.rows<Row>("SELECT * FROM activities WHERE set_name = $1 AND status = 'running' ORDER BY id", [set])).map(toActivity);
+  }
+
+  async get(id: number): Promise<Activity | undefined> {
+    const row = await this.db.one<Row>('SELECT * FROM activities WHERE id = $1', [id]);
+    return row ? toActivity(row) : undefined;
+  }
+
+  async log(id: number): Promise<ActivityLogEntry[]> {
+    return this.db.rows<ActivityLogEntry>('SELECT seq, severity, message, path FROM activity_log WHERE activity = $1 ORDER BY seq', [id]);
+  }
+
+  async list(filter: ActivityFilter): Promise<Activity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.since !== undefined) where.push(`started_at >= ${param(filter.since)}`);
+    if (filter.set !== undefined) where.push(`set_name = ${param(filter.set)}`);
+    if (filter.kind !== undefined) where.push(`kind = ${param(filter.kind)}`);
+    if (filter.host !== undefined) where.push(`host = ${param(filter.host)}`);
+    if (filter.statuses?.length) where.push(`status = ANY(${param(filter.statuses)}::text[])`);
+    const sql = `SELECT * FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ${param(filter.limit ?? 1000)}`;
+    return (await this.db.rows<Row>(sql, params)).map(toActivity);
+  }
+}
+
+async function insert(q: Queryable, activity: NewActivity): Promise<number> {
+  const row = await q.one<{ id: number }>(
+    `INSERT INTO activities (kind, set_name, engine, trigger, status, started_at, scheduled_for, owner_host, owner_pid, host)
+     VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9) RETURNING id`,
+    [activity.kind, activity.set, activity.engine, activity.trigger, activity.startedAt, activity.scheduledFor ?? null, activity.owner?.host ?? null, activity.owner?.pid ?? null, activity.host ?? activity.owner?.host ?? null],
+  );
+  return row!.id;
+}
+
+async function endActivity(tx: Queryable, id: number, end: ActivityEnd): Promise<void> {
+  const row = await tx.one<{ status: string; started_at: number }>('SELECT status, started_at FROM activities WHERE id = $1 FOR UPDATE', [id]);
+  if (!row) throw new VigilError('ERR_ACTIVITY_NOT_FOUND', `no activity with id ${id}`);
+  if (row.status !== 'running') throw new VigilError('ERR_STORE', `activity ${id} already ended (${row.status}); an activity ends once`);
+  // The whole (capped) log in one statement: one round trip, however many entries.
+  if (end.log.length > 0) {
+    await tx.run(
+      `INSERT INTO activity_log (activity, seq, severity, message, path)
+       SELECT $1, e.seq - 1, e.severity, e.message, e.path FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(severity, message, path, seq)`,
+      [id, end.log.map((e) => e.severity), end.log.map((e) => e.message), end.log.map((e) => e.path ?? null)],
+    );
+  }
+  const firstError = end.log.find((e) => FIRST_ERROR_SEVERITIES.has(e.severity))?.message ?? null;
+  const c = end.counters;
+  // A clock that moved backwards during the run must not produce an end before the start.
+  await tx.run(
+    `UPDATE activities SET status = $1, ended_at = $2, files = $3, bytes_scanned = $4, bytes_new = $5, errors = $6, warnings = $7,
+       first_error = $8, snapshot_id = $9, log_dropped = $10 WHERE id = $11`,
+    [end.status, Math.max(end.endedAt, row.started_at), c.files, c.bytesScanned, c.bytesNew, c.errors, c.warnings, firstError, end.snapshotId ?? null, end.logDropped, id],
+  );
+}
+
+function toActivity(row: Row): Activity {
+  return {
+    id: row.id,
+    kind: row.kind as ActivityKind,
+    set: row.set_name,
+    engine: row.engine,
+    trigger: row.trigger as ActivityTrigger,
+    status: row.status as ActivityStatus,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    scheduledFor: row.scheduled_for,
+    counters: { files: row.files, bytesScanned: row.bytes_scanned, bytesNew: row.bytes_new, errors: row.errors, warnings: row.warnings },
+    firstError: row.first_error,
+    snapshotId: row.snapshot_id,
+    logDropped: row.log_dropped,
+    owner: row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null,
+    host: row.host,
+  };
+}

@@ -1,0 +1,60 @@
+import { EVERY_SET, type AlertPause, type AlertPauseStore, type AlertSuppression } from '../ports/alert-pause-store.js';
+import type { PgDatabase } from './database.js';
+
+interface PauseRow {
+  set_name: string;
+  since: number;
+  until: number | null;
+}
+
+// Suppressions older than this are dropped as new ones are recorded (see the SQLite store).
+const KEEP_SUPPRESSIONS_MS = 90 * 86_400_000;
+
+/** Maintenance pauses and what they suppressed (migration 25). */
+export class PgAlertPauseStore implements AlertPauseStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  async pause(sets: string[], now: number, until: number | null): Promise<void> {
+    await this.db.run(
+      `INSERT INTO alert_pauses (set_name, since, until) SELECT s, $2, $3 FROM unnest($1::text[]) AS s
+       ON CONFLICT (set_name) DO UPDATE SET until = excluded.until,
+         -- A pause that had ended starts afresh; one in force keeps its start (resume lists from it).
+         since = CASE WHEN alert_pauses.until IS NOT NULL AND alert_pauses.until <= excluded.since THEN excluded.since ELSE alert_pauses.since END`,
+      [[...new Set(sets)], now, until],
+    );
+  }
+
+  async resume(sets: string[]): Promise<AlertSuppression[]> {
+    return this.db.transaction(async (tx) => {
+      const all = sets.includes(EVERY_SET);
+      const rows = (await tx.rows<PauseRow>('SELECT * FROM alert_pauses ORDER BY set_name FOR UPDATE')).filter((r) => all || sets.includes(r.set_name));
+      const suppressed: AlertSuppression[] = [];
+      const seen = new Set<string>();
+      for (const r of rows) {
+        const found = await tx.rows<AlertSuppression>(
+          'SELECT set_name AS "set", at, what FROM alert_suppressions WHERE at >= $1 AND ($2::boolean OR set_name = $3) ORDER BY at, id',
+          [r.since, r.set_name === EVERY_SET, r.set_name],
+        );
+        for (const s of found) {
+          const key = `${s.set}\0${s.at}\0${s.what}`;
+          if (!seen.has(key)) suppressed.push(s);
+          seen.add(key);
+        }
+        await tx.run('DELETE FROM alert_pauses WHERE set_name = $1', [r.set_name]);
+      }
+      return suppressed.sort((a, b) => a.at - b.at);
+    });
+  }
+
+  async active(now: number): Promise<AlertPause[]> {
+    const rows = await this.db.rows<PauseRow>('SELECT * FROM alert_pauses WHERE until IS NULL OR until > $1 ORDER BY set_name', [now]);
+    return rows.map((r) => ({ set: r.set_name, since: r.since, until: r.until }));
+  }
+
+  async recordSuppressed(s: AlertSuppression): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run('INSERT INTO alert_suppressions (set_name, at, what) VALUES ($1, $2, $3)', [s.set, s.at, s.what]);
+      await tx.run('DELETE FROM alert_suppressions WHERE at < $1', [s.at - KEEP_SUPPRESSIONS_MS]);
+    });
+  }
+}

@@ -1,0 +1,177 @@
+import pg from 'pg';
+import { VigilError } from '../../domain/errors.js';
+
+/** Where and how to connect; the password travels apart from the URL so no message can show it. */
+export interface PgConnection {
+  /** postgres://user@host:port/database, without a password (see redactUrl). */
+  url: string;
+  password?: string;
+  /** undefined: no TLS (loopback, unix socket). */
+  ssl?: pg.ClientConfig['ssl'];
+}
+
+/** Deadlines: no query, connection or idle transaction waits on the database for ever. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+export const STATEMENT_TIMEOUT_MS = 30_000;
+/** The client's own deadline, a little longer than the server's: it also covers a dead network. */
+const QUERY_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 5_000;
+const IDLE_IN_TRANSACTION_MS = 60_000;
+const POOL_SIZE = 10;
+
+// BIGINT (epoch ms, byte counts) and NUMERIC (SUM of a BIGINT) arrive as strings from pg: every
+// one Vigil stores fits a double exactly (ms until the year 287,396; bytes under 9 PB).
+const NUMBER_TYPES = new Set<number>([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * pg's Client, but a connection attempt that fails on our side (the server asks for a password
+ * and none is configured) closes its socket: pg leaves it open, so the server holds the backend
+ * until its authentication_timeout and a command would wait for it before exiting.
+ */
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
+  override connect(callback?: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): Promise<pg.Client> | void {
+    const attempt = super.connect().catch((error: unknown) => {
+      (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      throw error;
+    });
+    if (!callback) return attempt;
+    const done = callback as (err: Error | null, c?: pg.Client) => void;
+    attempt.then((client) => done(null, client), (error: Error) => done(error));
+  }
+}
+
+/** What a query runs on: the pool (one statement, autocommit) or a transaction's client. */
+export interface Queryable {
+  rows<R>(sql: string, params?: unknown[]): Promise<R[]>;
+  one<R>(sql: string, params?: unknown[]): Promise<R | undefined>;
+  /** Runs a statement; returns how many rows it changed. */
+  run(sql: string, params?: unknown[]): Promise<number>;
+}
+
+function queryable(target: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    rows: async <R>(sql: string, params?: unknown[]) => (await target.query(sql, params)).rows as R[],
+    one: async <R>(sql: string, params?: unknown[]) => (await target.query(sql, params)).rows[0] as R | undefined,
+    run: async (sql: string, params?: unknown[]) => (await target.query(sql, params)).rowCount ?? 0,
+  };
+}
+
+/**
+ * A pool of connections to one PostgreSQL database, shared by every port of a store. Plain
+ * statements run in autocommit; `transaction` runs a function on one connection between BEGIN
+ * and COMMIT (ROLLBACK on any error), `exclusive` also takes a transaction-scoped advisory lock
+ * by name: the read-decide-write steps SQLite serialises with BEGIN IMMEDIATE are serialised per
+ * name here, across every host sharing the database.
+ */
+export class PgDatabase implements Queryable {
+  readonly pool: pg.Pool;
+  private readonly direct: Queryable;
+
+  constructor(readonly connection: PgConnection) {
+    this.pool = new pg.Pool({
+      Client: ClosingClient,
+      ...connectionTarget(connection.url),
+      password: connection.password,
+      ssl: connection.ssl,
+      types,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+      application_name: 'vigil',
+      keepAlive: true,
+    });
+    // An idle connection the server closed (restart, failover) is dropped from the pool; the next
+    // query opens a new one. Without a listener the error would end the process.
+    this.pool.on('error', () => undefined);
+    this.direct = queryable(this.pool);
+  }
+
+  rows<R>(sql: string, params?: unknown[]): Promise<R[]> {
+    return this.direct.rows<R>(sql, params);
+  }
+
+  one<R>(sql: string, params?: unknown[]): Promise<R | undefined> {
+    return this.direct.one<R>(sql, params);
+  }
+
+  run(sql: string, params?: unknown[]): Promise<number> {
+    return this.direct.run(sql, params);
+  }
+
+  async transaction<T>(body: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await body(queryable(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A failed ROLLBACK means the connection is unusable: it is destroyed, not reused.
+      await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** A transaction holding the advisory lock `vigil:<name>` until it ends. */
+  exclusive<T>(name: string, body: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      await tx.run(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`vigil:${name}`]);
+      return body(tx);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/**
+ * Host, port, role and database from the URL, parsed here rather than by pg: pg lets what it
+ * parses from a connection string override the rest of its settings (an empty password, the
+ * TLS options), and `database.tls` is the one place TLS is set. The host is a name, an address,
+ * or a unix-socket directory (`postgres://vigil@%2Frun%2Fpostgresql/vigil`, or `?host=/run/postgresql`).
+ */
+export function connectionTarget(text: string): { host: string; port: number; user: string; database: string } {
+  const url = new URL(text);
+  return {
+    host: url.searchParams.get('host') ?? decodeURIComponent(url.hostname.replace(/^\[|\]$/g, '')),
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username),
+    database: decodeURIComponent(url.pathname.slice(1)),
+  };
+}
+
+/** The URL with any password replaced: what errors and logs may show. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
+/** A connection failure, classified: the database is unreachable or refused us. */
+export function storeUnavailable(connection: PgConnection, error: unknown): VigilError {
+  const code = (error as { code?: string }).code;
+  const message = (error as Error).message ?? String(error);
+  const where = redactUrl(connection.url);
+  const hint =
+    code === '28P01' || code === '28000'
+      ? 'The database refused the credentials: check database.password (and the role in database.url) and pg_hba.conf.'
+      : code === '3D000'
+        ? 'The database in database.url does not exist: create it (docs/fleet.md, "Database").'
+        : 'Check that PostgreSQL is running and reachable from this host (database.url), and the TLS settings (database.tls).';
+  return new VigilError('ERR_STORE', `cannot connect to the database ${where}: ${message}`, { hint, cause: error });
+}

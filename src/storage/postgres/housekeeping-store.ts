@@ -1,0 +1,45 @@
+import { FINAL_STATES } from '../../domain/message.js';
+import type { HousekeepingStore } from '../ports/housekeeping-store.js';
+import type { PgDatabase } from './database.js';
+
+/** Rows deleted per statement while pruning: short row locks, so hosts recording activity never wait long. */
+const PRUNE_BATCH = 5_000;
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/** Retention (Admin housekeeping). Logs and attempts go with their rows (ON DELETE CASCADE). */
+export class PgHousekeepingStore implements HousekeepingStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  pruneActivities(before: number): Promise<number> {
+    return this.inBatches(`DELETE FROM activities WHERE id IN (SELECT id FROM activities WHERE ended_at < $1 AND status != 'running' LIMIT ${PRUNE_BATCH})`, before);
+  }
+
+  pruneMessages(before: number): Promise<number> {
+    return this.inBatches(
+      `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < $1 AND updated_at < $1 AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH})`,
+      before,
+    );
+  }
+
+  pruneNotifyLedger(before: number): Promise<number> {
+    return this.inBatches(
+      `DELETE FROM notify_ledger WHERE activity_id IN (SELECT l.activity_id FROM notify_ledger l LEFT JOIN activities a ON a.id = l.activity_id
+         WHERE l.begun_at < $1 OR a.id IS NULL LIMIT ${PRUNE_BATCH})`,
+      before,
+    );
+  }
+
+  pruneEscalations(before: number): Promise<number> {
+    return this.inBatches(`DELETE FROM escalations WHERE id IN (SELECT id FROM escalations WHERE escalated_at < $1 LIMIT ${PRUNE_BATCH})`, before);
+  }
+
+  /** One statement (its own transaction) per batch, until a batch comes back short. */
+  private async inBatches(sql: string, before: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.db.run(sql, [before]);
+      total += n;
+      if (n < PRUNE_BATCH) return total;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { ClaimOwner, NotifyStateStore } from '../ports/notify-state-store.js';
+import type { StreakState } from '../../domain/streak-state.js';
+import type { PgDatabase, Queryable } from './database.js';
+
+interface Row {
+  set_name: string;
+  failures: number;
+  failing_since: number | null;
+  signature: string | null;
+  alerted_at: number | null;
+  last_status: string | null;
+}
+
+interface ClaimRow {
+  done_at: number | null;
+  claim_host: string | null;
+  claim_pid: number | null;
+  claimed_at: number | null;
+}
+
+/** Each set's failing streak, one row per set; the notification ledger and its claims. */
+export class PgNotifyStateStore implements NotifyStateStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  async get(set: string): Promise<StreakState | undefined> {
+    const row = await this.db.one<Row>('SELECT * FROM notify_state WHERE set_name = $1', [set]);
+    if (!row) return undefined;
+    return { set: row.set_name, failures: row.failures, failingSince: row.failing_since, signature: row.signature, alertedAt: row.alerted_at, lastStatus: row.last_status };
+  }
+
+  async put(state: StreakState): Promise<void> {
+    await putStreak(this.db, state);
+  }
+
+  async claim(activityId: number, owner: ClaimOwner, at: number, leaseMs: number, isAlive: (owner: ClaimOwner) => boolean): Promise<boolean> {
+    // The advisory lock per activity makes the read and the write one step for every host.
+    return this.db.exclusive(`notify-claim:${activityId}`, async (tx) => {
+      const row = await tx.one<ClaimRow>('SELECT done_at, claim_host, claim_pid, claimed_at FROM notify_ledger WHERE activity_id = $1', [activityId]);
+      if (row && row.done_at !== null) return false;
+      if (row && row.claim_host !== null && row.claim_pid !== null && row.claimed_at !== null) {
+        const holder = { host: row.claim_host, pid: row.claim_pid };
+        const mine = holder.host === owner.host && holder.pid === owner.pid;
+        // A clock moved backwards makes the claim look young: it is kept, never stolen early.
+        if (!mine && at - row.claimed_at < leaseMs && isAlive(holder)) return false;
+      }
+      await tx.run(
+        `INSERT INTO notify_ledger (activity_id, begun_at, claim_host, claim_pid, claimed_at) VALUES ($1, $2, $3, $4, $2)
+         ON CONFLICT (activity_id) DO UPDATE SET claim_host = excluded.claim_host, claim_pid = excluded.claim_pid, claimed_at = excluded.claimed_at`,
+        [activityId, at, owner.host, owner.pid],
+      );
+      return true;
+    });
+  }
+
+  async begin(activityId: number, dedupeKeys: string[], at: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO notify_ledger (activity_id, dedupe_keys, begun_at) VALUES ($1, $2, $3)
+       ON CONFLICT (activity_id) DO UPDATE SET dedupe_keys = excluded.dedupe_keys WHERE notify_ledger.done_at IS NULL`,
+      [activityId, JSON.stringify(dedupeKeys), at],
+    );
+  }
+
+  async commit(activityId: number, state: StreakState | undefined, at: number): Promise<void> {
+    // One transaction: "streak saved" and "activity notified" are never seen apart after a crash.
+    await this.db.transaction(async (tx) => {
+      if (state) await putStreak(tx, state);
+      await tx.run(
+        'INSERT INTO notify_ledger (activity_id, begun_at, done_at) VALUES ($1, $2, $2) ON CONFLICT (activity_id) DO UPDATE SET done_at = excluded.done_at',
+        [activityId, at],
+      );
+    });
+  }
+
+  async notified(activityId: number): Promise<boolean> {
+    return (await this.db.one('SELECT 1 FROM notify_ledger WHERE activity_id = $1 AND done_at IS NOT NULL', [activityId])) !== undefined;
+  }
+
+  async unnotified(since: number): Promise<Array<{ activityId: number; dedupeKeys: string[] | null }>> {
+    const rows = await this.db.rows<{ id: number; keys: string | null }>(
+      `SELECT a.id AS id, l.dedupe_keys AS keys FROM activities a LEFT JOIN notify_ledger l ON l.activity_id = a.id
+       WHERE a.kind = 'backup' AND a.status != 'running' AND a.ended_at >= $1 AND l.done_at IS NULL ORDER BY a.ended_at, a.id`,
+      [since],
+    );
+    return rows.map((r) => ({ activityId: r.id, dedupeKeys: r.keys === null ? null : (JSON.parse(r.keys) as string[]) }));
+  }
+}
+
+function putStreak(q: Queryable, state: StreakState): Promise<number> {
+  return q.run(
+    `INSERT INTO notify_state (set_name, failures, failing_since, signature, alerted_at, last_status) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (set_name) DO UPDATE SET failures = excluded.failures, failing_since = excluded.failing_since,
+       signature = excluded.signature, alerted_at = excluded.alerted_at, last_status = excluded.last_status`,
+    [state.set, state.failures, state.failingSince, state.signature, state.alertedAt, state.lastStatus],
+  );
+}

@@ -1,0 +1,85 @@
+import type { HeldFailure, StormStore, StormWindow } from '../ports/storm-store.js';
+import type { PgDatabase } from './database.js';
+
+interface WindowRow {
+  id: number;
+  opened_at: number;
+  ends_at: number;
+  first_set: string;
+  first_status: string;
+  first_error: string | null;
+  first_activity: number;
+  first_ended_at: number;
+}
+
+interface HeldRow {
+  window: number;
+  set_name: string;
+  status: string;
+  first_error: string | null;
+  activity_id: number;
+  ended_at: number;
+}
+
+const KEEP_FLUSHED_MS = 30 * 86_400_000;
+
+/** Storm windows and the failures held in them (migration 5). */
+export class PgStormStore implements StormStore {
+  constructor(private readonly db: PgDatabase) {}
+
+  async admit(f: HeldFailure, now: number, windowMs: number): Promise<'opened' | 'held'> {
+    // One advisory lock for every admission: two failures admitted together (or by two hosts)
+    // never both open a window.
+    return this.db.exclusive('storm-admit', async (tx): Promise<'opened' | 'held'> => {
+      // The same run admitted again (notification recovering after a crash) keeps its verdict.
+      if (await tx.one('SELECT 1 FROM storm_held WHERE activity_id = $1', [f.activityId])) return 'held';
+      if (await tx.one('SELECT 1 FROM storm_windows WHERE first_activity = $1', [f.activityId])) return 'opened';
+      // Not `opened_at <= now`: `now` was read before this transaction waited for the lock, so
+      // another host may have opened the window a moment "after" it.
+      const open = await tx.one<{ id: number }>('SELECT id FROM storm_windows WHERE flushed_at IS NULL AND ends_at > $1 ORDER BY opened_at DESC LIMIT 1', [now]);
+      if (open) {
+        await tx.run('INSERT INTO storm_held ("window", set_name, status, first_error, activity_id, ended_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          open.id,
+          f.set,
+          f.status,
+          f.firstError,
+          f.activityId,
+          f.endedAt,
+        ]);
+        return 'held';
+      }
+      await tx.run(
+        `INSERT INTO storm_windows (opened_at, ends_at, first_set, first_status, first_error, first_activity, first_ended_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [now, now + windowMs, f.set, f.status, f.firstError, f.activityId, f.endedAt],
+      );
+      return 'opened';
+    });
+  }
+
+  async ended(now: number): Promise<StormWindow[]> {
+    const windows = await this.db.rows<WindowRow>('SELECT * FROM storm_windows WHERE flushed_at IS NULL AND ends_at <= $1 ORDER BY ends_at, id', [now]);
+    if (windows.length === 0) return [];
+    const held = await this.db.rows<HeldRow>('SELECT * FROM storm_held WHERE "window" = ANY($1::bigint[]) ORDER BY id', [windows.map((w) => w.id)]);
+    return windows.map((w) => ({
+      id: w.id,
+      openedAt: w.opened_at,
+      endsAt: w.ends_at,
+      first: { set: w.first_set, status: w.first_status, firstError: w.first_error, activityId: w.first_activity, endedAt: w.first_ended_at },
+      held: held.filter((h) => h.window === w.id).map((h) => ({ set: h.set_name, status: h.status, firstError: h.first_error, activityId: h.activity_id, endedAt: h.ended_at })),
+    }));
+  }
+
+  async markFlushed(id: number, at: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run('UPDATE storm_windows SET flushed_at = $1 WHERE id = $2', [at, id]);
+      // Flushed windows are only kept for recovery's idempotency; a month is plenty (held rows cascade).
+      await tx.run('DELETE FROM storm_windows WHERE flushed_at IS NOT NULL AND flushed_at < $1', [at - KEEP_FLUSHED_MS]);
+    });
+  }
+
+  async nextEnd(): Promise<number | undefined> {
+    const row = await this.db.one<{ t: number | null }>('SELECT MIN(ends_at) AS t FROM storm_windows WHERE flushed_at IS NULL');
+    return row?.t ?? undefined;
+  }
+}

@@ -1,0 +1,68 @@
+import type { HostRecord, HostRegistration, HostSet, HostStore } from '../ports/host-store.js';
+import type { SqliteDatabase } from './database.js';
+
+interface HostRow {
+  name: string;
+  version: string;
+  started_at: number;
+  last_seen: number;
+  stopped_at: number | null;
+  sets: string;
+  silent_alerted_since: number | null;
+}
+
+/** The fleet's hosts (migration 31); with SQLite, normally the one host of this data directory. */
+export class SqliteHostStore implements HostStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async register(host: HostRegistration, now: number): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO hosts (name, version, started_at, last_seen, stopped_at, sets) VALUES (?, ?, ?, ?, NULL, ?)
+         ON CONFLICT (name) DO UPDATE SET version = excluded.version, started_at = excluded.started_at,
+           last_seen = MAX(hosts.last_seen, excluded.last_seen), stopped_at = NULL, sets = excluded.sets`,
+      )
+      .run(host.name, host.version, host.startedAt, now, JSON.stringify(host.sets));
+  }
+
+  async heartbeat(name: string, now: number): Promise<boolean> {
+    return this.db.prepare('UPDATE hosts SET last_seen = MAX(last_seen, ?) WHERE name = ?').run(now, name).changes === 1;
+  }
+
+  async markStopped(name: string, now: number): Promise<void> {
+    this.db.prepare('UPDATE hosts SET stopped_at = ?, last_seen = MAX(last_seen, ?) WHERE name = ?').run(now, now, name);
+  }
+
+  async forget(name: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM hosts WHERE name = ?').run(name).changes === 1;
+  }
+
+  async list(): Promise<HostRecord[]> {
+    return (this.db.prepare('SELECT * FROM hosts ORDER BY name').all() as HostRow[]).map(toRecord);
+  }
+
+  async get(name: string): Promise<HostRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM hosts WHERE name = ?').get(name) as HostRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  async markSilentAlerted(name: string, since: number): Promise<boolean> {
+    return this.db.prepare('UPDATE hosts SET silent_alerted_since = ? WHERE name = ? AND silent_alerted_since IS NULL').run(since, name).changes === 1;
+  }
+
+  async clearSilentAlerted(name: string): Promise<boolean> {
+    return this.db.prepare('UPDATE hosts SET silent_alerted_since = NULL WHERE name = ? AND silent_alerted_since IS NOT NULL').run(name).changes === 1;
+  }
+}
+
+function toRecord(row: HostRow): HostRecord {
+  return {
+    name: row.name,
+    version: row.version,
+    startedAt: row.started_at,
+    lastSeen: row.last_seen,
+    stoppedAt: row.stopped_at,
+    sets: JSON.parse(row.sets) as HostSet[],
+    silentAlertedSince: row.silent_alerted_since,
+  };
+}

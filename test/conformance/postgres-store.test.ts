@@ -1,0 +1,41 @@
+import { after, before } from 'node:test';
+import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
+import { openPgStore } from '../../src/storage/postgres/store.js';
+import type { Store } from '../../src/storage/ports/store.js';
+import type { OpenStore } from './store/harness.js';
+import { storeConformance } from './store/index.js';
+
+// One throwaway cluster for the file; every case gets its own database, a copy of one migrated
+// template (CREATE DATABASE … TEMPLATE): migrating a new database per case would cost most of
+// the run.
+let cluster: PostgresCluster;
+let template: TestDatabase;
+before(async () => {
+  cluster = await startPostgres();
+  template = await cluster.newDatabase();
+  const migrated = await openPgStore({ url: template.url });
+  await migrated.close();
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+/** The PostgreSQL row of every store port's conformance suite. */
+const openPostgres: OpenStore = async () => {
+  const database = await cluster.newDatabase(template.name);
+  const handles: Store[] = [await openPgStore({ url: database.url }, { migrate: false })];
+  return {
+    store: handles[0]!,
+    async another() {
+      const handle = await openPgStore({ url: database.url }, { migrate: false });
+      handles.push(handle);
+      return handle;
+    },
+    async close() {
+      for (const handle of handles) await handle.close();
+      await database.drop();
+    },
+  };
+};
+
+storeConformance('postgres', openPostgres);

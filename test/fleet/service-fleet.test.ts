@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { openSqliteStore } from '../../src/storage/sqlite/store.js';
+import type { Store } from '../../src/storage/ports/store.js';
+import { SmtpPeer } from '../helpers/smtp-peer.js';
+import { smtpConfig } from '../helpers/smtp-config.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+
+// A real `vigil start` (host fs01) leads the fleet of its store and watches web02, a second host
+// whose heartbeats the test writes through its own handle on the same database, as web02's
+// service would. web02 falls silent (as after kill -9): one host-silent alert reaches the SMTP
+// server. The leader is killed with SIGKILL and started again: it takes the lease back and does
+// not alert the same silence again; web02 returns: one recovery notice.
+// (Two real services on one store need PostgreSQL: `database:` — see docs/fleet.md.)
+
+interface Service {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function startService(configFile: string): Service {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out, exited: new Promise((resolve) => child.on('close', resolve)) };
+}
+
+const kinds = (peer: SmtpPeer) => peer.received.map((m) => `${String(m.parsed.headers.get('x-vigil-kind'))} ${String(m.parsed.headers.get('x-vigil-host'))}`);
+
+/** Resolves once `owner`'s lease has been renewed at least once (so it has run a whole watchdog pass). */
+async function ledOnePass(store: Store, owner: RegExp): Promise<void> {
+  let first: number | undefined;
+  await waitFor(
+    async () => {
+      const holder = await store.leases.holder('leader', Date.now());
+      if (!holder || !owner.test(holder.owner)) return false;
+      first ??= holder.expiresAt;
+      return holder.expiresAt > first;
+    },
+    { timeoutMs: 60_000, what: `a renewal of the lease by ${owner}` },
+  );
+}
+
+describe('the host-silence watchdog in a real vigil start', () => {
+  it('alerts a silent host once, not again after the leader is killed and restarted, and tells its recovery', { timeout: 180_000 }, async () => {
+    const peer = await SmtpPeer.start();
+    const ws = new Workspace(smtpConfig({ servers: [{ port: peer.port }], extra: 'fleet:\n  silentAfter: 5s\n' }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
+    const store = openSqliteStore(ws.dataDir);
+    const services: Service[] = [];
+    try {
+      await store.hosts.register({ name: 'web02', version: '0.1.0', startedAt: Date.now(), sets: [{ name: 'mail', schedule: '0 3 * * *' }] }, Date.now());
+      services.push(startService(ws.configFile));
+      await waitFor(() => services[0]!.output().includes('vigil started'), { timeoutMs: 60_000, what: 'the service to start' });
+      // web02's last heartbeat was at its registration: it is silent from 5 s on.
+      await waitFor(() => peer.received.length >= 1, { timeoutMs: 60_000, what: 'the host-silent alert' });
+      assert.deepEqual(kinds(peer), ['host.silent web02']);
+      assert.match(peer.received[0]!.parsed.subject ?? '', /^\[Vigil\] HOST SILENT: web02 not seen since /);
+      assert.match(peer.received[0]!.parsed.text ?? '', /Scheduled sets on web02: mail \(0 3 \* \* \*\)/);
+      assert.match(services[0]!.output(), /leading the fleet \(lease \d+\)/);
+      assert.equal((await store.hosts.get('fs01'))?.stoppedAt, null, 'the service registered its own host');
+
+      // kill -9 the leader, start it again: a new process, a new lease owner.
+      services[0]!.child.kill('SIGKILL');
+      await services[0]!.exited;
+      services.push(startService(ws.configFile));
+      await waitFor(() => services[1]!.output().includes('vigil started'), { timeoutMs: 60_000, what: 'the restarted service' });
+      await ledOnePass(store, new RegExp(`^fs01:${services[1]!.child.pid}$`));
+      assert.deepEqual(kinds(peer), ['host.silent web02'], 'the same silence is not alerted again');
+
+      // web02 is back.
+      await store.hosts.register({ name: 'web02', version: '0.1.0', startedAt: Date.now(), sets: [] }, Date.now());
+      await waitFor(() => peer.received.length >= 2, { timeoutMs: 60_000, what: 'the recovery notice' });
+      assert.deepEqual(kinds(peer), ['host.silent web02', 'host.recovered web02']);
+
+      // A clean stop: fs01 is recorded stopped, and its lease is given up.
+      services[1]!.child.kill('SIGTERM');
+      assert.equal(await services[1]!.exited, 0, services[1]!.output());
+      assert.notEqual((await store.hosts.get('fs01'))?.stoppedAt, null);
+      assert.equal(await store.leases.holder('leader', Date.now()), undefined);
+    } finally {
+      for (const s of services) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+      await Promise.all(services.map((s) => s.exited));
+      await store.close();
+      await peer.stop();
+      ws.cleanup();
+    }
+  });
+});
