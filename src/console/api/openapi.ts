@@ -31,7 +31,7 @@ export function openApiDocument(): object {
     },
     security: [{ bearer: [] }, { session: [] }],
     paths: {
-      '/api/v1/sets': read('the backup sets, needing a look first', setsResponse, [q('offset', 'sets to skip, default 0'), q('limit', '1–1000; default every set')]),
+      '/api/v1/sets': read('the backup sets, needing a look first', setsResponse, [q('offset', 'sets to skip, default 0'), q('limit', '1–1000; default every set'), q('anomalies', '1: fill each set’s anomalies (reads ~60 runs a set); default empty lists')]),
       '/api/v1/sets/{name}': read('one backup set', setsResponse, [p('name')]),
       '/api/v1/sets/{name}/run': write('run the set now (manual run)'),
       '/api/v1/activity': read('the activity log, newest first', activityResponse, [q('set', 'a set name'), q('kind', 'backup, restore, validation, prune, repair, admin'), q('status', 'a run status'), q('since', 'a duration: 24h, 7d'), q('limit', '1–1000, default 100')]),

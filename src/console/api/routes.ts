@@ -23,8 +23,9 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   api.use('*', requireReader);
 
   api.get('/sets', async (c) => {
+    // Anomalies read ~60 successful runs a set: asked for, not paid by every script listing sets.
     const limit = c.req.query('limit');
-    return send(setsResponse, await loadSets(deps.app(), { trend: true, anomalies: true, offset: clampLimit(c.req.query('offset'), 0, Number.MAX_SAFE_INTEGER), ...(limit ? { limit: clampLimit(limit, 1_000) } : {}) }));
+    return send(setsResponse, await loadSets(deps.app(), { trend: true, anomalies: c.req.query('anomalies') === '1' || c.req.query('anomalies') === 'true', offset: clampLimit(c.req.query('offset'), 0, Number.MAX_SAFE_INTEGER), ...(limit ? { limit: clampLimit(limit, 1_000) } : {}) }));
   });
   api.get('/sets/:name', async (c) => {
     const found = await loadSets(deps.app(), { only: c.req.param('name'), trend: true, anomalies: true });

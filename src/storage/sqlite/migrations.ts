@@ -356,16 +356,6 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
-    version: 36,
-    name: 'trend per set',
-    sql: `
-      -- The console's Overview shows a page of sets with their 14-day trend: per set and day a
-      -- range of this index, covering every column the trend reads, so a page of 100 sets reads
-      -- 1,400 index entries instead of every run of the fortnight (activities_ended).
-      CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
-    `,
-  },
-  {
     version: 32,
     name: 'host of activities and messages',
     sql: `
@@ -375,6 +365,16 @@ export const MIGRATIONS: Migration[] = [
       UPDATE activities SET host = owner_host;
       CREATE INDEX activities_host ON activities (host, started_at);
       ALTER TABLE messages ADD COLUMN host TEXT;
+    `,
+  },
+  {
+    version: 36,
+    name: 'trend per set',
+    sql: `
+      -- The console's Overview shows a page of sets with their 14-day trend: per set and day a
+      -- range of this index, covering every column the trend reads, so a page of 100 sets reads
+      -- 1,400 index entries instead of every run of the fortnight (activities_ended).
+      CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
     `,
   },
 ];
