@@ -4,6 +4,7 @@ import type { VigilConfig } from './schema/index.js';
 import { scheduleProblem } from '../backup/schedule.js';
 import { localRepositoryPath, rootsContaining } from '../backup/paths-overlap.js';
 import { localVaultPath } from './vault-path.js';
+import { isValidTimezone } from './schema/admin.js';
 
 /** Pure: every set's schedule parses (cron expression and timezone). */
 export function setScheduleProblems(config: VigilConfig): Problem[] {
@@ -16,15 +17,14 @@ export function setScheduleProblems(config: VigilConfig): Problem[] {
       if (set.engine === 'restic' && !set.keep) problems.push({ path: ['sets', name, 'prune'], message: 'has no effect without keep: (restic forgets nothing without a policy)', severity: 'warning' });
     }
     if (!set.schedule) continue;
-    const problem = scheduleProblem(set.schedule, set.timezone);
-    if (problem) {
-      const atZone = /time ?zone/i.test(problem) && set.timezone;
-      problems.push({
-        path: ['sets', name, atZone ? 'timezone' : 'schedule'],
-        message: atZone ? `"${set.timezone}" is not a time zone; write an IANA name such as Europe/Berlin` : `"${set.schedule}" is not a cron expression (${problem}); write e.g. "0 2 * * *"`,
-        severity: 'error',
-      });
+    // The zone is checked on its own, so each problem is put on its key without reading the
+    // cron library's message to guess which of the two it was about.
+    if (set.timezone && !isValidTimezone(set.timezone)) {
+      problems.push({ path: ['sets', name, 'timezone'], message: `"${set.timezone}" is not a time zone; write an IANA name such as Europe/Berlin`, severity: 'error' });
+      continue;
     }
+    const problem = scheduleProblem(set.schedule, set.timezone);
+    if (problem) problems.push({ path: ['sets', name, 'schedule'], message: `"${set.schedule}" is not a cron expression (${problem}); write e.g. "0 2 * * *"`, severity: 'error' });
   }
   return problems;
 }
