@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     if (result.status !== 'completed') throw new Error(`vigil restore ended ${result.status}`);
     return (performance.now() - started) / 1000;
   });
-  if (resticAvailable) r.vaultBytes = du(resticEnv.RESTIC_REPOSITORY);
+  if (resticAvailable) r.vaultBytes = du(resticRepo);
   v.vaultBytes = du(vigilVault);
   console.log(`vault size       restic ${r.vaultBytes ? (r.vaultBytes / MiB).toFixed(1) : '-'} MiB   vigil ${(v.vaultBytes / MiB).toFixed(1)} MiB`);
   const ratios: Record<string, number> = {};
@@ -174,7 +174,6 @@ async function main(): Promise<void> {
   const targets = { timeMax: 1.25, sizeMax: 1.1 };
   const met = resticAvailable ? Object.entries(ratios).every(([key, ratio]) => ratio <= (key === 'vaultBytes' ? targets.sizeMax : targets.timeMax)) : null;
   if (!process.env.BENCH_KEEP) rmSync(root, { recursive: true, force: true });
-  await sshd?.cleanup();
   const round3 = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, round(x)]));
   console.log(
     JSON.stringify({
@@ -196,4 +195,8 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+try {
+  await main();
+} finally {
+  await sshd?.cleanup(); // the sshd is this process's child: never left running
+}

@@ -5,9 +5,14 @@ import { VigilError } from '../../../../domain/errors.js';
 import { openSftpSession, sftpLocation, unreachable, type SftpSession, type SftpTarget } from './sftp-session.js';
 import { backendError, type BackendGuarantees, type VaultBackend, type VaultObjectInfo } from './vault-backend.js';
 
-/** Reads and writes go in pieces of this size, PIPELINE of them in flight (SFTP is request/response). */
-const PIECE = 256 * 1024;
-const PIPELINE = 8;
+/**
+ * Reads and writes go in pieces of this size, PIPELINE of them in flight (SFTP is request/response).
+ * A piece must stay under ssh2's largest request (254 KiB with OpenSSH: 256 KiB less overhead):
+ * a 256 KiB piece went as 254 KiB plus a 2 KiB request sent only after the first was answered,
+ * two round trips per piece.
+ */
+const PIECE = 128 * 1024;
+const PIPELINE = 16;
 /**
  * A call moving data may take, in all, its timeout plus this long per byte (a floor of 256 KiB/s);
  * but it fails as soon as the server has answered nothing for the timeout (see `call`).
