@@ -14,7 +14,7 @@ import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
 // service would. web02 falls silent (as after kill -9): one host-silent alert reaches the SMTP
 // server. The leader is killed with SIGKILL and started again: it takes the lease back and does
 // not alert the same silence again; web02 returns: one recovery notice.
-// (Two real services on one store need PostgreSQL: `database:` — see docs/fleet.md.)
+// Two real services on one PostgreSQL database: fleet-postgres.test.ts.
 
 interface Service {
   child: ChildProcess;
