@@ -19,6 +19,7 @@ import { notifyTestCommand } from './notify-test.js';
 import { notifyFaultCommand } from './notify-fault.js';
 import { channelsCommand } from './channels.js';
 import { hostsCommand, hostsForgetCommand } from './hosts.js';
+import { databaseMigrateCommand } from './database-migrate.js';
 import { serviceInstallCommand, serviceUninstallCommand } from './service.js';
 import { pauseCommand, resumeCommand } from './pause.js';
 import { consoleCommand, consoleHashPasswordCommand } from './console.js';
@@ -48,6 +49,7 @@ export const COMMANDS: Command[] = [
   channelsCommand,
   hostsCommand,
   hostsForgetCommand,
+  databaseMigrateCommand,
   snapshotsCommand,
   restoreCommand,
   verifyCommand,
