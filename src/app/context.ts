@@ -105,6 +105,8 @@ export function openApp(options: OpenOptions): AppContext {
     policy: { minBackoffMs: config.outbox.minBackoff, maxBackoffMs: config.outbox.maxBackoff, maxAgeMs: config.outbox.maxAge },
     concurrency: config.outbox.concurrency,
     owner: `${hostname}:${process.pid}`,
+    // A shared store (a PostgreSQL fleet): each host delivers its own messages (docs/fleet.md).
+    ...(config.database ? { host: hostname } : {}),
     events,
     log,
   });

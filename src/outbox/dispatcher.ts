@@ -32,6 +32,11 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Lease owner name: unique per process. */
   owner: string;
+  /**
+   * Set when hosts share the store (PostgreSQL): only this host's messages are claimed, so none
+   * is sent with another host's credentials. Unset: every message (one host per store).
+   */
+  host?: string;
   events: EventSink;
   log: Logger;
 }
@@ -104,6 +109,7 @@ export class Dispatcher {
           this.leaseMs,
           this.o.owner,
           [...paused, ...this.routes.excluded(claimedAt)],
+          this.o.host,
         );
         if (batch.length === 0) exhausted = true;
         // Claims come most urgent first, so a route's probe is its most urgent message; the rest
@@ -197,7 +203,7 @@ export class Dispatcher {
       }
       if (this.stopping) break;
       const now = this.o.clock.now();
-      const next = await this.o.store.nextDueAt([...(await this.pauses.paused()), ...this.routes.excluded(now)]).catch(() => undefined);
+      const next = await this.o.store.nextDueAt([...(await this.pauses.paused()), ...this.routes.excluded(now)], this.o.host).catch(() => undefined);
       const pauseEnds = await this.pauses.nextEnd();
       const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity, this.routes.nextProbeAt(now) ?? Infinity);
       // Sleep until then, but never longer than a minute: another process may enqueue too.

@@ -92,9 +92,12 @@ export interface OutboxStore {
    * a fast profile's crashed attempt must not wait for the slowest profile's lease).
    * A leased message is invisible to other claimers until its lease expires — so a process that
    * dies mid-delivery loses nothing. `excludeProfiles` are skipped (paused profiles), and so are
-   * suspended routes (see suspendRoute).
+   * suspended routes (see suspendRoute). With `onlyHost`, only messages that host enqueued (and
+   * those that record no host) are claimed: hosts sharing one store (a PostgreSQL fleet) never
+   * send another host's message, with a Mail Profile or channel of the same name that may hold
+   * other credentials or none.
    */
-  claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles?: readonly string[]): Promise<OutgoingMessage[]>;
+  claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles?: readonly string[], onlyHost?: string): Promise<OutgoingMessage[]>;
 
   /** Leases one message by id regardless of its due time (used by `vigil mail test`). */
   claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined>;
@@ -108,8 +111,8 @@ export interface OutboxStore {
   /** Pending messages older than `createdBefore` become `expired`; returns their ids. */
   expireOlderThan(createdBefore: number, now: number): Promise<string[]>;
 
-  /** The earliest time a pending message becomes due, or undefined when none is pending. */
-  nextDueAt(excludeProfiles?: readonly string[]): Promise<number | undefined>;
+  /** The earliest time a pending message becomes due, or undefined when none is pending; `onlyHost` as in claimDue. */
+  nextDueAt(excludeProfiles?: readonly string[], onlyHost?: string): Promise<number | undefined>;
 
   get(id: string): Promise<StoredMessage | undefined>;
   raw(id: string): Promise<Buffer | undefined>;

@@ -82,12 +82,12 @@ export class PgOutboxStore implements OutboxStore {
     });
   }
 
-  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
+  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], onlyHost?: string): Promise<OutgoingMessage[]> {
     return this.db.transaction(async (tx) => {
       const candidates = await tx.rows<ClaimRow>(
         `SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
-           AND profile <> ALL($2::text[]) ORDER BY priority, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [now, excludeProfiles, limit],
+           AND profile <> ALL($2::text[]) AND ${OF_HOST('$4')} ORDER BY priority, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        [now, excludeProfiles, limit, onlyHost ?? null],
       );
       const leased: OutgoingMessage[] = [];
       for (const row of candidates) leased.push(await this.lease(tx, row, now, leaseMs, owner));
@@ -179,12 +179,12 @@ export class PgOutboxStore implements OutboxStore {
     return rows.map((r) => r.id);
   }
 
-  async nextDueAt(excludeProfiles: readonly string[] = []): Promise<number | undefined> {
+  async nextDueAt(excludeProfiles: readonly string[] = [], onlyHost?: string): Promise<number | undefined> {
     // A message of a suspended route is due when the suspension ends, if not later.
     const row = await this.db.one<{ at: number | null }>(
       `SELECT MIN(GREATEST(next_attempt_at, COALESCE(until, 0))) AS at FROM messages LEFT JOIN route_suspensions USING (profile)
-       WHERE ${PENDING} AND ${NOT_BEHIND} AND profile <> ALL($1::text[])`,
-      [excludeProfiles],
+       WHERE ${PENDING} AND ${NOT_BEHIND} AND profile <> ALL($1::text[]) AND ${OF_HOST('$2')}`,
+      [excludeProfiles, onlyHost ?? null],
     );
     return row?.at ?? undefined;
   }
@@ -324,3 +324,6 @@ function toStored(row: MessageRow): StoredMessage {
     host: row.host,
   };
 }
+
+/** Any host when the parameter is NULL; else this host's messages and those with no recorded host. */
+const OF_HOST = (param: string): string => `(${param}::text IS NULL OR host IS NULL OR host = ${param}::text)`;

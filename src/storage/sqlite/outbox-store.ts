@@ -132,13 +132,14 @@ export class SqliteOutboxStore implements OutboxStore {
     return results;
   }
 
-  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = []): Promise<OutgoingMessage[]> {
-    const due = excludeProfiles.length
-      ? this.db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
-          AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')}) ORDER BY priority, next_attempt_at LIMIT ?`)
-      : this.statements.due;
+  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], onlyHost?: string): Promise<OutgoingMessage[]> {
+    const due =
+      excludeProfiles.length || onlyHost !== undefined
+        ? this.db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
+            ${notIn(excludeProfiles)} ${onlyHost === undefined ? '' : OF_HOST} ORDER BY priority, next_attempt_at LIMIT ?`)
+        : this.statements.due;
     return this.db.transaction(() => {
-      const candidates = due.all(now, now, ...excludeProfiles, limit) as ClaimRow[];
+      const candidates = due.all(now, now, ...excludeProfiles, ...(onlyHost === undefined ? [] : [onlyHost]), limit) as ClaimRow[];
       return candidates.map((row) => this.lease(row, now, leaseMs, owner));
     }).immediate();
   }
@@ -211,11 +212,13 @@ export class SqliteOutboxStore implements OutboxStore {
     return (this.statements.expire.all(now, createdBefore, now) as { id: string }[]).map((r) => r.id);
   }
 
-  async nextDueAt(excludeProfiles: readonly string[] = []): Promise<number | undefined> {
+  async nextDueAt(excludeProfiles: readonly string[] = [], onlyHost?: string): Promise<number | undefined> {
     const row = (
-      excludeProfiles.length
-        ? this.db.prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING} AND ${NOT_BEHIND}
-            AND profile NOT IN (${excludeProfiles.map(() => '?').join(', ')})`).get(...excludeProfiles)
+      excludeProfiles.length || onlyHost !== undefined
+        ? this.db
+            .prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING} AND ${NOT_BEHIND}
+              ${notIn(excludeProfiles)} ${onlyHost === undefined ? '' : OF_HOST}`)
+            .get(...excludeProfiles, ...(onlyHost === undefined ? [] : [onlyHost]))
         : this.statements.nextDue.get()
     ) as { at: number | null };
     return row.at ?? undefined;
@@ -357,4 +360,11 @@ function toStored(row: MessageRow): StoredMessage {
     sentAt: row.sent_at,
     host: row.host,
   };
+}
+
+/** A message of this host, or of no recorded host (enqueued before hosts were recorded). */
+const OF_HOST = 'AND (host IS NULL OR host = ?)';
+
+function notIn(profiles: readonly string[]): string {
+  return profiles.length ? `AND profile NOT IN (${profiles.map(() => '?').join(', ')})` : '';
 }

@@ -49,6 +49,19 @@ export function outboxStoreConformance(name: string, open: OpenStore): void {
     assert.equal((await store.outbox.list({})).length, 3);
   });
 
+  withStore('hosts sharing the store claim only their own messages (and those with no host); nextDueAt counts the same', async (store) => {
+    const [fs01, web02, old] = [message({ host: 'fs01', createdAt: 1_000 }), message({ host: 'web02', createdAt: 500 }), message({ createdAt: 1_500 })];
+    await store.outbox.enqueue([fs01, web02, old]);
+    // web02's message is the earliest due: fs01 must not be told it is due (it would spin on it).
+    assert.equal(await store.outbox.nextDueAt([], 'fs01'), 1_000);
+    const claimed = await store.outbox.claimDue(2_000, 10, 10_000, 'fs01:1', [], 'fs01');
+    assert.deepEqual(claimed.map((m) => m.id).sort(), [fs01.id, old.id].sort(), 'never web02’s message: fs01 may not have its credentials');
+    assert.deepEqual((await store.outbox.claimDue(2_000, 10, 10_000, 'web02:1', [], 'web02')).map((m) => m.id), [web02.id]);
+    // Without a host (one host per store, SQLite's data directory): every message.
+    const [again] = await store.outbox.enqueue([message({ host: 'web02' })]);
+    assert.equal((await store.outbox.claimDue(2_000, 10, 10_000, 'any')).map((m) => m.id)[0], again!.id);
+  });
+
   withStore('claims are leases: invisible to others until they expire, most urgent first', async (store) => {
     const normal = message();
     const critical = message({ priority: 0 });
