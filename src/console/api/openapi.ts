@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pausesResponse, previewResponse, actionResponse, activityResponse, channelsResponse, errorResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
+import { pausesResponse, previewResponse, actionResponse, activityResponse, channelsResponse, errorResponse, messageResponse, outboxResponse, runResponse, setsResponse, hostsResponse } from './schemas.js';
 
 /**
  * The OpenAPI 3.1 document of /api/v1, generated from the schemas the routes parse their
@@ -45,6 +45,7 @@ export function openApiDocument(): object {
       '/api/v1/pause': write('pause alerts for maintenance (vigil pause): query set (repeatable; none: every set) and for (a duration; none: until resumed)'),
       '/api/v1/resume': write('end maintenance pauses (vigil resume): query set (repeatable; none: every pause)'),
       '/api/v1/channels': read('Outbox counts, Mail Profiles and channels with their last result', channelsResponse),
+      '/api/v1/hosts': read('the hosts sharing this store with their state, version, last seen and sets; the leader marked (vigil hosts --json)', hostsResponse),
       '/api/v1/channels/{name}/test': write('send a test through a Mail Profile or channel'),
     },
   };
