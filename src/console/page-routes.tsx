@@ -9,7 +9,7 @@ import { clampLimit } from './data/outbox.js';
 import { pauseNow, resumeNow, retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from './actions.js';
 import { OverviewPage } from './pages/overview.js';
 import { HostsPage } from './pages/hosts.js';
-import { loadHosts } from './data/hosts.js';
+import { isFleet, loadHosts } from './data/hosts.js';
 import { ActivityPage, RunPage } from './pages/activity.js';
 import { MessagePage, OutboxPage } from './pages/outbox.js';
 import { NotificationsPage } from './pages/notifications.js';
@@ -37,7 +37,8 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   pages.get('/activity', async (c) => {
     const query = parseActivityQuery(c.req.query());
     const app = deps.app();
-    return render(c, <ActivityPage page={pageContext(c, deps)} query={query} activities={await listActivity(app, query)} sets={Object.keys(app.loaded.config.sets)} />);
+    const [activities, multiHost] = await Promise.all([listActivity(app, query), isFleet(app)]);
+    return render(c, <ActivityPage page={pageContext(c, deps)} query={query} activities={activities} sets={Object.keys(app.loaded.config.sets)} multiHost={multiHost} />);
   });
   pages.get('/runs/:id', async (c) => {
     const search = c.req.query('q') ?? '';
@@ -48,8 +49,8 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   pages.get('/outbox', async (c) => {
     const query = parseOutboxQuery(c.req.query());
     const app = deps.app();
-    const [messages, counts] = await Promise.all([listMessages(app, query), app.store.outbox.countByState()]);
-    return render(c, <OutboxPage page={pageContext(c, deps)} query={query} messages={messages} counts={counts} />);
+    const [messages, counts, multiHost] = await Promise.all([listMessages(app, query), app.store.outbox.countByState(), isFleet(app)]);
+    return render(c, <OutboxPage page={pageContext(c, deps)} query={query} messages={messages} counts={counts} multiHost={multiHost} />);
   });
   pages.get('/outbox/:id', async (c) => {
     const found = await loadMessage(deps.app(), c.req.param('id'));

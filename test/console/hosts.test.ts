@@ -72,3 +72,22 @@ test('no host page, API body or metrics text contains a configured secret', asyn
     for (const secret of f.secrets) assert.ok(!body.includes(secret), `${path} contains a secret`);
   }
 });
+
+test('Activity and Outbox: a Host column once two hosts share the store, and ?host= keeps one host’s rows (pages and API)', async () => {
+  const now = Date.now();
+  const id = await f.app.store.activity.start({ kind: 'backup', set: 'offsite', engine: 'restic', trigger: 'schedule', startedAt: now, host: 'beta.example.com' });
+  await f.app.store.activity.finish(id, { status: 'failed', endedAt: now + 1_000, counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors: 1, warnings: 0 }, log: [], logDropped: 0 });
+  const msgId = 'beta-offsite-failed-1';
+  await f.app.store.outbox.enqueue([{ id: msgId, messageId: `<${msgId}@example.com>`, kind: 'backup.failed', severity: 'critical', priority: 0, profile: 'office', dedupeKey: null, envelope: { from: 'vigil@example.com', to: ['ops@example.com'] }, subject: 'offsite failed on beta', raw: Buffer.from('Subject: offsite failed on beta\r\n\r\nx\r\n'), createdAt: now, host: 'beta.example.com' }]);
+  const { cookie } = await login(f.server.url);
+  const activity = await (await fetch(`${f.server.url}/activity`, { headers: { cookie } })).text();
+  assert.match(activity, /<th scope="col">Host<\/th>/);
+  assert.match(activity, /href="\/activity\?[^"]*host=beta\.example\.com"/);
+  const onlyBeta = (await (await fetch(`${f.server.url}/api/v1/activity?host=beta.example.com`, { headers: bearer })).json()) as { activities: { id: number; host: string }[] };
+  assert.deepEqual(onlyBeta.activities.map((a) => [a.id, a.host]), [[id, 'beta.example.com']]);
+  const outbox = await (await fetch(`${f.server.url}/outbox?host=beta.example.com`, { headers: { cookie } })).text();
+  assert.match(outbox, /<th scope="col">Host<\/th>/);
+  assert.ok(outbox.includes('offsite failed on beta') && !outbox.includes('nightly failed on console-test'), 'only beta’s messages');
+  const messages = (await (await fetch(`${f.server.url}/api/v1/outbox?host=beta.example.com`, { headers: bearer })).json()) as { messages: { id: string; host: string }[] };
+  assert.deepEqual(messages.messages.map((m) => [m.id, m.host]), [[msgId, 'beta.example.com']]);
+});

@@ -47,6 +47,7 @@ export const activitySchema = z.object({
   scheduledFor: ms.nullable(),
   counters,
   firstError: z.string().nullable(),
+  host: z.string().nullable().describe('the host it ran on (a fleet sharing one store); null in rows older than the fleet'),
   snapshotId: z.string().nullable(),
   logDropped: z.number().int(),
 });
@@ -75,6 +76,7 @@ export const messageSchema = z.object({
   lastError: z.string().nullable(),
   possibleDuplicate: z.boolean(),
   sentAt: ms.nullable(),
+  host: z.string().nullable().describe('the host that enqueued it (a fleet sharing one store); null in rows older than the fleet'),
 });
 export const outboxResponse = z.object({ messages: z.array(messageSchema) });
 export const attemptSchema = z.object({
