@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { AppContext } from '../app/context.js';
 import { loadSets } from './data/sets.js';
 import { loadDelivery } from './data/delivery.js';
+import { loadHosts } from './data/hosts.js';
 
 /** A scrape's text is reused for this long (see ConsoleMetrics). */
 export const SCRAPE_CACHE_MS = 1_000;
@@ -39,6 +40,8 @@ export class ConsoleMetrics {
     stuck: this.gauge('vigil_outbox_stuck_messages', 'Messages pending longer than mail.stuckAfter', []),
     oldestCritical: this.gauge('vigil_outbox_oldest_critical_age_seconds', 'Age of the oldest critical message not yet delivered (0 when none)', []),
     escalations: this.gauge('vigil_escalations_unreported', 'Critical messages escalated and not yet reported in a delivered notification', []),
+    hosts: this.gauge('vigil_hosts', 'Hosts sharing this store by state (ok, silent, stopped)', ['state']),
+    hostLastSeen: this.gauge('vigil_host_last_seen_timestamp_seconds', 'When the host last heartbeated (or registered, or stopped)', ['host']),
     paused: this.gauge('vigil_route_paused', '1 while a Mail Profile or channel is paused (credentials or TLS refused)', ['name', 'kind']),
   };
   private readonly attempts = new Counter({ name: 'vigil_delivery_attempts_total', help: 'Delivery attempts the store holds, by transport and outcome', labelNames: ['transport', 'outcome'], registers: [this.registry] });
@@ -66,7 +69,7 @@ export class ConsoleMetrics {
 
   private async collect(app: AppContext): Promise<string> {
     const now = app.clock.now();
-    const [{ sets }, delivery, attempts] = await Promise.all([loadSets(app, { nextRun: false }), loadDelivery(app), app.store.metrics.attemptTotals()]);
+    const [{ sets }, delivery, attempts, hosts] = await Promise.all([loadSets(app, { nextRun: false }), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
     for (const metric of [...Object.values(this.g), this.attempts]) metric.reset();
     const host = app.hostname;
     for (const s of sets) {
@@ -89,6 +92,13 @@ export class ConsoleMetrics {
     this.g.oldestCritical.set(delivery.oldestCriticalPendingAt === null ? 0 : Math.max(0, (now - delivery.oldestCriticalPendingAt) / 1000));
     this.g.escalations.set(delivery.unreportedEscalations);
     for (const r of delivery.routes) this.g.paused.set({ name: r.name, kind: r.kind }, r.paused ? 1 : 0);
+    // Every state present (0 when none), so an alert on `vigil_hosts{state="silent"} > 0` has a series to read.
+    const byState = { ok: 0, silent: 0, stopped: 0 };
+    for (const h of hosts) {
+      byState[h.state]++;
+      this.g.hostLastSeen.set({ host: h.name }, h.lastSeen / 1000);
+    }
+    for (const [state, count] of Object.entries(byState)) this.g.hosts.set({ state }, count);
     for (const a of attempts) this.attempts.inc({ transport: a.transport, outcome: a.outcome }, a.count);
     return this.registry.metrics();
   }

@@ -8,6 +8,8 @@ import { loadSets, OVERVIEW_PAGE_SIZE } from './data/sets.js';
 import { clampLimit } from './data/outbox.js';
 import { pauseNow, resumeNow, retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from './actions.js';
 import { OverviewPage } from './pages/overview.js';
+import { HostsPage } from './pages/hosts.js';
+import { isFleet, loadHosts } from './data/hosts.js';
 import { ActivityPage, RunPage } from './pages/activity.js';
 import { MessagePage, OutboxPage } from './pages/outbox.js';
 import { NotificationsPage } from './pages/notifications.js';
@@ -28,13 +30,15 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
     // Pages of sets in attention order: the failures are on page 1, and a page costs the same
     // whatever the number of sets (a full page of 1,000 rows was 1.3 MB of HTML).
     const pageNumber = clampLimit(c.req.query('page'), 1, Number.MAX_SAFE_INTEGER);
-    const [sets, delivery, pauses] = await Promise.all([loadSets(app, { trend: true, anomalies: true, offset: (pageNumber - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE }), loadDelivery(app), app.store.alertPauses.active(app.clock.now())]);
-    return render(c, <OverviewPage page={pageContext(c, deps)} sets={sets} pageNumber={pageNumber} pageSize={OVERVIEW_PAGE_SIZE} delivery={delivery} pauses={pauses} />);
+    const [sets, delivery, pauses, hosts] = await Promise.all([loadSets(app, { trend: true, anomalies: true, offset: (pageNumber - 1) * OVERVIEW_PAGE_SIZE, limit: OVERVIEW_PAGE_SIZE }), loadDelivery(app), app.store.alertPauses.active(app.clock.now()), loadHosts(app)]);
+    return render(c, <OverviewPage page={pageContext(c, deps)} sets={sets} pageNumber={pageNumber} pageSize={OVERVIEW_PAGE_SIZE} delivery={delivery} pauses={pauses} hosts={hosts} />);
   });
+  pages.get('/hosts', async (c) => render(c, <HostsPage page={pageContext(c, deps)} hosts={await loadHosts(deps.app())} />));
   pages.get('/activity', async (c) => {
     const query = parseActivityQuery(c.req.query());
     const app = deps.app();
-    return render(c, <ActivityPage page={pageContext(c, deps)} query={query} activities={await listActivity(app, query)} sets={Object.keys(app.loaded.config.sets)} />);
+    const [activities, multiHost] = await Promise.all([listActivity(app, query), isFleet(app)]);
+    return render(c, <ActivityPage page={pageContext(c, deps)} query={query} activities={activities} sets={Object.keys(app.loaded.config.sets)} multiHost={multiHost} />);
   });
   pages.get('/runs/:id', async (c) => {
     const search = c.req.query('q') ?? '';
@@ -45,8 +49,8 @@ export function pageRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   pages.get('/outbox', async (c) => {
     const query = parseOutboxQuery(c.req.query());
     const app = deps.app();
-    const [messages, counts] = await Promise.all([listMessages(app, query), app.store.outbox.countByState()]);
-    return render(c, <OutboxPage page={pageContext(c, deps)} query={query} messages={messages} counts={counts} />);
+    const [messages, counts, multiHost] = await Promise.all([listMessages(app, query), app.store.outbox.countByState(), isFleet(app)]);
+    return render(c, <OutboxPage page={pageContext(c, deps)} query={query} messages={messages} counts={counts} multiHost={multiHost} />);
   });
   pages.get('/outbox/:id', async (c) => {
     const found = await loadMessage(deps.app(), c.req.param('id'));

@@ -7,6 +7,7 @@ import { hashSecret } from '../../src/console/password-hash.js';
 import { startConsole } from '../../src/console/server.js';
 import { ACTIVITY_STATUSES } from '../../src/domain/activity.js';
 import { OUTCOME_KINDS } from '../../src/domain/outcome.js';
+import { MESSAGE_STATES } from '../../src/domain/message.js';
 import { Workspace } from '../helpers/workspace.js';
 
 const RULES = new URL('../../docs/monitoring/vigil-alerts.yml', import.meta.url);
@@ -44,6 +45,7 @@ test('every vigil_ metric in the alert rules and the Grafana dashboard is in a r
   // Label values the rules match on are values Vigil gives those labels.
   for (const e of exprs) {
     for (const m of e.matchAll(/status=~?"([^"]+)"/g)) for (const s of m[1]!.split('|')) assert.ok((ACTIVITY_STATUSES as readonly string[]).includes(s), `status ${s}`);
+    for (const m of e.matchAll(/state=~?"([^"]+)"/g)) for (const st of m[1]!.split('|')) assert.ok((['ok', 'silent', 'stopped', ...MESSAGE_STATES] as string[]).includes(st), `state ${st}`);
     for (const m of e.matchAll(/outcome=~?"([^"]+)"/g)) for (const o of m[1]!.split('|')) assert.ok((OUTCOME_KINDS as readonly string[]).includes(o), `outcome ${o}`);
   }
 });

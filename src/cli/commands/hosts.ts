@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { stateOfHost } from '../../admin/host-silence-watchdog.js';
-import { LEADER_LEASE } from '../../app/fleet-leader.js';
+import { listHosts } from '../../admin/host-listing.js';
 import { openStore, storeExists } from '../../app/open-store.js';
 import { loadConfig } from '../../config/load.js';
 import { describeHostState } from '../../domain/host-state.js';
@@ -23,14 +22,9 @@ export const hostsCommand: Command = {
     const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
     try {
       const now = Date.now();
-      const [hosts, leader] = await Promise.all([store.hosts.list(), store.leases.holder(LEADER_LEASE, now)]);
-      const leaderName = leader?.owner.replace(/:\d+$/, '');
-      const rows = hosts.map((h) => {
-        const state = stateOfHost(h, now, config.fleet.silentAfter);
-        return { ...h, state: state.kind, since: state.kind === 'ok' ? null : state.since, leader: h.name === leaderName && h.stoppedAt === null, silentAlerted: h.silentAlertedSince !== null };
-      });
+      const rows = await listHosts(store, now, config.fleet.silentAfter);
       if (ctx.json) {
-        printJson(ctx.stdout, rows.map(({ silentAlertedSince: _alerted, ...r }) => r));
+        printJson(ctx.stdout, rows);
         return EXIT.ok;
       }
       if (rows.length === 0) {

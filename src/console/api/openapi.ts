@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pausesResponse, previewResponse, actionResponse, activityResponse, channelsResponse, errorResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
+import { pausesResponse, previewResponse, actionResponse, activityResponse, channelsResponse, errorResponse, messageResponse, outboxResponse, runResponse, setsResponse, hostsResponse } from './schemas.js';
 
 /**
  * The OpenAPI 3.1 document of /api/v1, generated from the schemas the routes parse their
@@ -34,9 +34,9 @@ export function openApiDocument(): object {
       '/api/v1/sets': read('the backup sets, needing a look first', setsResponse, [q('offset', 'sets to skip, default 0'), q('limit', '1–1000; default every set'), q('anomalies', '1: fill each set’s anomalies (reads ~60 runs a set); default empty lists')]),
       '/api/v1/sets/{name}': read('one backup set', setsResponse, [p('name')]),
       '/api/v1/sets/{name}/run': write('run the set now (manual run)'),
-      '/api/v1/activity': read('the activity log, newest first', activityResponse, [q('set', 'a set name'), q('kind', 'backup, restore, validation, prune, repair, admin'), q('status', 'a run status'), q('since', 'a duration: 24h, 7d'), q('limit', '1–1000, default 100')]),
+      '/api/v1/activity': read('the activity log, newest first', activityResponse, [q('set', 'a set name'), q('kind', 'backup, restore, validation, prune, repair, admin'), q('status', 'a run status'), q('since', 'a duration: 24h, 7d'), q('host', 'the activities of this host only'), q('limit', '1–1000, default 100')]),
       '/api/v1/runs/{id}': read('one run with its log', runResponse, [p('id'), q('q', 'keep log entries containing this text')]),
-      '/api/v1/outbox': read('Outbox messages, newest first', outboxResponse, [q('state', 'a message state, or stuck'), q('profile', 'a profile, or channel:<name>'), q('limit', '1–1000, default 100')]),
+      '/api/v1/outbox': read('Outbox messages, newest first', outboxResponse, [q('state', 'a message state, or stuck'), q('profile', 'a profile, or channel:<name>'), q('host', 'the messages this host enqueued only'), q('limit', '1–1000, default 100')]),
       '/api/v1/outbox/{id}': read('one message with every attempt (transcripts redacted)', messageResponse, [p('id')]),
       '/api/v1/outbox/{id}/retry': write('make the message due now'),
       '/api/v1/outbox/deferred/{profile}/retry': write('make every deferred message of a profile (or channel:<name>) due now'),
@@ -45,6 +45,7 @@ export function openApiDocument(): object {
       '/api/v1/pause': write('pause alerts for maintenance (vigil pause): query set (repeatable; none: every set) and for (a duration; none: until resumed)'),
       '/api/v1/resume': write('end maintenance pauses (vigil resume): query set (repeatable; none: every pause)'),
       '/api/v1/channels': read('Outbox counts, Mail Profiles and channels with their last result', channelsResponse),
+      '/api/v1/hosts': read('the hosts sharing this store with their state, version, last seen and sets; the leader marked (vigil hosts --json)', hostsResponse),
       '/api/v1/channels/{name}/test': write('send a test through a Mail Profile or channel'),
     },
   };

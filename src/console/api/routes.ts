@@ -7,7 +7,8 @@ import { loadDelivery } from '../data/delivery.js';
 import { clampLimit, listMessages, loadMessage, parseOutboxQuery } from '../data/outbox.js';
 import { loadSets } from '../data/sets.js';
 import { pauseNow, resumeNow, retryDeferred, retryMessage, runSetNow, sendTest, type ActionResult } from '../actions.js';
-import { pausesResponse, previewResponse, activityResponse, actionResponse, channelsResponse, messageResponse, outboxResponse, runResponse, setsResponse } from './schemas.js';
+import { pausesResponse, previewResponse, activityResponse, actionResponse, channelsResponse, messageResponse, outboxResponse, runResponse, setsResponse, hostsResponse } from './schemas.js';
+import { loadHosts } from '../data/hosts.js';
 import { openApiDocument } from './openapi.js';
 import { isPreviewKind, loadPreview } from '../data/previews.js';
 import { isVigilError } from '../../domain/errors.js';
@@ -53,6 +54,7 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
   });
   api.get('/pauses', async () => send(pausesResponse, { pauses: await deps.app().store.alertPauses.active(deps.app().clock.now()) }));
   api.get('/channels', async () => send(channelsResponse, await loadDelivery(deps.app())));
+  api.get('/hosts', async () => send(hostsResponse, { hosts: await loadHosts(deps.app()) }));
 
   const writer = requireWriter(deps);
   const answer = (r: ActionResult) => send(actionResponse, { ok: r.ok, message: r.message, ...(r.id ? { id: r.id } : {}) }, r.status);

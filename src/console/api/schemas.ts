@@ -47,6 +47,7 @@ export const activitySchema = z.object({
   scheduledFor: ms.nullable(),
   counters,
   firstError: z.string().nullable(),
+  host: z.string().nullable().describe('the host it ran on (a fleet sharing one store); null in rows older than the fleet'),
   snapshotId: z.string().nullable(),
   logDropped: z.number().int(),
 });
@@ -75,6 +76,7 @@ export const messageSchema = z.object({
   lastError: z.string().nullable(),
   possibleDuplicate: z.boolean(),
   sentAt: ms.nullable(),
+  host: z.string().nullable().describe('the host that enqueued it (a fleet sharing one store); null in rows older than the fleet'),
 });
 export const outboxResponse = z.object({ messages: z.array(messageSchema) });
 export const attemptSchema = z.object({
@@ -125,3 +127,18 @@ export const previewResponse = z.object({
 export const pausesResponse = z.object({
   pauses: z.array(z.object({ set: z.string().describe('a set, or * for every set'), since: ms, until: ms.nullable().describe('null: until resumed') })).describe('maintenance pauses of alerts in force (vigil pause)'),
 });
+
+/** A host of the fleet: the fields of `vigil hosts --json` (src/admin/host-listing.ts). */
+export const hostSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  startedAt: ms,
+  sets: z.array(z.object({ name: z.string(), schedule: z.string().nullable(), timezone: z.string().optional() })),
+  lastSeen: ms,
+  stoppedAt: ms.nullable().describe('when it last stopped cleanly; null while it runs or after a crash'),
+  state: z.enum(['ok', 'silent', 'stopped']).describe('silent: not heard from for fleet.silentAfter (or stopped past its next scheduled run)'),
+  since: ms.nullable().describe('when the silence or stop began; null when ok'),
+  leader: z.boolean().describe('holds the leader lease (runs the fleet duties)'),
+  silentAlerted: z.boolean().describe('the host-silence alert for this silence has been sent'),
+});
+export const hostsResponse = z.object({ hosts: z.array(hostSchema).describe('silent first, then stopped, then by name') });

@@ -9,6 +9,8 @@ export interface ActivityQuery {
   status?: ActivityStatus;
   /** `24h`, `7d`…: activities that started that long ago or since. */
   since?: string;
+  /** Only the activities of this host (a fleet sharing one store). */
+  host?: string;
   limit: number;
 }
 
@@ -18,6 +20,7 @@ export function parseActivityQuery(q: Record<string, string | undefined>): Activ
     ...(q.kind && (ACTIVITY_KINDS as readonly string[]).includes(q.kind) ? { kind: q.kind as ActivityKind } : {}),
     ...(q.status && ACTIVITY_STATUSES.includes(q.status as ActivityStatus) ? { status: q.status as ActivityStatus } : {}),
     ...(q.since && parseDuration(q.since) !== undefined ? { since: q.since } : {}),
+    ...(q.host ? { host: q.host } : {}),
     limit: clampLimit(q.limit, 100),
   };
 }
@@ -29,6 +32,7 @@ export async function listActivity(app: AppContext, query: ActivityQuery): Promi
     ...(query.set ? { set: query.set } : {}),
     ...(query.kind ? { kind: query.kind } : {}),
     ...(query.status ? { statuses: [query.status] } : {}),
+    ...(query.host ? { host: query.host } : {}),
     ...(sinceMs !== undefined ? { since: app.clock.now() - sinceMs } : {}),
   });
 }

@@ -5,16 +5,18 @@ import type { AppContext } from '../../app/context.js';
 export interface OutboxQuery {
   state?: MessageState | 'stuck';
   profile?: string;
+  /** Only the messages this host enqueued (a fleet sharing one store). */
+  host?: string;
   limit: number;
 }
 
 export function parseOutboxQuery(q: Record<string, string | undefined>): OutboxQuery {
   const state = q.state && ([...MESSAGE_STATES, 'stuck'] as string[]).includes(q.state) ? (q.state as OutboxQuery['state']) : undefined;
-  return { ...(state ? { state } : {}), ...(q.profile ? { profile: q.profile } : {}), limit: clampLimit(q.limit, 100) };
+  return { ...(state ? { state } : {}), ...(q.profile ? { profile: q.profile } : {}), ...(q.host ? { host: q.host } : {}), limit: clampLimit(q.limit, 100) };
 }
 
 export async function listMessages(app: AppContext, query: OutboxQuery): Promise<StoredMessage[]> {
-  const base = { limit: query.limit, ...(query.profile ? { profile: query.profile } : {}) };
+  const base = { limit: query.limit, ...(query.profile ? { profile: query.profile } : {}), ...(query.host ? { host: query.host } : {}) };
   if (query.state === 'stuck') return app.store.outbox.list({ ...base, states: [...PENDING_STATES], createdBefore: app.clock.now() - app.loaded.config.mail.stuckAfter });
   return app.store.outbox.list(query.state ? { ...base, states: [query.state] } : base);
 }

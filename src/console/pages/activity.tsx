@@ -4,11 +4,16 @@ import { toneOf } from '../data/sets.js';
 import { bytes, duration, When } from './format.js';
 import { ActionButton, Layout, StatusBadge, type PageContext } from './layout.js';
 
-export function ActivityPage(props: { page: PageContext; query: ActivityQuery; activities: Activity[]; sets: string[] }) {
+export function ActivityPage(props: { page: PageContext; query: ActivityQuery; activities: Activity[]; sets: string[]; multiHost: boolean }) {
   const { page, query } = props;
   return (
     <Layout title="Activity" path="/activity" page={page}>
       <h1>Activity</h1>
+      {query.host ? (
+        <p>
+          Showing host <strong>{query.host}</strong> only (<a href="/activity">every host</a>).
+        </p>
+      ) : null}
       <form class="filters card" method="get" action="/activity" role="search" aria-label="Filter the activity log">
         <div>
           <label for="f-set">Set</label>
@@ -55,6 +60,7 @@ export function ActivityPage(props: { page: PageContext; query: ActivityQuery; a
             <tr>
               <th scope="col">Run</th>
               <th scope="col">Set</th>
+              {props.multiHost ? <th scope="col">Host</th> : null}
               <th scope="col">Status</th>
               <th scope="col">Started</th>
               <th scope="col" class="hide-sm">
@@ -75,6 +81,7 @@ export function ActivityPage(props: { page: PageContext; query: ActivityQuery; a
                   <a href={`/runs/${a.id}`}>#{a.id}</a> <span class="muted">{a.kind}</span>
                 </td>
                 <td>{a.set ?? '—'}</td>
+                {props.multiHost ? <td>{a.host ? <a href={`/activity?${new URLSearchParams({ ...query, limit: String(query.limit), host: a.host }).toString()}`}>{a.host}</a> : '—'}</td> : null}
                 <td>
                   <StatusBadge tone={toneOf(a.status)} status={a.status} />
                 </td>

@@ -16,6 +16,7 @@ const NAV = [
   ['/activity', 'Activity'],
   ['/outbox', 'Outbox'],
   ['/notifications', 'Notifications'],
+  ['/hosts', 'Hosts'],
 ] as const;
 
 export function Layout(props: { title: string; path: string; page: PageContext; refreshSeconds?: number | undefined; children?: Child }) {

@@ -7,7 +7,7 @@ import { ActionButton, Layout, StatusBadge, type PageContext } from './layout.js
 
 const STATE_TONE: Record<string, Tone> = { sent: 'ok', 'queued-locally': 'warn', queued: 'running', sending: 'running', deferred: 'warn', failed: 'bad', expired: 'bad' };
 
-export function OutboxPage(props: { page: PageContext; query: OutboxQuery; messages: StoredMessage[]; counts: Record<string, number> }) {
+export function OutboxPage(props: { page: PageContext; query: OutboxQuery; messages: StoredMessage[]; counts: Record<string, number>; multiHost: boolean }) {
   const { page, query } = props;
   return (
     <Layout title="Outbox" path="/outbox" page={page}>
@@ -28,6 +28,11 @@ export function OutboxPage(props: { page: PageContext; query: OutboxQuery; messa
           ))}
         </ul>
       </nav>
+      {query.host ? (
+        <p>
+          Showing host <strong>{query.host}</strong> only (<a href={query.state ? `/outbox?state=${query.state}` : '/outbox'}>every host</a>).
+        </p>
+      ) : null}
       {query.profile ? (
         <p>
           Showing route <strong>{query.profile}</strong> only (<a href={query.state ? `/outbox?state=${query.state}` : '/outbox'}>every route</a>).{' '}
@@ -45,6 +50,7 @@ export function OutboxPage(props: { page: PageContext; query: OutboxQuery; messa
               <th scope="col" class="hide-sm">
                 Route
               </th>
+              {props.multiHost ? <th scope="col">Host</th> : null}
               <th scope="col">Created</th>
               <th scope="col" class="hide-sm">
                 Tries
@@ -66,6 +72,7 @@ export function OutboxPage(props: { page: PageContext; query: OutboxQuery; messa
                 <td class="hide-sm">
                   <a href={`/outbox?${new URLSearchParams({ ...(query.state ? { state: query.state } : {}), profile: m.profile }).toString()}`}>{m.profile}</a>
                 </td>
+                {props.multiHost ? <td>{m.host ? <a href={`/outbox?${new URLSearchParams({ ...(query.state ? { state: query.state } : {}), host: m.host }).toString()}`}>{m.host}</a> : '—'}</td> : null}
                 <td>
                   <When ms={m.createdAt} tz={page.timezone} />
                 </td>

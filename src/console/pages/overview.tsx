@@ -4,10 +4,12 @@ import { toneOf } from '../data/sets.js';
 import { When } from './format.js';
 import { anomalyText } from '../../admin/format.js';
 import { ActionButton, CsrfField, Layout, StatusBadge, Trend, type PageContext } from './layout.js';
+import { HostsSection } from './hosts.js';
+import type { HostListing } from '../../admin/host-listing.js';
 import { EVERY_SET, type AlertPause } from '../../storage/ports/alert-pause-store.js';
 
 /** Every set, the ones needing a look first; and the state of mail and channels. */
-export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNumber: number; pageSize: number; delivery: DeliveryView; pauses: AlertPause[] }) {
+export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNumber: number; pageSize: number; delivery: DeliveryView; pauses: AlertPause[]; hosts: HostListing[] }) {
   const { page, delivery } = props;
   const { sets, total, byTone } = props.sets;
   const tz = page.timezone;
@@ -57,6 +59,7 @@ export function OverviewPage(props: { page: PageContext; sets: SetsPage; pageNum
           ))}
         </div>
       </section>
+      <HostsSection hosts={props.hosts} tz={tz} />
       <Maintenance page={page} pauses={props.pauses} />
       <h2 id="sets">Backup sets</h2>
       <div class="table-wrap">
