@@ -1,4 +1,4 @@
-import { LEADER_LEASE } from '../app/fleet-leader.js';
+import { LEADER_LEASE } from '../storage/ports/leader-lease.js';
 import type { HostState } from '../domain/host-state.js';
 import type { HostRecord } from '../storage/ports/host-store.js';
 import type { Store } from '../storage/ports/store.js';

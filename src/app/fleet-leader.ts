@@ -1,9 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import { PassLoop } from '../platform/pass-loop.js';
-import type { LeaderLease } from '../storage/ports/leader-lease.js';
-
-export const LEADER_LEASE = 'leader';
+import { LEADER_LEASE, type LeaderLease } from '../storage/ports/leader-lease.js';
 
 export interface FleetLeaderDeps {
   leases: LeaderLease;

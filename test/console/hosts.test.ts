@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { consoleFixture, login, READ_TOKEN, type ConsoleFixture } from './fixture.js';
-import { LEADER_LEASE } from '../../src/app/fleet-leader.js';
+import { LEADER_LEASE } from '../../src/storage/ports/leader-lease.js';
 
 // The fleet in the console: two hosts registered through the real HostStore (SQLite), one of
 // them last seen an hour ago (fleet.silentAfter is 10 minutes by default), the other leading.

@@ -5,12 +5,9 @@ import { loadConfig } from '../../config/load.js';
 import { databaseUrlProblem } from '../../config/schema/database.js';
 import { VigilError } from '../../domain/errors.js';
 import { DataDirLock } from '../../platform/data-dir-lock.js';
-import { openDatabase } from '../../storage/sqlite/database.js';
-import { DATABASE_FILE } from '../../storage/sqlite/store.js';
-import { PgDatabase, redactUrl, storeUnavailable } from '../../storage/postgres/database.js';
-import { migrate } from '../../storage/postgres/migrate.js';
-import { copySqliteToPostgres } from '../../storage/postgres/copy-from-sqlite.js';
-import { existsSync } from 'node:fs';
+import { storeExists } from '../../app/open-store.js';
+import { copyLocalStoreToPostgres } from '../../app/copy-sqlite-to-postgres.js';
+import { redactUrl } from '../../storage/postgres/database.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson, printTable } from '../output.js';
 
@@ -27,7 +24,7 @@ export const databaseMigrateCommand: Command = {
     const problem = databaseUrlProblem(to);
     if (problem) throw new VigilError('ERR_USAGE', `--to: ${problem}`);
     const dataDir = path.resolve(path.dirname(ctx.configFile), config.dataDir);
-    if (!existsSync(path.join(dataDir, DATABASE_FILE))) {
+    if (!storeExists({ dataDir })) {
       throw new VigilError('ERR_STORE', `no SQLite store in ${dataDir} to copy`, { hint: 'Run it on the host whose dataDir holds vigil.db, with its vigil.yaml.' });
     }
     // The service writes to the SQLite store while it runs: what it wrote after the copy would be lost.
@@ -36,17 +33,9 @@ export const databaseMigrateCommand: Command = {
       ctx.stderr.write(`the service is running on ${dataDir}${taken.heldBy ? ` (pid ${taken.heldBy.pid})` : ''}: stop it first (systemctl stop vigil)\n`);
       return EXIT.failure;
     }
-    const sqlite = openDatabase(path.join(dataDir, DATABASE_FILE));
     const connection = databaseConnection({ ...config.database, url: to }, path.dirname(ctx.configFile), ctx.env);
-    const pg = new PgDatabase(connection);
     try {
-      try {
-        await pg.run('SELECT 1');
-        await migrate(pg);
-      } catch (error) {
-        throw error instanceof VigilError ? error : storeUnavailable(connection, error);
-      }
-      const copied = await copySqliteToPostgres(sqlite, pg);
+      const copied = await copyLocalStoreToPostgres(dataDir, connection);
       const total = copied.reduce((sum, t) => sum + t.rows, 0);
       if (ctx.json) printJson(ctx.stdout, { to: redactUrl(to), tables: copied, rows: total });
       else {
@@ -56,8 +45,6 @@ export const databaseMigrateCommand: Command = {
       }
       return EXIT.ok;
     } finally {
-      await pg.close();
-      sqlite.close();
       taken.lock.release();
     }
   },

@@ -1,3 +1,6 @@
+/** The lease whose holder runs the fleet duties (src/app/fleet-leader.ts); `vigil hosts` marks its holder. */
+export const LEADER_LEASE = 'leader';
+
 /** Who holds a lease now. */
 export interface LeaseHolder {
   owner: string;

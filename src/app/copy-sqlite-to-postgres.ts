@@ -1,6 +1,10 @@
-import type { SqliteDatabase } from '../sqlite/database.js';
-import { VigilError } from '../../domain/errors.js';
-import type { PgDatabase, Queryable } from './database.js';
+import path from 'node:path';
+import type { SqliteDatabase } from '../storage/sqlite/database.js';
+import { openDatabase } from '../storage/sqlite/database.js';
+import { DATABASE_FILE } from '../storage/sqlite/store.js';
+import { VigilError } from '../domain/errors.js';
+import { PgDatabase, storeUnavailable, type PgConnection, type Queryable } from '../storage/postgres/database.js';
+import { migrate } from '../storage/postgres/migrate.js';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table. */
 const ROWS_PER_INSERT = 500;
@@ -100,3 +104,25 @@ async function advanceIdentities(tx: Queryable, tables: string[]): Promise<void>
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * `vigil database migrate`: the SQLite store of `dataDir` into the PostgreSQL database of
+ * `connection` (migrated first, so both are at the same schema version), then closes both. The
+ * adapters meet here, in the composition root, rather than one adapter importing the other.
+ */
+export async function copyLocalStoreToPostgres(dataDir: string, connection: PgConnection): Promise<CopiedTable[]> {
+  const sqlite = openDatabase(path.join(dataDir, DATABASE_FILE));
+  const pg = new PgDatabase(connection);
+  try {
+    try {
+      await pg.run('SELECT 1');
+      await migrate(pg);
+    } catch (error) {
+      throw error instanceof VigilError ? error : storeUnavailable(connection, error);
+    }
+    return await copySqliteToPostgres(sqlite, pg);
+  } finally {
+    await pg.close();
+    sqlite.close();
+  }
+}
