@@ -1,15 +1,7 @@
-import type { HostRecord, HostRegistration, HostSet, HostStore } from '../ports/host-store.js';
+import type { HostRecord, HostRegistration, HostStore } from '../ports/host-store.js';
+import { hostRecordOf, type HostRow } from '../rows/host-row.js';
 import type { PgDatabase } from './database.js';
 
-interface HostRow {
-  name: string;
-  version: string;
-  started_at: number;
-  last_seen: number;
-  stopped_at: number | null;
-  sets: string;
-  silent_alerted_since: number | null;
-}
 
 /** The fleet's hosts (migration 31), one row per host name, shared by every host of the fleet. */
 export class PgHostStore implements HostStore {
@@ -37,12 +29,12 @@ export class PgHostStore implements HostStore {
   }
 
   async list(): Promise<HostRecord[]> {
-    return (await this.db.rows<HostRow>('SELECT * FROM hosts ORDER BY name')).map(toRecord);
+    return (await this.db.rows<HostRow>('SELECT * FROM hosts ORDER BY name')).map(hostRecordOf);
   }
 
   async get(name: string): Promise<HostRecord | undefined> {
     const row = await this.db.one<HostRow>('SELECT * FROM hosts WHERE name = $1', [name]);
-    return row ? toRecord(row) : undefined;
+    return row ? hostRecordOf(row) : undefined;
   }
 
   async markSilentAlerted(name: string, since: number): Promise<boolean> {
@@ -54,14 +46,3 @@ export class PgHostStore implements HostStore {
   }
 }
 
-function toRecord(row: HostRow): HostRecord {
-  return {
-    name: row.name,
-    version: row.version,
-    startedAt: row.started_at,
-    lastSeen: row.last_seen,
-    stoppedAt: row.stopped_at,
-    sets: JSON.parse(row.sets) as HostSet[],
-    silentAlertedSince: row.silent_alerted_since,
-  };
-}

@@ -1,15 +1,7 @@
-import type { HostRecord, HostRegistration, HostSet, HostStore } from '../ports/host-store.js';
+import type { HostRecord, HostRegistration, HostStore } from '../ports/host-store.js';
+import { hostRecordOf, type HostRow } from '../rows/host-row.js';
 import type { SqliteDatabase } from './database.js';
 
-interface HostRow {
-  name: string;
-  version: string;
-  started_at: number;
-  last_seen: number;
-  stopped_at: number | null;
-  sets: string;
-  silent_alerted_since: number | null;
-}
 
 /** The fleet's hosts (migration 31); with SQLite, normally the one host of this data directory. */
 export class SqliteHostStore implements HostStore {
@@ -38,12 +30,12 @@ export class SqliteHostStore implements HostStore {
   }
 
   async list(): Promise<HostRecord[]> {
-    return (this.db.prepare('SELECT * FROM hosts ORDER BY name').all() as HostRow[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM hosts ORDER BY name').all() as HostRow[]).map(hostRecordOf);
   }
 
   async get(name: string): Promise<HostRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM hosts WHERE name = ?').get(name) as HostRow | undefined;
-    return row ? toRecord(row) : undefined;
+    return row ? hostRecordOf(row) : undefined;
   }
 
   async markSilentAlerted(name: string, since: number): Promise<boolean> {
@@ -55,14 +47,3 @@ export class SqliteHostStore implements HostStore {
   }
 }
 
-function toRecord(row: HostRow): HostRecord {
-  return {
-    name: row.name,
-    version: row.version,
-    startedAt: row.started_at,
-    lastSeen: row.last_seen,
-    stoppedAt: row.stopped_at,
-    sets: JSON.parse(row.sets) as HostSet[],
-    silentAlertedSince: row.silent_alerted_since,
-  };
-}
