@@ -333,4 +333,13 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
     `,
   },
+  {
+    version: 37,
+    name: 'outbox hand-over',
+    sql: `
+      ALTER TABLE messages ADD COLUMN fingerprint TEXT;
+      ALTER TABLE messages ADD COLUMN delivered_by TEXT;
+      ALTER TABLE attempts ADD COLUMN host TEXT;
+    `,
+  },
 ];
