@@ -113,7 +113,7 @@ test('a killed host’s alert is delivered once by a host with the same profile,
     // due; a delivery pass of db03's own then still leaves it: db03's "office" is another relay.
     await waitFor(() => otherRelay.received.some((m) => m.parsed.headers.get('x-vigil-kind') === 'host.silent'), { timeoutMs: 90_000, what: 'db03 to report fs01 silent' });
     await waitFor(async () => Number((await rig.message(id)).next_attempt_at) < Date.now() - 1_000, { timeoutMs: 60_000, what: 'the alert to be due' });
-    // Nothing else holds it back from db03: no route suspension (fs01's failures' ended with them).
+    // Nothing else holds it back from db03: no route suspension is in force (fs01's ended with it).
     assert.equal((await sql.query('SELECT 1 FROM route_suspensions WHERE until > $1', [Date.now()])).rowCount, 0);
     const before = { state: (await rig.message(id)).state, attempts: (await rig.attemptHosts(id)).length };
     const pass = await db03.vigil(['outbox', 'deliver']);
