@@ -132,6 +132,9 @@ test('a killed host’s alert is delivered once by a host with the same profile,
     const listed = await db03.vigil(['outbox', 'list', '--host', 'fs01', '--json']);
     const shown = (JSON.parse(listed.stdout) as Array<{ id: string; host: string; deliveredBy: string }>).find((m) => m.id === id);
     assert.deepEqual({ host: shown?.host, deliveredBy: shown?.deliveredBy }, { host: 'fs01', deliveredBy: 'web02' });
+    const show = await db03.vigil(['outbox', 'show', id]);
+    assert.match(show.stdout, /^delivered by\s+web02$/m);
+    assert.match(show.stdout, /^attempt \d+: .* accepted .* by web02$/m);
   } finally {
     await rig.close();
     await relay.stop();
