@@ -25,6 +25,8 @@ import { LoggerProgramSystemLog, RedactingSystemLog } from './system-log.js';
 import { TransportDirectSender } from './direct-sender.js';
 import { ServiceWaker } from './service-wake.js';
 import { makeDirsSync } from '../platform/make-dirs.js';
+import { deliveryFingerprints } from './profile-fingerprint.js';
+import { OutboxHandOver } from './outbox-hand-over.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
 export interface AppContext {
@@ -101,6 +103,7 @@ export function openApp(options: OpenOptions): AppContext {
   const store = options.store ?? openLocalStore(config.dataDir);
   const events = new EventBus(log);
   const transports = new ConfiguredTransports({ config, redactor, hostname, clock, handOffs: store.handOffs, ...(options.env ? { env: options.env } : {}) });
+  const fingerprints = deliveryFingerprints(config);
   const dispatcher = new Dispatcher({
     store: store.outbox,
     profiles: store.profiles,
@@ -109,8 +112,10 @@ export function openApp(options: OpenOptions): AppContext {
     policy: { minBackoffMs: config.outbox.minBackoff, maxBackoffMs: config.outbox.maxBackoff, maxAgeMs: config.outbox.maxAge },
     concurrency: config.outbox.concurrency,
     owner: `${hostname}:${process.pid}`,
-    // A shared store (a PostgreSQL fleet): each host delivers its own messages (docs/fleet.md).
-    ...(config.database ? { host: hostname } : {}),
+    host: hostname,
+    // A shared store (a PostgreSQL fleet): each host delivers its own messages, and those a gone
+    // host handed over that it has the same profile for (docs/fleet.md).
+    ...(config.database ? { claims: new OutboxHandOver({ hosts: store.hosts, self: hostname, silentAfterMs: config.fleet.silentAfter, fingerprints, log }) } : {}),
     events,
     log,
   });
@@ -133,7 +138,7 @@ export function openApp(options: OpenOptions): AppContext {
     for (const id of ids) enqueued.add(id);
     waker.poke();
   };
-  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), host: hostname, onEnqueued, channels: transports.channels, pings: transports.pings });
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), host: hostname, fingerprints, onEnqueued, channels: transports.channels, pings: transports.pings });
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),

@@ -334,6 +334,15 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 37,
+    name: 'outbox hand-over',
+    sql: `
+      ALTER TABLE messages ADD COLUMN fingerprint TEXT;
+      ALTER TABLE messages ADD COLUMN delivered_by TEXT;
+      ALTER TABLE attempts ADD COLUMN host TEXT;
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `

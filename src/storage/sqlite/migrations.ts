@@ -378,6 +378,20 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 37,
+    name: 'outbox hand-over',
+    sql: `
+      -- The shared Outbox hands a gone host's messages over (docs/fleet.md): fingerprint is the
+      -- hash of the Mail Profile's or channel's settings on the host that enqueued it (never a
+      -- secret; NULL: never handed over), and another host takes the message only with the same
+      -- fingerprint for that name. delivered_by and attempts.host: which host delivered it, and
+      -- which made each attempt (no longer always the host that enqueued it).
+      ALTER TABLE messages ADD COLUMN fingerprint TEXT;
+      ALTER TABLE messages ADD COLUMN delivered_by TEXT;
+      ALTER TABLE attempts ADD COLUMN host TEXT;
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `
