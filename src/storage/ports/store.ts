@@ -15,6 +15,7 @@ import type { WatchdogStateStore } from './watchdog-state-store.js';
 import type { MetricsStore } from './metrics-store.js';
 import type { HostStore } from './host-store.js';
 import type { LeaderLease } from './leader-lease.js';
+import type { FleetSummaryStore } from './fleet-summary-store.js';
 
 /**
  * The store's contracts, one file per port in this folder. SQLite implements them today
@@ -36,6 +37,8 @@ export interface Store {
   adminRuns: AdminRunStore;
   watchdog: WatchdogStateStore;
   summary: SummaryStore;
+  /** The same aggregates per host, for the fleet summary and the leader's watchdog (fleet-summary-store.ts). */
+  fleetSummary: FleetSummaryStore;
   housekeeping: HousekeepingStore;
   vaultChecks: VaultCheckRotationStore;
   alertPauses: AlertPauseStore;

@@ -333,4 +333,11 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
     `,
   },
+  {
+    version: 38,
+    name: 'runs per host and set',
+    sql: `
+      CREATE INDEX activities_host_set ON activities (host, set_name, ended_at);
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import { PgEscalationStore } from './escalation-store.js';
 import { PgStormStore } from './storm-store.js';
 import { PgAdminRunStore, PgWatchdogStateStore } from './admin-run-store.js';
 import { PgSummaryStore } from './summary-store.js';
+import { PgFleetSummaryStore } from './fleet-summary-store.js';
 import { PgHousekeepingStore } from './housekeeping-store.js';
 import { PgVaultCheckRotationStore } from './vault-check-store.js';
 import { PgAlertPauseStore } from './alert-pause-store.js';
@@ -54,6 +55,7 @@ export function pgStore(db: PgDatabase): Store {
     adminRuns: new PgAdminRunStore(db),
     watchdog: new PgWatchdogStateStore(db),
     summary: new PgSummaryStore(db),
+    fleetSummary: new PgFleetSummaryStore(db),
     housekeeping: new PgHousekeepingStore(db),
     vaultChecks: new PgVaultCheckRotationStore(db),
     alertPauses: new PgAlertPauseStore(db),

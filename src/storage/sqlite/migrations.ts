@@ -377,4 +377,13 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
     `,
   },
+  {
+    version: 38,
+    name: 'runs per host and set',
+    sql: `
+      -- The fleet summary (docs/fleet.md) reads each host's sets: per (host, set) its newest run,
+      -- newest success and the watchdog's reference, one probe of this index each, read backwards.
+      CREATE INDEX activities_host_set ON activities (host, set_name, ended_at);
+    `,
+  },
 ];

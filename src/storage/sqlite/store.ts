@@ -15,6 +15,7 @@ import { SqliteAlertPauseStore } from './alert-pause-store.js';
 import { SqliteMetricsStore } from './metrics-store.js';
 import { SqliteHostStore } from './host-store.js';
 import { SqliteLeaderLease } from './leader-lease.js';
+import { SqliteFleetSummaryStore } from './fleet-summary-store.js';
 import type { Store } from '../ports/store.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -36,6 +37,7 @@ export function openSqliteStore(dataDir: string): Store & { file: string } {
     adminRuns: new SqliteAdminRunStore(db),
     watchdog: new SqliteWatchdogStateStore(db),
     summary: new SqliteSummaryStore(db),
+    fleetSummary: new SqliteFleetSummaryStore(db),
     housekeeping: new SqliteHousekeepingStore(db),
     vaultChecks: new SqliteVaultCheckRotationStore(db),
     alertPauses: new SqliteAlertPauseStore(db),

@@ -15,6 +15,7 @@ import { vaultCheckRotationConformance } from './vault-checks.suite.js';
 import { alertPauseConformance } from './alert-pauses.suite.js';
 import { hostStoreConformance } from './hosts.suite.js';
 import { leaderLeaseConformance } from './leases.suite.js';
+import { fleetSummaryConformance } from './fleet-summary.suite.js';
 
 export type { OpenStore, OpenedStore } from './harness.js';
 
@@ -31,6 +32,7 @@ export function storeConformance(name: string, open: OpenStore): void {
   adminRunConformance(name, open);
   watchdogStateConformance(name, open);
   summaryConformance(name, open);
+  fleetSummaryConformance(name, open);
   housekeepingConformance(name, open);
   vaultCheckRotationConformance(name, open);
   alertPauseConformance(name, open);
