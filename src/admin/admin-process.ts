@@ -10,7 +10,7 @@ import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import { resolveRecipients } from '../domain/recipients.js';
 import { buildSummary, type Summary } from '../domain/summary-build.js';
 import { DEFAULT_ANOMALY_THRESHOLDS, NO_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
-import type { CredentialWarning, HousekeepingReport, SummaryKind, SummaryPeriod } from '../domain/summary.js';
+import type { CredentialWarning, HousekeepingReport, MissingPart, SummaryKind, SummaryPeriod } from '../domain/summary.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../storage/ports/store.js';
 import type { Housekeeper } from './housekeeping.js';
@@ -23,7 +23,14 @@ import { collectSummaryInput } from './summary-source.js';
 /** A run left `running` this long is taken over: the process that claimed it died mid-run. */
 const STALE_CLAIM_MS = 3_600_000;
 
-export interface AdminProcessDeps {
+/** What a summary maker hands the process: the model's headline facts, and the two parts. */
+export interface RenderedAny {
+  summary: { subject: string; healthy: boolean; missing: readonly MissingPart[] };
+  text: string;
+  html: string;
+}
+
+export interface AdminProcessDeps<R extends RenderedAny = RenderedSummary> {
   config: VigilConfig;
   store: Store;
   outbox: Pick<Outbox, 'enqueueMany'>;
@@ -37,6 +44,17 @@ export interface AdminProcessDeps {
   credentials?: (now: number) => CredentialWarning[];
   /** What an engine's repository check is called in the summary (e.g. `restic check`). */
   checkName?: (engine: string | null) => string;
+  /**
+   * Makes the summary of a period (default: this host's, from its activity log). A fleet's leader
+   * gives the fleet summary instead (src/admin/fleet-summary-source.ts).
+   */
+  render?: (period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport) => Promise<R>;
+  /**
+   * A `running` claim that started before this is taken over (its process died mid-run). Default:
+   * an hour ago. A fleet's leader also takes over claims made before its tenure: their leader lost
+   * the lease, so it is dead or fenced off.
+   */
+  staleClaimBefore?: (now: number) => number;
 }
 
 export interface RenderedSummary {
@@ -45,8 +63,8 @@ export interface RenderedSummary {
   html: string;
 }
 
-export type AdminOutcome =
-  | { result: 'sent'; key: string; activityId: number; outboxIds: string[]; rendered: RenderedSummary }
+export type AdminOutcome<R extends RenderedAny = RenderedSummary> =
+  | { result: 'sent'; key: string; activityId: number; outboxIds: string[]; rendered: R }
   | { result: 'already-done'; key: string }
   /** The period failed earlier and is tried again at `retryAt` (persisted: a restart keeps the plan). */
   | { result: 'retry-pending'; key: string; retryAt: number }
@@ -61,8 +79,8 @@ export type AdminOutcome =
  * activity of kind `admin`; a failed period is retried (ADMIN_RETRY_DELAYS_MS), and when it is
  * given up that emits `admin.failed` (critical).
  */
-export class AdminProcess {
-  constructor(private readonly deps: AdminProcessDeps) {}
+export class AdminProcess<R extends RenderedAny = RenderedSummary> {
+  constructor(private readonly deps: AdminProcessDeps<R>) {}
 
   /** Builds and renders the summary of `period` without sending or recording anything. */
   async preview(period: SummaryPeriod, housekeeping?: HousekeepingReport): Promise<RenderedSummary> {
@@ -72,18 +90,24 @@ export class AdminProcess {
     return { summary, text: renderSummaryText(summary, zone), html: renderSummaryHtml(summary, zone) };
   }
 
+  /** The summary this process sends: the configured maker's, or this host's. */
+  private summarize(period: SummaryPeriod, housekeeping?: HousekeepingReport): Promise<R> {
+    if (this.deps.render) return this.deps.render(period, this.deps.clock.now(), housekeeping);
+    return this.preview(period, housekeeping) as Promise<RenderedAny> as Promise<R>;
+  }
+
   /**
    * Runs the process for `period`. Scheduled runs claim the period's key first: a key already
    * sent is never run again, whichever process or restart asks; a failed one only when its
    * planned retry has come. Manual runs (`vigil admin daily`) are not keyed: a person asking
    * gets a summary. Never throws.
    */
-  async run(period: SummaryPeriod, trigger: ActivityTrigger): Promise<AdminOutcome> {
+  async run(period: SummaryPeriod, trigger: ActivityTrigger): Promise<AdminOutcome<R>> {
     const { store, clock, log } = this.deps;
     const keyed = trigger !== 'manual';
     const startedAt = clock.now();
     const ownerTag = `${this.deps.owner.host}:${this.deps.owner.pid}`;
-    if (keyed && !(await store.adminRuns.claim({ key: period.key, kind: period.kind, dueAt: period.end, startedAt, owner: ownerTag }, startedAt - STALE_CLAIM_MS))) {
+    if (keyed && !(await store.adminRuns.claim({ key: period.key, kind: period.kind, dueAt: period.end, startedAt, owner: ownerTag }, this.deps.staleClaimBefore?.(startedAt) ?? startedAt - STALE_CLAIM_MS))) {
       const earlier = await store.adminRuns.get(period.key);
       if (earlier?.state === 'failed' && earlier.retryAt !== null) return { result: 'retry-pending', key: period.key, retryAt: earlier.retryAt };
       return { result: 'already-done', key: period.key };
@@ -94,7 +118,7 @@ export class AdminProcess {
       running = await startActivity({ activity: store.activity, clock, owner: this.deps.owner }, { kind: 'admin', set: null, engine: null, trigger, startedAt });
       const activityId = running.id;
       const housekeeping = await this.housekeeping(period.kind, notes);
-      const rendered = await this.preview(period, housekeeping);
+      const rendered = await this.summarize(period, housekeeping);
       for (const m of rendered.summary.missing) notes.push({ severity: 'error', message: `the summary went out without ${m.part}: ${m.error}`, path: null });
       const request = this.request(period, rendered, keyed, notes);
       const [queued] = await this.deps.outbox.enqueueMany([request]);
@@ -162,7 +186,7 @@ export class AdminProcess {
     return kind === 'weekly' ? report : undefined;
   }
 
-  private request(period: SummaryPeriod, rendered: RenderedSummary, keyed: boolean, notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }>): MessageRequest {
+  private request(period: SummaryPeriod, rendered: R, keyed: boolean, notes: Array<{ severity: 'info' | 'warning' | 'error'; message: string; path: null }>): MessageRequest {
     const { config, log } = this.deps;
     const active = activeProfile(config);
     // Configuration errors: retrying cannot help (ERR_CONFIG_INVALID is never retried).

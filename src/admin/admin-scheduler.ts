@@ -1,13 +1,18 @@
 import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
-import type { AdminOutcome, AdminProcess } from './admin-process.js';
+import type { AdminOutcome, AdminProcess, RenderedAny, RenderedSummary } from './admin-process.js';
 import { AdminSchedule } from './period.js';
 import { PassLoop } from '../platform/pass-loop.js';
 
-export interface AdminSchedulerOptions {
+export interface AdminSchedulerOptions<R extends RenderedAny = RenderedSummary> {
   config: VigilConfig;
-  process: Pick<AdminProcess, 'run' | 'checkVaults'>;
+  process: Pick<AdminProcess<R>, 'run' | 'checkVaults'>;
+  /**
+   * What runs at the due times (default both). In a fleet the leader's scheduler sends the
+   * summaries and every host's own runs its weekly vault checks (docs/fleet.md).
+   */
+  runs?: 'summaries-and-checks' | 'summaries' | 'vault-checks';
   clock: Clock;
   log: Logger;
   /** The service loop looks at the clock at least this often (a clock that jumps is noticed). */
@@ -25,7 +30,7 @@ export interface AdminSchedulerOptions {
  * can take hours, and a daily summary queued behind it would arrive hours late. A failed period
  * is tried again at the time the process planned (and stored), within the catch-up window.
  */
-export class AdminScheduler {
+export class AdminScheduler<R extends RenderedAny = RenderedSummary> {
   readonly schedules: AdminSchedule[] = [];
   /** The newest due time handled per schedule (in memory; the store's keys are the real guard). */
   private readonly handled = new Map<AdminSchedule, number>();
@@ -38,9 +43,9 @@ export class AdminScheduler {
   /** The failed period of each schedule that is to be tried again, and when. */
   private readonly retries = new Map<AdminSchedule, { due: number; at: number }>();
 
-  constructor(private readonly options: AdminSchedulerOptions) {
+  constructor(private readonly options: AdminSchedulerOptions<R>) {
     const { admin } = options.config;
-    if (admin.daily) this.schedules.push(new AdminSchedule('daily', admin.daily, admin.timezone));
+    if (admin.daily && options.runs !== 'vault-checks') this.schedules.push(new AdminSchedule('daily', admin.daily, admin.timezone));
     if (admin.weekly) this.schedules.push(new AdminSchedule('weekly', admin.weekly, admin.timezone));
     this.loop = new PassLoop({
       clock: options.clock,
@@ -54,10 +59,10 @@ export class AdminScheduler {
   }
 
   /** At start: the latest due time of each schedule is run if it is within the catch-up window (and not done yet). */
-  async recover(): Promise<AdminOutcome[]> {
+  async recover(): Promise<AdminOutcome<R>[]> {
     const now = this.options.clock.now();
     const window = this.options.config.admin.catchUpWindow;
-    const outcomes: AdminOutcome[] = [];
+    const outcomes: AdminOutcome<R>[] = [];
     for (const schedule of this.schedules) {
       const due = schedule.latestAtOrBefore(now);
       this.handled.set(schedule, due ?? now);
@@ -72,9 +77,9 @@ export class AdminScheduler {
   }
 
   /** One pass: runs each schedule whose next due time has come. */
-  async tick(): Promise<AdminOutcome[]> {
+  async tick(): Promise<AdminOutcome<R>[]> {
     const now = this.options.clock.now();
-    const outcomes: AdminOutcome[] = [];
+    const outcomes: AdminOutcome<R>[] = [];
     for (const schedule of this.schedules) {
       const due = schedule.latestAtOrBefore(now);
       const last = this.handled.get(schedule);
@@ -99,13 +104,18 @@ export class AdminScheduler {
     return outcomes;
   }
 
-  private enqueueRun(schedule: AdminSchedule, due: number, trigger: 'schedule' | 'service'): Promise<AdminOutcome> {
+  private enqueueRun(schedule: AdminSchedule, due: number, trigger: 'schedule' | 'service'): Promise<AdminOutcome<R>> {
+    if (this.options.runs === 'vault-checks') {
+      // No summary here (the fleet's leader sends it): this host's vaults are checked at its weekly time.
+      if (trigger === 'schedule') this.startVaultChecks();
+      return Promise.resolve({ result: 'already-done', key: schedule.periodEndingAt(due).key });
+    }
     const run = this.chain.then(async () => {
       const outcome = await this.options.process.run(schedule.periodEndingAt(due), trigger);
       const retryAt = outcome.result === 'retry-pending' || outcome.result === 'failed' ? outcome.retryAt : null;
       if (retryAt !== null) this.retries.set(schedule, { due, at: retryAt });
       // Once per weekly period: after its summary went out, or after it was given up.
-      if (schedule.kind === 'weekly' && (outcome.result === 'sent' || (outcome.result === 'failed' && retryAt === null))) this.startVaultChecks();
+      if (schedule.kind === 'weekly' && this.options.runs !== 'summaries' && (outcome.result === 'sent' || (outcome.result === 'failed' && retryAt === null))) this.startVaultChecks();
       return outcome;
     });
     this.chain = run.catch(() => undefined);

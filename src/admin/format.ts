@@ -26,7 +26,7 @@ export function when(ms: number, timezone: string | undefined): string {
   return localTime(ms, timezone);
 }
 
-export function periodLine(s: Summary, timezone: string | undefined): string {
+export function periodLine(s: Pick<Summary, 'period'>, timezone: string | undefined): string {
   return `${when(s.period.start, timezone)} – ${when(s.period.end, timezone)} (${timezone ?? 'host time'})`;
 }
 
@@ -66,14 +66,14 @@ export function anomalyText(a: Anomaly): string {
   }
 }
 
-export function deliveryLine(s: Summary): string {
+export function deliveryLine(s: Pick<Summary, 'delivery'>): string {
   const d = s.delivery;
   const duplicates = d.possibleDuplicates ? `; possible duplicates: ${d.possibleDuplicates} (sent again after an attempt whose outcome is unknown)` : '';
   return `sent ${d.sent}, handed to a local mail program ${d.queuedLocally}, failed ${d.failed}, expired ${d.expired}; stuck now: ${d.stuck} in the Outbox, ${d.stuckInMta} in a local MTA queue${duplicates}`;
 }
 
 /** Mail that was late in the period: deferred or retried messages and the longest delay. */
-export function latenessLine(s: Summary): string {
+export function latenessLine(s: Pick<Summary, 'delivery'>): string {
   const d = s.delivery;
   if (d.deferred === undefined) return 'late: not reported by this version';
   if (d.deferred === 0 && !d.longestDelayMs) return 'late: none (every message delivered at its first attempt)';
@@ -81,7 +81,7 @@ export function latenessLine(s: Summary): string {
   return `late: ${deferred}; longest delay before delivery ${d.longestDelayMs ? formatDuration(d.longestDelayMs, 'summary') : '-'}`;
 }
 
-export function escalationLines(s: Summary, timezone: string | undefined): string[] {
+export function escalationLines(s: Pick<Summary, 'escalations'>, timezone: string | undefined): string[] {
   if (!s.escalations.integrated) return ['escalations: not reported by this version'];
   if (s.escalations.items.length === 0) return ['escalations: none'];
   return s.escalations.items.map((e) => `escalated ${when(e.at, timezone)}: ${oneLine(e.text)}`);

@@ -81,7 +81,8 @@ export function renderSummaryText(s: Summary, timezone: string | undefined): str
   return out.join('\n') + '\n';
 }
 
-function columns(rows: string[][]): string[] {
+/** Rows of cells as aligned columns (the last column is not padded). */
+export function columns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_h, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
 }

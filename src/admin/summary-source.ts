@@ -94,7 +94,8 @@ export function setInfos(config: VigilConfig, now: number): SetInfo[] {
   });
 }
 
-async function escalationsIn(store: Pick<Store, 'escalations'>, period: SummaryPeriod): Promise<EscalationInfo> {
+/** Escalations (every transport of a profile failing) in the period. */
+export async function escalationsIn(store: Pick<Store, 'escalations'>, period: SummaryPeriod): Promise<EscalationInfo> {
   // Escalations (issue 6) may be absent from a store built without them.
   if (!store.escalations) return { integrated: false };
   const all = await store.escalations.since(period.start);

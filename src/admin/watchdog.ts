@@ -4,6 +4,7 @@ import type { VigilConfig } from '../config/schema/index.js';
 import type { Clock } from '../domain/clock.js';
 import { formatTime } from '../domain/time-format.js';
 import type { Logger } from '../domain/logger.js';
+import type { ScheduleStateStore } from '../storage/ports/schedule-state-store.js';
 import type { Store } from '../storage/ports/store.js';
 
 export interface WatchdogDeps {
@@ -69,6 +70,7 @@ export class MissedWatchdog {
       await store.watchdog.put({ set: name, schedule: schedule.key, since: now });
       return false;
     }
+    // This host's runs: on a store hosts share, the same set name on another host is another set.
     const lastEnded = await store.summary.lastEnded(name);
     const reference = Math.max(state.since, lastEnded ?? Number.NEGATIVE_INFINITY);
     const due = schedule.next(reference);
@@ -78,7 +80,7 @@ export class MissedWatchdog {
     if (now <= deadline) return false;
     // A run in progress is the expected run, late; its own timeout ends it if it hangs.
     if (await this.deps.runner.busyWith(name)) return false;
-    if (!(await this.claimFromScheduler(name, schedule, due, now))) return false;
+    if (!(await claimFromScheduler(store.schedules, name, schedule, due, now))) return false;
     // One wording whatever the history: the notifier compares failures by their text (digits
     // aside), so a set that stays silent is one streak — reminders, not fresh alerts.
     await this.deps.runner.recordNotRun(
@@ -95,23 +97,21 @@ export class MissedWatchdog {
   private at(ms: number): string {
     return formatTime(ms, this.deps.config.admin.timezone);
   }
-
-  /**
-   * One detector per missed window. Where the backup scheduler keeps state for this set, it owns
-   * the due times it handled (run, skipped or recorded missed): a due time at or before its last
-   * is not the watchdog's to report. Otherwise the scheduler has fallen behind (a clock jump it
-   * has not seen yet, or a stuck loop) and the watchdog claims the window with the scheduler's own
-   * durable compare-and-set — up to the due time before the newest, which the scheduler still
-   * runs. Whoever moves the state first records the window; the other sees it moved.
-   */
-  private async claimFromScheduler(name: string, schedule: Schedule, due: number, now: number): Promise<boolean> {
-    const schedules = this.deps.store.schedules;
-    const state = await schedules.get(name);
-    if (!state || state.schedule !== schedule.key) return true; // no scheduler runs this set
-    if (state.lastDueAt >= due) return false;
-    const { times } = schedule.between(state.lastDueAt, now);
-    const through = times.length >= 2 ? times[times.length - 2]! : due;
-    return schedules.advance(name, schedule.key, state.lastDueAt, Math.max(through, due));
-  }
 }
 
+/**
+ * One detector per missed window. Where the backup scheduler keeps state for this set, it owns
+ * the due times it handled (run, skipped or recorded missed): a due time at or before its last
+ * is not the watchdog's to report. Otherwise the scheduler has fallen behind (a clock jump it
+ * has not seen yet, a stuck loop, a host that is down) and the watchdog claims the window with the
+ * scheduler's own durable compare-and-set — up to the due time before the newest, which the
+ * scheduler still runs. Whoever moves the state first records the window; the other sees it moved.
+ */
+export async function claimFromScheduler(schedules: ScheduleStateStore, name: string, schedule: Schedule, due: number, now: number): Promise<boolean> {
+  const state = await schedules.get(name);
+  if (!state || state.schedule !== schedule.key) return true; // no scheduler runs this set
+  if (state.lastDueAt >= due) return false;
+  const { times } = schedule.between(state.lastDueAt, now);
+  const through = times.length >= 2 ? times[times.length - 2]! : due;
+  return schedules.advance(name, schedule.key, state.lastDueAt, Math.max(through, due));
+}

@@ -12,6 +12,8 @@ export interface FleetLeaderDeps {
   log: Logger;
   /** The fleet duties, run after each look that holds (or renews) the lease. */
   duties(token: number): Promise<void>;
+  /** The lease was lost or given up: duties that run on their own timers (the fleet summaries) stop. */
+  resigned?(): Promise<void>;
 }
 
 /**
@@ -48,7 +50,12 @@ export class FleetLeader {
     this.loop.stop();
     if (this.token === undefined) return;
     this.token = undefined;
+    await this.resign();
     await this.deps.leases.release(LEADER_LEASE, this.deps.owner).catch((error: unknown) => this.deps.log.warn(`could not give up the fleet lease: ${(error as Error).message}`));
+  }
+
+  private async resign(): Promise<void> {
+    await this.deps.resigned?.().catch((error: unknown) => this.deps.log.error(`fleet leader: stopping the duties failed: ${(error as Error).message}`));
   }
 
   /** One look: take or renew the lease; when held, run the duties. */
@@ -63,11 +70,14 @@ export class FleetLeader {
       log.warn(`fleet leader: could not take or renew the lease: ${(error as Error).message}`);
     }
     if (token === undefined) {
-      if (this.token !== undefined) log.warn(`no longer the fleet's leader (lease ${this.token} lost)`);
-      this.token = undefined;
+      if (this.token !== undefined) {
+        log.warn(`no longer the fleet's leader (lease ${this.token} lost)`);
+        this.token = undefined;
+        await this.resign();
+      }
       return;
     }
-    if (this.token !== token) log.info(`leading the fleet (lease ${token}): watching the other hosts for silence`);
+    if (this.token !== token) log.info(`leading the fleet (lease ${token}): watching the other hosts for silence, sending the fleet's summaries`);
     this.token = token;
     await this.deps.duties(token);
   }

@@ -69,7 +69,7 @@ export function runService(app: AppContext, options: { graceMs?: number; handleS
   const admin = buildAdmin(app);
   admin.start();
   // This host heartbeated for the fleet; the leader among the hosts watches the others' silence.
-  const fleet = buildFleet(app);
+  const fleet = buildFleet(app, admin.fleet);
   fleet.start();
   for (const next of scheduler.upcoming()) app.log.info(`set ${next.set}: schedule ${next.schedule}`);
   app.events.on('delivery.paused', (e) => {

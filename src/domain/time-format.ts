@@ -15,17 +15,32 @@ export function localTime(ms: number, timezone: string | undefined): string {
   return wallClock(ms, timezone, false).date;
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one (a fleet summary
+// formats thousands of times): one per zone and shape, kept. Without a zone it is the host's,
+// as it was when first asked (a service does not change its TZ while it runs).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timezone: string | undefined, withZone: boolean): Intl.DateTimeFormat {
+  const key = `${timezone ?? ''}|${withZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      ...(withZone ? { timeZoneName: 'longOffset' as const } : {}),
+      ...(timezone ? { timeZone: timezone } : {}),
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 function wallClock(ms: number, timezone: string | undefined, withZone: boolean): { date: string; zone: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    ...(withZone ? { timeZoneName: 'longOffset' as const } : {}),
-    ...(timezone ? { timeZone: timezone } : {}),
-  }).formatToParts(new Date(ms));
+  const parts = formatterFor(timezone, withZone).formatToParts(new Date(ms));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return { date: `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`, zone: get('timeZoneName') };
 }

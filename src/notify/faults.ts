@@ -30,6 +30,7 @@ export const FAULT_TEXT: Record<ServiceFault, { title: string; hint: string }> =
   'notification-failed': { title: 'alert not queued', hint: 'An alert named above could not be queued, so this one was sent around the Outbox. Check `vigil config check` and the log of the service; `vigil activity` lists the run it was about.' },
   'backup-anomaly': { title: 'backup far smaller than usual', hint: 'Check that the source is mounted and readable by the account Vigil runs as (an unmounted disk "completes" empty); `vigil activity --set SET` shows the usual size.' },
   'service-failed': { title: 'backup service stopped', hint: 'No backups run and no alerts are sent until it runs again. `systemctl status vigil` and `journalctl -u vigil -n 50` say why; fix it, then `systemctl restart vigil`.' },
+  'backup-missed': { title: 'backup missed on a host that is down', hint: 'The host named above is not running Vigil (`vigil hosts`): start it (`systemctl start vigil`), or `vigil hosts forget NAME` if it left the fleet. Its backups run again when it is back.' },
   'vault-check-failed': { title: 'vault check failed', hint: 'Read the check with `vigil activity show ID`; for a builtin vault run `vigil verify SET --read-data`, for restic `restic check`. Restores from this vault may fail until it is repaired.' },
 };
 

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openApp, type AppContext } from '../../src/app/context.js';
+import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 import { buildFleet, type Fleet } from '../../src/app/fleet-wiring.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
@@ -42,7 +43,8 @@ export class FleetRig {
     const file = path.join(this.ws.dir, `${name}.yaml`);
     const yaml = smtpConfig({ servers: [{ port: this.peer.port }], extra: `${this.extra}${sets ? `sets:\n${sets}` : ''}` }).replace('hostname: vigil-test.example.com', `hostname: ${name}`);
     writeFileSync(file, yaml.replace('dataDir: ./var', `dataDir: ${this.ws.dataDir}`));
-    const app = openApp({ configFile: file, clock: this.clock, logLevel: 'error' });
+    // Each host's handle on the shared file is scoped to it, as on PostgreSQL (migration 42).
+    const app = openApp({ configFile: file, clock: this.clock, logLevel: 'error', store: openSqliteStore(this.ws.dataDir, { host: name }) });
     const host = { name, app, fleet: buildFleet(app) };
     this.hosts.set(name, host);
     return host;

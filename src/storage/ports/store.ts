@@ -15,6 +15,7 @@ import type { WatchdogStateStore } from './watchdog-state-store.js';
 import type { MetricsStore } from './metrics-store.js';
 import type { HostStore } from './host-store.js';
 import type { LeaderLease } from './leader-lease.js';
+import type { FleetSummaryStore } from './fleet-summary-store.js';
 
 /**
  * The store's contracts, one file per port in this folder. SQLite implements them today
@@ -36,6 +37,8 @@ export interface Store {
   adminRuns: AdminRunStore;
   watchdog: WatchdogStateStore;
   summary: SummaryStore;
+  /** The same aggregates per host, for the fleet summary and the leader's watchdog (fleet-summary-store.ts). */
+  fleetSummary: FleetSummaryStore;
   housekeeping: HousekeepingStore;
   vaultChecks: VaultCheckRotationStore;
   alertPauses: AlertPauseStore;
@@ -45,5 +48,11 @@ export interface Store {
   hosts: HostStore;
   /** The fenced leases of fleet duties: one leader at a time (leader-lease.ts). */
   leases: LeaderLease;
+  /**
+   * The same store as host `host` opens it (its state per set and profile: migration 42), over
+   * this handle's connection: the fleet's leader acts for a host that is down (claims its missed
+   * windows in its scheduler's state). Closing this handle closes it.
+   */
+  forHost(host: string): Omit<Store, 'close' | 'forHost'>;
   close(): Promise<void>;
 }

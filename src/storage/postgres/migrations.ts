@@ -343,6 +343,13 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 38,
+    name: 'runs per host and set',
+    sql: `
+      CREATE INDEX activities_host_set ON activities (host, set_name, ended_at);
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `

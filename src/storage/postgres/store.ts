@@ -10,6 +10,7 @@ import { PgEscalationStore } from './escalation-store.js';
 import { PgStormStore } from './storm-store.js';
 import { PgAdminRunStore, PgWatchdogStateStore } from './admin-run-store.js';
 import { PgSummaryStore } from './summary-store.js';
+import { PgFleetSummaryStore } from './fleet-summary-store.js';
 import { PgHousekeepingStore } from './housekeeping-store.js';
 import { PgVaultCheckRotationStore } from './vault-check-store.js';
 import { PgAlertPauseStore } from './alert-pause-store.js';
@@ -46,6 +47,15 @@ export async function openPgStore(connection: PgConnection, options: { migrate?:
  */
 export function pgStore(db: PgDatabase, host = ''): Store {
   return {
+    ...pgPorts(db, host),
+    forHost: (other: string) => pgPorts(db, other),
+    close: () => db.close(),
+  };
+}
+
+/** Every port over one pool, as host `host` sees it. */
+function pgPorts(db: PgDatabase, host: string): Omit<Store, 'close' | 'forHost'> {
+  return {
     outbox: new PgOutboxStore(db),
     profiles: new PgProfileStateStore(db, host),
     activity: new PgActivityStore(db, host),
@@ -57,12 +67,12 @@ export function pgStore(db: PgDatabase, host = ''): Store {
     adminRuns: new PgAdminRunStore(db),
     watchdog: new PgWatchdogStateStore(db),
     summary: new PgSummaryStore(db, host),
+    fleetSummary: new PgFleetSummaryStore(db),
     housekeeping: new PgHousekeepingStore(db),
     vaultChecks: new PgVaultCheckRotationStore(db, host),
     alertPauses: new PgAlertPauseStore(db, host),
     metrics: new PgMetricsStore(db),
     hosts: new PgHostStore(db),
     leases: new PgLeaderLease(db),
-    close: () => db.close(),
   };
 }

@@ -392,6 +392,15 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 38,
+    name: 'runs per host and set',
+    sql: `
+      -- The fleet summary (docs/fleet.md) reads each host's sets: per (host, set) its newest run,
+      -- newest success and the watchdog's reference, one probe of this index each, read backwards.
+      CREATE INDEX activities_host_set ON activities (host, set_name, ended_at);
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { openDatabase } from './database.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteOutboxStore } from './outbox-store.js';
 import { SqliteProfileStateStore } from './profile-store.js';
 import { SqliteActivityStore } from './activity-store.js';
@@ -15,6 +15,7 @@ import { SqliteAlertPauseStore } from './alert-pause-store.js';
 import { SqliteMetricsStore } from './metrics-store.js';
 import { SqliteHostStore } from './host-store.js';
 import { SqliteLeaderLease } from './leader-lease.js';
+import { SqliteFleetSummaryStore } from './fleet-summary-store.js';
 import type { Store } from '../ports/store.js';
 
 export const DATABASE_FILE = 'vigil.db';
@@ -30,6 +31,17 @@ export function openSqliteStore(dataDir: string, options: { host?: string } = {}
   const host = options.host ?? '';
   return {
     file,
+    ...sqlitePorts(db, host),
+    forHost: (other: string) => sqlitePorts(db, other),
+    async close() {
+      db.close();
+    },
+  };
+}
+
+/** Every port over one database, as host `host` sees it. */
+function sqlitePorts(db: SqliteDatabase, host: string): Omit<Store, 'close' | 'forHost'> {
+  return {
     outbox: new SqliteOutboxStore(db),
     profiles: new SqliteProfileStateStore(db, host),
     activity: new SqliteActivityStore(db, host),
@@ -41,14 +53,12 @@ export function openSqliteStore(dataDir: string, options: { host?: string } = {}
     adminRuns: new SqliteAdminRunStore(db),
     watchdog: new SqliteWatchdogStateStore(db),
     summary: new SqliteSummaryStore(db, host),
+    fleetSummary: new SqliteFleetSummaryStore(db),
     housekeeping: new SqliteHousekeepingStore(db),
     vaultChecks: new SqliteVaultCheckRotationStore(db, host),
     alertPauses: new SqliteAlertPauseStore(db, host),
     metrics: new SqliteMetricsStore(db),
     hosts: new SqliteHostStore(db),
     leases: new SqliteLeaderLease(db),
-    async close() {
-      db.close();
-    },
   };
 }

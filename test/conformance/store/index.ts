@@ -16,6 +16,7 @@ import { alertPauseConformance } from './alert-pauses.suite.js';
 import { hostStoreConformance } from './hosts.suite.js';
 import { leaderLeaseConformance } from './leases.suite.js';
 import { hostScopeConformance } from './host-scope.suite.js';
+import { fleetSummaryConformance } from './fleet-summary.suite.js';
 
 export type { OpenStore, OpenedStore } from './harness.js';
 
@@ -32,6 +33,7 @@ export function storeConformance(name: string, open: OpenStore): void {
   adminRunConformance(name, open);
   watchdogStateConformance(name, open);
   summaryConformance(name, open);
+  fleetSummaryConformance(name, open);
   housekeepingConformance(name, open);
   vaultCheckRotationConformance(name, open);
   alertPauseConformance(name, open);

@@ -1,0 +1,84 @@
+import { Schedule } from '../backup/schedule.js';
+import type { VigilConfig } from '../config/schema/index.js';
+import { buildFleetSummary, type FleetHostInput, type FleetSummary, type FleetSummaryInput } from '../domain/fleet-summary.js';
+import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, SummaryPeriod } from '../domain/summary.js';
+import type { HostSet } from '../storage/ports/host-store.js';
+import type { Store } from '../storage/ports/store.js';
+import { listHosts } from './host-listing.js';
+import { renderFleetSummaryHtml } from './render-fleet-html.js';
+import { renderFleetSummaryText } from './render-fleet-text.js';
+import { escalationsIn } from './summary-source.js';
+
+const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expired: 0, stuck: 0, stuckInMta: 0 };
+
+export interface FleetSummarySourceDeps {
+  config: VigilConfig;
+  store: Pick<Store, 'hosts' | 'leases' | 'fleetSummary' | 'summary' | 'escalations'>;
+  /** The leader making the summary. */
+  host: string;
+  credentials?: (now: number) => CredentialWarning[];
+}
+
+export interface RenderedFleetSummary {
+  summary: FleetSummary;
+  text: string;
+  html: string;
+}
+
+/**
+ * Gathers the fleet summary's input: the hosts with their state now, and the store's per-host
+ * aggregates. As for a single host, a part that cannot be read is left out and named in the
+ * summary (`missing`) rather than failing the message — except the hosts themselves, without
+ * which there is no fleet summary to send (the Admin process retries it).
+ */
+export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport): Promise<FleetSummaryInput> {
+  const { config, store } = deps;
+  const missing: MissingPart[] = [];
+  const part = async <T>(name: string, fallback: T, read: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      missing.push({ part: name, error: (error as Error).message ?? String(error) });
+      return fallback;
+    }
+  };
+  const listed = await listHosts(store, now, config.fleet.silentAfter);
+  const hosts: FleetHostInput[] = listed.map((h) => ({
+    name: h.name,
+    state: h.state === 'ok' || h.since === null ? { kind: 'ok' } : { kind: h.state, since: h.since },
+    leader: h.leader,
+    sets: h.sets.map((s) => ({ name: s.name, nextRunAt: nextRunOf(s, now) })),
+  }));
+  const [stats, problems] = await Promise.all([
+    part('run counts', [], () => store.fleetSummary.hostStats(period.start, period.end)),
+    part('failures and warnings', [], () => store.fleetSummary.hostProblems(period.start, period.end)),
+  ]);
+  const pairs = new Map<string, { host: string; set: string }>();
+  for (const h of hosts) for (const s of h.sets) pairs.set(`${h.name}\u0000${s.name}`, { host: h.name, set: s.name });
+  for (const s of stats) pairs.set(`${s.host}\u0000${s.set}`, { host: s.host, set: s.set });
+  const [lastRuns, delivery, escalations, adminFailures, credentials] = await Promise.all([
+    part('last runs', [], () => store.fleetSummary.hostLastRuns([...pairs.values()])),
+    part('delivery health', NO_DELIVERY, () => store.summary.delivery(period.start, period.end, now - config.mail.stuckAfter)),
+    part('escalations', { integrated: false } as EscalationInfo, () => escalationsIn(store, period)),
+    part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
+    part('credential expiry', null, () => (deps.credentials ? deps.credentials(now) : null)),
+  ]);
+  return { period, reporter: deps.host, now, hosts, stats, problems, lastRuns, delivery, escalations, credentials, adminFailures, missing, ...(housekeeping ? { housekeeping } : {}) };
+}
+
+/** Collects, builds and renders the fleet summary of `period` (the leader's Admin process). */
+export async function renderFleetSummary(deps: FleetSummarySourceDeps, period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport): Promise<RenderedFleetSummary> {
+  const summary = buildFleetSummary(await collectFleetSummaryInput(deps, period, now, housekeeping));
+  const zone = deps.config.admin.timezone;
+  return { summary, text: renderFleetSummaryText(summary, zone), html: renderFleetSummaryHtml(summary, zone) };
+}
+
+function nextRunOf(set: HostSet, now: number): number | null {
+  if (set.schedule === null) return null;
+  try {
+    return new Schedule(set.schedule, set.timezone).next(now) ?? null;
+  } catch {
+    // A schedule this version cannot read (written by a newer host): no next run to show.
+    return null;
+  }
+}

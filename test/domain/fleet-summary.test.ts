@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderFleetSummaryHtml } from '../../src/admin/render-fleet-html.js';
+import { renderFleetSummaryText } from '../../src/admin/render-fleet-text.js';
+import { buildFleetSummary, FLEET_ATTENTION_CAP, type FleetSummaryInput } from '../../src/domain/fleet-summary.js';
+
+const END = Date.parse('2026-11-22T20:00:00Z');
+const HOUR = 3_600_000;
+const period = { kind: 'daily' as const, key: 'daily:2026-11-22', start: END - 24 * HOUR, end: END };
+const run = (id: number, set: string, status: 'failed' | 'missed' | 'completed', endedAt: number, firstError: string | null = null) => ({ activityId: id, set, status, startedAt: endedAt - 60_000, endedAt, firstError });
+
+function input(over: Partial<FleetSummaryInput> = {}): FleetSummaryInput {
+  return {
+    period,
+    reporter: 'fs01',
+    now: END,
+    hosts: [
+      { name: 'fs01', state: { kind: 'ok' }, leader: true, sets: [{ name: 'documents', nextRunAt: END + 6 * HOUR }] },
+      { name: 'web02', state: { kind: 'ok' }, leader: false, sets: [{ name: 'documents', nextRunAt: END + HOUR }, { name: 'www', nextRunAt: null }] },
+      { name: 'db03', state: { kind: 'silent', since: END - 5 * HOUR }, leader: false, sets: [{ name: 'pg', nextRunAt: END + 2 * HOUR }] },
+      { name: 'mx04', state: { kind: 'stopped', since: END - HOUR }, leader: false, sets: [] },
+    ],
+    stats: [
+      { host: 'fs01', set: 'documents', runs: 11, byStatus: { completed: 10, failed: 1 }, files: 100, bytesScanned: 1000, bytesNew: 10, durationMs: 5000 },
+      // The same set name on another host is another set: counted on its own host.
+      { host: 'web02', set: 'documents', runs: 3, byStatus: { completed: 3 }, files: 3, bytesScanned: 30, bytesNew: 3, durationMs: 300 },
+      { host: 'db03', set: 'pg', runs: 2, byStatus: { completed: 1, missed: 1 }, files: 1, bytesScanned: 1, bytesNew: 1, durationMs: 1 },
+    ],
+    problems: [
+      { host: 'fs01', set: 'documents', status: 'failed', count: 1, latest: run(7, 'documents', 'failed', END - 2 * HOUR, 'disk full') },
+      { host: 'db03', set: 'pg', status: 'missed', count: 1, latest: run(9, 'pg', 'missed', END - 3 * HOUR) },
+    ],
+    lastRuns: [
+      { host: 'fs01', set: 'documents', last: run(8, 'documents', 'completed', END - HOUR), lastSuccessAt: END - HOUR },
+      { host: 'web02', set: 'documents', last: run(5, 'documents', 'completed', END - 3 * HOUR), lastSuccessAt: END - 3 * HOUR },
+      { host: 'web02', set: 'www', last: null, lastSuccessAt: null },
+      { host: 'db03', set: 'pg', last: run(9, 'pg', 'missed', END - 3 * HOUR), lastSuccessAt: END - 20 * HOUR },
+    ],
+    delivery: { sent: 4, queuedLocally: 0, failed: 0, expired: 0, stuck: 0, stuckInMta: 0 },
+    escalations: { integrated: true, items: [] },
+    credentials: [],
+    ...over,
+  };
+}
+
+test('the subject counts every host’s runs and names the silent hosts', () => {
+  const s = buildFleetSummary(input());
+  assert.equal(s.counts.completed, 14);
+  assert.equal(s.counts.failed, 1);
+  assert.equal(s.counts.missed, 1);
+  assert.equal(s.subject, 'Vigil daily — fleet of 4 hosts: 14 completed, 1 failed, 1 missed; 1 silent: db03');
+  assert.equal(s.healthy, false);
+});
+
+test('a section per host: silent hosts first, then stopped ones, then the others by name; each with its own counts', () => {
+  const s = buildFleetSummary(input());
+  assert.deepEqual(s.hosts.map((h) => h.name), ['db03', 'mx04', 'fs01', 'web02']);
+  assert.deepEqual(s.silent, ['db03']);
+  const fs01 = s.hosts.find((h) => h.name === 'fs01')!;
+  assert.equal(fs01.counts.completed, 10);
+  assert.equal(fs01.counts.failed, 1);
+  assert.equal(fs01.leader, true);
+  assert.deepEqual(fs01.attention.map((a) => `${a.set} ${a.status}`), ['documents failed']);
+  const web02 = s.hosts.find((h) => h.name === 'web02')!;
+  assert.deepEqual(web02.rows.map((r) => [r.set, r.runs, r.lastStatus]), [['documents', 3, 'completed'], ['www', 0, null]]);
+  assert.equal(web02.nextRunAt, END + HOUR);
+  assert.equal(web02.healthy, true);
+  // A silent host needs a look even with nothing failed.
+  assert.equal(s.hosts[0]!.healthy, false);
+});
+
+test('several silent hosts: the longest silent first, three named in the subject and the rest counted', () => {
+  const silent = (name: string, hours: number) => ({ name, state: { kind: 'silent' as const, since: END - hours * HOUR }, leader: false, sets: [] });
+  const s = buildFleetSummary(input({ hosts: [silent('a', 1), silent('b', 9), silent('c', 3), silent('d', 2), silent('e', 4)], stats: [], problems: [], lastRuns: [] }));
+  assert.deepEqual(s.silent, ['b', 'e', 'c', 'd', 'a']);
+  assert.equal(s.subject, 'Vigil daily — fleet of 5 hosts: 0 completed; 5 silent: b, e, c and 2 more');
+});
+
+test('a fleet where all is well is healthy, and a host that ran but is no longer registered still gets its section', () => {
+  const s = buildFleetSummary(
+    input({
+      hosts: [{ name: 'fs01', state: { kind: 'ok' }, leader: true, sets: [] }],
+      stats: [{ host: 'gone', set: 'old', runs: 1, byStatus: { completed: 1 }, files: 0, bytesScanned: 0, bytesNew: 0, durationMs: 0 }],
+      problems: [],
+      lastRuns: [],
+    }),
+  );
+  assert.equal(s.healthy, true);
+  assert.deepEqual(s.hosts.map((h) => h.name), ['fs01', 'gone']);
+  assert.equal(s.subject, 'Vigil daily — fleet of 2 hosts: 1 completed');
+});
+
+test('attention per host is capped and the rest counted', () => {
+  const problems = Array.from({ length: FLEET_ATTENTION_CAP + 5 }, (_v, i) => ({ host: 'fs01', set: `s${i}`, status: 'failed' as const, count: 1, latest: run(i, `s${i}`, 'failed', END - i * 1000) }));
+  const s = buildFleetSummary(input({ problems }));
+  const fs01 = s.hosts.find((h) => h.name === 'fs01')!;
+  assert.equal(fs01.attention.length, FLEET_ATTENTION_CAP);
+  assert.equal(fs01.attentionMore, 5);
+});
+
+test('the text and HTML parts: the silent host’s section comes first, and every value in the HTML is escaped', () => {
+  const hostile = input();
+  hostile.hosts = [...hostile.hosts, { name: '<b>evil</b>', state: { kind: 'ok' }, leader: false, sets: [{ name: '<script>x</script>', nextRunAt: null }] }];
+  const s = buildFleetSummary(hostile);
+  const text = renderFleetSummaryText(s, 'UTC');
+  assert.ok(text.indexOf('HOST db03: SILENT SINCE') < text.indexOf('HOST fs01: OK (leader)'), text);
+  assert.match(text, /FAILED +documents \(1 run ended .*\): disk full/);
+  assert.match(text, /vigil activity show 7 \(on fs01\)/);
+  const html = renderFleetSummaryHtml(s, 'UTC');
+  assert.ok(!html.includes('<b>evil</b>') && !html.includes('<script>x</script>'));
+  assert.ok(html.includes('&#60;b&#62;evil'));
+  assert.ok(html.indexOf('db03: silent since') < html.indexOf('fs01 (leader): ok'));
+});
+
+test('20 hosts of 100 sets: the HTML stays under the size at which Gmail clips a message', () => {
+  const hosts = Array.from({ length: 20 }, (_v, h) => ({ name: `host${h}`, state: { kind: 'ok' as const }, leader: h === 0, sets: Array.from({ length: 100 }, (_w, i) => ({ name: `set-${i}`, nextRunAt: END + HOUR })) }));
+  const lastRuns = hosts.flatMap((h) => h.sets.map((s, i) => ({ host: h.name, set: s.name, last: run(i, s.name, 'completed', END - HOUR), lastSuccessAt: END - HOUR })));
+  const s = buildFleetSummary(input({ hosts, stats: [], problems: [], lastRuns }));
+  assert.ok(renderFleetSummaryHtml(s, 'UTC').length < 100_000);
+  assert.equal(renderFleetSummaryText(s, 'UTC').split('\n').filter((l) => / set-\d+ /.test(l)).length, 2000, 'the text part lists every set');
+});
