@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { loadSets } from './data/sets.js';
 import { loadDelivery } from './data/delivery.js';
 import { loadHosts } from './data/hosts.js';
+import { setSeriesText } from './set-series.js';
 
 /** A scrape's text is reused for this long (see ConsoleMetrics). */
 export const SCRAPE_CACHE_MS = 1_000;
@@ -26,16 +27,7 @@ export class ConsoleMetrics {
 
   /** `monotonic` is a millisecond clock that never jumps (wall-clock changes must not pin a stale text). */
   constructor(private readonly monotonic: () => number = () => performance.now()) {}
-  private readonly setLabels = ['set', 'host'] as const;
   private readonly g = {
-    lastRunStatus: this.gauge('vigil_set_last_run_status', 'The status of the set’s last run (1 for the status it has)', [...this.setLabels, 'status']),
-    lastRunAt: this.gauge('vigil_set_last_run_timestamp_seconds', 'When the set’s last run ended', this.setLabels),
-    running: this.gauge('vigil_set_running', '1 while the set is running', this.setLabels),
-    lastSuccessAt: this.gauge('vigil_set_last_success_timestamp_seconds', 'When the set’s last successful run (completed, or with warnings) ended', this.setLabels),
-    duration: this.gauge('vigil_set_last_success_duration_seconds', 'How long the set’s last successful run took', this.setLabels),
-    bytesScanned: this.gauge('vigil_set_last_success_bytes_scanned', 'Bytes read by the set’s last successful run', this.setLabels),
-    bytesNew: this.gauge('vigil_set_last_success_bytes_new', 'New bytes stored by the set’s last successful run', this.setLabels),
-    files: this.gauge('vigil_set_last_success_files', 'Files in the set’s last successful run', this.setLabels),
     messages: this.gauge('vigil_outbox_messages', 'Outbox messages by state', ['state']),
     stuck: this.gauge('vigil_outbox_stuck_messages', 'Messages pending longer than mail.stuckAfter', []),
     oldestCritical: this.gauge('vigil_outbox_oldest_critical_age_seconds', 'Age of the oldest critical message not yet delivered (0 when none)', []),
@@ -71,22 +63,6 @@ export class ConsoleMetrics {
     const now = app.clock.now();
     const [{ sets }, delivery, attempts, hosts] = await Promise.all([loadSets(app, { nextRun: false }), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
     for (const metric of [...Object.values(this.g), this.attempts]) metric.reset();
-    const host = app.hostname;
-    for (const s of sets) {
-      const labels = { set: s.name, host };
-      this.g.running.set(labels, s.running ? 1 : 0);
-      if (s.lastRun) {
-        this.g.lastRunStatus.set({ ...labels, status: s.lastRun.status }, 1);
-        this.g.lastRunAt.set(labels, s.lastRun.endedAt / 1000);
-      }
-      if (s.lastSuccess) {
-        this.g.lastSuccessAt.set(labels, s.lastSuccess.endedAt / 1000);
-        this.g.duration.set(labels, s.lastSuccess.durationMs / 1000);
-        this.g.bytesScanned.set(labels, s.lastSuccess.bytesScanned);
-        this.g.bytesNew.set(labels, s.lastSuccess.bytesNew);
-        this.g.files.set(labels, s.lastSuccess.files);
-      }
-    }
     for (const [state, count] of Object.entries(delivery.byState)) this.g.messages.set({ state }, count);
     this.g.stuck.set(delivery.stuck);
     this.g.oldestCritical.set(delivery.oldestCriticalPendingAt === null ? 0 : Math.max(0, (now - delivery.oldestCriticalPendingAt) / 1000));
@@ -100,6 +76,7 @@ export class ConsoleMetrics {
     }
     for (const [state, count] of Object.entries(byState)) this.g.hosts.set({ state }, count);
     for (const a of attempts) this.attempts.inc({ transport: a.transport, outcome: a.outcome }, a.count);
-    return this.registry.metrics();
+    // The per-set families first (as they were registered with prom-client before), then the rest.
+    return `${setSeriesText(sets, app.hostname)}\n\n${await this.registry.metrics()}`;
   }
 }
