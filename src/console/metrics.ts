@@ -1,17 +1,17 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AppContext } from '../app/context.js';
-import { loadSets } from './data/sets.js';
 import { loadDelivery } from './data/delivery.js';
 import { loadHosts } from './data/hosts.js';
-import { setSeriesText } from './set-series.js';
+import { SetSeriesCache } from './set-series-cache.js';
 
 /** A scrape's text is reused for this long (see ConsoleMetrics). */
 export const SCRAPE_CACHE_MS = 1_000;
 
 /**
  * `/metrics` in the Prometheus text format (prom-client: the client the Prometheus docs list
- * for Node.js). Every series is read from the store at scrape time, so `vigil console` (another
- * process) reports the same figures as the service. Names are documented in docs/api.md.
+ * for Node.js). Every series is what the store holds at scrape time, so `vigil console` (another
+ * process) reports the same figures as the service; the per-set ones are kept between scrapes and
+ * read again when the activity log changed (SetSeriesCache). Names are documented in docs/api.md.
  *
  * The registry is collected at most once per SCRAPE_CACHE_MS, and scrapes that arrive while one
  * is being collected wait for it. That is safe: every series is a state read from the store (the
@@ -24,6 +24,8 @@ export class ConsoleMetrics {
   readonly registry = new Registry();
   private cached: { app: AppContext; at: number; text: Promise<string> } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The per-set families: kept between scrapes, read again when the activity log changed (set-series-cache.ts). */
+  private readonly sets = new SetSeriesCache();
 
   /** `monotonic` is a millisecond clock that never jumps (wall-clock changes must not pin a stale text). */
   constructor(private readonly monotonic: () => number = () => performance.now()) {}
@@ -61,7 +63,7 @@ export class ConsoleMetrics {
 
   private async collect(app: AppContext): Promise<string> {
     const now = app.clock.now();
-    const [{ sets }, delivery, attempts, hosts] = await Promise.all([loadSets(app, { nextRun: false }), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
+    const [setText, delivery, attempts, hosts] = await Promise.all([this.sets.text(app), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
     for (const metric of [...Object.values(this.g), this.attempts]) metric.reset();
     for (const [state, count] of Object.entries(delivery.byState)) this.g.messages.set({ state }, count);
     this.g.stuck.set(delivery.stuck);
@@ -77,6 +79,6 @@ export class ConsoleMetrics {
     for (const [state, count] of Object.entries(byState)) this.g.hosts.set({ state }, count);
     for (const a of attempts) this.attempts.inc({ transport: a.transport, outcome: a.outcome }, a.count);
     // The per-set families first (as they were registered with prom-client before), then the rest.
-    return `${setSeriesText(sets, app.hostname)}\n\n${await this.registry.metrics()}`;
+    return `${setText}\n\n${await this.registry.metrics()}`;
   }
 }

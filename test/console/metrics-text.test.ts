@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Gauge, Registry } from 'prom-client';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import { ConsoleMetrics } from '../../src/console/metrics.js';
 import { SET_FAMILIES, setSeriesText, type SetSeries } from '../../src/console/set-series.js';
+import { SetSeriesCache } from '../../src/console/set-series-cache.js';
 import { Workspace } from '../helpers/workspace.js';
 
 // The per-set families are written with a template, not prom-client (src/console/set-series.ts):
@@ -152,3 +154,48 @@ function assertSeriesMatchStore(samples: Sample[], truth: Map<string, SetSeries>
   assert.deepEqual(actual.sort(), expected.sort());
   assert.ok(actual.length >= truth.size, 'a running series for every set');
 }
+
+test('the service’s own runs update the per-set series from its events, without reading every set again; a run by another process is read', async () => {
+  const ws = new Workspace();
+  const flag = path.join(ws.dir, 'flag');
+  ws.write(`dataDir: ./var
+hostname: metrics-text.example.com
+sets:
+  good: { engine: command, command: [/bin/true] }
+  flaky: { engine: command, command: [/bin/sh, -c, 'test -e ${flag}'] }
+  later: { engine: command, command: [/bin/true] }
+`);
+  writeFileSync(flag, '');
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error', service: true });
+  const other = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  try {
+    await app.runner.run('good', { trigger: 'manual' });
+    await app.runner.run('flaky', { trigger: 'manual' });
+    const cache = new SetSeriesCache();
+    await cache.text(app);
+    assert.equal(cache.fullReads, 1);
+    // flaky fails now: first in the order ("needs a look first"), its last success the earlier run.
+    rmSync(flag);
+    assert.equal((await app.runner.run('flaky', { trigger: 'manual' })).status, 'failed');
+    await app.runner.run('good', { trigger: 'manual' });
+    await app.events.drain();
+    const fromEvents = await cache.text(app);
+    assert.equal(cache.fullReads, 1, 'the service’s own runs: from their events');
+    assert.equal(fromEvents, await new SetSeriesCache().text(app), 'the same text as every set read again');
+    assert.equal(await cache.text(app), fromEvents);
+    assert.equal(cache.fullReads, 1, 'nothing changed: nothing read');
+    // Another process (no event here): its row shows in the store's watermark.
+    await other.runner.run('later', { trigger: 'manual' });
+    const afterOther = await cache.text(app);
+    assert.equal(cache.fullReads, 2, 'a run this process heard nothing of: every set read again');
+    assert.match(afterOther, /vigil_set_last_run_status\{set="later",host="metrics-text.example.com",status="completed"\} 1/);
+    // Pruned rows change the watermark too.
+    await app.store.housekeeping.pruneActivities(app.clock.now() + 60_000);
+    assert.doesNotMatch(await cache.text(app), /set="good"[^\n]*status=/, 'every run pruned: no last run');
+    assert.equal(cache.fullReads, 3);
+  } finally {
+    await other.close();
+    await app.close();
+    ws.cleanup();
+  }
+});
