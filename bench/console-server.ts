@@ -13,7 +13,8 @@ import type { ConsoleServer } from '../src/console/server.js';
 export type ServerRequest =
   | { cmd: 'usage' }
   | { cmd: 'start' }
-  | { cmd: 'collect'; count: number }
+  /** `steady`: nothing changes between collections; `full`: every set read each time (as after another process's write); `ownRun`: one of the service's own runs before each. */
+  | { cmd: 'collect'; count: number; mode: 'steady' | 'full' | 'ownRun' }
   | { cmd: 'stop' };
 
 export interface Usage {
@@ -71,10 +72,17 @@ async function handle(message: ServerRequest): Promise<void> {
       // millisecond clock that jumps 10 s a call): the CPU one scrape costs the service.
       const { ConsoleMetrics } = await import('../src/console/metrics.js');
       let ms = 0;
-      const metrics = new ConsoleMetrics(() => (ms += 10_000));
+      let metrics = new ConsoleMetrics(() => (ms += 10_000));
       const wallMs: number[] = [];
       const cpuMs: number[] = [];
+      const sets = Object.keys(app.loaded.config.sets);
       for (let i = 0; i < message.count; i++) {
+        // A fresh instance has read nothing yet: its collection reads every set.
+        if (message.mode === 'full') metrics = new ConsoleMetrics(() => (ms += 10_000));
+        if (message.mode === 'ownRun') {
+          await app.runner.run(sets[i % sets.length]!, { trigger: 'manual' });
+          await app.events.drain();
+        }
         const t0 = performance.now();
         const c0 = process.cpuUsage();
         await metrics.scrape(app);

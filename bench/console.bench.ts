@@ -12,18 +12,22 @@
  * time (the load average is recorded too).
  *
  * /metrics is requested as Prometheus does, each scrape after the one-second scrape cache has
- * expired (20 of them, 1 s apart); `metricsCachedMs` are 40 back-to-back scrapes (several
- * scrapers at once: mostly from the cache), and `metricsCollectMs` / `metricsCollectCpuMs` time
- * a full collection (store reads and the text) called directly in the server process.
+ * expired (20 of them, 1 s apart): with nothing changed in between (`metricsMs`), and each after
+ * another process wrote a run into the store (`metricsAfterWriteMs`: every set is read again);
+ * `metricsCachedMs` are 40 back-to-back scrapes (several scrapers at once: mostly from the
+ * cache). `metricsCollect` times one collection called directly in the server process (wall and
+ * CPU): nothing changed, after one of the service's own runs (its events), every set read.
  * Targets: overview <= 150 ms p95, /metrics <= 50 ms p95, <= 25 MB RSS.
  *
  *   npm run bench:console        (compiles first: the server runs as built JavaScript, as vigil does)
  *   BENCH_CPU_PROF=1 npm run bench:console   (the server writes a .cpuprofile to bench/out/console)
+ *   BENCH_NODE_FLAGS="--max-semi-space-size=1" npm run bench:console   (flags for the server's node)
+ *   MALLOC_MMAP_THRESHOLD_=65536 npm run bench:console   (the server inherits the environment: glibc's tunables)
  *
  * The database is generated once into bench/out/console and reused. The last line is JSON.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +45,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const compiled = import.meta.url.endsWith('.js');
 const root = path.resolve(here, compiled ? '../../bench/out/console' : 'out/console');
 const dir = path.join(root, 'var');
+// Per run (two benches may run at once): removed at the end.
+const runDir = path.join(root, `run-var-${process.pid}`);
 const NOW = Date.now();
 
 function generate(): void {
@@ -83,12 +89,13 @@ function percentile(samples: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 10) / 10;
 }
 
-async function timeRequests(url: string, headers: Record<string, string>, options: { requests?: number; apartMs?: number } = {}): Promise<{ p50: number; p95: number; bytes: number; count: number }> {
+async function timeRequests(url: string, headers: Record<string, string>, options: { requests?: number; apartMs?: number; before?: () => Promise<void> } = {}): Promise<{ p50: number; p95: number; bytes: number; count: number }> {
   const samples: number[] = [];
   let bytes = 0;
   const count = WARMUP + (options.requests ?? REQUESTS);
   for (let i = 0; i < count; i++) {
     if (options.apartMs) await new Promise((resolve) => setTimeout(resolve, options.apartMs));
+    await options.before?.();
     const t0 = performance.now();
     const res = await fetch(url, { headers });
     const body = await res.text();
@@ -108,7 +115,8 @@ class ServerProcess {
   constructor(configFile: string) {
     const script = path.join(here, `console-server.${compiled ? 'js' : 'ts'}`);
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${root}`] : [];
-    this.child = fork(script, [configFile], { execArgv: ['--expose-gc', ...profile, ...(compiled ? [] : ['--import', 'tsx'])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const extra = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+    this.child = fork(script, [configFile], { execArgv: ['--expose-gc', ...extra, ...profile, ...(compiled ? [] : ['--import', 'tsx'])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (reply: ServerReply) => {
       const waiting = this.waiting;
       this.waiting = undefined;
@@ -180,10 +188,13 @@ async function main(): Promise<void> {
     generate();
     console.log(`generated ${SETS * DAYS} runs in ${Math.round(performance.now() - t0)} ms`);
   }
+  // Each run on a copy: the runs and rows the bench adds do not change the next run's store.
+  rmSync(runDir, { recursive: true, force: true });
+  cpSync(dir, runDir, { recursive: true });
   const { hashSecret } = await import('../src/console/password-hash.js');
   const sets = Array.from({ length: SETS }, (_v, i) => `  ${name(i)}: { engine: command, command: [/bin/true], schedule: "${i % 60} 2 * * *" }`).join('\n');
-  const configFile = path.join(root, 'vigil.yaml');
-  writeFileSync(configFile, `dataDir: ./var\nhostname: bench\nadmin: { timezone: Europe/Berlin }\nsets:\n${sets}\nconsole:\n  listen: 127.0.0.1:0\n  users:\n    admin: { passwordHash: "${await hashSecret('bench-pass')}" }\n`);
+  const configFile = path.join(root, `vigil-${process.pid}.yaml`);
+  writeFileSync(configFile, `dataDir: ./${path.basename(runDir)}\nhostname: bench\nadmin: { timezone: Europe/Berlin }\nsets:\n${sets}\nconsole:\n  listen: 127.0.0.1:0\n  users:\n    admin: { passwordHash: "${await hashSecret('bench-pass')}" }\n`);
   const loadAtStart = loadavg();
   const server = new ServerProcess(configFile);
   const ready = await server.next('ready');
@@ -195,13 +206,31 @@ async function main(): Promise<void> {
   const afterOverview = await server.usage();
   // As Prometheus scrapes: each request after the one-second cache has expired (so 20 of them, not 40: ~25 s).
   const metrics = await measure(server, () => timeRequests(`${url}/metrics`, { cookie }, { requests: 20, apartMs: SCRAPE_CACHE_MS + 50 }));
+  // The same, each scrape after another process wrote a run (as `vigil run` beside the service does): every set is read again.
+  const other = openSqliteStore(runDir);
+  let written = 0;
+  const writeRun = async () => {
+    const at = Date.now();
+    await other.activity.record({ kind: 'backup', set: name(written++ % SETS), engine: 'command', trigger: 'manual', startedAt: at - 1_000 }, { status: 'completed', endedAt: at, counters: { files: 1, bytesScanned: 1, bytesNew: 1, errors: 0, warnings: 0 }, log: [], logDropped: 0 });
+  };
+  const metricsAfterWrite = await measure(server, () => timeRequests(`${url}/metrics`, { cookie }, { requests: 20, apartMs: SCRAPE_CACHE_MS + 50, before: writeRun }));
+  await other.close();
   const metricsCached = await measure(server, () => timeRequests(`${url}/metrics`, { cookie }));
   const api = await measure(server, () => timeRequests(`${url}/api/v1/sets`, { cookie }));
   const afterRequests = await server.usage();
   const kernelAfter = server.kernelRss();
-  const collected = await server.ask({ cmd: 'collect', count: WARMUP + REQUESTS }, 'collected');
+  const collect = async (mode: 'steady' | 'full' | 'ownRun') => {
+    const { wallMs, cpuMs } = await server.ask({ cmd: 'collect', count: WARMUP + REQUESTS, mode }, 'collected');
+    const p = (samples: number[]) => ({ p50: percentile(samples.slice(WARMUP), 50), p95: percentile(samples.slice(WARMUP), 95) });
+    return { wallMs: p(wallMs), cpuMs: p(cpuMs) };
+  };
+  const collectSteady = await collect('steady');
+  const collectFull = await collect('full');
+  const collectOwnRun = await collect('ownRun');
   await server.ask({ cmd: 'stop' }, 'stopped');
   const loadAtEnd = loadavg();
+  rmSync(runDir, { recursive: true, force: true });
+  rmSync(configFile, { force: true });
   const result = {
     sets: SETS,
     runs: SETS * DAYS,
@@ -213,8 +242,10 @@ async function main(): Promise<void> {
     metricsMs: { p50: metrics.p50, p95: metrics.p95 },
     metricsServerCpuMs: metrics.serverCpuMsPerRequest,
     metricsCachedMs: { p50: metricsCached.p50, p95: metricsCached.p95 },
-    metricsCollectMs: { p50: percentile(collected.wallMs.slice(WARMUP), 50), p95: percentile(collected.wallMs.slice(WARMUP), 95) },
-    metricsCollectCpuMs: { p50: percentile(collected.cpuMs.slice(WARMUP), 50), p95: percentile(collected.cpuMs.slice(WARMUP), 95) },
+    metricsAfterWriteMs: { p50: metricsAfterWrite.p50, p95: metricsAfterWrite.p95 },
+    metricsAfterWriteServerCpuMs: metricsAfterWrite.serverCpuMsPerRequest,
+    // In the server process, no HTTP: wall and CPU time of one collection.
+    metricsCollect: { steady: collectSteady, afterOwnRun: collectOwnRun, full: collectFull },
     apiSetsMs: { p50: api.p50, p95: api.p95 },
     apiSetsServerCpuMs: api.serverCpuMsPerRequest,
     // The server process alone, after a GC: before the console was started, after the Overview's requests, after all of them.
@@ -226,7 +257,7 @@ async function main(): Promise<void> {
   };
   console.log(
     `load ${result.loadAverage.start[0]} → ${result.loadAverage.end[0]}; overview p50 ${result.overviewMs.p50} ms, p95 ${result.overviewMs.p95} ms (${Math.round(overview.bytes / 1024)} KiB, server CPU ${result.overviewServerCpuMs} ms a request); ` +
-      `/metrics p50 ${result.metricsMs.p50} ms, p95 ${result.metricsMs.p95} ms (server CPU ${result.metricsServerCpuMs} ms a scrape; back to back p95 ${metricsCached.p95} ms; collection alone p50 ${result.metricsCollectMs.p50} ms, p95 ${result.metricsCollectMs.p95} ms, CPU p50 ${result.metricsCollectCpuMs.p50} ms, p95 ${result.metricsCollectCpuMs.p95} ms); ` +
+      `/metrics p50 ${result.metricsMs.p50} ms, p95 ${result.metricsMs.p95} ms (server CPU ${result.metricsServerCpuMs} ms a scrape; back to back p95 ${metricsCached.p95} ms; after another process's write p95 ${metricsAfterWrite.p95} ms, server CPU ${metricsAfterWrite.serverCpuMsPerRequest} ms; collection alone CPU p95: steady ${collectSteady.cpuMs.p95} ms, after an own run ${collectOwnRun.cpuMs.p95} ms, full read ${collectFull.cpuMs.p95} ms); ` +
       `/api/v1/sets p95 ${result.apiSetsMs.p95} ms; server RSS ${result.serverRssMB.beforeConsole} → ${result.serverRssMB.afterRequests} MB: console +${result.consoleRssMB} MB`,
   );
   console.log(JSON.stringify(result));
