@@ -71,8 +71,26 @@ export function manualPeriod(kind: SummaryKind, now: number, timezone: string | 
 
 /** `2026-11-22`: the calendar date of `ms` in `timezone` (the host's when undefined). */
 export function localDate(ms: number, timezone: string | undefined): string {
+  return dateFormat(timezone).format(new Date(ms));
+}
+
+/**
+ * One formatter per named zone: making one costs ~0.3 ms (ICU), and the console's Overview asks
+ * for 14 dates a request. The host's zone (undefined) is not kept: it follows TZ as it is now.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(timezone: string | undefined): Intl.DateTimeFormat {
   // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timezone ? { timeZone: timezone } : {}) }).format(new Date(ms));
+  const make = () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timezone ? { timeZone: timezone } : {}) });
+  if (timezone === undefined) return make();
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    format = make();
+    // Zones come from the configuration: a handful. The bound only guards against a caller that loops over many.
+    if (dateFormats.size >= 100) dateFormats.clear();
+    dateFormats.set(timezone, format);
+  }
+  return format;
 }
 
 /**

@@ -10,7 +10,16 @@ import type { Session, SessionStore } from './sessions.js';
 /** Who is asking: a person logged in (may change things) or a read-only API token. */
 export type Principal = { kind: 'user'; name: string; session: Session } | { kind: 'token'; name: string; scope: 'read' };
 
-export type ConsoleEnv = { Variables: { principal: Principal | undefined } };
+export type ConsoleEnv = {
+  Variables: {
+    principal: Principal | undefined;
+    /**
+     * The service's redactor over a body the handler is about to send (app.ts, redactBodies): a
+     * body passed through it is not decoded and redacted a second time on its way out.
+     */
+    redact: (body: string) => string;
+  };
+};
 
 export const SESSION_COOKIE = 'vigil_session';
 /** Under TLS the cookie takes the __Host- prefix: the browser then insists on Secure, Path=/ and no Domain. */

@@ -74,6 +74,6 @@ export function pageContext(c: Context<ConsoleEnv>, deps: ConsoleDeps): PageCont
 }
 
 /** A page as a whole HTML document (hono/jsx renders elements; the doctype keeps browsers out of quirks mode). */
-export async function render(c: Context, node: { toString(): string | Promise<string> }, status: 200 | 401 | 404 | 429 = 200): Promise<Response> {
-  return c.html(`<!DOCTYPE html>${await node.toString()}`, status);
+export async function render(c: Context<ConsoleEnv>, node: { toString(): string | Promise<string> }, status: 200 | 401 | 404 | 429 = 200): Promise<Response> {
+  return c.html(c.get('redact')(`<!DOCTYPE html>${await node.toString()}`), status);
 }

@@ -1,16 +1,17 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AppContext } from '../app/context.js';
-import { loadSets } from './data/sets.js';
 import { loadDelivery } from './data/delivery.js';
 import { loadHosts } from './data/hosts.js';
+import { SetSeriesCache } from './set-series-cache.js';
 
 /** A scrape's text is reused for this long (see ConsoleMetrics). */
 export const SCRAPE_CACHE_MS = 1_000;
 
 /**
  * `/metrics` in the Prometheus text format (prom-client: the client the Prometheus docs list
- * for Node.js). Every series is read from the store at scrape time, so `vigil console` (another
- * process) reports the same figures as the service. Names are documented in docs/api.md.
+ * for Node.js). Every series is what the store holds at scrape time, so `vigil console` (another
+ * process) reports the same figures as the service; the per-set ones are kept between scrapes and
+ * read again when the activity log changed (SetSeriesCache). Names are documented in docs/api.md.
  *
  * The registry is collected at most once per SCRAPE_CACHE_MS, and scrapes that arrive while one
  * is being collected wait for it. That is safe: every series is a state read from the store (the
@@ -23,19 +24,12 @@ export class ConsoleMetrics {
   readonly registry = new Registry();
   private cached: { app: AppContext; at: number; text: Promise<string> } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The per-set families: kept between scrapes, read again when the activity log changed (set-series-cache.ts). */
+  private readonly sets = new SetSeriesCache();
 
   /** `monotonic` is a millisecond clock that never jumps (wall-clock changes must not pin a stale text). */
   constructor(private readonly monotonic: () => number = () => performance.now()) {}
-  private readonly setLabels = ['set', 'host'] as const;
   private readonly g = {
-    lastRunStatus: this.gauge('vigil_set_last_run_status', 'The status of the set’s last run (1 for the status it has)', [...this.setLabels, 'status']),
-    lastRunAt: this.gauge('vigil_set_last_run_timestamp_seconds', 'When the set’s last run ended', this.setLabels),
-    running: this.gauge('vigil_set_running', '1 while the set is running', this.setLabels),
-    lastSuccessAt: this.gauge('vigil_set_last_success_timestamp_seconds', 'When the set’s last successful run (completed, or with warnings) ended', this.setLabels),
-    duration: this.gauge('vigil_set_last_success_duration_seconds', 'How long the set’s last successful run took', this.setLabels),
-    bytesScanned: this.gauge('vigil_set_last_success_bytes_scanned', 'Bytes read by the set’s last successful run', this.setLabels),
-    bytesNew: this.gauge('vigil_set_last_success_bytes_new', 'New bytes stored by the set’s last successful run', this.setLabels),
-    files: this.gauge('vigil_set_last_success_files', 'Files in the set’s last successful run', this.setLabels),
     messages: this.gauge('vigil_outbox_messages', 'Outbox messages by state', ['state']),
     stuck: this.gauge('vigil_outbox_stuck_messages', 'Messages pending longer than mail.stuckAfter', []),
     oldestCritical: this.gauge('vigil_outbox_oldest_critical_age_seconds', 'Age of the oldest critical message not yet delivered (0 when none)', []),
@@ -69,24 +63,8 @@ export class ConsoleMetrics {
 
   private async collect(app: AppContext): Promise<string> {
     const now = app.clock.now();
-    const [{ sets }, delivery, attempts, hosts] = await Promise.all([loadSets(app, { nextRun: false }), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
+    const [setText, delivery, attempts, hosts] = await Promise.all([this.sets.text(app), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
     for (const metric of [...Object.values(this.g), this.attempts]) metric.reset();
-    const host = app.hostname;
-    for (const s of sets) {
-      const labels = { set: s.name, host };
-      this.g.running.set(labels, s.running ? 1 : 0);
-      if (s.lastRun) {
-        this.g.lastRunStatus.set({ ...labels, status: s.lastRun.status }, 1);
-        this.g.lastRunAt.set(labels, s.lastRun.endedAt / 1000);
-      }
-      if (s.lastSuccess) {
-        this.g.lastSuccessAt.set(labels, s.lastSuccess.endedAt / 1000);
-        this.g.duration.set(labels, s.lastSuccess.durationMs / 1000);
-        this.g.bytesScanned.set(labels, s.lastSuccess.bytesScanned);
-        this.g.bytesNew.set(labels, s.lastSuccess.bytesNew);
-        this.g.files.set(labels, s.lastSuccess.files);
-      }
-    }
     for (const [state, count] of Object.entries(delivery.byState)) this.g.messages.set({ state }, count);
     this.g.stuck.set(delivery.stuck);
     this.g.oldestCritical.set(delivery.oldestCriticalPendingAt === null ? 0 : Math.max(0, (now - delivery.oldestCriticalPendingAt) / 1000));
@@ -100,6 +78,7 @@ export class ConsoleMetrics {
     }
     for (const [state, count] of Object.entries(byState)) this.g.hosts.set({ state }, count);
     for (const a of attempts) this.attempts.inc({ transport: a.transport, outcome: a.outcome }, a.count);
-    return this.registry.metrics();
+    // The per-set families first (as they were registered with prom-client before), then the rest.
+    return `${setText}\n\n${await this.registry.metrics()}`;
   }
 }

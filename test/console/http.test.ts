@@ -198,3 +198,17 @@ test('the OpenAPI document is generated from the schemas and names every path', 
   assert.ok(doc.paths['/api/v1/sets']?.get?.responses['200']?.content['application/json'].schema.properties?.sets);
   assert.ok(doc.paths['/api/v1/outbox/{id}/retry']);
 });
+
+test('a secret that reached a stored row is shown as *** on every page and in every API answer (the redactor over every body)', async () => {
+  const { cookie } = await login(f.server.url);
+  const at = f.app.clock.now();
+  const leaked = await f.app.store.activity.record(
+    { kind: 'backup', set: 'leaky', engine: 'restic', trigger: 'manual', startedAt: at - 1_000 },
+    { status: 'failed', endedAt: at, counters: { files: 0, bytesScanned: 0, bytesNew: 0, errors: 1, warnings: 0 }, log: [{ severity: 'error', message: `repository password ${RESTIC_PASSWORD} refused`, path: null }], logDropped: 0 },
+  );
+  for (const path of [`/runs/${leaked.id}`, `/api/v1/runs/${leaked.id}`, '/activity', '/api/v1/activity']) {
+    const body = await (await fetch(f.server.url + path, { headers: { cookie } })).text();
+    if (path.includes('/runs/')) assert.ok(body.includes('repository password *** refused'), `${path} shows the error, redacted`);
+    assert.ok(!body.includes(RESTIC_PASSWORD), `${path} shows the secret`);
+  }
+});

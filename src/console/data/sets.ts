@@ -1,7 +1,7 @@
 import { dayState } from '../../admin/format.js';
 import { trendDays } from '../../admin/period.js';
 import { Schedule } from '../../backup/schedule.js';
-import type { ActivityStatus } from '../../domain/activity.js';
+import type { Activity, ActivityStatus } from '../../domain/activity.js';
 import type { AppContext } from '../../app/context.js';
 import type { SuccessSample } from '../../domain/summary.js';
 import { DEFAULT_ANOMALY_THRESHOLDS, detectAnomalies, NO_ANOMALY_THRESHOLDS, type Anomaly } from '../../domain/anomalies.js';
@@ -88,11 +88,7 @@ export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<
   const byTone: Record<Tone, number> = { bad: 0, warn: 0, none: 0, running: 0, ok: 0 };
   const offset = Math.max(0, query.offset ?? 0);
   if (names.length === 0) return { sets: [], total: 0, byTone, offset };
-  const [lastRuns, running] = await Promise.all([
-    app.store.summary.lastRuns(names),
-    // A run cannot outlast its set's timeout: looking that far back uses the started_at index.
-    app.store.activity.list({ statuses: ['running'], kind: 'backup', since: now - longestTimeout(config.sets), limit: 10_000 }),
-  ]);
+  const [lastRuns, running] = await Promise.all([app.store.summary.lastRuns(names), runningBackups(app)]);
   const lastBySet = new Map(lastRuns.map((r) => [r.set, r]));
   const runningSets = new Set(running.map((a) => a.set));
   const ranked = names.map((name) => {
@@ -102,7 +98,7 @@ export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<
     byTone[tone]++;
     return { name, last, status, tone };
   });
-  ranked.sort((a, b) => RANK[a.tone] - RANK[b.tone] || (b.last?.endedAt ?? 0) - (a.last?.endedAt ?? 0) || byName.compare(a.name, b.name));
+  ranked.sort(byAttention);
   const page = ranked.slice(offset, query.limit === undefined ? undefined : offset + Math.max(0, query.limit));
   const pageNames = page.map((s) => s.name);
   const days = query.trend ? trendDays(now, config.admin.timezone, TREND_DAYS) : [];
@@ -141,6 +137,11 @@ export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<
   return { sets, total: names.length, byTone, offset };
 }
 
+/** "Needs a look first": by tone (RANK), then the newest last run first, then by name. */
+export function byAttention(a: { name: string; tone: Tone; last?: { endedAt: number } | undefined }, b: { name: string; tone: Tone; last?: { endedAt: number } | undefined }): number {
+  return RANK[a.tone] - RANK[b.tone] || (b.last?.endedAt ?? 0) - (a.last?.endedAt ?? 0) || byName.compare(a.name, b.name);
+}
+
 export function toneOf(status: string): Tone {
   return TONE[status] ?? 'none';
 }
@@ -164,6 +165,11 @@ function nextRun(expression: string, timezone: string | undefined, now: number):
     schedules.set(key, schedule);
   }
   return schedule?.next(now) ?? null;
+}
+
+/** The backups running now, of every set. A run cannot outlast its set's timeout: looking that far back uses the started_at index. */
+export function runningBackups(app: AppContext): Promise<Activity[]> {
+  return app.store.activity.list({ statuses: ['running'], kind: 'backup', since: app.clock.now() - longestTimeout(app.loaded.config.sets), limit: 10_000 });
 }
 
 function longestTimeout(sets: Record<string, { timeout: number }>): number {

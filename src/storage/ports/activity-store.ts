@@ -59,4 +59,11 @@ export interface ActivityStore {
   get(id: number): Promise<Activity | undefined>;
   log(id: number): Promise<ActivityLogEntry[]>;
   list(filter: ActivityFilter): Promise<Activity[]>;
+  /**
+   * The lowest and highest activity ids (both 0 when there is none), in two index probes: ids
+   * only grow, so a new row (from any process or host) raises `highest` and a prune raises
+   * `lowest`. The console's /metrics re-reads every set's last run only when these (or the
+   * running activities) changed.
+   */
+  idBounds(): Promise<{ lowest: number; highest: number }>;
 }

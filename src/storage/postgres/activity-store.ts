@@ -85,6 +85,12 @@ export class PgActivityStore implements ActivityStore {
     return (await this.db.rows<Row>("SELECT * FROM activities WHERE set_name = $1 AND status = 'running' AND ($2 = '' OR host = $2 OR host IS NULL) ORDER BY id", [set, this.host])).map(toActivity);
   }
 
+  async idBounds(): Promise<{ lowest: number; highest: number }> {
+    // Each a probe of the primary key's index (Number: a BIGINT may arrive as a string).
+    const row = await this.db.one<{ lowest: string | null; highest: string | null }>('SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest');
+    return { lowest: Number(row?.lowest ?? 0), highest: Number(row?.highest ?? 0) };
+  }
+
   async get(id: number): Promise<Activity | undefined> {
     const row = await this.db.one<Row>('SELECT * FROM activities WHERE id = $1', [id]);
     return row ? toActivity(row) : undefined;

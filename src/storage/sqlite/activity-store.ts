@@ -84,6 +84,12 @@ export class SqliteActivityStore implements ActivityStore {
     return (this.db.prepare(`SELECT * FROM activities WHERE set_name = ? AND status = 'running' ${this.host ? 'AND (host = ? OR host IS NULL)' : ''} ORDER BY id`).all(set, ...(this.host ? [this.host] : [])) as Row[]).map(toActivity);
   }
 
+  async idBounds(): Promise<{ lowest: number; highest: number }> {
+    // Two subqueries: SQLite answers a lone min() or max() of the rowid from the b-tree's edge.
+    const row = this.db.prepare('SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest').get() as { lowest: number | null; highest: number | null };
+    return { lowest: row.lowest ?? 0, highest: row.highest ?? 0 };
+  }
+
   async get(id: number): Promise<Activity | undefined> {
     const row = this.db.prepare('SELECT * FROM activities WHERE id = ?').get(id) as Row | undefined;
     return row ? toActivity(row) : undefined;

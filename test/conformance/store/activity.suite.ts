@@ -19,6 +19,15 @@ export function activityConformance(name: string, open: OpenStore): void {
     assert.equal((await store.activity.list({})).length, 3);
   });
 
+  withStore('idBounds: the lowest and highest ids, raised by a new row and by a prune', async (store) => {
+    assert.deepEqual(await store.activity.idBounds(), { lowest: 0, highest: 0 }, 'none yet');
+    const first = (await store.activity.record(newBackup('docs', 1_000), ended('completed', 1_500))).id;
+    const second = await store.activity.start(newBackup('docs', 2_000, { owner }));
+    assert.deepEqual(await store.activity.idBounds(), { lowest: first, highest: second });
+    await store.housekeeping.pruneActivities(1_800);
+    assert.deepEqual(await store.activity.idBounds(), { lowest: second, highest: second }, 'the pruned row is gone; the running one stays');
+  });
+
   withStore('start records a running activity; finish ends it with counters, log and first error', async (store) => {
     const id = await store.activity.start(newBackup('docs', 1_000, { owner, scheduledFor: 900 }));
     const running = await store.activity.get(id);
