@@ -372,4 +372,13 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE INDEX storm_windows_open ON storm_windows (host, ends_at) WHERE flushed_at IS NULL;
     `,
   },
+  {
+    version: 43,
+    name: 'route suspensions per host',
+    sql: `
+      -- A route is a host's way to its relay (see SQLite's migration 43).
+      ALTER TABLE route_suspensions ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE route_suspensions DROP CONSTRAINT route_suspensions_pkey, ADD PRIMARY KEY (host, profile);
+    `,
+  },
 ];

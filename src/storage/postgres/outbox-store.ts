@@ -35,7 +35,8 @@ const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedu
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
 const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
 // Routes whose probe failed: their messages wait, unclaimed, until the suspension ends ($1: now).
-const NOT_SUSPENDED = 'profile NOT IN (SELECT profile FROM route_suspensions WHERE until > $1)';
+// Routes whose probe failed on this host (migration 43): $1 is now, $4 the store's host.
+const NOT_SUSPENDED = 'profile NOT IN (SELECT profile FROM route_suspensions WHERE host = $4 AND until > $1)';
 // Ordered sequences: a message waits while one enqueued before it in its sequence is pending.
 const NOT_BEHIND = `(messages.sequence IS NULL OR NOT EXISTS (SELECT 1 FROM messages earlier WHERE earlier.sequence = messages.sequence
   AND earlier.state IN ('queued', 'deferred', 'sending') AND earlier.enqueue_order < messages.enqueue_order))`;
@@ -56,7 +57,11 @@ interface ClaimRow {
  * read-then-write steps lock the row they decide on.
  */
 export class PgOutboxStore implements OutboxStore {
-  constructor(private readonly db: PgDatabase) {}
+  /** `host`: whose route suspensions hold its claims, on a store hosts share ('' on a store of one host). */
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly host = '',
+  ) {}
 
   async enqueue(messages: NewMessage[]): Promise<Array<{ id: string; duplicateOf?: string }>> {
     return this.db.transaction(async (tx) => {
@@ -87,7 +92,7 @@ export class PgOutboxStore implements OutboxStore {
 
   async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<OutgoingMessage[]> {
     return this.db.transaction(async (tx) => {
-      const params: unknown[] = [now, excludeProfiles, limit];
+      const params: unknown[] = [now, excludeProfiles, limit, this.host];
       const candidates = await tx.rows<ClaimRow>(
         `SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
            AND profile <> ALL($2::text[]) ${ofScope(scope, params)} ORDER BY priority, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
@@ -188,9 +193,10 @@ export class PgOutboxStore implements OutboxStore {
 
   async nextDueAt(excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<number | undefined> {
     // A message of a suspended route is due when the suspension ends, if not later.
-    const params: unknown[] = [excludeProfiles];
+    const params: unknown[] = [excludeProfiles, this.host];
     const row = await this.db.one<{ at: number | null }>(
-      `SELECT MIN(GREATEST(next_attempt_at, COALESCE(until, 0))) AS at FROM messages LEFT JOIN route_suspensions USING (profile)
+      `SELECT MIN(GREATEST(next_attempt_at, COALESCE(until, 0))) AS at
+       FROM messages LEFT JOIN (SELECT profile AS suspended, until FROM route_suspensions WHERE host = $2) s ON s.suspended = messages.profile
        WHERE ${PENDING} AND ${NOT_BEHIND} AND profile <> ALL($1::text[]) ${ofScope(scope, params)}`,
       params,
     );
@@ -246,14 +252,14 @@ export class PgOutboxStore implements OutboxStore {
 
   async suspendRoute(profile: string, until: number, reason: string, now: number): Promise<void> {
     await this.db.run(
-      `INSERT INTO route_suspensions (profile, since, until, reason) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (profile) DO UPDATE SET since = excluded.since, until = excluded.until, reason = excluded.reason`,
-      [profile, now, until, reason],
+      `INSERT INTO route_suspensions (host, profile, since, until, reason) VALUES ($5, $1, $2, $3, $4)
+       ON CONFLICT (host, profile) DO UPDATE SET since = excluded.since, until = excluded.until, reason = excluded.reason`,
+      [profile, now, until, reason, this.host],
     );
   }
 
   async routeSuspension(profile: string, now: number): Promise<RouteSuspension | undefined> {
-    return this.db.one<RouteSuspension>('SELECT profile, since, until, reason FROM route_suspensions WHERE profile = $1 AND until > $2', [profile, now]);
+    return this.db.one<RouteSuspension>('SELECT profile, since, until, reason FROM route_suspensions WHERE host = $3 AND profile = $1 AND until > $2', [profile, now, this.host]);
   }
 
   async makeDue(profile: string, now: number): Promise<number> {
@@ -274,7 +280,7 @@ export class PgOutboxStore implements OutboxStore {
         throw new VigilError('ERR_OUTBOX_STATE', `message ${id} was already accepted by the server`, { hint: 'Sending it again would deliver a duplicate.' });
       }
       await tx.run(`UPDATE messages SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, next_attempt_at = $1, lease_owner = NULL, updated_at = $1 WHERE id = $2`, [now, id]);
-      await tx.run('UPDATE route_suspensions SET until = $1 WHERE profile = (SELECT profile FROM messages WHERE id = $2) AND until > $1', [now, id]);
+      await tx.run('UPDATE route_suspensions SET until = $1 WHERE host = $3 AND profile = (SELECT profile FROM messages WHERE id = $2) AND until > $1', [now, id, this.host]);
       return toStored((await tx.one<MessageRow>(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE id = $1`, [id]))!);
     });
   }

@@ -56,7 +56,7 @@ export function pgStore(db: PgDatabase, host = ''): Store {
 /** Every port over one pool, as host `host` sees it. */
 function pgPorts(db: PgDatabase, host: string): Omit<Store, 'close' | 'forHost'> {
   return {
-    outbox: new PgOutboxStore(db),
+    outbox: new PgOutboxStore(db, host),
     profiles: new PgProfileStateStore(db, host),
     activity: new PgActivityStore(db, host),
     schedules: new PgScheduleStateStore(db, host),

@@ -477,4 +477,23 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX storm_windows_open ON storm_windows (host, ends_at) WHERE flushed_at IS NULL;
     `,
   },
+  {
+    version: 43,
+    name: 'route suspensions per host',
+    sql: `
+      -- A route is a host's way to its relay: one host's failed probe of its "office" relay holds
+      -- that host's messages, not those of another host whose "office" is another relay (42).
+      CREATE TABLE route_suspensions_by_host (
+        host    TEXT NOT NULL DEFAULT '',
+        profile TEXT NOT NULL,
+        since   INTEGER NOT NULL,
+        until   INTEGER NOT NULL,
+        reason  TEXT NOT NULL,
+        PRIMARY KEY (host, profile)
+      );
+      INSERT INTO route_suspensions_by_host (profile, since, until, reason) SELECT profile, since, until, reason FROM route_suspensions;
+      DROP TABLE route_suspensions;
+      ALTER TABLE route_suspensions_by_host RENAME TO route_suspensions;
+    `,
+  },
 ];

@@ -34,11 +34,13 @@ const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedu
   created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at, host, delivered_by, fingerprint`;
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
 const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
-// A message of a suspended route is due when the suspension ends, if not later.
-const WITH_SUSPENSIONS = 'messages LEFT JOIN route_suspensions USING (profile)';
+// A message of a suspended route is due when the suspension ends, if not later. Suspensions are
+// the claiming host's (its relay, migration 43): the first parameter is the store's host.
+const WITH_SUSPENSIONS = 'messages LEFT JOIN (SELECT profile AS suspended, until FROM route_suspensions WHERE host = ?) s ON s.suspended = messages.profile';
 const DUE_AFTER_SUSPENSION = 'MAX(next_attempt_at, COALESCE(until, 0))';
-// Routes whose probe failed: their messages wait, unclaimed, until the suspension ends (bound: now).
-const NOT_SUSPENDED = 'profile NOT IN (SELECT profile FROM route_suspensions WHERE until > ?)';
+// Routes whose probe failed on this host: their messages wait, unclaimed, until the suspension
+// ends (bound: the store's host, now).
+const NOT_SUSPENDED = 'profile NOT IN (SELECT profile FROM route_suspensions WHERE host = ? AND until > ?)';
 // Ordered sequences: a message waits while one enqueued before it (lower rowid) in its sequence
 // is pending; it is then neither claimed nor counted as due (the earlier one's due time is).
 const NOT_BEHIND = `(messages.sequence IS NULL OR NOT EXISTS (SELECT 1 FROM messages earlier WHERE earlier.sequence = messages.sequence
@@ -59,7 +61,11 @@ interface ClaimRow {
 export class SqliteOutboxStore implements OutboxStore {
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  /** `host`: whose route suspensions hold its claims, on a store hosts share ('' on a store of one host). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly host = '',
+  ) {
     this.statements = {
       insert: db.prepare(`INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients,
           subject, raw, state, created_at, updated_at, next_attempt_at, sequence, host, fingerprint)
@@ -87,10 +93,10 @@ export class SqliteOutboxStore implements OutboxStore {
           last_error = COALESCE(last_error, 'not delivered within outbox.maxAge')
         WHERE ${PENDING} AND created_at < ? AND NOT (state = 'sending' AND next_attempt_at > ?) RETURNING id`),
       nextDue: db.prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING} AND ${NOT_BEHIND}`),
-      suspend: db.prepare(`INSERT INTO route_suspensions (profile, since, until, reason) VALUES (@profile, @now, @until, @reason)
-        ON CONFLICT (profile) DO UPDATE SET since = excluded.since, until = excluded.until, reason = excluded.reason`),
-      suspension: db.prepare(`SELECT profile, since, until, reason FROM route_suspensions WHERE profile = ? AND until > ?`),
-      endSuspension: db.prepare(`UPDATE route_suspensions SET until = @now WHERE profile = (SELECT profile FROM messages WHERE id = @id) AND until > @now`),
+      suspend: db.prepare(`INSERT INTO route_suspensions (host, profile, since, until, reason) VALUES (@host, @profile, @now, @until, @reason)
+        ON CONFLICT (host, profile) DO UPDATE SET since = excluded.since, until = excluded.until, reason = excluded.reason`),
+      suspension: db.prepare(`SELECT profile, since, until, reason FROM route_suspensions WHERE host = ? AND profile = ? AND until > ?`),
+      endSuspension: db.prepare(`UPDATE route_suspensions SET until = @now WHERE host = @host AND profile = (SELECT profile FROM messages WHERE id = @id) AND until > @now`),
       get: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE id = ?`),
       raw: db.prepare(`SELECT raw FROM messages WHERE id = ?`),
       attempts: db.prepare(`SELECT * FROM attempts WHERE message = ? ORDER BY id`),
@@ -145,7 +151,7 @@ export class SqliteOutboxStore implements OutboxStore {
             ${notIn(excludeProfiles)} ${admitted.sql} ORDER BY priority, next_attempt_at LIMIT ?`)
         : this.statements.due;
     return this.db.transaction(() => {
-      const candidates = due.all(now, now, ...excludeProfiles, ...admitted.params, limit) as ClaimRow[];
+      const candidates = due.all(now, this.host, now, ...excludeProfiles, ...admitted.params, limit) as ClaimRow[];
       return candidates.map((row) => this.lease(row, now, leaseMs, owner));
     }).immediate();
   }
@@ -227,8 +233,8 @@ export class SqliteOutboxStore implements OutboxStore {
         ? this.db
             .prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING} AND ${NOT_BEHIND}
               ${notIn(excludeProfiles)} ${admitted.sql}`)
-            .get(...excludeProfiles, ...admitted.params)
-        : this.statements.nextDue.get()
+            .get(this.host, ...excludeProfiles, ...admitted.params)
+        : this.statements.nextDue.get(this.host)
     ) as { at: number | null };
     return row.at ?? undefined;
   }
@@ -298,11 +304,11 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   async suspendRoute(profile: string, until: number, reason: string, now: number): Promise<void> {
-    this.statements.suspend.run({ profile, until, reason, now });
+    this.statements.suspend.run({ host: this.host, profile, until, reason, now });
   }
 
   async routeSuspension(profile: string, now: number): Promise<RouteSuspension | undefined> {
-    return this.statements.suspension.get(profile, now) as RouteSuspension | undefined;
+    return this.statements.suspension.get(this.host, profile, now) as RouteSuspension | undefined;
   }
 
   async makeDue(profile: string, now: number): Promise<number> {
@@ -320,7 +326,7 @@ export class SqliteOutboxStore implements OutboxStore {
         throw new VigilError('ERR_OUTBOX_STATE', `message ${id} was already accepted by the server`, { hint: 'Sending it again would deliver a duplicate.' });
       }
       this.statements.retry.run(now, now, id);
-      this.statements.endSuspension.run({ id, now });
+      this.statements.endSuspension.run({ host: this.host, id, now });
       return toStored(this.statements.get.get(id) as MessageRow);
     }).immediate();
   }

@@ -42,7 +42,7 @@ export function openSqliteStore(dataDir: string, options: { host?: string } = {}
 /** Every port over one database, as host `host` sees it. */
 function sqlitePorts(db: SqliteDatabase, host: string): Omit<Store, 'close' | 'forHost'> {
   return {
-    outbox: new SqliteOutboxStore(db),
+    outbox: new SqliteOutboxStore(db, host),
     profiles: new SqliteProfileStateStore(db, host),
     activity: new SqliteActivityStore(db, host),
     schedules: new SqliteScheduleStateStore(db, host),

@@ -89,4 +89,17 @@ export function hostScopeConformance(name: string, open: OpenStore): void {
     assert.deepEqual(await web02.summary.successSamples(['docs'], 5), { docs: [] });
     assert.deepEqual((await fs01.summary.successSamples(['docs'], 5)).docs?.map((s) => s.activityId), [done.id]);
   });
+
+  withStore('a route suspended on one host holds none of another host’s messages', async (_store, opened) => {
+    const [fs01, web02] = await hosts(opened);
+    const raw = (n: string) => Buffer.from(`Subject: ${n}\r\n\r\nbody\r\n`);
+    const base = { kind: 'test', severity: 'critical' as const, priority: 0, profile: 'office', dedupeKey: null, envelope: { from: 'a@example.com', to: ['b@example.com'] }, createdAt: 1_000 };
+    await web02.outbox.enqueue([{ ...base, id: 'w1', messageId: '<w1@test>', subject: 'w1', raw: raw('w1'), host: 'web02' }]);
+    await fs01.outbox.suspendRoute('office', 60_000, 'connection refused', 1_000);
+    assert.equal(await web02.outbox.routeSuspension('office', 2_000), undefined, 'fs01’s relay is not web02’s');
+    assert.deepEqual((await web02.outbox.claimDue(2_000, 5, 1_000, 'web02:1', [], 'web02')).map((m) => m.id), ['w1']);
+    assert.ok(await fs01.outbox.routeSuspension('office', 2_000));
+    await web02.outbox.release(['w1'], 'web02:1', 3_000);
+    assert.equal(await web02.outbox.nextDueAt([], 'web02'), 3_000, 'due at once for web02, not when fs01’s suspension ends');
+  });
 }
