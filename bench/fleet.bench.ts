@@ -18,14 +18,24 @@ import { openPgStore } from '../src/storage/postgres/store.js';
 import { load1, median } from './fleet/rig.js';
 import { outboxRound, type OutboxRound } from './fleet/outbox-part.js';
 import { silenceRuns } from './fleet/silence-part.js';
+import { compareSqlite } from './fleet/sqlite-part.js';
+import { summaryRounds } from './fleet/summary-part.js';
 import { parseDuration } from '../src/config/duration.js';
 
 const parts = new Set((process.env.BENCH_FLEET_PARTS ?? 'outbox,silent,sqlite,summary').split(','));
 const ROUNDS = Number(process.env.BENCH_FLEET_ROUNDS ?? 3);
 const PER_HOST = Number(process.env.BENCH_FLEET_MESSAGES ?? 5_000);
+const RUNS = Number(process.env.BENCH_FLEET_RUNS ?? 1_000_000);
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const figures: Record<string, unknown> = { bench: 'fleet', cores: (await import('node:os')).cpus().length, loadAtStart: load1() };
+
+if (parts.has('sqlite')) {
+  // Smaller than bench:outbox's defaults, so that rounds fit in minutes: the figure is a ratio.
+  const sizes = { BENCH_MESSAGES: process.env.BENCH_MESSAGES ?? '5000', BENCH_LATENCY_MESSAGES: process.env.BENCH_LATENCY_MESSAGES ?? '300', BENCH_RSS_MESSAGES: process.env.BENCH_RSS_MESSAGES ?? '2000' };
+  say(`(3) SQLite single host: bench:outbox (${sizes.BENCH_MESSAGES} / ${sizes.BENCH_LATENCY_MESSAGES} / ${sizes.BENCH_RSS_MESSAGES}) here vs before PostgreSQL, ${ROUNDS} rounds each, alternating`);
+  figures.sqlite = compareSqlite(ROUNDS, sizes);
+}
 
 const cluster = await startPostgres();
 try {
@@ -73,6 +83,21 @@ try {
       };
     }
     figures.silent = silent;
+  }
+  if (parts.has('summary')) {
+    say(`(4) fleet daily summary: 20 hosts × 100 sets, ${RUNS} runs, ${ROUNDS} measurements`);
+    const { generatedSeconds, measurements } = await summaryRounds(cluster, template.name, RUNS, ROUNDS);
+    figures.summary = {
+      runs: RUNS,
+      hosts: 20,
+      setsPerHost: 100,
+      builder: measurements[0]!.builder,
+      generatedSeconds,
+      rounds: measurements,
+      medianMs: median(measurements.map((m) => m.medianMs)),
+      worstMaxRssMB: Math.max(...measurements.map((m) => m.maxRssMB)),
+      target: { ms: 2000, rssMB: 300 },
+    };
   }
   await template.drop();
 } finally {
