@@ -21,6 +21,8 @@ export interface OutboxRound {
   perHost: Array<{ host: string; msgPerSec: number; cpuSeconds: number; enqueueMs: number }>;
   /** CPU per delivered message, from `go` to the last acceptance: what bounds msg/s on a quiet machine. */
   cpuMsPerMessage: { hosts: number; postgres: number; sink: number; total: number };
+  /** Backends of the database seen at `go` and at the end (0 at the end: the postgres figure is missing). */
+  backends: [number, number];
   load: number;
 }
 
@@ -62,6 +64,7 @@ export async function outboxRound(cluster: PostgresCluster, template: string, ho
       notDelivered: messages - report.unique,
       perHost: results.map((r, i) => ({ host: r.host, msgPerSec: Math.round(r.sent / r.seconds), cpuSeconds: r.cpuSeconds, enqueueMs: enqueued[i]!.enqueueMs })),
       cpuMsPerMessage: { hosts: perMessageMs(cpu.hosts), postgres: perMessageMs(cpu.postgres), sink: perMessageMs(cpu.sink), total: perMessageMs(cpu.hosts + cpu.postgres + cpu.sink) },
+      backends: [pgBefore.size, pgAfter.size],
       load,
     };
   } finally {
