@@ -333,4 +333,36 @@ export const PG_MIGRATIONS: Migration[] = [
       CREATE INDEX activities_set_ended ON activities (set_name, ended_at, kind, status, bytes_new);
     `,
   },
+  {
+    version: 37,
+    name: 'outbox hand-over',
+    sql: `
+      ALTER TABLE messages ADD COLUMN fingerprint TEXT;
+      ALTER TABLE messages ADD COLUMN delivered_by TEXT;
+      ALTER TABLE attempts ADD COLUMN host TEXT;
+    `,
+  },
+  {
+    version: 42,
+    name: 'state per host',
+    sql: `
+      -- Hosts sharing one store each have their own sets and profiles, and the same names on
+      -- several hosts (every host a set "system", a profile "office") are different things: the
+      -- state kept per set or profile is kept per host too (see SQLite's migration 42).
+      ALTER TABLE profile_state ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE profile_state DROP CONSTRAINT profile_state_pkey, ADD PRIMARY KEY (host, name);
+      ALTER TABLE schedule_state ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE schedule_state DROP CONSTRAINT schedule_state_pkey, ADD PRIMARY KEY (host, set_name);
+      ALTER TABLE notify_state ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE notify_state DROP CONSTRAINT notify_state_pkey, ADD PRIMARY KEY (host, set_name);
+      ALTER TABLE alert_pauses ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE alert_pauses DROP CONSTRAINT alert_pauses_pkey, ADD PRIMARY KEY (host, set_name);
+      ALTER TABLE alert_suppressions ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE vault_check_rotation ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE vault_check_rotation DROP CONSTRAINT vault_check_rotation_pkey, ADD PRIMARY KEY (host, target);
+      ALTER TABLE storm_windows ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      DROP INDEX storm_windows_open;
+      CREATE INDEX storm_windows_open ON storm_windows (host, ends_at) WHERE flushed_at IS NULL;
+    `,
+  },
 ];

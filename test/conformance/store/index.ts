@@ -15,6 +15,7 @@ import { vaultCheckRotationConformance } from './vault-checks.suite.js';
 import { alertPauseConformance } from './alert-pauses.suite.js';
 import { hostStoreConformance } from './hosts.suite.js';
 import { leaderLeaseConformance } from './leases.suite.js';
+import { hostScopeConformance } from './host-scope.suite.js';
 
 export type { OpenStore, OpenedStore } from './harness.js';
 
@@ -36,4 +37,5 @@ export function storeConformance(name: string, open: OpenStore): void {
   alertPauseConformance(name, open);
   hostStoreConformance(name, open);
   leaderLeaseConformance(name, open);
+  hostScopeConformance(name, open);
 }
