@@ -1,0 +1,76 @@
+/**
+ * bench:fleet (1): the shared Outbox on PostgreSQL. Three dispatching hosts (h1..h3), each its
+ * own process wired as the service (dispatching-host.ts), each with its own messages enqueued,
+ * deliver into one counting SMTP sink. Throughput is all messages over the time from `go` to the
+ * sink's last acceptance; duplicates are Message-IDs the sink accepted more than once. A lone
+ * host on the same database and sink, in the same minutes, is the control.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { PostgresCluster } from '../../test/helpers/postgres.js';
+import { backendCpu, cpuBetween } from './backend-cpu.js';
+import { BENCH_DIR, Child, REPO_ROOT, CountingSink, hostConfig, load1 } from './rig.js';
+
+export interface OutboxRound {
+  hosts: number;
+  messages: number;
+  msgPerSec: number;
+  accepted: number;
+  duplicates: number;
+  notDelivered: number;
+  perHost: Array<{ host: string; msgPerSec: number; cpuSeconds: number; enqueueMs: number }>;
+  /** CPU per delivered message, from `go` to the last acceptance: what bounds msg/s on a quiet machine. */
+  cpuMsPerMessage: { hosts: number; postgres: number; sink: number; total: number };
+  /** Backends of the database seen at `go` and at the end (0 at the end: the postgres figure is missing). */
+  backends: [number, number];
+  load: number;
+}
+
+const DONE_TIMEOUT_MS = 15 * 60_000;
+// e.g. BENCH_FLEET_HOST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": where a host's time goes.
+const NODE_ARGS = (process.env.BENCH_FLEET_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+export async function outboxRound(cluster: PostgresCluster, template: string, hostCount: number, perHost: number): Promise<OutboxRound> {
+  const db = await cluster.newDatabase(template);
+  const sink = await CountingSink.start();
+  const names = Array.from({ length: hostCount }, (_v, i) => `h${i + 1}`);
+  const configs = names.map((host) => hostConfig({ host, databaseUrl: db.url, smtpPort: sink.port }));
+  const children: Child[] = [];
+  try {
+    for (const config of configs) {
+      const script = path.join(BENCH_DIR, 'fleet', 'dispatching-host.ts');
+      children.push(new Child(spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', script, config.configFile, String(perHost)], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] })));
+    }
+    const ready = await Promise.all(children.map((c, i) => c.line(/^ready /, DONE_TIMEOUT_MS, `${names[i]} to enqueue`)));
+    const load = load1();
+    const [sinkBefore, pgBefore] = [await sink.report(), await backendCpu(cluster, db.name)];
+    const goAt = Date.now();
+    for (const c of children) c.process.stdin!.write('go\n');
+    const done = await Promise.all(children.map((c, i) => c.line(/^done /, DONE_TIMEOUT_MS, `${names[i]} to deliver its messages`)));
+    const [report, pgAfter] = [await sink.report(), await backendCpu(cluster, db.name)];
+    for (const c of children) c.process.stdin!.write('exit\n');
+    const messages = hostCount * perHost;
+    const seconds = ((report.lastAt ?? goAt) - goAt) / 1000;
+    const enqueued = ready.map((l) => JSON.parse(l.slice(6)) as { host: string; enqueueMs: number });
+    const results = done.map((l) => JSON.parse(l.slice(5)) as { host: string; sent: number; seconds: number; cpuSeconds: number });
+    const perMessageMs = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / messages).toFixed(2));
+    const cpu = { hosts: results.reduce((sum, r) => sum + r.cpuSeconds, 0), postgres: cpuBetween(pgBefore, pgAfter), sink: report.cpuSeconds - sinkBefore.cpuSeconds };
+    return {
+      hosts: hostCount,
+      messages,
+      msgPerSec: Math.round(report.accepted / seconds),
+      accepted: report.accepted,
+      duplicates: report.duplicates,
+      notDelivered: messages - report.unique,
+      perHost: results.map((r, i) => ({ host: r.host, msgPerSec: Math.round(r.sent / r.seconds), cpuSeconds: r.cpuSeconds, enqueueMs: enqueued[i]!.enqueueMs })),
+      cpuMsPerMessage: { hosts: perMessageMs(cpu.hosts), postgres: perMessageMs(cpu.postgres), sink: perMessageMs(cpu.sink), total: perMessageMs(cpu.hosts + cpu.postgres + cpu.sink) },
+      backends: [pgBefore.size, pgAfter.size],
+      load,
+    };
+  } finally {
+    await Promise.all(children.map((c) => c.stop(10_000)));
+    await sink.stop();
+    for (const config of configs) config.cleanup();
+    await db.drop();
+  }
+}
