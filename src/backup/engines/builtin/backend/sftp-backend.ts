@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path/posix';
 import type { SFTPWrapper } from 'ssh2';
 import { VigilError } from '../../../../domain/errors.js';
-import { openSftpSession, sftpLocation, unreachable, type SftpSession, type SftpTarget } from './sftp-session.js';
+import { SftpPool } from './sftp-pool.js';
+import { sftpLocation, unreachable, type SftpTarget } from './sftp-session.js';
 import { backendError, type BackendGuarantees, type VaultBackend, type VaultObjectInfo } from './vault-backend.js';
 
 /**
@@ -29,9 +30,9 @@ const SFTP_FAILURE = 4;
  * (locks: beside the others), is fsynced on the server (fsync@openssh.com) and renamed into place
  * with posix-rename@openssh.com, which replaces atomically; an exclusive write hard-links instead
  * (hardlink@openssh.com), which the server refuses when the name exists. A connection lost
- * mid-write leaves only a temporary file (prune removes it). One connection, opened on first use
- * and again after it dropped; every call has a deadline, after which the connection is dropped
- * and the call fails ERR_VAULT_UNREACHABLE.
+ * mid-write leaves only a temporary file (prune removes it). Up to `connections` SSH connections
+ * (sftp-pool.ts), opened as calls in flight need them and again after one dropped; every call has
+ * a deadline, after which its connection is dropped and the call fails ERR_VAULT_UNREACHABLE.
  *
  * SFTP version 3 reports a full disk as a generic failure: the backend then asks the server for
  * the free space (statvfs@openssh.com) and reports ENOSPC when there is none to speak of.
@@ -39,10 +40,15 @@ const SFTP_FAILURE = 4;
 export class SftpBackend implements VaultBackend {
   readonly guarantees: BackendGuarantees = { exclusiveCreate: 'atomic' };
   readonly location: string;
-  private session: Promise<SftpSession> | undefined;
+  private readonly pool: SftpPool;
 
-  constructor(private readonly target: SftpTarget) {
+  /** `connections`: SSH connections at most, for calls in flight together (the vault's `connections`). */
+  constructor(
+    private readonly target: SftpTarget,
+    connections = 1,
+  ) {
     this.location = sftpLocation(target);
+    this.pool = new SftpPool(target, Math.max(1, connections));
   }
 
   async list(dir: string): Promise<{ files: VaultObjectInfo[]; dirs: string[] }> {
@@ -134,10 +140,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async close(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    const open = await session?.catch(() => undefined);
-    open?.client.end();
+    await this.pool.close();
   }
 
   private remote(name: string): string {
@@ -184,7 +187,7 @@ export class SftpBackend implements VaultBackend {
    * Errors that are not an SFTP status are a lost connection.
    */
   private async call<T>(doing: string, bytes: number, op: (sftp: SFTPWrapper, answered: () => void) => Promise<T>): Promise<T> {
-    const session = await this.connect();
+    const { session, release } = await this.pool.acquire();
     const idleMs = this.target.timeoutMs;
     const limitMs = idleMs + Math.ceil(bytes / MIN_RATE_BYTES_PER_MS);
     let idle: NodeJS.Timeout | undefined;
@@ -192,7 +195,7 @@ export class SftpBackend implements VaultBackend {
     let answered = () => undefined as void;
     const deadline = new Promise<never>((_, reject) => {
       const expire = (message: string) => {
-        this.drop(session);
+        this.pool.drop(session);
         reject(unreachable(`${message} while ${doing}`, this.target));
       };
       answered = () => {
@@ -210,7 +213,7 @@ export class SftpBackend implements VaultBackend {
       if (typeof (error as NodeJS.ErrnoException).code === 'string') throw error;
       const status = statusOf(error);
       if (status === undefined || status === 6 || status === 7) {
-        this.drop(session);
+        this.pool.drop(session);
         throw unreachable(`the connection was lost while ${doing} (${(error as Error).message})`, this.target, error);
       }
       throw withErrno(error, status, `${this.location}: ${doing}`);
@@ -218,27 +221,8 @@ export class SftpBackend implements VaultBackend {
       clearTimeout(idle);
       clearTimeout(total);
       answered = () => undefined;
+      release();
     }
-  }
-
-  private connect(): Promise<SftpSession> {
-    if (!this.session) {
-      const opening = openSftpSession(this.target, () => {
-        if (this.session === opening) this.session = undefined;
-      });
-      this.session = opening;
-      opening.catch(() => {
-        if (this.session === opening) this.session = undefined;
-      });
-    }
-    return this.session;
-  }
-
-  private drop(session: SftpSession): void {
-    void this.session?.then((current) => {
-      if (current === session) this.session = undefined;
-    });
-    session.client.destroy();
   }
 }
 
