@@ -14,11 +14,15 @@ before(async () => {
 });
 after(() => sshd.cleanup());
 
-test('writes in flight together use up to `connections` SSH connections, and each object arrives whole', async () => {
+test('uploads in flight together use up to `connections` SSH connections, and each object arrives whole; small calls share one', async () => {
   const backend = new SftpBackend(sshd.target(sshd.remoteDir(`connections-${Date.now()}`)), 3);
   try {
     await backend.prepare(['data', 'tmp']);
-    const objects = Array.from({ length: 5 }, (_, n) => randomData(512 * 1024 + n));
+    // Listings and lookups are requests in flight on one connection: not worth a handshake each.
+    await Promise.all(['data', 'tmp', 'index', 'keys'].map((dir) => backend.list(dir)));
+    await Promise.all(['config', 'data/x', 'tmp/y'].map((name) => backend.stat(name)));
+    assert.equal(sshd.sessionCount(), 1, 'small calls at once went over one connection');
+    const objects = Array.from({ length: 5 }, (_, n) => randomData(1024 * 1024 + n));
     await Promise.all(objects.map((bytes, n) => backend.write(`data/p${n}`, bytes)));
     assert.equal(sshd.sessionCount(), 3, 'five writes at once went over three connections, no more');
     const read = await Promise.all(objects.map((_, n) => backend.read(`data/p${n}`)));

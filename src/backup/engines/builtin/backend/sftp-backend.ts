@@ -19,6 +19,8 @@ const PIPELINE = 16;
  * but it fails as soon as the server has answered nothing for the timeout (see `call`).
  */
 const MIN_RATE_BYTES_PER_MS = 256;
+/** A call moving at least this much may open another connection when the open ones are busy (sftp-pool.ts). */
+const GROW_BYTES = 1024 * 1024;
 
 const SFTP_EOF = 1;
 const SFTP_NO_SUCH_FILE = 2;
@@ -52,7 +54,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async list(dir: string): Promise<{ files: VaultObjectInfo[]; dirs: string[] }> {
-    return this.call(`listing ${dir || '/'}`, 0, async (sftp) => {
+    return this.call(`listing ${dir || '/'}`, 0, false, async (sftp) => {
       const entries = await new Promise<{ filename: string; attrs: { mode: number; size: number } }[]>((resolve, reject) =>
         sftp.readdir(this.remote(dir), (error, list) => (error ? reject(error) : resolve(list))),
       ).catch((error: unknown) => {
@@ -71,7 +73,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async stat(name: string): Promise<VaultObjectInfo | undefined> {
-    return this.call(`looking up ${name}`, 0, async (sftp) => {
+    return this.call(`looking up ${name}`, 0, false, async (sftp) => {
       const stats = await new Promise<{ isFile(): boolean; size: number } | undefined>((resolve, reject) =>
         sftp.stat(this.remote(name), (error, attrs) => (error ? (statusOf(error) === SFTP_NO_SUCH_FILE ? resolve(undefined) : reject(error)) : resolve(attrs))),
       );
@@ -80,7 +82,9 @@ export class SftpBackend implements VaultBackend {
   }
 
   async read(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
-    return this.call(`reading ${name}`, range?.length ?? 8 * 1024 * 1024, async (sftp, answered) => {
+    // A whole object without a range: small (config, an index, a snapshot) unless it is a pack.
+    const large = (range?.length ?? 0) >= GROW_BYTES || (!range && name.startsWith('data/'));
+    return this.call(`reading ${name}`, range?.length ?? 8 * 1024 * 1024, large, async (sftp, answered) => {
       const handle = await open(sftp, this.remote(name), 'r');
       try {
         const offset = range?.offset ?? 0;
@@ -96,7 +100,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async write(name: string, data: Buffer, options: { exclusive?: boolean } = {}): Promise<void> {
-    await this.call(`writing ${name}`, data.length, async (sftp, answered) => {
+    await this.call(`writing ${name}`, data.length, data.length >= GROW_BYTES, async (sftp, answered) => {
       const target = this.remote(name);
       const tmpDir = name.startsWith('locks/') ? path.dirname(target) : this.remote('tmp');
       const tmp = `${tmpDir}/${path.basename(name)}.${randomBytes(6).toString('hex')}.part`;
@@ -121,7 +125,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async delete(name: string): Promise<void> {
-    await this.call(`deleting ${name}`, 0, async (sftp) => {
+    await this.call(`deleting ${name}`, 0, false, async (sftp) => {
       await unlink(sftp, this.remote(name)).catch((error: unknown) => {
         if (statusOf(error) !== SFTP_NO_SUCH_FILE) throw error;
       });
@@ -133,7 +137,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async prepare(dirs: readonly string[]): Promise<void> {
-    await this.call('creating the vault directories', 0, async (sftp) => {
+    await this.call('creating the vault directories', 0, false, async (sftp) => {
       await mkdirs(sftp, this.target.path);
       for (const dir of dirs) await mkdirs(sftp, this.remote(dir));
     });
@@ -184,10 +188,11 @@ export class SftpBackend implements VaultBackend {
    * noticed after the timeout, not after the time a whole pack may take. Total: the timeout plus
    * time to move `bytes` at 256 KiB/s, so a server that trickles cannot hold a call forever. On
    * either the connection is destroyed, which fails the call (and any other in flight) at once.
-   * Errors that are not an SFTP status are a lost connection.
+   * Errors that are not an SFTP status are a lost connection. `large`: the call moves enough data
+   * to open another connection when the open ones are busy.
    */
-  private async call<T>(doing: string, bytes: number, op: (sftp: SFTPWrapper, answered: () => void) => Promise<T>): Promise<T> {
-    const { session, release } = await this.pool.acquire();
+  private async call<T>(doing: string, bytes: number, large: boolean, op: (sftp: SFTPWrapper, answered: () => void) => Promise<T>): Promise<T> {
+    const { session, release } = await this.pool.acquire(large);
     const idleMs = this.target.timeoutMs;
     const limitMs = idleMs + Math.ceil(bytes / MIN_RATE_BYTES_PER_MS);
     let idle: NodeJS.Timeout | undefined;

@@ -11,8 +11,10 @@ interface Lane {
  * connection is served by one sshd process on the server, which decrypts, writes and fsyncs one
  * request after the other: while it fsyncs an 8 MiB pack, every other upload on that connection
  * waits. Each call goes to the connection with the fewest calls running; a new connection is
- * opened only when every open one is busy. A connection that fails or drops is forgotten (its
- * calls fail; the next call opens a fresh one); the others keep working.
+ * opened only for a call that moves data (`grow`) when every open one is busy — a handshake costs
+ * more than a listing or a lock waiting its turn among the requests in flight on an open one. A
+ * connection that fails or drops is forgotten (its calls fail; the next call opens a fresh one);
+ * the others keep working.
  */
 export class SftpPool {
   private lanes: Lane[] = [];
@@ -22,10 +24,13 @@ export class SftpPool {
     private readonly max: number,
   ) {}
 
-  /** A connection for one call; `release` must be called once the call is over. */
-  async acquire(): Promise<{ session: SftpSession; release: () => void }> {
+  /**
+   * A connection for one call; `release` must be called once the call is over. `grow`: the call
+   * moves enough data to be worth a connection of its own when the open ones are busy.
+   */
+  async acquire(grow: boolean): Promise<{ session: SftpSession; release: () => void }> {
     const idle = this.lanes.reduce<Lane | undefined>((best, lane) => (!best || lane.active < best.active ? lane : best), undefined);
-    const lane = idle && (idle.active === 0 || this.lanes.length >= this.max) ? idle : this.open();
+    const lane = idle && (idle.active === 0 || !grow || this.lanes.length >= this.max) ? idle : this.open();
     lane.active++;
     let released = false;
     const release = () => {
