@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { SmtpPeer } from '../helpers/smtp-peer.js';
+import { smtpConfig } from '../helpers/smtp-config.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+
+// The drill of issue 15: PostgreSQL stopped under load. A real `vigil start` on a throwaway
+// cluster runs two sets every 2 s; the cluster is shut down for OUTAGE_S seconds, then started
+// again. Every run the sets' commands made is an activity in PostgreSQL afterwards, every
+// message is delivered exactly once, and the critical alerts of the outage — the database being
+// unreachable, and a set that starts failing meanwhile — reach the SMTP server during it.
+// VIGIL_DRILL_OUTAGE_S=60 runs the issue's full minute.
+const OUTAGE_S = Number(process.env.VIGIL_DRILL_OUTAGE_S ?? 12);
+
+let cluster: PostgresCluster;
+before(async () => {
+  cluster = await startPostgres();
+});
+after(async () => {
+  await cluster?.stop();
+});
+
+function startService(configFile: string): { child: ChildProcess; output(): string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out, exited: new Promise((resolve) => child.on('close', resolve)) };
+}
+
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
+const kindOf = (m: SmtpPeer['received'][number]) => String(m.parsed.headers.get('x-vigil-kind'));
+
+test('PostgreSQL stopped under load: no run or message lost, critical alerts delivered during the outage', { timeout: 300_000 }, async () => {
+  const db = await cluster.newDatabase();
+  const peer = await SmtpPeer.start();
+  const scratch = new Workspace('');
+  const steadyRuns = path.join(scratch.dir, 'steady.runs');
+  const flakyRuns = path.join(scratch.dir, 'flaky.runs');
+  const failFlag = path.join(scratch.dir, 'fail');
+  const sets = `database:
+  url: ${db.url}
+sets:
+  steady:
+    engine: command
+    command: [/bin/sh, -c, "echo run >> ${steadyRuns}"]
+    schedule: "*/2 * * * * *"
+  flaky:
+    engine: command
+    command: [/bin/sh, -c, "echo run >> ${flakyRuns}; test ! -e ${failFlag}"]
+    schedule: "*/2 * * * * *"
+`;
+  const ws = new Workspace(smtpConfig({ servers: [{ port: peer.port }], extra: sets }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
+  const service = startService(ws.configFile);
+  const reader = new pg.Client({ connectionString: db.url });
+  let halted = false;
+  try {
+    await waitFor(() => service.output().includes('vigil started'), { timeoutMs: 60_000, what: 'the service to start' });
+    await waitFor(() => lines(steadyRuns) >= 2 && lines(flakyRuns) >= 2, { timeoutMs: 60_000, what: 'runs before the outage' });
+
+    await cluster.halt();
+    halted = true;
+    const runsAtHalt = lines(steadyRuns);
+    writeFileSync(failFlag, '');
+    // The critical alerts of the outage go out while it lasts.
+    await waitFor(() => peer.received.some((m) => kindOf(m) === 'service.fault.database-unreachable'), { timeoutMs: 60_000, what: 'the database-unreachable alert during the outage' });
+    await waitFor(() => peer.received.some((m) => kindOf(m) === 'backup.failed'), { timeoutMs: 60_000, what: 'the flaky set’s failure alert during the outage' });
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_S * 1000));
+    assert.ok(lines(steadyRuns) > runsAtHalt, 'backups kept running during the outage');
+    rmSync(failFlag);
+    await cluster.resume();
+    halted = false;
+    const runsAtResume = lines(steadyRuns);
+    await waitFor(() => lines(steadyRuns) >= runsAtResume + 2, { timeoutMs: 60_000, what: 'runs after the outage' });
+    await waitFor(() => /database reachable again/.test(service.output()), { timeoutMs: 60_000, what: 'the spool to be flushed' });
+
+    service.child.kill('SIGTERM');
+    assert.equal(await service.exited, 0, service.output());
+
+    await reader.connect();
+    const count = async (set: string) => Number((await reader.query(`SELECT COUNT(*) AS n FROM activities WHERE set_name = $1 AND kind = 'backup' AND status <> 'missed' AND status <> 'skipped'`, [set])).rows[0].n);
+    const running = Number((await reader.query(`SELECT COUNT(*) AS n FROM activities WHERE status = 'running'`)).rows[0].n);
+    assert.equal(running, 0, 'no activity left running');
+    // Each run of a command appended a line: each is one activity in PostgreSQL, no more, no fewer.
+    assert.equal(await count('steady'), lines(steadyRuns), 'every run of steady is recorded');
+    assert.equal(await count('flaky'), lines(flakyRuns), 'every run of flaky is recorded');
+
+    const messageIds = peer.received.map((m) => m.parsed.messageId);
+    assert.equal(new Set(messageIds).size, messageIds.length, `no message delivered twice: ${peer.received.map(kindOf).join(', ')}`);
+    const stored = (await reader.query(`SELECT message_id, state, kind FROM messages`)).rows as Array<{ message_id: string; state: string; kind: string }>;
+    assert.deepEqual(stored.filter((m) => m.state !== 'sent'), [], 'every queued message was delivered');
+    // Every message of the Outbox — queued during the outage or not — is in PostgreSQL and was
+    // received; only the direct fault alerts went around it.
+    const viaOutbox = peer.received.filter((m) => !kindOf(m).startsWith('service.fault.database-'));
+    assert.deepEqual(viaOutbox.map((m) => m.parsed.messageId).sort(), stored.map((m) => m.message_id).sort());
+    assert.ok(stored.some((m) => m.kind === 'backup.failed'), 'the alert sent during the outage is in the Outbox history');
+  } finally {
+    if (service.child.exitCode === null) service.child.kill('SIGKILL');
+    if (halted) await cluster.resume();
+    await reader.end().catch(() => undefined);
+    await peer.stop();
+    ws.cleanup();
+    scratch.cleanup();
+    await db.drop();
+  }
+});
