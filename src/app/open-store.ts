@@ -5,6 +5,8 @@ import type { Store } from '../storage/ports/store.js';
 import { openPgStore } from '../storage/postgres/store.js';
 import { DATABASE_FILE, openSqliteStore } from '../storage/sqlite/store.js';
 import { databaseConnection } from './database-connection.js';
+import type { Clock } from '../domain/clock.js';
+import { SpoolingStore } from './spooling-store.js';
 
 /** What choosing a store reads from the configuration. */
 export interface StoreConfig {
@@ -21,6 +23,25 @@ export interface StoreConfig {
 export async function openStore(config: StoreConfig, options: { baseDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Store> {
   if (config.database) return openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env));
   return openSqliteStore(config.dataDir);
+}
+
+/**
+ * The store of the service (`vigil start`): with PostgreSQL, one that keeps working while the
+ * database is unreachable — runs and messages go to a local spool in dataDir meanwhile and are
+ * copied in when it returns (spooling-store.ts). A spool left by a previous process is copied in
+ * now; `onNote` hears what was copied.
+ */
+export async function openServiceStore(config: StoreConfig & { hostname: string }, options: { baseDir?: string; env?: NodeJS.ProcessEnv; clock: Clock; onNote?: (line: string) => void }): Promise<Store> {
+  if (!config.database) return openSqliteStore(config.dataDir);
+  const primary = await openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env));
+  const store = new SpoolingStore(primary, primary.db, { dataDir: config.dataDir, host: config.hostname, clock: options.clock });
+  try {
+    for (const line of await store.recoverLeftovers()) options.onNote?.(line);
+  } catch (error) {
+    // Left where it is: the next start copies it.
+    options.onNote?.(`a spool left by a previous process could not be copied into the database yet: ${(error as Error).message}`);
+  }
+  return store;
 }
 
 /** SQLite's store, opened synchronously: for a configuration without `database:` only. */

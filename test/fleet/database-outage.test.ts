@@ -78,10 +78,11 @@ sets:
     halted = false;
     const runsAtResume = lines(steadyRuns);
     await waitFor(() => lines(steadyRuns) >= runsAtResume + 2, { timeoutMs: 60_000, what: 'runs after the outage' });
-    await waitFor(() => /database reachable again/.test(service.output()), { timeoutMs: 60_000, what: 'the spool to be flushed' });
+    await waitFor(() => /spool \S+ flushed into the database/.test(service.output()), { timeoutMs: 60_000, what: 'the spool to be flushed' });
 
     service.child.kill('SIGTERM');
     assert.equal(await service.exited, 0, service.output());
+    if (process.env.VIGIL_DRILL_LOG) console.log(service.output());
 
     await reader.connect();
     const count = async (set: string) => Number((await reader.query(`SELECT COUNT(*) AS n FROM activities WHERE set_name = $1 AND kind = 'backup' AND status <> 'missed' AND status <> 'skipped'`, [set])).rows[0].n);
@@ -100,6 +101,9 @@ sets:
     const viaOutbox = peer.received.filter((m) => !kindOf(m).startsWith('service.fault.database-'));
     assert.deepEqual(viaOutbox.map((m) => m.parsed.messageId).sort(), stored.map((m) => m.message_id).sort());
     assert.ok(stored.some((m) => m.kind === 'backup.failed'), 'the alert sent during the outage is in the Outbox history');
+  } catch (error) {
+    // What the service said is what tells why.
+    throw new Error(`${(error as Error).message}\n--- the service:\n${service.output().split('\n').filter((l) => !/: completed \(activity/.test(l)).slice(-60).join('\n')}`);
   } finally {
     if (service.child.exitCode === null) service.child.kill('SIGKILL');
     if (halted) await cluster.resume();

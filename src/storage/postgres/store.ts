@@ -23,7 +23,7 @@ import { isVigilError } from '../../domain/errors.js';
  * The PostgreSQL store: one database shared by every host of a fleet, holding every port.
  * Connects (within CONNECT_TIMEOUT_MS), migrates under an advisory lock, then hands out the ports.
  */
-export async function openPgStore(connection: PgConnection, options: { migrate?: boolean } = {}): Promise<Store> {
+export async function openPgStore(connection: PgConnection, options: { migrate?: boolean } = {}): Promise<Store & { db: PgDatabase }> {
   const db = new PgDatabase(connection);
   try {
     await db.run('SELECT 1');
@@ -37,7 +37,7 @@ export async function openPgStore(connection: PgConnection, options: { migrate?:
     await db.close().catch(() => undefined);
     throw isVigilError(error) ? error : storeUnavailable(connection, error);
   }
-  return pgStore(db);
+  return { ...pgStore(db), db };
 }
 
 /** Every port over one pool. */
