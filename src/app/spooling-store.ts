@@ -97,7 +97,8 @@ export class SpoolingStore implements Store, Router {
     this.alertPauses = this.port('alertPauses', true);
     this.adminRuns = this.port('adminRuns', false);
     this.watchdog = this.port('watchdog', false);
-    this.summary = this.port('summary', false);
+    // Read by the anomaly check after each run: over the spool's runs while the database is away.
+    this.summary = this.port('summary', true);
     this.housekeeping = this.port('housekeeping', false);
     this.metrics = this.port('metrics', false);
     this.hosts = this.port('hosts', false);
