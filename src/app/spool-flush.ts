@@ -15,6 +15,7 @@ const ACTIVITY_COLUMNS = ['kind', 'set_name', 'engine', 'trigger', 'status', 'st
 const ACTIVITY_END_COLUMNS = ['status', 'ended_at', 'files', 'bytes_scanned', 'bytes_new', 'errors', 'warnings', 'first_error', 'snapshot_id', 'log_dropped'];
 const LOG_COLUMNS = ['seq', 'severity', 'message', 'path'];
 const MESSAGE_COLUMNS = ['id', 'message_id', 'kind', 'severity', 'priority', 'profile', 'dedupe_key', 'sender', 'recipients', 'subject', 'raw', 'state', 'created_at', 'updated_at', 'next_attempt_at', 'lease_owner', 'attempts', 'last_outcome', 'last_error', 'possible_duplicate', 'sent_at', 'sequence', 'host'];
+const HAND_OFF_COLUMNS = ['outbox_id', 'message_id', 'client', 'program', 'queue_listing', 'sender', 'recipients', 'handed_at', 'queue_id', 'last_checked_at', 'last_seen_at', 'left_at', 'stuck_since', 'last_reason'];
 const ATTEMPT_COLUMNS = ['message', 'started_at', 'duration_ms', 'transport', 'server', 'outcome', 'reply_code', 'reply_text', 'detail', 'error_code', 'transcript'];
 
 type Row = Record<string, unknown>;
@@ -28,7 +29,7 @@ type Row = Record<string, unknown>;
  * - An activity gets a new id from PostgreSQL; its log follows it. One the spool `replaces` (a run
  *   that started in the database before the outage and ended during it) ends that activity.
  * - A message keeps its id and Message-ID: one still pending is delivered from PostgreSQL from
- *   now on; one delivered from the spool is history, with its attempts.
+ *   now on; one delivered from the spool is history, with its attempts (and its MTA hand-off).
  *
  * The spool must be still (no run in progress in it, no message being sent from it): the caller's.
  */
@@ -47,6 +48,9 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
       if (copied === 0) continue; // already there: never twice
       const attempts = spool.prepare('SELECT * FROM attempts WHERE message = ? ORDER BY id').all(message.id) as Row[];
       for (const attempt of attempts) await insert(tx, 'attempts', ATTEMPT_COLUMNS, ATTEMPT_COLUMNS.map((c) => attempt[c]));
+      // Handed to a local MTA (msmtp, postfix) from the spool: followed in its queue from the database.
+      const handOff = spool.prepare('SELECT * FROM mta_handoffs WHERE outbox_id = ?').get(message.id) as Row | undefined;
+      if (handOff) await insert(tx, 'mta_handoffs', HAND_OFF_COLUMNS, HAND_OFF_COLUMNS.map((c) => handOff[c]));
     }
     await tx.run('INSERT INTO spool_flushes (spool_id, host, flushed_at, activities, messages) VALUES ($1, $2, $3, $4, $5)', [spoolId, host, now, activities.length, messages.length]);
     return { activities: activities.length, messages: messages.length, already: false };

@@ -50,6 +50,8 @@ test('a spool is copied into PostgreSQL once, runs and messages whole', async ()
       clock.now(),
     );
 
+    await spool.store.handOffs.record({ outboxId: delivered.id, messageId: claimed.messageId, client: 'msmtp', program: '/usr/bin/msmtp', queueListing: 'none', sender: 'vigil@example.com', recipients: ['ops@example.com'], handedAt: clock.now() });
+
     const first = await flushSpool(spool.raw, pg.db, spool.id, 'fs01', clock.now());
     assert.deepEqual(first, { activities: 2, messages: 2, already: false });
     // Killed after the commit: the spool is still there, and flushed again.
@@ -69,6 +71,7 @@ test('a spool is copied into PostgreSQL once, runs and messages whole', async ()
 
     assert.equal((await pg.outbox.get(delivered.id))?.state, 'sent');
     assert.equal((await pg.outbox.attempts(delivered.id)).length, 1);
+    assert.equal((await pg.handOffs.get(delivered.id))?.client, 'msmtp', 'its hand-off to the MTA is followed from the database');
     const due = await pg.outbox.claimDue(clock.now(), 10, 60_000, 'fs01:2');
     assert.deepEqual(due.map((m) => m.id), [pending.id], 'only the pending message is delivered from the database');
   } finally {
