@@ -52,3 +52,14 @@ export class LocalSpool {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** A port's calls, routed: to the database while it answers, to the spool while it does not. */
+export interface Router {
+  readonly local: boolean;
+  /** Runs `primary`; when the database is unreachable (now, or found so by this call), `local` on the spool. */
+  route<T>(primary: () => Promise<T>, local: (spool: LocalSpool) => Promise<T>): Promise<T>;
+  /** The database was found unreachable by a call that has no local fallback. */
+  lost(error: unknown): boolean;
+  /** The current spool (a new one when there is none). */
+  spool(): Promise<LocalSpool>;
+}

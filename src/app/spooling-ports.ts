@@ -3,9 +3,8 @@ import type { OutgoingMessage } from '../domain/message.js';
 import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../storage/ports/activity-store.js';
 import type { AttemptResult, LeaseLength, NewMessage, OutboxFilter, OutboxStore } from '../storage/ports/outbox-store.js';
 import type { ScheduleState, ScheduleStateStore } from '../storage/ports/schedule-state-store.js';
-import type { LocalSpool } from './local-spool.js';
+import type { LocalSpool, Router } from './local-spool.js';
 import { markReplaces } from './spool-flush.js';
-import type { Router } from './spooling-store.js';
 
 // A spooled activity's id is the spool's, negated: ids the database gives are positive, so a
 // finish or a look-up finds its store by the sign alone (until the flush gives it a real one).

@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import { formatDuration } from '../domain/units.js';
 import type { Store } from '../storage/ports/store.js';
 import { isConnectionLost, redactUrl, type PgDatabase } from '../storage/postgres/database.js';
-import { LocalSpool } from './local-spool.js';
+import { LocalSpool, type Router } from './local-spool.js';
 import { flushSpool, spoolBusy } from './spool-flush.js';
 import { SpoolingActivityStore, SpoolingOutboxStore, SpoolingScheduleStore } from './spooling-ports.js';
 
@@ -27,17 +27,6 @@ export interface StoreFallback {
 /** The fallback of a store, when it has one (the service's PostgreSQL store). */
 export function storeFallback(store: Store): StoreFallback | undefined {
   return (store as Store & { fallback?: StoreFallback }).fallback;
-}
-
-/** A port's calls, routed: to the database while it answers, to the spool while it does not. */
-export interface Router {
-  readonly local: boolean;
-  /** Runs `primary`; when the database is unreachable (now, or found so by this call), `local` on the spool. */
-  route<T>(primary: () => Promise<T>, local: (spool: LocalSpool) => Promise<T>): Promise<T>;
-  /** The database was found unreachable by a call that has no local fallback. */
-  lost(error: unknown): boolean;
-  /** The current spool (a new one when there is none). */
-  spool(): Promise<LocalSpool>;
 }
 
 /**
