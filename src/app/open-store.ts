@@ -35,12 +35,7 @@ export async function openServiceStore(config: StoreConfig & { hostname: string 
   if (!config.database) return openSqliteStore(config.dataDir);
   const primary = await openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env));
   const store = new SpoolingStore(primary, primary.db, { dataDir: config.dataDir, host: config.hostname, clock: options.clock });
-  try {
-    for (const line of await store.recoverLeftovers()) options.onNote?.(line);
-  } catch (error) {
-    // Left where it is: the next start copies it.
-    options.onNote?.(`a spool left by a previous process could not be copied into the database yet: ${(error as Error).message}`);
-  }
+  for (const line of await store.recoverLeftovers()) options.onNote?.(line);
   return store;
 }
 

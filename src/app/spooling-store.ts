@@ -61,6 +61,7 @@ export class SpoolingStore implements Store, Router {
 
   private mode: 'primary' | 'local' = 'primary';
   private downSince = 0;
+  private unheard: string | undefined;
   private current: LocalSpool | undefined;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -95,6 +96,8 @@ export class SpoolingStore implements Store, Router {
     this.fallback = {
       listen: (listener) => {
         this.listeners.add(listener);
+        if (this.unheard !== undefined && this.mode === 'local') listener.unreachable(this.unheard);
+        this.unheard = undefined;
         return () => this.listeners.delete(listener);
       },
     };
@@ -122,6 +125,8 @@ export class SpoolingStore implements Store, Router {
       this.downSince = this.options.clock.now();
       const detail = `the database ${redactUrl(this.db.connection.url)} cannot be reached (${(error as Error).message}); runs and alerts are kept in ${this.options.dataDir}/spool until it returns`;
       for (const l of this.listeners) l.unreachable(detail);
+      // Nobody to tell yet (the service is starting, or reloading): the next listener hears it.
+      if (this.listeners.size === 0) this.unheard = detail;
       this.probeSoon();
     }
     return true;
@@ -139,10 +144,17 @@ export class SpoolingStore implements Store, Router {
   async recoverLeftovers(): Promise<string[]> {
     const notes: string[] = [];
     for (const spool of LocalSpool.leftovers(this.options.dataDir)) {
-      const now = this.options.clock.now();
-      // Their process is gone: a run it left running in the spool ended with it.
-      await spool.store.activity.abandonRunning(now, 'the process running this backup stopped before it finished (crash, kill or power loss)', () => false);
-      notes.push(await this.copyIn(spool));
+      try {
+        // Their process is gone: a run it left running in the spool ended with it.
+        await spool.store.activity.abandonRunning(this.options.clock.now(), 'the process running this backup stopped before it finished (crash, kill or power loss)', () => false);
+        notes.push(await this.copyIn(spool));
+      } catch (error) {
+        // Gone again already: this spool becomes the current one, copied in when the probe finds
+        // the database back. Any other failure leaves it for the next start.
+        if (!this.current && this.lost(error)) this.current = spool;
+        else await spool.close();
+        notes.push(`the spool ${spool.id} left by a previous process could not be copied into the database yet: ${(error as Error).message}`);
+      }
     }
     return notes;
   }

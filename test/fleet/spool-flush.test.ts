@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { LocalSpool } from '../../src/app/local-spool.js';
+import { LocalSpool, SPOOL_DIR } from '../../src/app/local-spool.js';
+import { openServiceStore } from '../../src/app/open-store.js';
 import { flushSpool, markReplaces } from '../../src/app/spool-flush.js';
 import { ZERO_COUNTERS } from '../../src/domain/activity.js';
 import { Outbox } from '../../src/outbox/outbox.js';
@@ -76,6 +78,31 @@ test('a spool is copied into PostgreSQL once, runs and messages whole', async ()
     assert.deepEqual(due.map((m) => m.id), [pending.id], 'only the pending message is delivered from the database');
   } finally {
     await pg.close();
+    ws.cleanup();
+    await db.drop();
+  }
+});
+
+test('a spool left by a killed service is copied in by the next start, its run in progress ended incomplete', async () => {
+  const db = await cluster.newDatabase();
+  const ws = new Workspace('');
+  try {
+    // What a service killed during an outage leaves: a finished run and one still running.
+    const left = LocalSpool.create(ws.dataDir);
+    await left.store.activity.record(run('home', T0), end('completed', T0 + 5_000, 'done'));
+    await left.store.activity.start(run('mail', T0 + 10_000));
+    await left.close();
+
+    const store = await openServiceStore({ dataDir: ws.dataDir, hostname: 'fs01', database: { url: db.url } }, { clock: new FakeClock(T0 + 60_000) });
+    try {
+      const runs = await store.activity.list({});
+      assert.deepEqual(runs.map((a) => [a.set, a.status]).sort(), [['home', 'completed'], ['mail', 'incomplete']]);
+      assert.ok(runs.every((a) => a.id > 0), 'numbered by the database');
+      assert.deepEqual(readdirSync(path.join(ws.dataDir, SPOOL_DIR)), [], 'the spool is gone');
+    } finally {
+      await store.close();
+    }
+  } finally {
     ws.cleanup();
     await db.drop();
   }
