@@ -14,6 +14,8 @@ const negated = (a: Activity): Activity => ({ ...a, id: -a.id });
 export class SpoolingActivityStore implements ActivityStore {
   // Runs started in the database, by id: their start is needed to record their end elsewhere.
   private readonly started = new Map<number, NewActivity>();
+  // Runs of the database whose end the spool keeps: still `running` there until the flush, but over.
+  private readonly endedInSpool = new Set<number>();
 
   constructor(
     private readonly primary: ActivityStore,
@@ -41,6 +43,7 @@ export class SpoolingActivityStore implements ActivityStore {
           if (!start) throw new Error(`activity ${id} cannot be ended: the database is unreachable and it was started by another process`);
           const recorded = await spool.store.activity.record(start, end);
           markReplaces(spool.raw, recorded.id, id);
+          this.endedInSpool.add(id);
           return { ...recorded, id };
         },
       );
@@ -66,7 +69,8 @@ export class SpoolingActivityStore implements ActivityStore {
 
   running(set: string): Promise<Activity[]> {
     return this.router.route(
-      () => this.primary.running(set),
+      // Between the database's return and the flush, a run that ended in the spool is not one to wait for.
+      async () => (await this.primary.running(set)).filter((a) => !this.endedInSpool.has(a.id)),
       async (spool) => (await spool.store.activity.running(set)).map(negated),
     );
   }

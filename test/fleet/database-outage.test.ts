@@ -49,11 +49,11 @@ test('PostgreSQL stopped under load: no run or message lost, critical alerts del
 sets:
   steady:
     engine: command
-    command: [/bin/sh, -c, "echo run >> ${steadyRuns}"]
+    command: [/bin/sh, -c, "echo run >> ${steadyRuns}; sleep 1"]
     schedule: "*/2 * * * * *"
   flaky:
     engine: command
-    command: [/bin/sh, -c, "echo run >> ${flakyRuns}; test ! -e ${failFlag}"]
+    command: [/bin/sh, -c, "echo run >> ${flakyRuns}; sleep 3; test ! -e ${failFlag}"]
     schedule: "*/2 * * * * *"
 `;
   const ws = new Workspace(smtpConfig({ servers: [{ port: peer.port }], extra: sets }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
@@ -64,6 +64,9 @@ sets:
     await waitFor(() => service.output().includes('vigil started'), { timeoutMs: 60_000, what: 'the service to start' });
     await waitFor(() => lines(steadyRuns) >= 2 && lines(flakyRuns) >= 2, { timeoutMs: 60_000, what: 'runs before the outage' });
 
+    // Halted while a run of steady is in progress: it started in the database and ends in the outage.
+    const before = lines(steadyRuns);
+    await waitFor(() => lines(steadyRuns) > before, { timeoutMs: 60_000, what: 'a run of steady to start' });
     await cluster.halt();
     halted = true;
     const runsAtHalt = lines(steadyRuns);
@@ -95,6 +98,10 @@ sets:
     };
     const running = Number((await reader.query(`SELECT COUNT(*) AS n FROM activities WHERE status = 'running'`)).rows[0].n);
     assert.equal(running, 0, 'no activity left running');
+    // A run is skipped only while the previous one really was running, never because the
+    // database still showed as running a run whose end was kept in the spool.
+    const skipped = (await reader.query(`SELECT s.id, s.started_at, p.id AS previous, p.ended_at FROM activities s JOIN activity_log l ON l.activity = s.id AND l.seq = 0 JOIN activities p ON p.id = substring(l.message from '\\(activity (\\d+),')::bigint WHERE s.status = 'skipped'`)).rows as Array<{ id: number; started_at: string; previous: number; ended_at: string }>;
+    assert.deepEqual(skipped.filter((s) => Number(s.started_at) >= Number(s.ended_at)), [], 'no run skipped for a previous run that had ended');
     await recorded('steady', steadyRuns);
     await recorded('flaky', flakyRuns);
 
@@ -105,7 +112,7 @@ sets:
     // Every message of the Outbox — queued during the outage or not — is in PostgreSQL and was
     // received; only the direct fault alerts went around it.
     const viaOutbox = peer.received.filter((m) => !kindOf(m).startsWith('service.fault.database-'));
-    assert.deepEqual(viaOutbox.map((m) => m.parsed.messageId).sort(), stored.map((m) => m.message_id).sort());
+    assert.deepEqual(viaOutbox.map((m) => `${m.parsed.messageId} ${kindOf(m)}`).sort(), stored.map((m) => `${m.message_id} ${m.kind}`).sort());
     assert.ok(stored.some((m) => m.kind === 'backup.failed'), 'the alert sent during the outage is in the Outbox history');
   } catch (error) {
     // What the service said is what tells why.
