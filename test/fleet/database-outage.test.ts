@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
@@ -82,6 +82,8 @@ sets:
     const runsAtResume = lines(steadyRuns);
     await waitFor(() => lines(steadyRuns) >= runsAtResume + 2, { timeoutMs: 60_000, what: 'runs after the outage' });
     await waitFor(() => /spool \S+ flushed into the database/.test(service.output()), { timeoutMs: 60_000, what: 'the spool to be flushed' });
+    const spools = path.join(ws.dataDir, 'spool');
+    await waitFor(() => !existsSync(spools) || readdirSync(spools).length === 0, { timeoutMs: 60_000, what: 'no spool left in dataDir' });
 
     service.child.kill('SIGTERM');
     assert.equal(await service.exited, 0, service.output());
