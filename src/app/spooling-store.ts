@@ -4,7 +4,8 @@ import type { Store } from '../storage/ports/store.js';
 import { isConnectionLost, redactUrl, type PgDatabase } from '../storage/postgres/database.js';
 import { LocalSpool, type Router } from './local-spool.js';
 import { flushSpool, spoolBusy } from './spool-flush.js';
-import { SpoolingActivityStore, SpoolingOutboxStore, SpoolingScheduleStore } from './spooling-ports.js';
+import { SpoolingActivityStore, SpoolingOutboxStore } from './spooling-ports.js';
+import { SpoolingScheduleStore } from './spooling-schedules.js';
 
 // How often an unreachable database is looked at again, and a spool that was busy (a run in
 // progress in it, a message being sent from it) tried for its flush again.
