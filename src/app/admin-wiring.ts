@@ -19,6 +19,8 @@ export interface FleetAdminDuties {
   resign(): Promise<void>;
   /** The service stops: resign, and never lead again (a last look of the leader may still come). */
   close(): Promise<void>;
+  /** The process that makes and sends the fleet summary (`vigil admin daily` on a shared store runs it by hand). */
+  readonly process: AdminProcess<RenderedFleetSummary>;
   /** The schedule of the fleet summaries while leading (tests drive it). */
   readonly scheduler: AdminScheduler<RenderedFleetSummary> | undefined;
 }
@@ -107,6 +109,7 @@ function fleetAdminDuties(app: AppContext, deps: AdminProcessDeps): FleetAdminDu
     await leaving?.stop();
   };
   return {
+    process,
     get scheduler() {
       return scheduler;
     },
