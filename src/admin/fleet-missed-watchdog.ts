@@ -10,7 +10,7 @@ import { stateOfHost } from './host-silence-watchdog.js';
 import { claimFromScheduler } from './watchdog.js';
 
 export interface FleetMissedWatchdogDeps {
-  store: Pick<Store, 'hosts' | 'fleetSummary' | 'schedules' | 'activity'>;
+  store: Pick<Store, 'hosts' | 'fleetSummary' | 'activity'>;
   events: EventSink;
   /** This host: it watches its own sets itself (MissedWatchdog). */
   self: string;
@@ -68,7 +68,8 @@ export class FleetMissedWatchdog {
     if (due === undefined || after === undefined) return false;
     const deadline = due + (after - due) * grace;
     if (now <= deadline) return false;
-    if (!(await claimFromScheduler(store.schedules, set.name, schedule, due, now))) return false;
+    // In the host's own scheduler state: when it comes back, its scheduler finds the window handled.
+    if (!(await claimFromScheduler(store.fleetSummary.schedulesOf(host.name), set.name, schedule, due, now))) return false;
     const at = (ms: number) => formatTime(ms, this.deps.timezone);
     const reason = `no run of ${set.name} on ${host.name} has ended since it was due at ${at(due)}, and ${host.name} is down (${down.kind} since ${at(down.since)}); by ${at(deadline)} it counts as missed`;
     const activity = await store.activity.record(

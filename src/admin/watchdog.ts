@@ -13,12 +13,6 @@ export interface WatchdogDeps {
   runner: Pick<BackupRunner, 'recordNotRun' | 'busyWith'>;
   clock: Clock;
   log: Logger;
-  /**
-   * When the newest run of a set that is not `skipped` ended. Default: the set's, whichever host
-   * ran it (one host per store). On a store hosts share, this host's own (the same set name on
-   * another host is another set).
-   */
-  lastEnded?: (set: string) => Promise<number | undefined>;
 }
 
 export interface WatchdogReport {
@@ -76,7 +70,7 @@ export class MissedWatchdog {
       await store.watchdog.put({ set: name, schedule: schedule.key, since: now });
       return false;
     }
-    const lastEnded = await (this.deps.lastEnded ? this.deps.lastEnded(name) : store.summary.lastEnded(name));
+    const lastEnded = await store.summary.lastEnded(name);
     const reference = Math.max(state.since, lastEnded ?? Number.NEGATIVE_INFINITY);
     const due = schedule.next(reference);
     const after = due === undefined ? undefined : schedule.next(due);

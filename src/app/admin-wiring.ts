@@ -53,14 +53,7 @@ export function buildAdmin(app: AppContext): AdminWiring {
   const adminProcess = new AdminProcess(deps);
   const shared = config.database !== undefined;
   const scheduler = new AdminScheduler({ config, process: adminProcess, clock: app.clock, log: app.log, ...(shared ? { runs: 'vault-checks' as const } : {}) });
-  const watchdog = new MissedWatchdog({
-    config,
-    store: app.store,
-    runner: app.runner,
-    clock: app.clock,
-    log: app.log,
-    ...(shared ? { lastEnded: (set: string) => app.store.fleetSummary.lastEndedOn(app.hostname, set) } : {}),
-  });
+  const watchdog = new MissedWatchdog({ config, store: app.store, runner: app.runner, clock: app.clock, log: app.log });
   const fleet = shared ? fleetAdminDuties(app, deps) : undefined;
   let timer: LongTimer | undefined;
   let checking: Promise<unknown> = Promise.resolve();

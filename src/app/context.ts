@@ -1,4 +1,3 @@
-import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Redactor } from '../config/redact.js';
@@ -10,6 +9,7 @@ import { Dispatcher } from '../outbox/dispatcher.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../storage/ports/store.js';
 import { openLocalStore, openStore } from './open-store.js';
+import { configuredHostname } from './hostname.js';
 import { readSecret } from '../config/secrets.js';
 import { VigilError } from '../domain/errors.js';
 import { EventBus } from './event-bus.js';
@@ -24,6 +24,9 @@ import type { SystemLog } from '../domain/system-log.js';
 import { LoggerProgramSystemLog, RedactingSystemLog } from './system-log.js';
 import { TransportDirectSender } from './direct-sender.js';
 import { ServiceWaker } from './service-wake.js';
+import { makeDirsSync } from '../platform/make-dirs.js';
+import { deliveryFingerprints } from './profile-fingerprint.js';
+import { OutboxHandOver } from './outbox-hand-over.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
 export interface AppContext {
@@ -93,10 +96,14 @@ export function openApp(options: OpenOptions): AppContext {
   registerPingSecrets(config, redactor, options.env ?? process.env);
   if (config.database?.password) redactor.add(readSecret(config.database.password, 'database.password', options.env ?? process.env));
   const log = createStderrLogger({ level: options.logLevel ?? 'info', redact: (t) => redactor.redact(t), ...(options.env ? { env: options.env } : {}) });
-  const hostname = config.hostname ?? osHostname();
+  const hostname = configuredHostname(config);
+  // The data directory holds more than SQLite's file (a command set's working directory, the
+  // builtin engine's caches, the service's lock): a store elsewhere (PostgreSQL) does not create it.
+  if (config.database) ensureDataDir(config.dataDir);
   const store = options.store ?? openLocalStore(config.dataDir);
   const events = new EventBus(log);
   const transports = new ConfiguredTransports({ config, redactor, hostname, clock, handOffs: store.handOffs, ...(options.env ? { env: options.env } : {}) });
+  const fingerprints = deliveryFingerprints(config);
   const dispatcher = new Dispatcher({
     store: store.outbox,
     profiles: store.profiles,
@@ -105,8 +112,10 @@ export function openApp(options: OpenOptions): AppContext {
     policy: { minBackoffMs: config.outbox.minBackoff, maxBackoffMs: config.outbox.maxBackoff, maxAgeMs: config.outbox.maxAge },
     concurrency: config.outbox.concurrency,
     owner: `${hostname}:${process.pid}`,
-    // A shared store (a PostgreSQL fleet): each host delivers its own messages (docs/fleet.md).
-    ...(config.database ? { host: hostname } : {}),
+    host: hostname,
+    // A shared store (a PostgreSQL fleet): each host delivers its own messages, and those a gone
+    // host handed over that it has the same profile for (docs/fleet.md).
+    ...(config.database ? { claims: new OutboxHandOver({ hosts: store.hosts, self: hostname, silentAfterMs: config.fleet.silentAfter, fingerprints, log }) } : {}),
     events,
     log,
   });
@@ -129,7 +138,7 @@ export function openApp(options: OpenOptions): AppContext {
     for (const id of ids) enqueued.add(id);
     waker.poke();
   };
-  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), host: hostname, onEnqueued, channels: transports.channels, pings: transports.pings });
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: messageIdDomain(hostname), host: hostname, fingerprints, onEnqueued, channels: transports.channels, pings: transports.pings });
   const notifications = subscribeNotifications({
     events, config, outbox, store, log, clock, host: hostname, baseDir: path.dirname(options.configFile),
     systemLog: new RedactingSystemLog(options.systemLog ?? new LoggerProgramSystemLog(), (t) => redactor.redact(t)),
@@ -167,3 +176,15 @@ export function messageIdDomain(hostname: string): string {
   const clean = hostname.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
   return clean.includes('.') ? clean : `${clean}.vigil.invalid`;
 }
+
+function ensureDataDir(dataDir: string): void {
+  try {
+    makeDirsSync(dataDir);
+  } catch (error) {
+    throw new VigilError('ERR_STORE', `cannot create the data directory ${dataDir}: ${(error as Error).message}`, {
+      hint: 'Check dataDir in vigil.yaml: it must be a writable local directory (the service keeps its lock, caches and working files there).',
+      cause: error,
+    });
+  }
+}
+

@@ -21,7 +21,7 @@ export interface CopiedTable {
  * reference between rows holds) and the identity sequences moved past them; the Outbox's enqueue
  * order is SQLite's rowid.
  */
-export async function copySqliteToPostgres(sqlite: SqliteDatabase, pg: PgDatabase): Promise<CopiedTable[]> {
+export async function copySqliteToPostgres(sqlite: SqliteDatabase, pg: PgDatabase, host: string): Promise<CopiedTable[]> {
   const sourceVersion = (sqlite.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
   const tables = tablesInCopyOrder(sqlite);
   return pg.exclusive('database-migrate', async (tx) => {
@@ -48,8 +48,22 @@ export async function copySqliteToPostgres(sqlite: SqliteDatabase, pg: PgDatabas
       if (n !== rows) throw new VigilError('ERR_STORE', `${table}: ${rows} rows read from SQLite but ${n} in PostgreSQL; nothing was copied`, { hint: 'Report this as a bug.' });
     }
     await advanceIdentities(tx, tables);
+    await adoptState(tx, tables, host);
     return copied;
   });
+}
+
+/**
+ * A store in dataDir keeps its per-set and per-profile state under host '' (one host: migration
+ * 42); in a shared database that state is the migrating host's, or the host would find its
+ * schedules, failure streaks, pauses and verifications gone.
+ */
+async function adoptState(tx: Queryable, tables: string[], host: string): Promise<void> {
+  const scoped = await tx.rows<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'host' AND column_default IS NOT NULL AND table_name = ANY($1::text[])`,
+    [tables],
+  );
+  for (const { table_name: table } of scoped) await tx.run(`UPDATE ${quote(table)} SET host = $1 WHERE host = ''`, [host]);
 }
 
 /** Every table but the migrations' own, parents before the tables that reference them. */
@@ -107,10 +121,11 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * `vigil database migrate`: the SQLite store of `dataDir` into the PostgreSQL database of
- * `connection` (migrated first, so both are at the same schema version), then closes both. The
+ * `connection` (migrated first, so both are at the same schema version) as host `host`'s, then
+ * closes both. The
  * adapters meet here, in the composition root, rather than one adapter importing the other.
  */
-export async function copyLocalStoreToPostgres(dataDir: string, connection: PgConnection): Promise<CopiedTable[]> {
+export async function copyLocalStoreToPostgres(dataDir: string, connection: PgConnection, host: string): Promise<CopiedTable[]> {
   const sqlite = openDatabase(path.join(dataDir, DATABASE_FILE));
   const pg = new PgDatabase(connection);
   try {
@@ -120,7 +135,7 @@ export async function copyLocalStoreToPostgres(dataDir: string, connection: PgCo
     } catch (error) {
       throw error instanceof VigilError ? error : storeUnavailable(connection, error);
     }
-    return await copySqliteToPostgres(sqlite, pg);
+    return await copySqliteToPostgres(sqlite, pg, host);
   } finally {
     await pg.close();
     sqlite.close();

@@ -1,4 +1,4 @@
-import { hostname as osHostname } from 'node:os';
+import { configuredHostname } from './hostname.js';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { Redactor } from '../config/redact.js';
@@ -52,7 +52,7 @@ export async function sendFaultNow(options: { loaded: LoadedConfig; env: NodeJS.
   const redactor = app?.redactor ?? new Redactor();
   const log = app?.log ?? createStderrLogger({ level: 'error', redact: (t) => redactor.redact(t), env: options.env });
   const clock = app?.clock ?? systemClock;
-  const hostname = app?.hostname ?? config.hostname ?? osHostname();
+  const hostname = app?.hostname ?? configuredHostname(config);
   const ownTransports = app ? undefined : new ConfiguredTransports({ config, redactor, hostname, clock, env: options.env });
   const deliveries: FaultDelivery[] = [];
   const direct = new RecordingSender(new TransportDirectSender(app?.transports ?? ownTransports!, messageIdDomain(hostname), clock), deliveries);

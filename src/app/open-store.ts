@@ -5,11 +5,13 @@ import type { Store } from '../storage/ports/store.js';
 import { openPgStore } from '../storage/postgres/store.js';
 import { DATABASE_FILE, openSqliteStore } from '../storage/sqlite/store.js';
 import { databaseConnection } from './database-connection.js';
+import { configuredHostname } from './hostname.js';
 
 /** What choosing a store reads from the configuration. */
 export interface StoreConfig {
   dataDir: string;
   database?: DatabaseConfig | undefined;
+  hostname?: string | undefined;
 }
 
 /**
@@ -17,9 +19,11 @@ export interface StoreConfig {
  * `database.url` is set (a fleet's shared database), else SQLite in dataDir. The service
  * (context.ts) and the commands that only read or change the store open it here.
  * `baseDir` resolves relative paths (database.tls.caFile), as for every other file key.
+ * A shared store is opened for this host (`hostname`): the state it keeps per set and profile is
+ * this host's (docs/fleet.md, "One database, each host's own state").
  */
 export async function openStore(config: StoreConfig, options: { baseDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Store> {
-  if (config.database) return openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env));
+  if (config.database) return openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env), { host: configuredHostname(config) });
   return openSqliteStore(config.dataDir);
 }
 

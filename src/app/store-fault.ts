@@ -1,5 +1,5 @@
 import { statfsSync } from 'node:fs';
-import { hostname as osHostname } from 'node:os';
+import { configuredHostname } from './hostname.js';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { Redactor } from '../config/redact.js';
@@ -55,7 +55,7 @@ function freeBytes(dir: string): number | undefined {
 export async function alertStoreFaultWithoutApp(loaded: LoadedConfig, event: Pick<ServiceFaultEvent, 'fault' | 'detail'>, deps: { log: Logger; env?: NodeJS.ProcessEnv; systemLog?: SystemLog }): Promise<void> {
   const { config } = loaded;
   const redactor = new Redactor();
-  const host = config.hostname ?? osHostname();
+  const host = configuredHostname(config);
   const transports = new ConfiguredTransports({ config, redactor, hostname: host, clock: systemClock, ...(deps.env ? { env: deps.env } : {}) });
   const overrides = config.notification.templates;
   const faults = new FaultNotifier({

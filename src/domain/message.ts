@@ -91,6 +91,10 @@ export interface StoredMessage {
   sentAt: number | null;
   /** The host that enqueued it; null in rows older than migration 32. */
   host: string | null;
+  /** The host whose attempt delivered it (sent or queued locally); null until then, and in rows older than migration 37. */
+  deliveredBy?: string | null;
+  /** The fingerprint of its profile or channel on the host that enqueued it (see NewMessage). */
+  fingerprint?: string | null;
 }
 
 /** The bytes a transport sends: identical on every retry. */

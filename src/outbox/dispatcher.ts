@@ -7,7 +7,7 @@ import type { DeliveryOutcome } from '../domain/outcome.js';
 import { decideAfterAttempt, type RetryPolicy } from '../domain/retry-policy.js';
 import { RouteBreaker } from '../domain/route-breaker.js';
 import type { Transport } from '../domain/transport.js';
-import type { AttemptResult, OutboxStore } from '../storage/ports/outbox-store.js';
+import type { AttemptResult, ClaimScope, OutboxStore } from '../storage/ports/outbox-store.js';
 import type { ProfileStateStore } from '../storage/ports/profile-state-store.js';
 import { sendGuarded, TRANSPORT_GRACE_MS } from './guarded-send.js';
 import { ProfilePauses } from './profile-pauses.js';
@@ -32,13 +32,28 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Lease owner name: unique per process. */
   owner: string;
-  /**
-   * Set when hosts share the store (PostgreSQL): only this host's messages are claimed, so none
-   * is sent with another host's credentials. Unset: every message (one host per store).
-   */
+  /** This host: recorded with each attempt, so a message says which host delivered it. */
   host?: string;
+  /**
+   * Set when hosts share the store (PostgreSQL): which messages this host claims — its own, and
+   * those a gone host handed over that it has the same profile for (docs/fleet.md). Unset: every
+   * message (one host per store).
+   */
+  claims?: ClaimScopeSource;
   events: EventSink;
   log: Logger;
+}
+
+/** A claim scope as of a look at the fleet, and when to look again without a due message. */
+export interface ClaimScopeLook {
+  scope: ClaimScope;
+  /** When another host could start to hand its messages over (see handsOverFrom). */
+  recheckAt?: number;
+}
+
+/** Which messages this host of a shared store may claim now (src/app/outbox-hand-over.ts). */
+export interface ClaimScopeSource {
+  look(now: number): Promise<ClaimScopeLook>;
 }
 
 export interface PassReport {
@@ -78,6 +93,8 @@ export class Dispatcher {
   /** Per profile: one message probes a route not known to work; a failed probe holds the rest. */
   private readonly routes: RouteBreaker;
   private readonly pauses: ProfilePauses;
+  /** The claim scope of the current (or last) pass, when the store is shared. */
+  private scope: ClaimScopeLook | undefined;
 
   constructor(private readonly o: DispatcherOptions) {
     this.writer = new ResultWriter(o.store, o.clock, o.log);
@@ -99,6 +116,8 @@ export class Dispatcher {
       this.o.events.emit({ kind: 'delivery.expired', messageIds: expired, at: now });
     }
     const paused = await this.pauses.paused();
+    // Who is gone is read once a pass: a host that dies mid-pass is taken over at the next one.
+    this.scope = await this.o.claims?.look(now);
     let exhausted = false;
     while (!this.stopping) {
       while (!exhausted && !this.stopping && this.inFlight.size < this.o.concurrency) {
@@ -109,7 +128,7 @@ export class Dispatcher {
           this.leaseMs,
           this.o.owner,
           [...paused, ...this.routes.excluded(claimedAt)],
-          this.o.host,
+          this.scope?.scope,
         );
         if (batch.length === 0) exhausted = true;
         // Claims come most urgent first, so a route's probe is its most urgent message; the rest
@@ -203,9 +222,9 @@ export class Dispatcher {
       }
       if (this.stopping) break;
       const now = this.o.clock.now();
-      const next = await this.o.store.nextDueAt([...(await this.pauses.paused()), ...this.routes.excluded(now)], this.o.host).catch(() => undefined);
+      const next = await this.o.store.nextDueAt([...(await this.pauses.paused()), ...this.routes.excluded(now)], this.scope?.scope).catch(() => undefined);
       const pauseEnds = await this.pauses.nextEnd();
-      const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity, this.routes.nextProbeAt(now) ?? Infinity);
+      const wakeAt = Math.min(next ?? Infinity, pauseEnds ?? Infinity, this.routes.nextProbeAt(now) ?? Infinity, this.scope?.recheckAt ?? Infinity);
       // Sleep until then, but never longer than a minute: another process may enqueue too.
       await this.sleep(Math.max(0, Math.min(wakeAt - this.o.clock.now(), LOOP_MAX_SLEEP_MS)));
     }
@@ -244,7 +263,7 @@ export class Dispatcher {
     await this.noteRoute(message.profile, outcome, now);
     const decision = decideAfterAttempt(outcome, message, now, this.o.policy);
     const result: AttemptResult = {
-      attempt: { messageId: message.id, startedAt, durationMs, transport: transport?.kind ?? 'none', outcome },
+      attempt: { messageId: message.id, startedAt, durationMs, transport: transport?.kind ?? 'none', outcome, host: this.o.host ?? null },
       state: decision.state,
       nextAttemptAt: decision.nextAttemptAt,
       possibleDuplicate: decision.possibleDuplicate,

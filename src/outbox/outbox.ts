@@ -28,6 +28,11 @@ export class Outbox {
       messageIdDomain: string;
       /** The host enqueueing, recorded with each message (listings of a fleet show it). */
       host?: string;
+      /**
+       * This host's fingerprint per profile name (`office`, `channel:ops`), recorded with each
+       * message: with a shared Outbox, only a host with the same one delivers it if this host is gone.
+       */
+      fingerprints?: Readonly<Record<string, string>>;
       /** Called after messages are stored (their ids, or the pending message a duplicate joined), to wake the dispatcher. */
       onEnqueued?: (ids: string[]) => void;
       /** Renders channel messages (requests with `channel`); without it they are refused. */
@@ -71,6 +76,7 @@ export class Outbox {
       }))));
     }
     if (this.deps.host !== undefined) for (const m of messages) m.host = this.deps.host;
+    if (this.deps.fingerprints !== undefined) for (const m of messages) m.fingerprint = this.deps.fingerprints[m.profile] ?? null;
     const results = await this.deps.store.enqueue(messages);
     this.deps.onEnqueued?.(results.map((r) => r.duplicateOf ?? r.id));
     return results;

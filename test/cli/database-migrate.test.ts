@@ -64,9 +64,17 @@ describe('vigil database migrate --to postgres://…', () => {
         assert.deepEqual(copied, raws, 'the rendered messages byte for byte, in enqueue order');
       });
 
-      // The host now runs on PostgreSQL: a new run gets a new id after the copied ones.
+      // The host now runs on PostgreSQL: a new run gets a new id after the copied ones. Its state
+      // came along as this host's (the database is shared by hosts, SQLite's was one host's): the
+      // pause is in force and the failing streak goes on, so the third failure sends nothing.
       ws.write(smtpConfig({ servers: [{ port: smtpPort }], extra: `${SETS}database:\n  url: ${database.url}\n` }));
+      await inPostgres(database.url, async (client) => {
+        assert.deepEqual((await client.query('SELECT host, set_name FROM alert_pauses')).rows, [{ host: 'vigil-test.example.com', set_name: 'alpha' }]);
+        assert.deepEqual((await client.query('SELECT host FROM notify_state')).rows, [{ host: 'vigil-test.example.com' }]);
+      });
+      const alerts = peer.received.length;
       assert.equal((await ws.vigil(['run', 'alpha'])).code, 1);
+      assert.equal(peer.received.length, alerts, 'paused, and already alerted: no new message');
       const activity = JSON.parse((await ws.vigil(['activity', '--json'])).stdout) as Array<{ id: number }>;
       assert.equal(activity.length, counts.activities! + 1);
       assert.ok(activity[0]!.id > lastActivity, `new id ${activity[0]!.id} after ${lastActivity}`);

@@ -26,8 +26,8 @@ const openPostgres: OpenStore = async () => {
   const handles: Store[] = [await openPgStore({ url: database.url }, { migrate: false })];
   return {
     store: handles[0]!,
-    async another() {
-      const handle = await openPgStore({ url: database.url }, { migrate: false });
+    async another(options) {
+      const handle = await openPgStore({ url: database.url }, { migrate: false, ...options });
       handles.push(handle);
       return handle;
     },

@@ -29,8 +29,8 @@ const openSqlite: OpenStore = async () => {
   const handles: Store[] = [openSqliteStore(dir)];
   return {
     store: handles[0]!,
-    async another() {
-      const handle = openSqliteStore(dir);
+    async another(options) {
+      const handle = openSqliteStore(dir, options);
       handles.push(handle);
       return handle;
     },

@@ -64,7 +64,11 @@ describe('the host-silence watchdog in a real vigil start', () => {
       assert.match(services[0]!.output(), /leading the fleet \(lease \d+\)/);
       assert.equal((await store.hosts.get('fs01'))?.stoppedAt, null, 'the service registered its own host');
 
-      // kill -9 the leader, start it again: a new process, a new lease owner.
+      // kill -9 the leader, start it again: a new process, a new lease owner. Not before the
+      // Outbox has recorded the alert sent: killed between the server's 250 and that record, the
+      // message is delivered again on restart (at least once, flagged a possible duplicate) —
+      // a delivery guarantee, not the watchdog's.
+      await waitFor(async () => (await store.outbox.list({ states: ['sent'] })).length >= 1, { timeoutMs: 30_000, what: 'the alert recorded sent' });
       services[0]!.child.kill('SIGKILL');
       await services[0]!.exited;
       services.push(startService(ws.configFile));

@@ -7,6 +7,7 @@ import { VigilError } from '../../domain/errors.js';
 import { DataDirLock } from '../../platform/data-dir-lock.js';
 import { storeExists } from '../../app/open-store.js';
 import { copyLocalStoreToPostgres } from '../../app/copy-sqlite-to-postgres.js';
+import { configuredHostname } from '../../app/hostname.js';
 import { redactUrl } from '../../storage/postgres/database.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson, printTable } from '../output.js';
@@ -35,7 +36,7 @@ export const databaseMigrateCommand: Command = {
     }
     const connection = databaseConnection({ ...config.database, url: to }, path.dirname(ctx.configFile), ctx.env);
     try {
-      const copied = await copyLocalStoreToPostgres(dataDir, connection);
+      const copied = await copyLocalStoreToPostgres(dataDir, connection, configuredHostname(config));
       const total = copied.reduce((sum, t) => sum + t.rows, 0);
       if (ctx.json) printJson(ctx.stdout, { to: redactUrl(to), tables: copied, rows: total });
       else {

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { VigilError } from '../../domain/errors.js';
@@ -7,6 +6,7 @@ import { previewNotification } from '../../app/previews.js';
 import { PREVIEW_KINDS, type PreviewKind } from '../../notify/preview.js';
 import { EXIT, type Command } from '../command.js';
 import { printJson } from '../output.js';
+import { configuredHostname } from '../../app/hostname.js';
 
 export const notifyPreviewCommand: Command = {
   name: 'notify preview',
@@ -21,7 +21,7 @@ export const notifyPreviewCommand: Command = {
       throw new VigilError('ERR_USAGE', kind && !extra ? `unknown notification kind "${kind}"` : 'give exactly one notification kind', { hint: `Kinds: ${PREVIEW_KINDS.join(', ')}.` });
     }
     const { config } = loadConfig(ctx.configFile);
-    const host = config.hostname ?? hostname();
+    const host = configuredHostname(config);
     const preview = await previewNotification({ config, configFile: ctx.configFile, host, now: Date.now() }, kind as PreviewKind, values.set === undefined ? undefined : String(values.set));
     if (values.html !== undefined) {
       if (preview.html === null) throw new VigilError('ERR_USAGE', `--html: a ${kind} message has no HTML part`, { hint: 'Use --html with backup-alert, backup-recovery, storm, service-fault, host-silent or host-recovered.' });

@@ -81,7 +81,7 @@ export const outboxShowCommand: Command = {
       const suspension = PENDING_STATES.includes(message.state) ? await store.outbox.routeSuspension(message.profile, Date.now()) : undefined;
       if (suspension) ctx.stdout.write(`${'waiting'.padEnd(13)} delivery through profile ${message.profile} suspended until ${isoTime(suspension.until)}: one message was tried and failed (${suspension.reason})\n`);
       attempts.forEach((a, i) => {
-        ctx.stdout.write(`\nattempt ${i + 1}: ${isoTime(a.startedAt)}  ${a.outcome}  ${a.durationMs} ms  via ${a.transport}${a.server ? ` ${a.server}` : ''}\n`);
+        ctx.stdout.write(`\nattempt ${i + 1}: ${isoTime(a.startedAt)}  ${a.outcome}  ${a.durationMs} ms  via ${a.transport}${a.server ? ` ${a.server}` : ''}${a.host ? `  by ${a.host}` : ''}\n`);
         ctx.stdout.write(`  ${a.detail}\n`);
         if (a.replyText) ctx.stdout.write(`  reply: ${a.replyText}\n`);
         if (a.transcript) ctx.stdout.write(a.transcript.replace(/^/gm, '    ') + '\n');
@@ -132,6 +132,9 @@ function describe(ctx: CliContext, m: StoredMessage): void {
     ['state', m.state + (m.possibleDuplicate ? ' (possible duplicate: an earlier attempt may have delivered it — see the attempts below)' : '')],
     ['kind', `${m.kind} (${m.severity})`],
     ['profile', m.profile],
+    // With a shared Outbox a gone host's message is delivered by another host: say which.
+    ...(m.host ? [['host', m.host] as [string, string]] : []),
+    ...(m.deliveredBy ? [['delivered by', m.deliveredBy] as [string, string]] : []),
     ['from', m.envelope.from],
     ['to', m.envelope.to.join(', ')],
     ['subject', m.subject],

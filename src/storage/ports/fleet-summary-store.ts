@@ -1,4 +1,5 @@
 import type { FleetLastRun, FleetProblemGroup, FleetSetStats } from '../../domain/fleet-summary.js';
+import type { ScheduleStateStore } from './schedule-state-store.js';
 
 /**
  * The fleet summary's and the leader's watchdog's reads: the SummaryStore's aggregates, per host
@@ -19,4 +20,10 @@ export interface FleetSummaryStore {
   hostLastRuns(pairs: ReadonlyArray<{ host: string; set: string }>): Promise<FleetLastRun[]>;
   /** When the newest backup run of `set` on `host` that is not `skipped` ended (the leader's watchdog). */
   lastEndedOn(host: string, set: string): Promise<number | undefined>;
+  /**
+   * The backup scheduler's state of another host (migration 42 keeps it per host), so the
+   * leader claims a missed window of a host that is down where that host's scheduler will look
+   * when it comes back. On a store of one host (scope '') it is the one state.
+   */
+  schedulesOf(host: string): ScheduleStateStore;
 }

@@ -21,6 +21,13 @@ export interface NewMessage {
   sequence?: string | null;
   /** The host that enqueues it (hosts sharing one store tell their messages apart by it). */
   host?: string | null;
+  /**
+   * The fingerprint of the Mail Profile or channel it is for, on the host that enqueues it
+   * (src/app/profile-fingerprint.ts: a hash, never a secret). When that host is gone, another
+   * host delivers it only with a profile of the same name and fingerprint (ClaimScope). Null:
+   * never handed over (pings, which speak for their own host).
+   */
+  fingerprint?: string | null;
 }
 
 export interface AttemptRecord {
@@ -29,6 +36,8 @@ export interface AttemptRecord {
   durationMs: number;
   transport: string;
   outcome: DeliveryOutcome;
+  /** The host that made the attempt (with a shared Outbox, not always the one that enqueued it). */
+  host?: string | null;
 }
 
 /** What the dispatcher decided after an attempt: applied together with its attempt record. */
@@ -52,6 +61,8 @@ export interface AttemptRow {
   detail: string;
   errorCode: string | null;
   transcript: string;
+  /** The host that made the attempt; null for attempts from before migration 37 and unrecorded ones. */
+  host: string | null;
 }
 
 export interface OutboxFilter {
@@ -75,6 +86,23 @@ export interface RouteSuspension {
   reason: string;
 }
 
+/**
+ * Which messages a host of a shared store (a PostgreSQL fleet) claims (docs/fleet.md, "The
+ * shared Outbox"): its own, those that record no host, and — handed over by hosts that are gone
+ * (silent, or stopped past their grace) — those whose recorded fingerprint is the one this host
+ * has for a profile or channel of the same name, so no host sends with credentials it does not
+ * have. A bare host name is the scope without hand-over.
+ */
+export interface ClaimScope {
+  host: string;
+  handOver?: {
+    /** The hosts that are gone (never `host` itself: its messages are its own anyway). */
+    hosts: readonly string[];
+    /** This host's fingerprint per profile name (`office`, `channel:ops`) it can deliver. */
+    fingerprints: Readonly<Record<string, string>>;
+  };
+}
+
 /** How long a claim holds a message: one length for all, or one per profile. */
 export type LeaseLength = number | ((profile: string) => number);
 
@@ -92,17 +120,21 @@ export interface OutboxStore {
    * a fast profile's crashed attempt must not wait for the slowest profile's lease).
    * A leased message is invisible to other claimers until its lease expires — so a process that
    * dies mid-delivery loses nothing. `excludeProfiles` are skipped (paused profiles), and so are
-   * suspended routes (see suspendRoute). With `onlyHost`, only messages that host enqueued (and
-   * those that record no host) are claimed: hosts sharing one store (a PostgreSQL fleet) never
-   * send another host's message, with a Mail Profile or channel of the same name that may hold
-   * other credentials or none.
+   * suspended routes (see suspendRoute). With a `scope`, only the messages it admits are claimed
+   * (see ClaimScope): hosts sharing one store never send another live host's message, nor a gone
+   * host's with a Mail Profile or channel of the same name that holds other settings. A message
+   * handed over is claimed under the same lease as any other, so a gone host that comes back
+   * finds it leased (or sent) and leaves it: each is delivered once.
    */
-  claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles?: readonly string[], onlyHost?: string): Promise<OutgoingMessage[]>;
+  claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles?: readonly string[], scope?: string | ClaimScope): Promise<OutgoingMessage[]>;
 
   /** Leases one message by id regardless of its due time (used by `vigil mail test`). */
   claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined>;
 
-  /** Records attempts and applies decisions in one transaction. Results whose lease was lost are skipped. */
+  /**
+   * Records attempts and applies decisions in one transaction. Results whose lease was lost are
+   * skipped. A message sent (or queued locally) records its attempt's host as `deliveredBy`.
+   */
   complete(results: AttemptResult[], now: number): Promise<void>;
 
   /** Gives back leased messages unattempted (graceful shutdown), due immediately. Only `owner`'s leases: others are left alone. */
@@ -111,8 +143,8 @@ export interface OutboxStore {
   /** Pending messages older than `createdBefore` become `expired`; returns their ids. */
   expireOlderThan(createdBefore: number, now: number): Promise<string[]>;
 
-  /** The earliest time a pending message becomes due, or undefined when none is pending; `onlyHost` as in claimDue. */
-  nextDueAt(excludeProfiles?: readonly string[], onlyHost?: string): Promise<number | undefined>;
+  /** The earliest time a pending message becomes due, or undefined when none is pending; `scope` as in claimDue. */
+  nextDueAt(excludeProfiles?: readonly string[], scope?: string | ClaimScope): Promise<number | undefined>;
 
   get(id: string): Promise<StoredMessage | undefined>;
   raw(id: string): Promise<Buffer | undefined>;

@@ -31,7 +31,11 @@ const FIRST_ERROR_SEVERITIES: ReadonlySet<Severity> = new Set(['error', 'critica
 
 /** The activity log in PostgreSQL: one row per activity, its log entries in activity_log. */
 export class PgActivityStore implements ActivityStore {
-  constructor(private readonly db: PgDatabase) {}
+  /** `host`: whose runs the per-set reads see, on a store hosts share ('' on a store of one host: every run). */
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly host = '',
+  ) {}
 
   async start(activity: NewActivity): Promise<number> {
     return insert(this.db, activity);
@@ -78,7 +82,7 @@ export class PgActivityStore implements ActivityStore {
   }
 
   async running(set: string): Promise<Activity[]> {
-    return (await this.db.rows<Row>("SELECT * FROM activities WHERE set_name = $1 AND status = 'running' ORDER BY id", [set])).map(toActivity);
+    return (await this.db.rows<Row>("SELECT * FROM activities WHERE set_name = $1 AND status = 'running' AND ($2 = '' OR host = $2 OR host IS NULL) ORDER BY id", [set, this.host])).map(toActivity);
   }
 
   async get(id: number): Promise<Activity | undefined> {

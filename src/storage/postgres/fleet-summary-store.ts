@@ -1,6 +1,8 @@
 import type { FinalStatus } from '../../domain/activity.js';
 import { UNKNOWN_HOST, type FleetLastRun, type FleetProblemGroup, type FleetSetStats } from '../../domain/fleet-summary.js';
 import type { FleetSummaryStore } from '../ports/fleet-summary-store.js';
+import type { ScheduleStateStore } from '../ports/schedule-state-store.js';
+import { PgScheduleStateStore } from './schedule-store.js';
 import { lastOf, statsOf, type LastRow, type StatsRow } from '../rows/fleet-summary-rows.js';
 import type { PgDatabase } from './database.js';
 
@@ -13,7 +15,15 @@ const HOST = `COALESCE(host, '${UNKNOWN_HOST}')`;
  * 2,000 of them for 20 hosts of 100 sets.
  */
 export class PgFleetSummaryStore implements FleetSummaryStore {
-  constructor(private readonly db: PgDatabase) {}
+  constructor(
+    private readonly db: PgDatabase,
+    /** The scope of the handle that opened the store: '' on a store of one host (every host shares it). */
+    private readonly scope = '',
+  ) {}
+
+  schedulesOf(host: string): ScheduleStateStore {
+    return new PgScheduleStateStore(this.db, this.scope === '' ? '' : host);
+  }
 
   async hostStats(since: number, until: number): Promise<FleetSetStats[]> {
     const rows = await this.db.rows<StatsRow>(

@@ -334,10 +334,42 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 37,
+    name: 'outbox hand-over',
+    sql: `
+      ALTER TABLE messages ADD COLUMN fingerprint TEXT;
+      ALTER TABLE messages ADD COLUMN delivered_by TEXT;
+      ALTER TABLE attempts ADD COLUMN host TEXT;
+    `,
+  },
+  {
     version: 38,
     name: 'runs per host and set',
     sql: `
       CREATE INDEX activities_host_set ON activities (host, set_name, ended_at);
+    `,
+  },
+  {
+    version: 42,
+    name: 'state per host',
+    sql: `
+      -- Hosts sharing one store each have their own sets and profiles, and the same names on
+      -- several hosts (every host a set "system", a profile "office") are different things: the
+      -- state kept per set or profile is kept per host too (see SQLite's migration 42).
+      ALTER TABLE profile_state ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE profile_state DROP CONSTRAINT profile_state_pkey, ADD PRIMARY KEY (host, name);
+      ALTER TABLE schedule_state ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE schedule_state DROP CONSTRAINT schedule_state_pkey, ADD PRIMARY KEY (host, set_name);
+      ALTER TABLE notify_state ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE notify_state DROP CONSTRAINT notify_state_pkey, ADD PRIMARY KEY (host, set_name);
+      ALTER TABLE alert_pauses ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE alert_pauses DROP CONSTRAINT alert_pauses_pkey, ADD PRIMARY KEY (host, set_name);
+      ALTER TABLE alert_suppressions ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE vault_check_rotation ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      ALTER TABLE vault_check_rotation DROP CONSTRAINT vault_check_rotation_pkey, ADD PRIMARY KEY (host, target);
+      ALTER TABLE storm_windows ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      DROP INDEX storm_windows_open;
+      CREATE INDEX storm_windows_open ON storm_windows (host, ends_at) WHERE flushed_at IS NULL;
     `,
   },
 ];

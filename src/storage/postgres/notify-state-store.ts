@@ -20,16 +20,20 @@ interface ClaimRow {
 
 /** Each set's failing streak, one row per set; the notification ledger and its claims. */
 export class PgNotifyStateStore implements NotifyStateStore {
-  constructor(private readonly db: PgDatabase) {}
+  /** `host`: whose state this handle keeps, on a store hosts share ('' on a store of one host). */
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly host = '',
+  ) {}
 
   async get(set: string): Promise<StreakState | undefined> {
-    const row = await this.db.one<Row>('SELECT * FROM notify_state WHERE set_name = $1', [set]);
+    const row = await this.db.one<Row>('SELECT * FROM notify_state WHERE host = $1 AND set_name = $2', [this.host, set]);
     if (!row) return undefined;
     return { set: row.set_name, failures: row.failures, failingSince: row.failing_since, signature: row.signature, alertedAt: row.alerted_at, lastStatus: row.last_status };
   }
 
   async put(state: StreakState): Promise<void> {
-    await putStreak(this.db, state);
+    await putStreak(this.db, this.host, state);
   }
 
   async claim(activityId: number, owner: ClaimOwner, at: number, leaseMs: number, isAlive: (owner: ClaimOwner) => boolean): Promise<boolean> {
@@ -63,7 +67,7 @@ export class PgNotifyStateStore implements NotifyStateStore {
   async commit(activityId: number, state: StreakState | undefined, at: number): Promise<void> {
     // One transaction: "streak saved" and "activity notified" are never seen apart after a crash.
     await this.db.transaction(async (tx) => {
-      if (state) await putStreak(tx, state);
+      if (state) await putStreak(tx, this.host, state);
       await tx.run(
         'INSERT INTO notify_ledger (activity_id, begun_at, done_at) VALUES ($1, $2, $2) ON CONFLICT (activity_id) DO UPDATE SET done_at = excluded.done_at',
         [activityId, at],
@@ -78,18 +82,20 @@ export class PgNotifyStateStore implements NotifyStateStore {
   async unnotified(since: number): Promise<Array<{ activityId: number; dedupeKeys: string[] | null }>> {
     const rows = await this.db.rows<{ id: number; keys: string | null }>(
       `SELECT a.id AS id, l.dedupe_keys AS keys FROM activities a LEFT JOIN notify_ledger l ON l.activity_id = a.id
-       WHERE a.kind = 'backup' AND a.status != 'running' AND a.ended_at >= $1 AND l.done_at IS NULL ORDER BY a.ended_at, a.id`,
-      [since],
+       WHERE a.kind = 'backup' AND a.status != 'running' AND a.ended_at >= $1 AND l.done_at IS NULL
+         AND ($2 = '' OR a.host = $2 OR a.host IS NULL)
+       ORDER BY a.ended_at, a.id`,
+      [since, this.host],
     );
     return rows.map((r) => ({ activityId: r.id, dedupeKeys: r.keys === null ? null : (JSON.parse(r.keys) as string[]) }));
   }
 }
 
-function putStreak(q: Queryable, state: StreakState): Promise<number> {
+function putStreak(q: Queryable, host: string, state: StreakState): Promise<number> {
   return q.run(
-    `INSERT INTO notify_state (set_name, failures, failing_since, signature, alerted_at, last_status) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (set_name) DO UPDATE SET failures = excluded.failures, failing_since = excluded.failing_since,
+    `INSERT INTO notify_state (host, set_name, failures, failing_since, signature, alerted_at, last_status) VALUES ($7, $1, $2, $3, $4, $5, $6)
+     ON CONFLICT (host, set_name) DO UPDATE SET failures = excluded.failures, failing_since = excluded.failing_since,
        signature = excluded.signature, alerted_at = excluded.alerted_at, last_status = excluded.last_status`,
-    [state.set, state.failures, state.failingSince, state.signature, state.alertedAt, state.lastStatus],
+    [state.set, state.failures, state.failingSince, state.signature, state.alertedAt, state.lastStatus, host],
   );
 }

@@ -1,8 +1,9 @@
 import type { PgDatabase, Queryable } from './database.js';
-import type { AttemptResult, AttemptRow, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports/outbox-store.js';
+import type { AttemptResult, AttemptRow, ClaimScope, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports/outbox-store.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
 import { formatReply } from '../../domain/outcome.js';
+import { scopeTerms } from '../rows/claim-scope.js';
 
 interface MessageRow {
   id: string;
@@ -25,10 +26,12 @@ interface MessageRow {
   possible_duplicate: number;
   sent_at: number | null;
   host: string | null;
+  delivered_by: string | null;
+  fingerprint: string | null;
 }
 
 const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, state,
-  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at, host`;
+  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at, host, delivered_by, fingerprint`;
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
 const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
 // Routes whose probe failed: their messages wait, unclaimed, until the suspension ends ($1: now).
@@ -72,9 +75,9 @@ export class PgOutboxStore implements OutboxStore {
         }
         await tx.run(
           `INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, raw, state,
-             created_at, updated_at, next_attempt_at, sequence, host)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12, $13, $14)`,
-          [m.id, m.messageId, m.kind, m.severity, m.priority, m.profile, m.dedupeKey, m.envelope.from, JSON.stringify(m.envelope.to), m.subject, m.raw, m.createdAt, m.sequence ?? null, m.host ?? null],
+             created_at, updated_at, next_attempt_at, sequence, host, fingerprint)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12, $13, $14, $15)`,
+          [m.id, m.messageId, m.kind, m.severity, m.priority, m.profile, m.dedupeKey, m.envelope.from, JSON.stringify(m.envelope.to), m.subject, m.raw, m.createdAt, m.sequence ?? null, m.host ?? null, m.fingerprint ?? null],
         );
         results.push({ id: m.id });
       }
@@ -82,12 +85,13 @@ export class PgOutboxStore implements OutboxStore {
     });
   }
 
-  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], onlyHost?: string): Promise<OutgoingMessage[]> {
+  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<OutgoingMessage[]> {
     return this.db.transaction(async (tx) => {
+      const params: unknown[] = [now, excludeProfiles, limit];
       const candidates = await tx.rows<ClaimRow>(
         `SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
-           AND profile <> ALL($2::text[]) AND ${OF_HOST('$4')} ORDER BY priority, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [now, excludeProfiles, limit, onlyHost ?? null],
+           AND profile <> ALL($2::text[]) ${ofScope(scope, params)} ORDER BY priority, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        params,
       );
       const leased: OutgoingMessage[] = [];
       for (const row of candidates) leased.push(await this.lease(tx, row, now, leaseMs, owner));
@@ -110,7 +114,7 @@ export class PgOutboxStore implements OutboxStore {
   private async recordUnrecordedAttempt(tx: Queryable, row: ClaimRow): Promise<void> {
     const detail = `no outcome was recorded: the process delivering it${row.lease_owner ? ` (${row.lease_owner})` : ''} stopped, or could not record the result, before its lease ended; the server may already have the message, so it is sent again flagged as a possible duplicate`;
     await tx.run(`UPDATE messages SET attempts = attempts + 1, possible_duplicate = 1, last_outcome = 'ambiguous', last_error = $1 WHERE id = $2`, [detail, row.id]);
-    await insertAttempt(tx, [row.id, row.updated_at, Math.max(0, row.next_attempt_at - row.updated_at), 'unknown', null, 'ambiguous', null, null, detail, null, '']);
+    await insertAttempt(tx, [row.id, row.updated_at, Math.max(0, row.next_attempt_at - row.updated_at), 'unknown', null, 'ambiguous', null, null, detail, null, '', null]);
   }
 
   async claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined> {
@@ -131,7 +135,8 @@ export class PgOutboxStore implements OutboxStore {
         const applied = await tx.run(
           `UPDATE messages SET state = $1, next_attempt_at = $2, lease_owner = NULL, attempts = attempts + 1, last_outcome = $3, last_error = $4,
              updated_at = $5, possible_duplicate = GREATEST(possible_duplicate, $6),
-             sent_at = CASE WHEN $1 IN ('sent', 'queued-locally') THEN $5 ELSE sent_at END
+             sent_at = CASE WHEN $1 IN ('sent', 'queued-locally') THEN $5 ELSE sent_at END,
+             delivered_by = CASE WHEN $1 IN ('sent', 'queued-locally') THEN $9::text ELSE delivered_by END
            WHERE id = $7 AND state = 'sending' AND lease_owner = $8`,
           [
             r.state,
@@ -142,6 +147,7 @@ export class PgOutboxStore implements OutboxStore {
             r.possibleDuplicate ? 1 : 0,
             r.attempt.messageId,
             r.owner,
+            r.attempt.host ?? null,
           ],
         );
         // The attempt is history whatever became of the lease, so it is always recorded.
@@ -157,6 +163,7 @@ export class PgOutboxStore implements OutboxStore {
           outcome.detail,
           outcome.errorCode ?? null,
           outcome.transcript,
+          r.attempt.host ?? null,
         ]);
       }
     });
@@ -179,12 +186,13 @@ export class PgOutboxStore implements OutboxStore {
     return rows.map((r) => r.id);
   }
 
-  async nextDueAt(excludeProfiles: readonly string[] = [], onlyHost?: string): Promise<number | undefined> {
+  async nextDueAt(excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<number | undefined> {
     // A message of a suspended route is due when the suspension ends, if not later.
+    const params: unknown[] = [excludeProfiles];
     const row = await this.db.one<{ at: number | null }>(
       `SELECT MIN(GREATEST(next_attempt_at, COALESCE(until, 0))) AS at FROM messages LEFT JOIN route_suspensions USING (profile)
-       WHERE ${PENDING} AND ${NOT_BEHIND} AND profile <> ALL($1::text[]) AND ${OF_HOST('$2')}`,
-      [excludeProfiles, onlyHost ?? null],
+       WHERE ${PENDING} AND ${NOT_BEHIND} AND profile <> ALL($1::text[]) ${ofScope(scope, params)}`,
+      params,
     );
     return row?.at ?? undefined;
   }
@@ -211,6 +219,7 @@ export class PgOutboxStore implements OutboxStore {
       detail: r.detail as string,
       errorCode: r.error_code as string | null,
       transcript: r.transcript as string,
+      host: r.host as string | null,
     }));
   }
 
@@ -277,8 +286,8 @@ export class PgOutboxStore implements OutboxStore {
 
 function insertAttempt(tx: Queryable, values: unknown[]): Promise<number> {
   return tx.run(
-    `INSERT INTO attempts (message, started_at, duration_ms, transport, server, outcome, reply_code, reply_text, detail, error_code, transcript)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    `INSERT INTO attempts (message, started_at, duration_ms, transport, server, outcome, reply_code, reply_text, detail, error_code, transcript, host)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     values,
   );
 }
@@ -322,8 +331,22 @@ function toStored(row: MessageRow): StoredMessage {
     possibleDuplicate: row.possible_duplicate === 1,
     sentAt: row.sent_at,
     host: row.host,
+    deliveredBy: row.delivered_by,
+    fingerprint: row.fingerprint,
   };
 }
 
-/** Any host when the parameter is NULL; else this host's messages and those with no recorded host. */
-const OF_HOST = (param: string): string => `(${param}::text IS NULL OR host IS NULL OR host = ${param}::text)`;
+/**
+ * The messages a claim scope admits (ClaimScope), as a condition whose values are appended to
+ * `params`: this host's, those of no recorded host, and a gone host's whose fingerprint this host
+ * has for that name. No condition without a scope.
+ */
+function ofScope(scope: string | ClaimScope | undefined, params: unknown[]): string {
+  if (scope === undefined) return '';
+  const { host, goneHosts, pairs } = scopeTerms(scope);
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const own = `host IS NULL OR host = ${param(host)}::text`;
+  if (!pairs.length) return `AND (${own})`;
+  return `AND (${own} OR (host = ANY(${param(goneHosts)}::text[])
+    AND (profile, fingerprint) IN (SELECT * FROM unnest(${param(pairs.map((p) => p[0]))}::text[], ${param(pairs.map((p) => p[1]))}::text[]))))`;
+}

@@ -24,7 +24,7 @@ import { isVigilError } from '../../domain/errors.js';
  * The PostgreSQL store: one database shared by every host of a fleet, holding every port.
  * Connects (within CONNECT_TIMEOUT_MS), migrates under an advisory lock, then hands out the ports.
  */
-export async function openPgStore(connection: PgConnection, options: { migrate?: boolean } = {}): Promise<Store> {
+export async function openPgStore(connection: PgConnection, options: { migrate?: boolean; host?: string } = {}): Promise<Store> {
   const db = new PgDatabase(connection);
   try {
     await db.run('SELECT 1');
@@ -38,27 +38,30 @@ export async function openPgStore(connection: PgConnection, options: { migrate?:
     await db.close().catch(() => undefined);
     throw isVigilError(error) ? error : storeUnavailable(connection, error);
   }
-  return pgStore(db);
+  return pgStore(db, options.host ?? '');
 }
 
-/** Every port over one pool. */
-export function pgStore(db: PgDatabase): Store {
+/**
+ * Every port over one pool. `host` scopes the state kept per set or profile (migration 42): hosts
+ * share the database, and each has its own set "system" and profile "office".
+ */
+export function pgStore(db: PgDatabase, host = ''): Store {
   return {
     outbox: new PgOutboxStore(db),
-    profiles: new PgProfileStateStore(db),
-    activity: new PgActivityStore(db),
-    schedules: new PgScheduleStateStore(db),
+    profiles: new PgProfileStateStore(db, host),
+    activity: new PgActivityStore(db, host),
+    schedules: new PgScheduleStateStore(db, host),
     handOffs: new PgHandOffStore(db),
-    notifyState: new PgNotifyStateStore(db),
+    notifyState: new PgNotifyStateStore(db, host),
     escalations: new PgEscalationStore(db),
-    storm: new PgStormStore(db),
+    storm: new PgStormStore(db, host),
     adminRuns: new PgAdminRunStore(db),
     watchdog: new PgWatchdogStateStore(db),
-    summary: new PgSummaryStore(db),
-    fleetSummary: new PgFleetSummaryStore(db),
+    summary: new PgSummaryStore(db, host),
+    fleetSummary: new PgFleetSummaryStore(db, host),
     housekeeping: new PgHousekeepingStore(db),
-    vaultChecks: new PgVaultCheckRotationStore(db),
-    alertPauses: new PgAlertPauseStore(db),
+    vaultChecks: new PgVaultCheckRotationStore(db, host),
+    alertPauses: new PgAlertPauseStore(db, host),
     metrics: new PgMetricsStore(db),
     hosts: new PgHostStore(db),
     leases: new PgLeaderLease(db),

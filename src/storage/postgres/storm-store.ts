@@ -25,7 +25,11 @@ const KEEP_FLUSHED_MS = 30 * 86_400_000;
 
 /** Storm windows and the failures held in them (migration 5). */
 export class PgStormStore implements StormStore {
-  constructor(private readonly db: PgDatabase) {}
+  /** `host`: whose state this handle keeps, on a store hosts share ('' on a store of one host). */
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly host = '',
+  ) {}
 
   async admit(f: HeldFailure, now: number, windowMs: number): Promise<'opened' | 'held'> {
     // One advisory lock for every admission: two failures admitted together (or by two hosts)
@@ -36,7 +40,7 @@ export class PgStormStore implements StormStore {
       if (await tx.one('SELECT 1 FROM storm_windows WHERE first_activity = $1', [f.activityId])) return 'opened';
       // Not `opened_at <= now`: `now` was read before this transaction waited for the lock, so
       // another host may have opened the window a moment "after" it.
-      const open = await tx.one<{ id: number }>('SELECT id FROM storm_windows WHERE flushed_at IS NULL AND ends_at > $1 ORDER BY opened_at DESC LIMIT 1', [now]);
+      const open = await tx.one<{ id: number }>('SELECT id FROM storm_windows WHERE host = $1 AND flushed_at IS NULL AND ends_at > $2 ORDER BY opened_at DESC LIMIT 1', [this.host, now]);
       if (open) {
         await tx.run('INSERT INTO storm_held ("window", set_name, status, first_error, activity_id, ended_at) VALUES ($1, $2, $3, $4, $5, $6)', [
           open.id,
@@ -49,16 +53,16 @@ export class PgStormStore implements StormStore {
         return 'held';
       }
       await tx.run(
-        `INSERT INTO storm_windows (opened_at, ends_at, first_set, first_status, first_error, first_activity, first_ended_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [now, now + windowMs, f.set, f.status, f.firstError, f.activityId, f.endedAt],
+        `INSERT INTO storm_windows (host, opened_at, ends_at, first_set, first_status, first_error, first_activity, first_ended_at)
+         VALUES ($8, $1, $2, $3, $4, $5, $6, $7)`,
+        [now, now + windowMs, f.set, f.status, f.firstError, f.activityId, f.endedAt, this.host],
       );
       return 'opened';
     });
   }
 
   async ended(now: number): Promise<StormWindow[]> {
-    const windows = await this.db.rows<WindowRow>('SELECT * FROM storm_windows WHERE flushed_at IS NULL AND ends_at <= $1 ORDER BY ends_at, id', [now]);
+    const windows = await this.db.rows<WindowRow>('SELECT * FROM storm_windows WHERE host = $1 AND flushed_at IS NULL AND ends_at <= $2 ORDER BY ends_at, id', [this.host, now]);
     if (windows.length === 0) return [];
     const held = await this.db.rows<HeldRow>('SELECT * FROM storm_held WHERE "window" = ANY($1::bigint[]) ORDER BY id', [windows.map((w) => w.id)]);
     return windows.map((w) => ({
@@ -79,7 +83,7 @@ export class PgStormStore implements StormStore {
   }
 
   async nextEnd(): Promise<number | undefined> {
-    const row = await this.db.one<{ t: number | null }>('SELECT MIN(ends_at) AS t FROM storm_windows WHERE flushed_at IS NULL');
+    const row = await this.db.one<{ t: number | null }>('SELECT MIN(ends_at) AS t FROM storm_windows WHERE host = $1 AND flushed_at IS NULL', [this.host]);
     return row?.t ?? undefined;
   }
 }

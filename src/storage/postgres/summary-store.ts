@@ -23,7 +23,11 @@ interface RunRow {
  * LATERAL query instead of one round trip per set.
  */
 export class PgSummaryStore implements SummaryStore {
-  constructor(private readonly db: PgDatabase) {}
+  /** `host`: whose runs the per-set reads see, on a store hosts share ('' on a store of one host: every run). */
+  constructor(
+    private readonly db: PgDatabase,
+    private readonly host = '',
+  ) {}
 
   async periodStats(since: number, until: number): Promise<SetPeriodStats[]> {
     const rows = await this.db.rows<{ s: string; status: FinalStatus; n: number; files: number; scanned: number; added: number; took: number }>(
@@ -64,9 +68,9 @@ export class PgSummaryStore implements SummaryStore {
     const rows = await this.db.rows<RunRow & { s: string }>(
       `SELECT s.name AS s, r.* FROM unnest($1::text[]) WITH ORDINALITY AS s(name, i)
        CROSS JOIN LATERAL (SELECT id, status, started_at AS started, ended_at AS ended, first_error AS err FROM activities
-         WHERE set_name = s.name AND kind = 'backup' AND ended_at IS NOT NULL ORDER BY started_at DESC LIMIT 1) r
+         WHERE set_name = s.name AND kind = 'backup' AND ended_at IS NOT NULL AND ($2 = '' OR host = $2 OR host IS NULL) ORDER BY started_at DESC LIMIT 1) r
        ORDER BY s.i`,
-      [sets],
+      [sets, this.host],
     );
     return rows.map((r) => ({ activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
   }
@@ -75,9 +79,9 @@ export class PgSummaryStore implements SummaryStore {
     const rows = await this.db.rows<SuccessSample & { s: string }>(
       `SELECT s.name AS s, r.* FROM unnest($1::text[]) AS s(name)
        CROSS JOIN LATERAL (SELECT id AS "activityId", started_at AS "startedAt", ended_at AS "endedAt", files, bytes_scanned AS "bytesScanned", bytes_new AS "bytesNew"
-         FROM activities WHERE set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ORDER BY started_at DESC LIMIT $2) r
+         FROM activities WHERE set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') AND ($3 = '' OR host = $3 OR host IS NULL) ORDER BY started_at DESC LIMIT $2) r
        ORDER BY s.name, r."startedAt" DESC`,
-      [sets, perSet],
+      [sets, perSet, this.host],
     );
     const out: Record<string, SuccessSample[]> = {};
     for (const set of sets) out[set] = [];
@@ -114,8 +118,8 @@ export class PgSummaryStore implements SummaryStore {
 
   async lastEnded(set: string): Promise<number | undefined> {
     const row = await this.db.one<{ ended: number }>(
-      `SELECT ended_at AS ended FROM activities WHERE set_name = $1 AND kind = 'backup' AND ended_at IS NOT NULL AND status != 'skipped' ORDER BY started_at DESC LIMIT 1`,
-      [set],
+      `SELECT ended_at AS ended FROM activities WHERE set_name = $1 AND kind = 'backup' AND ended_at IS NOT NULL AND status != 'skipped' AND ($2 = '' OR host = $2 OR host IS NULL) ORDER BY started_at DESC LIMIT 1`,
+      [set, this.host],
     );
     return row?.ended;
   }

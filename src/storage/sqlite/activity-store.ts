@@ -31,7 +31,10 @@ const FIRST_ERROR_SEVERITIES: ReadonlySet<Severity> = new Set(['error', 'critica
 
 /** The activity log in SQLite: one row per activity, its log entries in activity_log. */
 export class SqliteActivityStore implements ActivityStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly host = '',
+  ) {}
 
   async start(activity: NewActivity): Promise<number> {
     return this.insert(activity, 'running');
@@ -78,7 +81,7 @@ export class SqliteActivityStore implements ActivityStore {
   }
 
   async running(set: string): Promise<Activity[]> {
-    return (this.db.prepare("SELECT * FROM activities WHERE set_name = ? AND status = 'running' ORDER BY id").all(set) as Row[]).map(toActivity);
+    return (this.db.prepare(`SELECT * FROM activities WHERE set_name = ? AND status = 'running' ${this.host ? 'AND (host = ? OR host IS NULL)' : ''} ORDER BY id`).all(set, ...(this.host ? [this.host] : [])) as Row[]).map(toActivity);
   }
 
   async get(id: number): Promise<Activity | undefined> {

@@ -1,6 +1,8 @@
 import type { FinalStatus } from '../../domain/activity.js';
 import { UNKNOWN_HOST, type FleetLastRun, type FleetProblemGroup, type FleetSetStats } from '../../domain/fleet-summary.js';
 import type { FleetSummaryStore } from '../ports/fleet-summary-store.js';
+import type { ScheduleStateStore } from '../ports/schedule-state-store.js';
+import { SqliteScheduleStateStore } from './schedule-store.js';
 import { lastOf, statsOf, type LastRow, type StatsRow } from '../rows/fleet-summary-rows.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -12,7 +14,15 @@ const HOST = `COALESCE(host, '${UNKNOWN_HOST}')`;
  * per-pair probes read activities_host_set (migration 38) backwards, one row each.
  */
 export class SqliteFleetSummaryStore implements FleetSummaryStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    /** The scope of the handle that opened the store: '' on a store of one host (every host shares it). */
+    private readonly scope = '',
+  ) {}
+
+  schedulesOf(host: string): ScheduleStateStore {
+    return new SqliteScheduleStateStore(this.db, this.scope === '' ? '' : host);
+  }
 
   async hostStats(since: number, until: number): Promise<FleetSetStats[]> {
     const rows = this.db

@@ -378,12 +378,103 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 37,
+    name: 'outbox hand-over',
+    sql: `
+      -- The shared Outbox hands a gone host's messages over (docs/fleet.md): fingerprint is the
+      -- hash of the Mail Profile's or channel's settings on the host that enqueued it (never a
+      -- secret; NULL: never handed over), and another host takes the message only with the same
+      -- fingerprint for that name. delivered_by and attempts.host: which host delivered it, and
+      -- which made each attempt (no longer always the host that enqueued it).
+      ALTER TABLE messages ADD COLUMN fingerprint TEXT;
+      ALTER TABLE messages ADD COLUMN delivered_by TEXT;
+      ALTER TABLE attempts ADD COLUMN host TEXT;
+    `,
+  },
+  {
     version: 38,
     name: 'runs per host and set',
     sql: `
       -- The fleet summary (docs/fleet.md) reads each host's sets: per (host, set) its newest run,
       -- newest success and the watchdog's reference, one probe of this index each, read backwards.
       CREATE INDEX activities_host_set ON activities (host, set_name, ended_at);
+    `,
+  },
+  {
+    version: 42,
+    name: 'state per host',
+    sql: `
+      -- Hosts sharing one store (a fleet) each have their own sets and profiles, and the same
+      -- names on several hosts (every host a set "system", a profile "office") are different
+      -- things: the state kept per set or profile is kept per host too. '' is the host of a
+      -- store only one host uses (SQLite in dataDir): its rows keep working as they were.
+      CREATE TABLE profile_state_by_host (
+        host                 TEXT NOT NULL DEFAULT '',
+        name                 TEXT NOT NULL,
+        verified_at          INTEGER,
+        verified_fingerprint TEXT,
+        paused_until         INTEGER,
+        pause_reason         TEXT,
+        PRIMARY KEY (host, name)
+      );
+      INSERT INTO profile_state_by_host (name, verified_at, verified_fingerprint, paused_until, pause_reason)
+        SELECT name, verified_at, verified_fingerprint, paused_until, pause_reason FROM profile_state;
+      DROP TABLE profile_state;
+      ALTER TABLE profile_state_by_host RENAME TO profile_state;
+
+      CREATE TABLE schedule_state_by_host (
+        host         TEXT NOT NULL DEFAULT '',
+        set_name     TEXT NOT NULL,
+        schedule     TEXT NOT NULL,
+        last_due_at  INTEGER NOT NULL,
+        PRIMARY KEY (host, set_name)
+      );
+      INSERT INTO schedule_state_by_host (set_name, schedule, last_due_at) SELECT set_name, schedule, last_due_at FROM schedule_state;
+      DROP TABLE schedule_state;
+      ALTER TABLE schedule_state_by_host RENAME TO schedule_state;
+
+      CREATE TABLE notify_state_by_host (
+        host          TEXT NOT NULL DEFAULT '',
+        set_name      TEXT NOT NULL,
+        failures      INTEGER NOT NULL,
+        failing_since INTEGER,
+        signature     TEXT,
+        alerted_at    INTEGER,
+        last_status   TEXT,
+        PRIMARY KEY (host, set_name)
+      );
+      INSERT INTO notify_state_by_host (set_name, failures, failing_since, signature, alerted_at, last_status)
+        SELECT set_name, failures, failing_since, signature, alerted_at, last_status FROM notify_state;
+      DROP TABLE notify_state;
+      ALTER TABLE notify_state_by_host RENAME TO notify_state;
+
+      CREATE TABLE alert_pauses_by_host (
+        host     TEXT NOT NULL DEFAULT '',
+        set_name TEXT NOT NULL,
+        since    INTEGER NOT NULL,
+        until    INTEGER,
+        PRIMARY KEY (host, set_name)
+      );
+      INSERT INTO alert_pauses_by_host (set_name, since, until) SELECT set_name, since, until FROM alert_pauses;
+      DROP TABLE alert_pauses;
+      ALTER TABLE alert_pauses_by_host RENAME TO alert_pauses;
+      ALTER TABLE alert_suppressions ADD COLUMN host TEXT NOT NULL DEFAULT '';
+
+      CREATE TABLE vault_check_rotation_by_host (
+        host        TEXT NOT NULL DEFAULT '',
+        target      TEXT NOT NULL,
+        slices      INTEGER NOT NULL,
+        next_slice  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (host, target)
+      );
+      INSERT INTO vault_check_rotation_by_host (target, slices, next_slice, updated_at) SELECT target, slices, next_slice, updated_at FROM vault_check_rotation;
+      DROP TABLE vault_check_rotation;
+      ALTER TABLE vault_check_rotation_by_host RENAME TO vault_check_rotation;
+
+      ALTER TABLE storm_windows ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      DROP INDEX storm_windows_open;
+      CREATE INDEX storm_windows_open ON storm_windows (host, ends_at) WHERE flushed_at IS NULL;
     `,
   },
 ];

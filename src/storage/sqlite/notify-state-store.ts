@@ -20,10 +20,14 @@ interface ClaimRow {
 
 /** Each set's failing streak, one row per set; the notification ledger and its claims. */
 export class SqliteNotifyStateStore implements NotifyStateStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** `host`: whose state this handle keeps, on a store hosts share ('' on a store of one host). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly host = '',
+  ) {}
 
   async get(set: string): Promise<StreakState | undefined> {
-    const row = this.db.prepare('SELECT * FROM notify_state WHERE set_name = ?').get(set) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM notify_state WHERE host = ? AND set_name = ?').get(this.host, set) as Row | undefined;
     if (!row) return undefined;
     return { set: row.set_name, failures: row.failures, failingSince: row.failing_since, signature: row.signature, alertedAt: row.alerted_at, lastStatus: row.last_status };
   }
@@ -31,11 +35,11 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
   async put(state: StreakState): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO notify_state (set_name, failures, failing_since, signature, alerted_at, last_status) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (set_name) DO UPDATE SET failures = excluded.failures, failing_since = excluded.failing_since,
+        `INSERT INTO notify_state (host, set_name, failures, failing_since, signature, alerted_at, last_status) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (host, set_name) DO UPDATE SET failures = excluded.failures, failing_since = excluded.failing_since,
            signature = excluded.signature, alerted_at = excluded.alerted_at, last_status = excluded.last_status`,
       )
-      .run(state.set, state.failures, state.failingSince, state.signature, state.alertedAt, state.lastStatus);
+      .run(this.host, state.set, state.failures, state.failingSince, state.signature, state.alertedAt, state.lastStatus);
   }
 
   async claim(activityId: number, owner: ClaimOwner, at: number, leaseMs: number, isAlive: (owner: ClaimOwner) => boolean): Promise<boolean> {
@@ -86,9 +90,10 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
     const rows = this.db
       .prepare(
         `SELECT a.id AS id, l.dedupe_keys AS keys FROM activities a LEFT JOIN notify_ledger l ON l.activity_id = a.id
-         WHERE a.kind = 'backup' AND a.status != 'running' AND a.ended_at >= ? AND l.done_at IS NULL ORDER BY a.ended_at, a.id`,
+         WHERE a.kind = 'backup' AND a.status != 'running' AND a.ended_at >= ? AND l.done_at IS NULL ${this.host ? 'AND (a.host = ? OR a.host IS NULL)' : ''}
+         ORDER BY a.ended_at, a.id`,
       )
-      .all(since) as Array<{ id: number; keys: string | null }>;
+      .all(since, ...(this.host ? [this.host] : [])) as Array<{ id: number; keys: string | null }>;
     return rows.map((r) => ({ activityId: r.id, dedupeKeys: r.keys === null ? null : (JSON.parse(r.keys) as string[]) }));
   }
 }

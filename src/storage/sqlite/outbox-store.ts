@@ -1,8 +1,9 @@
 import type { SqliteDatabase } from './database.js';
-import type { AttemptResult, AttemptRow, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports/outbox-store.js';
+import type { AttemptResult, AttemptRow, ClaimScope, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports/outbox-store.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
 import { formatReply } from '../../domain/outcome.js';
+import { scopeTerms } from '../rows/claim-scope.js';
 
 interface MessageRow {
   id: string;
@@ -25,10 +26,12 @@ interface MessageRow {
   possible_duplicate: number;
   sent_at: number | null;
   host: string | null;
+  delivered_by: string | null;
+  fingerprint: string | null;
 }
 
 const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, state,
-  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at, host`;
+  created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at, host, delivered_by, fingerprint`;
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
 const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
 // A message of a suspended route is due when the suspension ends, if not later.
@@ -59,9 +62,9 @@ export class SqliteOutboxStore implements OutboxStore {
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
       insert: db.prepare(`INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients,
-          subject, raw, state, created_at, updated_at, next_attempt_at, sequence, host)
+          subject, raw, state, created_at, updated_at, next_attempt_at, sequence, host, fingerprint)
         VALUES (@id, @messageId, @kind, @severity, @priority, @profile, @dedupeKey, @sender, @recipients,
-          @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt, @sequence, @host)`),
+          @subject, @raw, 'queued', @createdAt, @createdAt, @createdAt, @sequence, @host, @fingerprint)`),
       findPendingDuplicate: db.prepare(`SELECT id FROM messages WHERE dedupe_key = ? AND ${PENDING} LIMIT 1`),
       due: db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
         ORDER BY priority, next_attempt_at LIMIT ?`),
@@ -71,11 +74,12 @@ export class SqliteOutboxStore implements OutboxStore {
       unrecorded: db.prepare(`UPDATE messages SET attempts = attempts + 1, possible_duplicate = 1, last_outcome = 'ambiguous',
           last_error = @detail WHERE id = @id`),
       insertAttempt: db.prepare(`INSERT INTO attempts (message, started_at, duration_ms, transport, server, outcome, reply_code, reply_text,
-          detail, error_code, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+          detail, error_code, transcript, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       applyDecision: db.prepare(`UPDATE messages SET state = @state, next_attempt_at = @nextAttemptAt, lease_owner = NULL,
           attempts = attempts + 1, last_outcome = @outcome, last_error = @error, updated_at = @now,
           possible_duplicate = MAX(possible_duplicate, @possibleDuplicate),
-          sent_at = CASE WHEN @state IN ('sent', 'queued-locally') THEN @now ELSE sent_at END
+          sent_at = CASE WHEN @state IN ('sent', 'queued-locally') THEN @now ELSE sent_at END,
+          delivered_by = CASE WHEN @state IN ('sent', 'queued-locally') THEN @host ELSE delivered_by END
         WHERE id = @id AND state = 'sending' AND lease_owner = @owner`),
       release: db.prepare(`UPDATE messages SET state = CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END, lease_owner = NULL,
           next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'sending' AND lease_owner = ?`),
@@ -125,6 +129,7 @@ export class SqliteOutboxStore implements OutboxStore {
           createdAt: m.createdAt,
           sequence: m.sequence ?? null,
           host: m.host ?? null,
+          fingerprint: m.fingerprint ?? null,
         });
         results.push({ id: m.id });
       }
@@ -132,14 +137,15 @@ export class SqliteOutboxStore implements OutboxStore {
     return results;
   }
 
-  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], onlyHost?: string): Promise<OutgoingMessage[]> {
+  async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<OutgoingMessage[]> {
+    const admitted = ofScope(scope);
     const due =
-      excludeProfiles.length || onlyHost !== undefined
+      excludeProfiles.length || scope !== undefined
         ? this.db.prepare(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= ? AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
-            ${notIn(excludeProfiles)} ${onlyHost === undefined ? '' : OF_HOST} ORDER BY priority, next_attempt_at LIMIT ?`)
+            ${notIn(excludeProfiles)} ${admitted.sql} ORDER BY priority, next_attempt_at LIMIT ?`)
         : this.statements.due;
     return this.db.transaction(() => {
-      const candidates = due.all(now, now, ...excludeProfiles, ...(onlyHost === undefined ? [] : [onlyHost]), limit) as ClaimRow[];
+      const candidates = due.all(now, now, ...excludeProfiles, ...admitted.params, limit) as ClaimRow[];
       return candidates.map((row) => this.lease(row, now, leaseMs, owner));
     }).immediate();
   }
@@ -156,7 +162,7 @@ export class SqliteOutboxStore implements OutboxStore {
   private recordUnrecordedAttempt(row: ClaimRow): void {
     const detail = `no outcome was recorded: the process delivering it${row.lease_owner ? ` (${row.lease_owner})` : ''} stopped, or could not record the result, before its lease ended; the server may already have the message, so it is sent again flagged as a possible duplicate`;
     this.statements.unrecorded.run({ id: row.id, detail });
-    this.statements.insertAttempt.run(row.id, row.updated_at, Math.max(0, row.next_attempt_at - row.updated_at), 'unknown', null, 'ambiguous', null, null, detail, null, '');
+    this.statements.insertAttempt.run(row.id, row.updated_at, Math.max(0, row.next_attempt_at - row.updated_at), 'unknown', null, 'ambiguous', null, null, detail, null, '', null);
   }
 
   async claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined> {
@@ -182,6 +188,7 @@ export class SqliteOutboxStore implements OutboxStore {
           outcome: outcome.kind,
           error: outcome.kind === 'accepted' ? null : outcome.reply ? `${outcome.detail} (${formatReply(outcome.reply)})` : outcome.detail,
           possibleDuplicate: r.possibleDuplicate ? 1 : 0,
+          host: r.attempt.host ?? null,
           now,
         });
         // The attempt is history whatever became of the lease, so it is always recorded.
@@ -197,6 +204,7 @@ export class SqliteOutboxStore implements OutboxStore {
           outcome.detail,
           outcome.errorCode ?? null,
           outcome.transcript,
+          r.attempt.host ?? null,
         );
       }
     }).immediate();
@@ -212,13 +220,14 @@ export class SqliteOutboxStore implements OutboxStore {
     return (this.statements.expire.all(now, createdBefore, now) as { id: string }[]).map((r) => r.id);
   }
 
-  async nextDueAt(excludeProfiles: readonly string[] = [], onlyHost?: string): Promise<number | undefined> {
+  async nextDueAt(excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<number | undefined> {
+    const admitted = ofScope(scope);
     const row = (
-      excludeProfiles.length || onlyHost !== undefined
+      excludeProfiles.length || scope !== undefined
         ? this.db
             .prepare(`SELECT MIN(${DUE_AFTER_SUSPENSION}) AS at FROM ${WITH_SUSPENSIONS} WHERE ${PENDING} AND ${NOT_BEHIND}
-              ${notIn(excludeProfiles)} ${onlyHost === undefined ? '' : OF_HOST}`)
-            .get(...excludeProfiles, ...(onlyHost === undefined ? [] : [onlyHost]))
+              ${notIn(excludeProfiles)} ${admitted.sql}`)
+            .get(...excludeProfiles, ...admitted.params)
         : this.statements.nextDue.get()
     ) as { at: number | null };
     return row.at ?? undefined;
@@ -245,6 +254,7 @@ export class SqliteOutboxStore implements OutboxStore {
       detail: r.detail as string,
       errorCode: r.error_code as string | null,
       transcript: r.transcript as string,
+      host: r.host as string | null,
     }));
   }
 
@@ -359,11 +369,25 @@ function toStored(row: MessageRow): StoredMessage {
     possibleDuplicate: row.possible_duplicate === 1,
     sentAt: row.sent_at,
     host: row.host,
+    deliveredBy: row.delivered_by,
+    fingerprint: row.fingerprint,
   };
 }
 
-/** A message of this host, or of no recorded host (enqueued before hosts were recorded). */
-const OF_HOST = 'AND (host IS NULL OR host = ?)';
+/**
+ * The messages a claim scope admits (ClaimScope): this host's, those of no recorded host (from
+ * before hosts were recorded), and a gone host's whose fingerprint this host has for that name.
+ */
+function ofScope(scope: string | ClaimScope | undefined): { sql: string; params: unknown[] } {
+  if (scope === undefined) return { sql: '', params: [] };
+  const { host, goneHosts, pairs } = scopeTerms(scope);
+  if (!pairs.length) return { sql: 'AND (host IS NULL OR host = ?)', params: [host] };
+  return {
+    sql: `AND (host IS NULL OR host = ? OR (host IN (${goneHosts.map(() => '?').join(', ')})
+      AND (${pairs.map(() => '(profile = ? AND fingerprint = ?)').join(' OR ')})))`,
+    params: [host, ...goneHosts, ...pairs.flat()],
+  };
+}
 
 function notIn(profiles: readonly string[]): string {
   return profiles.length ? `AND profile NOT IN (${profiles.map(() => '?').join(', ')})` : '';

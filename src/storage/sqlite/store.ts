@@ -20,27 +20,32 @@ import type { Store } from '../ports/store.js';
 
 export const DATABASE_FILE = 'vigil.db';
 
-/** The SQLite store: one database file in dataDir holding every port. */
-export function openSqliteStore(dataDir: string): Store & { file: string } {
+/**
+ * The SQLite store: one database file in dataDir holding every port. `host` scopes the state kept
+ * per set or profile, for hosts sharing one store (migration 42); a store in dataDir is one
+ * host's, and leaves it '' (the conformance suites open two hosts' handles on one file).
+ */
+export function openSqliteStore(dataDir: string, options: { host?: string } = {}): Store & { file: string } {
   const file = path.join(dataDir, DATABASE_FILE);
   const db = openDatabase(file);
+  const host = options.host ?? '';
   return {
     file,
     outbox: new SqliteOutboxStore(db),
-    profiles: new SqliteProfileStateStore(db),
-    activity: new SqliteActivityStore(db),
-    schedules: new SqliteScheduleStateStore(db),
+    profiles: new SqliteProfileStateStore(db, host),
+    activity: new SqliteActivityStore(db, host),
+    schedules: new SqliteScheduleStateStore(db, host),
     handOffs: new SqliteHandOffStore(db),
-    notifyState: new SqliteNotifyStateStore(db),
+    notifyState: new SqliteNotifyStateStore(db, host),
     escalations: new SqliteEscalationStore(db),
-    storm: new SqliteStormStore(db),
+    storm: new SqliteStormStore(db, host),
     adminRuns: new SqliteAdminRunStore(db),
     watchdog: new SqliteWatchdogStateStore(db),
-    summary: new SqliteSummaryStore(db),
-    fleetSummary: new SqliteFleetSummaryStore(db),
+    summary: new SqliteSummaryStore(db, host),
+    fleetSummary: new SqliteFleetSummaryStore(db, host),
     housekeeping: new SqliteHousekeepingStore(db),
-    vaultChecks: new SqliteVaultCheckRotationStore(db),
-    alertPauses: new SqliteAlertPauseStore(db),
+    vaultChecks: new SqliteVaultCheckRotationStore(db, host),
+    alertPauses: new SqliteAlertPauseStore(db, host),
     metrics: new SqliteMetricsStore(db),
     hosts: new SqliteHostStore(db),
     leases: new SqliteLeaderLease(db),

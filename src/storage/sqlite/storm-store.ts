@@ -24,7 +24,11 @@ const KEEP_FLUSHED_MS = 30 * 86_400_000;
 
 /** Storm windows and the failures held in them (migration 5). */
 export class SqliteStormStore implements StormStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** `host`: whose state this handle keeps, on a store hosts share ('' on a store of one host). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly host = '',
+  ) {}
 
   async admit(f: HeldFailure, now: number, windowMs: number): Promise<'opened' | 'held'> {
     // IMMEDIATE: two failures admitted together (or by two processes) never both open a window.
@@ -36,8 +40,8 @@ export class SqliteStormStore implements StormStore {
         // Not `opened_at <= now`: `now` was read before this transaction waited for the write
         // lock, so another process may have opened the window a moment "after" it.
         const open = this.db
-          .prepare('SELECT id FROM storm_windows WHERE flushed_at IS NULL AND ends_at > ? ORDER BY opened_at DESC LIMIT 1')
-          .get(now) as { id: number } | undefined;
+          .prepare('SELECT id FROM storm_windows WHERE host = ? AND flushed_at IS NULL AND ends_at > ? ORDER BY opened_at DESC LIMIT 1')
+          .get(this.host, now) as { id: number } | undefined;
         if (open) {
           this.db
             .prepare('INSERT INTO storm_held (window, set_name, status, first_error, activity_id, ended_at) VALUES (?, ?, ?, ?, ?, ?)')
@@ -46,17 +50,17 @@ export class SqliteStormStore implements StormStore {
         }
         this.db
           .prepare(
-            `INSERT INTO storm_windows (opened_at, ends_at, first_set, first_status, first_error, first_activity, first_ended_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO storm_windows (host, opened_at, ends_at, first_set, first_status, first_error, first_activity, first_ended_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(now, now + windowMs, f.set, f.status, f.firstError, f.activityId, f.endedAt);
+          .run(this.host, now, now + windowMs, f.set, f.status, f.firstError, f.activityId, f.endedAt);
         return 'opened';
       })
       .immediate();
   }
 
   async ended(now: number): Promise<StormWindow[]> {
-    const windows = this.db.prepare('SELECT * FROM storm_windows WHERE flushed_at IS NULL AND ends_at <= ? ORDER BY ends_at, id').all(now) as WindowRow[];
+    const windows = this.db.prepare('SELECT * FROM storm_windows WHERE host = ? AND flushed_at IS NULL AND ends_at <= ? ORDER BY ends_at, id').all(this.host, now) as WindowRow[];
     const heldOf = this.db.prepare('SELECT * FROM storm_held WHERE window = ? ORDER BY id');
     return windows.map((w) => ({
       id: w.id,
@@ -76,7 +80,7 @@ export class SqliteStormStore implements StormStore {
   }
 
   async nextEnd(): Promise<number | undefined> {
-    const row = this.db.prepare('SELECT MIN(ends_at) AS t FROM storm_windows WHERE flushed_at IS NULL').get() as { t: number | null };
+    const row = this.db.prepare('SELECT MIN(ends_at) AS t FROM storm_windows WHERE host = ? AND flushed_at IS NULL').get(this.host) as { t: number | null };
     return row.t ?? undefined;
   }
 }

@@ -19,7 +19,16 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
  * for all the sets asked about: a statement per set costs the console 1,000 round trips.
  */
 export class SqliteSummaryStore implements SummaryStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** `host`: whose runs the per-set reads see, on a store hosts share ('' on a store of one host: every run). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly host = '',
+  ) {}
+
+  /** The condition (and its parameters) narrowing a per-set read of activities to this host's runs. */
+  private get ownRuns(): { sql: string; args: string[] } {
+    return this.host ? { sql: 'AND (host = ? OR host IS NULL)', args: [this.host] } : { sql: '', args: [] };
+  }
 
   async periodStats(since: number, until: number): Promise<SetPeriodStats[]> {
     const rows = this.db
@@ -66,9 +75,9 @@ export class SqliteSummaryStore implements SummaryStore {
       .prepare(
         `WITH s(name) AS (SELECT value FROM json_each(?))
          SELECT a.id, a.set_name AS s, a.status, a.started_at AS started, a.ended_at AS ended, a.first_error AS err
-         FROM s JOIN activities a ON a.id = (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND ended_at IS NOT NULL ORDER BY started_at DESC LIMIT 1)`,
+         FROM s JOIN activities a ON a.id = (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND ended_at IS NOT NULL ${this.ownRuns.sql} ORDER BY started_at DESC LIMIT 1)`,
       )
-      .all(JSON.stringify(sets)) as Array<{ id: number; s: string; status: FinalStatus; started: number; ended: number; err: string | null }>;
+      .all(JSON.stringify(sets), ...this.ownRuns.args) as Array<{ id: number; s: string; status: FinalStatus; started: number; ended: number; err: string | null }>;
     return rows.map((r) => ({ activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
   }
 
@@ -77,10 +86,10 @@ export class SqliteSummaryStore implements SummaryStore {
       .prepare(
         `WITH s(name) AS (SELECT value FROM json_each(?))
          SELECT a.set_name AS s, a.id AS activityId, a.started_at AS startedAt, a.ended_at AS endedAt, a.files, a.bytes_scanned AS bytesScanned, a.bytes_new AS bytesNew
-         FROM s JOIN activities a ON a.id IN (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ORDER BY started_at DESC LIMIT ?)
+         FROM s JOIN activities a ON a.id IN (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ${this.ownRuns.sql} ORDER BY started_at DESC LIMIT ?)
          ORDER BY a.set_name, a.started_at DESC`,
       )
-      .all(JSON.stringify(sets), perSet) as Array<SuccessSample & { s: string }>;
+      .all(JSON.stringify(sets), ...this.ownRuns.args, perSet) as Array<SuccessSample & { s: string }>;
     const out: Record<string, SuccessSample[]> = {};
     for (const set of sets) out[set] = [];
     for (const { s, ...sample } of rows) out[s]!.push(sample);
@@ -130,8 +139,8 @@ export class SqliteSummaryStore implements SummaryStore {
 
   async lastEnded(set: string): Promise<number | undefined> {
     const row = this.db
-      .prepare(`SELECT ended_at AS ended FROM activities WHERE set_name = ? AND kind = 'backup' AND ended_at IS NOT NULL AND status != 'skipped' ORDER BY started_at DESC LIMIT 1`)
-      .get(set) as { ended: number } | undefined;
+      .prepare(`SELECT ended_at AS ended FROM activities WHERE set_name = ? AND kind = 'backup' AND ended_at IS NOT NULL AND status != 'skipped' ${this.ownRuns.sql} ORDER BY started_at DESC LIMIT 1`)
+      .get(set, ...this.ownRuns.args) as { ended: number } | undefined;
     return row?.ended;
   }
 

@@ -3,10 +3,14 @@ import type { SqliteDatabase } from './database.js';
 
 /** The weekly vault check's rotation (migration 15). */
 export class SqliteVaultCheckRotationStore implements VaultCheckRotationStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** `host`: whose state this handle keeps, on a store hosts share ('' on a store of one host). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly host = '',
+  ) {}
 
   async next(target: string, slices: number): Promise<number> {
-    const row = this.db.prepare('SELECT slices, next_slice FROM vault_check_rotation WHERE target = ?').get(target) as { slices: number; next_slice: number } | undefined;
+    const row = this.db.prepare('SELECT slices, next_slice FROM vault_check_rotation WHERE host = ? AND target = ?').get(this.host, target) as { slices: number; next_slice: number } | undefined;
     // A changed number of slices is a new partition of the packs: start again from the first.
     if (!row || row.slices !== slices || row.next_slice < 1 || row.next_slice > slices) return 1;
     return row.next_slice;
@@ -15,9 +19,9 @@ export class SqliteVaultCheckRotationStore implements VaultCheckRotationStore {
   async done(target: string, slices: number, slice: number, at: number): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO vault_check_rotation (target, slices, next_slice, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (target) DO UPDATE SET slices = excluded.slices, next_slice = excluded.next_slice, updated_at = excluded.updated_at`,
+        `INSERT INTO vault_check_rotation (host, target, slices, next_slice, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (host, target) DO UPDATE SET slices = excluded.slices, next_slice = excluded.next_slice, updated_at = excluded.updated_at`,
       )
-      .run(target, slices, (slice % slices) + 1, at);
+      .run(this.host, target, slices, (slice % slices) + 1, at);
   }
 }

@@ -16,6 +16,7 @@ import { alertPauseConformance } from './alert-pauses.suite.js';
 import { hostStoreConformance } from './hosts.suite.js';
 import { leaderLeaseConformance } from './leases.suite.js';
 import { fleetSummaryConformance } from './fleet-summary.suite.js';
+import { hostScopeConformance } from './host-scope.suite.js';
 
 export type { OpenStore, OpenedStore } from './harness.js';
 
@@ -38,4 +39,5 @@ export function storeConformance(name: string, open: OpenStore): void {
   alertPauseConformance(name, open);
   hostStoreConformance(name, open);
   leaderLeaseConformance(name, open);
+  hostScopeConformance(name, open);
 }

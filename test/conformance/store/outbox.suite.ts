@@ -62,6 +62,50 @@ export function outboxStoreConformance(name: string, open: OpenStore): void {
     assert.equal((await store.outbox.claimDue(2_000, 10, 10_000, 'any')).map((m) => m.id)[0], again!.id);
   });
 
+  withStore('a gone host’s messages are claimed by a host with the same fingerprint for that name, and by no other', async (store) => {
+    const fs01 = (over: Partial<NewMessage>) => message({ host: 'fs01', fingerprint: 'f-office', ...over });
+    const sameOffice = fs01({ createdAt: 900 });
+    const otherOffice = fs01({ fingerprint: 'f-elsewhere', createdAt: 500 });
+    const channel = fs01({ profile: 'channel:ops', fingerprint: 'f-ops', createdAt: 950 });
+    const noFingerprint = fs01({ profile: 'ping:hc', fingerprint: null, createdAt: 400 });
+    const live = message({ host: 'db03', fingerprint: 'f-office', createdAt: 300 });
+    const own = message({ host: 'web02', fingerprint: 'f-office', createdAt: 1_000 });
+    await store.outbox.enqueue([sameOffice, otherOffice, channel, noFingerprint, live, own]);
+    assert.equal((await store.outbox.get(sameOffice.id))?.fingerprint, 'f-office', 'the fingerprint is recorded');
+    const web02 = { host: 'web02', handOver: { hosts: ['fs01'], fingerprints: { office: 'f-office', 'channel:ops': 'f-ops' } } };
+    // The earliest message web02 may take is sameOffice (900): not otherOffice (500), the ping (400) nor db03's (300).
+    assert.equal(await store.outbox.nextDueAt([], web02), 900);
+    const claimed = await store.outbox.claimDue(2_000, 10, 10_000, 'web02:1', [], web02);
+    assert.deepEqual(claimed.map((m) => m.id).sort(), [sameOffice.id, channel.id, own.id].sort());
+    // fs01 comes back mid-delivery: what web02 holds is leased, so it takes only what is left to it.
+    assert.deepEqual((await store.outbox.claimDue(2_001, 10, 10_000, 'fs01:2', [], 'fs01')).map((m) => m.id).sort(), [otherOffice.id, noFingerprint.id].sort());
+    await store.outbox.complete([{ attempt: { messageId: sameOffice.id, startedAt: 2_000, durationMs: 5, transport: 'smtp', outcome: accepted, host: 'web02' }, state: 'sent', nextAttemptAt: 2_005, possibleDuplicate: false, owner: 'web02:1' }], 2_005);
+    const sent = await store.outbox.get(sameOffice.id);
+    assert.equal(sent?.deliveredBy, 'web02', 'the message records who delivered it');
+    assert.equal(sent?.host, 'fs01');
+    assert.deepEqual((await store.outbox.attempts(sameOffice.id)).map((a) => a.host), ['web02']);
+    assert.equal((await store.outbox.list({ host: 'fs01', states: ['sent'] }))[0]?.deliveredBy, 'web02');
+    assert.equal((await store.outbox.get(channel.id))?.deliveredBy, null, 'not delivered yet');
+    // Neither a gone host not named, nor a scope without hand-over, takes another host's message.
+    const [later] = await store.outbox.enqueue([fs01({ createdAt: 3_000 })]);
+    assert.deepEqual(await store.outbox.claimDue(4_000, 10, 10_000, 'web02:1', [], { host: 'web02', handOver: { hosts: ['other'], fingerprints: { office: 'f-office' } } }), []);
+    assert.deepEqual(await store.outbox.claimDue(4_000, 10, 10_000, 'web02:1', [], { host: 'web02' }), []);
+    assert.equal(await store.outbox.nextDueAt([], { host: 'db04' }), undefined, 'nothing of db04’s own, nothing handed over');
+    assert.deepEqual((await store.outbox.claimDue(4_000, 10, 10_000, 'web02:1', [], web02)).map((m) => m.id), [later!.id]);
+  });
+
+  withStore('a message handed over whose deliverer died is taken again after its lease, flagged, by whoever may', async (store) => {
+    const m = message({ host: 'fs01', fingerprint: 'f-office' });
+    await store.outbox.enqueue([m]);
+    const handOver = { hosts: ['fs01'], fingerprints: { office: 'f-office' } };
+    assert.equal((await store.outbox.claimDue(2_000, 1, 1_000, 'web02:1', [], { host: 'web02', handOver })).length, 1);
+    assert.deepEqual(await store.outbox.claimDue(2_500, 1, 1_000, 'fs01:2', [], 'fs01'), [], 'leased: the owner back waits');
+    assert.equal((await store.outbox.claimDue(3_001, 1, 1_000, 'fs01:2', [], 'fs01')).length, 1, 'the lease ran out: its own host takes it');
+    const again = await store.outbox.get(m.id);
+    assert.equal(again?.possibleDuplicate, true);
+    assert.match((await store.outbox.attempts(m.id))[0]!.detail, /\(web02:1\)/);
+  });
+
   withStore('claims are leases: invisible to others until they expire, most urgent first', async (store) => {
     const normal = message();
     const critical = message({ priority: 0 });
