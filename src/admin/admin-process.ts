@@ -90,8 +90,8 @@ export class AdminProcess<R extends RenderedAny = RenderedSummary> {
     return { summary, text: renderSummaryText(summary, zone), html: renderSummaryHtml(summary, zone) };
   }
 
-  /** The summary this process sends: the configured maker's, or this host's. */
-  private summarize(period: SummaryPeriod, housekeeping?: HousekeepingReport): Promise<R> {
+  /** The summary this process sends (the configured maker's, or this host's), without sending or recording it. */
+  summarize(period: SummaryPeriod, housekeeping?: HousekeepingReport): Promise<R> {
     if (this.deps.render) return this.deps.render(period, this.deps.clock.now(), housekeeping);
     return this.preview(period, housekeeping) as Promise<RenderedAny> as Promise<R>;
   }

@@ -19,6 +19,8 @@ export interface FleetAdminDuties {
   resign(): Promise<void>;
   /** The service stops: resign, and never lead again (a last look of the leader may still come). */
   close(): Promise<void>;
+  /** The process that makes and sends the fleet summary (`vigil admin daily` on a shared store runs it by hand). */
+  readonly process: AdminProcess<RenderedFleetSummary>;
   /** The schedule of the fleet summaries while leading (tests drive it). */
   readonly scheduler: AdminScheduler<RenderedFleetSummary> | undefined;
 }
@@ -51,13 +53,7 @@ export function buildAdmin(app: AppContext): AdminWiring {
   const adminProcess = new AdminProcess(deps);
   const shared = config.database !== undefined;
   const scheduler = new AdminScheduler({ config, process: adminProcess, clock: app.clock, log: app.log, ...(shared ? { runs: 'vault-checks' as const } : {}) });
-  const watchdog = new MissedWatchdog({
-    config,
-    store: app.store,
-    runner: app.runner,
-    clock: app.clock,
-    log: app.log,
-  });
+  const watchdog = new MissedWatchdog({ config, store: app.store, runner: app.runner, clock: app.clock, log: app.log });
   const fleet = shared ? fleetAdminDuties(app, deps) : undefined;
   let timer: LongTimer | undefined;
   let checking: Promise<unknown> = Promise.resolve();
@@ -106,6 +102,7 @@ function fleetAdminDuties(app: AppContext, deps: AdminProcessDeps): FleetAdminDu
     await leaving?.stop();
   };
   return {
+    process,
     get scheduler() {
       return scheduler;
     },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { manualPeriod } from '../admin/period.js';
 import type { RenderedSummary } from '../admin/admin-process.js';
+import type { RenderedFleetSummary } from '../admin/fleet-summary-source.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import { VigilError } from '../domain/errors.js';
 import type { SummaryKind } from '../domain/summary.js';
@@ -42,4 +43,11 @@ export async function previewNotification(o: { config: VigilConfig; configFile: 
 export async function previewSummary(app: AppContext, kind: SummaryKind): Promise<RenderedSummary> {
   const period = manualPeriod(kind, app.clock.now(), app.loaded.config.admin.timezone);
   return buildAdmin(app).process.preview(period);
+}
+
+/** What `vigil admin daily --preview` shows: this host's summary, or on a shared store the fleet's (docs/fleet.md). */
+export async function previewAdminSummary(app: AppContext, kind: SummaryKind): Promise<RenderedSummary | RenderedFleetSummary> {
+  const fleet = buildAdmin(app).fleet;
+  if (!fleet) return previewSummary(app, kind);
+  return fleet.process.summarize(manualPeriod(kind, app.clock.now(), app.loaded.config.admin.timezone));
 }

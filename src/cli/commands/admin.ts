@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildAdmin } from '../../app/admin-wiring.js';
 import { connectApp } from '../../app/context.js';
-import { previewSummary } from '../../app/previews.js';
+import { previewAdminSummary } from '../../app/previews.js';
 import { manualPeriod } from '../../admin/period.js';
 import type { SummaryKind } from '../../domain/summary.js';
 import { VigilError } from '../../domain/errors.js';
@@ -28,7 +28,7 @@ function adminCommand(kind: SummaryKind): Command {
       const app = await connectApp({ configFile: ctx.configFile, env: ctx.env, logLevel: ctx.verbose ? 'debug' : 'warn' });
       try {
         if (values.preview) {
-          const rendered = await previewSummary(app, kind);
+          const rendered = await previewAdminSummary(app, kind);
           writeHtml(ctx, values.html, rendered.html);
           if (ctx.json) printJson(ctx.stdout, rendered.summary);
           else ctx.stdout.write(rendered.text);
@@ -36,7 +36,8 @@ function adminCommand(kind: SummaryKind): Command {
         }
         const admin = buildAdmin(app);
         const period = manualPeriod(kind, app.clock.now(), app.loaded.config.admin.timezone);
-        const outcome = await admin.process.run(period, 'manual');
+        // On a shared store the summary is the fleet's (docs/fleet.md).
+        const outcome = await (admin.fleet?.process ?? admin.process).run(period, 'manual');
         if (outcome.result !== 'sent') {
           const error = outcome.result === 'failed' ? outcome.error : 'already done';
           if (ctx.json) printJson(ctx.stdout, outcome);
