@@ -10,7 +10,9 @@
  *       restic's sftp: repository through `ssh` to the same server. BENCH_LIMIT=20MiB/s sets
  *       Vigil's limitUpload, and the bench prints the upload rate it measured (bytes/time).
  *
- * Vigil runs in-process (the engine, not the CLI's start-up); restic is a child process, as users run it.
+ * Vigil runs in-process (the engine, not the CLI's start-up) from the compiled JavaScript in dist/, as
+ * users run it — from the TypeScript sources each worker thread of every run would first compile
+ * the engine through tsx (~1.9 s on the loaded 2-core VM); restic is a child process, as users run it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

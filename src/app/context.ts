@@ -27,6 +27,7 @@ import { ServiceWaker } from './service-wake.js';
 import { makeDirsSync } from '../platform/make-dirs.js';
 import { deliveryFingerprints } from './profile-fingerprint.js';
 import { OutboxHandOver } from './outbox-hand-over.js';
+import { storeFallback } from './spooling-store.js';
 
 /** Everything a command or the service needs, wired once. The only place adapters are chosen. */
 export interface AppContext {
@@ -146,6 +147,13 @@ export function openApp(options: OpenOptions): AppContext {
     owner: { host: hostname, pid: process.pid },
     isAlive: defaultIsAlive(hostname),
   });
+  // The service's PostgreSQL store buffers in a local spool while the database is unreachable
+  // (spooling-store.ts): that is a fault alerted at once, directly (the Outbox is spooled too).
+  const unlisten = storeFallback(store)?.listen({
+    unreachable: (detail) => events.emit({ kind: 'service.fault', fault: 'database-unreachable', detail, set: null, at: clock.now() }),
+    note: (line, level) => log[level](line),
+    flushed: () => dispatcher.wake(),
+  });
   return {
     loaded,
     store,
@@ -162,6 +170,7 @@ export function openApp(options: OpenOptions): AppContext {
     notifications,
     enqueued,
     async close() {
+      unlisten?.();
       notifications.stop();
       await transports.close();
       await events.drain();

@@ -6,6 +6,8 @@ import { openPgStore } from '../storage/postgres/store.js';
 import { DATABASE_FILE, openSqliteStore } from '../storage/sqlite/store.js';
 import { databaseConnection } from './database-connection.js';
 import { configuredHostname } from './hostname.js';
+import type { Clock } from '../domain/clock.js';
+import { SpoolingStore } from './spooling-store.js';
 
 /** What choosing a store reads from the configuration. */
 export interface StoreConfig {
@@ -25,6 +27,20 @@ export interface StoreConfig {
 export async function openStore(config: StoreConfig, options: { baseDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Store> {
   if (config.database) return openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env), { host: configuredHostname(config) });
   return openSqliteStore(config.dataDir);
+}
+
+/**
+ * The store of the service (`vigil start`): with PostgreSQL, one that keeps working while the
+ * database is unreachable — runs and messages go to a local spool in dataDir meanwhile and are
+ * copied in when it returns (spooling-store.ts). A spool left by a previous process is copied in
+ * now; `onNote` hears what was copied.
+ */
+export async function openServiceStore(config: StoreConfig & { hostname: string }, options: { baseDir?: string; env?: NodeJS.ProcessEnv; clock: Clock; onNote?: (line: string) => void }): Promise<Store> {
+  if (!config.database) return openSqliteStore(config.dataDir);
+  const primary = await openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env), { host: config.hostname });
+  const store = new SpoolingStore(primary, primary.db, { dataDir: config.dataDir, host: config.hostname, clock: options.clock });
+  for (const line of await store.recoverLeftovers()) options.onNote?.(line);
+  return store;
 }
 
 /** SQLite's store, opened synchronously: for a configuration without `database:` only. */

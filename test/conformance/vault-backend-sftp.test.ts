@@ -7,7 +7,7 @@ vaultBackendSuite('SFTP (OpenSSH sshd on loopback)', async () => {
   await sshd.start();
   const target = sshd.target(sshd.remoteDir('vault'));
   return {
-    backend: new SftpBackend(target),
+    backend: new SftpBackend(target, 4), // several connections, as a vault has by default
     other: async () => new SftpBackend(target),
     cleanup: () => sshd.cleanup(),
   };

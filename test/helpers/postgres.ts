@@ -26,6 +26,10 @@ export interface PostgresCluster {
   newDatabase(template?: string): Promise<TestDatabase>;
   /** Runs one statement as the superuser in the `postgres` database. */
   query(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+  /** An outage: shuts the server down (fast shutdown: sessions are ended), keeping its files. */
+  halt(): Promise<void>;
+  /** Ends the outage: starts the server again on the same port; resolves once it accepts connections. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,10 +71,11 @@ export async function startPostgres(): Promise<PostgresCluster> {
   writeFileSync(hba, `host all +password_login 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const server = launch(bin, data, sockets, port, dir, account);
+    const relaunch = () => launch(bin, data, sockets, port, dir, account);
+    const server = relaunch();
     try {
       await ready(port, server);
-      return cluster(port, server, dir);
+      return cluster(port, server, dir, relaunch);
     } catch (error) {
       await server.stop();
       if (attempt >= 2) {
@@ -181,7 +186,8 @@ async function ready(port: number, server: Server): Promise<void> {
   }
 }
 
-function cluster(port: number, server: Server, dir: string): PostgresCluster {
+function cluster(port: number, first: Server, dir: string, relaunch: () => Server): PostgresCluster {
+  let server = first;
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const admin = new pg.Pool({ connectionString: url(), max: 2, connectionTimeoutMillis: 10_000, query_timeout: STEP_TIMEOUT_MS });
   // An idle connection ended by the server (its shutdown) is dropped, not an uncaught error.
@@ -194,6 +200,13 @@ function cluster(port: number, server: Server, dir: string): PostgresCluster {
       const name = `vigil_test_${process.pid}_${++databases}`;
       await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
       return { name, url: url(name), drop: async () => void (await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
+    },
+    async halt() {
+      await server.stop();
+    },
+    async resume() {
+      server = relaunch();
+      await ready(port, server);
     },
     async stop() {
       await admin.end();

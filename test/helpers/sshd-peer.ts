@@ -79,6 +79,12 @@ export class SshdPeer {
     }
   }
 
+  /** How many connections the server holds open (its per-connection sshd processes). */
+  sessionCount(): number {
+    const pid = this.child?.pid;
+    return pid === undefined ? 0 : childrenOf(pid).length;
+  }
+
   /** SIGKILLs every per-connection sshd process: open connections drop at once, the listener stays. */
   killSessions(): number {
     return this.signalSessions('SIGKILL');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { hostname } from 'node:os';
 import { openApp } from '../../app/context.js';
-import { borrowed, openStore } from '../../app/open-store.js';
+import { borrowed, openServiceStore } from '../../app/open-store.js';
 import type { Store } from '../../storage/ports/store.js';
 import { ServiceSupervisor } from '../../app/supervisor.js';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
@@ -52,7 +52,11 @@ export const startCommand: Command = {
     }
     let store: Store;
     try {
-      store = await openStore(first.config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
+      const log = createStderrLogger({ level: 'info', env: ctx.env });
+      store = await openServiceStore(
+        { ...first.config, hostname: first.config.hostname ?? hostname() },
+        { baseDir: path.dirname(ctx.configFile), env: ctx.env, clock: systemClock, onNote: (line) => log.info(line) },
+      );
     } catch (error) {
       taken.lock.release();
       throw error;

@@ -108,6 +108,11 @@ export class PgDatabase implements Queryable {
   async transaction<T>(body: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A client out of the pool has no 'error' listener (the pool's is for idle clients): the server
+    // going away between two statements would be an unhandled 'error' event, ending the process.
+    // The statement in flight (or the next) fails on its own; the client is then not reused.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await body(queryable(client));
@@ -119,6 +124,7 @@ export class PgDatabase implements Queryable {
       throw error;
     } finally {
       client.release(broken);
+      client.removeListener('error', onError);
     }
   }
 
@@ -174,4 +180,26 @@ export function storeUnavailable(connection: PgConnection, error: unknown): Vigi
         ? 'The database in database.url does not exist: create it (docs/fleet.md, "Database").'
         : 'Check that PostgreSQL is running and reachable from this host (database.url), and the TLS settings (database.tls).';
   return new VigilError('ERR_STORE', `cannot connect to the database ${where}: ${message}`, { hint, cause: error });
+}
+
+// Node's socket errors of a server that is down, restarting or cut off.
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+// SQLSTATEs of a server going away: class 08 (connection exception), and the shutdowns and the
+// start-up of class 57 (admin_shutdown, crash_shutdown, cannot_connect_now).
+const SERVER_GONE = /^(08...|57P01|57P02|57P03)$/;
+// What pg itself says when the connection, not the statement, failed (its errors carry no code).
+const PG_CONNECTION_TEXT = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Query read timeout/i;
+
+/**
+ * Whether an error is the database being unreachable (down, restarting, the network cut), as
+ * opposed to the statement or the data: what a host buffers locally until it returns. Looks
+ * through `cause` (storeUnavailable wraps the connection error).
+ */
+export function isConnectionLost(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (SOCKET_CODES.has(code) || SERVER_GONE.test(code))) return true;
+    if (code === undefined && PG_CONNECTION_TEXT.test((e as Error).message ?? '')) return true;
+  }
+  return false;
 }

@@ -350,6 +350,24 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 39,
+    name: 'spool flushes',
+    sql: `
+      -- A host that lost its PostgreSQL buffers runs and messages in a local SQLite spool and
+      -- copies it in when the database returns (src/app/spool-flush.ts), in one transaction that
+      -- also records the spool here: a flush interrupted after its commit is not copied twice.
+      CREATE TABLE spool_flushes (
+        spool_id    TEXT PRIMARY KEY,
+        host        TEXT NOT NULL,
+        flushed_at  BIGINT NOT NULL,
+        activities  BIGINT NOT NULL,
+        messages    BIGINT NOT NULL
+      );
+      -- In a spool: the database's activity a run started before the outage and ended in it.
+      ALTER TABLE activities ADD COLUMN replaces BIGINT;
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `

@@ -24,7 +24,7 @@ import { isVigilError } from '../../domain/errors.js';
  * The PostgreSQL store: one database shared by every host of a fleet, holding every port.
  * Connects (within CONNECT_TIMEOUT_MS), migrates under an advisory lock, then hands out the ports.
  */
-export async function openPgStore(connection: PgConnection, options: { migrate?: boolean; host?: string } = {}): Promise<Store> {
+export async function openPgStore(connection: PgConnection, options: { migrate?: boolean; host?: string } = {}): Promise<Store & { db: PgDatabase }> {
   const db = new PgDatabase(connection);
   try {
     await db.run('SELECT 1');
@@ -38,7 +38,7 @@ export async function openPgStore(connection: PgConnection, options: { migrate?:
     await db.close().catch(() => undefined);
     throw isVigilError(error) ? error : storeUnavailable(connection, error);
   }
-  return pgStore(db, options.host ?? '');
+  return { ...pgStore(db, options.host ?? ''), db };
 }
 
 /**

@@ -401,6 +401,24 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 39,
+    name: 'spool flushes',
+    sql: `
+      -- A host that lost its PostgreSQL buffers runs and messages in a local SQLite spool and
+      -- copies it in when the database returns (src/app/spool-flush.ts), in one transaction that
+      -- also records the spool here: a flush interrupted after its commit is not copied twice.
+      CREATE TABLE spool_flushes (
+        spool_id    TEXT PRIMARY KEY,
+        host        TEXT NOT NULL,
+        flushed_at  INTEGER NOT NULL,
+        activities  INTEGER NOT NULL,
+        messages    INTEGER NOT NULL
+      );
+      -- In a spool: the database's activity a run started before the outage and ended in it.
+      ALTER TABLE activities ADD COLUMN replaces INTEGER;
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `

@@ -10,6 +10,7 @@ import type { RestoreChunk, RestoreFile } from './worker-protocol.js';
 import type { Vault } from './vault.js';
 import { makeDirs } from '../../../platform/make-dirs.js';
 import { stopIfUnreachable } from './vault-errors.js';
+import { RemoteChunkReader, type WantedChunk } from './remote-chunks.js';
 
 export interface RestoreTreeOptions {
   vault: Vault;
@@ -65,30 +66,51 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
   await makeDirs(path.dirname(dest(entries[0]!)));
 
   const pool = new WorkerPool(vault.keys);
+  // A local pack is read by the worker itself; a remote one here, in whole ranges (remote-chunks.ts).
+  const reader = vault.backend.localPath ? undefined : new RemoteChunkReader(vault.backend);
   const running = new Set<Promise<void>>();
   const files = new Map<number, TreeEntry>();
   let batch: RestoreFile[] = [];
+  let wanted: WantedChunk[] = [];
   let batchBytes = 0;
+  /** What stops the restore: the vault became unreachable, or a worker thread died. */
+  let failure: unknown;
+  const write = async (task: RestoreFile[], chunks: WantedChunk[]) => {
+    if (reader && chunks.length > 0) {
+      const unread = await reader.fill(chunks);
+      for (const [fid, error] of unread) {
+        fail(files.get(fid)!.path, `not restored: ${error.message}`);
+        files.delete(fid);
+      }
+      task = task.filter((file) => !unread.has(file.fid));
+    }
+    await pool.submit({ kind: 'restore', files: task }, (results) => {
+      for (const result of results) {
+        const entry = files.get(result.fid)!;
+        files.delete(result.fid);
+        if (result.error) fail(entry.path, `not restored: ${result.error.message}`);
+        else {
+          stats.files++;
+          stats.bytes += entry.size;
+        }
+        meter.filesDone++;
+        meter.bytesDone += entry.size;
+      }
+      meter.tick();
+    });
+  };
   const dispatch = async () => {
     if (batch.length === 0) return;
     const task = batch;
+    const chunks = wanted;
     batch = [];
+    wanted = [];
     batchBytes = 0;
     while (running.size >= pool.size * 2) await Promise.race(running);
-    const job: Promise<void> = pool
-      .submit({ kind: 'restore', files: task }, (results) => {
-        for (const result of results) {
-          const entry = files.get(result.fid)!;
-          files.delete(result.fid);
-          if (result.error) fail(entry.path, `not restored: ${result.error.message}`);
-          else {
-            stats.files++;
-            stats.bytes += entry.size;
-          }
-          meter.filesDone++;
-          meter.bytesDone += entry.size;
-        }
-        meter.tick();
+    // Never rejects (a rejection nobody awaits yet would crash the process): the loop checks `failure`.
+    const job: Promise<void> = write(task, chunks)
+      .catch((error: unknown) => {
+        failure ??= error;
       })
       .finally(() => running.delete(job));
     running.add(job);
@@ -97,6 +119,7 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
     let fid = 0;
     for (const entry of entries) {
       if (options.signal?.aborted) break;
+      if (failure) throw failure;
       const target = dest(entry);
       try {
         if (entry.type === 'dir') {
@@ -111,16 +134,16 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
           stats.symlinks++;
         } else {
           const chunks: RestoreChunk[] = [];
+          const fileWants: WantedChunk[] = [];
           for (const id of entry.chunks ?? []) {
             const location = index.get(id);
             if (!location) throw new Error(`chunk ${id.slice(0, 12)} is missing from the vault index`);
-            const packName = vault.packName(location.packId);
             const chunk: RestoreChunk = { id, packPath: vault.packPath(location.packId), offset: location.offset, length: location.length, comp: location.comp, rawLength: location.rawLength };
-            // A local pack is read by the worker itself; a remote one here, through the backend.
-            if (!vault.backend.localPath) chunk.payload = await vault.backend.read(packName, { offset: location.offset, length: location.length });
+            if (reader) fileWants.push({ pack: vault.packName(location.packId), chunk, fid });
             chunks.push(chunk);
           }
           files.set(fid, entry);
+          wanted.push(...fileWants);
           batch.push({ fid: fid++, target, size: entry.size, mode: entry.mode, mtimeNs: entry.mtimeNs, uid: entry.uid, gid: entry.gid, chunks });
           batchBytes += entry.size;
           if (batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) await dispatch();
@@ -132,6 +155,7 @@ export async function restoreTree(options: RestoreTreeOptions, log: EngineLogEnt
     }
     await dispatch();
     while (running.size > 0) await Promise.race(running);
+    if (failure) throw failure;
   } finally {
     await pool.close();
     await vault.close();

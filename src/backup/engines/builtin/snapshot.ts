@@ -1,4 +1,5 @@
 import { corrupt } from './crypto.js';
+import { mapInParallel } from './in-parallel.js';
 import type { BlobIndex } from './blob-index.js';
 import type { Vault } from './vault.js';
 
@@ -107,22 +108,19 @@ export async function loadSnapshot(vault: Vault, id: string): Promise<SnapshotIn
 
 /** Every snapshot in the vault, oldest first. Optionally only those of one set. */
 export async function loadSnapshots(vault: Vault, set?: string): Promise<SnapshotInfo[]> {
-  const snapshots: SnapshotInfo[] = [];
-  for (const id of await vault.listObjects('snapshots')) {
-    const snapshot = await loadSnapshot(vault, id);
-    if (set === undefined || snapshot.set === set) snapshots.push(snapshot);
-  }
+  const all = await mapInParallel(await vault.listObjects('snapshots'), (id) => loadSnapshot(vault, id));
+  const snapshots = all.filter((snapshot) => set === undefined || snapshot.set === set);
   return snapshots.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id));
 }
 
 /** Reads a snapshot's tree. ERR_VAULT_CORRUPT when a tree blob is missing or damaged. */
 export async function loadTree(vault: Vault, index: BlobIndex, snapshot: SnapshotInfo): Promise<TreeEntry[]> {
-  const parts: Buffer[] = [];
-  for (const id of snapshot.tree) {
+  const locations = snapshot.tree.map((id) => {
     const location = index.get(id);
     if (!location) throw corrupt(vault.objectPath('snapshots', snapshot.id), `tree blob ${id.slice(0, 12)} is not in the index`);
-    parts.push(await vault.readBlob(id, location));
-  }
+    return { id, location };
+  });
+  const parts = await mapInParallel(locations, ({ id, location }) => vault.readBlob(id, location));
   return parseTree(Buffer.concat(parts).toString('utf8'), `tree of snapshot ${snapshot.id.slice(0, 12)}`);
 }
 

@@ -7,6 +7,7 @@ import { corrupt, createKeyFile, openKeyFile, seal, sha256, unseal, type KeyFile
 import { LocalBackend } from './backend/local-backend.js';
 import type { VaultBackend } from './backend/vault-backend.js';
 import { decodePackHeader, type PackBlob } from './pack-format.js';
+import { mapInParallel } from './in-parallel.js';
 import type { BlobLocation } from './blob-index.js';
 import { isPermissionDenied, permissionError, vaultWriteError } from './vault-errors.js';
 
@@ -207,10 +208,9 @@ export class Vault {
   async listPacks(): Promise<Map<string, number>> {
     const packs = new Map<string, number>();
     try {
-      for (const shard of (await this.backend.list('data')).dirs) {
-        for (const file of (await this.backend.list(`data/${shard}`)).files) {
-          if (/^[0-9a-f]{64}$/.test(file.name)) packs.set(file.name, file.size);
-        }
+      const shards = await mapInParallel((await this.backend.list('data')).dirs, (shard) => this.backend.list(`data/${shard}`));
+      for (const { files } of shards) {
+        for (const file of files) if (/^[0-9a-f]{64}$/.test(file.name)) packs.set(file.name, file.size);
       }
     } catch (error) {
       throw vaultReadError(this.where('data'), error);
@@ -223,9 +223,9 @@ export class Vault {
     const index = new BlobIndex();
     for (const mark of (await loadDamageMarks(this)).marks) index.markDamaged(mark.packId, mark.blobId);
     const files = await this.listObjects('index');
-    for (const id of files) {
-      for (const pack of decodeIndex(await this.readObject('index', id), this.objectPath('index', id))) index.addPack(pack);
-    }
+    // Added in name order, as before: the first copy of a blob listed is the one used.
+    const decoded = await mapInParallel(files, async (id) => decodeIndex(await this.readObject('index', id), this.objectPath('index', id)));
+    for (const packs of decoded) for (const pack of packs) index.addPack(pack);
     return { index, files };
   }
 

@@ -19,7 +19,7 @@ function pick(target: VaultTarget): VaultBackend {
     case 'local':
       return new LocalBackend(target.path);
     case 'sftp':
-      return new SftpBackend(target.sftp);
+      return new SftpBackend(target.sftp, target.uploads?.connections);
     case 's3':
       return new S3Backend(target.s3);
   }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path/posix';
 import type { SFTPWrapper } from 'ssh2';
 import { VigilError } from '../../../../domain/errors.js';
-import { openSftpSession, sftpLocation, unreachable, type SftpSession, type SftpTarget } from './sftp-session.js';
+import { SftpPool } from './sftp-pool.js';
+import { sftpLocation, unreachable, type SftpTarget } from './sftp-session.js';
 import { backendError, type BackendGuarantees, type VaultBackend, type VaultObjectInfo } from './vault-backend.js';
 
 /**
@@ -18,6 +19,8 @@ const PIPELINE = 16;
  * but it fails as soon as the server has answered nothing for the timeout (see `call`).
  */
 const MIN_RATE_BYTES_PER_MS = 256;
+/** A call moving at least this much may open another connection when the open ones are busy (sftp-pool.ts). */
+const GROW_BYTES = 1024 * 1024;
 
 const SFTP_EOF = 1;
 const SFTP_NO_SUCH_FILE = 2;
@@ -29,9 +32,9 @@ const SFTP_FAILURE = 4;
  * (locks: beside the others), is fsynced on the server (fsync@openssh.com) and renamed into place
  * with posix-rename@openssh.com, which replaces atomically; an exclusive write hard-links instead
  * (hardlink@openssh.com), which the server refuses when the name exists. A connection lost
- * mid-write leaves only a temporary file (prune removes it). One connection, opened on first use
- * and again after it dropped; every call has a deadline, after which the connection is dropped
- * and the call fails ERR_VAULT_UNREACHABLE.
+ * mid-write leaves only a temporary file (prune removes it). Up to `connections` SSH connections
+ * (sftp-pool.ts), opened as calls in flight need them and again after one dropped; every call has
+ * a deadline, after which its connection is dropped and the call fails ERR_VAULT_UNREACHABLE.
  *
  * SFTP version 3 reports a full disk as a generic failure: the backend then asks the server for
  * the free space (statvfs@openssh.com) and reports ENOSPC when there is none to speak of.
@@ -39,14 +42,19 @@ const SFTP_FAILURE = 4;
 export class SftpBackend implements VaultBackend {
   readonly guarantees: BackendGuarantees = { exclusiveCreate: 'atomic' };
   readonly location: string;
-  private session: Promise<SftpSession> | undefined;
+  private readonly pool: SftpPool;
 
-  constructor(private readonly target: SftpTarget) {
+  /** `connections`: SSH connections at most, for calls in flight together (the vault's `connections`). */
+  constructor(
+    private readonly target: SftpTarget,
+    connections = 1,
+  ) {
     this.location = sftpLocation(target);
+    this.pool = new SftpPool(target, Math.max(1, connections));
   }
 
   async list(dir: string): Promise<{ files: VaultObjectInfo[]; dirs: string[] }> {
-    return this.call(`listing ${dir || '/'}`, 0, async (sftp) => {
+    return this.call(`listing ${dir || '/'}`, 0, false, async (sftp) => {
       const entries = await new Promise<{ filename: string; attrs: { mode: number; size: number } }[]>((resolve, reject) =>
         sftp.readdir(this.remote(dir), (error, list) => (error ? reject(error) : resolve(list))),
       ).catch((error: unknown) => {
@@ -65,7 +73,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async stat(name: string): Promise<VaultObjectInfo | undefined> {
-    return this.call(`looking up ${name}`, 0, async (sftp) => {
+    return this.call(`looking up ${name}`, 0, false, async (sftp) => {
       const stats = await new Promise<{ isFile(): boolean; size: number } | undefined>((resolve, reject) =>
         sftp.stat(this.remote(name), (error, attrs) => (error ? (statusOf(error) === SFTP_NO_SUCH_FILE ? resolve(undefined) : reject(error)) : resolve(attrs))),
       );
@@ -74,7 +82,9 @@ export class SftpBackend implements VaultBackend {
   }
 
   async read(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
-    return this.call(`reading ${name}`, range?.length ?? 8 * 1024 * 1024, async (sftp, answered) => {
+    // A whole object without a range: small (config, an index, a snapshot) unless it is a pack.
+    const large = (range?.length ?? 0) >= GROW_BYTES || (!range && name.startsWith('data/'));
+    return this.call(`reading ${name}`, range?.length ?? 8 * 1024 * 1024, large, async (sftp, answered) => {
       const handle = await open(sftp, this.remote(name), 'r');
       try {
         const offset = range?.offset ?? 0;
@@ -90,7 +100,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async write(name: string, data: Buffer, options: { exclusive?: boolean } = {}): Promise<void> {
-    await this.call(`writing ${name}`, data.length, async (sftp, answered) => {
+    await this.call(`writing ${name}`, data.length, data.length >= GROW_BYTES, async (sftp, answered) => {
       const target = this.remote(name);
       const tmpDir = name.startsWith('locks/') ? path.dirname(target) : this.remote('tmp');
       const tmp = `${tmpDir}/${path.basename(name)}.${randomBytes(6).toString('hex')}.part`;
@@ -115,7 +125,7 @@ export class SftpBackend implements VaultBackend {
   }
 
   async delete(name: string): Promise<void> {
-    await this.call(`deleting ${name}`, 0, async (sftp) => {
+    await this.call(`deleting ${name}`, 0, false, async (sftp) => {
       await unlink(sftp, this.remote(name)).catch((error: unknown) => {
         if (statusOf(error) !== SFTP_NO_SUCH_FILE) throw error;
       });
@@ -127,17 +137,14 @@ export class SftpBackend implements VaultBackend {
   }
 
   async prepare(dirs: readonly string[]): Promise<void> {
-    await this.call('creating the vault directories', 0, async (sftp) => {
+    await this.call('creating the vault directories', 0, false, async (sftp) => {
       await mkdirs(sftp, this.target.path);
       for (const dir of dirs) await mkdirs(sftp, this.remote(dir));
     });
   }
 
   async close(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    const open = await session?.catch(() => undefined);
-    open?.client.end();
+    await this.pool.close();
   }
 
   private remote(name: string): string {
@@ -181,10 +188,11 @@ export class SftpBackend implements VaultBackend {
    * noticed after the timeout, not after the time a whole pack may take. Total: the timeout plus
    * time to move `bytes` at 256 KiB/s, so a server that trickles cannot hold a call forever. On
    * either the connection is destroyed, which fails the call (and any other in flight) at once.
-   * Errors that are not an SFTP status are a lost connection.
+   * Errors that are not an SFTP status are a lost connection. `large`: the call moves enough data
+   * to open another connection when the open ones are busy.
    */
-  private async call<T>(doing: string, bytes: number, op: (sftp: SFTPWrapper, answered: () => void) => Promise<T>): Promise<T> {
-    const session = await this.connect();
+  private async call<T>(doing: string, bytes: number, large: boolean, op: (sftp: SFTPWrapper, answered: () => void) => Promise<T>): Promise<T> {
+    const { session, release } = await this.pool.acquire(large);
     const idleMs = this.target.timeoutMs;
     const limitMs = idleMs + Math.ceil(bytes / MIN_RATE_BYTES_PER_MS);
     let idle: NodeJS.Timeout | undefined;
@@ -192,7 +200,7 @@ export class SftpBackend implements VaultBackend {
     let answered = () => undefined as void;
     const deadline = new Promise<never>((_, reject) => {
       const expire = (message: string) => {
-        this.drop(session);
+        this.pool.drop(session);
         reject(unreachable(`${message} while ${doing}`, this.target));
       };
       answered = () => {
@@ -210,7 +218,7 @@ export class SftpBackend implements VaultBackend {
       if (typeof (error as NodeJS.ErrnoException).code === 'string') throw error;
       const status = statusOf(error);
       if (status === undefined || status === 6 || status === 7) {
-        this.drop(session);
+        this.pool.drop(session);
         throw unreachable(`the connection was lost while ${doing} (${(error as Error).message})`, this.target, error);
       }
       throw withErrno(error, status, `${this.location}: ${doing}`);
@@ -218,27 +226,8 @@ export class SftpBackend implements VaultBackend {
       clearTimeout(idle);
       clearTimeout(total);
       answered = () => undefined;
+      release();
     }
-  }
-
-  private connect(): Promise<SftpSession> {
-    if (!this.session) {
-      const opening = openSftpSession(this.target, () => {
-        if (this.session === opening) this.session = undefined;
-      });
-      this.session = opening;
-      opening.catch(() => {
-        if (this.session === opening) this.session = undefined;
-      });
-    }
-    return this.session;
-  }
-
-  private drop(session: SftpSession): void {
-    void this.session?.then((current) => {
-      if (current === session) this.session = undefined;
-    });
-    session.client.destroy();
   }
 }
 

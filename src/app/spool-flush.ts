@@ -1,0 +1,90 @@
+import type { SqliteDatabase } from '../storage/sqlite/database.js';
+import type { PgDatabase, Queryable } from '../storage/postgres/database.js';
+
+/** What a flush copied into the database (zero and zero when an earlier flush already had). */
+export interface SpoolFlushed {
+  activities: number;
+  messages: number;
+  /** An earlier flush of this spool committed (then crashed before removing it): nothing copied. */
+  already: boolean;
+}
+
+// Copied as they are: every column but the ids PostgreSQL gives (activities, attempts) and the
+// spool's own `replaces`, which says where an activity goes rather than what it is.
+const ACTIVITY_COLUMNS = ['kind', 'set_name', 'engine', 'trigger', 'status', 'started_at', 'ended_at', 'scheduled_for', 'files', 'bytes_scanned', 'bytes_new', 'errors', 'warnings', 'first_error', 'snapshot_id', 'log_dropped', 'owner_host', 'owner_pid', 'host'];
+const ACTIVITY_END_COLUMNS = ['status', 'ended_at', 'files', 'bytes_scanned', 'bytes_new', 'errors', 'warnings', 'first_error', 'snapshot_id', 'log_dropped'];
+const LOG_COLUMNS = ['seq', 'severity', 'message', 'path'];
+const MESSAGE_COLUMNS = ['id', 'message_id', 'kind', 'severity', 'priority', 'profile', 'dedupe_key', 'sender', 'recipients', 'subject', 'raw', 'state', 'created_at', 'updated_at', 'next_attempt_at', 'lease_owner', 'attempts', 'last_outcome', 'last_error', 'possible_duplicate', 'sent_at', 'sequence', 'host'];
+const HAND_OFF_COLUMNS = ['outbox_id', 'message_id', 'client', 'program', 'queue_listing', 'sender', 'recipients', 'handed_at', 'queue_id', 'last_checked_at', 'last_seen_at', 'left_at', 'stuck_since', 'last_reason'];
+const ATTEMPT_COLUMNS = ['message', 'started_at', 'duration_ms', 'transport', 'server', 'outcome', 'reply_code', 'reply_text', 'detail', 'error_code', 'transcript'];
+
+type Row = Record<string, unknown>;
+
+/**
+ * Copies a host's spool — the runs and messages it kept in SQLite while PostgreSQL was
+ * unreachable — into PostgreSQL, in one transaction that also records the spool's id in
+ * `spool_flushes`: all of it is copied once or none of it is, so a flush interrupted anywhere
+ * (the database going again, kill -9 after the commit) is simply run again.
+ *
+ * - An activity gets a new id from PostgreSQL; its log follows it. One the spool `replaces` (a run
+ *   that started in the database before the outage and ended during it) ends that activity.
+ * - A message keeps its id and Message-ID: one still pending is delivered from PostgreSQL from
+ *   now on; one delivered from the spool is history, with its attempts (and its MTA hand-off).
+ *
+ * The spool must be still (no run in progress in it, no message being sent from it): the caller's.
+ */
+export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId: string, host: string, now: number): Promise<SpoolFlushed> {
+  const activities = spool.prepare('SELECT * FROM activities ORDER BY id').all() as Row[];
+  const messages = spool.prepare('SELECT * FROM messages ORDER BY rowid').all() as Row[];
+  return pg.exclusive(`spool:${spoolId}`, async (tx) => {
+    if (await tx.one('SELECT 1 FROM spool_flushes WHERE spool_id = $1', [spoolId])) return { activities: 0, messages: 0, already: true };
+    for (const activity of activities) {
+      const log = spool.prepare('SELECT * FROM activity_log WHERE activity = ? ORDER BY seq').all(activity.id) as Row[];
+      const target = await copyActivity(tx, activity);
+      for (const entry of log) await insert(tx, 'activity_log', ['activity', ...LOG_COLUMNS], [target, ...LOG_COLUMNS.map((c) => entry[c])], 'ON CONFLICT DO NOTHING');
+    }
+    for (const message of messages) {
+      const copied = await insert(tx, 'messages', MESSAGE_COLUMNS, MESSAGE_COLUMNS.map((c) => message[c]), 'ON CONFLICT DO NOTHING');
+      if (copied === 0) continue; // already there: never twice
+      const attempts = spool.prepare('SELECT * FROM attempts WHERE message = ? ORDER BY id').all(message.id) as Row[];
+      for (const attempt of attempts) await insert(tx, 'attempts', ATTEMPT_COLUMNS, ATTEMPT_COLUMNS.map((c) => attempt[c]));
+      // Handed to a local MTA (msmtp, postfix) from the spool: followed in its queue from the database.
+      const handOff = spool.prepare('SELECT * FROM mta_handoffs WHERE outbox_id = ?').get(message.id) as Row | undefined;
+      if (handOff) await insert(tx, 'mta_handoffs', HAND_OFF_COLUMNS, HAND_OFF_COLUMNS.map((c) => handOff[c]));
+    }
+    await tx.run('INSERT INTO spool_flushes (spool_id, host, flushed_at, activities, messages) VALUES ($1, $2, $3, $4, $5)', [spoolId, host, now, activities.length, messages.length]);
+    return { activities: activities.length, messages: messages.length, already: false };
+  });
+}
+
+/** The activity's id in PostgreSQL: the one it replaces, ended with the spool's result, or a new one. */
+async function copyActivity(tx: Queryable, activity: Row): Promise<number> {
+  const replaces = activity.replaces as number | null;
+  if (replaces !== null) {
+    const set = ACTIVITY_END_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ');
+    const ended = await tx.run(`UPDATE activities SET ${set} WHERE id = $1`, [replaces, ...ACTIVITY_END_COLUMNS.map((c) => activity[c])]);
+    if (ended > 0) {
+      // Whatever was logged there before (nothing, or an abandonment) gives way to the run's own log.
+      await tx.run('DELETE FROM activity_log WHERE activity = $1', [replaces]);
+      return replaces;
+    }
+  }
+  const placeholders = ACTIVITY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+  const row = await tx.one<{ id: number }>(`INSERT INTO activities (${ACTIVITY_COLUMNS.join(', ')}) VALUES (${placeholders}) RETURNING id`, ACTIVITY_COLUMNS.map((c) => activity[c]));
+  return row!.id;
+}
+
+function insert(tx: Queryable, table: string, columns: string[], values: unknown[], tail = ''): Promise<number> {
+  const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
+  return tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders}) ${tail}`, values);
+}
+
+/** Running activities and messages being sent in the spool: it is flushed only when both are none. */
+export function spoolBusy(spool: SqliteDatabase): { running: number } {
+  return spool.prepare("SELECT COUNT(*) AS running FROM activities WHERE status = 'running'").get() as { running: number };
+}
+
+/** Marks a spooled activity as the end of the database's activity `primaryId` (started before the outage). */
+export function markReplaces(spool: SqliteDatabase, spooledId: number, primaryId: number): void {
+  spool.prepare('UPDATE activities SET replaces = ? WHERE id = ?').run(primaryId, spooledId);
+}

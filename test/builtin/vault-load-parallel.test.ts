@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { LocalBackend } from '../../src/backup/engines/builtin/backend/local-backend.js';
+import type { VaultBackend, VaultObjectInfo } from '../../src/backup/engines/builtin/backend/vault-backend.js';
+import { Vault } from '../../src/backup/engines/builtin/vault.js';
+import { loadSnapshots, loadTree } from '../../src/backup/engines/builtin/snapshot.js';
+import { runBackup, setContext, tempDir, textBytes } from './helpers.js';
+
+// Opening a vault for a run reads every index file and snapshot, and lists every pack shard.
+// Over a network each is a round trip: they are requested several at once, not one after the other.
+
+/** A backend noting, per kind of object, how many calls on it were in flight at most. */
+class ConcurrencyProbe implements VaultBackend {
+  readonly guarantees;
+  readonly location;
+  readonly most = new Map<string, number>();
+  private readonly now = new Map<string, number>();
+  constructor(private readonly inner: VaultBackend) {
+    this.guarantees = inner.guarantees;
+    this.location = inner.location;
+  }
+  private async observe<T>(kind: string, call: () => Promise<T>): Promise<T> {
+    const running = (this.now.get(kind) ?? 0) + 1;
+    this.now.set(kind, running);
+    this.most.set(kind, Math.max(this.most.get(kind) ?? 0, running));
+    try {
+      return await call();
+    } finally {
+      this.now.set(kind, this.now.get(kind)! - 1);
+    }
+  }
+  list(dir: string) {
+    return this.observe(`list ${dir.split('/')[0]}`, () => this.inner.list(dir));
+  }
+  stat(name: string): Promise<VaultObjectInfo | undefined> {
+    return this.inner.stat(name);
+  }
+  read(name: string, range?: { offset: number; length: number }) {
+    return this.observe(`read ${name.split('/')[0]}`, () => this.inner.read(name, range));
+  }
+  write(name: string, data: Buffer, options?: { exclusive?: boolean }) {
+    return this.inner.write(name, data, options);
+  }
+  delete(name: string) {
+    return this.inner.delete(name);
+  }
+  sync() {
+    return this.inner.sync();
+  }
+  prepare(dirs: readonly string[]) {
+    return this.inner.prepare(dirs);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+test('index files, snapshots, tree blobs and pack shards are read several at once, and load the same', async (t) => {
+  const dir = await tempDir(t);
+  const src = path.join(dir, 'src');
+  await fsp.mkdir(src);
+  const vaultDir = path.join(dir, 'vault');
+  const context = setContext(dir, src, { vault: vaultDir });
+  for (let run = 0; run < 4; run++) {
+    // New data each run: a new pack (in its own shard, most likely), a new index file, a new snapshot.
+    await fsp.writeFile(path.join(src, `file-${run}.txt`), textBytes(20_000 + run));
+    const result = await runBackup(context);
+    assert.equal(result.status, 'completed', JSON.stringify(result.log));
+  }
+  const probe = new ConcurrencyProbe(new LocalBackend(vaultDir));
+  const vault = await Vault.open(probe);
+  const { index, files } = await vault.loadIndex();
+  assert.equal(files.length, 4);
+  const snapshots = await loadSnapshots(vault);
+  assert.equal(snapshots.length, 4);
+  assert.deepEqual(
+    snapshots.map((s) => s.time),
+    [...snapshots.map((s) => s.time)].sort(),
+  );
+  const tree = await loadTree(vault, index, snapshots.at(-1)!);
+  assert.deepEqual(tree.filter((e) => e.type === 'file').map((e) => path.basename(e.path)).sort(), ['file-0.txt', 'file-1.txt', 'file-2.txt', 'file-3.txt']);
+  const packs = await vault.listPacks();
+  assert.equal(packs.size, new Set([...index.entries()].map(([, l]) => l.packId)).size);
+  await vault.close();
+  assert.ok(probe.most.get('read index')! > 1, `index files read one at a time (${probe.most.get('read index')})`);
+  assert.ok(probe.most.get('read snapshots')! > 1, `snapshots read one at a time (${probe.most.get('read snapshots')})`);
+  assert.ok(probe.most.get('list data')! > 1, `pack shards listed one at a time (${probe.most.get('list data')})`);
+});
