@@ -18,6 +18,8 @@ export type ConsoleEnv = {
      * body passed through it is not decoded and redacted a second time on its way out.
      */
     redact: (body: string) => string;
+    /** The handler's body is already redacted (e.g. /metrics, redacted when its parts were built): not read back. */
+    redactedAtSource: () => void;
   };
 };
 

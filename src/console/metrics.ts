@@ -22,7 +22,7 @@ export const SCRAPE_CACHE_MS = 1_000;
  */
 export class ConsoleMetrics {
   readonly registry = new Registry();
-  private cached: { app: AppContext; at: number; text: Promise<string> } | undefined;
+  private cached: { app: AppContext; at: number; text: Promise<Buffer<ArrayBuffer>> } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** The per-set families: kept between scrapes, read again when the activity log changed (set-series-cache.ts). */
   private readonly sets = new SetSeriesCache();
@@ -44,8 +44,11 @@ export class ConsoleMetrics {
     return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
   }
 
-  /** The text of one scrape: the last collection if it is younger than SCRAPE_CACHE_MS (and of the same app), else a new one. */
-  async scrape(app: AppContext): Promise<string> {
+  /**
+   * The body of one scrape, redacted by the app's redactor and encoded as UTF-8: the last
+   * collection if it is younger than SCRAPE_CACHE_MS (and of the same app), else a new one.
+   */
+  async scrape(app: AppContext): Promise<Buffer<ArrayBuffer>> {
     const at = this.monotonic();
     const cached = this.cached;
     // A reloaded app (new configuration) gets a fresh collection at once.
@@ -61,9 +64,9 @@ export class ConsoleMetrics {
     return text;
   }
 
-  private async collect(app: AppContext): Promise<string> {
+  private async collect(app: AppContext): Promise<Buffer<ArrayBuffer>> {
     const now = app.clock.now();
-    const [setText, delivery, attempts, hosts] = await Promise.all([this.sets.text(app), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
+    const [setBody, delivery, attempts, hosts] = await Promise.all([this.sets.body(app), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
     for (const metric of [...Object.values(this.g), this.attempts]) metric.reset();
     for (const [state, count] of Object.entries(delivery.byState)) this.g.messages.set({ state }, count);
     this.g.stuck.set(delivery.stuck);
@@ -78,7 +81,8 @@ export class ConsoleMetrics {
     }
     for (const [state, count] of Object.entries(byState)) this.g.hosts.set({ state }, count);
     for (const a of attempts) this.attempts.inc({ transport: a.transport, outcome: a.outcome }, a.count);
-    // The per-set families first (as they were registered with prom-client before), then the rest.
-    return `${setText}\n\n${await this.registry.metrics()}`;
+    // The per-set families first (as they were registered with prom-client before), then the rest:
+    // only these few families are redacted and encoded per collection, the sets' are kept encoded.
+    return Buffer.concat([setBody, Buffer.from(app.redactor.redact(await this.registry.metrics()), 'utf8')]);
   }
 }

@@ -26,14 +26,14 @@ interface Family {
 
 /** In the order they are documented (docs/api.md) and were registered with prom-client. */
 export const SET_FAMILIES: readonly Family[] = [
-  { name: 'vigil_set_last_run_status', help: 'The status of the set’s last run (1 for the status it has)', value: (s) => (s.lastRun ? 1 : undefined), extraLabels: (s) => `,status="${escapeLabelValue(s.lastRun!.status)}"` },
-  { name: 'vigil_set_last_run_timestamp_seconds', help: 'When the set’s last run ended', value: (s) => (s.lastRun ? s.lastRun.endedAt / 1000 : undefined) },
+  { name: 'vigil_set_last_run_status', help: "The status of the set's last run (1 for the status it has)", value: (s) => (s.lastRun ? 1 : undefined), extraLabels: (s) => `,status="${escapeLabelValue(s.lastRun!.status)}"` },
+  { name: 'vigil_set_last_run_timestamp_seconds', help: "When the set's last run ended", value: (s) => (s.lastRun ? s.lastRun.endedAt / 1000 : undefined) },
   { name: 'vigil_set_running', help: '1 while the set is running', value: (s) => (s.running ? 1 : 0) },
-  { name: 'vigil_set_last_success_timestamp_seconds', help: 'When the set’s last successful run (completed, or with warnings) ended', value: (s) => (s.lastSuccess ? s.lastSuccess.endedAt / 1000 : undefined) },
-  { name: 'vigil_set_last_success_duration_seconds', help: 'How long the set’s last successful run took', value: (s) => (s.lastSuccess ? s.lastSuccess.durationMs / 1000 : undefined) },
-  { name: 'vigil_set_last_success_bytes_scanned', help: 'Bytes read by the set’s last successful run', value: (s) => s.lastSuccess?.bytesScanned },
-  { name: 'vigil_set_last_success_bytes_new', help: 'New bytes stored by the set’s last successful run', value: (s) => s.lastSuccess?.bytesNew },
-  { name: 'vigil_set_last_success_files', help: 'Files in the set’s last successful run', value: (s) => s.lastSuccess?.files },
+  { name: 'vigil_set_last_success_timestamp_seconds', help: "When the set's last successful run (completed, or with warnings) ended", value: (s) => (s.lastSuccess ? s.lastSuccess.endedAt / 1000 : undefined) },
+  { name: 'vigil_set_last_success_duration_seconds', help: "How long the set's last successful run took", value: (s) => (s.lastSuccess ? s.lastSuccess.durationMs / 1000 : undefined) },
+  { name: 'vigil_set_last_success_bytes_scanned', help: "Bytes read by the set's last successful run", value: (s) => s.lastSuccess?.bytesScanned },
+  { name: 'vigil_set_last_success_bytes_new', help: "New bytes stored by the set's last successful run", value: (s) => s.lastSuccess?.bytesNew },
+  { name: 'vigil_set_last_success_files', help: "Files in the set's last successful run", value: (s) => s.lastSuccess?.files },
 ];
 
 /**

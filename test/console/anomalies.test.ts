@@ -33,3 +33,28 @@ test('a set that suddenly backed up far fewer files shows the Daily summary’s 
     ws.cleanup();
   }
 });
+
+// The Overview keeps each set's samples between requests (console/data/success-samples-cache.ts):
+// a new success must be seen (it is the set's newest), and so must a prune (the store's lowest id).
+test('the Overview’s anomalies follow a new success and a prune, with the samples kept between requests', async () => {
+  const ws = new Workspace(`dataDir: ./var\nhostname: anomaly-test\nsets:\n  shrunk: { engine: command, command: [/bin/true] }\n`);
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  try {
+    const now = app.clock.now();
+    const day = 86_400_000;
+    const run = (d: number, files: number) =>
+      recordRun(app.store, 'shrunk', 'completed', now - d * day + 3_600_000, now - d * day + 3_660_000, { counters: { files, bytesScanned: files * 10_000, bytesNew: 0, errors: 0, warnings: 0 } });
+    for (let d = 10; d >= 2; d--) await run(d, 1_000);
+    const anomalies = async () => (await loadSets(app, { anomalies: true })).sets[0]!.anomalies.map((a) => a.metric);
+    assert.deepEqual(await anomalies(), [], 'steady so far');
+    await run(1, 100);
+    assert.deepEqual(await anomalies(), ['files', 'bytes'], 'a new success (the set’s newest): read again');
+    assert.deepEqual(await anomalies(), ['files', 'bytes'], 'nothing changed: the same');
+    // Every run but the newest pruned: too few left to judge it (minBaseline), though its newest success is the same.
+    assert.ok((await app.store.housekeeping.pruneActivities(now - 1.5 * day)) > 0);
+    assert.deepEqual(await anomalies(), [], 'a prune: read again');
+  } finally {
+    await app.close();
+    ws.cleanup();
+  }
+});

@@ -13,12 +13,12 @@ test('a scrape within a second of the last reuses its text; after it, the store 
     let ms = 10_000;
     const metrics = new ConsoleMetrics(() => ms);
     const before = await metrics.scrape(app);
-    assert.doesNotMatch(before, /vigil_set_last_run_status\{set="docs"/, 'never run yet');
+    assert.doesNotMatch(before.toString('utf8'), /vigil_set_last_run_status\{set="docs"/, 'never run yet');
     await app.runner.run('docs', { trigger: 'manual' });
     ms += SCRAPE_CACHE_MS - 1;
     assert.equal(await metrics.scrape(app), before, 'within the cache time: the same text');
     ms += 1;
-    assert.match(await metrics.scrape(app), /vigil_set_last_run_status\{set="docs",host="metrics-test",status="completed"\} 1/, 'after it: read again');
+    assert.match((await metrics.scrape(app)).toString('utf8'), /vigil_set_last_run_status\{set="docs",host="metrics-test",status="completed"\} 1/, 'after it: read again');
     // Scrapes arriving together share one collection.
     ms += SCRAPE_CACHE_MS;
     const [a, b] = await Promise.all([metrics.scrape(app), metrics.scrape(app)]);

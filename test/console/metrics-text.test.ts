@@ -52,7 +52,10 @@ sets:
     await app.runner.run('busy', { trigger: 'manual' });
     let ms = 10_000;
     const metrics = new ConsoleMetrics(() => (ms += 10_000));
-    assertSeriesMatchStore(parseExposition(await metrics.scrape(app)), await storeTruth(app));
+    const first = await metrics.scrape(app);
+    assertSeriesMatchStore(parseExposition(first.toString('utf8')), await storeTruth(app));
+    // ASCII set and host names: one byte a character, so the text is a one-byte string (no ’ in a HELP) that is cheap to encode.
+    assert.equal(first.length, first.toString('utf8').length, 'one byte a character');
     // The store changes (a failure after a success; a run in progress): the next scrape says so.
     // Another process on the same store (`vigil run` beside the service), whose runs this app hears no event of.
     ws.write(readFileSync(ws.configFile, 'utf8').replace('mixed: { engine: command, command: [/bin/true] }', 'mixed: { engine: command, command: [/bin/false] }'));
@@ -64,19 +67,23 @@ sets:
       const truth = await storeTruth(app);
       assert.equal(truth.get('mixed')?.lastRun?.status, 'failed');
       assert.equal(truth.get('busy')?.running, true);
-      assertSeriesMatchStore(parseExposition(await metrics.scrape(app)), truth);
+      assertSeriesMatchStore(parseExposition((await metrics.scrape(app)).toString('utf8')), truth);
     } finally {
       await changed.close();
     }
     // The service's own run (an event this app hears).
     await app.runner.run('never', { trigger: 'manual' });
     await app.events.drain();
-    assertSeriesMatchStore(parseExposition(await metrics.scrape(app)), await storeTruth(app));
+    assertSeriesMatchStore(parseExposition((await metrics.scrape(app)).toString('utf8')), await storeTruth(app));
   } finally {
     await app.close();
     ws.cleanup();
   }
 });
+
+async function textOf(cache: SetSeriesCache, app: AppContext): Promise<string> {
+  return (await cache.body(app)).toString('utf8');
+}
 
 interface Sample {
   name: string;
@@ -172,26 +179,26 @@ sets:
     await app.runner.run('good', { trigger: 'manual' });
     await app.runner.run('flaky', { trigger: 'manual' });
     const cache = new SetSeriesCache();
-    await cache.text(app);
+    await textOf(cache, app);
     assert.equal(cache.fullReads, 1);
     // flaky fails now: first in the order ("needs a look first"), its last success the earlier run.
     rmSync(flag);
     assert.equal((await app.runner.run('flaky', { trigger: 'manual' })).status, 'failed');
     await app.runner.run('good', { trigger: 'manual' });
     await app.events.drain();
-    const fromEvents = await cache.text(app);
+    const fromEvents = await textOf(cache, app);
     assert.equal(cache.fullReads, 1, 'the service’s own runs: from their events');
-    assert.equal(fromEvents, await new SetSeriesCache().text(app), 'the same text as every set read again');
-    assert.equal(await cache.text(app), fromEvents);
+    assert.equal(fromEvents, await textOf(new SetSeriesCache(), app), 'the same text as every set read again');
+    assert.equal(await textOf(cache, app), fromEvents);
     assert.equal(cache.fullReads, 1, 'nothing changed: nothing read');
     // Another process (no event here): its row shows in the store's watermark.
     await other.runner.run('later', { trigger: 'manual' });
-    const afterOther = await cache.text(app);
+    const afterOther = await textOf(cache, app);
     assert.equal(cache.fullReads, 2, 'a run this process heard nothing of: every set read again');
     assert.match(afterOther, /vigil_set_last_run_status\{set="later",host="metrics-text.example.com",status="completed"\} 1/);
     // Pruned rows change the watermark too.
     await app.store.housekeeping.pruneActivities(app.clock.now() + 60_000);
-    assert.doesNotMatch(await cache.text(app), /set="good"[^\n]*status=/, 'every run pruned: no last run');
+    assert.doesNotMatch(await textOf(cache, app), /set="good"[^\n]*status=/, 'every run pruned: no last run');
     assert.equal(cache.fullReads, 3);
   } finally {
     await other.close();

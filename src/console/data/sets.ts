@@ -6,6 +6,7 @@ import type { AppContext } from '../../app/context.js';
 import type { SuccessSample } from '../../domain/summary.js';
 import { DEFAULT_ANOMALY_THRESHOLDS, detectAnomalies, NO_ANOMALY_THRESHOLDS, type Anomaly } from '../../domain/anomalies.js';
 import { SAMPLES_PER_SET } from '../../admin/summary-source.js';
+import { cachedSuccessSamples } from './success-samples-cache.js';
 
 const DAY_MS = 86_400_000;
 
@@ -103,7 +104,11 @@ export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<
   const pageNames = page.map((s) => s.name);
   const days = query.trend ? trendDays(now, config.admin.timezone, TREND_DAYS) : [];
   const [successes, cells] = await Promise.all([
-    pageNames.length ? app.store.summary.successSamples(pageNames, query.anomalies ? SAMPLES_PER_SET : 1) : ({} as Record<string, SuccessSample[]>),
+    !pageNames.length
+      ? ({} as Record<string, SuccessSample[]>)
+      : query.anomalies
+        ? cachedSuccessSamples(app, pageNames, SAMPLES_PER_SET) // kept between requests (success-samples-cache.ts)
+        : app.store.summary.successSamples(pageNames, 1),
     query.trend && pageNames.length ? app.store.summary.trend(days, pageNames) : [],
   ]);
   const trendBySet = new Map<string, SetView['trend']>();
