@@ -1,13 +1,19 @@
 import { describeHostState } from '../domain/host-state.js';
-import { fleetCountsText, type FleetHostSection, type FleetSummary } from '../domain/fleet-summary.js';
+import { FLEET_ATTENTION_CAP, fleetCountsText, type FleetHostSection, type FleetSummary } from '../domain/fleet-summary.js';
 import { ago, bytes, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 import { badge, CELL, COLOR, e, h3, HEAD, NOTE, row, statusCell, table } from './html-parts.js';
 
+// Gmail clips a message's HTML past ~100 kB (and hides the rest behind a link most never click).
+// A row of the HTML part costs ~0.5–0.7 kB with its inline styles, so a fleet shares a budget of
+// rows: each host shows its first few problems and failing sets and counts the rest; a large
+// fleet's completed sets are counted, not named. The text part lists everything.
+const ROWS_FOR_THE_FLEET = 40;
+const NAMED_COMPLETED_MAX = 300;
+
 /**
  * The fleet summary's HTML part: the same content as the text part, built from the single-host
- * summary's parts (inline styles, every value escaped). To stay under the ~100 kB at which Gmail
- * clips a message with 20 hosts of 100 sets, a host's sets whose last run completed are one line
- * of names; the sets that need a look keep a row. The text part lists every set.
+ * summary's parts (inline styles, every value escaped), within the budget above — 20 hosts of
+ * 100 sets with a quarter of them failing once stay under 100 kB (test/domain/fleet-summary).
  */
 export function renderFleetSummaryHtml(s: FleetSummary, timezone: string | undefined): string {
   const at = (ms: number) => when(ms, timezone);
@@ -22,7 +28,9 @@ export function renderFleetSummaryHtml(s: FleetSummary, timezone: string | undef
   out.push(h3('Hosts'));
   const hosts = s.hosts.map((h) => row([e(`${h.name}${h.leader ? ' (leader)' : ''}`), stateCell(h, at), e(fleetCountsText(h.counts)), e(h.nextRunAt === null ? '-' : at(h.nextRunAt))], CELL));
   out.push(table(row(['Host', 'State', 'Runs', 'Next run'], HEAD, 'th') + hosts.join('')));
-  for (const h of s.hosts) out.push(...hostSection(h, timezone));
+  const rowsPerHost = Math.min(FLEET_ATTENTION_CAP, Math.max(2, Math.floor(ROWS_FOR_THE_FLEET / Math.max(1, s.hosts.length))));
+  const nameCompleted = s.hosts.reduce((n, h) => n + h.rows.length, 0) <= NAMED_COMPLETED_MAX;
+  for (const h of s.hosts) out.push(...hostSection(h, timezone, rowsPerHost, nameCompleted));
 
   out.push(h3('Fleet'));
   const items: string[] = [];
@@ -41,24 +49,30 @@ function stateCell(h: FleetHostSection, at: (ms: number) => string): string {
   return `<span style="color:${color}">${e(describeHostState(h.state, at))}</span>`;
 }
 
-function hostSection(h: FleetHostSection, timezone: string | undefined): string[] {
+function hostSection(h: FleetHostSection, timezone: string | undefined, rowsPerHost: number, nameCompleted: boolean): string[] {
   const at = (ms: number) => when(ms, timezone);
   const out = [h3(`${h.name}${h.leader ? ' (leader)' : ''}: ${describeHostState(h.state, at)} — ${fleetCountsText(h.counts)}`)];
   if (h.state.kind === 'silent') out.push(`<p style="color:${COLOR.bad}">Not heard from since ${e(at(h.state.since))}: its backups are not running and its own alerts are not sent.</p>`);
-  const items = h.attention.map((p) => {
+  const items = h.attention.slice(0, rowsPerHost).map((p) => {
     const line = problemHeadline(p, timezone);
     const color = line.word === 'WARNINGS' || line.word === 'SKIPPED' ? COLOR.partial : COLOR.bad;
     return row([badge(line.word, color), `${e(line.text)}<br><code style="color:#555">${e(line.pointer)}</code>`], CELL);
   });
-  if (h.attentionMore) items.push(row(['', `… and ${h.attentionMore} more (vigil activity --host ${e(h.name)})`], CELL));
+  const more = h.attentionMore + Math.max(0, h.attention.length - rowsPerHost);
+  if (more) items.push(row(['', `… and ${more} more (vigil activity --host ${e(h.name)})`], CELL));
   if (items.length) out.push(table(items.join('')));
   const look = h.rows.filter((r) => r.lastStatus !== 'completed');
   const fine = h.rows.filter((r) => r.lastStatus === 'completed');
   if (look.length) {
     const head = row(['Set', 'Last status', 'Runs', 'Added', 'Last success'], HEAD, 'th');
-    out.push(table(head + look.map((r) => row([e(r.set), statusCell(r.lastStatus), String(r.runs), e(bytes(r.bytesNew)), e(ago(r.sinceSuccessMs))], CELL)).join('')));
+    const rows = look.slice(0, rowsPerHost).map((r) => row([e(r.set), statusCell(r.lastStatus), String(r.runs), e(bytes(r.bytesNew)), e(ago(r.sinceSuccessMs))], CELL));
+    if (look.length > rowsPerHost) rows.push(row(['', `… and ${look.length - rowsPerHost} more sets whose last run did not complete`, '', '', ''], CELL));
+    out.push(table(head + rows.join('')));
   }
-  if (fine.length) out.push(`<p style="${NOTE}">${fine.length} set${fine.length === 1 ? '' : 's'} last completed: ${e(fine.map((r) => `${r.set} (${r.runs})`).join(', '))}</p>`);
+  if (fine.length) {
+    const names = nameCompleted ? `: ${e(fine.map((r) => `${r.set} (${r.runs})`).join(', '))}` : ' (each named in the text part)';
+    out.push(`<p style="${NOTE}">${fine.length} set${fine.length === 1 ? '' : 's'} last completed${names}</p>`);
+  }
   if (h.rows.length === 0) out.push(`<p style="${NOTE}">No backup sets registered.</p>`);
   return out;
 }

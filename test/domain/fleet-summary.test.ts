@@ -119,3 +119,35 @@ test('20 hosts of 100 sets: the HTML stays under the size at which Gmail clips a
   assert.ok(renderFleetSummaryHtml(s, 'UTC').length < 100_000);
   assert.equal(renderFleetSummaryText(s, 'UTC').split('\n').filter((l) => / set-\d+ /.test(l)).length, 2000, 'the text part lists every set');
 });
+
+test('20 hosts × 100 sets, a quarter with a problem: the HTML part stays under the ~100 kB at which Gmail clips a message; the text part lists every set', () => {
+  const many = fleetOf(20, 100);
+  const s = buildFleetSummary(many);
+  const html = renderFleetSummaryHtml(s, 'UTC');
+  assert.ok(Buffer.byteLength(html) < 100_000, `HTML part of ${Buffer.byteLength(html)} bytes`);
+  for (const h of many.hosts) assert.match(html, new RegExp(`… and \\d+ more \\(vigil activity --host ${h.name}\\)`), `${h.name}: what is left out is counted`);
+  const text = renderFleetSummaryText(s, 'UTC');
+  for (const h of many.hosts) for (const set of h.sets) assert.ok(text.includes(set.name), `${set.name} in the text part`);
+});
+
+/** A fleet of `hostCount` hosts of `setCount` sets each; every fourth set failed once in the day, every twentieth is failing now. */
+function fleetOf(hostCount: number, setCount: number): FleetSummaryInput {
+  const hosts: Array<FleetSummaryInput['hosts'][number]> = [];
+  const stats: Array<FleetSummaryInput['stats'][number]> = [];
+  const problems: Array<FleetSummaryInput['problems'][number]> = [];
+  const lastRuns: Array<FleetSummaryInput['lastRuns'][number]> = [];
+  let id = 1;
+  for (let h = 0; h < hostCount; h++) {
+    const host = `h${String(h + 1).padStart(2, '0')}`;
+    const names = Array.from({ length: setCount }, (_v, i) => `${host}-set-${String(i).padStart(3, '0')}`);
+    hosts.push({ name: host, state: { kind: 'ok' }, leader: h === 0, sets: names.map((name) => ({ name, nextRunAt: END + HOUR })) });
+    names.forEach((set, i) => {
+      const failedOnce = i % 4 === 0;
+      stats.push({ host, set, runs: 6, byStatus: failedOnce ? { completed: 5, failed: 1 } : { completed: 6 }, files: 1000, bytesScanned: 1e9, bytesNew: 1e7, durationMs: 60_000 });
+      if (failedOnce) problems.push({ host, set, status: 'failed', count: 1, latest: run(id++, set, 'failed', END - 2 * HOUR, 'read /srv/data/file-123.db: permission denied') });
+      const last = run(id++, set, i % 20 === 0 ? 'failed' : 'completed', END - HOUR);
+      lastRuns.push({ host, set, last, lastSuccessAt: END - HOUR });
+    });
+  }
+  return input({ hosts, stats, problems, lastRuns, reporter: 'h01' });
+}
