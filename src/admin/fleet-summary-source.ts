@@ -1,13 +1,14 @@
 import { Schedule } from '../backup/schedule.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import { buildFleetSummary, type FleetHostInput, type FleetSummary, type FleetSummaryInput } from '../domain/fleet-summary.js';
-import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, SummaryPeriod } from '../domain/summary.js';
+import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, SummaryPeriod } from '../domain/summary.js';
 import type { HostSet } from '../storage/ports/host-store.js';
 import type { Store } from '../storage/ports/store.js';
 import { listHosts } from './host-listing.js';
 import { renderFleetSummaryHtml } from './render-fleet-html.js';
 import { renderFleetSummaryText } from './render-fleet-text.js';
 import { escalationsIn } from './summary-source.js';
+import { partReader } from './summary-parts.js';
 
 const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expired: 0, stuck: 0, stuckInMta: 0 };
 
@@ -33,15 +34,7 @@ export interface RenderedFleetSummary {
  */
 export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport): Promise<FleetSummaryInput> {
   const { config, store } = deps;
-  const missing: MissingPart[] = [];
-  const part = async <T>(name: string, fallback: T, read: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await read();
-    } catch (error) {
-      missing.push({ part: name, error: (error as Error).message ?? String(error) });
-      return fallback;
-    }
-  };
+  const { missing, part } = partReader();
   const listed = await listHosts(store, now, config.fleet.silentAfter);
   const hosts: FleetHostInput[] = listed.map((h) => ({
     name: h.name,

@@ -2,9 +2,10 @@ import { Schedule } from '../backup/schedule.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import type { FinalStatus } from '../domain/activity.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
-import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, SetInfo, SummaryInput, SummaryPeriod } from '../domain/summary.js';
+import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, SetInfo, SummaryInput, SummaryPeriod } from '../domain/summary.js';
 import type { Store } from '../storage/ports/store.js';
 import { trendDays } from './period.js';
+import { partReader } from './summary-parts.js';
 
 /** Successful runs fetched per set: the anomaly baseline plus the newest runs judged against it. */
 export const SAMPLES_PER_SET = DEFAULT_ANOMALY_THRESHOLDS.baselineRuns + 40;
@@ -30,17 +31,7 @@ export interface SummarySourceDeps {
  */
 export async function collectSummaryInput(deps: SummarySourceDeps, period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport): Promise<SummaryInput> {
   const { config, store } = deps;
-  const missing: MissingPart[] = [];
-  // A summary that does not arrive looks like "all is well" to nobody: each part that cannot be
-  // read is left out and named in the summary, rather than failing the whole message.
-  const part = async <T>(name: string, fallback: T, read: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await read();
-    } catch (error) {
-      missing.push({ part: name, error: (error as Error).message ?? String(error) });
-      return fallback;
-    }
-  };
+  const { missing, part } = partReader();
   const sets = setInfos(config, now);
   const stats = await part('run counts', [], () => store.summary.periodStats(period.start, period.end));
   // Sets removed from the configuration still appear while they have runs in the period.

@@ -3,6 +3,7 @@ import { PENDING_STATES } from '../../domain/message.js';
 import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSample, TrendCell, TrendDay } from '../../domain/summary.js';
 import type { SummaryStore } from '../ports/summary-store.js';
 import type { PgDatabase } from './database.js';
+import { emptySetStats, foldStatusRows, type StatusRow } from '../rows/status-stats.js';
 
 /** A message delivered later than this after its enqueue was held up (a retry, an outage, a pause). */
 const LATE_AFTER_MS = 5 * 60_000;
@@ -30,25 +31,14 @@ export class PgSummaryStore implements SummaryStore {
   ) {}
 
   async periodStats(since: number, until: number): Promise<SetPeriodStats[]> {
-    const rows = await this.db.rows<{ s: string; status: FinalStatus; n: number; files: number; scanned: number; added: number; took: number }>(
+    const rows = await this.db.rows<StatusRow>(
       `SELECT set_name AS s, status, COUNT(*) AS n, SUM(files) AS files, SUM(bytes_scanned) AS scanned, SUM(bytes_new) AS added,
               SUM(CASE WHEN status IN ('missed', 'skipped') THEN 0 ELSE ended_at - started_at END) AS took
        FROM activities WHERE ended_at >= $1 AND ended_at < $2 AND kind = 'backup' AND set_name IS NOT NULL
        GROUP BY set_name, status`,
       [since, until],
     );
-    const bySet = new Map<string, SetPeriodStats>();
-    for (const r of rows) {
-      const stats = bySet.get(r.s) ?? { set: r.s, runs: 0, byStatus: {}, files: 0, bytesScanned: 0, bytesNew: 0, durationMs: 0 };
-      stats.runs += r.n;
-      stats.byStatus[r.status] = r.n;
-      stats.files += r.files;
-      stats.bytesScanned += r.scanned;
-      stats.bytesNew += r.added;
-      stats.durationMs += r.took;
-      bySet.set(r.s, stats);
-    }
-    return [...bySet.values()];
+    return foldStatusRows(rows, (r) => r.s, (r) => emptySetStats(r.s));
   }
 
   async problems(since: number, until: number): Promise<ProblemGroup[]> {

@@ -4,6 +4,7 @@ import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSampl
 import type { HousekeepingStore } from '../ports/housekeeping-store.js';
 import type { SummaryStore } from '../ports/summary-store.js';
 import type { SqliteDatabase } from './database.js';
+import { emptySetStats, foldStatusRows, type StatusRow } from '../rows/status-stats.js';
 
 /** A message delivered later than this after its enqueue was held up (a retry, an outage, a pause). */
 const LATE_AFTER_MS = 5 * 60_000;
@@ -38,19 +39,8 @@ export class SqliteSummaryStore implements SummaryStore {
          FROM activities WHERE ended_at >= ? AND ended_at < ? AND kind = 'backup' AND set_name IS NOT NULL
          GROUP BY set_name, status`,
       )
-      .all(since, until) as Array<{ s: string; status: FinalStatus; n: number; files: number; scanned: number; added: number; took: number }>;
-    const bySet = new Map<string, SetPeriodStats>();
-    for (const r of rows) {
-      const stats = bySet.get(r.s) ?? { set: r.s, runs: 0, byStatus: {}, files: 0, bytesScanned: 0, bytesNew: 0, durationMs: 0 };
-      stats.runs += r.n;
-      stats.byStatus[r.status] = r.n;
-      stats.files += r.files;
-      stats.bytesScanned += r.scanned;
-      stats.bytesNew += r.added;
-      stats.durationMs += r.took;
-      bySet.set(r.s, stats);
-    }
-    return [...bySet.values()];
+      .all(since, until) as StatusRow[];
+    return foldStatusRows(rows, (r) => r.s, (r) => emptySetStats(r.s));
   }
 
   async problems(since: number, until: number): Promise<ProblemGroup[]> {
