@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,7 +7,8 @@ import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { Workspace } from '../helpers/workspace.js';
+import { startVigilService } from '../helpers/vigil-service.js';
 
 // The drill of issue 15: PostgreSQL stopped under load. A real `vigil start` on a throwaway
 // cluster runs two sets every 2 s; the cluster is shut down for OUTAGE_S seconds, then started
@@ -27,13 +27,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-function startService(configFile: string): { child: ChildProcess; output(): string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out, exited: new Promise((resolve) => child.on('close', resolve)) };
-}
+const startService = startVigilService;
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
 const kindOf = (m: SmtpPeer['received'][number]) => String(m.parsed.headers.get('x-vigil-kind'));

@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { Workspace } from '../helpers/workspace.js';
+import { startVigilService, type VigilService } from '../helpers/vigil-service.js';
 
 // Issue 15's drill with real processes: real `vigil start` services under different host names on
 // one PostgreSQL database (a throwaway cluster), a real SMTP server behind their shared Outbox.
 // kill -9 a host → exactly one host-silent alert, and a recovery when it returns; kill -9 the
 // leader → another host takes the lease over and reports the old leader once.
 
-interface Service {
+interface Service extends VigilService {
   name: string;
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
 }
 
 let cluster: PostgresCluster;
@@ -55,13 +51,9 @@ class Fleet {
       );
       this.workspaces.set(name, ws);
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', ws.configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    const service = { name, child, output: () => out, exited: new Promise<number | null>((resolve) => child.on('close', resolve)) };
+    const service = { name, ...startVigilService(ws.configFile) };
     this.services.set(name, service);
-    await waitFor(() => out.includes('vigil started'), { timeoutMs: 60_000, what: `${name} to start` });
+    await waitFor(() => service.output().includes('vigil started'), { timeoutMs: 60_000, what: `${name} to start` });
     return service;
   }
 

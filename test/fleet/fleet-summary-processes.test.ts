@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { Workspace } from '../helpers/workspace.js';
+import { startVigilService, type VigilService } from '../helpers/vigil-service.js';
 
 // Issue 15's drill for the fleet summary, with real processes: two `vigil start` on one
 // PostgreSQL, the leader killed (kill -9) just before the daily summary is due; the other host
@@ -22,11 +21,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-interface Service {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
+type Service = VigilService;
 
 const SETS: Record<string, string> = {
   fs01: '  documents:\n    engine: command\n    command: [/bin/true]\n    schedule: "0 3 * * *"\n',
@@ -55,13 +50,9 @@ test('kill -9 the leader just before the daily summary is due: the other host ta
       ws = new Workspace(smtpConfig({ servers: [{ port: peer.port }], extra }).replace('hostname: vigil-test.example.com', `hostname: ${name}`));
       workspaces.set(name, ws);
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', ws.configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    const service = { child, output: () => out, exited: new Promise<number | null>((resolve) => child.on('close', resolve)) };
+    const service = startVigilService(ws.configFile);
     services.set(name, service);
-    await waitFor(() => out.includes('vigil started'), { timeoutMs: 60_000, what: `${name} to start` });
+    await waitFor(() => service.output().includes('vigil started'), { timeoutMs: 60_000, what: `${name} to start` });
     return service;
   };
   const kill = async (name: string) => {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { Workspace } from '../helpers/workspace.js';
+import { startVigilService, type VigilService } from '../helpers/vigil-service.js';
 
 // Issue 15's shared Outbox with real processes: real `vigil start` services on one PostgreSQL
 // database. fs01 queues a critical alert its relay refuses for now, and is killed with SIGKILL.
@@ -22,11 +21,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-interface Service {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
+type Service = VigilService;
 
 class Rig {
   readonly services: Service[] = [];
@@ -49,13 +44,9 @@ class Rig {
 
   async start(name: string): Promise<Service> {
     const ws = this.workspaces.get(name)!;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', ws.configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    const service = { child, output: () => out, exited: new Promise<number | null>((resolve) => child.on('close', resolve)) };
+    const service = startVigilService(ws.configFile);
     this.services.push(service);
-    await waitFor(() => out.includes('vigil started'), { timeoutMs: 60_000, what: `${name} to start` });
+    await waitFor(() => service.output().includes('vigil started'), { timeoutMs: 60_000, what: `${name} to start` });
     await waitFor(async () => (await this.sql.query('SELECT 1 FROM hosts WHERE name = $1', [name])).rowCount === 1, { timeoutMs: 30_000, what: `${name} to register` });
     return service;
   }

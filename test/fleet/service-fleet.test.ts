@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
 import type { Store } from '../../src/storage/ports/store.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { Workspace } from '../helpers/workspace.js';
+import { startVigilService, type VigilService } from '../helpers/vigil-service.js';
 
 // A real `vigil start` (host fs01) leads the fleet of its store and watches web02, a second host
 // whose heartbeats the test writes through its own handle on the same database, as web02's
@@ -16,19 +15,9 @@ import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
 // not alert the same silence again; web02 returns: one recovery notice.
 // Two real services on one PostgreSQL database: fleet-postgres.test.ts.
 
-interface Service {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
+type Service = VigilService;
 
-function startService(configFile: string): Service {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'start', '--config', configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out, exited: new Promise((resolve) => child.on('close', resolve)) };
-}
+const startService = startVigilService;
 
 const kinds = (peer: SmtpPeer) => peer.received.map((m) => `${String(m.parsed.headers.get('x-vigil-kind'))} ${String(m.parsed.headers.get('x-vigil-host'))}`);
 
