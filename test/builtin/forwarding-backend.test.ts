@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalBackend } from '../../src/backup/engines/builtin/backend/local-backend.js';
 import { ThrottledBackend } from '../../src/backup/engines/builtin/backend/throttled-backend.js';
+import type { VaultBackend } from '../../src/backup/engines/builtin/backend/vault-backend.js';
 import { ForwardingBackend, type BackendCall } from '../helpers/forwarding-backend.js';
 import { tempDir } from './helpers.js';
 
@@ -18,7 +19,7 @@ class Recorder extends ForwardingBackend {
 
 test('a wrapped backend keeps its parallelWrites (none when it has none) and loses its localPath', async (t) => {
   const dir = await tempDir(t);
-  const throttled = new Recorder(new ThrottledBackend(new LocalBackend(dir), { connections: 7 }));
+  const throttled: VaultBackend = new Recorder(new ThrottledBackend(new LocalBackend(dir), { connections: 7 }));
   assert.equal(throttled.parallelWrites, 7);
   assert.equal(throttled.localPath, undefined, 'a local path would let restore read packs past the wrapper');
   const plain = new Recorder(new LocalBackend(dir));
