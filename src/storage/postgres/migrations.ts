@@ -368,6 +368,21 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 41,
+    name: 'activity prunes',
+    sql: `
+      -- How many activities retention has deleted, ever: bumped in each prune batch's own
+      -- transaction. The console keeps per-set figures between requests and reads them again
+      -- when the activity ids change; a prune that spares the lowest id (a run that started
+      -- first and ended last) changes neither end, but does change this. No row until the
+      -- first prune (so \`vigil database migrate\` still finds the new database empty).
+      CREATE TABLE activity_prunes (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        pruned  BIGINT NOT NULL
+      );
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `

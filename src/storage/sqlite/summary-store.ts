@@ -205,7 +205,14 @@ export class SqliteHousekeepingStore implements HousekeepingStore {
 
   async pruneActivities(before: number): Promise<number> {
     const batch = this.db.prepare(`DELETE FROM activities WHERE id IN (SELECT id FROM activities WHERE ended_at < ? AND status != 'running' LIMIT ${PRUNE_BATCH})`);
-    return this.inBatches(() => batch.run(before).changes);
+    // Counted in the batch's transaction: ActivityStore.idBounds reports it, so readers that keep
+    // what they read (the console) see a prune even when the lowest id survives it.
+    const count = this.db.prepare('INSERT INTO activity_prunes (id, pruned) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET pruned = pruned + excluded.pruned');
+    return this.inBatches(() => {
+      const n = batch.run(before).changes;
+      if (n > 0) count.run(n);
+      return n;
+    });
   }
 
   async pruneMessages(before: number): Promise<number> {
