@@ -368,6 +368,20 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 41,
+    name: 'attempt totals',
+    sql: `
+      -- The attempts housekeeping pruned, still counted by /metrics (see SQLite's migration 41).
+      CREATE TABLE attempt_totals (
+        transport TEXT NOT NULL,
+        outcome   TEXT NOT NULL,
+        host      TEXT NOT NULL,
+        count     BIGINT NOT NULL,
+        PRIMARY KEY (transport, outcome, host)
+      );
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `
