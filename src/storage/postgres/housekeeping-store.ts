@@ -21,7 +21,17 @@ export class PgHousekeepingStore implements HousekeepingStore {
   }
 
   pruneMessages(before: number): Promise<number> {
-    const batch = `DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < $1 AND updated_at < $1 AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH})`;
+    // The attempts go with their messages, but /metrics counts them for ever (a Prometheus
+    // counter never goes down): one statement deletes a batch's attempts, folds exactly the rows
+    // it deleted into attempt_totals (migration 45; two hosts pruning at once never fold one
+    // attempt twice: a row is deleted, and returned, once) and deletes the messages.
+    const batch = `WITH doomed AS (SELECT id FROM messages WHERE created_at < $1 AND updated_at < $1 AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH}),
+         gone AS (DELETE FROM attempts WHERE message IN (SELECT id FROM doomed) RETURNING transport, outcome, host),
+         folded AS (
+           INSERT INTO attempt_totals (transport, outcome, host, count)
+             SELECT transport, split_part(outcome, ' ', 1), COALESCE(host, ''), COUNT(*) FROM gone GROUP BY 1, 2, 3
+           ON CONFLICT (transport, outcome, host) DO UPDATE SET count = attempt_totals.count + excluded.count)
+       DELETE FROM messages WHERE id IN (SELECT id FROM doomed)`;
     return this.inBatches(() => this.db.run(batch, [before]));
   }
 

@@ -414,4 +414,18 @@ export const PG_MIGRATIONS: Migration[] = [
       ALTER TABLE route_suspensions DROP CONSTRAINT route_suspensions_pkey, ADD PRIMARY KEY (host, profile);
     `,
   },
+  {
+    version: 45,
+    name: 'attempt totals',
+    sql: `
+      -- The attempts housekeeping pruned, still counted by /metrics (see SQLite's migration 45).
+      CREATE TABLE attempt_totals (
+        transport TEXT NOT NULL,
+        outcome   TEXT NOT NULL,
+        host      TEXT NOT NULL,
+        count     BIGINT NOT NULL,
+        PRIMARY KEY (transport, outcome, host)
+      );
+    `,
+  },
 ];

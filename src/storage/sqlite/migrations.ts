@@ -529,4 +529,22 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE route_suspensions_by_host RENAME TO route_suspensions;
     `,
   },
+  {
+    version: 45,
+    name: 'attempt totals',
+    sql: `
+      -- vigil_delivery_attempts_total (/metrics) is a Prometheus counter: it must never go down,
+      -- or rate() and increase() read a reset. It is the attempts the Outbox holds plus these
+      -- totals, into which housekeeping folds the attempts of the messages it prunes, in the
+      -- same transaction as the delete. host '' is an attempt that records none (no DEFAULT:
+      -- vigil database migrate gives the migrating host's name to '' in columns that have one).
+      CREATE TABLE attempt_totals (
+        transport TEXT NOT NULL,
+        outcome   TEXT NOT NULL,
+        host      TEXT NOT NULL,
+        count     INTEGER NOT NULL,
+        PRIMARY KEY (transport, outcome, host)
+      );
+    `,
+  },
 ];
