@@ -12,7 +12,7 @@ import { restoreTree } from '../../src/backup/engines/builtin/restore.js';
 import { loadSnapshots } from '../../src/backup/engines/builtin/snapshot.js';
 import { isVigilError } from '../../src/domain/errors.js';
 import type { EngineLogEntry } from '../../src/backup/engine.js';
-import { ForwardingBackend, type BackendCall } from '../helpers/forwarding-backend.js';
+import { ObservedBackend, type BackendCall } from '../helpers/observed-backend.js';
 import { SshdPeer } from '../helpers/sshd-peer.js';
 import { randomData, runBackup, setContext, tempDir } from './helpers.js';
 
@@ -38,7 +38,7 @@ const TIMEOUT_MS = 1500;
  * The real SFTP backend, observed: freezes the real server just before the (after+1)-th call on a
  * pack (so the operation is part-way), and counts the calls that failed ERR_VAULT_UNREACHABLE.
  */
-class FreezeAfter extends ForwardingBackend {
+class FreezeAfter extends ObservedBackend {
   packCalls = 0;
   unreachable = 0;
   /** Calls begun after one had failed unreachable: each would wait out a deadline of its own. */

@@ -7,7 +7,7 @@ import { Vault } from '../../src/backup/engines/builtin/vault.js';
 import { restoreTree } from '../../src/backup/engines/builtin/restore.js';
 import { loadSnapshots } from '../../src/backup/engines/builtin/snapshot.js';
 import type { EngineLogEntry } from '../../src/backup/engine.js';
-import { ForwardingBackend, type BackendCall } from '../helpers/forwarding-backend.js';
+import { ObservedBackend, type BackendCall } from '../helpers/observed-backend.js';
 import { SshdPeer } from '../helpers/sshd-peer.js';
 import { describeTree, randomData, runBackup, setContext, tempDir, textBytes } from './helpers.js';
 
@@ -22,7 +22,7 @@ before(async () => {
 after(() => sshd.cleanup());
 
 /** The real SFTP backend, its reads of packs counted. */
-class CountingReads extends ForwardingBackend {
+class CountingReads extends ObservedBackend {
   packReads = 0;
   protected override around<T>(call: BackendCall, name: string, run: () => Promise<T>): Promise<T> {
     if (call === 'read' && name.startsWith('data/')) this.packReads++;

@@ -5,14 +5,14 @@ import path from 'node:path';
 import { LocalBackend } from '../../src/backup/engines/builtin/backend/local-backend.js';
 import { Vault } from '../../src/backup/engines/builtin/vault.js';
 import { loadSnapshots, loadTree } from '../../src/backup/engines/builtin/snapshot.js';
-import { ForwardingBackend, type BackendCall } from '../helpers/forwarding-backend.js';
+import { ObservedBackend, type BackendCall } from '../helpers/observed-backend.js';
 import { runBackup, setContext, tempDir, textBytes } from './helpers.js';
 
 // Opening a vault for a run reads every index file and snapshot, and lists every pack shard.
 // Over a network each is a round trip: they are requested several at once, not one after the other.
 
 /** A backend noting, per kind of object, how many calls on it were in flight at most. */
-class ConcurrencyProbe extends ForwardingBackend {
+class ConcurrencyProbe extends ObservedBackend {
   readonly most = new Map<string, number>();
   private readonly now = new Map<string, number>();
   protected override async around<T>(call: BackendCall, name: string, run: () => Promise<T>): Promise<T> {

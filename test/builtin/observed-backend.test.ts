@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { LocalBackend } from '../../src/backup/engines/builtin/backend/local-backend.js';
 import { ThrottledBackend } from '../../src/backup/engines/builtin/backend/throttled-backend.js';
 import type { VaultBackend } from '../../src/backup/engines/builtin/backend/vault-backend.js';
-import { ForwardingBackend, type BackendCall } from '../helpers/forwarding-backend.js';
+import { ObservedBackend, type BackendCall } from '../helpers/observed-backend.js';
 import { tempDir } from './helpers.js';
 
-// The tests' observing wrapper (test/helpers/forwarding-backend.ts) must run the engine as the real
-// stack would, and see every object call: these are the two promises its comment makes.
+// A wrapper (src/backup/engines/builtin/backend/forwarding-backend.ts) runs the engine as the
+// wrapped stack would, and the tests' observing one (test/helpers/observed-backend.ts) sees every
+// object call: the promises their comments make.
 
-class Recorder extends ForwardingBackend {
+class Recorder extends ObservedBackend {
   readonly calls: string[] = [];
   protected override around<T>(call: BackendCall, name: string, run: () => Promise<T>): Promise<T> {
     this.calls.push(`${call} ${name}`);
@@ -19,9 +20,12 @@ class Recorder extends ForwardingBackend {
 
 test('a wrapped backend keeps its parallelWrites (none when it has none) and loses its localPath', async (t) => {
   const dir = await tempDir(t);
-  const throttled: VaultBackend = new Recorder(new ThrottledBackend(new LocalBackend(dir), { connections: 7 }));
+  const throttled = new ThrottledBackend(new LocalBackend(dir), { connections: 7 });
   assert.equal(throttled.parallelWrites, 7);
-  assert.equal(throttled.localPath, undefined, 'a local path would let restore read packs past the wrapper');
+  assert.equal(throttled.localPath?.('config'), new LocalBackend(dir).localPath('config'), 'the throttle opts in: it limits no read');
+  const observed: VaultBackend = new Recorder(throttled);
+  assert.equal(observed.parallelWrites, 7);
+  assert.equal(observed.localPath, undefined, 'a local path would let restore read packs past the wrapper');
   const plain = new Recorder(new LocalBackend(dir));
   assert.equal(plain.parallelWrites, undefined, 'the engine keeps its own default');
   assert.equal(plain.location, new LocalBackend(dir).location);
