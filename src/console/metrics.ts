@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { loadDelivery } from './data/delivery.js';
 import { loadHosts } from './data/hosts.js';
 import { SetSeriesCache } from './set-series-cache.js';
+import { encodeInChunks } from './chunked-body.js';
 
 /** A scrape's text is reused for this long (see ConsoleMetrics). */
 export const SCRAPE_CACHE_MS = 1_000;
@@ -23,7 +24,7 @@ export const SCRAPE_CACHE_MS = 1_000;
  */
 export class ConsoleMetrics {
   readonly registry = new Registry();
-  private cached: { app: AppContext; at: number; text: Promise<Buffer<ArrayBuffer>> } | undefined;
+  private cached: { app: AppContext; at: number; text: Promise<readonly Buffer[]> } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** The per-set families: kept between scrapes, read again when the activity log changed (set-series-cache.ts). */
   private readonly sets = new SetSeriesCache();
@@ -46,10 +47,11 @@ export class ConsoleMetrics {
   }
 
   /**
-   * The body of one scrape, redacted by the app's redactor and encoded as UTF-8: the last
-   * collection if it is younger than SCRAPE_CACHE_MS (and of the same app), else a new one.
+   * The body of one scrape, redacted by the app's redactor and encoded as UTF-8 in small chunks
+   * (chunked-body.ts: no one-off 600 KB buffer): the last collection if it is younger than
+   * SCRAPE_CACHE_MS (and of the same app), else a new one. The chunks are shared: never write into them.
    */
-  async scrape(app: AppContext): Promise<Buffer<ArrayBuffer>> {
+  async scrape(app: AppContext): Promise<readonly Buffer[]> {
     const at = this.monotonic();
     const cached = this.cached;
     // A reloaded app (new configuration) gets a fresh collection at once.
@@ -65,7 +67,7 @@ export class ConsoleMetrics {
     return text;
   }
 
-  private async collect(app: AppContext): Promise<Buffer<ArrayBuffer>> {
+  private async collect(app: AppContext): Promise<readonly Buffer[]> {
     const now = app.clock.now();
     const [setBody, delivery, attempts, hosts] = await Promise.all([this.sets.body(app), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
     for (const metric of [...Object.values(this.g), this.attempts]) metric.reset();
@@ -85,6 +87,6 @@ export class ConsoleMetrics {
     for (const a of attempts) this.attempts.inc({ transport: a.transport, outcome: a.outcome, host: a.host }, a.count);
     // The per-set families first (as they were registered with prom-client before), then the rest:
     // only these few families are redacted and encoded per collection, the sets' are kept encoded.
-    return Buffer.concat([setBody, Buffer.from(app.redactor.redact(await this.registry.metrics()), 'utf8')]);
+    return [...setBody, ...encodeInChunks(app.redactor.redact(await this.registry.metrics()))];
   }
 }

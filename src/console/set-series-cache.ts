@@ -3,6 +3,7 @@ import { ACTIVITY_STATUSES, type FinalStatus } from '../domain/activity.js';
 import type { BackupEvent, BackupStartedEvent } from '../domain/events.js';
 import { byAttention, loadSets, runningBackups, toneOf, type Tone } from './data/sets.js';
 import { setSeriesText, type SetSeries } from './set-series.js';
+import { encodeInChunks } from './chunked-body.js';
 
 const SUCCESS: ReadonlySet<string> = new Set(['completed', 'completed-with-warnings']);
 const FINAL_KINDS = ACTIVITY_STATUSES.filter((s): s is FinalStatus => s !== 'running').map((s) => `backup.${s}` as const);
@@ -30,9 +31,9 @@ interface State extends Watermark {
   /**
    * The families' text while nothing changed (null: to be written again), redacted and encoded
    * once: a scrape then encodes only the few other families (encoding ~600 KB of text for the
-   * socket cost ~26 ms of CPU a scrape at load 20).
+   * socket cost ~26 ms of CPU a scrape at load 20). In chunks of under 48 KiB (chunked-body.ts).
    */
-  body: Buffer | null;
+  body: readonly Buffer[] | null;
 }
 
 /**
@@ -58,8 +59,8 @@ export class SetSeriesCache {
   /** How many times every set was read (the first scrape, then after each change the events did not explain). */
   fullReads = 0;
 
-  /** The families' text, passed through the app's redactor and encoded as UTF-8, ending in the blank line that separates it from the rest. */
-  async body(app: AppContext): Promise<Buffer> {
+  /** The families' text, passed through the app's redactor and encoded as UTF-8 in chunks, ending in the blank line that separates it from the rest. */
+  async body(app: AppContext): Promise<readonly Buffer[]> {
     this.listen(app);
     const watermark = await readWatermark(app);
     let state = this.state;
@@ -69,7 +70,7 @@ export class SetSeriesCache {
     }
     if (state.body === null) {
       const sets = [...state.sets.values()].sort(byAttention);
-      state.body = Buffer.from(`${app.redactor.redact(setSeriesText(sets, app.hostname))}\n\n`, 'utf8');
+      state.body = encodeInChunks(`${app.redactor.redact(setSeriesText(sets, app.hostname))}\n\n`);
     }
     return state.body;
   }

@@ -14,12 +14,12 @@ test('a scrape within a second of the last reuses its text; after it, the store 
     let ms = 10_000;
     const metrics = new ConsoleMetrics(() => ms);
     const before = await metrics.scrape(app);
-    assert.doesNotMatch(before.toString('utf8'), /vigil_set_last_run_status\{set="docs"/, 'never run yet');
+    assert.doesNotMatch(Buffer.concat(before).toString('utf8'), /vigil_set_last_run_status\{set="docs"/, 'never run yet');
     await app.runner.run('docs', { trigger: 'manual' });
     ms += SCRAPE_CACHE_MS - 1;
     assert.equal(await metrics.scrape(app), before, 'within the cache time: the same text');
     ms += 1;
-    assert.match((await metrics.scrape(app)).toString('utf8'), /vigil_set_last_run_status\{set="docs",host="metrics-test",status="completed"\} 1/, 'after it: read again');
+    assert.match(Buffer.concat(await metrics.scrape(app)).toString('utf8'), /vigil_set_last_run_status\{set="docs",host="metrics-test",status="completed"\} 1/, 'after it: read again');
     // Scrapes arriving together share one collection.
     ms += SCRAPE_CACHE_MS;
     const [a, b] = await Promise.all([metrics.scrape(app), metrics.scrape(app)]);
@@ -45,10 +45,10 @@ test('a prune that spares the lowest activity id is seen by the next scrape', as
     let ms = 10_000;
     const metrics = new ConsoleMetrics(() => ms);
     const success = /vigil_set_last_success_timestamp_seconds\{set="docs"/;
-    assert.match((await metrics.scrape(app)).toString('utf8'), success, 'docs succeeded five days ago');
+    assert.match(Buffer.concat(await metrics.scrape(app)).toString('utf8'), success, 'docs succeeded five days ago');
     assert.equal(await app.store.housekeeping.pruneActivities(now - 3 * day), 1, 'that success only');
     ms += SCRAPE_CACHE_MS;
-    assert.doesNotMatch((await metrics.scrape(app)).toString('utf8'), success, 'pruned: no last success any more');
+    assert.doesNotMatch(Buffer.concat(await metrics.scrape(app)).toString('utf8'), success, 'pruned: no last success any more');
   } finally {
     await app.close();
     ws.cleanup();
