@@ -123,3 +123,24 @@ test('a change that finds nothing answers 404 { ok: false, message }, the shape 
   assert.equal(bad.status, 400, 'a bad duration');
   assert.ok(doc.paths['/api/v1/pause']?.post?.responses['400'], 'the document has the 400');
 });
+
+test('the metrics docs/api.md lists are the families /metrics serves, with their labels', async () => {
+  // Rows like "| `vigil_x{a,b}` / `…_y` |": a "…_y" is the row's first name with its last word replaced.
+  const listed = new Map<string, string[]>();
+  for (const m of API_MD.matchAll(/^\| (`vigil_[^|]*`) \|/gm)) {
+    const names = [...m[1]!.matchAll(/`([^`]+)`/g)].map((n) => n[1]!);
+    const first = /^(vigil_[a-z_]+)(?:\{([a-z,]*)\})?$/.exec(names[0]!)!;
+    const labels = (first[2] ?? '').split(',').filter(Boolean).sort();
+    listed.set(first[1]!, labels);
+    for (const short of names.slice(1)) listed.set(first[1]!.replace(/_[a-z]+_[a-z]+$|_[a-z]+$/, short.replace('…', '')), labels);
+  }
+  const text = await (await fetch(`${f.server.url}/metrics`, { headers: bearer })).text();
+  const served = new Map<string, Set<string>>();
+  for (const m of text.matchAll(/^# TYPE (\S+) /gm)) served.set(m[1]!, new Set());
+  for (const m of text.matchAll(/^(vigil_[a-z_]+)\{([^}]*)\} /gm)) for (const l of m[2]!.matchAll(/([a-z_]+)="/g)) served.get(m[1]!)?.add(l[1]!);
+  assert.deepEqual([...listed.keys()].sort(), [...served.keys()].sort(), 'the families');
+  // Labels are seen on samples: a family with none here (no host registered) is checked by its name only.
+  const sampled = [...listed].filter(([name]) => served.get(name)!.size > 0);
+  assert.ok(sampled.length >= 10, `${sampled.length} families have samples`);
+  for (const [name, labels] of sampled) assert.deepEqual(labels, [...served.get(name)!].sort(), `${name}: its labels`);
+});
