@@ -18,6 +18,8 @@ interface SetEntry extends SetSeries {
 interface Watermark {
   lowest: number;
   highest: number;
+  /** Activities pruned ever: a prune that spared the lowest id moves only this. */
+  pruned: number;
   /** Running backup activities (of any set) by id, with their set. */
   running: Map<number, string>;
 }
@@ -37,11 +39,12 @@ interface State extends Watermark {
  * The per-set families of /metrics, kept between scrapes instead of re-reading 1,000 sets' last
  * run and last success each time (~15 ms of CPU). Correct whoever writes the activity log:
  *
- * - Each scrape first asks the store for its watermark — the lowest and highest activity ids
- *   and the running backups (two index probes and a short list, ~0.5 ms). Ids only grow, so a
- *   run started, finished or recorded by another process (`vigil run` beside the service, another
- *   host of a fleet, `vigil console` watching the service) or a prune changes it; then every set
- *   is read again, as before.
+ * - Each scrape first asks the store for its watermark — the lowest and highest activity ids,
+ *   how many activities were ever pruned, and the running backups (two index probes, a one-row
+ *   read and a short list, ~0.5 ms). Ids only grow, so a run started, finished or recorded by
+ *   another process (`vigil run` beside the service, another host of a fleet, `vigil console`
+ *   watching the service) changes it, and so does a prune (its count, even when the lowest id
+ *   survives it); then every set is read again, as before.
  * - In `vigil start` the runner's own `backup.*` events update the sets they name, and advance
  *   the watermark — only when the event's activity is the very next id, so a row written by
  *   someone else in between still shows as a difference and forces the re-read.
@@ -138,7 +141,7 @@ async function readWatermark(app: AppContext): Promise<Watermark> {
 }
 
 function sameWatermark(a: Watermark, b: Watermark): boolean {
-  if (a.lowest !== b.lowest || a.highest !== b.highest || a.running.size !== b.running.size) return false;
+  if (a.lowest !== b.lowest || a.highest !== b.highest || a.pruned !== b.pruned || a.running.size !== b.running.size) return false;
   for (const id of b.running.keys()) if (!a.running.has(id)) return false;
   return true;
 }

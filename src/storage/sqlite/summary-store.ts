@@ -206,14 +206,21 @@ export class SqliteHousekeepingStore implements HousekeepingStore {
 
   async pruneActivities(before: number): Promise<number> {
     const batch = this.db.prepare(`DELETE FROM activities WHERE id IN (SELECT id FROM activities WHERE ended_at < ? AND status != 'running' LIMIT ${PRUNE_BATCH})`);
-    return this.inBatches(() => batch.run(before).changes);
+    // Counted in the batch's transaction: ActivityStore.idBounds reports it, so readers that keep
+    // what they read (the console) see a prune even when the lowest id survives it.
+    const count = this.db.prepare('INSERT INTO activity_prunes (id, pruned) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET pruned = pruned + excluded.pruned');
+    return this.inBatches(() => {
+      const n = batch.run(before).changes;
+      if (n > 0) count.run(n);
+      return n;
+    });
   }
 
   async pruneMessages(before: number): Promise<number> {
     const doomed = this.db.prepare(`SELECT id FROM messages WHERE created_at < ? AND updated_at < ? AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH}`).pluck();
     // The attempts go with their messages (ON DELETE CASCADE), but /metrics counts them for
     // ever (a Prometheus counter never goes down): fold them into attempt_totals first, in the
-    // same transaction (migration 41; the reader is metrics-store.ts).
+    // same transaction (migration 45; the reader is metrics-store.ts).
     const fold = this.db.prepare(
       `INSERT INTO attempt_totals (transport, outcome, host, count)
          SELECT transport, ${ATTEMPT_OUTCOME_KIND}, COALESCE(host, ''), COUNT(*) FROM attempts WHERE message IN (SELECT value FROM json_each(?)) GROUP BY 1, 2, 3
