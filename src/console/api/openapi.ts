@@ -15,9 +15,18 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } });
 const errors = {
   401: json(errorResponse, 'not authenticated (no session, no token, or a wrong token)'),
-  404: json(errorResponse, 'not found'),
+  429: json(errorResponse, 'rate-limited: five wrong tokens or logins from this address within 15 minutes (Retry-After says when to try again)'),
 };
-const writeErrors = { ...errors, 403: json(errorResponse, 'a read-only token, a read-only console, or a missing/wrong CSRF token'), 409: json(actionResponse, 'busy (the set is already running)') };
+const readErrors = { ...errors, 404: json(errorResponse, 'not found'), 500: json(errorResponse, 'internal: the service log has the details') };
+// A change answers its own failures as { ok: false, message }; the gatekeepers' refusals are errors.
+const writeErrors = {
+  ...errors,
+  400: json(actionResponse, 'a bad value (a duration that does not parse)'),
+  403: json(errorResponse, 'a read-only token, a read-only console, or a missing/wrong CSRF token'),
+  404: json(actionResponse, 'no such message, set, Mail Profile or channel'),
+  409: json(actionResponse, 'busy (the set is already running)'),
+  500: json(z.union([actionResponse, errorResponse]), 'the action failed ({ ok: false, message }), or an internal error'),
+};
 
 interface ParameterObject {
   name: string;
@@ -33,7 +42,7 @@ function parameters(route: RouteParameters): ParameterObject[] {
     Object.entries(object?.shape ?? {}).map(([name, field]) => ({ name, in: where, required: where === 'path' || !field.isOptional(), description: field.description, schema: jsonSchema(field, 'input') }));
   return [...from('path', route.path), ...from('query', route.query)];
 }
-const read = (summary: string, schema: z.ZodType, route: RouteParameters = {}) => ({ get: { summary, parameters: parameters(route), responses: { 200: json(schema, 'OK'), ...errors } } });
+const read = (summary: string, schema: z.ZodType, route: RouteParameters = {}) => ({ get: { summary, parameters: parameters(route), responses: { 200: json(schema, 'OK'), ...readErrors } } });
 const write = (summary: string, route: RouteParameters = {}) => ({
   post: { summary, parameters: parameters(route), responses: { 200: json(actionResponse, 'done; ok false when the action did not succeed (a test not accepted)'), ...writeErrors } },
 });

@@ -1,7 +1,7 @@
 import type { AttemptTotal, MetricsStore } from '../ports/metrics-store.js';
 import type { PgDatabase } from './database.js';
 
-/** The console's aggregates over the Outbox tables (migrations 1 and 41). */
+/** The console's aggregates over the Outbox tables (migrations 1 and 45). */
 export class PgMetricsStore implements MetricsStore {
   constructor(private readonly db: PgDatabase) {}
 

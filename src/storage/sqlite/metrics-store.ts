@@ -7,7 +7,7 @@ import type { SqliteDatabase } from './database.js';
  */
 export const ATTEMPT_OUTCOME_KIND = `CASE WHEN instr(outcome, ' ') > 0 THEN substr(outcome, 1, instr(outcome, ' ') - 1) ELSE outcome END`;
 
-/** The console's aggregates over the Outbox tables (migrations 1 and 41). */
+/** The console's aggregates over the Outbox tables (migrations 1 and 45). */
 export class SqliteMetricsStore implements MetricsStore {
   constructor(private readonly db: SqliteDatabase) {}
 
