@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 
 /** The vigil_delivery_attempts_total samples of one scrape, as `transport/outcome/host value`. */
 async function attemptSamples(metrics: ConsoleMetrics, app: AppContext): Promise<string[]> {
-  const text = (await metrics.scrape(app)).toString('utf8');
+  const text = Buffer.concat(await metrics.scrape(app)).toString('utf8');
   return [...text.matchAll(/^vigil_delivery_attempts_total\{transport="([^"]*)",outcome="([^"]*)",host="([^"]*)"\} (\S+)$/gm)].map((m) => `${m[1]}/${m[2]}/${m[3]} ${m[4]}`).sort();
 }
 
