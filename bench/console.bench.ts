@@ -253,6 +253,9 @@ async function main(): Promise<void> {
     serverHeapMB: { beforeConsole: mb(ready.usage.heapUsed), afterRequests: mb(afterRequests.heapUsed) },
     kernelRssMB: { before: kernelBefore, after: kernelAfter },
     consoleRssMB: mb(afterRequests.rss - ready.usage.rss),
+    // V8's young generation, committed, before and after; and what the console added outside it (it grows and shrinks by ~30 MB on its own).
+    serverNewSpaceMB: { beforeConsole: mb(ready.usage.newSpace), afterRequests: mb(afterRequests.newSpace) },
+    consoleRssOutsideNewSpaceMB: mb(afterRequests.rss - afterRequests.newSpace - (ready.usage.rss - ready.usage.newSpace)),
     targets: { overviewP95Ms: 150, metricsP95Ms: 50, rssMB: 25 },
   };
   console.log(

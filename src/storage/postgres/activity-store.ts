@@ -1,6 +1,6 @@
 import { VigilError } from '../../domain/errors.js';
 import type { Activity, ActivityLogEntry } from '../../domain/activity.js';
-import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../ports/activity-store.js';
+import type { ActivityEnd, ActivityFilter, ActivityIdBounds, ActivityStore, NewActivity } from '../ports/activity-store.js';
 import { activityOf, activityOwnerOf, firstErrorOf, type ActivityRow } from '../rows/activity-row.js';
 import type { PgDatabase, Queryable } from './database.js';
 
@@ -59,10 +59,12 @@ export class PgActivityStore implements ActivityStore {
     return (await this.db.rows<ActivityRow>("SELECT * FROM activities WHERE set_name = $1 AND status = 'running' AND ($2 = '' OR host = $2 OR host IS NULL) ORDER BY id", [set, this.host])).map(activityOf);
   }
 
-  async idBounds(): Promise<{ lowest: number; highest: number }> {
+  async idBounds(): Promise<ActivityIdBounds> {
     // Each a probe of the primary key's index (Number: a BIGINT may arrive as a string).
-    const row = await this.db.one<{ lowest: string | null; highest: string | null }>('SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest');
-    return { lowest: Number(row?.lowest ?? 0), highest: Number(row?.highest ?? 0) };
+    const row = await this.db.one<{ lowest: string | null; highest: string | null; pruned: string | null }>(
+      'SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest, (SELECT pruned FROM activity_prunes) AS pruned',
+    );
+    return { lowest: Number(row?.lowest ?? 0), highest: Number(row?.highest ?? 0), pruned: Number(row?.pruned ?? 0) };
   }
 
   async get(id: number): Promise<Activity | undefined> {

@@ -1,6 +1,6 @@
 import { VigilError } from '../../domain/errors.js';
 import type { Activity, ActivityLogEntry, ActivityStatus } from '../../domain/activity.js';
-import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../ports/activity-store.js';
+import type { ActivityEnd, ActivityFilter, ActivityIdBounds, ActivityStore, NewActivity } from '../ports/activity-store.js';
 import { activityOf, activityOwnerOf, firstErrorOf, type ActivityRow } from '../rows/activity-row.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -58,10 +58,14 @@ export class SqliteActivityStore implements ActivityStore {
     return (this.db.prepare(`SELECT * FROM activities WHERE set_name = ? AND status = 'running' ${this.host ? 'AND (host = ? OR host IS NULL)' : ''} ORDER BY id`).all(set, ...(this.host ? [this.host] : [])) as ActivityRow[]).map(activityOf);
   }
 
-  async idBounds(): Promise<{ lowest: number; highest: number }> {
+  async idBounds(): Promise<ActivityIdBounds> {
     // Two subqueries: SQLite answers a lone min() or max() of the rowid from the b-tree's edge.
-    const row = this.db.prepare('SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest').get() as { lowest: number | null; highest: number | null };
-    return { lowest: row.lowest ?? 0, highest: row.highest ?? 0 };
+    const row = this.db.prepare('SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest, (SELECT pruned FROM activity_prunes) AS pruned').get() as {
+      lowest: number | null;
+      highest: number | null;
+      pruned: number | null;
+    };
+    return { lowest: row.lowest ?? 0, highest: row.highest ?? 0, pruned: row.pruned ?? 0 };
   }
 
   async get(id: number): Promise<Activity | undefined> {

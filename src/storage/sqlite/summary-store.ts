@@ -5,6 +5,7 @@ import type { SummaryStore } from '../ports/summary-store.js';
 import type { SqliteDatabase } from './database.js';
 import { problemGroupOf, runRefOf, samplesBySet, type RunRow } from '../rows/run-ref-row.js';
 import { emptySetStats, foldStatusRows, type StatusRow } from '../rows/status-stats.js';
+import { ATTEMPT_OUTCOME_KIND } from './metrics-store.js';
 
 /** A message delivered later than this after its enqueue was held up (a retry, an outage, a pause). */
 const LATE_AFTER_MS = 5 * 60_000;
@@ -202,12 +203,32 @@ export class SqliteHousekeepingStore implements HousekeepingStore {
 
   async pruneActivities(before: number): Promise<number> {
     const batch = this.db.prepare(`DELETE FROM activities WHERE id IN (SELECT id FROM activities WHERE ended_at < ? AND status != 'running' LIMIT ${PRUNE_BATCH})`);
-    return this.inBatches(() => batch.run(before).changes);
+    // Counted in the batch's transaction: ActivityStore.idBounds reports it, so readers that keep
+    // what they read (the console) see a prune even when the lowest id survives it.
+    const count = this.db.prepare('INSERT INTO activity_prunes (id, pruned) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET pruned = pruned + excluded.pruned');
+    return this.inBatches(() => {
+      const n = batch.run(before).changes;
+      if (n > 0) count.run(n);
+      return n;
+    });
   }
 
   async pruneMessages(before: number): Promise<number> {
-    const batch = this.db.prepare(`DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < ? AND updated_at < ? AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH})`);
-    return this.inBatches(() => batch.run(before, before).changes);
+    const doomed = this.db.prepare(`SELECT id FROM messages WHERE created_at < ? AND updated_at < ? AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH}`).pluck();
+    // The attempts go with their messages (ON DELETE CASCADE), but /metrics counts them for
+    // ever (a Prometheus counter never goes down): fold them into attempt_totals first, in the
+    // same transaction (migration 45; the reader is metrics-store.ts).
+    const fold = this.db.prepare(
+      `INSERT INTO attempt_totals (transport, outcome, host, count)
+         SELECT transport, ${ATTEMPT_OUTCOME_KIND}, COALESCE(host, ''), COUNT(*) FROM attempts WHERE message IN (SELECT value FROM json_each(?)) GROUP BY 1, 2, 3
+       ON CONFLICT (transport, outcome, host) DO UPDATE SET count = count + excluded.count`,
+    );
+    const remove = this.db.prepare(`DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))`);
+    return this.inBatches(() => {
+      const ids = JSON.stringify(doomed.all(before, before));
+      fold.run(ids);
+      return remove.run(ids).changes;
+    });
   }
 
   async pruneNotifyLedger(before: number): Promise<number> {
