@@ -1,10 +1,10 @@
 import { FINAL_STATES } from '../../domain/message.js';
 import type { HousekeepingStore } from '../ports/housekeeping-store.js';
 import type { PgDatabase } from './database.js';
+import { sqlList as list } from '../rows/sql-list.js';
 
 /** Rows deleted per statement while pruning: short row locks, so hosts recording activity never wait long. */
 const PRUNE_BATCH = 5_000;
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /** Retention (Admin housekeeping). Logs and attempts go with their rows (ON DELETE CASCADE). */
 export class PgHousekeepingStore implements HousekeepingStore {

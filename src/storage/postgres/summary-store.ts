@@ -4,10 +4,10 @@ import type { SummaryStore } from '../ports/summary-store.js';
 import type { PgDatabase } from './database.js';
 import { problemGroupOf, runRefOf, samplesBySet, type RunRow } from '../rows/run-ref-row.js';
 import { emptySetStats, foldStatusRows, type StatusRow } from '../rows/status-stats.js';
+import { sqlList as list } from '../rows/sql-list.js';
 
 /** A message delivered later than this after its enqueue was held up (a retry, an outage, a pause). */
 const LATE_AFTER_MS = 5 * 60_000;
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /**
  * The Admin summaries' read side in PostgreSQL: the same aggregates as the SQLite store, each
