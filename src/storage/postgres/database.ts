@@ -53,11 +53,28 @@ export interface Queryable {
   run(sql: string, params?: unknown[]): Promise<number>;
 }
 
+const sent = { statements: 0, transactions: 0 };
+
+/**
+ * Statements this process sent to PostgreSQL (BEGIN and COMMIT included) and transactions it
+ * ran (a statement in autocommit is one): bench:fleet reports them per delivered message,
+ * figures the machine's load does not move.
+ */
+export function databaseWork(): { statements: number; transactions: number } {
+  return { ...sent };
+}
+
+function query(target: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]): Promise<pg.QueryResult> {
+  sent.statements++;
+  if (target instanceof pg.Pool) sent.transactions++;
+  return target.query(sql, params);
+}
+
 function queryable(target: pg.Pool | pg.PoolClient): Queryable {
   return {
-    rows: async <R>(sql: string, params?: unknown[]) => (await target.query(sql, params)).rows as R[],
-    one: async <R>(sql: string, params?: unknown[]) => (await target.query(sql, params)).rows[0] as R | undefined,
-    run: async (sql: string, params?: unknown[]) => (await target.query(sql, params)).rowCount ?? 0,
+    rows: async <R>(sql: string, params?: unknown[]) => (await query(target, sql, params)).rows as R[],
+    one: async <R>(sql: string, params?: unknown[]) => (await query(target, sql, params)).rows[0] as R | undefined,
+    run: async (sql: string, params?: unknown[]) => (await query(target, sql, params)).rowCount ?? 0,
   };
 }
 
@@ -114,9 +131,10 @@ export class PgDatabase implements Queryable {
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      sent.transactions++;
+      await query(client, 'BEGIN');
       const result = await body(queryable(client));
-      await client.query('COMMIT');
+      await query(client, 'COMMIT');
       return result;
     } catch (error) {
       // A failed ROLLBACK means the connection is unusable: it is destroyed, not reused.
