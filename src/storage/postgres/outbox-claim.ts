@@ -1,4 +1,4 @@
-import type { Queryable } from './database.js';
+import { prepared, type Queryable } from './database.js';
 import type { LeaseLength } from '../ports/outbox-store.js';
 import type { OutgoingMessage } from '../../domain/message.js';
 
@@ -55,8 +55,8 @@ export async function claimBatch(db: Queryable, query: ClaimQuery, now: number, 
   const [nowP, ownerP] = [param(now), param(owner)];
   const lease = `${nowP}::bigint + COALESCE((SELECT l.ms FROM unnest(${param(known)}::text[], ${param(lengths)}::bigint[]) AS l(profile, ms) WHERE l.profile = m.profile), ${param(fallback)}::bigint)`;
   const unrecorded = `${param(UNRECORDED_BEFORE)} || COALESCE(' (' || due.was_owner || ')', '') || ${param(UNRECORDED_AFTER)}`;
-  const rows = await db.rows<LeasedRow & { first_sight?: boolean }>(
-    `WITH due AS (
+  const rows = await db.rows<LeasedRow>(
+    prepared(`WITH due AS (
        SELECT id, priority, state AS was, next_attempt_at AS was_due, lease_owner AS was_owner, updated_at AS was_updated FROM messages
        WHERE ${query.where} ORDER BY priority, next_attempt_at LIMIT ${param(query.limit)} FOR UPDATE SKIP LOCKED
      ), leased AS (
@@ -72,7 +72,7 @@ export async function claimBatch(db: Queryable, query: ClaimQuery, now: number, 
        SELECT id, was_updated, GREATEST(0, was_due - was_updated), 'unknown', NULL, 'ambiguous', NULL, NULL, last_error, NULL, '', NULL
        FROM leased WHERE was = 'sending' ORDER BY priority, was_due
      )
-     SELECT id, message_id, profile, sender, recipients, raw, created_at FROM leased ORDER BY priority, was_due`,
+     SELECT id, message_id, profile, sender, recipients, raw, created_at FROM leased ORDER BY priority, was_due`),
     params,
   );
   if (typeof leaseMs !== 'number') await leaseFirstSeen(db, rows, now, leaseMs, owner, profilesSeen);

@@ -1,4 +1,4 @@
-import type { Queryable } from './database.js';
+import { prepared, type Queryable } from './database.js';
 import type { AttemptResult } from '../ports/outbox-store.js';
 import { formatReply } from '../../domain/outcome.js';
 
@@ -15,7 +15,7 @@ export async function completeBatch(db: Queryable, results: AttemptResult[], now
     return outcome.kind === 'accepted' ? null : outcome.reply ? `${outcome.detail} (${formatReply(outcome.reply)})` : outcome.detail;
   };
   await db.run(
-    `WITH r AS (
+    prepared(`WITH r AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::text[],
          $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[])
          WITH ORDINALITY AS r(id, owner, state, next_at, outcome, last_error, possible_duplicate, host,
@@ -33,7 +33,7 @@ export async function completeBatch(db: Queryable, results: AttemptResult[], now
      SELECT r.id, r.started_at, r.duration_ms, r.transport, r.server,
        CASE WHEN EXISTS (SELECT 1 FROM applied WHERE applied.id = r.id) THEN r.outcome ELSE r.outcome || ' (lease lost)' END,
        r.reply_code, r.reply_text, r.detail, r.error_code, r.transcript, r.host
-     FROM r ORDER BY r.ord`,
+     FROM r ORDER BY r.ord`),
     [
       column((r) => r.attempt.messageId),
       column((r) => r.owner),
