@@ -29,7 +29,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-test('a host SIGKILLed mid-batch on PostgreSQL loses no message and delivers none twice beyond the leased batch', { timeout: 180_000 }, async () => {
+test('a host SIGKILLed mid-batch on PostgreSQL loses no message and delivers none twice beyond the leased batch', { timeout: 300_000 }, async () => {
   const db = await cluster.newDatabase();
   cleanups.push(() => db.drop());
   const sql = new pg.Client({ connectionString: db.url });
@@ -48,16 +48,22 @@ test('a host SIGKILLed mid-batch on PostgreSQL loses no message and delivers non
   );
   await enqueuing.close();
 
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'outbox', 'deliver', '--config', ws.configFile], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'outbox', 'deliver', '--config', ws.configFile], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise((resolve) => child.on('close', resolve));
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   });
-  await waitFor(() => stalling.received.length >= 1, { timeoutMs: 30_000, what: 'the probe at the relay' });
+  // Deadlines, not timings: a loaded machine takes long to start a process from the sources.
+  const alive = () => {
+    if (child.exitCode !== null) throw new Error(`vigil outbox deliver ended (${child.exitCode}) before the batch was in flight: ${stderr}`);
+  };
+  await waitFor(() => (alive(), stalling.received.length >= 1), { timeoutMs: 120_000, what: 'the probe at the relay' });
   stalling.stalling = true;
   const answered = stalling.received.length;
-  await waitFor(() => stalling.received.length >= answered + 2, { timeoutMs: 30_000, what: 'a batch in flight at the stalling relay' });
+  await waitFor(() => (alive(), stalling.received.length >= answered + 2), { timeoutMs: 120_000, what: 'a batch in flight at the stalling relay' });
   child.kill('SIGKILL');
   await exited;
   await stalling.stop();

@@ -5,6 +5,7 @@ import { VigilError } from '../../domain/errors.js';
 import { scopeTerms } from '../rows/claim-scope.js';
 import { claimBatch } from './outbox-claim.js';
 import { completeBatch, splitRepeats } from './outbox-results.js';
+import { enqueueBatch } from './outbox-enqueue.js';
 
 interface MessageRow {
   id: string;
@@ -62,24 +63,7 @@ export class PgOutboxStore implements OutboxStore {
       // are locked in one order, so two batches sharing keys cannot deadlock.
       const keys = [...new Set(messages.flatMap((m) => (m.dedupeKey ? [m.dedupeKey] : [])))].sort();
       for (const key of keys) await tx.run('SELECT pg_advisory_xact_lock(hashtext($1))', [`vigil:dedupe:${key}`]);
-      const results: Array<{ id: string; duplicateOf?: string }> = [];
-      for (const m of messages) {
-        if (m.dedupeKey) {
-          const existing = await tx.one<{ id: string }>(`SELECT id FROM messages WHERE dedupe_key = $1 AND ${PENDING} LIMIT 1`, [m.dedupeKey]);
-          if (existing) {
-            results.push({ id: m.id, duplicateOf: existing.id });
-            continue;
-          }
-        }
-        await tx.run(
-          `INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, raw, state,
-             created_at, updated_at, next_attempt_at, sequence, host, fingerprint)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12, $13, $14, $15)`,
-          [m.id, m.messageId, m.kind, m.severity, m.priority, m.profile, m.dedupeKey, m.envelope.from, JSON.stringify(m.envelope.to), m.subject, m.raw, m.createdAt, m.sequence ?? null, m.host ?? null, m.fingerprint ?? null],
-        );
-        results.push({ id: m.id });
-      }
-      return results;
+      return enqueueBatch(tx, messages);
     });
   }
 
