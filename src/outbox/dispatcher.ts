@@ -30,6 +30,12 @@ export interface DispatcherOptions {
   policy: RetryPolicy;
   /** Messages in flight at once. */
   concurrency: number;
+  /**
+   * Claims wait until this many slots are free (default 1: each freed slot is refilled at once).
+   * On a shared database a claim is a round trip and a statement other hosts wait behind, so
+   * there claims take several messages at once; in-process SQLite a claim costs little.
+   */
+  claimWhenFree?: number;
   /** Lease owner name: unique per process. */
   owner: string;
   /** This host: recorded with each attempt, so a message says which host delivered it. */
@@ -100,7 +106,7 @@ export class Dispatcher {
 
   constructor(private readonly o: DispatcherOptions) {
     this.writer = new ResultWriter(o.store, o.clock, o.log);
-    this.refillAt = Math.floor(o.concurrency / 2);
+    this.refillAt = o.concurrency - Math.min(o.concurrency, Math.max(1, o.claimWhenFree ?? 1));
     this.pauses = new ProfilePauses({ profiles: o.profiles, store: o.store, clock: o.clock, log: o.log, onResumed: () => this.wake() });
     this.routes = new RouteBreaker({ firstMs: Math.min(ROUTE_FIRST_BACKOFF_MS, o.policy.minBackoffMs), maxMs: o.policy.minBackoffMs });
     // Every attempt in flight listens on the shutdown signal (a transport and its request, a few
@@ -123,8 +129,8 @@ export class Dispatcher {
     this.scope = await this.o.claims?.look(now);
     let exhausted = false;
     while (!this.stopping) {
-      // Claims refill half the slots or more at once, not each slot as it frees: one claim (a
-      // statement, on PostgreSQL a round trip shared by hosts) then covers several messages.
+      // With claimWhenFree, claims refill several slots at once, not each slot as it frees: one
+      // claim (on PostgreSQL a statement and a round trip) then covers several messages.
       while (!exhausted && !this.stopping && this.inFlight.size <= this.refillAt) {
         const claimedAt = this.o.clock.now();
         const wanted = this.o.concurrency - this.inFlight.size;
