@@ -38,6 +38,7 @@ test('a host SIGKILLed mid-batch on PostgreSQL loses no message and delivers non
   // The relay answers until the route is known to work (a probe goes alone; then batches go),
   // then takes the data and never answers: the host dies with a batch in flight.
   const stalling = await SmtpPeer.start();
+  cleanups.push(() => stalling.stop()); // stopped twice on success: closing a closed server is harmless
   const port = stalling.port;
   const ws = new Workspace(smtpConfig({ servers: [{ port }], timeoutSeconds: 2, concurrency: CONCURRENCY, extra: `database:\n  url: ${db.url}\n` }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
   cleanups.push(() => ws.cleanup());
