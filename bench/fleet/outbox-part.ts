@@ -23,7 +23,7 @@ export interface OutboxRound {
   cpuMsPerMessage: { hosts: number; postgres: number; sink: number; total: number };
   /** Per delivered message: statements the hosts sent to the database (BEGIN and COMMIT included), and transactions they ran. */
   perMessage: { statements: number; transactions: number };
-  /** Backends of the database seen at `go` and at the end (0 at the end: the postgres figure is missing). */
+  /** Backends of the database seen at `go` and at the end (the postgres figure counts ended ones too: backend-cpu.ts). */
   backends: [number, number];
   load: number;
 }
