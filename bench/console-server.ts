@@ -7,6 +7,7 @@
  *
  *   node --expose-gc dist/bench/console-server.js CONFIG   (spawned by the bench)
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import { openApp, type AppContext } from '../src/app/context.js';
 import type { ConsoleServer } from '../src/console/server.js';
 
@@ -24,6 +25,8 @@ export interface Usage {
   external: number;
   /** process.cpuUsage() in microseconds, user + system. */
   cpuMicros: number;
+  /** V8's young generation as committed (it swings by ~30 MB on its own between GCs: part of rss). */
+  newSpace: number;
 }
 
 export type ServerReply =
@@ -38,7 +41,8 @@ function usage(): Usage {
   const cpu = process.cpuUsage();
   global.gc?.();
   const memory = process.memoryUsage();
-  return { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, cpuMicros: cpu.user + cpu.system };
+  const newSpace = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
+  return { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, cpuMicros: cpu.user + cpu.system, newSpace };
 }
 
 const send = (reply: ServerReply): void => {

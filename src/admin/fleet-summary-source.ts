@@ -1,20 +1,22 @@
 import { Schedule } from '../backup/schedule.js';
 import type { VigilConfig } from '../config/schema/index.js';
-import { buildFleetSummary, type FleetHostInput, type FleetSummary, type FleetSummaryInput } from '../domain/fleet-summary.js';
+import { buildFleetSummary, UNKNOWN_HOST, type FleetHostInput, type FleetSummary, type FleetSummaryInput } from '../domain/fleet-summary.js';
 import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, SummaryPeriod } from '../domain/summary.js';
 import type { HostSet } from '../storage/ports/host-store.js';
 import type { Store } from '../storage/ports/store.js';
 import { listHosts } from './host-listing.js';
 import { renderFleetSummaryHtml } from './render-fleet-html.js';
 import { renderFleetSummaryText } from './render-fleet-text.js';
-import { escalationsIn } from './summary-source.js';
+import { escalationsIn, vaultChecksIn } from './summary-source.js';
 import { partReader } from './summary-parts.js';
 
 const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expired: 0, stuck: 0, stuckInMta: 0 };
 
 export interface FleetSummarySourceDeps {
   config: VigilConfig;
-  store: Pick<Store, 'hosts' | 'leases' | 'fleetSummary' | 'summary' | 'escalations'>;
+  store: Pick<Store, 'hosts' | 'leases' | 'fleetSummary' | 'summary' | 'escalations' | 'activity'>;
+  /** What an engine's repository check is called (its `verifyName`, e.g. `restic check`); default `verify`. */
+  checkName?: (engine: string | null) => string;
   /** The leader making the summary. */
   host: string;
   credentials?: (now: number) => CredentialWarning[];
@@ -56,7 +58,10 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
     part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
     part('credential expiry', null, () => (deps.credentials ? deps.credentials(now) : null)),
   ]);
-  return { period, reporter: deps.host, now, hosts, stats, problems, lastRuns, delivery, escalations, credentials, adminFailures, missing, ...(housekeeping ? { housekeeping } : {}) };
+  // Each host checks its own vaults at its weekly time: the weekly summary lists them per host.
+  const checks =
+    period.kind === 'weekly' ? (await part('vault checks', [], () => vaultChecksIn(store, period, deps.checkName ?? (() => 'verify')))).map((c) => ({ ...c, host: c.host ?? UNKNOWN_HOST })) : [];
+  return { period, reporter: deps.host, now, hosts, stats, problems, lastRuns, delivery, escalations, credentials, adminFailures, missing, checks, ...(housekeeping ? { housekeeping } : {}) };
 }
 
 /** Collects, builds and renders the fleet summary of `period` (the leader's Admin process). */

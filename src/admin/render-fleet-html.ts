@@ -73,6 +73,15 @@ function hostSection(h: FleetHostSection, timezone: string | undefined, rowsPerH
     const names = nameCompleted ? `: ${e(fine.map((r) => `${r.set} (${r.runs})`).join(', '))}` : ' (each named in the text part)';
     out.push(`<p style="${NOTE}">${fine.length} set${fine.length === 1 ? '' : 's'} last completed${names}</p>`);
   }
+  // Vault checks that did not complete get a row (within the host's rows); completed ones are counted.
+  const badChecks = h.checks.filter((c) => c.status !== 'completed');
+  if (badChecks.length) {
+    const checks = badChecks.slice(0, rowsPerHost).map((c) => row([e(`${c.what} ${c.set}`), statusCell(c.status), e(`${c.activityId !== null ? `vigil activity show ${c.activityId}` : ''}${c.note ? ` — ${c.note}` : ''}`)], CELL));
+    if (badChecks.length > rowsPerHost) checks.push(row(['', `… and ${badChecks.length - rowsPerHost} more vault checks that did not complete`, ''], CELL));
+    out.push(table(checks.join('')));
+  }
+  const goodChecks = h.checks.length - badChecks.length;
+  if (goodChecks) out.push(`<p style="${NOTE}">${goodChecks} vault check${goodChecks === 1 ? '' : 's'} completed (each named in the text part)</p>`);
   if (h.rows.length === 0) out.push(`<p style="${NOTE}">No backup sets registered.</p>`);
   return out;
 }

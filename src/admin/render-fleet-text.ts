@@ -39,6 +39,7 @@ function hostSection(h: FleetHostSection, s: FleetSummary, timezone: string | un
     out.push(`  ${line.word.padEnd(10)} ${line.text}`, `  ${''.padEnd(10)} ${line.pointer} (on ${h.name})`);
   }
   if (h.attentionMore) out.push(`  … and ${h.attentionMore} more (vigil activity --host ${h.name} --since ${s.kind === 'daily' ? '24h' : '7d'})`);
+  for (const c of h.checks) out.push(`  ${c.what} ${c.set}: ${c.status}${c.activityId !== null ? ` (vigil activity show ${c.activityId})` : ''}${c.note ? ` — ${c.note}` : ''}`);
   if (h.rows.length === 0) {
     out.push('  No backup sets registered.');
     return out;

@@ -49,7 +49,7 @@ export async function collectSummaryInput(deps: SummarySourceDeps, period: Summa
   ]);
   const alertPauses = await part('alert pauses', [], async () => (await store.alertPauses?.active(now))?.map((p) => ({ set: p.set, until: p.until })) ?? []);
   // The weekly vault checks run after the weekly summary: this one lists those of the past week.
-  if (housekeeping && period.kind === 'weekly') housekeeping = { ...housekeeping, checks: await part('vault checks', [], () => vaultChecksIn(store, period, deps.checkName ?? (() => 'verify'))) };
+  if (housekeeping && period.kind === 'weekly') housekeeping = { ...housekeeping, checks: await part('vault checks', [], async () => (await vaultChecksIn(store, period, deps.checkName ?? (() => 'verify'))).map(({ host: _host, ...check }) => check)) };
   return {
     period,
     host: deps.host,
@@ -96,11 +96,11 @@ export async function escalationsIn(store: Pick<Store, 'escalations'>, period: S
   };
 }
 
-/** Vault checks (`validation` activities) that ended in the period, oldest first. */
-async function vaultChecksIn(store: Pick<Store, 'activity'>, period: SummaryPeriod, checkName: (engine: string | null) => string): Promise<HousekeepingReport['checks']> {
+/** Vault checks (`validation` activities) that ended in the period, oldest first, with the host that ran each (every host's, on a shared store). */
+export async function vaultChecksIn(store: Pick<Store, 'activity'>, period: SummaryPeriod, checkName: (engine: string | null) => string): Promise<Array<HousekeepingReport['checks'][number] & { host: string | null }>> {
   const checks = await store.activity.list({ kind: 'validation', since: period.start - 86_400_000, limit: 10_000 });
   return checks
     .filter((a) => a.endedAt !== null && a.endedAt >= period.start && a.endedAt < period.end && a.status !== 'running')
     .reverse()
-    .map((a) => ({ set: a.set ?? '', what: checkName(a.engine), status: a.status as FinalStatus, activityId: a.id, note: a.firstError }));
+    .map((a) => ({ set: a.set ?? '', what: checkName(a.engine), status: a.status as FinalStatus, activityId: a.id, note: a.firstError, host: a.host }));
 }

@@ -91,7 +91,7 @@ function fleetAdminDuties(app: AppContext, deps: AdminProcessDeps): FleetAdminDu
   let since = 0;
   const process = new AdminProcess<RenderedFleetSummary>({
     ...deps,
-    render: (period, now, housekeeping) => renderFleetSummary({ config, store: app.store, host: app.hostname, ...(deps.credentials ? { credentials: deps.credentials } : {}) }, period, now, housekeeping),
+    render: (period, now, housekeeping) => renderFleetSummary({ config, store: app.store, host: app.hostname, ...(deps.checkName ? { checkName: deps.checkName } : {}), ...(deps.credentials ? { credentials: deps.credentials } : {}) }, period, now, housekeeping),
     staleClaimBefore: (now) => Math.max(now - STALE_CLAIM_MS, since),
   });
   let scheduler: AdminScheduler<RenderedFleetSummary> | undefined;

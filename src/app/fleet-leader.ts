@@ -8,6 +8,11 @@ export interface FleetLeaderDeps {
   /** `<host>:<pid>`: a restarted service is a new tenure. */
   owner: string;
   ttlMs: number;
+  /**
+   * Whether hosts share the store (PostgreSQL): only then is leading news for the log. A single
+   * host (SQLite) holds the lease of its own data directory, and is no fleet's leader.
+   */
+  shared: boolean;
   clock: Clock;
   log: Logger;
   /** The fleet duties, run after each look that holds (or renews) the lease. */
@@ -69,15 +74,16 @@ export class FleetLeader {
       token = undefined;
       log.warn(`fleet leader: could not take or renew the lease: ${(error as Error).message}`);
     }
+    const news = this.deps.shared ? log : { info: (line: string) => log.debug(line), warn: (line: string) => log.debug(line) };
     if (token === undefined) {
       if (this.token !== undefined) {
-        log.warn(`no longer the fleet's leader (lease ${this.token} lost)`);
+        news.warn(`no longer the fleet's leader (lease ${this.token} lost)`);
         this.token = undefined;
         await this.resign();
       }
       return;
     }
-    if (this.token !== token) log.info(`leading the fleet (lease ${token}): watching the other hosts for silence, sending the fleet's summaries`);
+    if (this.token !== token) news.info(`leading the fleet (lease ${token}): watching the other hosts for silence, sending the fleet's summaries`);
     this.token = token;
     await this.deps.duties(token);
   }

@@ -68,6 +68,7 @@ export function buildFleet(app: AppContext, admin?: FleetAdminDuties): Fleet {
     leases: app.store.leases,
     owner: `${app.hostname}:${process.pid}`,
     ttlMs: timings.leaseTtlMs,
+    shared: config.database !== undefined,
     clock: app.clock,
     log: app.log,
     duties: async () => {

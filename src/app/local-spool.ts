@@ -62,4 +62,8 @@ export interface Router {
   lost(error: unknown): boolean;
   /** The current spool (a new one when there is none). */
   spool(): Promise<LocalSpool>;
+  /** The current spool, if there is one, once a flush in progress has finished; none is created. */
+  settled(): Promise<LocalSpool | undefined>;
+  /** Runs `work` with no flush starting meanwhile (it reads the spool and writes what a flush would overwrite). */
+  holding<T>(work: () => Promise<T>): Promise<T>;
 }

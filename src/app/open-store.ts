@@ -40,6 +40,7 @@ export async function openServiceStore(config: StoreConfig & { hostname: string 
   const primary = await openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env), { host: config.hostname });
   const store = new SpoolingStore(primary, primary.db, { dataDir: config.dataDir, host: config.hostname, clock: options.clock });
   for (const line of await store.recoverLeftovers()) options.onNote?.(line);
+  await store.learnStreaks();
   return store;
 }
 

@@ -1,10 +1,13 @@
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { PgDatabase, Queryable } from '../storage/postgres/database.js';
+import { copyNotifyState, untoldRecently } from './spool-flush-notify.js';
 
 /** What a flush copied into the database (zero and zero when an earlier flush already had). */
 export interface SpoolFlushed {
   activities: number;
   messages: number;
+  /** Sets whose notification state (failing streak) the spool changed, now the database's. */
+  streaks: number;
   /** An earlier flush of this spool committed (then crashed before removing it): nothing copied. */
   already: boolean;
 }
@@ -30,6 +33,8 @@ type Row = Record<string, unknown>;
  *   that started in the database before the outage and ended during it) ends that activity.
  * - A message keeps its id and Message-ID: one still pending is delivered from PostgreSQL from
  *   now on; one delivered from the spool is history, with its attempts (and its MTA hand-off).
+ * - What notification learnt meanwhile goes with them (spool-flush-notify.ts): the streaks of the
+ *   sets that ran, and which runs were told, so none is told twice or left without its recovery.
  *
  * The spool must be still (no run in progress in it, no message being sent from it): the caller's.
  */
@@ -37,10 +42,12 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
   const activities = spool.prepare('SELECT * FROM activities ORDER BY id').all() as Row[];
   const messages = spool.prepare('SELECT * FROM messages ORDER BY rowid').all() as Row[];
   return pg.exclusive(`spool:${spoolId}`, async (tx) => {
-    if (await tx.one('SELECT 1 FROM spool_flushes WHERE spool_id = $1', [spoolId])) return { activities: 0, messages: 0, already: true };
+    if (await tx.one('SELECT 1 FROM spool_flushes WHERE spool_id = $1', [spoolId])) return { activities: 0, messages: 0, streaks: 0, already: true };
+    const ids = new Map<number, number>();
     for (const activity of activities) {
       const log = spool.prepare('SELECT * FROM activity_log WHERE activity = ? ORDER BY seq').all(activity.id) as Row[];
       const target = await copyActivity(tx, activity);
+      ids.set(activity.id as number, target);
       for (const entry of log) await insert(tx, 'activity_log', ['activity', ...LOG_COLUMNS], [target, ...LOG_COLUMNS.map((c) => entry[c])], 'ON CONFLICT DO NOTHING');
     }
     for (const message of messages) {
@@ -52,8 +59,9 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
       const handOff = spool.prepare('SELECT * FROM mta_handoffs WHERE outbox_id = ?').get(message.id) as Row | undefined;
       if (handOff) await insert(tx, 'mta_handoffs', HAND_OFF_COLUMNS, HAND_OFF_COLUMNS.map((c) => handOff[c]));
     }
+    const streaks = await copyNotifyState(tx, spool, ids, host);
     await tx.run('INSERT INTO spool_flushes (spool_id, host, flushed_at, activities, messages) VALUES ($1, $2, $3, $4, $5)', [spoolId, host, now, activities.length, messages.length]);
-    return { activities: activities.length, messages: messages.length, already: false };
+    return { activities: activities.length, messages: messages.length, streaks, already: false };
   });
 }
 
@@ -79,9 +87,13 @@ function insert(tx: Queryable, table: string, columns: string[], values: unknown
   return tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders}) ${tail}`, values);
 }
 
-/** Running activities and messages being sent in the spool: it is flushed only when both are none. */
-export function spoolBusy(spool: SqliteDatabase): { running: number } {
-  return spool.prepare("SELECT COUNT(*) AS running FROM activities WHERE status = 'running'").get() as { running: number };
+// A run's notification takes seconds; one not told after this is left to the database's periodic pass.
+const TELLING_MS = 60_000;
+
+/** Runs in progress in the spool, and runs that just ended whose notification is under way: it is flushed only when both are none. */
+export function spoolBusy(spool: SqliteDatabase, now: number): { running: number; telling: number } {
+  const { running } = spool.prepare("SELECT COUNT(*) AS running FROM activities WHERE status = 'running'").get() as { running: number };
+  return { running, telling: untoldRecently(spool, now, TELLING_MS) };
 }
 
 /** Marks a spooled activity as the end of the database's activity `primaryId` (started before the outage). */

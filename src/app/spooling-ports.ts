@@ -1,6 +1,6 @@
 import type { Activity } from '../domain/activity.js';
 import type { OutgoingMessage } from '../domain/message.js';
-import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../storage/ports/activity-store.js';
+import type { ActivityEnd, ActivityFilter, ActivityIdBounds, ActivityStore, NewActivity } from '../storage/ports/activity-store.js';
 import type { AttemptResult, LeaseLength, NewMessage, OutboxFilter, OutboxStore } from '../storage/ports/outbox-store.js';
 import type { LocalSpool, Router } from './local-spool.js';
 import { markReplaces } from './spool-flush.js';
@@ -52,7 +52,7 @@ export class SpoolingActivityStore implements ActivityStore {
     }
   }
 
-  async idBounds(): Promise<{ lowest: number; highest: number }> {
+  async idBounds(): Promise<ActivityIdBounds> {
     return this.router.route(
       () => this.primary.idBounds(),
       async (spool) => spool.store.activity.idBounds(),

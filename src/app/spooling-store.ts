@@ -4,6 +4,8 @@ import type { Store } from '../storage/ports/store.js';
 import { isConnectionLost, redactUrl, type PgDatabase } from '../storage/postgres/database.js';
 import { LocalSpool, type Router } from './local-spool.js';
 import { flushSpool, spoolBusy } from './spool-flush.js';
+import { databaseStreaks, spooledStreaks } from './spool-flush-notify.js';
+import { SpoolingNotifyStateStore } from './spooling-notify-state.js';
 import { SpoolingActivityStore, SpoolingOutboxStore } from './spooling-ports.js';
 import { SpoolingScheduleStore } from './spooling-schedules.js';
 
@@ -71,6 +73,8 @@ export class SpoolingStore implements Store, Router {
   private readonly listeners = new Set<StoreFallbackListener>();
   private readonly scheduleStore: SpoolingScheduleStore;
   private readonly outboxStore: SpoolingOutboxStore;
+  private readonly notifyStateStore: SpoolingNotifyStateStore;
+  private holds = 0;
 
   constructor(
     private readonly primary: Store,
@@ -82,7 +86,7 @@ export class SpoolingStore implements Store, Router {
     this.schedules = this.scheduleStore = new SpoolingScheduleStore(primary.schedules, this);
     this.profiles = this.port('profiles', true);
     this.handOffs = this.port('handOffs', true);
-    this.notifyState = this.port('notifyState', true);
+    this.notifyState = this.notifyStateStore = new SpoolingNotifyStateStore(primary.notifyState, this);
     this.escalations = this.port('escalations', true);
     this.storm = this.port('storm', true);
     this.vaultChecks = this.port('vaultChecks', true);
@@ -141,6 +145,30 @@ export class SpoolingStore implements Store, Router {
     while (this.flushing) await this.flushing;
     this.current ??= LocalSpool.create(this.options.dataDir);
     return this.current;
+  }
+
+  async settled(): Promise<LocalSpool | undefined> {
+    while (this.flushing) await this.flushing;
+    return this.current;
+  }
+
+  async holding<T>(work: () => Promise<T>): Promise<T> {
+    this.holds++;
+    try {
+      return await work();
+    } finally {
+      this.holds--;
+    }
+  }
+
+  /** The host's streaks as the database has them: what a spool starts from if it goes (the store just opened). */
+  async learnStreaks(): Promise<void> {
+    try {
+      this.notifyStateStore.remember(await databaseStreaks(this.db, this.options.host));
+    } catch (error) {
+      // Gone again already: the spool starts from no streak, as a host's first start would.
+      if (!this.lost(error)) throw error;
+    }
   }
 
   /** Copies spools a previous process left into the database (it is reachable: the store just opened). */
@@ -211,7 +239,8 @@ export class SpoolingStore implements Store, Router {
     }
     const spool = this.current;
     if (!spool || this.flushing) return;
-    if (this.outboxStore.sending(spool) > 0 || spoolBusy(spool.raw).running > 0) return this.probeSoon();
+    const busy = spoolBusy(spool.raw, this.options.clock.now());
+    if (this.holds > 0 || this.outboxStore.sending(spool) > 0 || busy.running > 0 || busy.telling > 0) return this.probeSoon();
     this.flushing = this.copyIn(spool).then(
       (line) => {
         if (this.current === spool) this.current = undefined;
@@ -229,10 +258,12 @@ export class SpoolingStore implements Store, Router {
   /** One spool into the database, then deleted; the line to log. */
   private async copyIn(spool: LocalSpool): Promise<string> {
     const copied = await flushSpool(spool.raw, this.db, spool.id, this.options.host, this.options.clock.now());
+    // The database has the spool's streaks now: they are what a next spool starts from.
+    this.notifyStateStore.remember(spooledStreaks(spool.raw));
     await spool.remove();
     return copied.already
       ? `spool ${spool.id} was already flushed into the database; removed`
-      : `spool ${spool.id} flushed into the database: ${copied.activities} activities, ${copied.messages} messages`;
+      : `spool ${spool.id} flushed into the database: ${copied.activities} activities, ${copied.messages} messages, ${copied.streaks} notification states`;
   }
 
   private note(line: string, level: 'info' | 'warn'): void {

@@ -9,6 +9,7 @@ import { apiRoutes } from './api/routes.js';
 import { pageRoutes } from './page-routes.js';
 import { loginRoutes } from './login-routes.js';
 import { CONSOLE_CSS } from './pages/style.js';
+import { chunkedResponse, encodeInChunks } from './chunked-body.js';
 
 const DEFAULT_SESSION_MINUTES = 480;
 
@@ -30,7 +31,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.get('/metrics', requireReader, async (c) => {
     // Redacted by ConsoleMetrics as it builds the body (with the same app's redactor).
     c.get('redactedAtSource')();
-    return c.body(await metrics.scrape(deps.app()), 200, { 'content-type': metrics.registry.contentType });
+    return chunkedResponse(await metrics.scrape(deps.app()), 200, { 'content-type': metrics.registry.contentType });
   });
   app.route('/api/v1', apiRoutes(deps));
   app.route('/', loginRoutes(deps, sessions, limiter));
@@ -73,6 +74,7 @@ function redactBodies(deps: ConsoleDeps): MiddlewareHandler<ConsoleEnv> {
     const headers = new Headers(c.res.headers);
     headers.delete('set-cookie');
     headers.delete('content-length');
-    c.res = new Response(redacted, { status: c.res.status, headers });
+    // In small chunks (chunked-body.ts): /api/v1/sets of 1,000 sets is ~850 KB.
+    c.res = chunkedResponse(encodeInChunks(redacted), c.res.status, Object.fromEntries(headers));
   };
 }

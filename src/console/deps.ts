@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import type { ConsoleEnv } from './auth.js';
 import type { PageContext } from './pages/layout.js';
 import { csrfMatches } from './sessions.js';
+import { chunkedResponse, encodeInChunks } from './chunked-body.js';
 
 /** What the console's routes need. */
 export interface ConsoleDeps {
@@ -73,7 +74,11 @@ export function pageContext(c: Context<ConsoleEnv>, deps: ConsoleDeps): PageCont
   };
 }
 
-/** A page as a whole HTML document (hono/jsx renders elements; the doctype keeps browsers out of quirks mode). */
+/**
+ * A page as a whole HTML document (hono/jsx renders elements; the doctype keeps browsers out of
+ * quirks mode), sent in small chunks (chunked-body.ts: the Overview is ~135 KB).
+ */
 export async function render(c: Context<ConsoleEnv>, node: { toString(): string | Promise<string> }, status: 200 | 401 | 404 | 429 = 200): Promise<Response> {
-  return c.html(c.get('redact')(`<!DOCTYPE html>${await node.toString()}`), status);
+  const html = encodeInChunks(c.get('redact')(`<!DOCTYPE html>${await node.toString()}`));
+  return chunkedResponse(html, status, { 'content-type': 'text/html; charset=UTF-8' });
 }

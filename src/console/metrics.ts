@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { loadDelivery } from './data/delivery.js';
 import { loadHosts } from './data/hosts.js';
 import { SetSeriesCache } from './set-series-cache.js';
+import { encodeInChunks } from './chunked-body.js';
 
 /** A scrape's text is reused for this long (see ConsoleMetrics). */
 export const SCRAPE_CACHE_MS = 1_000;
@@ -15,14 +16,15 @@ export const SCRAPE_CACHE_MS = 1_000;
  *
  * The registry is collected at most once per SCRAPE_CACHE_MS, and scrapes that arrive while one
  * is being collected wait for it. That is safe: every series is a state read from the store (the
- * attempts counter too: a total the store holds, so it never goes backwards), Prometheus scrapes
- * every 15–60 s, so a text at most a second old shows what a fresh one would, one second late —
+ * attempts counter too: a total the store keeps across prunes, so it never goes backwards),
+ * Prometheus scrapes every 15–60 s, so a text at most a second old shows what a fresh one would,
+ * one second late —
  * and the next scrape has the rest. What it buys: an HA pair of Prometheus servers, Grafana and
  * a reload storm cost the database one collection a second, however many of them scrape.
  */
 export class ConsoleMetrics {
   readonly registry = new Registry();
-  private cached: { app: AppContext; at: number; text: Promise<Buffer<ArrayBuffer>> } | undefined;
+  private cached: { app: AppContext; at: number; text: Promise<readonly Buffer[]> } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** The per-set families: kept between scrapes, read again when the activity log changed (set-series-cache.ts). */
   private readonly sets = new SetSeriesCache();
@@ -38,17 +40,18 @@ export class ConsoleMetrics {
     hostLastSeen: this.gauge('vigil_host_last_seen_timestamp_seconds', 'When the host last heartbeated (or registered, or stopped)', ['host']),
     paused: this.gauge('vigil_route_paused', '1 while a Mail Profile or channel is paused (credentials or TLS refused)', ['name', 'kind']),
   };
-  private readonly attempts = new Counter({ name: 'vigil_delivery_attempts_total', help: 'Delivery attempts the store holds, by transport and outcome', labelNames: ['transport', 'outcome'], registers: [this.registry] });
+  private readonly attempts = new Counter({ name: 'vigil_delivery_attempts_total', help: 'Delivery attempts recorded in the store, pruned ones included, by transport, outcome and the host that made them', labelNames: ['transport', 'outcome', 'host'], registers: [this.registry] });
 
   private gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
     return new Gauge({ name, help, labelNames: [...labelNames], registers: [this.registry] });
   }
 
   /**
-   * The body of one scrape, redacted by the app's redactor and encoded as UTF-8: the last
-   * collection if it is younger than SCRAPE_CACHE_MS (and of the same app), else a new one.
+   * The body of one scrape, redacted by the app's redactor and encoded as UTF-8 in small chunks
+   * (chunked-body.ts: no one-off 600 KB buffer): the last collection if it is younger than
+   * SCRAPE_CACHE_MS (and of the same app), else a new one. The chunks are shared: never write into them.
    */
-  async scrape(app: AppContext): Promise<Buffer<ArrayBuffer>> {
+  async scrape(app: AppContext): Promise<readonly Buffer[]> {
     const at = this.monotonic();
     const cached = this.cached;
     // A reloaded app (new configuration) gets a fresh collection at once.
@@ -64,7 +67,7 @@ export class ConsoleMetrics {
     return text;
   }
 
-  private async collect(app: AppContext): Promise<Buffer<ArrayBuffer>> {
+  private async collect(app: AppContext): Promise<readonly Buffer[]> {
     const now = app.clock.now();
     const [setBody, delivery, attempts, hosts] = await Promise.all([this.sets.body(app), loadDelivery(app), app.store.metrics.attemptTotals(), loadHosts(app)]);
     for (const metric of [...Object.values(this.g), this.attempts]) metric.reset();
@@ -80,9 +83,10 @@ export class ConsoleMetrics {
       this.g.hostLastSeen.set({ host: h.name }, h.lastSeen / 1000);
     }
     for (const [state, count] of Object.entries(byState)) this.g.hosts.set({ state }, count);
-    for (const a of attempts) this.attempts.inc({ transport: a.transport, outcome: a.outcome }, a.count);
+    // host "" (attempts that record none) is, to Prometheus, no host label at all.
+    for (const a of attempts) this.attempts.inc({ transport: a.transport, outcome: a.outcome, host: a.host }, a.count);
     // The per-set families first (as they were registered with prom-client before), then the rest:
     // only these few families are redacted and encoded per collection, the sets' are kept encoded.
-    return Buffer.concat([setBody, Buffer.from(app.redactor.redact(await this.registry.metrics()), 'utf8')]);
+    return [...setBody, ...encodeInChunks(app.redactor.redact(await this.registry.metrics()))];
   }
 }

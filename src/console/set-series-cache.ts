@@ -3,6 +3,7 @@ import { ACTIVITY_STATUSES, type FinalStatus } from '../domain/activity.js';
 import type { BackupEvent, BackupStartedEvent } from '../domain/events.js';
 import { byAttention, loadSets, runningBackups, toneOf, type Tone } from './data/sets.js';
 import { setSeriesText, type SetSeries } from './set-series.js';
+import { encodeInChunks } from './chunked-body.js';
 
 const SUCCESS: ReadonlySet<string> = new Set(['completed', 'completed-with-warnings']);
 const FINAL_KINDS = ACTIVITY_STATUSES.filter((s): s is FinalStatus => s !== 'running').map((s) => `backup.${s}` as const);
@@ -18,6 +19,8 @@ interface SetEntry extends SetSeries {
 interface Watermark {
   lowest: number;
   highest: number;
+  /** Activities pruned ever: a prune that spared the lowest id moves only this. */
+  pruned: number;
   /** Running backup activities (of any set) by id, with their set. */
   running: Map<number, string>;
 }
@@ -28,20 +31,21 @@ interface State extends Watermark {
   /**
    * The families' text while nothing changed (null: to be written again), redacted and encoded
    * once: a scrape then encodes only the few other families (encoding ~600 KB of text for the
-   * socket cost ~26 ms of CPU a scrape at load 20).
+   * socket cost ~26 ms of CPU a scrape at load 20). In chunks of under 48 KiB (chunked-body.ts).
    */
-  body: Buffer | null;
+  body: readonly Buffer[] | null;
 }
 
 /**
  * The per-set families of /metrics, kept between scrapes instead of re-reading 1,000 sets' last
  * run and last success each time (~15 ms of CPU). Correct whoever writes the activity log:
  *
- * - Each scrape first asks the store for its watermark — the lowest and highest activity ids
- *   and the running backups (two index probes and a short list, ~0.5 ms). Ids only grow, so a
- *   run started, finished or recorded by another process (`vigil run` beside the service, another
- *   host of a fleet, `vigil console` watching the service) or a prune changes it; then every set
- *   is read again, as before.
+ * - Each scrape first asks the store for its watermark — the lowest and highest activity ids,
+ *   how many activities were ever pruned, and the running backups (two index probes, a one-row
+ *   read and a short list, ~0.5 ms). Ids only grow, so a run started, finished or recorded by
+ *   another process (`vigil run` beside the service, another host of a fleet, `vigil console`
+ *   watching the service) changes it, and so does a prune (its count, even when the lowest id
+ *   survives it); then every set is read again, as before.
  * - In `vigil start` the runner's own `backup.*` events update the sets they name, and advance
  *   the watermark — only when the event's activity is the very next id, so a row written by
  *   someone else in between still shows as a difference and forces the re-read.
@@ -55,8 +59,8 @@ export class SetSeriesCache {
   /** How many times every set was read (the first scrape, then after each change the events did not explain). */
   fullReads = 0;
 
-  /** The families' text, passed through the app's redactor and encoded as UTF-8, ending in the blank line that separates it from the rest. */
-  async body(app: AppContext): Promise<Buffer> {
+  /** The families' text, passed through the app's redactor and encoded as UTF-8 in chunks, ending in the blank line that separates it from the rest. */
+  async body(app: AppContext): Promise<readonly Buffer[]> {
     this.listen(app);
     const watermark = await readWatermark(app);
     let state = this.state;
@@ -66,7 +70,7 @@ export class SetSeriesCache {
     }
     if (state.body === null) {
       const sets = [...state.sets.values()].sort(byAttention);
-      state.body = Buffer.from(`${app.redactor.redact(setSeriesText(sets, app.hostname))}\n\n`, 'utf8');
+      state.body = encodeInChunks(`${app.redactor.redact(setSeriesText(sets, app.hostname))}\n\n`);
     }
     return state.body;
   }
@@ -138,7 +142,7 @@ async function readWatermark(app: AppContext): Promise<Watermark> {
 }
 
 function sameWatermark(a: Watermark, b: Watermark): boolean {
-  if (a.lowest !== b.lowest || a.highest !== b.highest || a.running.size !== b.running.size) return false;
+  if (a.lowest !== b.lowest || a.highest !== b.highest || a.pruned !== b.pruned || a.running.size !== b.running.size) return false;
   for (const id of b.running.keys()) if (!a.running.has(id)) return false;
   return true;
 }

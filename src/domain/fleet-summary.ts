@@ -37,6 +37,9 @@ export interface FleetLastRun {
   lastSuccessAt: number | null;
 }
 
+/** A vault check (`validation` activity) of the period, on the host that ran it (each host checks its own vaults). */
+export type FleetVaultCheck = HousekeepingReport['checks'][number] & { host: string };
+
 export interface FleetSummaryInput {
   period: SummaryPeriod;
   /** The host that makes the summary (the leader): its signature. */
@@ -54,6 +57,8 @@ export interface FleetSummaryInput {
   adminFailures?: RunRef[];
   missing?: MissingPart[];
   housekeeping?: HousekeepingReport;
+  /** The weekly summary's: the hosts' vault checks of the period, oldest first. */
+  checks?: readonly FleetVaultCheck[];
 }
 
 export interface FleetSetRow {
@@ -79,6 +84,8 @@ export interface FleetHostSection {
   attention: ProblemGroup[];
   attentionMore: number;
   rows: FleetSetRow[];
+  /** Its vault checks of the period (weekly), oldest first. */
+  checks: HousekeepingReport['checks'];
   /** Its soonest scheduled run. */
   nextRunAt: number | null;
 }
@@ -121,11 +128,12 @@ function zeroCounts(): Record<FinalStatus, number> {
 export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
   const byHost = new Map<string, FleetHostInput>(input.hosts.map((h) => [h.name, h]));
   // A host that left the fleet (forgotten) but ran in the period still gets its section.
-  for (const name of [...input.stats.map((s) => s.host), ...input.problems.map((p) => p.host)]) {
+  for (const name of [...input.stats.map((s) => s.host), ...input.problems.map((p) => p.host), ...(input.checks ?? []).map((c) => c.host)]) {
     if (!byHost.has(name)) byHost.set(name, { name, state: { kind: 'ok' }, leader: false, sets: [] });
   }
   const statsOf = groupBy(input.stats, (s) => s.host);
   const problemsOf = groupBy(input.problems, (p) => p.host);
+  const checksOf = groupBy(input.checks ?? [], (c) => c.host);
   const lastOf = new Map(input.lastRuns.map((r) => [`${r.host}\u0000${r.set}`, r]));
   const counts = zeroCounts();
 
@@ -157,15 +165,17 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
       };
     });
     const upcoming = host.sets.map((s) => s.nextRunAt).filter((t): t is number => t !== null);
+    const checks = (checksOf.get(host.name) ?? []).map(({ host: _host, ...check }) => check);
     return {
       name: host.name,
       state: host.state,
       leader: host.leader,
       counts: hostCounts,
-      healthy: host.state.kind !== 'silent' && attention.length === 0,
+      healthy: host.state.kind !== 'silent' && attention.length === 0 && checks.every((c) => c.status === 'completed'),
       attention: attention.slice(0, FLEET_ATTENTION_CAP),
       attentionMore: Math.max(0, attention.length - FLEET_ATTENTION_CAP),
       rows,
+      checks,
       nextRunAt: upcoming.length ? Math.min(...upcoming) : null,
     };
   });

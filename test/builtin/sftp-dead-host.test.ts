@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SftpBackend } from '../../src/backup/engines/builtin/backend/sftp-backend.js';
-import type { VaultBackend, VaultObjectInfo } from '../../src/backup/engines/builtin/backend/vault-backend.js';
+import type { VaultBackend } from '../../src/backup/engines/builtin/backend/vault-backend.js';
 import { Vault } from '../../src/backup/engines/builtin/vault.js';
 import { verifyVault } from '../../src/backup/engines/builtin/verify.js';
 import { repairVault } from '../../src/backup/engines/builtin/repair.js';
@@ -12,6 +12,7 @@ import { restoreTree } from '../../src/backup/engines/builtin/restore.js';
 import { loadSnapshots } from '../../src/backup/engines/builtin/snapshot.js';
 import { isVigilError } from '../../src/domain/errors.js';
 import type { EngineLogEntry } from '../../src/backup/engine.js';
+import { ObservedBackend, type BackendCall } from '../helpers/observed-backend.js';
 import { SshdPeer } from '../helpers/sshd-peer.js';
 import { randomData, runBackup, setContext, tempDir } from './helpers.js';
 
@@ -37,53 +38,26 @@ const TIMEOUT_MS = 1500;
  * The real SFTP backend, observed: freezes the real server just before the (after+1)-th call on a
  * pack (so the operation is part-way), and counts the calls that failed ERR_VAULT_UNREACHABLE.
  */
-class FreezeAfter implements VaultBackend {
-  readonly guarantees;
-  readonly location;
+class FreezeAfter extends ObservedBackend {
   packCalls = 0;
   unreachable = 0;
   /** Calls begun after one had failed unreachable: each would wait out a deadline of its own. */
   startedAfterUnreachable = 0;
   constructor(
-    private readonly inner: VaultBackend,
+    inner: VaultBackend,
     private readonly after: number,
   ) {
-    this.guarantees = inner.guarantees;
-    this.location = inner.location;
+    super(inner);
   }
-  private async observe<T>(name: string, call: () => Promise<T>): Promise<T> {
+  protected override async around<T>(_call: BackendCall, name: string, run: () => Promise<T>): Promise<T> {
     if (/^data\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(name) && this.packCalls++ === this.after) sshd.freeze();
     if (this.unreachable > 0) this.startedAfterUnreachable++;
     try {
-      return await call();
+      return await run();
     } catch (error) {
       if (isVigilError(error) && error.code === 'ERR_VAULT_UNREACHABLE') this.unreachable++;
       throw error;
     }
-  }
-  list(dir: string) {
-    return this.observe(`${dir}/`, () => this.inner.list(dir));
-  }
-  stat(name: string): Promise<VaultObjectInfo | undefined> {
-    return this.observe(name, () => this.inner.stat(name));
-  }
-  read(name: string, range?: { offset: number; length: number }) {
-    return this.observe(name, () => this.inner.read(name, range));
-  }
-  write(name: string, data: Buffer, options?: { exclusive?: boolean }) {
-    return this.observe(name, () => this.inner.write(name, data, options));
-  }
-  delete(name: string) {
-    return this.observe(name, () => this.inner.delete(name));
-  }
-  sync() {
-    return this.inner.sync();
-  }
-  prepare(dirs: readonly string[]) {
-    return this.inner.prepare(dirs);
-  }
-  close() {
-    return this.inner.close();
   }
 }
 

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { SftpBackend } from '../../src/backup/engines/builtin/backend/sftp-backend.js';
-import type { VaultBackend, VaultObjectInfo } from '../../src/backup/engines/builtin/backend/vault-backend.js';
 import { Vault } from '../../src/backup/engines/builtin/vault.js';
 import { restoreTree } from '../../src/backup/engines/builtin/restore.js';
 import { loadSnapshots } from '../../src/backup/engines/builtin/snapshot.js';
 import type { EngineLogEntry } from '../../src/backup/engine.js';
+import { ObservedBackend, type BackendCall } from '../helpers/observed-backend.js';
 import { SshdPeer } from '../helpers/sshd-peer.js';
 import { describeTree, randomData, runBackup, setContext, tempDir, textBytes } from './helpers.js';
 
@@ -22,38 +22,11 @@ before(async () => {
 after(() => sshd.cleanup());
 
 /** The real SFTP backend, its reads of packs counted. */
-class CountingReads implements VaultBackend {
-  readonly guarantees;
-  readonly location;
+class CountingReads extends ObservedBackend {
   packReads = 0;
-  constructor(private readonly inner: VaultBackend) {
-    this.guarantees = inner.guarantees;
-    this.location = inner.location;
-  }
-  list(dir: string) {
-    return this.inner.list(dir);
-  }
-  stat(name: string): Promise<VaultObjectInfo | undefined> {
-    return this.inner.stat(name);
-  }
-  read(name: string, range?: { offset: number; length: number }) {
-    if (name.startsWith('data/')) this.packReads++;
-    return this.inner.read(name, range);
-  }
-  write(name: string, data: Buffer, options?: { exclusive?: boolean }) {
-    return this.inner.write(name, data, options);
-  }
-  delete(name: string) {
-    return this.inner.delete(name);
-  }
-  sync() {
-    return this.inner.sync();
-  }
-  prepare(dirs: readonly string[]) {
-    return this.inner.prepare(dirs);
-  }
-  close() {
-    return this.inner.close();
+  protected override around<T>(call: BackendCall, name: string, run: () => Promise<T>): Promise<T> {
+    if (call === 'read' && name.startsWith('data/')) this.packReads++;
+    return run();
   }
 }
 

@@ -3,57 +3,29 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LocalBackend } from '../../src/backup/engines/builtin/backend/local-backend.js';
-import type { VaultBackend, VaultObjectInfo } from '../../src/backup/engines/builtin/backend/vault-backend.js';
 import { Vault } from '../../src/backup/engines/builtin/vault.js';
 import { loadSnapshots, loadTree } from '../../src/backup/engines/builtin/snapshot.js';
+import { ObservedBackend, type BackendCall } from '../helpers/observed-backend.js';
 import { runBackup, setContext, tempDir, textBytes } from './helpers.js';
 
 // Opening a vault for a run reads every index file and snapshot, and lists every pack shard.
 // Over a network each is a round trip: they are requested several at once, not one after the other.
 
 /** A backend noting, per kind of object, how many calls on it were in flight at most. */
-class ConcurrencyProbe implements VaultBackend {
-  readonly guarantees;
-  readonly location;
+class ConcurrencyProbe extends ObservedBackend {
   readonly most = new Map<string, number>();
   private readonly now = new Map<string, number>();
-  constructor(private readonly inner: VaultBackend) {
-    this.guarantees = inner.guarantees;
-    this.location = inner.location;
-  }
-  private async observe<T>(kind: string, call: () => Promise<T>): Promise<T> {
+  protected override async around<T>(call: BackendCall, name: string, run: () => Promise<T>): Promise<T> {
+    if (call !== 'list' && call !== 'read') return run();
+    const kind = `${call} ${name.split('/')[0]}`;
     const running = (this.now.get(kind) ?? 0) + 1;
     this.now.set(kind, running);
     this.most.set(kind, Math.max(this.most.get(kind) ?? 0, running));
     try {
-      return await call();
+      return await run();
     } finally {
       this.now.set(kind, this.now.get(kind)! - 1);
     }
-  }
-  list(dir: string) {
-    return this.observe(`list ${dir.split('/')[0]}`, () => this.inner.list(dir));
-  }
-  stat(name: string): Promise<VaultObjectInfo | undefined> {
-    return this.inner.stat(name);
-  }
-  read(name: string, range?: { offset: number; length: number }) {
-    return this.observe(`read ${name.split('/')[0]}`, () => this.inner.read(name, range));
-  }
-  write(name: string, data: Buffer, options?: { exclusive?: boolean }) {
-    return this.inner.write(name, data, options);
-  }
-  delete(name: string) {
-    return this.inner.delete(name);
-  }
-  sync() {
-    return this.inner.sync();
-  }
-  prepare(dirs: readonly string[]) {
-    return this.inner.prepare(dirs);
-  }
-  close() {
-    return this.inner.close();
   }
 }
 

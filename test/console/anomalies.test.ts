@@ -58,3 +58,29 @@ test('the Overview’s anomalies follow a new success and a prune, with the samp
     ws.cleanup();
   }
 });
+
+// A prune that spares the store's lowest id (a run of another set that started first and ended
+// last) must be seen as well: the set's kept samples would otherwise outlive the rows they came from.
+test('the Overview’s anomalies follow a prune that spares the lowest activity id', async () => {
+  const ws = new Workspace(`dataDir: ./var\nhostname: anomaly-test\nsets:\n  shrunk: { engine: command, command: [/bin/true] }\n  long: { engine: command, command: [/bin/true] }\n`);
+  const app = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  try {
+    const now = app.clock.now();
+    const day = 86_400_000;
+    // The lowest id: started before every other run, ended after the prune's cut-off.
+    await recordRun(app.store, 'long', 'completed', now - 11 * day, now - day);
+    const run = (d: number, files: number) =>
+      recordRun(app.store, 'shrunk', 'completed', now - d * day + 3_600_000, now - d * day + 3_660_000, { counters: { files, bytesScanned: files * 10_000, bytesNew: 0, errors: 0, warnings: 0 } });
+    for (let d = 10; d >= 2; d--) await run(d, 1_000);
+    await run(1, 100);
+    const anomalies = async () => (await loadSets(app, { anomalies: true, only: 'shrunk' })).sets[0]!.anomalies.map((a) => a.metric);
+    assert.deepEqual(await anomalies(), ['files', 'bytes'], 'the newest backed up a tenth');
+    const bounds = await app.store.activity.idBounds();
+    assert.equal(await app.store.housekeeping.pruneActivities(now - 1.5 * day), 9, 'every shrunk run but the newest');
+    assert.equal((await app.store.activity.idBounds()).lowest, bounds.lowest, 'the lowest id stayed');
+    assert.deepEqual(await anomalies(), [], 'the prune is seen: too few runs left to judge');
+  } finally {
+    await app.close();
+    ws.cleanup();
+  }
+});

@@ -20,7 +20,7 @@ test('vigil console hash-password prints an scrypt hash of the secret on stdin (
   const r = await hashPassword('s3cret-console-pass\n');
   assert.equal(r.code, 0, r.stderr);
   const hash = r.stdout.trim();
-  assert.match(hash, /^scrypt\$16384\$8\$1\$/);
+  assert.match(hash, /^scrypt\$32768\$8\$1\$/);
   assert.ok(!r.stdout.includes('s3cret'));
   assert.equal(await verifySecret('s3cret-console-pass', hash), true);
   assert.equal(await verifySecret('s3cret-console-pass\n', hash), false);

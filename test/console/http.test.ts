@@ -38,7 +38,7 @@ test('the sets come needing a look first, and /metrics has the per-set, Outbox a
   assert.match(metrics, /vigil_set_last_success_timestamp_seconds\{set="docs",host="console-test.example.com"\} \d+/);
   assert.match(metrics, /vigil_outbox_messages\{state="deferred"\} 1/);
   assert.match(metrics, /vigil_outbox_oldest_critical_age_seconds \d/);
-  assert.match(metrics, /vigil_delivery_attempts_total\{transport="[^"]+",outcome="temporary"\} 1/);
+  assert.match(metrics, /vigil_delivery_attempts_total\{transport="[^"]+",outcome="temporary",host="console-test.example.com"\} 1/);
   assert.match(metrics, /vigil_route_paused\{name="team",kind="channel"\} 0/);
 });
 

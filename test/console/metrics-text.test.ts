@@ -52,7 +52,10 @@ sets:
     await app.runner.run('busy', { trigger: 'manual' });
     let ms = 10_000;
     const metrics = new ConsoleMetrics(() => (ms += 10_000));
-    const first = await metrics.scrape(app);
+    const chunks = await metrics.scrape(app);
+    // Sent in small chunks (chunked-body.ts): none as large as glibc's first mmap threshold (128 KiB).
+    assert.ok(chunks.every((c) => c.length < 128 * 1024), chunks.map((c) => c.length).join(' '));
+    const first = Buffer.concat(chunks);
     assertSeriesMatchStore(parseExposition(first.toString('utf8')), await storeTruth(app));
     // ASCII set and host names: one byte a character, so the text is a one-byte string (no ’ in a HELP) that is cheap to encode.
     assert.equal(first.length, first.toString('utf8').length, 'one byte a character');
@@ -67,14 +70,14 @@ sets:
       const truth = await storeTruth(app);
       assert.equal(truth.get('mixed')?.lastRun?.status, 'failed');
       assert.equal(truth.get('busy')?.running, true);
-      assertSeriesMatchStore(parseExposition((await metrics.scrape(app)).toString('utf8')), truth);
+      assertSeriesMatchStore(parseExposition(Buffer.concat(await metrics.scrape(app)).toString('utf8')), truth);
     } finally {
       await changed.close();
     }
     // The service's own run (an event this app hears).
     await app.runner.run('never', { trigger: 'manual' });
     await app.events.drain();
-    assertSeriesMatchStore(parseExposition((await metrics.scrape(app)).toString('utf8')), await storeTruth(app));
+    assertSeriesMatchStore(parseExposition(Buffer.concat(await metrics.scrape(app)).toString('utf8')), await storeTruth(app));
   } finally {
     await app.close();
     ws.cleanup();
@@ -82,7 +85,7 @@ sets:
 });
 
 async function textOf(cache: SetSeriesCache, app: AppContext): Promise<string> {
-  return (await cache.body(app)).toString('utf8');
+  return Buffer.concat(await cache.body(app)).toString('utf8');
 }
 
 interface Sample {

@@ -151,3 +151,20 @@ function fleetOf(hostCount: number, setCount: number): FleetSummaryInput {
   }
   return input({ hosts, stats, problems, lastRuns, reporter: 'h01' });
 }
+
+test('the weekly fleet summary lists each host’s vault checks under that host, failed ones in the HTML, every one in the text', () => {
+  const weekly = { kind: 'weekly' as const, key: 'weekly:2026-11-22', start: END - 7 * 24 * HOUR, end: END };
+  const check = (host: string, set: string, status: 'completed' | 'failed', activityId: number, note: string | null = null) => ({ host, set, what: 'restic check', status, activityId, note });
+  const s = buildFleetSummary(input({ period: weekly, checks: [check('fs01', 'documents', 'failed', 41, 'Pack <abc> damaged'), check('web02', 'documents', 'completed', 42), check('web02', 'www', 'completed', 43)] }));
+  const fs01 = s.hosts.find((h) => h.name === 'fs01')!;
+  const web02 = s.hosts.find((h) => h.name === 'web02')!;
+  assert.deepEqual(fs01.checks.map((c) => [c.set, c.status]), [['documents', 'failed']]);
+  assert.deepEqual(web02.checks.map((c) => [c.set, c.status]), [['documents', 'completed'], ['www', 'completed']]);
+  assert.equal(fs01.healthy, false, 'a failed vault check needs a look');
+  const text = renderFleetSummaryText(s, 'UTC');
+  assert.match(text, /HOST fs01[\s\S]*restic check documents: failed \(vigil activity show 41\) — Pack <abc> damaged[\s\S]*HOST web02/);
+  assert.match(text, /HOST web02[\s\S]*restic check www: completed \(vigil activity show 43\)/);
+  const html = renderFleetSummaryHtml(s, 'UTC');
+  assert.match(html, /restic check documents[\s\S]*vigil activity show 41 — Pack &#60;abc&#62; damaged/);
+  assert.match(html, /2 vault checks completed/);
+});

@@ -55,10 +55,10 @@ test('a spool is copied into PostgreSQL once, runs and messages whole', async ()
     await spool.store.handOffs.record({ outboxId: delivered.id, messageId: claimed.messageId, client: 'msmtp', program: '/usr/bin/msmtp', queueListing: 'none', sender: 'vigil@example.com', recipients: ['ops@example.com'], handedAt: clock.now() });
 
     const first = await flushSpool(spool.raw, pg.db, spool.id, 'fs01', clock.now());
-    assert.deepEqual(first, { activities: 2, messages: 2, already: false });
+    assert.deepEqual(first, { activities: 2, messages: 2, streaks: 0, already: false });
     // Killed after the commit: the spool is still there, and flushed again.
     const again = await flushSpool(spool.raw, pg.db, spool.id, 'fs01', clock.now());
-    assert.deepEqual(again, { activities: 0, messages: 0, already: true });
+    assert.deepEqual(again, { activities: 0, messages: 0, streaks: 0, already: true });
     await spool.remove();
     assert.equal(existsSync(spool.dir), false);
 

@@ -44,7 +44,14 @@ const run = promisify(execFile);
 const STEP_TIMEOUT_MS = 60_000;
 let databases = 0;
 
-export async function startPostgres(): Promise<PostgresCluster> {
+export interface ClusterOptions {
+  /** Serve TLS with this certificate and key (PEM) besides plain connections. */
+  tls?: { cert: string; key: string };
+  /** Also listen on this (non-loopback) address, trusted like loopback (with or without TLS). */
+  alsoListen?: string;
+}
+
+export async function startPostgres(options: ClusterOptions = {}): Promise<PostgresCluster> {
   const bin = postgresBin();
   const account = runAs();
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-pg-'));
@@ -69,9 +76,14 @@ export async function startPostgres(): Promise<PostgresCluster> {
   // handling log in as one; everyone else is trusted on loopback.
   const hba = path.join(data, 'pg_hba.conf');
   writeFileSync(hba, `host all +password_login 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
+  const extra = options.tls ? serveTls(data, options.tls, account) : [];
+  if (options.alsoListen) {
+    writeFileSync(hba, `host all all ${options.alsoListen}/32 trust\n${readFileSync(hba, 'utf8')}`);
+    extra.push('-c', `listen_addresses=127.0.0.1,${options.alsoListen}`);
+  }
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const relaunch = () => launch(bin, data, sockets, port, dir, account);
+    const relaunch = () => launch(bin, data, sockets, port, dir, account, extra);
     const server = relaunch();
     try {
       await ready(port, server);
@@ -116,9 +128,30 @@ read -r _ || true
 kill -INT "$pg" 2>/dev/null
 wait "$pg"`;
 
-function launch(bin: string, data: string, sockets: string, port: number, dir: string, account: { uid: number; gid: number } | undefined): Server {
+/** The key must be the server account's and unreadable by others, or PostgreSQL refuses to start. */
+function serveTls(data: string, tls: { cert: string; key: string }, account: { uid: number; gid: number } | undefined): string[] {
+  const cert = path.join(data, 'server.crt');
+  const key = path.join(data, 'server.key');
+  writeFileSync(cert, tls.cert);
+  writeFileSync(key, tls.key, { mode: 0o600 });
+  if (account) {
+    chownSync(cert, account.uid, account.gid);
+    chownSync(key, account.uid, account.gid);
+  }
+  return ['-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`];
+}
+
+function launch(
+  bin: string,
+  data: string,
+  sockets: string,
+  port: number,
+  dir: string,
+  account: { uid: number; gid: number } | undefined,
+  extra: string[] = [],
+): Server {
   const logFile = path.join(dir, `postgres-${port}.log`);
-  const args = ['-D', data, '-p', String(port), '-k', sockets, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  const args = ['-D', data, '-p', String(port), '-k', sockets, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', ...extra];
   const child: ChildProcess = spawn('sh', ['-c', GUARD, path.join(bin, 'postgres'), ...args], {
     ...account,
     cwd: dir,

@@ -10,7 +10,7 @@ import { z } from 'zod';
 export const SCRYPT_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
 
 const secretHash = z.string().regex(SCRYPT_HASH, {
-  error: 'is not an scrypt hash; run `vigil console hash-password` (the password or token on stdin) and paste the line it prints, e.g. "scrypt$16384$8$1$…"',
+  error: 'is not an scrypt hash; run `vigil console hash-password` (the password or token on stdin) and paste the line it prints, e.g. "scrypt$32768$8$1$…"',
 });
 
 const userName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, { error: 'user and token names use letters, digits, "-", "_", "." and "@"' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PARAMETERS, type RouteParameters } from './parameters.js';
 import { pausesResponse, previewResponse, actionResponse, activityResponse, channelsResponse, errorResponse, messageResponse, outboxResponse, runResponse, setsResponse, hostsResponse } from './schemas.js';
 
 /**
@@ -6,16 +7,57 @@ import { pausesResponse, previewResponse, actionResponse, activityResponse, chan
  * answers with, so the document cannot drift from what is served. Served at
  * /api/v1/openapi.json; docs/api.md describes the same.
  */
-const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) } } });
+/** A schema as the document's JSON Schema (its dialect is the document's own: no $schema in each). */
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } });
 const errors = {
   401: json(errorResponse, 'not authenticated (no session, no token, or a wrong token)'),
-  404: json(errorResponse, 'not found'),
+  429: json(errorResponse, 'rate-limited: five wrong tokens or logins from this address within 15 minutes (Retry-After says when to try again)'),
 };
-const writeErrors = { ...errors, 403: json(errorResponse, 'a read-only token, a read-only console, or a missing/wrong CSRF token'), 409: json(actionResponse, 'busy (the set is already running)') };
-const read = (summary: string, schema: z.ZodType, parameters: object[] = []) => ({ get: { summary, parameters, responses: { 200: json(schema, 'OK'), ...errors } } });
-const write = (summary: string) => ({ post: { summary, parameters: [], responses: { 200: json(actionResponse, 'done; ok false when the action did not succeed (a test not accepted)'), ...writeErrors } } });
-const q = (name: string, description: string) => ({ name, in: 'query', required: false, schema: { type: 'string' }, description });
-const p = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const readErrors = { ...errors, 404: json(errorResponse, 'not found'), 500: json(errorResponse, 'internal: the service log has the details') };
+// A change answers its own failures as { ok: false, message }; the gatekeepers' refusals are errors.
+const writeErrors = {
+  ...errors,
+  400: json(actionResponse, 'a bad value (a duration that does not parse)'),
+  403: json(errorResponse, 'a read-only token, a read-only console, or a missing/wrong CSRF token'),
+  404: json(actionResponse, 'no such message, set, Mail Profile or channel'),
+  409: json(actionResponse, 'busy (the set is already running)'),
+  500: json(z.union([actionResponse, errorResponse]), 'the action failed ({ ok: false, message }), or an internal error'),
+};
+
+interface ParameterObject {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  description: string | undefined;
+  schema: Record<string, unknown>;
+}
+
+/** The parameter objects of one route, from its schemas (parameters.ts); every path parameter is required. */
+function parameters(route: RouteParameters): ParameterObject[] {
+  const from = (where: 'path' | 'query', object: z.ZodObject | undefined) =>
+    Object.entries(object?.shape ?? {}).map(([name, field]) => ({ name, in: where, required: where === 'path' || !field.isOptional(), description: field.description, schema: jsonSchema(field, 'input') }));
+  return [...from('path', route.path), ...from('query', route.query)];
+}
+const read = (summary: string, schema: z.ZodType, route: RouteParameters = {}) => ({ get: { summary, parameters: parameters(route), responses: { 200: json(schema, 'OK'), ...readErrors } } });
+const write = (summary: string, route: RouteParameters = {}) => ({
+  post: { summary, parameters: parameters(route), responses: { 200: json(actionResponse, 'done; ok false when the action did not succeed (a test not accepted)'), ...writeErrors } },
+});
+
+/** Each `{name}` of a path and the route's path parameters are the same names, or the document is refused. */
+function checked<P extends Record<string, Record<string, { parameters: Array<{ name: string; in: string }> }>>>(paths: P): P {
+  for (const [path, item] of Object.entries(paths)) {
+    const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+    for (const [method, op] of Object.entries(item)) {
+      const declared = op.parameters.filter((p) => p.in === 'path').map((p) => p.name).sort();
+      if (templated.join() !== declared.join()) throw new Error(`OpenAPI: ${method.toUpperCase()} ${path} declares path parameters [${declared.join(', ')}]`);
+    }
+  }
+  return paths;
+}
 
 let cached: object | undefined;
 
@@ -30,24 +72,25 @@ export function openApiDocument(): object {
       },
     },
     security: [{ bearer: [] }, { session: [] }],
-    paths: {
-      '/api/v1/sets': read('the backup sets, needing a look first', setsResponse, [q('offset', 'sets to skip, default 0'), q('limit', '1–1000; default every set'), q('anomalies', '1: fill each set’s anomalies (reads ~60 runs a set); default empty lists')]),
-      '/api/v1/sets/{name}': read('one backup set', setsResponse, [p('name')]),
-      '/api/v1/sets/{name}/run': write('run the set now (manual run)'),
-      '/api/v1/activity': read('the activity log, newest first', activityResponse, [q('set', 'a set name'), q('kind', 'backup, restore, validation, prune, repair, admin'), q('status', 'a run status'), q('since', 'a duration: 24h, 7d'), q('host', 'the activities of this host only'), q('limit', '1–1000, default 100')]),
-      '/api/v1/runs/{id}': read('one run with its log', runResponse, [p('id'), q('q', 'keep log entries containing this text')]),
-      '/api/v1/outbox': read('Outbox messages, newest first', outboxResponse, [q('state', 'a message state, or stuck'), q('profile', 'a profile, or channel:<name>'), q('host', 'the messages this host enqueued only'), q('limit', '1–1000, default 100')]),
-      '/api/v1/outbox/{id}': read('one message with every attempt (transcripts redacted)', messageResponse, [p('id')]),
-      '/api/v1/outbox/{id}/retry': write('make the message due now'),
-      '/api/v1/outbox/deferred/{profile}/retry': write('make every deferred message of a profile (or channel:<name>) due now'),
-      '/api/v1/previews/{kind}': read('a message as it would be sent: a sample of an alert kind, or the Daily/Weekly summary now (vigil notify preview, vigil admin daily --preview)', previewResponse, [p('kind'), q('set', 'the set an alert sample is about; default the first set')]),
+    paths: checked({
+      '/api/v1/openapi.json': { get: { summary: 'this document (no login needed: it holds no data)', security: [], parameters: [], responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+      '/api/v1/sets': read('the backup sets, needing a look first', setsResponse, PARAMETERS.sets),
+      '/api/v1/sets/{name}': read('one backup set', setsResponse, PARAMETERS.set),
+      '/api/v1/sets/{name}/run': write('run the set now (manual run)', PARAMETERS.set),
+      '/api/v1/activity': read('the activity log, newest first', activityResponse, PARAMETERS.activity),
+      '/api/v1/runs/{id}': read('one run with its log', runResponse, PARAMETERS.run),
+      '/api/v1/outbox': read('Outbox messages, newest first', outboxResponse, PARAMETERS.outbox),
+      '/api/v1/outbox/{id}': read('one message with every attempt (transcripts redacted)', messageResponse, PARAMETERS.message),
+      '/api/v1/outbox/{id}/retry': write('make the message due now', PARAMETERS.message),
+      '/api/v1/outbox/deferred/{profile}/retry': write('make every deferred message of a profile (or channel:<name>) due now', PARAMETERS.deferred),
+      '/api/v1/previews/{kind}': read('a message as it would be sent: a sample of an alert kind, or the Daily/Weekly summary now (vigil notify preview, vigil admin daily --preview)', previewResponse, PARAMETERS.preview),
       '/api/v1/pauses': read('maintenance pauses of alerts in force', pausesResponse),
-      '/api/v1/pause': write('pause alerts for maintenance (vigil pause): query set (repeatable; none: every set) and for (a duration; none: until resumed)'),
-      '/api/v1/resume': write('end maintenance pauses (vigil resume): query set (repeatable; none: every pause)'),
+      '/api/v1/pause': write('pause alerts for maintenance (vigil pause)', PARAMETERS.pause),
+      '/api/v1/resume': write('end maintenance pauses (vigil resume)', PARAMETERS.resume),
       '/api/v1/channels': read('Outbox counts, Mail Profiles and channels with their last result', channelsResponse),
       '/api/v1/hosts': read('the hosts sharing this store with their state, version, last seen and sets; the leader marked (vigil hosts --json)', hostsResponse),
-      '/api/v1/channels/{name}/test': write('send a test through a Mail Profile or channel'),
-    },
+      '/api/v1/channels/{name}/test': write('send a test through a Mail Profile or channel', PARAMETERS.route),
+    }),
   };
   return cached;
 }

@@ -49,7 +49,9 @@ export function apiRoutes(deps: ConsoleDeps): Hono<ConsoleEnv> {
       return send(previewResponse, await loadPreview(deps.app(), kind, c.req.query('set') || undefined));
     } catch (error) {
       if (!isVigilError(error)) throw error;
-      return new Response(JSON.stringify({ error: error.message, code: error.code }), { status: error.code === 'ERR_SET_UNKNOWN' ? 404 : 500, headers: { 'content-type': 'application/json; charset=utf-8' } });
+      // The codes docs/api.md promises, not the registry's: the message says what went wrong.
+      const unknownSet = error.code === 'ERR_SET_UNKNOWN';
+      return new Response(JSON.stringify({ error: error.message, code: unknownSet ? 'not-found' : 'internal' }), { status: unknownSet ? 404 : 500, headers: { 'content-type': 'application/json; charset=utf-8' } });
     }
   });
   api.get('/pauses', async () => send(pausesResponse, { pauses: await deps.app().store.alertPauses.active(deps.app().clock.now()) }));

@@ -77,6 +77,11 @@ export const messageSchema = z.object({
   possibleDuplicate: z.boolean(),
   sentAt: ms.nullable(),
   host: z.string().nullable().describe('the host that enqueued it (a fleet sharing one store); null in rows older than the fleet'),
+  deliveredBy: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe('the host whose attempt delivered it (sent or queued locally): with a shared Outbox not always the one that enqueued it; null until delivered, and in rows older than the hand-over'),
 });
 export const outboxResponse = z.object({ messages: z.array(messageSchema) });
 export const attemptSchema = z.object({
@@ -90,6 +95,7 @@ export const attemptSchema = z.object({
   detail: z.string(),
   errorCode: z.string().nullable(),
   transcript: z.string().describe('redacted: credentials are replaced by ***'),
+  host: z.string().nullable().describe('the host that made the attempt (with a shared Outbox not always the one that enqueued it); null in attempts older than the hand-over and in ambiguous ones recorded for a deliverer that stopped'),
 });
 export const messageResponse = z.object({ message: messageSchema, attempts: z.array(attemptSchema) });
 

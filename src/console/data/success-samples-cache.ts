@@ -3,8 +3,9 @@ import type { SuccessSample } from '../../domain/summary.js';
 
 /** What one app's Overview requests have read: per set, its newest successes (newest first). */
 interface Cached {
-  /** The store's lowest activity id when these were read: a prune raises it, and drops them all. */
+  /** The store's lowest activity id and prune count when these were read: a prune changes them, and drops them all. */
   lowest: number;
+  pruned: number;
   perSet: number;
   bySet: Map<string, SuccessSample[]>;
 }
@@ -19,14 +20,15 @@ const caches = new WeakMap<AppContext, Cached>();
  * success, and the new one is then its newest: each request asks the store for every set's
  * newest success only (one row a set) and reads the 60 again for the sets whose newest differs
  * from the cached one. A prune deletes old rows — the samples' oldest may be among them — and
- * raises the store's lowest activity id (`ActivityStore.idBounds`): then everything is read again.
+ * raises the store's prune count (`ActivityStore.idBounds`; the lowest id moves only when the
+ * oldest row went): then everything is read again.
  * Whoever wrote the row (this process, `vigil run` beside it, a fleet's host) does not matter.
  */
 export async function cachedSuccessSamples(app: AppContext, sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>> {
   const [newest, bounds] = await Promise.all([app.store.summary.successSamples(sets, 1), app.store.activity.idBounds()]);
   let cache = caches.get(app);
-  if (!cache || cache.lowest !== bounds.lowest || cache.perSet !== perSet) {
-    cache = { lowest: bounds.lowest, perSet, bySet: new Map() };
+  if (!cache || cache.lowest !== bounds.lowest || cache.pruned !== bounds.pruned || cache.perSet !== perSet) {
+    cache = { lowest: bounds.lowest, pruned: bounds.pruned, perSet, bySet: new Map() };
     caches.set(app, cache);
   }
   const { bySet } = cache;

@@ -107,6 +107,15 @@ export function MessagePage(props: { page: PageContext; message: StoredMessage; 
           </dd>
           <dt>Route</dt>
           <dd>{m.profile}</dd>
+          {/* With a shared Outbox another host may deliver a gone host's message: say which (as vigil outbox show). */}
+          {m.host ? (
+            <>
+              <dt>Enqueued by</dt>
+              <dd>{m.host}</dd>
+            </>
+          ) : null}
+          <dt>Delivered by</dt>
+          <dd>{m.deliveredBy ?? '—'}</dd>
           <dt>From</dt>
           <dd>{m.envelope.from}</dd>
           <dt>To</dt>
@@ -132,7 +141,7 @@ export function MessagePage(props: { page: PageContext; message: StoredMessage; 
       {props.attempts.map((a, i) => (
         <section class="card" aria-label={`Attempt ${i + 1}`}>
           <h3>
-            Attempt {i + 1}: {a.outcome} <span class="muted">via {a.transport}{a.server ? ` ${a.server}` : ''}, {a.durationMs} ms</span>
+            Attempt {i + 1}: {a.outcome} <span class="muted">via {a.transport}{a.server ? ` ${a.server}` : ''}{a.host ? `, by ${a.host}` : ''}, {a.durationMs} ms</span>
           </h3>
           <p>
             <When ms={a.startedAt} tz={page.timezone} /> — {a.detail}

@@ -36,6 +36,14 @@ export interface ActivityFilter {
   limit?: number;
 }
 
+/** What ActivityStore.idBounds answers: compare two to tell whether the activity log changed. */
+export interface ActivityIdBounds {
+  lowest: number;
+  highest: number;
+  /** Activities deleted by retention (HousekeepingStore.pruneActivities) since the store was made. */
+  pruned: number;
+}
+
 /** The activity log: every run of a set, with its counters and its (capped) log. */
 export interface ActivityStore {
   /** Records an activity as `running`; returns its id. Durable when it returns. */
@@ -60,10 +68,11 @@ export interface ActivityStore {
   log(id: number): Promise<ActivityLogEntry[]>;
   list(filter: ActivityFilter): Promise<Activity[]>;
   /**
-   * The lowest and highest activity ids (both 0 when there is none), in two index probes: ids
-   * only grow, so a new row (from any process or host) raises `highest` and a prune raises
-   * `lowest`. The console's /metrics re-reads every set's last run only when these (or the
-   * running activities) changed.
+   * The lowest and highest activity ids (both 0 when there is none), in two index probes, and
+   * how many activities retention has pruned, ever (one row): ids only grow, so a new row (from
+   * any process or host) raises `highest`; a prune raises `pruned` (and `lowest` when it took
+   * the oldest row — not when a run that started first and ended last kept it). The console's
+   * caches read every set again only when these (or the running activities) changed.
    */
-  idBounds(): Promise<{ lowest: number; highest: number }>;
+  idBounds(): Promise<ActivityIdBounds>;
 }

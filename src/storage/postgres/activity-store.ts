@@ -1,33 +1,8 @@
 import { VigilError } from '../../domain/errors.js';
-import type { Activity, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger } from '../../domain/activity.js';
-import type { Severity } from '../../domain/message.js';
-import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../ports/activity-store.js';
+import type { Activity, ActivityLogEntry } from '../../domain/activity.js';
+import type { ActivityEnd, ActivityFilter, ActivityIdBounds, ActivityStore, NewActivity } from '../ports/activity-store.js';
+import { activityOf, activityOwnerOf, firstErrorOf, type ActivityRow } from '../rows/activity-row.js';
 import type { PgDatabase, Queryable } from './database.js';
-
-interface Row {
-  id: number;
-  kind: string;
-  set_name: string | null;
-  engine: string | null;
-  trigger: string;
-  status: string;
-  started_at: number;
-  ended_at: number | null;
-  scheduled_for: number | null;
-  files: number;
-  bytes_scanned: number;
-  bytes_new: number;
-  errors: number;
-  warnings: number;
-  first_error: string | null;
-  snapshot_id: string | null;
-  log_dropped: number;
-  owner_host: string | null;
-  host: string | null;
-  owner_pid: number | null;
-}
-
-const FIRST_ERROR_SEVERITIES: ReadonlySet<Severity> = new Set(['error', 'critical']);
 
 /** The activity log in PostgreSQL: one row per activity, its log entries in activity_log. */
 export class PgActivityStore implements ActivityStore {
@@ -56,11 +31,10 @@ export class PgActivityStore implements ActivityStore {
   }
 
   async abandonRunning(now: number, reason: string, isAlive: (owner: { host: string; pid: number } | null) => boolean): Promise<Activity[]> {
-    const rows = await this.db.rows<Row>("SELECT * FROM activities WHERE status = 'running' ORDER BY id");
+    const rows = await this.db.rows<ActivityRow>("SELECT * FROM activities WHERE status = 'running' ORDER BY id");
     const ended: Activity[] = [];
     for (const row of rows) {
-      const owner = row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null;
-      if (isAlive(owner)) continue;
+      if (isAlive(activityOwnerOf(row))) continue;
       const done = await this.db.transaction(async (tx) => {
         // Another process may have abandoned it between the read and now: the row lock decides.
         const still = await tx.one("SELECT 1 FROM activities WHERE id = $1 AND status = 'running' FOR UPDATE", [row.id]);
@@ -82,18 +56,20 @@ export class PgActivityStore implements ActivityStore {
   }
 
   async running(set: string): Promise<Activity[]> {
-    return (await this.db.rows<Row>("SELECT * FROM activities WHERE set_name = $1 AND status = 'running' AND ($2 = '' OR host = $2 OR host IS NULL) ORDER BY id", [set, this.host])).map(toActivity);
+    return (await this.db.rows<ActivityRow>("SELECT * FROM activities WHERE set_name = $1 AND status = 'running' AND ($2 = '' OR host = $2 OR host IS NULL) ORDER BY id", [set, this.host])).map(activityOf);
   }
 
-  async idBounds(): Promise<{ lowest: number; highest: number }> {
+  async idBounds(): Promise<ActivityIdBounds> {
     // Each a probe of the primary key's index (Number: a BIGINT may arrive as a string).
-    const row = await this.db.one<{ lowest: string | null; highest: string | null }>('SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest');
-    return { lowest: Number(row?.lowest ?? 0), highest: Number(row?.highest ?? 0) };
+    const row = await this.db.one<{ lowest: string | null; highest: string | null; pruned: string | null }>(
+      'SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest, (SELECT pruned FROM activity_prunes) AS pruned',
+    );
+    return { lowest: Number(row?.lowest ?? 0), highest: Number(row?.highest ?? 0), pruned: Number(row?.pruned ?? 0) };
   }
 
   async get(id: number): Promise<Activity | undefined> {
-    const row = await this.db.one<Row>('SELECT * FROM activities WHERE id = $1', [id]);
-    return row ? toActivity(row) : undefined;
+    const row = await this.db.one<ActivityRow>('SELECT * FROM activities WHERE id = $1', [id]);
+    return row ? activityOf(row) : undefined;
   }
 
   async log(id: number): Promise<ActivityLogEntry[]> {
@@ -110,7 +86,7 @@ export class PgActivityStore implements ActivityStore {
     if (filter.host !== undefined) where.push(`host = ${param(filter.host)}`);
     if (filter.statuses?.length) where.push(`status = ANY(${param(filter.statuses)}::text[])`);
     const sql = `SELECT * FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ${param(filter.limit ?? 1000)}`;
-    return (await this.db.rows<Row>(sql, params)).map(toActivity);
+    return (await this.db.rows<ActivityRow>(sql, params)).map(activityOf);
   }
 }
 
@@ -135,7 +111,7 @@ async function endActivity(tx: Queryable, id: number, end: ActivityEnd): Promise
       [id, end.log.map((e) => e.severity), end.log.map((e) => e.message), end.log.map((e) => e.path ?? null)],
     );
   }
-  const firstError = end.log.find((e) => FIRST_ERROR_SEVERITIES.has(e.severity))?.message ?? null;
+  const firstError = firstErrorOf(end.log);
   const c = end.counters;
   // A clock that moved backwards during the run must not produce an end before the start.
   await tx.run(
@@ -143,24 +119,4 @@ async function endActivity(tx: Queryable, id: number, end: ActivityEnd): Promise
        first_error = $8, snapshot_id = $9, log_dropped = $10 WHERE id = $11`,
     [end.status, Math.max(end.endedAt, row.started_at), c.files, c.bytesScanned, c.bytesNew, c.errors, c.warnings, firstError, end.snapshotId ?? null, end.logDropped, id],
   );
-}
-
-function toActivity(row: Row): Activity {
-  return {
-    id: row.id,
-    kind: row.kind as ActivityKind,
-    set: row.set_name,
-    engine: row.engine,
-    trigger: row.trigger as ActivityTrigger,
-    status: row.status as ActivityStatus,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    scheduledFor: row.scheduled_for,
-    counters: { files: row.files, bytesScanned: row.bytes_scanned, bytesNew: row.bytes_new, errors: row.errors, warnings: row.warnings },
-    firstError: row.first_error,
-    snapshotId: row.snapshot_id,
-    logDropped: row.log_dropped,
-    owner: row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null,
-    host: row.host,
-  };
 }

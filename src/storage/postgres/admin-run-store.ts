@@ -1,21 +1,7 @@
 import type { AdminRun, AdminRunStore } from '../ports/admin-run-store.js';
+import { adminRunEndValues, adminRunOf, type AdminRunRow } from '../rows/admin-run-row.js';
 import type { WatchdogState, WatchdogStateStore } from '../ports/watchdog-state-store.js';
 import type { PgDatabase } from './database.js';
-
-interface Row {
-  key: string;
-  kind: string;
-  due_at: number;
-  started_at: number;
-  ended_at: number | null;
-  state: string;
-  owner: string;
-  activity_id: number | null;
-  outbox_ids: string | null;
-  error: string | null;
-  attempts: number;
-  retry_at: number | null;
-}
 
 /** Admin runs by period key (migrations 6 and 8). The primary key is what makes "never twice" hold. */
 export class PgAdminRunStore implements AdminRunStore {
@@ -36,34 +22,12 @@ export class PgAdminRunStore implements AdminRunStore {
   }
 
   async finish(key: string, end: Pick<AdminRun, 'state' | 'endedAt' | 'activityId' | 'outboxIds' | 'error'> & { retryAt?: number | null }): Promise<void> {
-    await this.db.run('UPDATE admin_runs SET state = $1, ended_at = $2, activity_id = $3, outbox_ids = $4, error = $5, retry_at = $6 WHERE key = $7', [
-      end.state,
-      end.endedAt,
-      end.activityId,
-      JSON.stringify(end.outboxIds),
-      end.error,
-      end.state === 'failed' ? (end.retryAt ?? null) : null,
-      key,
-    ]);
+    await this.db.run('UPDATE admin_runs SET state = $1, ended_at = $2, activity_id = $3, outbox_ids = $4, error = $5, retry_at = $6 WHERE key = $7', [...adminRunEndValues(end), key]);
   }
 
   async get(key: string): Promise<AdminRun | undefined> {
-    const row = await this.db.one<Row>('SELECT * FROM admin_runs WHERE key = $1', [key]);
-    if (!row) return undefined;
-    return {
-      key: row.key,
-      kind: row.kind as AdminRun['kind'],
-      dueAt: row.due_at,
-      startedAt: row.started_at,
-      endedAt: row.ended_at,
-      state: row.state as AdminRun['state'],
-      owner: row.owner,
-      activityId: row.activity_id,
-      outboxIds: row.outbox_ids ? (JSON.parse(row.outbox_ids) as string[]) : [],
-      error: row.error,
-      attempts: row.attempts,
-      retryAt: row.retry_at,
-    };
+    const row = await this.db.one<AdminRunRow>('SELECT * FROM admin_runs WHERE key = $1', [key]);
+    return row ? adminRunOf(row) : undefined;
   }
 }
 

@@ -1,14 +1,6 @@
 import { EVERY_SET, type AlertPause, type AlertPauseStore, type AlertSuppression } from '../ports/alert-pause-store.js';
+import { alertPauseOf, KEEP_SUPPRESSIONS_MS, mergeSuppressions, type AlertPauseRow } from '../rows/alert-pause-row.js';
 import type { PgDatabase } from './database.js';
-
-interface PauseRow {
-  set_name: string;
-  since: number;
-  until: number | null;
-}
-
-// Suppressions older than this are dropped as new ones are recorded (see the SQLite store).
-const KEEP_SUPPRESSIONS_MS = 90 * 86_400_000;
 
 /** Maintenance pauses and what they suppressed (migration 25). */
 export class PgAlertPauseStore implements AlertPauseStore {
@@ -31,28 +23,24 @@ export class PgAlertPauseStore implements AlertPauseStore {
   async resume(sets: string[]): Promise<AlertSuppression[]> {
     return this.db.transaction(async (tx) => {
       const all = sets.includes(EVERY_SET);
-      const rows = (await tx.rows<PauseRow>('SELECT * FROM alert_pauses WHERE host = $1 ORDER BY set_name FOR UPDATE', [this.host])).filter((r) => all || sets.includes(r.set_name));
-      const suppressed: AlertSuppression[] = [];
-      const seen = new Set<string>();
+      const rows = (await tx.rows<AlertPauseRow>('SELECT * FROM alert_pauses WHERE host = $1 ORDER BY set_name FOR UPDATE', [this.host])).filter((r) => all || sets.includes(r.set_name));
+      const found: AlertSuppression[][] = [];
       for (const r of rows) {
-        const found = await tx.rows<AlertSuppression>(
-          'SELECT set_name AS "set", at, what FROM alert_suppressions WHERE host = $4 AND at >= $1 AND ($2::boolean OR set_name = $3) ORDER BY at, id',
-          [r.since, r.set_name === EVERY_SET, r.set_name, this.host],
+        found.push(
+          await tx.rows<AlertSuppression>(
+            'SELECT set_name AS "set", at, what FROM alert_suppressions WHERE host = $4 AND at >= $1 AND ($2::boolean OR set_name = $3) ORDER BY at, id',
+            [r.since, r.set_name === EVERY_SET, r.set_name, this.host],
+          ),
         );
-        for (const s of found) {
-          const key = `${s.set}\0${s.at}\0${s.what}`;
-          if (!seen.has(key)) suppressed.push(s);
-          seen.add(key);
-        }
         await tx.run('DELETE FROM alert_pauses WHERE host = $1 AND set_name = $2', [this.host, r.set_name]);
       }
-      return suppressed.sort((a, b) => a.at - b.at);
+      return mergeSuppressions(found);
     });
   }
 
   async active(now: number): Promise<AlertPause[]> {
-    const rows = await this.db.rows<PauseRow>('SELECT * FROM alert_pauses WHERE host = $1 AND (until IS NULL OR until > $2) ORDER BY set_name', [this.host, now]);
-    return rows.map((r) => ({ set: r.set_name, since: r.since, until: r.until }));
+    const rows = await this.db.rows<AlertPauseRow>('SELECT * FROM alert_pauses WHERE host = $1 AND (until IS NULL OR until > $2) ORDER BY set_name', [this.host, now]);
+    return rows.map(alertPauseOf);
   }
 
   async recordSuppressed(s: AlertSuppression): Promise<void> {

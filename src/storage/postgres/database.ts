@@ -30,20 +30,27 @@ const types = {
  * pg's Client, but a connection attempt that fails on our side (the server asks for a password
  * and none is configured) closes its socket: pg leaves it open, so the server holds the backend
  * until its authentication_timeout and a command would wait for it before exiting.
+ *
+ * The pool's callback is called as pg calls ours, synchronously on the connection's first
+ * readiness: through a promise it would run a tick later, and the server ending the connection
+ * in the same chunk (a restart, pg_terminate_backend) would find a client nobody listens on yet
+ * — an unhandled 'error' event, ending the process.
  */
 class ClosingClient extends pg.Client {
   override connect(): Promise<pg.Client>;
   override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
   override connect(callback?: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): Promise<pg.Client> | void {
-    const attempt = super.connect().catch((error: unknown) => {
-      (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-      throw error;
-    });
-    if (!callback) return attempt;
+    if (!callback) return new Promise((resolve, reject) => this.connect((error: Error | null, client?: pg.Client) => (error ? reject(error) : resolve(client!))));
     const done = callback as (err: Error | null, c?: pg.Client) => void;
-    attempt.then((client) => done(null, client), (error: Error) => done(error));
+    super.connect((error: Error | null) => {
+      if (!error) return done(null, this);
+      (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      done(error);
+    });
   }
 }
+
+function ignoreCheckedOutError(): void {}
 
 /** What a query runs on: the pool (one statement, autocommit) or a transaction's client. */
 export interface Queryable {
@@ -121,6 +128,15 @@ export class PgDatabase implements Queryable {
     // An idle connection the server closed (restart, failover) is dropped from the pool; the next
     // query opens a new one. Without a listener the error would end the process.
     this.pool.on('error', () => undefined);
+    // pg-pool listens on idle clients only. A client handed out (to a transaction, to the
+    // migrations) is its caller's from the pool's 'acquire' on, but the caller can listen only
+    // once its `await pool.connect()` resumes: a connection ended in that gap — the server's
+    // "terminating connection" read in the same chunk as the connection's first readiness, as
+    // during a restart or pg_terminate_backend at start-up — would be an unhandled 'error' event,
+    // ending the process. Listened on for the whole check-out instead: the statement in flight,
+    // or the next, fails on its own, and the pool drops the client when it comes back.
+    this.pool.on('acquire', (client) => client.on('error', ignoreCheckedOutError));
+    this.pool.on('release', (_error: Error | undefined, client: pg.PoolClient) => client.removeListener('error', ignoreCheckedOutError));
     this.direct = queryable(this.pool);
   }
 

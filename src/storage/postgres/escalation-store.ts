@@ -1,33 +1,6 @@
 import type { Escalation, EscalationStore } from '../ports/escalation-store.js';
+import { escalationOf, type EscalationRow } from '../rows/escalation-row.js';
 import type { PgDatabase } from './database.js';
-
-interface Row {
-  id: number;
-  outbox_id: string;
-  kind: string;
-  subject: string;
-  profile: string;
-  trigger: Escalation['trigger'];
-  reason: string;
-  message_at: number;
-  escalated_at: number;
-  reported_at: number | null;
-}
-
-function toEscalation(row: Row): Escalation {
-  return {
-    id: row.id,
-    outboxId: row.outbox_id,
-    kind: row.kind,
-    subject: row.subject,
-    profile: row.profile,
-    trigger: row.trigger,
-    reason: row.reason,
-    messageAt: row.message_at,
-    escalatedAt: row.escalated_at,
-    reportedAt: row.reported_at,
-  };
-}
 
 /** Escalated (undelivered critical) messages, one row per message (migration 5). */
 export class PgEscalationStore implements EscalationStore {
@@ -44,7 +17,7 @@ export class PgEscalationStore implements EscalationStore {
   }
 
   async unreported(): Promise<Escalation[]> {
-    return (await this.db.rows<Row>('SELECT * FROM escalations WHERE reported_at IS NULL ORDER BY escalated_at, id')).map(toEscalation);
+    return (await this.db.rows<EscalationRow>('SELECT * FROM escalations WHERE reported_at IS NULL ORDER BY escalated_at, id')).map(escalationOf);
   }
 
   async markReported(ids: readonly number[], at: number): Promise<void> {
@@ -52,6 +25,6 @@ export class PgEscalationStore implements EscalationStore {
   }
 
   async since(ms: number): Promise<Escalation[]> {
-    return (await this.db.rows<Row>('SELECT * FROM escalations WHERE escalated_at >= $1 ORDER BY escalated_at, id', [ms])).map(toEscalation);
+    return (await this.db.rows<EscalationRow>('SELECT * FROM escalations WHERE escalated_at >= $1 ORDER BY escalated_at, id', [ms])).map(escalationOf);
   }
 }

@@ -1,31 +1,6 @@
 import type { PgDatabase } from './database.js';
 import type { HandOffRow, HandOffStore } from '../ports/hand-off-store.js';
-
-interface Row {
-  outbox_id: string;
-  message_id: string;
-  client: string;
-  program: string;
-  queue_listing: string;
-  sender: string;
-  recipients: string;
-  handed_at: number;
-  queue_id: string | null;
-  last_checked_at: number | null;
-  last_seen_at: number | null;
-  left_at: number | null;
-  stuck_since: number | null;
-  last_reason: string | null;
-}
-
-const COLUMNS: Record<string, string> = {
-  queueId: 'queue_id',
-  lastCheckedAt: 'last_checked_at',
-  lastSeenAt: 'last_seen_at',
-  leftAt: 'left_at',
-  stuckSince: 'stuck_since',
-  lastReason: 'last_reason',
-};
+import { handOffChanges, handOffOf, type MtaHandOffRow } from '../rows/hand-off-row.js';
 
 /** Hand-offs to spooling mail programs, for the MTA queue watch (migration 3). */
 export class PgHandOffStore implements HandOffStore {
@@ -43,41 +18,22 @@ export class PgHandOffStore implements HandOffStore {
   }
 
   async watched(limit = 500): Promise<HandOffRow[]> {
-    return (await this.db.rows<Row>('SELECT * FROM mta_handoffs WHERE left_at IS NULL ORDER BY handed_at LIMIT $1', [limit])).map(toRow);
+    return (await this.db.rows<MtaHandOffRow>('SELECT * FROM mta_handoffs WHERE left_at IS NULL ORDER BY handed_at LIMIT $1', [limit])).map(handOffOf);
   }
 
   async update(outboxId: string, change: Parameters<HandOffStore['update']>[1]): Promise<void> {
-    const entries = Object.entries(change).filter(([key, value]) => COLUMNS[key] && value !== undefined);
-    if (entries.length === 0) return;
-    const sets = entries.map(([key], i) => `${COLUMNS[key]} = $${i + 1}`).join(', ');
-    await this.db.run(`UPDATE mta_handoffs SET ${sets} WHERE outbox_id = $${entries.length + 1}`, [...entries.map(([, value]) => value), outboxId]);
+    const changes = handOffChanges(change);
+    if (changes.length === 0) return;
+    const sets = changes.map(([column], i) => `${column} = $${i + 1}`).join(', ');
+    await this.db.run(`UPDATE mta_handoffs SET ${sets} WHERE outbox_id = $${changes.length + 1}`, [...changes.map(([, value]) => value), outboxId]);
   }
 
   async get(outboxId: string): Promise<HandOffRow | undefined> {
-    const row = await this.db.one<Row>('SELECT * FROM mta_handoffs WHERE outbox_id = $1', [outboxId]);
-    return row ? toRow(row) : undefined;
+    const row = await this.db.one<MtaHandOffRow>('SELECT * FROM mta_handoffs WHERE outbox_id = $1', [outboxId]);
+    return row ? handOffOf(row) : undefined;
   }
 
   async stuck(): Promise<HandOffRow[]> {
-    return (await this.db.rows<Row>('SELECT * FROM mta_handoffs WHERE left_at IS NULL AND stuck_since IS NOT NULL ORDER BY handed_at')).map(toRow);
+    return (await this.db.rows<MtaHandOffRow>('SELECT * FROM mta_handoffs WHERE left_at IS NULL AND stuck_since IS NOT NULL ORDER BY handed_at')).map(handOffOf);
   }
-}
-
-function toRow(row: Row): HandOffRow {
-  return {
-    outboxId: row.outbox_id,
-    messageId: row.message_id,
-    client: row.client,
-    program: row.program,
-    queueListing: row.queue_listing,
-    sender: row.sender,
-    recipients: JSON.parse(row.recipients) as string[],
-    handedAt: row.handed_at,
-    queueId: row.queue_id,
-    lastCheckedAt: row.last_checked_at,
-    lastSeenAt: row.last_seen_at,
-    leftAt: row.left_at,
-    stuckSince: row.stuck_since,
-    lastReason: row.last_reason,
-  };
 }

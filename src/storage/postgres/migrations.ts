@@ -368,6 +368,21 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 41,
+    name: 'activity prunes',
+    sql: `
+      -- How many activities retention has deleted, ever: bumped in each prune batch's own
+      -- transaction. The console keeps per-set figures between requests and reads them again
+      -- when the activity ids change; a prune that spares the lowest id (a run that started
+      -- first and ended last) changes neither end, but does change this. No row until the
+      -- first prune (so \`vigil database migrate\` still finds the new database empty).
+      CREATE TABLE activity_prunes (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        pruned  BIGINT NOT NULL
+      );
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `
@@ -397,6 +412,20 @@ export const PG_MIGRATIONS: Migration[] = [
       -- A route is a host's way to its relay (see SQLite's migration 43).
       ALTER TABLE route_suspensions ADD COLUMN host TEXT NOT NULL DEFAULT '';
       ALTER TABLE route_suspensions DROP CONSTRAINT route_suspensions_pkey, ADD PRIMARY KEY (host, profile);
+    `,
+  },
+  {
+    version: 45,
+    name: 'attempt totals',
+    sql: `
+      -- The attempts housekeeping pruned, still counted by /metrics (see SQLite's migration 45).
+      CREATE TABLE attempt_totals (
+        transport TEXT NOT NULL,
+        outcome   TEXT NOT NULL,
+        host      TEXT NOT NULL,
+        count     BIGINT NOT NULL,
+        PRIMARY KEY (transport, outcome, host)
+      );
     `,
   },
 ];

@@ -1,22 +1,7 @@
 import type { ClaimOwner, NotifyStateStore } from '../ports/notify-state-store.js';
 import type { StreakState } from '../../domain/streak-state.js';
+import { dedupeKeysOf, mayClaim, streakOf, type LedgerClaimRow, type StreakRow } from '../rows/notify-state-row.js';
 import type { PgDatabase, Queryable } from './database.js';
-
-interface Row {
-  set_name: string;
-  failures: number;
-  failing_since: number | null;
-  signature: string | null;
-  alerted_at: number | null;
-  last_status: string | null;
-}
-
-interface ClaimRow {
-  done_at: number | null;
-  claim_host: string | null;
-  claim_pid: number | null;
-  claimed_at: number | null;
-}
 
 /** Each set's failing streak, one row per set; the notification ledger and its claims. */
 export class PgNotifyStateStore implements NotifyStateStore {
@@ -27,9 +12,8 @@ export class PgNotifyStateStore implements NotifyStateStore {
   ) {}
 
   async get(set: string): Promise<StreakState | undefined> {
-    const row = await this.db.one<Row>('SELECT * FROM notify_state WHERE host = $1 AND set_name = $2', [this.host, set]);
-    if (!row) return undefined;
-    return { set: row.set_name, failures: row.failures, failingSince: row.failing_since, signature: row.signature, alertedAt: row.alerted_at, lastStatus: row.last_status };
+    const row = await this.db.one<StreakRow>('SELECT * FROM notify_state WHERE host = $1 AND set_name = $2', [this.host, set]);
+    return row ? streakOf(row) : undefined;
   }
 
   async put(state: StreakState): Promise<void> {
@@ -39,14 +23,8 @@ export class PgNotifyStateStore implements NotifyStateStore {
   async claim(activityId: number, owner: ClaimOwner, at: number, leaseMs: number, isAlive: (owner: ClaimOwner) => boolean): Promise<boolean> {
     // The advisory lock per activity makes the read and the write one step for every host.
     return this.db.exclusive(`notify-claim:${activityId}`, async (tx) => {
-      const row = await tx.one<ClaimRow>('SELECT done_at, claim_host, claim_pid, claimed_at FROM notify_ledger WHERE activity_id = $1', [activityId]);
-      if (row && row.done_at !== null) return false;
-      if (row && row.claim_host !== null && row.claim_pid !== null && row.claimed_at !== null) {
-        const holder = { host: row.claim_host, pid: row.claim_pid };
-        const mine = holder.host === owner.host && holder.pid === owner.pid;
-        // A clock moved backwards makes the claim look young: it is kept, never stolen early.
-        if (!mine && at - row.claimed_at < leaseMs && isAlive(holder)) return false;
-      }
+      const row = await tx.one<LedgerClaimRow>('SELECT done_at, claim_host, claim_pid, claimed_at FROM notify_ledger WHERE activity_id = $1', [activityId]);
+      if (!mayClaim(row, owner, at, leaseMs, isAlive)) return false;
       await tx.run(
         `INSERT INTO notify_ledger (activity_id, begun_at, claim_host, claim_pid, claimed_at) VALUES ($1, $2, $3, $4, $2)
          ON CONFLICT (activity_id) DO UPDATE SET claim_host = excluded.claim_host, claim_pid = excluded.claim_pid, claimed_at = excluded.claimed_at`,
@@ -87,7 +65,7 @@ export class PgNotifyStateStore implements NotifyStateStore {
        ORDER BY a.ended_at, a.id`,
       [since, this.host],
     );
-    return rows.map((r) => ({ activityId: r.id, dedupeKeys: r.keys === null ? null : (JSON.parse(r.keys) as string[]) }));
+    return rows.map((r) => ({ activityId: r.id, dedupeKeys: dedupeKeysOf(r.keys) }));
   }
 }
 

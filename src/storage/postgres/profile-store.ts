@@ -1,13 +1,6 @@
 import type { PgDatabase } from './database.js';
 import type { ProfileState, ProfileStateStore } from '../ports/profile-state-store.js';
-
-interface Row {
-  name: string;
-  verified_at: number | null;
-  verified_fingerprint: string | null;
-  paused_until: number | null;
-  pause_reason: string | null;
-}
+import { blankProfileState, profileStateOf, type ProfileStateRow } from '../rows/profile-state-row.js';
 
 /** Per-profile state: verified by a test message, paused after refused credentials. */
 export class PgProfileStateStore implements ProfileStateStore {
@@ -18,12 +11,12 @@ export class PgProfileStateStore implements ProfileStateStore {
   ) {}
 
   async get(name: string): Promise<ProfileState> {
-    const row = await this.db.one<Row>('SELECT * FROM profile_state WHERE host = $1 AND name = $2', [this.host, name]);
-    return row ? toState(row) : { name, verifiedAt: null, verifiedFingerprint: null, pausedUntil: null, pauseReason: null };
+    const row = await this.db.one<ProfileStateRow>('SELECT * FROM profile_state WHERE host = $1 AND name = $2', [this.host, name]);
+    return row ? profileStateOf(row) : blankProfileState(name);
   }
 
   async all(): Promise<ProfileState[]> {
-    return (await this.db.rows<Row>('SELECT * FROM profile_state WHERE host = $1 ORDER BY name', [this.host])).map(toState);
+    return (await this.db.rows<ProfileStateRow>('SELECT * FROM profile_state WHERE host = $1 ORDER BY name', [this.host])).map(profileStateOf);
   }
 
   async markVerified(name: string, fingerprint: string, at: number): Promise<void> {
@@ -45,14 +38,4 @@ export class PgProfileStateStore implements ProfileStateStore {
   async resume(name: string): Promise<void> {
     await this.db.run('UPDATE profile_state SET paused_until = NULL, pause_reason = NULL WHERE host = $1 AND name = $2', [this.host, name]);
   }
-}
-
-function toState(row: Row): ProfileState {
-  return {
-    name: row.name,
-    verifiedAt: row.verified_at,
-    verifiedFingerprint: row.verified_fingerprint,
-    pausedUntil: row.paused_until,
-    pauseReason: row.pause_reason,
-  };
 }

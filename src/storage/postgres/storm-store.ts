@@ -1,27 +1,6 @@
 import type { HeldFailure, StormStore, StormWindow } from '../ports/storm-store.js';
+import { KEEP_FLUSHED_MS, stormWindowOf, type StormHeldRow, type StormWindowRow } from '../rows/storm-rows.js';
 import type { PgDatabase } from './database.js';
-
-interface WindowRow {
-  id: number;
-  opened_at: number;
-  ends_at: number;
-  first_set: string;
-  first_status: string;
-  first_error: string | null;
-  first_activity: number;
-  first_ended_at: number;
-}
-
-interface HeldRow {
-  window: number;
-  set_name: string;
-  status: string;
-  first_error: string | null;
-  activity_id: number;
-  ended_at: number;
-}
-
-const KEEP_FLUSHED_MS = 30 * 86_400_000;
 
 /** Storm windows and the failures held in them (migration 5). */
 export class PgStormStore implements StormStore {
@@ -62,22 +41,15 @@ export class PgStormStore implements StormStore {
   }
 
   async ended(now: number): Promise<StormWindow[]> {
-    const windows = await this.db.rows<WindowRow>('SELECT * FROM storm_windows WHERE host = $1 AND flushed_at IS NULL AND ends_at <= $2 ORDER BY ends_at, id', [this.host, now]);
+    const windows = await this.db.rows<StormWindowRow>('SELECT * FROM storm_windows WHERE host = $1 AND flushed_at IS NULL AND ends_at <= $2 ORDER BY ends_at, id', [this.host, now]);
     if (windows.length === 0) return [];
-    const held = await this.db.rows<HeldRow>('SELECT * FROM storm_held WHERE "window" = ANY($1::bigint[]) ORDER BY id', [windows.map((w) => w.id)]);
-    return windows.map((w) => ({
-      id: w.id,
-      openedAt: w.opened_at,
-      endsAt: w.ends_at,
-      first: { set: w.first_set, status: w.first_status, firstError: w.first_error, activityId: w.first_activity, endedAt: w.first_ended_at },
-      held: held.filter((h) => h.window === w.id).map((h) => ({ set: h.set_name, status: h.status, firstError: h.first_error, activityId: h.activity_id, endedAt: h.ended_at })),
-    }));
+    const held = await this.db.rows<StormHeldRow>('SELECT * FROM storm_held WHERE "window" = ANY($1::bigint[]) ORDER BY id', [windows.map((w) => w.id)]);
+    return windows.map((w) => stormWindowOf(w, held.filter((h) => h.window === w.id)));
   }
 
   async markFlushed(id: number, at: number): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.run('UPDATE storm_windows SET flushed_at = $1 WHERE id = $2', [at, id]);
-      // Flushed windows are only kept for recovery's idempotency; a month is plenty (held rows cascade).
       await tx.run('DELETE FROM storm_windows WHERE flushed_at IS NOT NULL AND flushed_at < $1', [at - KEEP_FLUSHED_MS]);
     });
   }

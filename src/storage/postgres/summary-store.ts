@@ -1,21 +1,13 @@
-import type { FinalStatus } from '../../domain/activity.js';
 import { PENDING_STATES } from '../../domain/message.js';
 import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSample, TrendCell, TrendDay } from '../../domain/summary.js';
 import type { SummaryStore } from '../ports/summary-store.js';
 import type { PgDatabase } from './database.js';
+import { problemGroupOf, runRefOf, samplesBySet, type RunRow } from '../rows/run-ref-row.js';
 import { emptySetStats, foldStatusRows, type StatusRow } from '../rows/status-stats.js';
 
 /** A message delivered later than this after its enqueue was held up (a retry, an outage, a pause). */
 const LATE_AFTER_MS = 5 * 60_000;
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-
-interface RunRow {
-  id: number;
-  status: FinalStatus;
-  started: number;
-  ended: number;
-  err: string | null;
-}
 
 /**
  * The Admin summaries' read side in PostgreSQL: the same aggregates as the SQLite store, each
@@ -51,7 +43,7 @@ export class PgSummaryStore implements SummaryStore {
        WHERE latest = 1`,
       [since, until],
     );
-    return rows.map((r) => ({ set: r.s, status: r.status, count: r.n, latest: { activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err } }));
+    return rows.map(problemGroupOf);
   }
 
   async lastRuns(sets: readonly string[]): Promise<RunRef[]> {
@@ -62,7 +54,7 @@ export class PgSummaryStore implements SummaryStore {
        ORDER BY s.i`,
       [sets, this.host],
     );
-    return rows.map((r) => ({ activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
+    return rows.map((r) => runRefOf(r, r.s));
   }
 
   async successSamples(sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>> {
@@ -73,10 +65,7 @@ export class PgSummaryStore implements SummaryStore {
        ORDER BY s.name, r."startedAt" DESC`,
       [sets, perSet, this.host],
     );
-    const out: Record<string, SuccessSample[]> = {};
-    for (const set of sets) out[set] = [];
-    for (const { s, ...sample } of rows) out[s]!.push(sample);
-    return out;
+    return samplesBySet(sets, rows);
   }
 
   async trend(days: readonly TrendDay[], sets?: readonly string[]): Promise<TrendCell[]> {
@@ -103,7 +92,7 @@ export class PgSummaryStore implements SummaryStore {
        WHERE ended_at >= $1 AND ended_at < $2 AND kind = 'admin' AND status = 'failed' ORDER BY ended_at`,
       [since, until],
     );
-    return rows.map((r) => ({ activityId: r.id, set: 'admin', status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
+    return rows.map((r) => runRefOf(r, 'admin'));
   }
 
   async lastEnded(set: string): Promise<number | undefined> {

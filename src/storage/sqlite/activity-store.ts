@@ -1,33 +1,8 @@
 import { VigilError } from '../../domain/errors.js';
-import type { Activity, ActivityKind, ActivityLogEntry, ActivityStatus, ActivityTrigger } from '../../domain/activity.js';
-import type { Severity } from '../../domain/message.js';
-import type { ActivityEnd, ActivityFilter, ActivityStore, NewActivity } from '../ports/activity-store.js';
+import type { Activity, ActivityLogEntry, ActivityStatus } from '../../domain/activity.js';
+import type { ActivityEnd, ActivityFilter, ActivityIdBounds, ActivityStore, NewActivity } from '../ports/activity-store.js';
+import { activityOf, activityOwnerOf, firstErrorOf, type ActivityRow } from '../rows/activity-row.js';
 import type { SqliteDatabase } from './database.js';
-
-interface Row {
-  id: number;
-  kind: string;
-  set_name: string | null;
-  engine: string | null;
-  trigger: string;
-  status: string;
-  started_at: number;
-  ended_at: number | null;
-  scheduled_for: number | null;
-  files: number;
-  bytes_scanned: number;
-  bytes_new: number;
-  errors: number;
-  warnings: number;
-  first_error: string | null;
-  snapshot_id: string | null;
-  log_dropped: number;
-  owner_host: string | null;
-  owner_pid: number | null;
-  host: string | null;
-}
-
-const FIRST_ERROR_SEVERITIES: ReadonlySet<Severity> = new Set(['error', 'critical']);
 
 /** The activity log in SQLite: one row per activity, its log entries in activity_log. */
 export class SqliteActivityStore implements ActivityStore {
@@ -57,11 +32,10 @@ export class SqliteActivityStore implements ActivityStore {
   }
 
   async abandonRunning(now: number, reason: string, isAlive: (owner: { host: string; pid: number } | null) => boolean): Promise<Activity[]> {
-    const rows = this.db.prepare("SELECT * FROM activities WHERE status = 'running'").all() as Row[];
+    const rows = this.db.prepare("SELECT * FROM activities WHERE status = 'running'").all() as ActivityRow[];
     const ended: Activity[] = [];
     for (const row of rows) {
-      const owner = row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null;
-      if (isAlive(owner)) continue;
+      if (isAlive(activityOwnerOf(row))) continue;
       const done = this.db
         .transaction(() => {
           // Another process may have abandoned it between the read and now.
@@ -81,18 +55,22 @@ export class SqliteActivityStore implements ActivityStore {
   }
 
   async running(set: string): Promise<Activity[]> {
-    return (this.db.prepare(`SELECT * FROM activities WHERE set_name = ? AND status = 'running' ${this.host ? 'AND (host = ? OR host IS NULL)' : ''} ORDER BY id`).all(set, ...(this.host ? [this.host] : [])) as Row[]).map(toActivity);
+    return (this.db.prepare(`SELECT * FROM activities WHERE set_name = ? AND status = 'running' ${this.host ? 'AND (host = ? OR host IS NULL)' : ''} ORDER BY id`).all(set, ...(this.host ? [this.host] : [])) as ActivityRow[]).map(activityOf);
   }
 
-  async idBounds(): Promise<{ lowest: number; highest: number }> {
+  async idBounds(): Promise<ActivityIdBounds> {
     // Two subqueries: SQLite answers a lone min() or max() of the rowid from the b-tree's edge.
-    const row = this.db.prepare('SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest').get() as { lowest: number | null; highest: number | null };
-    return { lowest: row.lowest ?? 0, highest: row.highest ?? 0 };
+    const row = this.db.prepare('SELECT (SELECT min(id) FROM activities) AS lowest, (SELECT max(id) FROM activities) AS highest, (SELECT pruned FROM activity_prunes) AS pruned').get() as {
+      lowest: number | null;
+      highest: number | null;
+      pruned: number | null;
+    };
+    return { lowest: row.lowest ?? 0, highest: row.highest ?? 0, pruned: row.pruned ?? 0 };
   }
 
   async get(id: number): Promise<Activity | undefined> {
-    const row = this.db.prepare('SELECT * FROM activities WHERE id = ?').get(id) as Row | undefined;
-    return row ? toActivity(row) : undefined;
+    const row = this.db.prepare('SELECT * FROM activities WHERE id = ?').get(id) as ActivityRow | undefined;
+    return row ? activityOf(row) : undefined;
   }
 
   async log(id: number): Promise<ActivityLogEntry[]> {
@@ -124,7 +102,7 @@ export class SqliteActivityStore implements ActivityStore {
     }
     const sql = `SELECT * FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`;
     params.push(filter.limit ?? 1000);
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toActivity);
+    return (this.db.prepare(sql).all(...params) as ActivityRow[]).map(activityOf);
   }
 
   private insert(activity: NewActivity, status: ActivityStatus): number {
@@ -154,7 +132,7 @@ export class SqliteActivityStore implements ActivityStore {
     if (row.status !== 'running') throw new VigilError('ERR_STORE', `activity ${id} already ended (${row.status}); an activity ends once`);
     const insert = this.db.prepare('INSERT INTO activity_log (activity, seq, severity, message, path) VALUES (?, ?, ?, ?, ?)');
     end.log.forEach((entry, seq) => insert.run(id, seq, entry.severity, entry.message, entry.path ?? null));
-    const firstError = end.log.find((e) => FIRST_ERROR_SEVERITIES.has(e.severity))?.message ?? null;
+    const firstError = firstErrorOf(end.log);
     const c = end.counters;
     this.db
       .prepare(
@@ -164,24 +142,4 @@ export class SqliteActivityStore implements ActivityStore {
       // A clock that moved backwards during the run must not produce an end before the start.
       .run(end.status, Math.max(end.endedAt, row.started_at), c.files, c.bytesScanned, c.bytesNew, c.errors, c.warnings, firstError, end.snapshotId ?? null, end.logDropped, id);
   }
-}
-
-function toActivity(row: Row): Activity {
-  return {
-    id: row.id,
-    kind: row.kind as ActivityKind,
-    set: row.set_name,
-    engine: row.engine,
-    trigger: row.trigger as ActivityTrigger,
-    status: row.status as ActivityStatus,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    scheduledFor: row.scheduled_for,
-    counters: { files: row.files, bytesScanned: row.bytes_scanned, bytesNew: row.bytes_new, errors: row.errors, warnings: row.warnings },
-    firstError: row.first_error,
-    snapshotId: row.snapshot_id,
-    logDropped: row.log_dropped,
-    owner: row.owner_host !== null && row.owner_pid !== null ? { host: row.owner_host, pid: row.owner_pid } : null,
-    host: row.host,
-  };
 }

@@ -1,15 +1,6 @@
 import { EVERY_SET, type AlertPause, type AlertPauseStore, type AlertSuppression } from '../ports/alert-pause-store.js';
+import { alertPauseOf, KEEP_SUPPRESSIONS_MS, mergeSuppressions, type AlertPauseRow } from '../rows/alert-pause-row.js';
 import type { SqliteDatabase } from './database.js';
-
-interface PauseRow {
-  set_name: string;
-  since: number;
-  until: number | null;
-}
-
-// Suppressions older than this are dropped as new ones are recorded: they only serve `vigil resume`'s
-// list, and a pause left on for months must not grow the database without bound.
-const KEEP_SUPPRESSIONS_MS = 90 * 86_400_000;
 
 /** Maintenance pauses and what they suppressed (migration 25). */
 export class SqliteAlertPauseStore implements AlertPauseStore {
@@ -34,25 +25,21 @@ export class SqliteAlertPauseStore implements AlertPauseStore {
   async resume(sets: string[]): Promise<AlertSuppression[]> {
     return this.db.transaction((): AlertSuppression[] => {
       const all = sets.includes(EVERY_SET);
-      const rows = (this.db.prepare('SELECT * FROM alert_pauses WHERE host = ?').all(this.host) as PauseRow[]).filter((r) => all || sets.includes(r.set_name));
-      const suppressed: AlertSuppression[] = [];
+      const rows = (this.db.prepare('SELECT * FROM alert_pauses WHERE host = ?').all(this.host) as AlertPauseRow[]).filter((r) => all || sets.includes(r.set_name));
       const since = this.db.prepare('SELECT set_name AS "set", at, what FROM alert_suppressions WHERE host = ? AND at >= ? AND (? OR set_name = ?) ORDER BY at, id');
-      const seen = new Set<string>();
+      const found: AlertSuppression[][] = [];
       for (const r of rows) {
-        for (const s of since.all(this.host, r.since, r.set_name === EVERY_SET ? 1 : 0, r.set_name) as AlertSuppression[]) {
-          const key = `${s.set}\0${s.at}\0${s.what}`;
-          if (!seen.has(key)) suppressed.push(s);
-          seen.add(key);
-        }
+        // SQLite binds no boolean: 1 or 0.
+        found.push(since.all(this.host, r.since, r.set_name === EVERY_SET ? 1 : 0, r.set_name) as AlertSuppression[]);
         this.db.prepare('DELETE FROM alert_pauses WHERE host = ? AND set_name = ?').run(this.host, r.set_name);
       }
-      return suppressed.sort((a, b) => a.at - b.at);
+      return mergeSuppressions(found);
     })();
   }
 
   async active(now: number): Promise<AlertPause[]> {
-    const rows = this.db.prepare('SELECT * FROM alert_pauses WHERE host = ? AND (until IS NULL OR until > ?) ORDER BY set_name').all(this.host, now) as PauseRow[];
-    return rows.map((r) => ({ set: r.set_name, since: r.since, until: r.until }));
+    const rows = this.db.prepare('SELECT * FROM alert_pauses WHERE host = ? AND (until IS NULL OR until > ?) ORDER BY set_name').all(this.host, now) as AlertPauseRow[];
+    return rows.map(alertPauseOf);
   }
 
   async recordSuppressed(s: AlertSuppression): Promise<void> {

@@ -1,33 +1,6 @@
 import type { Escalation, EscalationStore } from '../ports/escalation-store.js';
+import { escalationOf, type EscalationRow } from '../rows/escalation-row.js';
 import type { SqliteDatabase } from './database.js';
-
-interface Row {
-  id: number;
-  outbox_id: string;
-  kind: string;
-  subject: string;
-  profile: string;
-  trigger: Escalation['trigger'];
-  reason: string;
-  message_at: number;
-  escalated_at: number;
-  reported_at: number | null;
-}
-
-function toEscalation(row: Row): Escalation {
-  return {
-    id: row.id,
-    outboxId: row.outbox_id,
-    kind: row.kind,
-    subject: row.subject,
-    profile: row.profile,
-    trigger: row.trigger,
-    reason: row.reason,
-    messageAt: row.message_at,
-    escalatedAt: row.escalated_at,
-    reportedAt: row.reported_at,
-  };
-}
 
 /** Escalated (undelivered critical) messages, one row per message (migration 5). */
 export class SqliteEscalationStore implements EscalationStore {
@@ -46,7 +19,7 @@ export class SqliteEscalationStore implements EscalationStore {
   }
 
   async unreported(): Promise<Escalation[]> {
-    return (this.db.prepare('SELECT * FROM escalations WHERE reported_at IS NULL ORDER BY escalated_at, id').all() as Row[]).map(toEscalation);
+    return (this.db.prepare('SELECT * FROM escalations WHERE reported_at IS NULL ORDER BY escalated_at, id').all() as EscalationRow[]).map(escalationOf);
   }
 
   async markReported(ids: readonly number[], at: number): Promise<void> {
@@ -57,6 +30,6 @@ export class SqliteEscalationStore implements EscalationStore {
   }
 
   async since(ms: number): Promise<Escalation[]> {
-    return (this.db.prepare('SELECT * FROM escalations WHERE escalated_at >= ? ORDER BY escalated_at, id').all(ms) as Row[]).map(toEscalation);
+    return (this.db.prepare('SELECT * FROM escalations WHERE escalated_at >= ? ORDER BY escalated_at, id').all(ms) as EscalationRow[]).map(escalationOf);
   }
 }

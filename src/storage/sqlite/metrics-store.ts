@@ -1,19 +1,28 @@
-import type { MetricsStore } from '../ports/metrics-store.js';
+import type { AttemptTotal, MetricsStore } from '../ports/metrics-store.js';
 import type { SqliteDatabase } from './database.js';
 
-/** The console's aggregates over the Outbox tables (migration 1). */
+/**
+ * An attempt's outcome kind: the outcome column may carry a note after it ("accepted (lease
+ * lost)"). Shared with the prune that folds attempts into attempt_totals (summary-store.ts).
+ */
+export const ATTEMPT_OUTCOME_KIND = `CASE WHEN instr(outcome, ' ') > 0 THEN substr(outcome, 1, instr(outcome, ' ') - 1) ELSE outcome END`;
+
+/** The console's aggregates over the Outbox tables (migrations 1 and 45). */
 export class SqliteMetricsStore implements MetricsStore {
   constructor(private readonly db: SqliteDatabase) {}
 
-  async attemptTotals(): Promise<Array<{ transport: string; outcome: string; count: number }>> {
-    // The outcome column may carry a note after the kind ("accepted (lease lost)"): count the kind.
-    const rows = this.db
+  async attemptTotals(): Promise<AttemptTotal[]> {
+    // One statement, one snapshot: a prune folds and deletes in one transaction, so an attempt
+    // is counted either in the totals or among the rows, never in both and never in neither.
+    return this.db
       .prepare(
-        `SELECT transport, CASE WHEN instr(outcome, ' ') > 0 THEN substr(outcome, 1, instr(outcome, ' ') - 1) ELSE outcome END AS outcome, COUNT(*) AS count
-         FROM attempts GROUP BY 1, 2 ORDER BY 1, 2`,
+        `SELECT transport, outcome, host, SUM(count) AS count FROM (
+           SELECT transport, outcome, host, count FROM attempt_totals
+           UNION ALL
+           SELECT transport, ${ATTEMPT_OUTCOME_KIND}, COALESCE(host, ''), COUNT(*) FROM attempts GROUP BY 1, 2, 3
+         ) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       )
-      .all() as Array<{ transport: string; outcome: string; count: number }>;
-    return rows;
+      .all() as AttemptTotal[];
   }
 
   async oldestPendingAt(maxPriority: number): Promise<number | undefined> {

@@ -419,6 +419,21 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 41,
+    name: 'activity prunes',
+    sql: `
+      -- How many activities retention has deleted, ever: bumped in each prune batch's own
+      -- transaction. The console keeps per-set figures between requests and reads them again
+      -- when the activity ids change; a prune that spares the lowest id (a run that started
+      -- first and ended last) changes neither end, but does change this. No row until the
+      -- first prune (so \`vigil database migrate\` still finds the new database empty).
+      CREATE TABLE activity_prunes (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        pruned  INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 42,
     name: 'state per host',
     sql: `
@@ -512,6 +527,24 @@ export const MIGRATIONS: Migration[] = [
       INSERT INTO route_suspensions_by_host (profile, since, until, reason) SELECT profile, since, until, reason FROM route_suspensions;
       DROP TABLE route_suspensions;
       ALTER TABLE route_suspensions_by_host RENAME TO route_suspensions;
+    `,
+  },
+  {
+    version: 45,
+    name: 'attempt totals',
+    sql: `
+      -- vigil_delivery_attempts_total (/metrics) is a Prometheus counter: it must never go down,
+      -- or rate() and increase() read a reset. It is the attempts the Outbox holds plus these
+      -- totals, into which housekeeping folds the attempts of the messages it prunes, in the
+      -- same transaction as the delete. host '' is an attempt that records none (no DEFAULT:
+      -- vigil database migrate gives the migrating host's name to '' in columns that have one).
+      CREATE TABLE attempt_totals (
+        transport TEXT NOT NULL,
+        outcome   TEXT NOT NULL,
+        host      TEXT NOT NULL,
+        count     INTEGER NOT NULL,
+        PRIMARY KEY (transport, outcome, host)
+      );
     `,
   },
 ];

@@ -1,22 +1,7 @@
 import type { ClaimOwner, NotifyStateStore } from '../ports/notify-state-store.js';
 import type { StreakState } from '../../domain/streak-state.js';
+import { dedupeKeysOf, mayClaim, streakOf, type LedgerClaimRow, type StreakRow } from '../rows/notify-state-row.js';
 import type { SqliteDatabase } from './database.js';
-
-interface Row {
-  set_name: string;
-  failures: number;
-  failing_since: number | null;
-  signature: string | null;
-  alerted_at: number | null;
-  last_status: string | null;
-}
-
-interface ClaimRow {
-  done_at: number | null;
-  claim_host: string | null;
-  claim_pid: number | null;
-  claimed_at: number | null;
-}
 
 /** Each set's failing streak, one row per set; the notification ledger and its claims. */
 export class SqliteNotifyStateStore implements NotifyStateStore {
@@ -27,9 +12,8 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
   ) {}
 
   async get(set: string): Promise<StreakState | undefined> {
-    const row = this.db.prepare('SELECT * FROM notify_state WHERE host = ? AND set_name = ?').get(this.host, set) as Row | undefined;
-    if (!row) return undefined;
-    return { set: row.set_name, failures: row.failures, failingSince: row.failing_since, signature: row.signature, alertedAt: row.alerted_at, lastStatus: row.last_status };
+    const row = this.db.prepare('SELECT * FROM notify_state WHERE host = ? AND set_name = ?').get(this.host, set) as StreakRow | undefined;
+    return row ? streakOf(row) : undefined;
   }
 
   async put(state: StreakState): Promise<void> {
@@ -46,14 +30,8 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
     // IMMEDIATE: the read and the write are one step for every process sharing the database.
     return this.db
       .transaction((): boolean => {
-        const row = this.db.prepare('SELECT done_at, claim_host, claim_pid, claimed_at FROM notify_ledger WHERE activity_id = ?').get(activityId) as ClaimRow | undefined;
-        if (row && row.done_at !== null) return false;
-        if (row && row.claim_host !== null && row.claim_pid !== null && row.claimed_at !== null) {
-          const holder = { host: row.claim_host, pid: row.claim_pid };
-          const mine = holder.host === owner.host && holder.pid === owner.pid;
-          // A clock moved backwards makes the claim look young: it is kept, never stolen early.
-          if (!mine && at - row.claimed_at < leaseMs && isAlive(holder)) return false;
-        }
+        const row = this.db.prepare('SELECT done_at, claim_host, claim_pid, claimed_at FROM notify_ledger WHERE activity_id = ?').get(activityId) as LedgerClaimRow | undefined;
+        if (!mayClaim(row, owner, at, leaseMs, isAlive)) return false;
         this.db
           .prepare(
             `INSERT INTO notify_ledger (activity_id, begun_at, claim_host, claim_pid, claimed_at) VALUES (?, ?, ?, ?, ?)
@@ -94,6 +72,6 @@ export class SqliteNotifyStateStore implements NotifyStateStore {
          ORDER BY a.ended_at, a.id`,
       )
       .all(since, ...(this.host ? [this.host] : [])) as Array<{ id: number; keys: string | null }>;
-    return rows.map((r) => ({ activityId: r.id, dedupeKeys: r.keys === null ? null : (JSON.parse(r.keys) as string[]) }));
+    return rows.map((r) => ({ activityId: r.id, dedupeKeys: dedupeKeysOf(r.keys) }));
   }
 }

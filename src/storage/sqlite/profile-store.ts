@@ -1,13 +1,6 @@
 import type { SqliteDatabase } from './database.js';
 import type { ProfileState, ProfileStateStore } from '../ports/profile-state-store.js';
-
-interface Row {
-  name: string;
-  verified_at: number | null;
-  verified_fingerprint: string | null;
-  paused_until: number | null;
-  pause_reason: string | null;
-}
+import { blankProfileState, profileStateOf, type ProfileStateRow } from '../rows/profile-state-row.js';
 
 /** Per-profile state: verified by a test message, paused after refused credentials. */
 export class SqliteProfileStateStore implements ProfileStateStore {
@@ -18,12 +11,12 @@ export class SqliteProfileStateStore implements ProfileStateStore {
   ) {}
 
   async get(name: string): Promise<ProfileState> {
-    const row = this.db.prepare('SELECT * FROM profile_state WHERE host = ? AND name = ?').get(this.host, name) as Row | undefined;
-    return row ? toState(row) : { name, verifiedAt: null, verifiedFingerprint: null, pausedUntil: null, pauseReason: null };
+    const row = this.db.prepare('SELECT * FROM profile_state WHERE host = ? AND name = ?').get(this.host, name) as ProfileStateRow | undefined;
+    return row ? profileStateOf(row) : blankProfileState(name);
   }
 
   async all(): Promise<ProfileState[]> {
-    return (this.db.prepare('SELECT * FROM profile_state WHERE host = ? ORDER BY name').all(this.host) as Row[]).map(toState);
+    return (this.db.prepare('SELECT * FROM profile_state WHERE host = ? ORDER BY name').all(this.host) as ProfileStateRow[]).map(profileStateOf);
   }
 
   async markVerified(name: string, fingerprint: string, at: number): Promise<void> {
@@ -43,14 +36,4 @@ export class SqliteProfileStateStore implements ProfileStateStore {
   async resume(name: string): Promise<void> {
     this.db.prepare('UPDATE profile_state SET paused_until = NULL, pause_reason = NULL WHERE host = ? AND name = ?').run(this.host, name);
   }
-}
-
-function toState(row: Row): ProfileState {
-  return {
-    name: row.name,
-    verifiedAt: row.verified_at,
-    verifiedFingerprint: row.verified_fingerprint,
-    pausedUntil: row.paused_until,
-    pauseReason: row.pause_reason,
-  };
 }

@@ -1,26 +1,6 @@
 import type { HeldFailure, StormStore, StormWindow } from '../ports/storm-store.js';
+import { KEEP_FLUSHED_MS, stormWindowOf, type StormHeldRow, type StormWindowRow } from '../rows/storm-rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface WindowRow {
-  id: number;
-  opened_at: number;
-  ends_at: number;
-  first_set: string;
-  first_status: string;
-  first_error: string | null;
-  first_activity: number;
-  first_ended_at: number;
-}
-
-interface HeldRow {
-  set_name: string;
-  status: string;
-  first_error: string | null;
-  activity_id: number;
-  ended_at: number;
-}
-
-const KEEP_FLUSHED_MS = 30 * 86_400_000;
 
 /** Storm windows and the failures held in them (migration 5). */
 export class SqliteStormStore implements StormStore {
@@ -60,21 +40,14 @@ export class SqliteStormStore implements StormStore {
   }
 
   async ended(now: number): Promise<StormWindow[]> {
-    const windows = this.db.prepare('SELECT * FROM storm_windows WHERE host = ? AND flushed_at IS NULL AND ends_at <= ? ORDER BY ends_at, id').all(this.host, now) as WindowRow[];
+    const windows = this.db.prepare('SELECT * FROM storm_windows WHERE host = ? AND flushed_at IS NULL AND ends_at <= ? ORDER BY ends_at, id').all(this.host, now) as StormWindowRow[];
     const heldOf = this.db.prepare('SELECT * FROM storm_held WHERE window = ? ORDER BY id');
-    return windows.map((w) => ({
-      id: w.id,
-      openedAt: w.opened_at,
-      endsAt: w.ends_at,
-      first: { set: w.first_set, status: w.first_status, firstError: w.first_error, activityId: w.first_activity, endedAt: w.first_ended_at },
-      held: (heldOf.all(w.id) as HeldRow[]).map((h) => ({ set: h.set_name, status: h.status, firstError: h.first_error, activityId: h.activity_id, endedAt: h.ended_at })),
-    }));
+    return windows.map((w) => stormWindowOf(w, heldOf.all(w.id) as StormHeldRow[]));
   }
 
   async markFlushed(id: number, at: number): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('UPDATE storm_windows SET flushed_at = ? WHERE id = ?').run(at, id);
-      // Flushed windows are only kept for recovery's idempotency; a month is plenty (held rows cascade).
       this.db.prepare('DELETE FROM storm_windows WHERE flushed_at IS NOT NULL AND flushed_at < ?').run(at - KEEP_FLUSHED_MS);
     })();
   }

@@ -1,10 +1,11 @@
-import type { FinalStatus } from '../../domain/activity.js';
 import { FINAL_STATES, PENDING_STATES } from '../../domain/message.js';
 import type { DeliveryHealth, ProblemGroup, RunRef, SetPeriodStats, SuccessSample, TrendCell, TrendDay } from '../../domain/summary.js';
 import type { HousekeepingStore } from '../ports/housekeeping-store.js';
 import type { SummaryStore } from '../ports/summary-store.js';
 import type { SqliteDatabase } from './database.js';
+import { problemGroupOf, runRefOf, samplesBySet, type RunRow } from '../rows/run-ref-row.js';
 import { emptySetStats, foldStatusRows, type StatusRow } from '../rows/status-stats.js';
+import { ATTEMPT_OUTCOME_KIND } from './metrics-store.js';
 
 /** A message delivered later than this after its enqueue was held up (a retry, an outage, a pause). */
 const LATE_AFTER_MS = 5 * 60_000;
@@ -52,8 +53,8 @@ export class SqliteSummaryStore implements SummaryStore {
          FROM activities WHERE ended_at >= ? AND ended_at < ? AND kind = 'backup' AND set_name IS NOT NULL AND status != 'completed'
          GROUP BY set_name, status`,
       )
-      .all(since, until) as Array<{ s: string; status: FinalStatus; n: number; ended: number; id: number; started: number; err: string | null }>;
-    return rows.map((r) => ({ set: r.s, status: r.status, count: r.n, latest: { activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err } }));
+      .all(since, until) as Array<RunRow & { s: string; n: number }>;
+    return rows.map(problemGroupOf);
   }
 
   async lastRuns(sets: readonly string[]): Promise<RunRef[]> {
@@ -67,8 +68,8 @@ export class SqliteSummaryStore implements SummaryStore {
          SELECT a.id, a.set_name AS s, a.status, a.started_at AS started, a.ended_at AS ended, a.first_error AS err
          FROM s JOIN activities a ON a.id = (SELECT id FROM activities INDEXED BY activities_set WHERE set_name = s.name AND kind = 'backup' AND ended_at IS NOT NULL ${this.ownRuns.sql} ORDER BY started_at DESC LIMIT 1)`,
       )
-      .all(JSON.stringify(sets), ...this.ownRuns.args) as Array<{ id: number; s: string; status: FinalStatus; started: number; ended: number; err: string | null }>;
-    return rows.map((r) => ({ activityId: r.id, set: r.s, status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
+      .all(JSON.stringify(sets), ...this.ownRuns.args) as Array<RunRow & { s: string }>;
+    return rows.map((r) => runRefOf(r, r.s));
   }
 
   async successSamples(sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>> {
@@ -80,10 +81,7 @@ export class SqliteSummaryStore implements SummaryStore {
          ORDER BY a.set_name, a.started_at DESC`,
       )
       .all(JSON.stringify(sets), ...this.ownRuns.args, perSet) as Array<SuccessSample & { s: string }>;
-    const out: Record<string, SuccessSample[]> = {};
-    for (const set of sets) out[set] = [];
-    for (const { s, ...sample } of rows) out[s]!.push(sample);
-    return out;
+    return samplesBySet(sets, rows);
   }
 
   async trend(days: readonly TrendDay[], sets?: readonly string[]): Promise<TrendCell[]> {
@@ -123,8 +121,8 @@ export class SqliteSummaryStore implements SummaryStore {
   async adminFailures(since: number, until: number): Promise<RunRef[]> {
     const rows = this.db
       .prepare(`SELECT id, status, started_at AS started, ended_at AS ended, first_error AS err FROM activities WHERE ended_at >= ? AND ended_at < ? AND kind = 'admin' AND status = 'failed' ORDER BY ended_at`)
-      .all(since, until) as Array<{ id: number; status: FinalStatus; started: number; ended: number; err: string | null }>;
-    return rows.map((r) => ({ activityId: r.id, set: 'admin', status: r.status, startedAt: r.started, endedAt: r.ended, firstError: r.err }));
+      .all(since, until) as RunRow[];
+    return rows.map((r) => runRefOf(r, 'admin'));
   }
 
   async lastEnded(set: string): Promise<number | undefined> {
@@ -205,12 +203,32 @@ export class SqliteHousekeepingStore implements HousekeepingStore {
 
   async pruneActivities(before: number): Promise<number> {
     const batch = this.db.prepare(`DELETE FROM activities WHERE id IN (SELECT id FROM activities WHERE ended_at < ? AND status != 'running' LIMIT ${PRUNE_BATCH})`);
-    return this.inBatches(() => batch.run(before).changes);
+    // Counted in the batch's transaction: ActivityStore.idBounds reports it, so readers that keep
+    // what they read (the console) see a prune even when the lowest id survives it.
+    const count = this.db.prepare('INSERT INTO activity_prunes (id, pruned) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET pruned = pruned + excluded.pruned');
+    return this.inBatches(() => {
+      const n = batch.run(before).changes;
+      if (n > 0) count.run(n);
+      return n;
+    });
   }
 
   async pruneMessages(before: number): Promise<number> {
-    const batch = this.db.prepare(`DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < ? AND updated_at < ? AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH})`);
-    return this.inBatches(() => batch.run(before, before).changes);
+    const doomed = this.db.prepare(`SELECT id FROM messages WHERE created_at < ? AND updated_at < ? AND state IN (${list(FINAL_STATES)}) LIMIT ${PRUNE_BATCH}`).pluck();
+    // The attempts go with their messages (ON DELETE CASCADE), but /metrics counts them for
+    // ever (a Prometheus counter never goes down): fold them into attempt_totals first, in the
+    // same transaction (migration 45; the reader is metrics-store.ts).
+    const fold = this.db.prepare(
+      `INSERT INTO attempt_totals (transport, outcome, host, count)
+         SELECT transport, ${ATTEMPT_OUTCOME_KIND}, COALESCE(host, ''), COUNT(*) FROM attempts WHERE message IN (SELECT value FROM json_each(?)) GROUP BY 1, 2, 3
+       ON CONFLICT (transport, outcome, host) DO UPDATE SET count = count + excluded.count`,
+    );
+    const remove = this.db.prepare(`DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))`);
+    return this.inBatches(() => {
+      const ids = JSON.stringify(doomed.all(before, before));
+      fold.run(ids);
+      return remove.run(ids).changes;
+    });
   }
 
   async pruneNotifyLedger(before: number): Promise<number> {

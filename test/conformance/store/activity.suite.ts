@@ -20,12 +20,26 @@ export function activityConformance(name: string, open: OpenStore): void {
   });
 
   withStore('idBounds: the lowest and highest ids, raised by a new row and by a prune', async (store) => {
-    assert.deepEqual(await store.activity.idBounds(), { lowest: 0, highest: 0 }, 'none yet');
+    assert.deepEqual(await store.activity.idBounds(), { lowest: 0, highest: 0, pruned: 0 }, 'none yet');
     const first = (await store.activity.record(newBackup('docs', 1_000), ended('completed', 1_500))).id;
     const second = await store.activity.start(newBackup('docs', 2_000, { owner }));
-    assert.deepEqual(await store.activity.idBounds(), { lowest: first, highest: second });
+    assert.deepEqual(await store.activity.idBounds(), { lowest: first, highest: second, pruned: 0 });
     await store.housekeeping.pruneActivities(1_800);
-    assert.deepEqual(await store.activity.idBounds(), { lowest: second, highest: second }, 'the pruned row is gone; the running one stays');
+    assert.deepEqual(await store.activity.idBounds(), { lowest: second, highest: second, pruned: 1 }, 'the pruned row is gone; the running one stays');
+  });
+
+  // A run that started first and ended last keeps the lowest id through a prune of the runs
+  // after it: the console's caches (keyed on these) must still see that rows went.
+  withStore('idBounds: a prune that spares the lowest id still changes them', async (store) => {
+    const long = (await store.activity.record(newBackup('long', 1_000), ended('completed', 9_000))).id;
+    await store.activity.record(newBackup('docs', 2_000), ended('completed', 2_500));
+    const newest = (await store.activity.record(newBackup('docs', 3_000), ended('completed', 3_500))).id;
+    const before = await store.activity.idBounds();
+    assert.equal(await store.housekeeping.pruneActivities(3_000), 1, 'the middle run only');
+    const after = await store.activity.idBounds();
+    assert.deepEqual([after.lowest, after.highest], [long, newest], 'both ends kept');
+    assert.notDeepEqual(after, before, 'the prune is seen all the same');
+    assert.deepEqual(await store.activity.idBounds(), after, 'and is stable until the next change');
   });
 
   withStore('start records a running activity; finish ends it with counters, log and first error', async (store) => {

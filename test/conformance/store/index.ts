@@ -17,6 +17,7 @@ import { hostStoreConformance } from './hosts.suite.js';
 import { leaderLeaseConformance } from './leases.suite.js';
 import { hostScopeConformance } from './host-scope.suite.js';
 import { fleetSummaryConformance } from './fleet-summary.suite.js';
+import { metricsConformance } from './metrics.suite.js';
 
 export type { OpenStore, OpenedStore } from './harness.js';
 
@@ -35,6 +36,7 @@ export function storeConformance(name: string, open: OpenStore): void {
   summaryConformance(name, open);
   fleetSummaryConformance(name, open);
   housekeepingConformance(name, open);
+  metricsConformance(name, open);
   vaultCheckRotationConformance(name, open);
   alertPauseConformance(name, open);
   hostStoreConformance(name, open);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BackendGuarantees, VaultBackend, VaultObjectInfo } from './vault-backend.js';
+import { ForwardingBackend } from './forwarding-backend.js';
+import type { VaultBackend } from './vault-backend.js';
 
 /** `vaults.<name>.connections` and `limitUpload`, resolved. */
 export interface UploadLimits {
@@ -15,12 +16,10 @@ export interface UploadLimits {
  * write: a write of n bytes starts once the writes before it have had their share of time, n /
  * rate, so over a run the rate never exceeds the limit (a single 8 MiB pack goes at the link's
  * speed, then the next waits). Reads, listings and deletes are not limited. Everything else —
- * guarantees, errors, deadlines — is the wrapped backend's.
+ * guarantees, errors, deadlines — is the wrapped backend's (ForwardingBackend).
  */
-export class ThrottledBackend implements VaultBackend {
-  readonly location: string;
-  readonly guarantees: BackendGuarantees;
-  readonly parallelWrites: number;
+export class ThrottledBackend extends ForwardingBackend {
+  override readonly parallelWrites: number;
   readonly localPath?: (name: string) => string;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -28,16 +27,16 @@ export class ThrottledBackend implements VaultBackend {
   private nextStart = 0;
 
   constructor(
-    private readonly inner: VaultBackend,
+    inner: VaultBackend,
     private readonly limits: UploadLimits,
   ) {
-    this.location = inner.location;
-    this.guarantees = inner.guarantees;
+    super(inner);
     this.parallelWrites = limits.connections;
+    // Its reads are not limited, so letting restore read a local vault's packs directly loses nothing.
     if (inner.localPath) this.localPath = (name) => inner.localPath!(name);
   }
 
-  async write(name: string, data: Buffer, options?: { exclusive?: boolean }): Promise<void> {
+  override async write(name: string, data: Buffer, options?: { exclusive?: boolean }): Promise<void> {
     await this.slot();
     try {
       await this.pace(data.length);
@@ -46,34 +45,6 @@ export class ThrottledBackend implements VaultBackend {
       this.active--;
       this.waiting.shift()?.();
     }
-  }
-
-  list(dir: string): Promise<{ files: VaultObjectInfo[]; dirs: string[] }> {
-    return this.inner.list(dir);
-  }
-
-  stat(name: string): Promise<VaultObjectInfo | undefined> {
-    return this.inner.stat(name);
-  }
-
-  read(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
-    return this.inner.read(name, range);
-  }
-
-  delete(name: string): Promise<void> {
-    return this.inner.delete(name);
-  }
-
-  sync(): Promise<void> {
-    return this.inner.sync();
-  }
-
-  prepare(dirs: readonly string[]): Promise<void> {
-    return this.inner.prepare(dirs);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private async slot(): Promise<void> {
