@@ -55,7 +55,7 @@ try {
     }
     figures.outbox = {
       perHost: PER_HOST,
-      rounds: fleet.map((r, i) => ({ load: r.load, fleetMsgPerSec: r.msgPerSec, loneMsgPerSec: lone[i]!.msgPerSec, duplicates: r.duplicates, notDelivered: r.notDelivered, cpuMsPerMessage: r.cpuMsPerMessage, loneCpuMsPerMessage: lone[i]!.cpuMsPerMessage, hosts: r.perHost })),
+      rounds: fleet.map((r, i) => ({ load: r.load, fleetMsgPerSec: r.msgPerSec, loneMsgPerSec: lone[i]!.msgPerSec, duplicates: r.duplicates, notDelivered: r.notDelivered, cpuMsPerMessage: r.cpuMsPerMessage, perMessage: r.perMessage, loneCpuMsPerMessage: lone[i]!.cpuMsPerMessage, hosts: r.perHost })),
       medianFleetMsgPerSec: median(fleet.map((r) => r.msgPerSec)),
       medianLoneMsgPerSec: median(lone.map((r) => r.msgPerSec)),
       duplicates: fleet.reduce((n, r) => n + r.duplicates, 0),

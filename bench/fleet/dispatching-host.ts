@@ -12,6 +12,7 @@
 import { createInterface } from 'node:readline';
 import { connectApp } from '../../src/app/context.js';
 import type { MessageRequest } from '../../src/domain/message.js';
+import { databaseWork } from '../../src/storage/postgres/database.js';
 
 const [configFile, countText] = process.argv.slice(2);
 const count = Number(countText);
@@ -44,13 +45,15 @@ const delivered = new Promise<void>((resolve) => {
   app.events.on('delivery.failed', () => void failed++);
 });
 const cpu0 = process.cpuUsage();
+const work0 = databaseWork();
 const started = performance.now();
 app.dispatcher.start();
 await delivered;
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpu0);
+const work = databaseWork();
 await app.dispatcher.stop(5_000);
-process.stdout.write(`done ${JSON.stringify({ host: app.hostname, sent, failed, seconds: Number(seconds.toFixed(3)), cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)) })}\n`);
+process.stdout.write(`done ${JSON.stringify({ host: app.hostname, sent, failed, seconds: Number(seconds.toFixed(3)), statements: work.statements - work0.statements, transactions: work.transactions - work0.transactions, cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)) })}\n`);
 // Connected until the bench has read the database's side (its backends' CPU), then closed.
 await new Promise<void>((resolve) => lines.on('line', (line) => line.trim() === 'exit' && resolve()));
 await app.close();

@@ -21,7 +21,9 @@ export interface OutboxRound {
   perHost: Array<{ host: string; msgPerSec: number; cpuSeconds: number; enqueueMs: number }>;
   /** CPU per delivered message, from `go` to the last acceptance: what bounds msg/s on a quiet machine. */
   cpuMsPerMessage: { hosts: number; postgres: number; sink: number; total: number };
-  /** Backends of the database seen at `go` and at the end (0 at the end: the postgres figure is missing). */
+  /** Per delivered message: statements the hosts sent to the database (BEGIN and COMMIT included), and transactions they ran. */
+  perMessage: { statements: number; transactions: number };
+  /** Backends of the database seen at `go` and at the end (the postgres figure counts ended ones too: backend-cpu.ts). */
   backends: [number, number];
   load: number;
 }
@@ -52,7 +54,7 @@ export async function outboxRound(cluster: PostgresCluster, template: string, ho
     const messages = hostCount * perHost;
     const seconds = ((report.lastAt ?? goAt) - goAt) / 1000;
     const enqueued = ready.map((l) => JSON.parse(l.slice(6)) as { host: string; enqueueMs: number });
-    const results = done.map((l) => JSON.parse(l.slice(5)) as { host: string; sent: number; seconds: number; cpuSeconds: number });
+    const results = done.map((l) => JSON.parse(l.slice(5)) as { host: string; sent: number; seconds: number; statements: number; transactions: number; cpuSeconds: number });
     const perMessageMs = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / messages).toFixed(2));
     const cpu = { hosts: results.reduce((sum, r) => sum + r.cpuSeconds, 0), postgres: cpuBetween(pgBefore, pgAfter), sink: report.cpuSeconds - sinkBefore.cpuSeconds };
     return {
@@ -64,6 +66,10 @@ export async function outboxRound(cluster: PostgresCluster, template: string, ho
       notDelivered: messages - report.unique,
       perHost: results.map((r, i) => ({ host: r.host, msgPerSec: Math.round(r.sent / r.seconds), cpuSeconds: r.cpuSeconds, enqueueMs: enqueued[i]!.enqueueMs })),
       cpuMsPerMessage: { hosts: perMessageMs(cpu.hosts), postgres: perMessageMs(cpu.postgres), sink: perMessageMs(cpu.sink), total: perMessageMs(cpu.hosts + cpu.postgres + cpu.sink) },
+      perMessage: {
+        statements: Number((results.reduce((sum, r) => sum + r.statements, 0) / messages).toFixed(2)),
+        transactions: Number((results.reduce((sum, r) => sum + r.transactions, 0) / messages).toFixed(2)),
+      },
       backends: [pgBefore.size, pgAfter.size],
       load,
     };
@@ -74,3 +80,4 @@ export async function outboxRound(cluster: PostgresCluster, template: string, ho
     await db.drop();
   }
 }
+

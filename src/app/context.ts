@@ -112,6 +112,8 @@ export function openApp(options: OpenOptions): AppContext {
     clock,
     policy: { minBackoffMs: config.outbox.minBackoff, maxBackoffMs: config.outbox.maxBackoff, maxAgeMs: config.outbox.maxAge },
     concurrency: config.outbox.concurrency,
+    // On PostgreSQL a claim is a statement and a round trip: half the slots at once (docs/fleet.md, "Sizing").
+    ...(config.database ? { claimWhenFree: Math.ceil(config.outbox.concurrency / 2) } : {}),
     owner: `${hostname}:${process.pid}`,
     host: hostname,
     // A shared store (a PostgreSQL fleet): each host delivers its own messages, and those a gone

@@ -30,6 +30,12 @@ export interface DispatcherOptions {
   policy: RetryPolicy;
   /** Messages in flight at once. */
   concurrency: number;
+  /**
+   * Claims wait until this many slots are free (default 1: each freed slot is refilled at once).
+   * On a shared database a claim is a round trip and a statement other hosts wait behind, so
+   * there claims take several messages at once; in-process SQLite a claim costs little.
+   */
+  claimWhenFree?: number;
   /** Lease owner name: unique per process. */
   owner: string;
   /** This host: recorded with each attempt, so a message says which host delivered it. */
@@ -93,11 +99,14 @@ export class Dispatcher {
   /** Per profile: one message probes a route not known to work; a failed probe holds the rest. */
   private readonly routes: RouteBreaker;
   private readonly pauses: ProfilePauses;
+  /** Claims are made once this few attempts or fewer are in flight (see runPass). */
+  private readonly refillAt: number;
   /** The claim scope of the current (or last) pass, when the store is shared. */
   private scope: ClaimScopeLook | undefined;
 
   constructor(private readonly o: DispatcherOptions) {
     this.writer = new ResultWriter(o.store, o.clock, o.log);
+    this.refillAt = o.concurrency - Math.min(o.concurrency, Math.max(1, o.claimWhenFree ?? 1));
     this.pauses = new ProfilePauses({ profiles: o.profiles, store: o.store, clock: o.clock, log: o.log, onResumed: () => this.wake() });
     this.routes = new RouteBreaker({ firstMs: Math.min(ROUTE_FIRST_BACKOFF_MS, o.policy.minBackoffMs), maxMs: o.policy.minBackoffMs });
     // Every attempt in flight listens on the shutdown signal (a transport and its request, a few
@@ -120,17 +129,13 @@ export class Dispatcher {
     this.scope = await this.o.claims?.look(now);
     let exhausted = false;
     while (!this.stopping) {
-      while (!exhausted && !this.stopping && this.inFlight.size < this.o.concurrency) {
+      // With claimWhenFree, claims refill several slots at once, not each slot as it frees: one
+      // claim (on PostgreSQL a statement and a round trip) then covers several messages.
+      while (!exhausted && !this.stopping && this.inFlight.size <= this.refillAt) {
         const claimedAt = this.o.clock.now();
-        const batch = await this.o.store.claimDue(
-          claimedAt,
-          this.o.concurrency - this.inFlight.size,
-          this.leaseMs,
-          this.o.owner,
-          [...paused, ...this.routes.excluded(claimedAt)],
-          this.scope?.scope,
-        );
-        if (batch.length === 0) exhausted = true;
+        const wanted = this.o.concurrency - this.inFlight.size;
+        const batch = await this.o.store.claimDue(claimedAt, wanted, this.leaseMs, this.o.owner, [...paused, ...this.routes.excluded(claimedAt)], this.scope?.scope);
+        if (batch.length < wanted) exhausted = true;
         // Claims come most urgent first, so a route's probe is its most urgent message; the rest
         // of that route in this batch go back unattempted until the probe has answered.
         const held: string[] = [];

@@ -2,14 +2,22 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
 import type { AttemptResult, OutboxStore } from '../storage/ports/outbox-store.js';
 
+interface PendingResult {
+  result: AttemptResult;
+  done: () => void;
+  fail: (e: unknown) => void;
+}
+
 /**
- * Batches attempt results into one store transaction per turn of the event loop: with many
- * messages in flight, one fsync covers all the results that finished together.
- * `write` resolves once the result is durable.
+ * Batches attempt results into one store write: the results that finished together in one turn
+ * of the event loop, and then — one write at a time — every result that finished while the
+ * previous write was in progress (a group commit: with many messages in flight, one fsync and on
+ * PostgreSQL one statement cover them all). `write` resolves once the result is durable.
  */
 export class ResultWriter {
-  private pending: { result: AttemptResult; done: () => void; fail: (e: unknown) => void }[] = [];
-  private scheduled: Promise<void> | undefined;
+  private pending: PendingResult[] = [];
+  /** Writes batches until none is waiting; set while it runs. */
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly store: OutboxStore,
@@ -20,14 +28,25 @@ export class ResultWriter {
   write(result: AttemptResult): Promise<void> {
     return new Promise((done, fail) => {
       this.pending.push({ result, done, fail });
-      this.scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+      this.draining ??= this.drain();
     });
   }
 
+  /** Writes every result written so far (waits for the batch in progress, then the rest). */
   async flush(): Promise<void> {
+    await this.draining;
+    await this.writeBatch();
+  }
+
+  private async drain(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pending.length) await this.writeBatch();
+    this.draining = undefined;
+  }
+
+  private async writeBatch(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    this.scheduled = undefined;
     if (batch.length === 0) return;
     try {
       await this.store.complete(

@@ -1,9 +1,11 @@
-import type { PgDatabase, Queryable } from './database.js';
+import type { PgDatabase } from './database.js';
 import type { AttemptResult, AttemptRow, ClaimScope, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports/outbox-store.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
-import { formatReply } from '../../domain/outcome.js';
 import { scopeTerms } from '../rows/claim-scope.js';
+import { claimBatch } from './outbox-claim.js';
+import { completeBatch, splitRepeats } from './outbox-results.js';
+import { enqueueBatch } from './outbox-enqueue.js';
 
 interface MessageRow {
   id: string;
@@ -33,23 +35,12 @@ interface MessageRow {
 const SUMMARY_COLUMNS = `id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, state,
   created_at, updated_at, next_attempt_at, attempts, last_outcome, last_error, possible_duplicate, sent_at, host, delivered_by, fingerprint`;
 const PENDING = `state IN ('queued', 'deferred', 'sending')`;
-const CLAIM_COLUMNS = 'id, profile, state, next_attempt_at, lease_owner, updated_at';
-// Routes whose probe failed: their messages wait, unclaimed, until the suspension ends ($1: now).
-// Routes whose probe failed on this host (migration 43): $1 is now, $4 the store's host.
-const NOT_SUSPENDED = 'profile NOT IN (SELECT profile FROM route_suspensions WHERE host = $4 AND until > $1)';
+// Routes whose probe failed on this host (migration 43): their messages wait, unclaimed, until
+// the suspension ends ($1 is now, $3 the store's host).
+const NOT_SUSPENDED = 'profile NOT IN (SELECT profile FROM route_suspensions WHERE host = $3 AND until > $1)';
 // Ordered sequences: a message waits while one enqueued before it in its sequence is pending.
 const NOT_BEHIND = `(messages.sequence IS NULL OR NOT EXISTS (SELECT 1 FROM messages earlier WHERE earlier.sequence = messages.sequence
   AND earlier.state IN ('queued', 'deferred', 'sending') AND earlier.enqueue_order < messages.enqueue_order))`;
-const LEASED_COLUMNS = 'id, message_id, profile, sender, recipients, raw, created_at';
-
-interface ClaimRow {
-  id: string;
-  profile: string;
-  state: string;
-  next_attempt_at: number;
-  lease_owner: string | null;
-  updated_at: number;
-}
 
 /**
  * The Outbox in PostgreSQL. Claims lock their candidates with FOR UPDATE SKIP LOCKED, so hosts
@@ -57,6 +48,9 @@ interface ClaimRow {
  * read-then-write steps lock the row they decide on.
  */
 export class PgOutboxStore implements OutboxStore {
+  /** Profiles whose lease length claims have looked up (see claimBatch). */
+  private readonly profilesSeen = new Set<string>();
+
   /** `host`: whose route suspensions hold its claims, on a store hosts share ('' on a store of one host). */
   constructor(
     private readonly db: PgDatabase,
@@ -69,108 +63,28 @@ export class PgOutboxStore implements OutboxStore {
       // are locked in one order, so two batches sharing keys cannot deadlock.
       const keys = [...new Set(messages.flatMap((m) => (m.dedupeKey ? [m.dedupeKey] : [])))].sort();
       for (const key of keys) await tx.run('SELECT pg_advisory_xact_lock(hashtext($1))', [`vigil:dedupe:${key}`]);
-      const results: Array<{ id: string; duplicateOf?: string }> = [];
-      for (const m of messages) {
-        if (m.dedupeKey) {
-          const existing = await tx.one<{ id: string }>(`SELECT id FROM messages WHERE dedupe_key = $1 AND ${PENDING} LIMIT 1`, [m.dedupeKey]);
-          if (existing) {
-            results.push({ id: m.id, duplicateOf: existing.id });
-            continue;
-          }
-        }
-        await tx.run(
-          `INSERT INTO messages (id, message_id, kind, severity, priority, profile, dedupe_key, sender, recipients, subject, raw, state,
-             created_at, updated_at, next_attempt_at, sequence, host, fingerprint)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12, $12, $13, $14, $15)`,
-          [m.id, m.messageId, m.kind, m.severity, m.priority, m.profile, m.dedupeKey, m.envelope.from, JSON.stringify(m.envelope.to), m.subject, m.raw, m.createdAt, m.sequence ?? null, m.host ?? null, m.fingerprint ?? null],
-        );
-        results.push({ id: m.id });
-      }
-      return results;
+      return enqueueBatch(tx, messages);
     });
   }
 
   async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<OutgoingMessage[]> {
-    return this.db.transaction(async (tx) => {
-      const params: unknown[] = [now, excludeProfiles, limit, this.host];
-      const candidates = await tx.rows<ClaimRow>(
-        `SELECT ${CLAIM_COLUMNS} FROM messages WHERE ${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND}
-           AND profile <> ALL($2::text[]) ${ofScope(scope, params)} ORDER BY priority, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        params,
-      );
-      const leased: OutgoingMessage[] = [];
-      for (const row of candidates) leased.push(await this.lease(tx, row, now, leaseMs, owner));
-      return leased;
-    });
-  }
-
-  /** Leases one locked candidate row; call inside the transaction that locked it. */
-  private async lease(tx: Queryable, row: ClaimRow, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage> {
-    // Still `sending` with its lease run out: whoever held it died with the outcome unknown (see
-    // the SQLite store): recorded as ambiguous and flagged before it is sent again.
-    if (row.state === 'sending') await this.recordUnrecordedAttempt(tx, row);
-    const leased = await tx.one<LeasedRow>(
-      `UPDATE messages SET state = 'sending', lease_owner = $1, next_attempt_at = $2, updated_at = $3 WHERE id = $4 RETURNING ${LEASED_COLUMNS}`,
-      [owner, now + leaseFor(leaseMs, row.profile), now, row.id],
-    );
-    return toOutgoing(leased!);
-  }
-
-  private async recordUnrecordedAttempt(tx: Queryable, row: ClaimRow): Promise<void> {
-    const detail = `no outcome was recorded: the process delivering it${row.lease_owner ? ` (${row.lease_owner})` : ''} stopped, or could not record the result, before its lease ended; the server may already have the message, so it is sent again flagged as a possible duplicate`;
-    await tx.run(`UPDATE messages SET attempts = attempts + 1, possible_duplicate = 1, last_outcome = 'ambiguous', last_error = $1 WHERE id = $2`, [detail, row.id]);
-    await insertAttempt(tx, [row.id, row.updated_at, Math.max(0, row.next_attempt_at - row.updated_at), 'unknown', null, 'ambiguous', null, null, detail, null, '', null]);
+    const params: unknown[] = [now, excludeProfiles, this.host];
+    const where = `${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND} AND profile <> ALL($2::text[]) ${ofScope(scope, params)}`;
+    return claimBatch(this.db, { where, params, limit }, now, leaseMs, owner, this.profilesSeen);
   }
 
   async claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined> {
-    return this.db.transaction(async (tx) => {
-      const row = await tx.one<ClaimRow>(`SELECT ${CLAIM_COLUMNS} FROM messages WHERE id = $1 FOR UPDATE`, [id]);
-      if (!row) return undefined;
-      const pending = row.state === 'queued' || row.state === 'deferred' || (row.state === 'sending' && row.next_attempt_at <= now);
-      if (!pending) return undefined;
-      return this.lease(tx, row, now, leaseMs, owner);
-    });
+    const where = `id = $1 AND (state IN ('queued', 'deferred') OR (state = 'sending' AND next_attempt_at <= $2::bigint))`;
+    const [message] = await claimBatch(this.db, { where, params: [id, now], limit: 1 }, now, leaseMs, owner, this.profilesSeen);
+    return message;
   }
 
   async complete(results: AttemptResult[], now: number): Promise<void> {
     if (results.length === 0) return;
+    const batches = splitRepeats(results);
+    if (batches.length === 1) return completeBatch(this.db, results, now);
     await this.db.transaction(async (tx) => {
-      for (const r of results) {
-        const { outcome } = r.attempt;
-        const applied = await tx.run(
-          `UPDATE messages SET state = $1, next_attempt_at = $2, lease_owner = NULL, attempts = attempts + 1, last_outcome = $3, last_error = $4,
-             updated_at = $5, possible_duplicate = GREATEST(possible_duplicate, $6),
-             sent_at = CASE WHEN $1 IN ('sent', 'queued-locally') THEN $5 ELSE sent_at END,
-             delivered_by = CASE WHEN $1 IN ('sent', 'queued-locally') THEN $9::text ELSE delivered_by END
-           WHERE id = $7 AND state = 'sending' AND lease_owner = $8`,
-          [
-            r.state,
-            r.nextAttemptAt,
-            outcome.kind,
-            outcome.kind === 'accepted' ? null : outcome.reply ? `${outcome.detail} (${formatReply(outcome.reply)})` : outcome.detail,
-            now,
-            r.possibleDuplicate ? 1 : 0,
-            r.attempt.messageId,
-            r.owner,
-            r.attempt.host ?? null,
-          ],
-        );
-        // The attempt is history whatever became of the lease, so it is always recorded.
-        await insertAttempt(tx, [
-          r.attempt.messageId,
-          r.attempt.startedAt,
-          Math.round(r.attempt.durationMs),
-          r.attempt.transport,
-          outcome.server ?? null,
-          applied === 1 ? outcome.kind : `${outcome.kind} (lease lost)`,
-          outcome.reply?.code ?? null,
-          outcome.reply ? formatReply(outcome.reply) : null,
-          outcome.detail,
-          outcome.errorCode ?? null,
-          outcome.transcript,
-          r.attempt.host ?? null,
-        ]);
-      }
+      for (const batch of batches) await completeBatch(tx, batch, now);
     });
   }
 
@@ -288,32 +202,6 @@ export class PgOutboxStore implements OutboxStore {
   async fail(id: string, reason: string, now: number): Promise<void> {
     await this.db.run(`UPDATE messages SET state = 'failed', lease_owner = NULL, last_error = $1, updated_at = $2 WHERE id = $3`, [reason, now, id]);
   }
-}
-
-function insertAttempt(tx: Queryable, values: unknown[]): Promise<number> {
-  return tx.run(
-    `INSERT INTO attempts (message, started_at, duration_ms, transport, server, outcome, reply_code, reply_text, detail, error_code, transcript, host)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    values,
-  );
-}
-
-interface LeasedRow {
-  id: string;
-  message_id: string;
-  profile: string;
-  sender: string;
-  recipients: string;
-  raw: Buffer;
-  created_at: number;
-}
-
-function leaseFor(leaseMs: LeaseLength, profile: string): number {
-  return typeof leaseMs === 'number' ? leaseMs : leaseMs(profile);
-}
-
-function toOutgoing(row: LeasedRow): OutgoingMessage {
-  return { id: row.id, messageId: row.message_id, profile: row.profile, createdAt: row.created_at, envelope: { from: row.sender, to: JSON.parse(row.recipients) as string[] }, raw: row.raw };
 }
 
 function toStored(row: MessageRow): StoredMessage {

@@ -195,6 +195,63 @@ export function outboxStoreConformance(name: string, open: OpenStore): void {
     assert.deepEqual(await store.outbox.attempts(released.id), []);
   });
 
+  withStore('one claim of a batch leases each message under its own profile’s length, again once the profiles are known', async (store) => {
+    const lengths: Record<string, number> = { office: 40_000, local: 226_000 };
+    const lease = (profile: string) => lengths[profile]!;
+    const first = [message({ profile: 'local' }), message({ profile: 'office', priority: 0 }), message({ profile: 'office' })];
+    await store.outbox.enqueue(first);
+    assert.deepEqual((await store.outbox.claimDue(2_000, 10, lease, 'x')).map((m) => m.id), [first[1]!.id, first[0]!.id, first[2]!.id], 'most urgent first, then the longest due');
+    const second = [message({ profile: 'office' }), message({ profile: 'local' })];
+    await store.outbox.enqueue(second);
+    assert.equal((await store.outbox.claimDue(3_000, 10, lease, 'x')).length, 2);
+    const leasedUntil = async (ids: string[]) => Promise.all(ids.map(async (id) => (await store.outbox.get(id))?.nextAttemptAt));
+    assert.deepEqual(await leasedUntil(first.map((m) => m.id)), [228_000, 42_000, 42_000]);
+    assert.deepEqual(await leasedUntil(second.map((m) => m.id)), [43_000, 229_000]);
+  });
+
+  withStore('a batch of results applies each decision for its lease holder and records every attempt, one message twice included', async (store) => {
+    const [kept, lost, twice] = [message(), message(), message()];
+    await store.outbox.enqueue([kept, lost, twice]);
+    await store.outbox.claimDue(2_000, 3, 10, 'a');
+    await store.outbox.claimDue(3_000, 1, 10_000, 'b'); // a's lease on the first (most urgent, oldest) ran out; b holds it
+    const expired = (await store.outbox.list({ states: ['sending'] })).filter((m) => m.nextAttemptAt > 3_000).map((m) => m.id);
+    assert.equal(expired.length, 1);
+    await store.outbox.claimDue(3_000, 2, 10_000, 'a'); // a takes the other two again
+    const result = (id: string, owner: string, state: 'sent' | 'deferred', at: number) => ({
+      attempt: { messageId: id, startedAt: at, durationMs: 5, transport: 'smtp', outcome: state === 'sent' ? accepted : { kind: 'temporary' as const, detail: 'busy', transcript: '' }, host: 'fs01' },
+      state,
+      nextAttemptAt: state === 'sent' ? at : 60_000,
+      possibleDuplicate: false,
+      owner,
+    });
+    const others = [kept.id, lost.id, twice.id].filter((id) => id !== expired[0]);
+    await store.outbox.complete(
+      [result(expired[0]!, 'a', 'sent', 3_100), result(others[0]!, 'a', 'deferred', 3_100), result(others[1]!, 'a', 'sent', 3_100), result(others[1]!, 'a', 'sent', 3_200)],
+      3_300,
+    );
+    assert.equal((await store.outbox.get(expired[0]!))?.state, 'sending', 'b holds that lease: a’s result is only history');
+    assert.deepEqual((await store.outbox.attempts(expired[0]!)).map((a) => a.outcome), ['ambiguous', 'accepted (lease lost)']);
+    const deferred = await store.outbox.get(others[0]!);
+    assert.deepEqual([deferred?.state, deferred?.nextAttemptAt, deferred?.lastError, deferred?.deliveredBy], ['deferred', 60_000, 'busy', null]);
+    const sent = await store.outbox.get(others[1]!);
+    assert.deepEqual([sent?.state, sent?.sentAt, sent?.deliveredBy, sent?.attempts], ['sent', 3_300, 'fs01', 2]);
+    assert.deepEqual((await store.outbox.attempts(others[1]!)).map((a) => [a.outcome, a.startedAt, a.host]), [['ambiguous', 2_000, null], ['accepted', 3_100, 'fs01'], ['accepted (lease lost)', 3_200, 'fs01']]);
+  });
+
+  withStore('one claim re-taking several messages whose leases ran out records an ambiguous attempt for each', async (store) => {
+    const batch = [message(), message(), message()];
+    await store.outbox.enqueue(batch);
+    await store.outbox.claimDue(2_000, 3, 1_000, 'dead');
+    assert.equal((await store.outbox.claimDue(4_000, 3, 1_000, 'next')).length, 3);
+    for (const m of batch) {
+      const again = await store.outbox.get(m.id);
+      assert.deepEqual([again?.possibleDuplicate, again?.attempts, again?.lastOutcome], [true, 1, 'ambiguous']);
+      const attempts = await store.outbox.attempts(m.id);
+      assert.deepEqual(attempts.map((a) => [a.outcome, a.startedAt, a.durationMs]), [['ambiguous', 2_000, 1_000]]);
+      assert.match(attempts[0]!.detail, /no outcome was recorded.*\(dead\)/);
+    }
+  });
+
   withStore('makeDue makes a profile’s held-back messages due as of their creation, oldest first', async (store) => {
     const older = message({ createdAt: 1_000 });
     const newer = message({ createdAt: 2_000 });
