@@ -9,7 +9,6 @@ import { renderFleetSummaryHtml } from './render-fleet-html.js';
 import { renderFleetSummaryText } from './render-fleet-text.js';
 import { escalationsIn, vaultChecksIn } from './summary-source.js';
 import { partReader } from './summary-parts.js';
-import { trendDays } from './period.js';
 
 const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expired: 0, stuck: 0, stuckInMta: 0 };
 
@@ -52,10 +51,8 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
   const pairs = new Map<string, { host: string; set: string }>();
   for (const h of hosts) for (const s of h.sets) pairs.set(`${h.name}\u0000${s.name}`, { host: h.name, set: s.name });
   for (const s of stats) pairs.set(`${s.host}\u0000${s.set}`, { host: s.host, set: s.set });
-  const days = trendDays(period.end, config.admin.timezone);
-  const [lastRuns, cells, delivery, escalations, adminFailures, credentials] = await Promise.all([
+  const [lastRuns, delivery, escalations, adminFailures, credentials] = await Promise.all([
     part('last runs', [], () => store.fleetSummary.hostLastRuns([...pairs.values()])),
-    part('trend', [], () => store.fleetSummary.hostTrend(days)),
     part('delivery health', NO_DELIVERY, () => store.summary.delivery(period.start, period.end, now - config.mail.stuckAfter)),
     part('escalations', { integrated: false } as EscalationInfo, () => escalationsIn(store, period)),
     part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
@@ -64,7 +61,7 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
   // Each host checks its own vaults at its weekly time: the weekly summary lists them per host.
   const checks =
     period.kind === 'weekly' ? (await part('vault checks', [], () => vaultChecksIn(store, period, deps.checkName ?? (() => 'verify')))).map((c) => ({ ...c, host: c.host ?? UNKNOWN_HOST })) : [];
-  return { period, reporter: deps.host, now, hosts, stats, problems, lastRuns, delivery, escalations, credentials, adminFailures, missing, checks, trend: { days, cells }, ...(housekeeping ? { housekeeping } : {}) };
+  return { period, reporter: deps.host, now, hosts, stats, problems, lastRuns, delivery, escalations, credentials, adminFailures, missing, checks, ...(housekeeping ? { housekeeping } : {}) };
 }
 
 /** Collects, builds and renders the fleet summary of `period` (the leader's Admin process). */

@@ -95,25 +95,6 @@ export function dayState(cell: TrendRow['cells'][number]): 'none' | 'bad' | 'par
   return cell.ok > 0 ? 'ok' : 'none';
 }
 
-const BLOCKS = '▁▂▃▄▅▆▇█';
-
-/** The legend of trendGlyphs. */
-export const TREND_LEGEND = 'height = data added, ! partial, x failed or missed, · nothing ran';
-
-/** A trend as one character a day: a block as high as the data added relative to the busiest day, or !, x, ·. */
-export function trendGlyphs(cells: TrendRow['cells']): string {
-  const max = Math.max(1, ...cells.map((c) => c?.bytesNew ?? 0));
-  return cells
-    .map((c) => {
-      const state = dayState(c);
-      if (state === 'none') return '·';
-      if (state === 'bad') return 'x';
-      if (state === 'partial') return '!';
-      return BLOCKS[Math.min(BLOCKS.length - 1, Math.floor((c!.bytesNew / max) * (BLOCKS.length - 1) + 0.5))];
-    })
-    .join('');
-}
-
 /** Error text can hold newlines and control characters from a program's output: one line, capped. */
 export function oneLine(text: string, max = 300): string {
   const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();

@@ -1,6 +1,6 @@
 import { describeHostState } from '../domain/host-state.js';
 import { FLEET_ATTENTION_CAP, fleetCountsText, type FleetHostSection, type FleetSummary } from '../domain/fleet-summary.js';
-import { ago, bytes, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, TREND_LEGEND, trendGlyphs, when } from './format.js';
+import { ago, bytes, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 import { badge, CELL, COLOR, e, h3, HEAD, NOTE, row, statusCell, table } from './html-parts.js';
 
 // Gmail clips a message's HTML past ~100 kB (and hides the rest behind a link most never click).
@@ -26,12 +26,8 @@ export function renderFleetSummaryHtml(s: FleetSummary, timezone: string | undef
     `<div style="margin:6px 0 14px 0;font-size:16px;font-weight:bold;color:${s.healthy ? COLOR.ok : COLOR.bad}">${e(fleetCountsText(s.counts))}</div>`,
   );
   out.push(h3('Hosts'));
-  // The trend as a line of characters, not the single-host summary's bar cells (~1.7 kB a row):
-  // ~100 bytes a host keeps 20 hosts within the budget.
-  const trend = s.trendDays.length > 0;
-  const hosts = s.hosts.map((h) => row([e(`${h.name}${h.leader ? ' (leader)' : ''}`), stateCell(h, at), e(fleetCountsText(h.counts)), e(h.nextRunAt === null ? '-' : at(h.nextRunAt)), ...(trend ? [`<span style="font-family:monospace;white-space:pre">${e(trendGlyphs(h.trend))}</span>`] : [])], CELL));
-  out.push(table(row(['Host', 'State', 'Runs', 'Next run', ...(trend ? [`Trend (${s.trendDays.length} days)`] : [])], HEAD, 'th') + hosts.join('')));
-  if (trend) out.push(`<p style="${NOTE}">Trend: ${s.trendDays.length} days to ${e(s.trendDays.at(-1)!.label)}, every set of the host; ${e(TREND_LEGEND)}</p>`);
+  const hosts = s.hosts.map((h) => row([e(`${h.name}${h.leader ? ' (leader)' : ''}`), stateCell(h, at), e(fleetCountsText(h.counts)), e(h.nextRunAt === null ? '-' : at(h.nextRunAt))], CELL));
+  out.push(table(row(['Host', 'State', 'Runs', 'Next run'], HEAD, 'th') + hosts.join('')));
   const rowsPerHost = Math.min(FLEET_ATTENTION_CAP, Math.max(2, Math.floor(ROWS_FOR_THE_FLEET / Math.max(1, s.hosts.length))));
   const nameCompleted = s.hosts.reduce((n, h) => n + h.rows.length, 0) <= NAMED_COMPLETED_MAX;
   for (const h of s.hosts) out.push(...hostSection(h, timezone, rowsPerHost, nameCompleted));

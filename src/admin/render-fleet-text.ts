@@ -1,7 +1,7 @@
 import { describeHostState } from '../domain/host-state.js';
 import { fleetCountsText, type FleetHostSection, type FleetSummary } from '../domain/fleet-summary.js';
 import { columns } from './render-text.js';
-import { ago, bytes, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, TREND_LEGEND, trendGlyphs, when } from './format.js';
+import { ago, bytes, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 
 /**
  * The fleet summary's text part (docs/fleet.md): the hosts at a glance, then a section per host
@@ -13,12 +13,9 @@ export function renderFleetSummaryText(s: FleetSummary, timezone: string | undef
   out.push(`Vigil ${s.kind} summary for a fleet of ${s.hosts.length} host${s.hosts.length === 1 ? '' : 's'}`, `Period: ${periodLine(s, timezone)}`, `Runs:   ${fleetCountsText(s.counts)}`, '');
 
   out.push('HOSTS');
-  const trend = s.trendDays.length > 0;
-  const table = [['HOST', 'STATE', 'RUNS', 'NEXT RUN', ...(trend ? [`TREND (${s.trendDays.length} DAYS)`] : [])]];
-  for (const h of s.hosts) table.push([`${h.name}${h.leader ? ' (leader)' : ''}`, describeHostState(h.state, at), fleetCountsText(h.counts), h.nextRunAt === null ? '-' : at(h.nextRunAt), ...(trend ? [trendGlyphs(h.trend)] : [])]);
-  out.push(...columns(table).map((l) => `  ${l}`));
-  if (trend) out.push(`  Trend: ${s.trendDays.length} days to ${s.trendDays.at(-1)!.label}, every set of the host; ${TREND_LEGEND}`);
-  out.push('');
+  const table = [['HOST', 'STATE', 'RUNS', 'NEXT RUN']];
+  for (const h of s.hosts) table.push([`${h.name}${h.leader ? ' (leader)' : ''}`, describeHostState(h.state, at), fleetCountsText(h.counts), h.nextRunAt === null ? '-' : at(h.nextRunAt)]);
+  out.push(...columns(table).map((l) => `  ${l}`), '');
 
   for (const h of s.hosts) out.push(...hostSection(h, s, timezone), '');
 

@@ -1,5 +1,7 @@
 import type { Summary } from '../domain/summary-build.js';
-import { alertPausesLine, ago, anomalyText, bytes, countsLine, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, TREND_LEGEND, trendGlyphs, when } from './format.js';
+import { alertPausesLine, ago, anomalyText, bytes, countsLine, dayState, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
 
 /**
  * The plain-text summary: the e-mail's text part and `vigil admin daily --preview`. What needs
@@ -34,10 +36,20 @@ export function renderSummaryText(s: Summary, timezone: string | undefined): str
   out.push('');
 
   if (s.rows.length) {
-    out.push(`TREND (${s.trend.days.length} days to ${s.trend.days.at(-1)?.label ?? ''}; ${TREND_LEGEND})`);
+    out.push(`TREND (${s.trend.days.length} days to ${s.trend.days.at(-1)?.label ?? ''}; height = data added, ! partial, x failed or missed, · nothing ran)`);
     const width = Math.max(...s.rows.map((r) => r.set.length));
     for (const row of s.trend.rows) {
-      out.push(`  ${row.set.padEnd(width)}  ${trendGlyphs(row.cells)}`);
+      const max = Math.max(1, ...row.cells.map((c) => c?.bytesNew ?? 0));
+      const bar = row.cells
+        .map((c) => {
+          const state = dayState(c);
+          if (state === 'none') return '·';
+          if (state === 'bad') return 'x';
+          if (state === 'partial') return '!';
+          return BLOCKS[Math.min(BLOCKS.length - 1, Math.floor(((c!.bytesNew / max) * (BLOCKS.length - 1)) + 0.5))];
+        })
+        .join('');
+      out.push(`  ${row.set.padEnd(width)}  ${bar}`);
     }
     out.push('');
   }

@@ -1,7 +1,7 @@
 import type { FinalStatus } from './activity.js';
 import type { HostState } from './host-state.js';
-import { COUNT_LABELS, type TrendRow } from './summary-build.js';
-import type { TrendDay, CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, ProblemGroup, RunRef, SetPeriodStats, SummaryKind, SummaryPeriod } from './summary.js';
+import { COUNT_LABELS } from './summary-build.js';
+import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, ProblemGroup, RunRef, SetPeriodStats, SummaryKind, SummaryPeriod } from './summary.js';
 
 /**
  * The fleet's Daily/Weekly Admin summary (pure): one message for every host sharing a store,
@@ -37,16 +37,6 @@ export interface FleetLastRun {
   lastSuccessAt: number | null;
 }
 
-/** A host's backup runs on one trend day (TrendDay, by index): successes, partial successes, failures (incl. missed), bytes added. */
-export interface FleetTrendCell {
-  host: string;
-  day: number;
-  ok: number;
-  partial: number;
-  bad: number;
-  bytesNew: number;
-}
-
 /** A vault check (`validation` activity) of the period, on the host that ran it (each host checks its own vaults). */
 export type FleetVaultCheck = HousekeepingReport['checks'][number] & { host: string };
 
@@ -67,8 +57,6 @@ export interface FleetSummaryInput {
   adminFailures?: RunRef[];
   missing?: MissingPart[];
   housekeeping?: HousekeepingReport;
-  /** Each host's backup runs per day of the trend (the days before the period's end). */
-  trend?: { days: TrendDay[]; cells: readonly FleetTrendCell[] };
   /** The weekly summary's: the hosts' vault checks of the period, oldest first. */
   checks?: readonly FleetVaultCheck[];
 }
@@ -96,8 +84,6 @@ export interface FleetHostSection {
   attention: ProblemGroup[];
   attentionMore: number;
   rows: FleetSetRow[];
-  /** One cell per trend day (FleetSummary.trendDays): all its sets' runs of that day; null when nothing ran. */
-  trend: TrendRow['cells'];
   /** Its vault checks of the period (weekly), oldest first. */
   checks: HousekeepingReport['checks'];
   /** Its soonest scheduled run. */
@@ -122,8 +108,6 @@ export interface FleetSummary {
   adminFailures: RunRef[];
   missing: MissingPart[];
   housekeeping: HousekeepingReport | null;
-  /** The days of the hosts' trends, oldest first. */
-  trendDays: TrendDay[];
 }
 
 /** Attention lines per host; the rest are counted (20 hosts stay a readable message). */
@@ -150,8 +134,6 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
   const statsOf = groupBy(input.stats, (s) => s.host);
   const problemsOf = groupBy(input.problems, (p) => p.host);
   const checksOf = groupBy(input.checks ?? [], (c) => c.host);
-  const trendDays = input.trend?.days ?? [];
-  const trendOf = groupBy(input.trend?.cells ?? [], (c) => c.host);
   const lastOf = new Map(input.lastRuns.map((r) => [`${r.host}\u0000${r.set}`, r]));
   const counts = zeroCounts();
 
@@ -184,8 +166,6 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
     });
     const upcoming = host.sets.map((s) => s.nextRunAt).filter((t): t is number => t !== null);
     const checks = (checksOf.get(host.name) ?? []).map(({ host: _host, ...check }) => check);
-    const trend: TrendRow['cells'] = trendDays.map(() => null);
-    for (const c of trendOf.get(host.name) ?? []) if (c.day >= 0 && c.day < trend.length) trend[c.day] = { ok: c.ok, partial: c.partial, bad: c.bad, bytesNew: c.bytesNew };
     return {
       name: host.name,
       state: host.state,
@@ -195,7 +175,6 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
       attention: attention.slice(0, FLEET_ATTENTION_CAP),
       attentionMore: Math.max(0, attention.length - FLEET_ATTENTION_CAP),
       rows,
-      trend,
       checks,
       nextRunAt: upcoming.length ? Math.min(...upcoming) : null,
     };
@@ -228,7 +207,6 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
     adminFailures,
     missing,
     housekeeping: input.housekeeping ?? null,
-    trendDays,
   };
 }
 

@@ -149,10 +149,7 @@ function fleetOf(hostCount: number, setCount: number): FleetSummaryInput {
       lastRuns.push({ host, set, last, lastSuccessAt: END - HOUR });
     });
   }
-  // A 14-day trend for every host, a bad day now and then.
-  const days = Array.from({ length: 14 }, (_v, i) => ({ start: END - (14 - i) * 24 * HOUR, end: END - (13 - i) * 24 * HOUR, label: `11-${String(9 + i).padStart(2, '0')}` }));
-  const cells = hosts.flatMap((h, n) => days.map((_d, day) => ({ host: h.name, day, ok: 600, partial: (day + n) % 5 === 0 ? 1 : 0, bad: (day + n) % 7 === 0 ? 1 : 0, bytesNew: 1e9 + day * 1e7 })));
-  return input({ hosts, stats, problems, lastRuns, reporter: 'h01', trend: { days, cells } });
+  return input({ hosts, stats, problems, lastRuns, reporter: 'h01' });
 }
 
 test('the weekly fleet summary lists each host’s vault checks under that host, failed ones in the HTML, every one in the text', () => {
@@ -170,26 +167,4 @@ test('the weekly fleet summary lists each host’s vault checks under that host,
   const html = renderFleetSummaryHtml(s, 'UTC');
   assert.match(html, /restic check documents[\s\S]*vigil activity show 41 — Pack &#60;abc&#62; damaged/);
   assert.match(html, /2 vault checks completed/);
-});
-
-test('each host’s trend: one character a day in the hosts table of both parts', () => {
-  const days = [0, 1, 2].map((i) => ({ start: END - (3 - i) * 24 * HOUR, end: END - (2 - i) * 24 * HOUR, label: `11-${20 + i}` }));
-  const cells = [
-    { host: 'fs01', day: 0, ok: 2, partial: 0, bad: 0, bytesNew: 100 },
-    { host: 'fs01', day: 2, ok: 1, partial: 0, bad: 1, bytesNew: 5 },
-    { host: 'web02', day: 1, ok: 3, partial: 1, bad: 0, bytesNew: 10 },
-    { host: 'web02', day: 2, ok: 3, partial: 0, bad: 0, bytesNew: 10 },
-  ];
-  const s = buildFleetSummary(input({ trend: { days, cells } }));
-  assert.deepEqual(s.trendDays, days);
-  assert.deepEqual(s.hosts.find((h) => h.name === 'fs01')!.trend, [{ ok: 2, partial: 0, bad: 0, bytesNew: 100 }, null, { ok: 1, partial: 0, bad: 1, bytesNew: 5 }]);
-  assert.deepEqual(s.hosts.find((h) => h.name === 'db03')!.trend, [null, null, null], 'a host that ran nothing');
-  const text = renderFleetSummaryText(s, 'UTC');
-  assert.match(text, /TREND \(3 DAYS\)/);
-  assert.match(text, /fs01 \(leader\) .*█·x\n/);
-  assert.match(text, /web02 .*!█\n/);
-  assert.match(text, /Trend: 3 days to 11-22/);
-  const html = renderFleetSummaryHtml(s, 'UTC');
-  assert.match(html, /Trend \(3 days\)/);
-  assert.match(html, />█·x</);
 });

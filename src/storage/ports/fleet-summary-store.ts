@@ -1,5 +1,4 @@
-import type { FleetLastRun, FleetProblemGroup, FleetSetStats, FleetTrendCell } from '../../domain/fleet-summary.js';
-import type { TrendDay } from '../../domain/summary.js';
+import type { FleetLastRun, FleetProblemGroup, FleetSetStats } from '../../domain/fleet-summary.js';
 
 /**
  * The fleet summary's and the leader's watchdog's reads: the SummaryStore's aggregates, per host
@@ -18,8 +17,6 @@ export interface FleetSummaryStore {
    * one ended; pairs that never ran come back with nulls. One statement for all the pairs.
    */
   hostLastRuns(pairs: ReadonlyArray<{ host: string; set: string }>): Promise<FleetLastRun[]>;
-  /** Backup runs per host and trend day (one index range per day); a host and day with no run has no cell. */
-  hostTrend(days: readonly TrendDay[]): Promise<FleetTrendCell[]>;
   /** When the newest backup run of `set` on `host` that is not `skipped` ended (the leader's watchdog). */
   lastEndedOn(host: string, set: string): Promise<number | undefined>;
 }

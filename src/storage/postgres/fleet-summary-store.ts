@@ -1,6 +1,5 @@
 import type { FinalStatus } from '../../domain/activity.js';
-import { UNKNOWN_HOST, type FleetLastRun, type FleetProblemGroup, type FleetSetStats, type FleetTrendCell } from '../../domain/fleet-summary.js';
-import type { TrendDay } from '../../domain/summary.js';
+import { UNKNOWN_HOST, type FleetLastRun, type FleetProblemGroup, type FleetSetStats } from '../../domain/fleet-summary.js';
 import type { FleetSummaryStore } from '../ports/fleet-summary-store.js';
 import { lastOf, statsOf, type LastRow, type StatsRow } from '../rows/fleet-summary-rows.js';
 import type { PgDatabase } from './database.js';
@@ -52,23 +51,6 @@ export class PgFleetSummaryStore implements FleetSummaryStore {
       [pairs.map((p) => p.host), pairs.map((p) => p.set)],
     );
     return rows.map(lastOf);
-  }
-
-  async hostTrend(days: readonly TrendDay[]): Promise<FleetTrendCell[]> {
-    if (days.length === 0) return [];
-    // The single-host trend's statement, grouped per host.
-    return this.db.rows<FleetTrendCell>(
-      `WITH d(i, s, e) AS (SELECT i - 1, s, e FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS t(s, e, i))
-       SELECT ${HOST} AS host, d.i AS day,
-              SUM(CASE WHEN a.status = 'completed' THEN 1 ELSE 0 END) AS ok,
-              SUM(CASE WHEN a.status IN ('completed-with-warnings', 'completed-with-errors') THEN 1 ELSE 0 END) AS partial,
-              SUM(CASE WHEN a.status IN ('failed', 'incomplete', 'missed') THEN 1 ELSE 0 END) AS bad,
-              SUM(a.bytes_new) AS "bytesNew"
-       FROM d JOIN activities a ON a.ended_at >= d.s AND a.ended_at < d.e
-       WHERE a.kind = 'backup' AND a.set_name IS NOT NULL
-       GROUP BY 1, d.i`,
-      [days.map((d) => d.start), days.map((d) => d.end)],
-    );
   }
 
   async lastEndedOn(host: string, set: string): Promise<number | undefined> {

@@ -1,6 +1,5 @@
 import type { FinalStatus } from '../../domain/activity.js';
-import { UNKNOWN_HOST, type FleetLastRun, type FleetProblemGroup, type FleetSetStats, type FleetTrendCell } from '../../domain/fleet-summary.js';
-import type { TrendDay } from '../../domain/summary.js';
+import { UNKNOWN_HOST, type FleetLastRun, type FleetProblemGroup, type FleetSetStats } from '../../domain/fleet-summary.js';
 import type { FleetSummaryStore } from '../ports/fleet-summary-store.js';
 import { lastOf, statsOf, type LastRow, type StatsRow } from '../rows/fleet-summary-rows.js';
 import type { SqliteDatabase } from './database.js';
@@ -51,25 +50,6 @@ export class SqliteFleetSummaryStore implements FleetSummaryStore {
       )
       .all(JSON.stringify(pairs)) as LastRow[];
     return rows.map(lastOf);
-  }
-
-  async hostTrend(days: readonly TrendDay[]): Promise<FleetTrendCell[]> {
-    if (days.length === 0) return [];
-    // One index range per day (the VALUES list), as the single-host trend, grouped per host.
-    const values = days.map(() => '(?, ?, ?)').join(', ');
-    return this.db
-      .prepare(
-        `WITH d(i, s, e) AS (VALUES ${values})
-         SELECT ${HOST} AS host, d.i AS day,
-                SUM(a.status = 'completed') AS ok,
-                SUM(a.status IN ('completed-with-warnings', 'completed-with-errors')) AS partial,
-                SUM(a.status IN ('failed', 'incomplete', 'missed')) AS bad,
-                SUM(a.bytes_new) AS bytesNew
-         FROM d JOIN activities a ON a.ended_at >= d.s AND a.ended_at < d.e
-         WHERE a.kind = 'backup' AND a.set_name IS NOT NULL
-         GROUP BY 1, d.i`,
-      )
-      .all(...days.flatMap((d, i) => [i, d.start, d.end])) as FleetTrendCell[];
   }
 
   async lastEndedOn(host: string, set: string): Promise<number | undefined> {

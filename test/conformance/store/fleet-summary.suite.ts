@@ -56,25 +56,4 @@ export function fleetSummaryConformance(name: string, open: OpenStore): void {
     assert.equal(await store.fleetSummary.lastEndedOn('db03', 'docs'), undefined);
     assert.deepEqual(await store.fleetSummary.hostLastRuns([]), []);
   });
-
-  withStore('hostTrend: per host and trend day, successes, partial successes, failures and data added', async (store) => {
-    await run(store, 'fs01', 'docs', 'completed', 1_000, 1_500);
-    await run(store, 'fs01', 'mail', 'failed', 1_000, 1_800, 'exit 1');
-    await run(store, 'fs01', 'docs', 'completed-with-warnings', 2_000, 2_500);
-    await run(store, 'web02', 'docs', 'completed', 1_000, 1_200);
-    await run(store, 'web02', 'docs', 'missed', 2_100, 2_100);
-    await run(store, 'web02', 'docs', 'completed', 3_000, 3_000); // the last day ends at 3_000: outside
-    const days = [
-      { start: 1_000, end: 2_000, label: '11-21' },
-      { start: 2_000, end: 3_000, label: '11-22' },
-    ];
-    const cells = (await store.fleetSummary.hostTrend(days)).sort((a, b) => a.host.localeCompare(b.host) || a.day - b.day);
-    assert.deepEqual(cells, [
-      { host: 'fs01', day: 0, ok: 1, partial: 0, bad: 1, bytesNew: 4 },
-      { host: 'fs01', day: 1, ok: 0, partial: 1, bad: 0, bytesNew: 2 },
-      { host: 'web02', day: 0, ok: 1, partial: 0, bad: 0, bytesNew: 2 },
-      { host: 'web02', day: 1, ok: 0, partial: 0, bad: 1, bytesNew: 2 },
-    ]);
-    assert.deepEqual(await store.fleetSummary.hostTrend([]), []);
-  });
 }
