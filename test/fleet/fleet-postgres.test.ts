@@ -119,7 +119,8 @@ describe('a fleet of real vigil start processes on one PostgreSQL database', () 
       await fleet.kill('fs01');
       await waitFor(async () => (await fleet.leader())?.owner === `web02:${web02.child.pid}`, { timeoutMs: 90_000, what: 'web02 to take the lease over' });
       assert.ok((await fleet.leader())!.token > first.token, 'the fencing token grows');
-      assert.match(web02.output(), /leading the fleet \(lease \d+\)/);
+      // Logged just after the lease is taken: the line may reach us a moment after the database shows it.
+      await waitFor(() => /leading the fleet \(lease \d+\)/.test(web02.output()), { timeoutMs: 30_000, what: 'web02 to log that it leads the fleet' });
       await waitFor(() => fleet.peer.received.length >= 1, { timeoutMs: 90_000, what: 'the host-silent alert about the old leader' });
       assert.deepEqual(fleet.received(), ['host.silent fs01']);
     } finally {
