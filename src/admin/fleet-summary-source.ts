@@ -1,20 +1,21 @@
 import { Schedule } from '../backup/schedule.js';
 import type { VigilConfig } from '../config/schema/index.js';
+import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
 import { buildFleetSummary, UNKNOWN_HOST, type FleetHostInput, type FleetSummary, type FleetSummaryInput } from '../domain/fleet-summary.js';
-import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, SummaryPeriod } from '../domain/summary.js';
+import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, SuccessSample, SummaryPeriod } from '../domain/summary.js';
 import type { HostSet } from '../storage/ports/host-store.js';
 import type { Store } from '../storage/ports/store.js';
 import { listHosts } from './host-listing.js';
 import { renderFleetSummaryHtml } from './render-fleet-html.js';
 import { renderFleetSummaryText } from './render-fleet-text.js';
-import { escalationsIn, vaultChecksIn } from './summary-source.js';
+import { escalationsIn, SAMPLES_PER_SET, vaultChecksIn } from './summary-source.js';
 import { partReader } from './summary-parts.js';
 
 const NO_DELIVERY: DeliveryHealth = { sent: 0, queuedLocally: 0, failed: 0, expired: 0, stuck: 0, stuckInMta: 0 };
 
 export interface FleetSummarySourceDeps {
   config: VigilConfig;
-  store: Pick<Store, 'hosts' | 'leases' | 'fleetSummary' | 'summary' | 'escalations' | 'activity'>;
+  store: Pick<Store, 'hosts' | 'leases' | 'fleetSummary' | 'summary' | 'escalations' | 'activity' | 'forHost'>;
   /** What an engine's repository check is called (its `verifyName`, e.g. `restic check`); default `verify`. */
   checkName?: (engine: string | null) => string;
   /** The leader making the summary. */
@@ -51,8 +52,9 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
   const pairs = new Map<string, { host: string; set: string }>();
   for (const h of hosts) for (const s of h.sets) pairs.set(`${h.name}\u0000${s.name}`, { host: h.name, set: s.name });
   for (const s of stats) pairs.set(`${s.host}\u0000${s.set}`, { host: s.host, set: s.set });
-  const [lastRuns, delivery, escalations, adminFailures, credentials] = await Promise.all([
+  const [lastRuns, samples, delivery, escalations, adminFailures, credentials] = await Promise.all([
     part('last runs', [], () => store.fleetSummary.hostLastRuns([...pairs.values()])),
+    part('last successes and anomalies', new Map(), () => successSamplesPerHost(store, pairs.values())),
     part('delivery health', NO_DELIVERY, () => store.summary.delivery(period.start, period.end, now - config.mail.stuckAfter)),
     part('escalations', { integrated: false } as EscalationInfo, () => escalationsIn(store, period)),
     part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
@@ -61,14 +63,32 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
   // Each host checks its own vaults at its weekly time: the weekly summary lists them per host.
   const checks =
     period.kind === 'weekly' ? (await part('vault checks', [], () => vaultChecksIn(store, period, deps.checkName ?? (() => 'verify')))).map((c) => ({ ...c, host: c.host ?? UNKNOWN_HOST })) : [];
-  return { period, reporter: deps.host, now, hosts, stats, problems, lastRuns, delivery, escalations, credentials, adminFailures, missing, checks, ...(housekeeping ? { housekeeping } : {}) };
+  return { period, reporter: deps.host, now, hosts, stats, problems, lastRuns, samples, delivery, escalations, credentials, adminFailures, missing, checks, ...(housekeeping ? { housekeeping } : {}) };
 }
 
 /** Collects, builds and renders the fleet summary of `period` (the leader's Admin process). */
 export async function renderFleetSummary(deps: FleetSummarySourceDeps, period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport): Promise<RenderedFleetSummary> {
-  const summary = buildFleetSummary(await collectFleetSummaryInput(deps, period, now, housekeeping));
+  // Every host's runs are judged with the default anomaly thresholds: a host's own
+  // `notification.anomalies` is in its configuration, which the leader does not have. A host that
+  // set `summary` has no other report of them; one that set `off` gets them listed here all the same.
+  const summary = buildFleetSummary(await collectFleetSummaryInput(deps, period, now, housekeeping), DEFAULT_ANOMALY_THRESHOLDS);
   const zone = deps.config.admin.timezone;
   return { summary, text: renderFleetSummaryText(summary, zone), html: renderFleetSummaryHtml(summary, zone) };
+}
+
+/**
+ * Each host's recent successful runs of its sets, as that host's own summary reads them (its runs
+ * only): one bounded per-set probe per host, so the cost follows hosts × sets, not the log.
+ */
+async function successSamplesPerHost(store: Pick<Store, 'forHost'>, pairs: Iterable<{ host: string; set: string }>): Promise<Map<string, Record<string, SuccessSample[]>>> {
+  const setsOf = new Map<string, string[]>();
+  for (const { host, set } of pairs) {
+    const sets = setsOf.get(host);
+    if (sets) sets.push(set);
+    else setsOf.set(host, [set]);
+  }
+  const read = [...setsOf].map(async ([host, sets]) => [host, await store.forHost(host).summary.successSamples(sets, SAMPLES_PER_SET)] as const);
+  return new Map(await Promise.all(read));
 }
 
 function nextRunOf(set: HostSet, now: number): number | null {

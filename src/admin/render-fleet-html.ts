@@ -1,6 +1,6 @@
 import { describeHostState } from '../domain/host-state.js';
 import { FLEET_ATTENTION_CAP, fleetCountsText, type FleetHostSection, type FleetSummary } from '../domain/fleet-summary.js';
-import { ago, bytes, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
+import { ago, anomalyText, bytes, deliveryLine, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 import { badge, CELL, COLOR, e, h3, HEAD, NOTE, row, statusCell, table } from './html-parts.js';
 
 // Gmail clips a message's HTML past ~100 kB (and hides the rest behind a link most never click).
@@ -53,12 +53,16 @@ function hostSection(h: FleetHostSection, timezone: string | undefined, rowsPerH
   const at = (ms: number) => when(ms, timezone);
   const out = [h3(`${h.name}${h.leader ? ' (leader)' : ''}: ${describeHostState(h.state, at)} — ${fleetCountsText(h.counts)}`)];
   if (h.state.kind === 'silent') out.push(`<p style="color:${COLOR.bad}">Not heard from since ${e(at(h.state.since))}: its backups are not running and its own alerts are not sent.</p>`);
-  const items = h.attention.slice(0, rowsPerHost).map((p) => {
+  // Problems, then anomalies, share the host's rows; what does not fit is counted.
+  const problems = h.attention.map((p) => {
     const line = problemHeadline(p, timezone);
     const color = line.word === 'WARNINGS' || line.word === 'SKIPPED' ? COLOR.partial : COLOR.bad;
     return row([badge(line.word, color), `${e(line.text)}<br><code style="color:#555">${e(line.pointer)}</code>`], CELL);
   });
-  const more = h.attentionMore + Math.max(0, h.attention.length - rowsPerHost);
+  const anomalies = h.anomalies.map((a) => row([badge('ANOMALY', COLOR.partial), `${e(anomalyText(a))}<br><code style="color:#555">vigil activity show ${a.activityId}</code>`], CELL));
+  const all = [...problems, ...anomalies];
+  const items = all.slice(0, rowsPerHost);
+  const more = h.attentionMore + Math.max(0, all.length - rowsPerHost);
   if (more) items.push(row(['', `… and ${more} more (vigil activity --host ${e(h.name)})`], CELL));
   if (items.length) out.push(table(items.join('')));
   const look = h.rows.filter((r) => r.lastStatus !== 'completed');

@@ -1,7 +1,7 @@
 import { describeHostState } from '../domain/host-state.js';
 import { fleetCountsText, type FleetHostSection, type FleetSummary } from '../domain/fleet-summary.js';
 import { columns } from './render-text.js';
-import { ago, bytes, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
+import { ago, anomalyText, bytes, deliveryLine, duration, escalationLines, latenessLine, periodLine, problemHeadline, when } from './format.js';
 
 /**
  * The fleet summary's text part (docs/fleet.md): the hosts at a glance, then a section per host
@@ -38,6 +38,7 @@ function hostSection(h: FleetHostSection, s: FleetSummary, timezone: string | un
     const line = problemHeadline(p, timezone);
     out.push(`  ${line.word.padEnd(10)} ${line.text}`, `  ${''.padEnd(10)} ${line.pointer} (on ${h.name})`);
   }
+  for (const a of h.anomalies) out.push(`  ${'ANOMALY'.padEnd(10)} ${anomalyText(a)}`, `  ${''.padEnd(10)} vigil activity show ${a.activityId} (on ${h.name})`);
   if (h.attentionMore) out.push(`  … and ${h.attentionMore} more (vigil activity --host ${h.name} --since ${s.kind === 'daily' ? '24h' : '7d'})`);
   for (const c of h.checks) out.push(`  ${c.what} ${c.set}: ${c.status}${c.activityId !== null ? ` (vigil activity show ${c.activityId})` : ''}${c.note ? ` — ${c.note}` : ''}`);
   if (h.rows.length === 0) {

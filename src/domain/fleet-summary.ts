@@ -1,7 +1,8 @@
 import type { FinalStatus } from './activity.js';
+import { DEFAULT_ANOMALY_THRESHOLDS, detectAnomalies, type Anomaly, type AnomalyThresholds } from './anomalies.js';
 import type { HostState } from './host-state.js';
 import { COUNT_LABELS } from './summary-build.js';
-import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, ProblemGroup, RunRef, SetPeriodStats, SummaryKind, SummaryPeriod } from './summary.js';
+import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, MissingPart, ProblemGroup, RunRef, SetPeriodStats, SuccessSample, SummaryKind, SummaryPeriod } from './summary.js';
 
 /**
  * The fleet's Daily/Weekly Admin summary (pure): one message for every host sharing a store,
@@ -59,6 +60,8 @@ export interface FleetSummaryInput {
   housekeeping?: HousekeepingReport;
   /** The weekly summary's: the hosts' vault checks of the period, oldest first. */
   checks?: readonly FleetVaultCheck[];
+  /** Per host, per set, its recent successful runs, newest first (as the single-host summary's `samples`): its anomalies. */
+  samples?: ReadonlyMap<string, Readonly<Record<string, readonly SuccessSample[]>>>;
 }
 
 export interface FleetSetRow {
@@ -83,6 +86,8 @@ export interface FleetHostSection {
   healthy: boolean;
   attention: ProblemGroup[];
   attentionMore: number;
+  /** Its runs of the period that backed up far less, or took far longer, than usual (domain/anomalies.ts). */
+  anomalies: Anomaly[];
   rows: FleetSetRow[];
   /** Its vault checks of the period (weekly), oldest first. */
   checks: HousekeepingReport['checks'];
@@ -124,8 +129,11 @@ function zeroCounts(): Record<FinalStatus, number> {
   return Object.fromEntries(COUNT_LABELS.map(([s]) => [s, 0])) as Record<FinalStatus, number>;
 }
 
-/** Builds the fleet summary from per-host aggregates. Pure; `input.now` is the only time it knows. */
-export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
+/**
+ * Builds the fleet summary from per-host aggregates. Pure; `input.now` is the only time it knows.
+ * Each host's runs are judged for anomalies against that host's own runs, with `thresholds`.
+ */
+export function buildFleetSummary(input: FleetSummaryInput, thresholds: AnomalyThresholds = DEFAULT_ANOMALY_THRESHOLDS): FleetSummary {
   const byHost = new Map<string, FleetHostInput>(input.hosts.map((h) => [h.name, h]));
   // A host that left the fleet (forgotten) but ran in the period still gets its section.
   for (const name of [...input.stats.map((s) => s.host), ...input.problems.map((p) => p.host), ...(input.checks ?? []).map((c) => c.host)]) {
@@ -164,6 +172,8 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
         nextRunAt: nextBySet.get(set) ?? null,
       };
     });
+    const samples = input.samples?.get(host.name) ?? {};
+    const anomalies = names.flatMap((set) => detectAnomalies(set, samples[set] ?? [], input.period.start, input.period.end, thresholds));
     const upcoming = host.sets.map((s) => s.nextRunAt).filter((t): t is number => t !== null);
     const checks = (checksOf.get(host.name) ?? []).map(({ host: _host, ...check }) => check);
     return {
@@ -171,9 +181,10 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
       state: host.state,
       leader: host.leader,
       counts: hostCounts,
-      healthy: host.state.kind !== 'silent' && attention.length === 0 && checks.every((c) => c.status === 'completed'),
+      healthy: host.state.kind !== 'silent' && attention.length === 0 && anomalies.length === 0 && checks.every((c) => c.status === 'completed'),
       attention: attention.slice(0, FLEET_ATTENTION_CAP),
       attentionMore: Math.max(0, attention.length - FLEET_ATTENTION_CAP),
+      anomalies,
       rows,
       checks,
       nextRunAt: upcoming.length ? Math.min(...upcoming) : null,
@@ -197,7 +208,8 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
     reporter: input.reporter,
     generatedAt: input.now,
     counts,
-    subject: fleetSubjectLine(input.period.kind, sections.length, counts, silent),
+    // Counted per host and set, as the single-host subject counts them per set.
+    subject: fleetSubjectLine(input.period.kind, sections.length, counts, silent, sections.reduce((n, h) => n + new Set(h.anomalies.map((a) => a.set)).size, 0)),
     healthy,
     hosts: sections,
     silent,
@@ -210,9 +222,9 @@ export function buildFleetSummary(input: FleetSummaryInput): FleetSummary {
   };
 }
 
-/** `Vigil daily — fleet of 3 hosts: 31 completed, 1 failed; 1 silent: db01` */
-export function fleetSubjectLine(kind: SummaryKind, hosts: number, counts: Record<FinalStatus, number>, silent: readonly string[]): string {
-  const parts = fleetCountsText(counts);
+/** `Vigil daily — fleet of 3 hosts: 31 completed, 1 failed, 2 anomalies; 1 silent: db01` */
+export function fleetSubjectLine(kind: SummaryKind, hosts: number, counts: Record<FinalStatus, number>, silent: readonly string[], anomalies = 0): string {
+  const parts = fleetCountsText(counts) + (anomalies > 0 ? `, ${anomalies} ${anomalies === 1 ? 'anomaly' : 'anomalies'}` : '');
   const named = silent.slice(0, SUBJECT_NAMES_CAP).map((n) => n.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim());
   const more = silent.length > SUBJECT_NAMES_CAP ? ` and ${silent.length - SUBJECT_NAMES_CAP} more` : '';
   const silence = silent.length ? `; ${silent.length} silent: ${named.join(', ')}${more}` : '';
