@@ -60,10 +60,11 @@ function hostSection(h: FleetHostSection, timezone: string | undefined, rowsPerH
     return row([badge(line.word, color), `${e(line.text)}<br><code style="color:#555">${e(line.pointer)}</code>`], CELL);
   });
   const anomalies = h.anomalies.map((a) => row([badge('ANOMALY', COLOR.partial), `${e(anomalyText(a))}<br><code style="color:#555">vigil activity show ${a.activityId}</code>`], CELL));
-  const all = [...problems, ...anomalies];
-  const items = all.slice(0, rowsPerHost);
-  const more = h.attentionMore + Math.max(0, all.length - rowsPerHost);
-  if (more) items.push(row(['', `… and ${more} more (vigil activity --host ${e(h.name)})`], CELL));
+  const items = [...problems, ...anomalies].slice(0, rowsPerHost);
+  const problemsLeft = h.attentionMore + Math.max(0, problems.length - rowsPerHost);
+  const anomaliesLeft = anomalies.length - Math.max(0, Math.min(anomalies.length, rowsPerHost - problems.length));
+  if (problemsLeft) items.push(row(['', `… and ${problemsLeft} more (vigil activity --host ${e(h.name)})`], CELL));
+  if (anomaliesLeft) items.push(row(['', `… and ${anomaliesLeft} more anomalies (each named in the text part)`], CELL));
   if (items.length) out.push(table(items.join('')));
   const look = h.rows.filter((r) => r.lastStatus !== 'completed');
   const fine = h.rows.filter((r) => r.lastStatus === 'completed');

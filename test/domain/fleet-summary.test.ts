@@ -168,3 +168,35 @@ test('the weekly fleet summary lists each host’s vault checks under that host,
   assert.match(html, /restic check documents[\s\S]*vigil activity show 41 — Pack &#60;abc&#62; damaged/);
   assert.match(html, /2 vault checks completed/);
 });
+
+test('20 hosts × 100 sets, every set anomalous as well: anomalies share each host’s HTML rows (the rest counted), the HTML stays under ~100 kB, the text lists each one', () => {
+  const many = fleetOf(20, 100);
+  // Ten usual runs of 10,000 files and 10 GB, then one of 5 files and 1 kB in the period: files and bytes both flagged.
+  const sample = (activityId: number, files: number, bytesScanned: number, endedAt: number) => ({ activityId, startedAt: endedAt - 60_000, endedAt, files, bytesScanned, bytesNew: 0 });
+  const samples = new Map(
+    many.hosts.map((h) => [h.name, Object.fromEntries(h.sets.map((s, i) => [s.name, [sample(100_000 + i, 5, 1024, END - HOUR), ...Array.from({ length: 10 }, (_v, d) => sample(d, 10_000, 1e10, END - (d + 2) * 24 * HOUR))]]))]),
+  );
+  const s = buildFleetSummary({ ...many, samples });
+  assert.ok(s.hosts.every((h) => h.anomalies.length === 200 && !h.healthy));
+  assert.match(s.subject, /, 2000 anomalies$/);
+  const html = renderFleetSummaryHtml(s, 'UTC');
+  assert.ok(Buffer.byteLength(html) < 100_000, `HTML part of ${Buffer.byteLength(html)} bytes`);
+  // Each host's two rows go to its failures: its anomalies are counted.
+  assert.equal(html.split('… and 200 more anomalies (each named in the text part)').length - 1, 20);
+  const text = renderFleetSummaryText(s, 'UTC');
+  assert.equal(text.split('\n').filter((l) => l.includes('ANOMALY')).length, 4000, 'the text part lists every anomaly');
+});
+
+test('a host’s anomalies are judged against its own runs only, in its own section', () => {
+  const sample = (activityId: number, files: number, endedAt: number) => ({ activityId, startedAt: endedAt - 60_000, endedAt, files, bytesScanned: 0, bytesNew: 0 });
+  const usual = Array.from({ length: 6 }, (_v, d) => sample(d, 5_000, END - (d + 2) * 24 * HOUR));
+  const samples = new Map([
+    ['web02', { www: [sample(77, 3, END - HOUR), ...usual] }],
+    ['fs01', { documents: [sample(78, 5_000, END - HOUR), ...usual] }],
+  ]);
+  const s = buildFleetSummary(input({ samples }));
+  assert.deepEqual(s.hosts.find((h) => h.name === 'web02')!.anomalies.map((a) => [a.set, a.metric, a.activityId]), [['www', 'files', 77]]);
+  assert.deepEqual(s.hosts.find((h) => h.name === 'fs01')!.anomalies, []);
+  assert.equal(s.subject, 'Vigil daily — fleet of 4 hosts: 14 completed, 1 failed, 1 missed, 1 anomaly; 1 silent: db03');
+  assert.match(renderFleetSummaryText(s, 'UTC'), /HOST web02[^\n]*\n(?:  [^\n]*\n)*?  ANOMALY +www: backed up 3 files, usually 5000\n +vigil activity show 77 \(on web02\)/);
+});
