@@ -1,7 +1,7 @@
 import { Schedule } from '../backup/schedule.js';
 import type { VigilConfig } from '../config/schema/index.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
-import { buildFleetSummary, UNKNOWN_HOST, type FleetHostInput, type FleetSummary, type FleetSummaryInput } from '../domain/fleet-summary.js';
+import { buildFleetSummary, UNKNOWN_HOST, type FleetHostInput, type FleetSetStats, type FleetSummary, type FleetSummaryInput } from '../domain/fleet-summary.js';
 import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, SuccessSample, SummaryPeriod } from '../domain/summary.js';
 import type { HostSet } from '../storage/ports/host-store.js';
 import type { Store } from '../storage/ports/store.js';
@@ -54,7 +54,7 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
   for (const s of stats) pairs.set(`${s.host}\u0000${s.set}`, { host: s.host, set: s.set });
   const [lastRuns, samples, delivery, escalations, adminFailures, credentials] = await Promise.all([
     part('last runs', [], () => store.fleetSummary.hostLastRuns([...pairs.values()])),
-    part('last successes and anomalies', new Map(), () => successSamplesPerHost(store, pairs.values())),
+    part('last successes and anomalies', new Map(), () => successSamplesPerHost(store, stats)),
     part('delivery health', NO_DELIVERY, () => store.summary.delivery(period.start, period.end, now - config.mail.stuckAfter)),
     part('escalations', { integrated: false } as EscalationInfo, () => escalationsIn(store, period)),
     part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
@@ -78,16 +78,26 @@ export async function renderFleetSummary(deps: FleetSummarySourceDeps, period: S
 
 /**
  * Each host's recent successful runs of its sets, as that host's own summary reads them (its runs
- * only): one bounded per-set probe per host, so the cost follows hosts × sets, not the log.
+ * only), for the anomaly check: one bounded per-set probe per host, so the cost follows hosts ×
+ * sets, not the log. Only the sets with a successful run in the period can have an anomaly in it,
+ * and judging them needs those runs and the baseline before them, not SAMPLES_PER_SET each:
+ * 20 hosts × 100 sets read ~half the rows (bench:fleet).
  */
-async function successSamplesPerHost(store: Pick<Store, 'forHost'>, pairs: Iterable<{ host: string; set: string }>): Promise<Map<string, Record<string, SuccessSample[]>>> {
-  const setsOf = new Map<string, string[]>();
-  for (const { host, set } of pairs) {
-    const sets = setsOf.get(host);
-    if (sets) sets.push(set);
-    else setsOf.set(host, [set]);
+async function successSamplesPerHost(store: Pick<Store, 'forHost'>, stats: readonly FleetSetStats[]): Promise<Map<string, Record<string, SuccessSample[]>>> {
+  const judged = new Map<string, { sets: string[]; successes: number }>();
+  for (const s of stats) {
+    const successes = (s.byStatus.completed ?? 0) + (s.byStatus['completed-with-warnings'] ?? 0);
+    if (successes === 0) continue;
+    const host = judged.get(s.host);
+    if (host) {
+      host.sets.push(s.set);
+      host.successes = Math.max(host.successes, successes);
+    } else judged.set(s.host, { sets: [s.set], successes });
   }
-  const read = [...setsOf].map(async ([host, sets]) => [host, await store.forHost(host).summary.successSamples(sets, SAMPLES_PER_SET)] as const);
+  const read = [...judged].map(async ([host, { sets, successes }]) => {
+    const perSet = Math.min(SAMPLES_PER_SET, successes + DEFAULT_ANOMALY_THRESHOLDS.baselineRuns);
+    return [host, await store.forHost(host).summary.successSamples(sets, perSet)] as const;
+  });
   return new Map(await Promise.all(read));
 }
 
