@@ -24,12 +24,6 @@ export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS)
     // before it answers 250; so do we before enqueue returns).
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    // SQLite's own default page cache (2 MB) instead of the 16 MB better-sqlite3 builds it with:
-    // the pages are malloc'd and kept for the life of the connection, so every read that touches
-    // a large part of the store (the console's Overview and /metrics over 1,000 sets, the Admin
-    // summary) left ~10 MB more in the service's RSS. Pages read again come from the OS's file
-    // cache (docs/performance.md, console, third round).
-    db.pragma('cache_size = -2000');
   } catch (error) {
     throw new VigilError('ERR_STORE', `cannot open database ${file}: ${(error as Error).message}`, {
       hint: 'Check that dataDir exists, is writable by the account the service runs as, and is on a local disk.',
