@@ -1,31 +1,17 @@
 import type { StreakState } from '../domain/streak-state.js';
 import type { Queryable } from '../storage/postgres/database.js';
+import { streakOf, type LedgerClaimRow, type StreakRow } from '../storage/rows/notify-state-row.js';
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
 
 // What notification keeps in a spool, and how it goes back into the database with the spool's
 // runs (spool-flush.ts). The ledger's keys in a spool are the notifier's activity ids negated
 // (spooling-notify-state.ts): positive for the spool's own runs, negative for the database's.
 
-interface StreakRow {
-  set_name: string;
-  failures: number;
-  failing_since: number | null;
-  signature: string | null;
-  alerted_at: number | null;
-  last_status: string | null;
-}
-
-interface LedgerRow {
+interface LedgerRow extends LedgerClaimRow {
   activity_id: number;
   dedupe_keys: string | null;
   begun_at: number;
-  done_at: number | null;
-  claim_host: string | null;
-  claim_pid: number | null;
-  claimed_at: number | null;
 }
-
-const streakOf = (r: StreakRow): StreakState => ({ set: r.set_name, failures: r.failures, failingSince: r.failing_since, signature: r.signature, alertedAt: r.alerted_at, lastStatus: r.last_status });
 
 /** The streaks a spool holds: those of the sets whose state changed while the database was away (and not since). */
 export function spooledStreaks(spool: SqliteDatabase): StreakState[] {

@@ -1,6 +1,7 @@
 import { prepared, type Queryable } from './database.js';
 import type { LeaseLength } from '../ports/outbox-store.js';
 import type { OutgoingMessage } from '../../domain/message.js';
+import { toOutgoing, type LeasedRow } from '../rows/leased-row.js';
 
 /**
  * The Outbox's claim on PostgreSQL as ONE statement, whatever the batch size: the due candidates
@@ -18,15 +19,6 @@ export interface ClaimQuery {
   limit: number;
 }
 
-interface LeasedRow {
-  id: string;
-  message_id: string;
-  profile: string;
-  sender: string;
-  recipients: string;
-  raw: Buffer;
-  created_at: number;
-}
 
 // A message still `sending` whose lease ran out: whoever held it died (or could not record the
 // result) with the outcome unknown; the server may already have it (see the SQLite store).
@@ -91,6 +83,3 @@ async function leaseFirstSeen(db: Queryable, rows: LeasedRow[], now: number, lea
   );
 }
 
-export function toOutgoing(row: LeasedRow): OutgoingMessage {
-  return { id: row.id, messageId: row.message_id, profile: row.profile, createdAt: row.created_at, envelope: { from: row.sender, to: JSON.parse(row.recipients) as string[] }, raw: row.raw };
-}

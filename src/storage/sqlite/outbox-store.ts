@@ -4,6 +4,7 @@ import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../
 import { VigilError } from '../../domain/errors.js';
 import { formatReply } from '../../domain/outcome.js';
 import { scopeTerms } from '../rows/claim-scope.js';
+import { toOutgoing, type LeasedRow } from '../rows/leased-row.js';
 
 interface MessageRow {
   id: string;
@@ -336,23 +337,11 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 }
 
-interface LeasedRow {
-  id: string;
-  message_id: string;
-  profile: string;
-  sender: string;
-  recipients: string;
-  raw: Buffer;
-  created_at: number;
-}
 
 function leaseFor(leaseMs: LeaseLength, profile: string): number {
   return typeof leaseMs === 'number' ? leaseMs : leaseMs(profile);
 }
 
-function toOutgoing(row: LeasedRow): OutgoingMessage {
-  return { id: row.id, messageId: row.message_id, profile: row.profile, createdAt: row.created_at, envelope: { from: row.sender, to: JSON.parse(row.recipients) as string[] }, raw: row.raw };
-}
 
 function toStored(row: MessageRow): StoredMessage {
   return {
