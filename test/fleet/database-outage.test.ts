@@ -8,7 +8,7 @@ import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { Workspace } from '../helpers/workspace.js';
-import { startVigilService } from '../helpers/vigil-service.js';
+import { startVigilService, withServiceOutput } from '../helpers/vigil-service.js';
 
 // The drill of issue 15: PostgreSQL stopped under load. A real `vigil start` on a throwaway
 // cluster runs two sets every 2 s; the cluster is shut down for OUTAGE_S seconds, then started
@@ -112,8 +112,7 @@ sets:
     assert.deepEqual(viaOutbox.map((m) => `${m.parsed.messageId} ${kindOf(m)}`).sort(), stored.map((m) => `${m.message_id} ${m.kind}`).sort());
     assert.ok(stored.some((m) => m.kind === 'backup.failed'), 'the alert sent during the outage is in the Outbox history');
   } catch (error) {
-    // What the service said is what tells why.
-    throw new Error(`${(error as Error).message}\n--- the service:\n${service.output().split('\n').filter((l) => !/: completed \(activity/.test(l)).slice(-60).join('\n')}`);
+    throw withServiceOutput(error, service);
   } finally {
     if (service.child.exitCode === null) service.child.kill('SIGKILL');
     if (halted) await cluster.resume();

@@ -8,7 +8,7 @@ import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { Workspace } from '../helpers/workspace.js';
-import { startVigilService } from '../helpers/vigil-service.js';
+import { startVigilService, withServiceOutput } from '../helpers/vigil-service.js';
 
 // What notification remembers of each set (its failing streak, which runs it has told) carries
 // across a PostgreSQL outage in both directions: the spool starts from the streaks the host had
@@ -92,7 +92,7 @@ test('notification state crosses a PostgreSQL outage: no second alert, recoverie
     assert.deepEqual(state.map((r) => [r.set_name, r.failures > 0]), [['early', true], ['healed', false], ['late', false]].filter(([name]) => state.some((r) => r.set_name === name)));
     assert.ok(state.some((r) => r.set_name === 'early' && r.failures > 0), 'early is still failing in the database');
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- the service:\n${service.output().split('\n').filter((l) => !/: completed \(activity/.test(l)).slice(-60).join('\n')}`);
+    throw withServiceOutput(error, service);
   } finally {
     if (service.child.exitCode === null) service.child.kill('SIGKILL');
     if (halted) await cluster.resume();
