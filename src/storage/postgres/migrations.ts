@@ -415,6 +415,23 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 44,
+    name: 'success samples per host',
+    sql: `
+      -- Each host's newest successful runs of a set (SummaryStore.successSamples: the anomaly
+      -- check, the Admin summaries, the fleet summary's per-host anomalies), as backward Index
+      -- Only Scans: every column the query reads is in the index, so a sample costs no random
+      -- heap read of a table larger than shared_buffers (~33 µs each, 50,000 of them in a fleet
+      -- summary of 20 hosts × 100 sets). Keyed by start, as the samples are chosen; partial, so
+      -- only a run that ends successful is added (once, by the UPDATE that ends it). Index-only
+      -- needs the visibility map: autovacuum's insert threshold keeps it set in service.
+      -- activities_host_set (38) stays: the last runs of any status are chosen by their end.
+      CREATE INDEX activities_host_successes ON activities (host, set_name, started_at)
+        INCLUDE (id, ended_at, files, bytes_scanned, bytes_new)
+        WHERE kind = 'backup' AND status IN ('completed', 'completed-with-warnings');
+    `,
+  },
+  {
     version: 45,
     name: 'attempt totals',
     sql: `
