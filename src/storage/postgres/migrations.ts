@@ -445,4 +445,14 @@ export const PG_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 46,
+    name: 'anomaly rules per host',
+    sql: `
+      -- Each host publishes its notification.anomalies with its sets (HostStore.register): the
+      -- leader judges that host's runs in the fleet summary by it. NULL: a host registered by a
+      -- version before this one, judged by the defaults until it registers again.
+      ALTER TABLE hosts ADD COLUMN anomalies TEXT;
+    `,
+  },
 ];
