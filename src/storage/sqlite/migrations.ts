@@ -547,4 +547,14 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 47,
+    name: 'due messages per host',
+    sql: `
+      -- Nothing here: PostgreSQL's index for claims scoped to one host of a fleet. A SQLite store
+      -- is one host's, whose claims take every message (no scope), and an index more would be
+      -- written on every enqueue and claim of the single-host Outbox for nothing.
+      SELECT 1;
+    `,
+  },
 ];
