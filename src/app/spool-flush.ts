@@ -1,6 +1,7 @@
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { PgDatabase, Queryable } from '../storage/postgres/database.js';
 import { copyNotifyState, untoldRecently } from './spool-flush-notify.js';
+import { copyStormWindows, databaseDedupeKey } from './spool-flush-storm.js';
 
 /** What a flush copied into the database (zero and zero when an earlier flush already had). */
 export interface SpoolFlushed {
@@ -35,6 +36,8 @@ type Row = Record<string, unknown>;
  *   now on; one delivered from the spool is history, with its attempts (and its MTA hand-off).
  * - What notification learnt meanwhile goes with them (spool-flush-notify.ts): the streaks of the
  *   sets that ran, and which runs were told, so none is told twice or left without its recovery.
+ * - Storm windows too (spool-flush-storm.ts): one still open goes on gathering in the database
+ *   and its grouped message is sent from there; the groups' dedupe keys follow their windows.
  *
  * The spool must be still (no run in progress in it, no message being sent from it): the caller's.
  */
@@ -50,8 +53,10 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
       ids.set(activity.id as number, target);
       for (const entry of log) await insert(tx, 'activity_log', ['activity', ...LOG_COLUMNS], [target, ...LOG_COLUMNS.map((c) => entry[c])], 'ON CONFLICT DO NOTHING');
     }
+    const windows = await copyStormWindows(tx, spool, ids, host);
     for (const message of messages) {
-      const copied = await insert(tx, 'messages', MESSAGE_COLUMNS, MESSAGE_COLUMNS.map((c) => message[c]), 'ON CONFLICT DO NOTHING');
+      const values = MESSAGE_COLUMNS.map((c) => (c === 'dedupe_key' ? databaseDedupeKey(message[c] as string | null, windows) : message[c]));
+      const copied = await insert(tx, 'messages', MESSAGE_COLUMNS, values, 'ON CONFLICT DO NOTHING');
       if (copied === 0) continue; // already there: never twice
       const attempts = spool.prepare('SELECT * FROM attempts WHERE message = ? ORDER BY id').all(message.id) as Row[];
       for (const attempt of attempts) await insert(tx, 'attempts', ATTEMPT_COLUMNS, ATTEMPT_COLUMNS.map((c) => attempt[c]));
