@@ -455,4 +455,15 @@ export const PG_MIGRATIONS: Migration[] = [
       ALTER TABLE hosts ADD COLUMN anomalies TEXT;
     `,
   },
+  {
+    version: 47,
+    name: 'due messages per host',
+    sql: `
+      -- A host's claim takes its own due messages (and those of no host, and a gone host's), most
+      -- urgent first: one ordered index walk per part of its scope (outbox-claim.ts). Through
+      -- messages_due alone it read every other host's pending message queued ahead of its own.
+      CREATE INDEX messages_due_host ON messages (host, priority, next_attempt_at)
+        WHERE state IN ('queued', 'deferred', 'sending');
+    `,
+  },
 ];

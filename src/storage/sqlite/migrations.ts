@@ -569,4 +569,14 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE hosts ADD COLUMN anomalies TEXT;
     `,
   },
+  {
+    version: 47,
+    name: 'due messages per host',
+    sql: `
+      -- Nothing here: PostgreSQL's index for claims scoped to one host of a fleet. A SQLite store
+      -- is one host's, whose claims take every message (no scope), and an index more would be
+      -- written on every enqueue and claim of the single-host Outbox for nothing.
+      SELECT 1;
+    `,
+  },
 ];
