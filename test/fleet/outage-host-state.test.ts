@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { openServiceStore } from '../../src/app/open-store.js';
 import { SpoolingStore, storeFallback } from '../../src/app/spooling-store.js';
 import type { StreakState } from '../../src/domain/streak-state.js';
 import type { Store } from '../../src/storage/ports/store.js';
 import { openPgStore } from '../../src/storage/postgres/store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
+import type { TestDatabase } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { Workspace } from '../helpers/workspace.js';
 
@@ -17,13 +19,7 @@ import { Workspace } from '../helpers/workspace.js';
 // after its return. The service's own store (spooling-store.ts) on a throwaway cluster, halted
 // and resumed; what is left is read as another process would, through a store of its own.
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 const T0 = Date.parse('2026-11-29T10:00:00Z');
 
