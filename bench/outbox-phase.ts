@@ -2,13 +2,23 @@
  * One phase of the Outbox benchmark, run in its own process so its peak RSS is its own.
  * Usage: outbox-phase.ts <outbox|direct|latency|rss> <port> <count>
  * Prints one JSON line with the phase's figures.
+ *
+ * BENCH_VIGIL_DIST=<tree>/dist measures the Vigil of another built tree (the commit before
+ * PostgreSQL, say) with this phase's code: its openApp, its store, its dispatcher.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
-import { openApp } from '../src/app/context.js';
 import type { MessageRequest } from '../src/domain/message.js';
+import { countSqliteWork, sqliteWork } from './sqlite-work.js';
+
+const otherTree = process.env.BENCH_VIGIL_DIST;
+const contextFile = otherTree ? path.resolve(otherTree, 'src/app/context.js') : fileURLToPath(new URL('../src/app/context.js', import.meta.url));
+// Counting starts before the tree opens its database (it wraps better-sqlite3's Statement).
+countSqliteWork(contextFile);
+const { openApp } = (await import(otherTree ? pathToFileURL(contextFile).href : '../src/app/context.js')) as typeof import('../src/app/context.js');
 
 const [phase, portText, countText] = process.argv.slice(2);
 const port = Number(portText);
@@ -46,17 +56,37 @@ outbox: { concurrency: ${CONNECTIONS * 2} }
 async function outboxThroughput(): Promise<Record<string, number>> {
   const ws = workspace();
   const app = openApp({ configFile: ws.configFile, logLevel: 'error' });
+  // CPU and statements per message: figures the machine's load does not move much, unlike msg/s.
+  const cpu0 = process.cpuUsage();
+  const work0 = sqliteWork();
   const started = performance.now();
   for (let i = 0; i < count; i += 1000) {
     await app.outbox.enqueueMany(Array.from({ length: Math.min(1000, count - i) }, (_, k) => request(i + k)));
   }
   const enqueued = performance.now();
+  const cpu1 = process.cpuUsage();
+  const work1 = sqliteWork();
   let sent = 0;
   while (sent < count) sent += (await app.dispatcher.runPass()).sent;
   const seconds = (performance.now() - started) / 1000;
+  const cpu2 = process.cpuUsage();
+  const work2 = sqliteWork();
   await app.close();
   rmSync(ws.dir, { recursive: true, force: true });
-  return { outbox_msgs_per_s: count / seconds, enqueue_s: (enqueued - started) / 1000, total_s: seconds };
+  const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1000;
+  const per = (n: number) => n / count;
+  return {
+    outbox_msgs_per_s: count / seconds,
+    enqueue_s: (enqueued - started) / 1000,
+    total_s: seconds,
+    cpu_ms_per_msg: per(cpuMs(cpu0, cpu2)),
+    enqueue_cpu_ms_per_msg: per(cpuMs(cpu0, cpu1)),
+    deliver_cpu_ms_per_msg: per(cpuMs(cpu1, cpu2)),
+    deliver_statements_per_msg: per(work2.statements - work1.statements),
+    deliver_transactions_per_msg: per(work2.transactions - work1.transactions),
+    deliver_commits_per_msg: per(work2.commits - work1.commits),
+    enqueue_statements_per_msg: per(work1.statements - work0.statements),
+  };
 }
 
 async function directThroughput(): Promise<Record<string, number>> {

@@ -5,11 +5,15 @@
  *     nodemailer pool with the same number of connections;
  * (b) enqueue → 250 latency for 1,000 messages one at a time;
  * (c) peak RSS of a process that queues and delivers 100,000 messages.
+ * With (a), the Outbox process's CPU per message (process.cpuUsage, enqueue and delivery) and the
+ * SQLite statements and commits per delivered message: unlike msg/s, the machine's load hardly
+ * moves them. BENCH_VIGIL_DIST=<tree>/dist measures another built tree's Vigil with this bench.
  * Last line: one JSON object with the figures.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,6 +70,10 @@ try {
   const direct = phase('direct', port, THROUGHPUT);
   const outbox = phase('outbox', port, THROUGHPUT);
   console.log(`    direct nodemailer pool: ${direct.direct_msgs_per_s!.toFixed(0)} msg/s; Outbox: ${outbox.outbox_msgs_per_s!.toFixed(0)} msg/s (enqueue ${outbox.enqueue_s!.toFixed(2)} s)`);
+  console.log(
+    `    Outbox CPU ${outbox.cpu_ms_per_msg!.toFixed(3)} ms/msg (enqueue ${outbox.enqueue_cpu_ms_per_msg!.toFixed(3)}, delivery ${outbox.deliver_cpu_ms_per_msg!.toFixed(3)}); ` +
+      `delivery: ${outbox.deliver_statements_per_msg!.toFixed(2)} statements, ${outbox.deliver_transactions_per_msg!.toFixed(2)} transactions, ${outbox.deliver_commits_per_msg!.toFixed(2)} commits per message`,
+  );
   console.log(`(b) latency, ${LATENCY} messages one at a time…`);
   const latency = phase('latency', port, LATENCY);
   console.log(`    p50 ${latency.latency_p50_ms!.toFixed(2)} ms, p99 ${latency.latency_p99_ms!.toFixed(2)} ms`);
@@ -73,12 +81,20 @@ try {
   const rss = phase('rss', port, RSS);
   console.log(`    peak RSS ${rss.peak_rss_mb!.toFixed(0)} MB`);
   const figures = {
+    ...(process.env.BENCH_VIGIL_DIST ? { vigil: process.env.BENCH_VIGIL_DIST } : {}),
+    load: Number(loadavg()[0]!.toFixed(2)),
     outbox_msgs_per_s: Math.round(outbox.outbox_msgs_per_s!),
     direct_msgs_per_s: Math.round(direct.direct_msgs_per_s!),
     ratio: Number((outbox.outbox_msgs_per_s! / direct.direct_msgs_per_s!).toFixed(2)),
     latency_p50_ms: Number(latency.latency_p50_ms!.toFixed(2)),
     latency_p99_ms: Number(latency.latency_p99_ms!.toFixed(2)),
     peak_rss_mb: Math.round(rss.peak_rss_mb!),
+    cpu_ms_per_msg: Number(outbox.cpu_ms_per_msg!.toFixed(3)),
+    enqueue_cpu_ms_per_msg: Number(outbox.enqueue_cpu_ms_per_msg!.toFixed(3)),
+    deliver_cpu_ms_per_msg: Number(outbox.deliver_cpu_ms_per_msg!.toFixed(3)),
+    deliver_statements_per_msg: Number(outbox.deliver_statements_per_msg!.toFixed(2)),
+    deliver_transactions_per_msg: Number(outbox.deliver_transactions_per_msg!.toFixed(2)),
+    deliver_commits_per_msg: Number(outbox.deliver_commits_per_msg!.toFixed(2)),
   };
   console.log(JSON.stringify(figures));
 } finally {

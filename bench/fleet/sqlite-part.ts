@@ -2,6 +2,8 @@
  * bench:fleet (3): a single host on SQLite is not slowed by the fleet. bench:outbox (compiled, as
  * its npm script runs it) on this tree and on the commit before PostgreSQL came in, back to back,
  * alternating, `rounds` times each; the figure is this tree's over the baseline's, per figure.
+ * Both trees are measured by this tree's bench (the baseline's Vigil through BENCH_VIGIL_DIST),
+ * so both report CPU and SQLite statements per message, which the machine's load hardly moves.
  *
  * The baseline is a `git worktree` of BENCH_FLEET_BASELINE (default 71beac6, the parent of
  * 279f743 which added pg) in a temporary directory with this tree's node_modules linked, built
@@ -20,13 +22,19 @@ export interface OutboxFigures {
   latency_p50_ms: number;
   latency_p99_ms: number;
   peak_rss_mb: number;
+  cpu_ms_per_msg: number;
+  deliver_cpu_ms_per_msg: number;
+  deliver_statements_per_msg: number;
+  deliver_commits_per_msg: number;
 }
 
 export interface SqliteComparison {
   baseline: string;
   rounds: Array<{ tree: 'current' | 'baseline'; load: number } & OutboxFigures>;
   /** Medians of the current tree over the baseline's (> 1: faster or larger). */
-  ratios: { outboxMsgPerSec: number; outboxOverDirect: number; latencyP50: number; latencyP99: number; peakRss: number };
+  ratios: { outboxMsgPerSec: number; outboxOverDirect: number; latencyP50: number; latencyP99: number; peakRss: number; cpuPerMessage: number };
+  /** Medians over the rounds of each pair's quotient (current over baseline, same round). */
+  pairRatios: { outboxOverDirect: number; cpuPerMessage: number };
 }
 
 const BUILD_TIMEOUT_MS = 10 * 60_000;
@@ -36,9 +44,11 @@ function build(tree: string): void {
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: tree, stdio: 'inherit', timeout: BUILD_TIMEOUT_MS });
 }
 
+/** This tree's compiled bench:outbox, measuring the Vigil in `tree` (its dist). */
 function runOutboxBench(tree: string, env: NodeJS.ProcessEnv): OutboxFigures {
-  const result = spawnSync(process.execPath, ['dist/bench/outbox.bench.js'], { cwd: tree, env: { ...process.env, ...env }, encoding: 'utf8', timeout: RUN_TIMEOUT_MS });
-  if (result.status !== 0) throw new Error(`bench:outbox in ${tree} failed (${result.status ?? result.signal}):\n${result.stderr}`);
+  const vigil = tree === REPO_ROOT ? {} : { BENCH_VIGIL_DIST: path.join(tree, 'dist') };
+  const result = spawnSync(process.execPath, ['dist/bench/outbox.bench.js'], { cwd: REPO_ROOT, env: { ...process.env, ...env, ...vigil }, encoding: 'utf8', timeout: RUN_TIMEOUT_MS });
+  if (result.status !== 0) throw new Error(`bench:outbox on ${tree} failed (${result.status ?? result.signal}):\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as OutboxFigures;
 }
 
@@ -53,7 +63,7 @@ export function compareSqlite(rounds: number, env: NodeJS.ProcessEnv): SqliteCom
       symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(baseline, 'node_modules'));
       build(baseline);
     }
-    if (!existsSync(path.join(baseline, 'dist/bench/outbox.bench.js'))) throw new Error(`${baseline} is not built (no dist/bench/outbox.bench.js)`);
+    if (!existsSync(path.join(baseline, 'dist/src/app/context.js'))) throw new Error(`${baseline} is not built (no dist/src/app/context.js)`);
     if (process.env.BENCH_FLEET_SKIP_BUILD !== '1') build(REPO_ROOT);
     const results: SqliteComparison['rounds'] = [];
     for (let round = 0; round < rounds; round++) {
@@ -78,7 +88,9 @@ export function compareSqlite(rounds: number, env: NodeJS.ProcessEnv): SqliteCom
         latencyP50: ratio((r) => r.latency_p50_ms),
         latencyP99: ratio((r) => r.latency_p99_ms),
         peakRss: ratio((r) => r.peak_rss_mb),
+        cpuPerMessage: ratio((r) => r.cpu_ms_per_msg),
       },
+      pairRatios: { outboxOverDirect: pairRatio(results, (r) => r.ratio), cpuPerMessage: pairRatio(results, (r) => r.cpu_ms_per_msg) },
     };
   } finally {
     if (made) {
@@ -86,4 +98,15 @@ export function compareSqlite(rounds: number, env: NodeJS.ProcessEnv): SqliteCom
       rmSync(path.dirname(made), { recursive: true, force: true });
     }
   }
+}
+
+/** Rounds come in pairs (one of each tree): the median of current/baseline within each pair. */
+function pairRatio(results: SqliteComparison['rounds'], pick: (r: OutboxFigures) => number): number {
+  const quotients: number[] = [];
+  for (let i = 0; i + 1 < results.length; i += 2) {
+    const [a, b] = [results[i]!, results[i + 1]!];
+    const [current, baseline] = a.tree === 'current' ? [a, b] : [b, a];
+    quotients.push(pick(current) / pick(baseline));
+  }
+  return Number(median(quotients).toFixed(3));
 }

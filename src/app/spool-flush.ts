@@ -1,6 +1,7 @@
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { PgDatabase, Queryable } from '../storage/postgres/database.js';
 import { copyNotifyState, untoldRecently } from './spool-flush-notify.js';
+import { copyStormWindows, databaseDedupeKey } from './spool-flush-storm.js';
 
 /** What a flush copied into the database (zero and zero when an earlier flush already had). */
 export interface SpoolFlushed {
@@ -19,6 +20,7 @@ const ACTIVITY_END_COLUMNS = ['status', 'ended_at', 'files', 'bytes_scanned', 'b
 const LOG_COLUMNS = ['seq', 'severity', 'message', 'path'];
 const MESSAGE_COLUMNS = ['id', 'message_id', 'kind', 'severity', 'priority', 'profile', 'dedupe_key', 'sender', 'recipients', 'subject', 'raw', 'state', 'created_at', 'updated_at', 'next_attempt_at', 'lease_owner', 'attempts', 'last_outcome', 'last_error', 'possible_duplicate', 'sent_at', 'sequence', 'host'];
 const HAND_OFF_COLUMNS = ['outbox_id', 'message_id', 'client', 'program', 'queue_listing', 'sender', 'recipients', 'handed_at', 'queue_id', 'last_checked_at', 'last_seen_at', 'left_at', 'stuck_since', 'last_reason'];
+const ESCALATION_COLUMNS = ['outbox_id', 'kind', 'subject', 'profile', 'trigger', 'reason', 'message_at', 'escalated_at', 'reported_at'];
 const ATTEMPT_COLUMNS = ['message', 'started_at', 'duration_ms', 'transport', 'server', 'outcome', 'reply_code', 'reply_text', 'detail', 'error_code', 'transcript'];
 
 type Row = Record<string, unknown>;
@@ -35,6 +37,9 @@ type Row = Record<string, unknown>;
  *   now on; one delivered from the spool is history, with its attempts (and its MTA hand-off).
  * - What notification learnt meanwhile goes with them (spool-flush-notify.ts): the streaks of the
  *   sets that ran, and which runs were told, so none is told twice or left without its recovery.
+ * - Escalations, so a message escalated from the spool is not escalated again from the database.
+ * - Storm windows too (spool-flush-storm.ts): one still open goes on gathering in the database
+ *   and its grouped message is sent from there; the groups' dedupe keys follow their windows.
  *
  * The spool must be still (no run in progress in it, no message being sent from it): the caller's.
  */
@@ -50,14 +55,21 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
       ids.set(activity.id as number, target);
       for (const entry of log) await insert(tx, 'activity_log', ['activity', ...LOG_COLUMNS], [target, ...LOG_COLUMNS.map((c) => entry[c])], 'ON CONFLICT DO NOTHING');
     }
+    const windows = await copyStormWindows(tx, spool, ids, host);
     for (const message of messages) {
-      const copied = await insert(tx, 'messages', MESSAGE_COLUMNS, MESSAGE_COLUMNS.map((c) => message[c]), 'ON CONFLICT DO NOTHING');
+      const values = MESSAGE_COLUMNS.map((c) => (c === 'dedupe_key' ? databaseDedupeKey(message[c] as string | null, windows) : message[c]));
+      const copied = await insert(tx, 'messages', MESSAGE_COLUMNS, values, 'ON CONFLICT DO NOTHING');
       if (copied === 0) continue; // already there: never twice
       const attempts = spool.prepare('SELECT * FROM attempts WHERE message = ? ORDER BY id').all(message.id) as Row[];
       for (const attempt of attempts) await insert(tx, 'attempts', ATTEMPT_COLUMNS, ATTEMPT_COLUMNS.map((c) => attempt[c]));
       // Handed to a local MTA (msmtp, postfix) from the spool: followed in its queue from the database.
       const handOff = spool.prepare('SELECT * FROM mta_handoffs WHERE outbox_id = ?').get(message.id) as Row | undefined;
       if (handOff) await insert(tx, 'mta_handoffs', HAND_OFF_COLUMNS, HAND_OFF_COLUMNS.map((c) => handOff[c]));
+    }
+    // Escalated from the spool: not again from the database (its message is there now, maybe still
+    // undelivered), and reported in the next delivered mail if it was not yet. Once per message.
+    for (const e of spool.prepare('SELECT * FROM escalations ORDER BY id').all() as Row[]) {
+      await insert(tx, 'escalations', ESCALATION_COLUMNS, ESCALATION_COLUMNS.map((c) => e[c]), 'ON CONFLICT (outbox_id) DO NOTHING');
     }
     const streaks = await copyNotifyState(tx, spool, ids, host);
     await tx.run('INSERT INTO spool_flushes (spool_id, host, flushed_at, activities, messages) VALUES ($1, $2, $3, $4, $5)', [spoolId, host, now, activities.length, messages.length]);

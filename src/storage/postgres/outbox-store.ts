@@ -69,8 +69,8 @@ export class PgOutboxStore implements OutboxStore {
 
   async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<OutgoingMessage[]> {
     const params: unknown[] = [now, excludeProfiles, this.host];
-    const where = `${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND} AND profile <> ALL($2::text[]) ${ofScope(scope, params)}`;
-    return claimBatch(this.db, { where, params, limit }, now, leaseMs, owner, this.profilesSeen);
+    const where = `${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND} AND profile <> ALL($2::text[])`;
+    return claimBatch(this.db, { where, params, limit, ...(scope === undefined ? {} : { parts: scopeParts(scope, params) }) }, now, leaseMs, owner, this.profilesSeen);
   }
 
   async claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined> {
@@ -235,6 +235,22 @@ function toStored(row: MessageRow): StoredMessage {
  * `params`: this host's, those of no recorded host, and a gone host's whose fingerprint this host
  * has for that name. No condition without a scope.
  */
+/**
+ * The same scope as conditions that each select one host (or none), which messages_due_host
+ * (migration 47) walks in claim order: the claim takes the most urgent of each part's first
+ * candidates. As one OR, PostgreSQL walked messages_due and read every host's pending messages.
+ */
+function scopeParts(scope: string | ClaimScope, params: unknown[]): string[] {
+  const { host, goneHosts, pairs } = scopeTerms(scope);
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const parts = [`host = ${param(host)}::text`, 'host IS NULL'];
+  if (pairs.length) {
+    parts.push(`host = ANY(${param(goneHosts)}::text[])
+      AND (profile, fingerprint) IN (SELECT * FROM unnest(${param(pairs.map((p) => p[0]))}::text[], ${param(pairs.map((p) => p[1]))}::text[]))`);
+  }
+  return parts;
+}
+
 function ofScope(scope: string | ClaimScope | undefined, params: unknown[]): string {
   if (scope === undefined) return '';
   const { host, goneHosts, pairs } = scopeTerms(scope);
