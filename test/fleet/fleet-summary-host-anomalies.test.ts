@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { renderFleetSummary } from '../../src/admin/fleet-summary-source.js';
 import { AdminSchedule } from '../../src/admin/period.js';
 import { connectApp, type AppContext } from '../../src/app/context.js';
 import { buildFleet } from '../../src/app/fleet-wiring.js';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import type { TestDatabase } from '../helpers/postgres.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { Workspace } from '../helpers/workspace.js';
 
 // The leader writes the fleet summary, but a host's anomaly rules are in that host's own
@@ -17,18 +19,9 @@ const DUE = Date.parse('2026-11-27T20:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-let cluster: PostgresCluster;
+const cleanups = withCleanups();
+const cluster = usePostgres(cleanups);
 let db: TestDatabase;
-const cleanups: Array<() => Promise<void> | void> = [];
-before(async () => {
-  cluster = await startPostgres();
-  db = await cluster.newDatabase();
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await db?.drop();
-  await cluster?.stop();
-});
 
 /** A host's service on the shared database, registered as `vigil start` registers it. */
 async function host(name: string, anomalies: 'alert' | 'summary' | 'off'): Promise<AppContext> {
@@ -56,6 +49,8 @@ async function shrinkingRuns(app: AppContext, name: string): Promise<void> {
 }
 
 test('each host’s runs are judged by its own notification.anomalies in the fleet summary, whoever leads', async () => {
+  db = await cluster.newDatabase();
+  cleanups.push(() => db.drop());
   const fs01 = await host('fs01', 'off');
   const web02 = await host('web02', 'summary');
   // db03 registered before hosts published their rules (no value): the defaults judge it.
