@@ -116,3 +116,36 @@ test('a streak `vigil run` writes after the database returns is not overwritten 
     await db.drop();
   }
 });
+
+test('a pause set before the outage holds during it, and one resumed during it stays resumed after it', { timeout: 120_000 }, async () => {
+  const db = await cluster.newDatabase();
+  const ws = new Workspace('');
+  const clock = new FakeClock(T0);
+  const { store, heard } = await serviceStore(db, ws, clock);
+  let halted = false;
+  try {
+    await store.alertPauses.pause(['home', 'mail'], clock.now(), null);
+    await cluster.halt();
+    halted = true;
+    clock.advance(60_000);
+    assert.deepEqual((await store.alertPauses.active(clock.now())).map((p) => p.set), ['home', 'mail'], 'the pauses hold during the outage');
+    await store.alertPauses.resume(['home']);
+    assert.deepEqual((await store.alertPauses.active(clock.now())).map((p) => p.set), ['mail'], 'home resumed during the outage');
+
+    await cluster.resume();
+    halted = false;
+    await waitFor(() => heard.flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
+    clock.advance(60_000);
+    const other = await otherProcess(db);
+    try {
+      assert.deepEqual((await other.alertPauses.active(clock.now())).map((p) => p.set), ['mail'], 'home stays resumed, mail stays paused');
+    } finally {
+      await other.close();
+    }
+  } finally {
+    if (halted) await cluster.resume();
+    await store.close();
+    ws.cleanup();
+    await db.drop();
+  }
+});
