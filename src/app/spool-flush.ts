@@ -1,7 +1,8 @@
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { PgDatabase, Queryable } from '../storage/postgres/database.js';
-import { copyNotifyState, untoldRecently } from './spool-flush-notify.js';
+import { copyLedger, untoldRecently } from './spool-flush-notify.js';
 import { copyStormWindows, databaseDedupeKey } from './spool-flush-storm.js';
+import { copyHostState } from './spool-write-back.js';
 
 /** What a flush copied into the database (zero and zero when an earlier flush already had). */
 export interface SpoolFlushed {
@@ -35,8 +36,10 @@ type Row = Record<string, unknown>;
  *   that started in the database before the outage and ended during it) ends that activity.
  * - A message keeps its id and Message-ID: one still pending is delivered from PostgreSQL from
  *   now on; one delivered from the spool is history, with its attempts (and its MTA hand-off).
- * - What notification learnt meanwhile goes with them (spool-flush-notify.ts): the streaks of the
- *   sets that ran, and which runs were told, so none is told twice or left without its recovery.
+ * - What notification learnt meanwhile goes with them (spool-flush-notify.ts): which runs were
+ *   told, so none is told twice or left without its recovery.
+ * - The host's own state left in the spool (spool-write-back.ts: streaks, alert pauses, paused
+ *   profiles, suspended routes; normally written back already when the database was found back).
  * - Escalations, so a message escalated from the spool is not escalated again from the database.
  * - Storm windows too (spool-flush-storm.ts): one still open goes on gathering in the database
  *   and its grouped message is sent from there; the groups' dedupe keys follow their windows.
@@ -71,9 +74,10 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
     for (const e of spool.prepare('SELECT * FROM escalations ORDER BY id').all() as Row[]) {
       await insert(tx, 'escalations', ESCALATION_COLUMNS, ESCALATION_COLUMNS.map((c) => e[c]), 'ON CONFLICT (outbox_id) DO NOTHING');
     }
-    const streaks = await copyNotifyState(tx, spool, ids, host);
+    const state = await copyHostState(tx, spool, host);
+    await copyLedger(tx, spool, ids);
     await tx.run('INSERT INTO spool_flushes (spool_id, host, flushed_at, activities, messages) VALUES ($1, $2, $3, $4, $5)', [spoolId, host, now, activities.length, messages.length]);
-    return { activities: activities.length, messages: messages.length, streaks, already: false };
+    return { activities: activities.length, messages: messages.length, streaks: state.streaks.length, already: false };
   });
 }
 

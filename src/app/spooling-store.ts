@@ -8,6 +8,7 @@ import { databaseStreaks, spooledStreaks } from './spool-flush-notify.js';
 import { SpoolingNotifyStateStore } from './spooling-notify-state.js';
 import { SpoolingActivityStore, SpoolingOutboxStore } from './spooling-ports.js';
 import { SpoolingScheduleStore } from './spooling-schedules.js';
+import { writeBackHostState } from './spool-write-back.js';
 
 // How often an unreachable database is looked at again, and a spool that was busy (a run in
 // progress in it, a message being sent from it) tried for its flush again.
@@ -230,6 +231,9 @@ export class SpoolingStore implements Store, Router {
         await this.db.run('SELECT 1');
         // Due times handled meanwhile first: the missed-backup watchdog reads them there.
         await this.scheduleStore.writeBack();
+        // The host's own state (streaks, pauses, suspended routes) before anyone writes a newer one
+        // there: what this service, `vigil run` or `vigil pause` write from now on wins.
+        if (this.current) this.notifyStateStore.remember(await writeBackHostState(this.current.raw, this.db, this.options.host));
       } catch (error) {
         if (!isConnectionLost(error)) this.note(`database: ${(error as Error).message}`, 'warn');
         return this.probeSoon();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import { openServiceStore } from '../../src/app/open-store.js';
 import { storeFallback } from '../../src/app/spooling-store.js';
@@ -8,7 +8,8 @@ import { loadConfig } from '../../src/config/load.js';
 import { PRIORITY } from '../../src/domain/message.js';
 import type { SystemLog } from '../../src/domain/system-log.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { closedPort } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -20,13 +21,7 @@ import { Workspace } from '../helpers/workspace.js';
 // named in the next delivered mail. The service's own store (spooling-store.ts) on a throwaway
 // cluster, halted and resumed; the mail server's port is closed, so nothing is delivered.
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 class RecordingSystemLog implements SystemLog {
   readonly lines: string[] = [];

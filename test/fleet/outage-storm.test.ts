@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { test } from 'node:test';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -14,13 +15,7 @@ import { startVigilService, withServiceOutput } from '../helpers/vigil-service.j
 // grouped message — the only alert of the sets it held — still goes out, once. A real
 // `vigil start` on a throwaway cluster; two sets start failing together during the outage.
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
 const header = (m: SmtpPeer['received'][number], name: string) => String(m.parsed.headers.get(name));

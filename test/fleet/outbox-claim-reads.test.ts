@@ -73,6 +73,27 @@ test(`a host's claim reads its own due messages, not the ${OTHERS} another live 
   }
 });
 
+test(`a host looking for its next due message reads its own pending messages, not the ${OTHERS} of another live host`, { timeout: 120_000 }, async () => {
+  const db = await cluster.newDatabase();
+  try {
+    const setup = await openPgStore({ url: db.url }, { host: 'h1' });
+    await setup.outbox.enqueue([...Array.from({ length: OTHERS }, (_v, i) => message('h2', i)), ...Array.from({ length: MINE }, (_v, i) => message('h1', i))]);
+    await setup.db.run('ANALYZE messages');
+    await setup.close();
+
+    const before = await rowsRead(db.url);
+    const store = await openPgStore({ url: db.url }, { host: 'h1', migrate: false });
+    const next = await store.outbox.nextDueAt([], { host: 'h1' });
+    await store.close();
+    const read = (await rowsRead(db.url)) - before;
+
+    assert.equal(next, 10_000, "h1's oldest message");
+    assert.ok(read <= 4 * MINE, `looking for the next due message read ${read} rows of messages (${OTHERS} belong to another host)`);
+  } finally {
+    await db.drop();
+  }
+});
+
 test("a hand-over still claims in priority order across this host's messages and a gone host's", { timeout: 120_000 }, async () => {
   const db = await cluster.newDatabase();
   try {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { LocalSpool } from '../../src/app/local-spool.js';
 import { flushSpool } from '../../src/app/spool-flush.js';
 import { notYetQueued } from '../../src/notify/not-yet-queued.js';
@@ -9,7 +9,8 @@ import { PRIORITY, type MessageRequest } from '../../src/domain/message.js';
 import type { NewActivity } from '../../src/storage/ports/activity-store.js';
 import { openPgStore } from '../../src/storage/postgres/store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { Workspace } from '../helpers/workspace.js';
 
 // Storm windows cross the flush with their ids mapped: a spool numbers its windows from 1, and a
@@ -17,13 +18,7 @@ import { Workspace } from '../helpers/workspace.js';
 // take the key of the database's window of the same number — one the outage cut short, ending
 // unsent — or that window's group is never queued.
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 const T0 = Date.parse('2026-11-29T10:00:00Z');
 const failure = (set: string, activityId: number, endedAt: number) => ({ set, status: 'failed', firstError: 'disk full', activityId, endedAt });

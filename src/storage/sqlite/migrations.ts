@@ -537,7 +537,7 @@ export const MIGRATIONS: Migration[] = [
       -- are read without a random heap read each from a table larger than shared_buffers (the
       -- fleet summary reads ~50,000). SQLite serves one host, whose summary reads them through
       -- activities_set (1) as before; another index would cost each activity insert (see
-      -- docs/performance.md, "success samples per host", for the measurement).
+      -- docs/performance.md, "success samples: a covering index", for the measurement).
       SELECT 1;
     `,
   },
