@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { renderFleetSummary } from '../../src/admin/fleet-summary-source.js';
 import { AdminSchedule } from '../../src/admin/period.js';
 import { connectApp, type AppContext } from '../../src/app/context.js';
 import { buildFleet } from '../../src/app/fleet-wiring.js';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import type { TestDatabase } from '../helpers/postgres.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
 
@@ -17,17 +19,12 @@ const DUE = Date.parse('2026-11-27T20:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-let cluster: PostgresCluster;
+const cleanups = withCleanups();
+const cluster = usePostgres(cleanups);
 let db: TestDatabase;
-const cleanups: Array<() => Promise<void> | void> = [];
 before(async () => {
-  cluster = await startPostgres();
   db = await cluster.newDatabase();
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await db?.drop();
-  await cluster?.stop();
+  cleanups.push(() => db.drop());
 });
 
 /** A host's service on the shared database, registered as `vigil start` registers it. */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
 import type { NewMessage } from '../../src/storage/ports/outbox-store.js';
 import { openPgStore } from '../../src/storage/postgres/store.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 
 // A host's claim on a shared Outbox reads its own due messages, not the whole fleet's queue. It
 // walked the due index (priority, next_attempt_at) and filtered on host row by row, so each claim
@@ -15,13 +16,7 @@ import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 const OTHERS = 1_000;
 const MINE = 5;
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 const message = (host: string, i: number, priority = 3): NewMessage => ({
   id: `${host}-${i}`,
