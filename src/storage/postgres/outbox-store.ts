@@ -2,10 +2,10 @@ import type { PgDatabase } from './database.js';
 import type { AttemptResult, AttemptRow, ClaimScope, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports/outbox-store.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
-import { scopeTerms } from '../rows/claim-scope.js';
 import { claimBatch } from './outbox-claim.js';
 import { completeBatch, splitRepeats } from './outbox-results.js';
 import { enqueueBatch } from './outbox-enqueue.js';
+import { ofScope, scopeParts } from './outbox-scope.js';
 
 interface MessageRow {
   id: string;
@@ -228,35 +228,4 @@ function toStored(row: MessageRow): StoredMessage {
     deliveredBy: row.delivered_by,
     fingerprint: row.fingerprint,
   };
-}
-
-/**
- * The messages a claim scope admits (ClaimScope), as a condition whose values are appended to
- * `params`: this host's, those of no recorded host, and a gone host's whose fingerprint this host
- * has for that name. No condition without a scope.
- */
-/**
- * The same scope as conditions that each select one host (or none), which messages_due_host
- * (migration 47) walks in claim order: the claim takes the most urgent of each part's first
- * candidates. As one OR, PostgreSQL walked messages_due and read every host's pending messages.
- */
-function scopeParts(scope: string | ClaimScope, params: unknown[]): string[] {
-  const { host, goneHosts, pairs } = scopeTerms(scope);
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const parts = [`host = ${param(host)}::text`, 'host IS NULL'];
-  if (pairs.length) {
-    parts.push(`host = ANY(${param(goneHosts)}::text[])
-      AND (profile, fingerprint) IN (SELECT * FROM unnest(${param(pairs.map((p) => p[0]))}::text[], ${param(pairs.map((p) => p[1]))}::text[]))`);
-  }
-  return parts;
-}
-
-function ofScope(scope: string | ClaimScope | undefined, params: unknown[]): string {
-  if (scope === undefined) return '';
-  const { host, goneHosts, pairs } = scopeTerms(scope);
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const own = `host IS NULL OR host = ${param(host)}::text`;
-  if (!pairs.length) return `AND (${own})`;
-  return `AND (${own} OR (host = ANY(${param(goneHosts)}::text[])
-    AND (profile, fingerprint) IN (SELECT * FROM unnest(${param(pairs.map((p) => p[0]))}::text[], ${param(pairs.map((p) => p[1]))}::text[]))))`;
 }
