@@ -10,6 +10,8 @@
  *   BENCH_FLEET_PARTS=outbox,silent,sqlite,summary (default: all)   BENCH_FLEET_ROUNDS=3
  *   BENCH_FLEET_MESSAGES=5000 (per host)   BENCH_FLEET_RUNS=1000000   BENCH_FLEET_SILENT=10s,1m
  *   BENCH_FLEET_STATEMENTS=1: pg_stat_statements in the throwaway cluster, the Outbox's statements by time
+ *   BENCH_FLEET_DURABLE=0: the test suite's cluster settings (fsync, synchronous_commit and
+ *     full_page_writes off) instead of PostgreSQL's defaults, which a fleet's database runs with
  *
  * The machine is shared: every figure carries the 1-minute load average, and each part runs a
  * few rounds. Last line: one JSON object.
@@ -39,7 +41,10 @@ if (parts.has('sqlite')) {
   figures.sqlite = compareSqlite(ROUNDS, sizes);
 }
 
-const cluster = await startPostgres();
+// PostgreSQL's defaults unless told: a commit's flush is part of what a fleet's Outbox costs.
+const DURABLE = process.env.BENCH_FLEET_DURABLE !== '0';
+figures.durable = DURABLE;
+const cluster = await startPostgres({ durable: DURABLE });
 try {
   // Every part's database is a copy of one migrated template: no part pays for the migrations.
   const template = await cluster.newDatabase();

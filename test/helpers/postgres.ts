@@ -10,7 +10,7 @@ import { freePort } from './sshd-peer.js';
  * A throwaway PostgreSQL cluster: Debian's binaries (/usr/lib/postgresql/<version>/bin, which is
  * not on PATH), `initdb` in a temporary directory, its own loopback port and unix-socket
  * directory, trust authentication on loopback only (but for members of `password_login`), fsync off (a test cluster need not survive a
- * power cut). Started once per test file (`usePostgres()` in use-postgres.ts); `stop()` ends it by PID
+ * power cut; `durable` for benches). Started once per test file (`usePostgres()` in use-postgres.ts); `stop()` ends it by PID
  * and removes its files.
  *
  * initdb and postgres refuse to run as root, and tests run as root here and in CI: the cluster
@@ -50,6 +50,11 @@ export interface ClusterOptions {
   tls?: { cert: string; key: string };
   /** Also listen on this (non-loopback) address, trusted like loopback (with or without TLS). */
   alsoListen?: string;
+  /**
+   * PostgreSQL's own durability settings (fsync, synchronous_commit, full_page_writes on), as a
+   * fleet's database runs them: for benches, whose figures must include the commit's flush.
+   */
+  durable?: boolean;
 }
 
 export async function startPostgres(options: ClusterOptions = {}): Promise<PostgresCluster> {
@@ -84,7 +89,7 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
   }
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const relaunch = () => launch(bin, data, sockets, port, dir, account, extra);
+    const relaunch = () => launch(bin, data, sockets, port, dir, account, extra, options.durable ?? false);
     const server = relaunch();
     try {
       await ready(port, server);
@@ -149,10 +154,12 @@ function launch(
   port: number,
   dir: string,
   account: { uid: number; gid: number } | undefined,
-  extra: string[] = [],
+  extra: string[],
+  durable: boolean,
 ): Server {
   const logFile = path.join(dir, `postgres-${port}.log`);
-  const args = ['-D', data, '-p', String(port), '-k', sockets, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', ...extra];
+  const fast = durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  const args = ['-D', data, '-p', String(port), '-k', sockets, '-c', 'listen_addresses=127.0.0.1', ...fast, ...extra];
   const child: ChildProcess = spawn('sh', ['-c', GUARD, path.join(bin, 'postgres'), ...args], {
     ...account,
     cwd: dir,
