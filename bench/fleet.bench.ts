@@ -9,6 +9,7 @@
  *
  *   BENCH_FLEET_PARTS=outbox,silent,sqlite,summary (default: all)   BENCH_FLEET_ROUNDS=3
  *   BENCH_FLEET_MESSAGES=5000 (per host)   BENCH_FLEET_RUNS=1000000   BENCH_FLEET_SILENT=10s,1m
+ *   BENCH_FLEET_STATEMENTS=1: pg_stat_statements in the throwaway cluster, the Outbox's statements by time
  *
  * The machine is shared: every figure carries the 1-minute load average, and each part runs a
  * few rounds. Last line: one JSON object.
@@ -17,6 +18,7 @@ import { startPostgres } from '../test/helpers/postgres.js';
 import { openPgStore } from '../src/storage/postgres/store.js';
 import { load1, median } from './fleet/rig.js';
 import { outboxRound, type OutboxRound } from './fleet/outbox-part.js';
+import { loadStatements, STATEMENTS } from './fleet/wal.js';
 import { silenceRuns } from './fleet/silence-part.js';
 import { compareSqlite } from './fleet/sqlite-part.js';
 import { summaryRounds } from './fleet/summary-part.js';
@@ -42,6 +44,7 @@ try {
   // Every part's database is a copy of one migrated template: no part pays for the migrations.
   const template = await cluster.newDatabase();
   await (await openPgStore({ url: template.url })).close();
+  if (STATEMENTS) await loadStatements(cluster);
 
   if (parts.has('outbox')) {
     say(`(1) shared Outbox: 3 hosts × ${PER_HOST} messages, and 1 host × ${PER_HOST} (control), ${ROUNDS} rounds`);
@@ -55,7 +58,7 @@ try {
     }
     figures.outbox = {
       perHost: PER_HOST,
-      rounds: fleet.map((r, i) => ({ load: r.load, fleetMsgPerSec: r.msgPerSec, loneMsgPerSec: lone[i]!.msgPerSec, duplicates: r.duplicates, notDelivered: r.notDelivered, cpuMsPerMessage: r.cpuMsPerMessage, perMessage: r.perMessage, loneCpuMsPerMessage: lone[i]!.cpuMsPerMessage, hosts: r.perHost })),
+      rounds: fleet.map((r, i) => ({ load: r.load, fleetMsgPerSec: r.msgPerSec, loneMsgPerSec: lone[i]!.msgPerSec, duplicates: r.duplicates, notDelivered: r.notDelivered, cpuMsPerMessage: r.cpuMsPerMessage, postgresMsPerMessage: r.postgresMsPerMessage, walPerMessage: r.walPerMessage, perMessage: r.perMessage, loneCpuMsPerMessage: lone[i]!.cpuMsPerMessage, hosts: r.perHost })),
       medianFleetMsgPerSec: median(fleet.map((r) => r.msgPerSec)),
       medianLoneMsgPerSec: median(lone.map((r) => r.msgPerSec)),
       duplicates: fleet.reduce((n, r) => n + r.duplicates, 0),

@@ -8,8 +8,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { PostgresCluster } from '../../test/helpers/postgres.js';
-import { backendCpu, cpuBetween } from './backend-cpu.js';
+import { backendCpu, cpuBetween, cpuByClass } from './backend-cpu.js';
 import { BENCH_DIR, Child, REPO_ROOT, CountingSink, hostConfig, load1 } from './rig.js';
+import { resetStatements, topStatements, walBytes, walMark } from './wal.js';
 
 export interface OutboxRound {
   hosts: number;
@@ -25,6 +26,12 @@ export interface OutboxRound {
   perMessage: { statements: number; transactions: number };
   /** Backends of the database seen at `go` and at the end (the postgres figure counts ended ones too: backend-cpu.ts). */
   backends: [number, number];
+  /** The database's CPU per delivered message (ms) by kind of process; `ended`: backends and autovacuum workers that ended meanwhile. */
+  postgresMsPerMessage: Record<string, number>;
+  /** WAL per delivered message: bytes (from the LSN), records and full-page images (pg_stat_wal). */
+  walPerMessage: { bytes: number; records: number; fpi: number };
+  /** BENCH_FLEET_STATEMENTS=1: the statements by time, per delivered message. */
+  statements: Array<Record<string, unknown>>;
   load: number;
 }
 
@@ -46,12 +53,20 @@ export async function outboxRound(cluster: PostgresCluster, template: string, ho
     const ready = await Promise.all(children.map((c, i) => c.line(/^ready /, DONE_TIMEOUT_MS, `${names[i]} to enqueue`)));
     const load = load1();
     const [sinkBefore, pgBefore] = [await sink.report(), await backendCpu(cluster, db.name)];
+    await resetStatements(cluster);
+    const walBefore = await walMark(cluster);
     const goAt = Date.now();
     for (const c of children) c.process.stdin!.write('go\n');
     const done = await Promise.all(children.map((c, i) => c.line(/^done /, DONE_TIMEOUT_MS, `${names[i]} to deliver its messages`)));
     const [report, pgAfter] = [await sink.report(), await backendCpu(cluster, db.name)];
-    for (const c of children) c.process.stdin!.write('exit\n');
+    const walAfterLsn = (await walMark(cluster)).lsn;
     const messages = hostCount * perHost;
+    const statements = await topStatements(cluster, db.name, messages);
+    for (const c of children) c.process.stdin!.write('exit\n');
+    // The hosts' backends report their WAL records to pg_stat_wal as they end.
+    await Promise.all(children.map((c) => c.stop(10_000)));
+    const walAfter = await walMark(cluster);
+    const wal = { bytes: await walBytes(cluster, walBefore.lsn, walAfterLsn), records: walAfter.records - walBefore.records, fpi: walAfter.fpi - walBefore.fpi };
     const seconds = ((report.lastAt ?? goAt) - goAt) / 1000;
     const enqueued = ready.map((l) => JSON.parse(l.slice(6)) as { host: string; enqueueMs: number });
     const results = done.map((l) => JSON.parse(l.slice(5)) as { host: string; sent: number; seconds: number; statements: number; transactions: number; cpuSeconds: number });
@@ -71,6 +86,9 @@ export async function outboxRound(cluster: PostgresCluster, template: string, ho
         transactions: Number((results.reduce((sum, r) => sum + r.transactions, 0) / messages).toFixed(2)),
       },
       backends: [pgBefore.size, pgAfter.size],
+      postgresMsPerMessage: Object.fromEntries(Object.entries(cpuByClass(pgBefore, pgAfter)).map(([kind, seconds]) => [kind, perMessageMs(seconds)])),
+      walPerMessage: { bytes: Math.round(wal.bytes / messages), records: Number((wal.records / messages).toFixed(2)), fpi: Number((wal.fpi / messages).toFixed(3)) },
+      statements,
       load,
     };
   } finally {

@@ -9,7 +9,7 @@ import type { Logger } from '../domain/logger.js';
 import { PRIORITY, type MessageRequest } from '../domain/message.js';
 import { resolveRecipients } from '../domain/recipients.js';
 import { buildSummary, type Summary } from '../domain/summary-build.js';
-import { DEFAULT_ANOMALY_THRESHOLDS, NO_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
+import { summaryAnomalyThresholds } from '../domain/anomalies.js';
 import type { CredentialWarning, HousekeepingReport, MissingPart, SummaryKind, SummaryPeriod } from '../domain/summary.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../storage/ports/store.js';
@@ -85,7 +85,7 @@ export class AdminProcess<R extends RenderedAny = RenderedSummary> {
   /** Builds and renders the summary of `period` without sending or recording anything. */
   async preview(period: SummaryPeriod, housekeeping?: HousekeepingReport): Promise<RenderedSummary> {
     const input = await collectSummaryInput(this.deps, period, this.deps.clock.now(), housekeeping);
-    const summary = buildSummary(input, this.deps.config.notification.anomalies === 'off' ? NO_ANOMALY_THRESHOLDS : DEFAULT_ANOMALY_THRESHOLDS);
+    const summary = buildSummary(input, summaryAnomalyThresholds(this.deps.config.notification.anomalies));
     const zone = this.deps.config.admin.timezone;
     return { summary, text: renderSummaryText(summary, zone), html: renderSummaryHtml(summary, zone) };
   }

@@ -1,6 +1,6 @@
 import { Schedule } from '../backup/schedule.js';
 import type { VigilConfig } from '../config/schema/index.js';
-import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomalies.js';
+import { DEFAULT_ANOMALY_THRESHOLDS, summaryAnomalyThresholds, type AnomalyThresholds } from '../domain/anomalies.js';
 import { buildFleetSummary, UNKNOWN_HOST, type FleetHostInput, type FleetSetStats, type FleetSummary, type FleetSummaryInput } from '../domain/fleet-summary.js';
 import type { CredentialWarning, DeliveryHealth, EscalationInfo, HousekeepingReport, SuccessSample, SummaryPeriod } from '../domain/summary.js';
 import type { HostSet } from '../storage/ports/host-store.js';
@@ -39,11 +39,15 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
   const { config, store } = deps;
   const { missing, part } = partReader();
   const listed = await listHosts(store, now, config.fleet.silentAfter);
+  // Each host is judged by its own notification.anomalies (published with its sets), not the leader's.
+  const rules = new Map(listed.map((h) => [h.name, summaryAnomalyThresholds(h.anomalies)]));
+  const thresholdsOf = (host: string) => rules.get(host) ?? DEFAULT_ANOMALY_THRESHOLDS;
   const hosts: FleetHostInput[] = listed.map((h) => ({
     name: h.name,
     state: h.state === 'ok' || h.since === null ? { kind: 'ok' } : { kind: h.state, since: h.since },
     leader: h.leader,
     sets: h.sets.map((s) => ({ name: s.name, nextRunAt: nextRunOf(s, now) })),
+    thresholds: thresholdsOf(h.name),
   }));
   const [stats, problems] = await Promise.all([
     part('run counts', [], () => store.fleetSummary.hostStats(period.start, period.end)),
@@ -54,7 +58,7 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
   for (const s of stats) pairs.set(`${s.host}\u0000${s.set}`, { host: s.host, set: s.set });
   const [lastRuns, samples, delivery, escalations, adminFailures, credentials] = await Promise.all([
     part('last runs', [], () => store.fleetSummary.hostLastRuns([...pairs.values()])),
-    part('last successes and anomalies', new Map(), () => successSamplesPerHost(store, stats)),
+    part('last successes and anomalies', new Map(), () => successSamplesPerHost(store, stats, thresholdsOf)),
     part('delivery health', NO_DELIVERY, () => store.summary.delivery(period.start, period.end, now - config.mail.stuckAfter)),
     part('escalations', { integrated: false } as EscalationInfo, () => escalationsIn(store, period)),
     part('Admin failures', [], () => store.summary.adminFailures(period.start, period.end)),
@@ -68,9 +72,9 @@ export async function collectFleetSummaryInput(deps: FleetSummarySourceDeps, per
 
 /** Collects, builds and renders the fleet summary of `period` (the leader's Admin process). */
 export async function renderFleetSummary(deps: FleetSummarySourceDeps, period: SummaryPeriod, now: number, housekeeping?: HousekeepingReport): Promise<RenderedFleetSummary> {
-  // Every host's runs are judged with the default anomaly thresholds: a host's own
-  // `notification.anomalies` is in its configuration, which the leader does not have. A host that
-  // set `summary` has no other report of them; one that set `off` gets them listed here all the same.
+  // Each host's runs are judged by the rules it published (HostStore.register: its
+  // `notification.anomalies`): one that set `off` gets none listed, whatever the leader's own
+  // setting. A host that published none (it predates migration 46) is judged by the defaults.
   const summary = buildFleetSummary(await collectFleetSummaryInput(deps, period, now, housekeeping), DEFAULT_ANOMALY_THRESHOLDS);
   const zone = deps.config.admin.timezone;
   return { summary, text: renderFleetSummaryText(summary, zone), html: renderFleetSummaryHtml(summary, zone) };
@@ -83,9 +87,15 @@ export async function renderFleetSummary(deps: FleetSummarySourceDeps, period: S
  * and judging them needs those runs and the baseline before them, not SAMPLES_PER_SET each:
  * 20 hosts × 100 sets read ~half the rows (bench:fleet).
  */
-async function successSamplesPerHost(store: Pick<Store, 'forHost'>, stats: readonly FleetSetStats[]): Promise<Map<string, Record<string, SuccessSample[]>>> {
+async function successSamplesPerHost(
+  store: Pick<Store, 'forHost'>,
+  stats: readonly FleetSetStats[],
+  thresholdsOf: (host: string) => Readonly<AnomalyThresholds>,
+): Promise<Map<string, Record<string, SuccessSample[]>>> {
   const judged = new Map<string, { sets: string[]; successes: number }>();
   for (const s of stats) {
+    // A host whose rules judge nothing (`off`) needs no samples read.
+    if (!Number.isFinite(thresholdsOf(s.host).minBaseline)) continue;
     const successes = (s.byStatus.completed ?? 0) + (s.byStatus['completed-with-warnings'] ?? 0);
     if (successes === 0) continue;
     const host = judged.get(s.host);
@@ -95,7 +105,7 @@ async function successSamplesPerHost(store: Pick<Store, 'forHost'>, stats: reado
     } else judged.set(s.host, { sets: [s.set], successes });
   }
   const read = [...judged].map(async ([host, { sets, successes }]) => {
-    const perSet = Math.min(SAMPLES_PER_SET, successes + DEFAULT_ANOMALY_THRESHOLDS.baselineRuns);
+    const perSet = Math.min(SAMPLES_PER_SET, successes + thresholdsOf(host).baselineRuns);
     return [host, await store.forHost(host).summary.successSamples(sets, perSet)] as const;
   });
   return new Map(await Promise.all(read));

@@ -48,7 +48,8 @@ export function buildFleet(app: AppContext, admin?: FleetAdminDuties): Fleet {
   const sets: HostSet[] = Object.entries(config.sets).map(([name, set]) => ({ name, schedule: set.schedule ?? null, ...(set.timezone ? { timezone: set.timezone } : {}) }));
   const presence = new HostPresence({
     hosts: app.store.hosts,
-    registration: { name: app.hostname, version: packageVersion(), startedAt: app.clock.now(), sets },
+    // Its anomaly rules with its sets: the leader judges this host's runs in the fleet summary by them.
+    registration: { name: app.hostname, version: packageVersion(), startedAt: app.clock.now(), sets, anomalies: config.notification.anomalies },
     everyMs: timings.heartbeatEveryMs,
     clock: app.clock,
     log: app.log,

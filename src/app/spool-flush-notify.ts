@@ -36,22 +36,12 @@ export function spoolLedgerKey(spool: SqliteDatabase, activityId: number): numbe
 }
 
 /**
- * Inside the flush's transaction: the spool's streaks become the host's (the spool only holds
- * those newer than the database's), and its ledger follows its runs to their ids in the database,
- * so a run told during the outage is not told again, and one not yet told is told once, from the
- * database, by the periodic pass. `ids`: each spooled run's id in the database. Returns how many
- * streaks were copied.
+ * Inside the flush's transaction: the spool's ledger follows its runs to their ids in the
+ * database, so a run told during the outage is not told again, and one not yet told is told once,
+ * from the database, by the periodic pass. `ids`: each spooled run's id in the database. (The
+ * spool's streaks go back with the host's other state: spool-write-back.ts.)
  */
-export async function copyNotifyState(tx: Queryable, spool: SqliteDatabase, ids: ReadonlyMap<number, number>, host: string): Promise<number> {
-  const streaks = spooledStreaks(spool);
-  for (const s of streaks) {
-    await tx.run(
-      `INSERT INTO notify_state (host, set_name, failures, failing_since, signature, alerted_at, last_status) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (host, set_name) DO UPDATE SET failures = excluded.failures, failing_since = excluded.failing_since,
-         signature = excluded.signature, alerted_at = excluded.alerted_at, last_status = excluded.last_status`,
-      [host, s.set, s.failures, s.failingSince, s.signature, s.alertedAt, s.lastStatus],
-    );
-  }
+export async function copyLedger(tx: Queryable, spool: SqliteDatabase, ids: ReadonlyMap<number, number>): Promise<void> {
   for (const row of spool.prepare('SELECT * FROM notify_ledger').all() as LedgerRow[]) {
     const target = row.activity_id > 0 ? ids.get(row.activity_id) : -row.activity_id;
     if (target === undefined) continue; // a run this spool does not hold
@@ -62,7 +52,6 @@ export async function copyNotifyState(tx: Queryable, spool: SqliteDatabase, ids:
       [target, row.dedupe_keys, row.begun_at, row.done_at, row.claim_host, row.claim_pid, row.claimed_at],
     );
   }
-  return streaks.length;
 }
 
 /**

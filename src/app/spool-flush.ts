@@ -1,6 +1,8 @@
 import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { PgDatabase, Queryable } from '../storage/postgres/database.js';
-import { copyNotifyState, untoldRecently } from './spool-flush-notify.js';
+import { copyLedger, untoldRecently } from './spool-flush-notify.js';
+import { copyStormWindows, databaseDedupeKey } from './spool-flush-storm.js';
+import { copyHostState } from './spool-write-back.js';
 
 /** What a flush copied into the database (zero and zero when an earlier flush already had). */
 export interface SpoolFlushed {
@@ -19,6 +21,7 @@ const ACTIVITY_END_COLUMNS = ['status', 'ended_at', 'files', 'bytes_scanned', 'b
 const LOG_COLUMNS = ['seq', 'severity', 'message', 'path'];
 const MESSAGE_COLUMNS = ['id', 'message_id', 'kind', 'severity', 'priority', 'profile', 'dedupe_key', 'sender', 'recipients', 'subject', 'raw', 'state', 'created_at', 'updated_at', 'next_attempt_at', 'lease_owner', 'attempts', 'last_outcome', 'last_error', 'possible_duplicate', 'sent_at', 'sequence', 'host'];
 const HAND_OFF_COLUMNS = ['outbox_id', 'message_id', 'client', 'program', 'queue_listing', 'sender', 'recipients', 'handed_at', 'queue_id', 'last_checked_at', 'last_seen_at', 'left_at', 'stuck_since', 'last_reason'];
+const ESCALATION_COLUMNS = ['outbox_id', 'kind', 'subject', 'profile', 'trigger', 'reason', 'message_at', 'escalated_at', 'reported_at'];
 const ATTEMPT_COLUMNS = ['message', 'started_at', 'duration_ms', 'transport', 'server', 'outcome', 'reply_code', 'reply_text', 'detail', 'error_code', 'transcript'];
 
 type Row = Record<string, unknown>;
@@ -33,8 +36,13 @@ type Row = Record<string, unknown>;
  *   that started in the database before the outage and ended during it) ends that activity.
  * - A message keeps its id and Message-ID: one still pending is delivered from PostgreSQL from
  *   now on; one delivered from the spool is history, with its attempts (and its MTA hand-off).
- * - What notification learnt meanwhile goes with them (spool-flush-notify.ts): the streaks of the
- *   sets that ran, and which runs were told, so none is told twice or left without its recovery.
+ * - What notification learnt meanwhile goes with them (spool-flush-notify.ts): which runs were
+ *   told, so none is told twice or left without its recovery.
+ * - The host's own state left in the spool (spool-write-back.ts: streaks, alert pauses, paused
+ *   profiles, suspended routes; normally written back already when the database was found back).
+ * - Escalations, so a message escalated from the spool is not escalated again from the database.
+ * - Storm windows too (spool-flush-storm.ts): one still open goes on gathering in the database
+ *   and its grouped message is sent from there; the groups' dedupe keys follow their windows.
  *
  * The spool must be still (no run in progress in it, no message being sent from it): the caller's.
  */
@@ -50,8 +58,10 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
       ids.set(activity.id as number, target);
       for (const entry of log) await insert(tx, 'activity_log', ['activity', ...LOG_COLUMNS], [target, ...LOG_COLUMNS.map((c) => entry[c])], 'ON CONFLICT DO NOTHING');
     }
+    const windows = await copyStormWindows(tx, spool, ids, host);
     for (const message of messages) {
-      const copied = await insert(tx, 'messages', MESSAGE_COLUMNS, MESSAGE_COLUMNS.map((c) => message[c]), 'ON CONFLICT DO NOTHING');
+      const values = MESSAGE_COLUMNS.map((c) => (c === 'dedupe_key' ? databaseDedupeKey(message[c] as string | null, windows) : message[c]));
+      const copied = await insert(tx, 'messages', MESSAGE_COLUMNS, values, 'ON CONFLICT DO NOTHING');
       if (copied === 0) continue; // already there: never twice
       const attempts = spool.prepare('SELECT * FROM attempts WHERE message = ? ORDER BY id').all(message.id) as Row[];
       for (const attempt of attempts) await insert(tx, 'attempts', ATTEMPT_COLUMNS, ATTEMPT_COLUMNS.map((c) => attempt[c]));
@@ -59,9 +69,15 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
       const handOff = spool.prepare('SELECT * FROM mta_handoffs WHERE outbox_id = ?').get(message.id) as Row | undefined;
       if (handOff) await insert(tx, 'mta_handoffs', HAND_OFF_COLUMNS, HAND_OFF_COLUMNS.map((c) => handOff[c]));
     }
-    const streaks = await copyNotifyState(tx, spool, ids, host);
+    // Escalated from the spool: not again from the database (its message is there now, maybe still
+    // undelivered), and reported in the next delivered mail if it was not yet. Once per message.
+    for (const e of spool.prepare('SELECT * FROM escalations ORDER BY id').all() as Row[]) {
+      await insert(tx, 'escalations', ESCALATION_COLUMNS, ESCALATION_COLUMNS.map((c) => e[c]), 'ON CONFLICT (outbox_id) DO NOTHING');
+    }
+    const state = await copyHostState(tx, spool, host);
+    await copyLedger(tx, spool, ids);
     await tx.run('INSERT INTO spool_flushes (spool_id, host, flushed_at, activities, messages) VALUES ($1, $2, $3, $4, $5)', [spoolId, host, now, activities.length, messages.length]);
-    return { activities: activities.length, messages: messages.length, streaks, already: false };
+    return { activities: activities.length, messages: messages.length, streaks: state.streaks.length, already: false };
   });
 }
 

@@ -9,9 +9,11 @@ import { dropSpooledStreak, spoolLedgerKey } from './spool-flush-notify.js';
  *
  * - **Streaks.** While the database is away, a set's streak is the spool's if the spool has one,
  *   else the one the host last had in the database (known here: read at start, then every read
- *   and write). Once it is back and until the spool is copied in, the spool's streak still wins
- *   (it is the newer), and a write to the database drops it from the spool (the database's is
- *   now the newer): the flush copies what the spool still holds.
+ *   and write). The spool's are written back the moment the database is found back, before it is
+ *   used again (spool-write-back.ts), so what anyone writes there afterwards is the newer. One
+ *   that raced the write-back into the spool still wins until the flush, and a write to the
+ *   database drops it from the spool (the database's is now the newer): the flush copies what
+ *   the spool still holds.
  * - **The ledger** (which runs were told) of a run the spool holds stays in the spool, keyed by
  *   the run's spool id, and follows the run into the database at the flush. The ledger of a
  *   database run is the database's, or the spool's while the database is away.

@@ -131,7 +131,14 @@ export class SpoolingOutboxStore implements OutboxStore {
 
   claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles?: readonly string[], onlyHost?: string): Promise<OutgoingMessage[]> {
     return this.router.route(
-      () => this.primary.claimDue(now, limit, leaseMs, owner, excludeProfiles, onlyHost),
+      async () => {
+        const claimed = await this.primary.claimDue(now, limit, leaseMs, owner, excludeProfiles, onlyHost);
+        // The database is back, the spool not yet flushed (a run still going in it may keep it
+        // for hours): what it still holds is delivered from it meanwhile, not left waiting.
+        const spool = await this.router.settled();
+        if (!spool || claimed.length >= limit) return claimed;
+        return [...claimed, ...(await this.fromSpool(spool, spool.store.outbox.claimDue(now, limit - claimed.length, leaseMs, owner, excludeProfiles, onlyHost)))];
+      },
       (spool) => this.fromSpool(spool, spool.store.outbox.claimDue(now, limit, leaseMs, owner, excludeProfiles, onlyHost)),
     );
   }
@@ -157,7 +164,15 @@ export class SpoolingOutboxStore implements OutboxStore {
   }
 
   nextDueAt(excludeProfiles?: readonly string[], onlyHost?: string) {
-    return this.router.route(() => this.primary.nextDueAt(excludeProfiles, onlyHost), (s) => s.store.outbox.nextDueAt(excludeProfiles, onlyHost));
+    return this.router.route(
+      async () => {
+        const due = await this.primary.nextDueAt(excludeProfiles, onlyHost);
+        const spool = await this.router.settled();
+        const spooled = spool && (await spool.store.outbox.nextDueAt(excludeProfiles, onlyHost));
+        return spooled === undefined ? due : Math.min(due ?? spooled, spooled);
+      },
+      (s) => s.store.outbox.nextDueAt(excludeProfiles, onlyHost),
+    );
   }
 
   get(id: string) {

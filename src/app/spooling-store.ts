@@ -8,6 +8,8 @@ import { databaseStreaks, spooledStreaks } from './spool-flush-notify.js';
 import { SpoolingNotifyStateStore } from './spooling-notify-state.js';
 import { SpoolingActivityStore, SpoolingOutboxStore } from './spooling-ports.js';
 import { SpoolingScheduleStore } from './spooling-schedules.js';
+import { SpoolingAlertPauseStore } from './spooling-alert-pauses.js';
+import { writeBackHostState } from './spool-write-back.js';
 
 // How often an unreachable database is looked at again, and a spool that was busy (a run in
 // progress in it, a message being sent from it) tried for its flush again.
@@ -74,6 +76,7 @@ export class SpoolingStore implements Store, Router {
   private readonly scheduleStore: SpoolingScheduleStore;
   private readonly outboxStore: SpoolingOutboxStore;
   private readonly notifyStateStore: SpoolingNotifyStateStore;
+  private readonly alertPauseStore: SpoolingAlertPauseStore;
   private holds = 0;
 
   constructor(
@@ -90,7 +93,7 @@ export class SpoolingStore implements Store, Router {
     this.escalations = this.port('escalations', true);
     this.storm = this.port('storm', true);
     this.vaultChecks = this.port('vaultChecks', true);
-    this.alertPauses = this.port('alertPauses', true);
+    this.alertPauses = this.alertPauseStore = new SpoolingAlertPauseStore(primary.alertPauses, this, options.clock);
     this.adminRuns = this.port('adminRuns', false);
     this.watchdog = this.port('watchdog', false);
     // Read by the anomaly check after each run: over the spool's runs while the database is away.
@@ -161,10 +164,11 @@ export class SpoolingStore implements Store, Router {
     }
   }
 
-  /** The host's streaks as the database has them: what a spool starts from if it goes (the store just opened). */
+  /** The host's streaks and pauses as the database has them: what a spool starts from if it goes (the store just opened). */
   async learnStreaks(): Promise<void> {
     try {
       this.notifyStateStore.remember(await databaseStreaks(this.db, this.options.host));
+      this.alertPauseStore.remember(await this.primary.alertPauses.active(this.options.clock.now()));
     } catch (error) {
       // Gone again already: the spool starts from no streak, as a host's first start would.
       if (!this.lost(error)) throw error;
@@ -230,6 +234,9 @@ export class SpoolingStore implements Store, Router {
         await this.db.run('SELECT 1');
         // Due times handled meanwhile first: the missed-backup watchdog reads them there.
         await this.scheduleStore.writeBack();
+        // The host's own state (streaks, pauses, suspended routes) before anyone writes a newer one
+        // there: what this service, `vigil run` or `vigil pause` write from now on wins.
+        if (this.current) this.notifyStateStore.remember(await writeBackHostState(this.current.raw, this.db, this.options.host));
       } catch (error) {
         if (!isConnectionLost(error)) this.note(`database: ${(error as Error).message}`, 'warn');
         return this.probeSoon();

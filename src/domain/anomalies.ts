@@ -42,6 +42,19 @@ export const ALERT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.free
 /** `notification.anomalies: off`: no run ever has enough baseline to be judged. */
 export const NO_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.freeze({ ...DEFAULT_ANOMALY_THRESHOLDS, minBaseline: Infinity });
 
+/** `notification.anomalies`: alert at once (and list in the summary), only list, or neither. */
+export const ANOMALY_MODES = ['alert', 'summary', 'off'] as const;
+export type AnomalyMode = (typeof ANOMALY_MODES)[number];
+
+/**
+ * The rules a host's summary judges its runs by, from its `notification.anomalies` — the same
+ * for its own summary and for its section of the fleet summary. `undefined` (a host that
+ * published none: it predates migration 46) is judged by the defaults.
+ */
+export function summaryAnomalyThresholds(mode: AnomalyMode | undefined): Readonly<AnomalyThresholds> {
+  return mode === 'off' ? NO_ANOMALY_THRESHOLDS : DEFAULT_ANOMALY_THRESHOLDS;
+}
+
 export type AnomalyMetric = 'files' | 'bytes' | 'duration';
 
 export interface Anomaly {

@@ -18,6 +18,8 @@ export interface FleetHostInput {
   leader: boolean;
   /** Its sets as it registered them, with the next scheduled run (null: unscheduled, or none). */
   sets: ReadonlyArray<{ name: string; nextRunAt: number | null }>;
+  /** The rules its runs are judged by, from its own configuration; absent: buildFleetSummary's `thresholds`. */
+  thresholds?: Readonly<AnomalyThresholds>;
 }
 
 /** A set's runs that ended in the period, on one host. */
@@ -131,7 +133,8 @@ function zeroCounts(): Record<FinalStatus, number> {
 
 /**
  * Builds the fleet summary from per-host aggregates. Pure; `input.now` is the only time it knows.
- * Each host's runs are judged for anomalies against that host's own runs, with `thresholds`.
+ * Each host's runs are judged for anomalies against that host's own runs, by that host's own
+ * rules (`hosts[].thresholds`), or `thresholds` for a host that published none.
  */
 export function buildFleetSummary(input: FleetSummaryInput, thresholds: AnomalyThresholds = DEFAULT_ANOMALY_THRESHOLDS): FleetSummary {
   const byHost = new Map<string, FleetHostInput>(input.hosts.map((h) => [h.name, h]));
@@ -173,7 +176,7 @@ export function buildFleetSummary(input: FleetSummaryInput, thresholds: AnomalyT
       };
     });
     const samples = input.samples?.get(host.name) ?? {};
-    const anomalies = names.flatMap((set) => detectAnomalies(set, samples[set] ?? [], input.period.start, input.period.end, thresholds));
+    const anomalies = names.flatMap((set) => detectAnomalies(set, samples[set] ?? [], input.period.start, input.period.end, host.thresholds ?? thresholds));
     const upcoming = host.sets.map((s) => s.nextRunAt).filter((t): t is number => t !== null);
     const checks = (checksOf.get(host.name) ?? []).map(({ host: _host, ...check }) => check);
     return {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { freePort } from '../helpers/sshd-peer.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
@@ -24,17 +25,14 @@ async function inPostgres<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 describe('vigil database migrate --to postgres://…', () => {
-  let cluster: PostgresCluster;
+  const cleanups = withCleanups();
+  const cluster = usePostgres(cleanups);
   let smtpPort: number;
   let peer: SmtpPeer;
   before(async () => {
-    cluster = await startPostgres();
     peer = await SmtpPeer.start();
+    cleanups.push(() => peer.stop());
     smtpPort = peer.port;
-  });
-  after(async () => {
-    await peer?.stop();
-    await cluster?.stop();
   });
 
   it('copies every table of the SQLite store, verifies the counts, and PostgreSQL carries on from there', { timeout: 180_000 }, async () => {

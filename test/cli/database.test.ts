@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import pg from 'pg';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { freePort } from '../helpers/sshd-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
@@ -13,14 +14,12 @@ const SETS = `sets:
 `;
 
 describe('database: the commands use PostgreSQL when database.url is set', () => {
-  let cluster: PostgresCluster;
+  const cluster = usePostgres(withCleanups());
   let smtpPort: number;
   before(async () => {
-    cluster = await startPostgres();
     // Nothing listens there: alpha's alerts are paused, so no mail is attempted.
     smtpPort = await freePort();
   });
-  after(async () => cluster?.stop());
 
   it('vigil pause, run and activity write and read the PostgreSQL database; no SQLite file is created', { timeout: 120_000 }, async () => {
     const database = await cluster.newDatabase();

@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +9,14 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig, TEST_PASSWORD } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 // Item 11: `vigil mail doctor` looked only at mail clients: it exited 0 while the active SMTP
 // profile was paused and critical alerts were stuck. It now covers every method: paused state and
 // why, stuck critical messages, the last outcome per server, exit 1 when delivery is broken.
 
 const MIN = 60_000;
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 // An account with no mail-client configuration: the mail-client checks must not decide for SMTP.
 const home = mkdtempSync(path.join(tmpdir(), 'vigil-doctor-home-'));
 cleanups.push(() => rmSync(home, { recursive: true, force: true }));

@@ -1,5 +1,7 @@
-import { after, before } from 'node:test';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
+import { before } from 'node:test';
+import { withCleanups } from '../helpers/cleanups.js';
+import type { TestDatabase } from '../helpers/postgres.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { openPgStore } from '../../src/storage/postgres/store.js';
 import type { Store } from '../../src/storage/ports/store.js';
 import type { OpenStore } from './store/harness.js';
@@ -8,16 +10,12 @@ import { storeConformance } from './store/index.js';
 // One throwaway cluster for the file; every case gets its own database, a copy of one migrated
 // template (CREATE DATABASE … TEMPLATE): migrating a new database per case would cost most of
 // the run.
-let cluster: PostgresCluster;
+const cluster = usePostgres(withCleanups());
 let template: TestDatabase;
 before(async () => {
-  cluster = await startPostgres();
   template = await cluster.newDatabase();
   const migrated = await openPgStore({ url: template.url });
   await migrated.close();
-});
-after(async () => {
-  await cluster?.stop();
 });
 
 /** The PostgreSQL row of every store port's conformance suite. */

@@ -1,11 +1,12 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { generate } from 'selfsigned';
 import { localhostCertificate } from '../helpers/certs.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
 
@@ -15,7 +16,6 @@ import { Workspace } from '../helpers/workspace.js';
  * whenever TLS is used, and a database on the network gets TLS verified against the system's CAs
  * unless the user says `insecure: true` (no TLS: a network they trust). Each case runs `vigil hosts`, which opens the store.
  */
-let cluster: PostgresCluster;
 let ca: string;
 let otherCa: string;
 const networkAddress = Object.values(networkInterfaces())
@@ -23,13 +23,11 @@ const networkAddress = Object.values(networkInterfaces())
   .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
 before(async () => {
-  const certificate = await localhostCertificate();
-  ca = certificate.cert;
+  ca = (await localhostCertificate()).cert;
   const other = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, days: 2, algorithm: 'sha256' } as never);
   otherCa = (other as { cert: string }).cert;
-  cluster = await startPostgres({ tls: certificate, ...(networkAddress ? { alsoListen: networkAddress } : {}) });
 });
-after(() => cluster?.stop());
+const cluster = usePostgres(withCleanups(), async () => ({ tls: await localhostCertificate(), ...(networkAddress ? { alsoListen: networkAddress } : {}) }));
 
 async function hosts(host: string, tls: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const ws = new Workspace();

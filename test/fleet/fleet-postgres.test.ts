@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import type { TestDatabase } from '../helpers/postgres.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -17,13 +19,7 @@ interface Service extends VigilService {
   name: string;
 }
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 class Fleet {
   readonly services = new Map<string, Service>();

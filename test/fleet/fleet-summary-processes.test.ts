@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import type { TestDatabase } from '../helpers/postgres.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -13,13 +15,7 @@ import { startVigilService, type VigilService } from '../helpers/vigil-service.j
 // takes the lease over and sends the one fleet summary; then that leader is killed in turn, and
 // the first host, back and leading again, does not send it a second time.
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 type Service = VigilService;
 

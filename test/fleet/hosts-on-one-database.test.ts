@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { connectApp, type AppContext } from '../../src/app/context.js';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import type { TestDatabase } from '../helpers/postgres.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -13,20 +15,15 @@ import { Workspace } from '../helpers/workspace.js';
 // `system` was refused as "already running" while fs01's ran, and a profile fs01 paused after
 // its relay refused its password was paused on web02 too: alerts that never went out.
 
-let cluster: PostgresCluster;
+const cleanups = withCleanups();
+const cluster = usePostgres(cleanups);
 let db: TestDatabase;
 let peer: SmtpPeer;
-const cleanups: Array<() => Promise<void> | void> = [];
 before(async () => {
-  cluster = await startPostgres();
   db = await cluster.newDatabase();
+  cleanups.push(() => db.drop());
   peer = await SmtpPeer.start();
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await peer?.stop();
-  await db?.drop();
-  await cluster?.stop();
+  cleanups.push(() => peer.stop());
 });
 
 async function host(name: string): Promise<AppContext> {

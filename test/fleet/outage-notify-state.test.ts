@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -19,13 +20,7 @@ import { startVigilService, withServiceOutput } from '../helpers/vigil-service.j
 // - `late` fails during the outage only: alerted during it, its recovery goes out after it.
 // The Outbox history in PostgreSQL (spooled messages are copied into it) is counted per set.
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
 const header = (m: SmtpPeer['received'][number], name: string) => String(m.parsed.headers.get(name));

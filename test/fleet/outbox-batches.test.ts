@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { connectApp } from '../../src/app/context.js';
 import { databaseWork } from '../../src/storage/postgres/database.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
@@ -14,15 +15,8 @@ import { Workspace } from '../helpers/workspace.js';
 
 const MESSAGES = 60;
 
-let cluster: PostgresCluster;
-const cleanups: Array<() => Promise<void> | void> = [];
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await cluster?.stop();
-});
+const cleanups = withCleanups();
+const cluster = usePostgres(cleanups);
 
 test('a pass delivering many messages on PostgreSQL sends at most 1.5 statements per message (was ~8), and enqueueing them a handful', { timeout: 180_000 }, async () => {
   const db = await cluster.newDatabase();

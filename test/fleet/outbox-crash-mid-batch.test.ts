@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
 import { connectApp } from '../../src/app/context.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -19,15 +20,8 @@ import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
 const MESSAGES = 20;
 const CONCURRENCY = 8;
 
-let cluster: PostgresCluster;
-const cleanups: Array<() => Promise<void> | void> = [];
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await cluster?.stop();
-});
+const cleanups = withCleanups();
+const cluster = usePostgres(cleanups);
 
 test('a host SIGKILLed mid-batch on PostgreSQL loses no message and delivers none twice beyond the leased batch', { timeout: 300_000 }, async () => {
   const db = await cluster.newDatabase();

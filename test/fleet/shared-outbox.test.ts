@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { connectApp, type AppContext } from '../../src/app/context.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
@@ -11,15 +12,8 @@ import { Workspace } from '../helpers/workspace.js';
 // send it with credentials that are not the message's (or fail it, or pause the profile for
 // every host). Each delivers its own.
 
-let cluster: PostgresCluster;
-const cleanups: Array<() => Promise<void> | void> = [];
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await cluster?.stop();
-});
+const cleanups = withCleanups();
+const cluster = usePostgres(cleanups);
 
 async function host(name: string, smtpPort: number, databaseUrl: string): Promise<AppContext> {
   const ws = new Workspace(smtpConfig({ servers: [{ port: smtpPort }], extra: `database:\n  url: ${databaseUrl}\n` }).replace('hostname: vigil-test.example.com', `hostname: ${name}`));

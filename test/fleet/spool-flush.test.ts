@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { LocalSpool, SPOOL_DIR } from '../../src/app/local-spool.js';
 import { openServiceStore } from '../../src/app/open-store.js';
 import { flushSpool, markReplaces } from '../../src/app/spool-flush.js';
@@ -10,7 +10,8 @@ import { Outbox } from '../../src/outbox/outbox.js';
 import type { ActivityEnd, NewActivity } from '../../src/storage/ports/activity-store.js';
 import { openPgStore } from '../../src/storage/postgres/store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { Workspace } from '../helpers/workspace.js';
 
 // What a host kept in its spool while PostgreSQL was away is copied in once: a second flush (the
@@ -18,13 +19,7 @@ import { Workspace } from '../helpers/workspace.js';
 // started in the database and ended in the spool ends the database's activity; a message
 // delivered from the spool is history there, one still pending is delivered from the database.
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 const T0 = Date.parse('2026-11-29T10:00:00Z');
 const run = (set: string, startedAt: number): NewActivity => ({ kind: 'backup', set, engine: 'command', trigger: 'schedule', startedAt, owner: { host: 'fs01', pid: 1 }, host: 'fs01' });

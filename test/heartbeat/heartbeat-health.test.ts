@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, messageIdDomain, type AppContext } from '../../src/app/context.js';
 import { ServiceHeartbeat } from '../../src/app/service-heartbeat.js';
@@ -7,16 +7,14 @@ import type { WatchedLoop } from '../../src/app/service-watchdog.js';
 import { HttpPeer, type PeerBehaviour } from '../helpers/http-peer.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { Workspace } from '../helpers/workspace.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 // The service heartbeat's verdicts on a fake clock, with the real Outbox, dispatcher and
 // transports against a loopback checker. The loops are stand-ins (WatchedLoop is an interface):
 // a scheduler whose pass hangs is what is simulated.
 
 const CHECK = '/7e1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b';
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function setUp(behave: () => PeerBehaviour = () => ({ status: 200, body: 'OK' }), protocol = 'healthchecks') {
   const hc = await HttpPeer.start(behave);

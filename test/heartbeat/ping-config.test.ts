@@ -1,14 +1,12 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Workspace } from '../helpers/workspace.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 // `vigil config check` on heartbeat and ping keys, as a subprocess: each problem names the key,
 // the value when it is not a secret, and what to write; a ping URL is never printed.
 
-const cleanups: Array<() => void> = [];
-after(() => {
-  for (const c of cleanups.reverse()) c();
-});
+const cleanups = withCleanups();
 
 function workspace(yaml: string): Workspace {
   const ws = new Workspace(`dataDir: ./var\n${yaml}`);

@@ -1,9 +1,10 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import { HttpPeer, type PeerBehaviour } from '../helpers/http-peer.js';
 import { Workspace } from '../helpers/workspace.js';
 import { pingProfile, SERVICE_PING_TARGET } from '../../src/domain/ping.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 // A checker that refuses the ping URL (healthchecks' 404 "unknown check", Uptime Kuma's 404
 // "Monitor not found or not active", 401/403) will refuse every later ping too: the outside
@@ -12,10 +13,7 @@ import { pingProfile, SERVICE_PING_TARGET } from '../../src/domain/ping.js';
 
 const HOST = 'vigil-test.example.com';
 const CHECK = '/0d3f1c2b-8e7a-4c55-9a1b-2f6e4d3c2b1a';
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function checker(behave: PeerBehaviour): Promise<HttpPeer> {
   const peer = await HttpPeer.start(() => behave);

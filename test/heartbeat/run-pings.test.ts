@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { openApp, type AppContext } from '../../src/app/context.js';
@@ -7,16 +7,14 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { closedPort } from '../helpers/smtp-peer.js';
 import { Workspace } from '../helpers/workspace.js';
 import { runUuid } from '../../src/notify/pings.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 // Per-set heartbeat pings against a real loopback checker that records order, paths, rid and
 // bodies. No Mail Profile: alerts have nowhere to go, pings are all that is sent.
 
 const HOST = 'vigil-test.example.com';
 const CHECK = '/0d3f1c2b-8e7a-4c55-9a1b-2f6e4d3c2b1a';
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function checker(behave: (r: ReceivedRequest, i: number) => PeerBehaviour = () => ({ status: 200, body: 'OK' })): Promise<HttpPeer> {
   const peer = await HttpPeer.start(behave);

@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -6,16 +6,14 @@ import { HttpPeer } from '../helpers/http-peer.js';
 import { closedPort } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 // A real `vigil start` pinging its heartbeat to a loopback checker: "alive" while healthy, then
 // `/fail` with the reason once a critical message is stuck past escalateAfter (its mail relay
 // refuses connections). The check's secret path never reaches the logs or `outbox list`.
 
 const CHECK = '/5b0c9e1d-77aa-4f0e-8d21-6c3e9f4a1b2d';
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function waitFor(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;

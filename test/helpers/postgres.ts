@@ -10,7 +10,8 @@ import { freePort } from './sshd-peer.js';
  * A throwaway PostgreSQL cluster: Debian's binaries (/usr/lib/postgresql/<version>/bin, which is
  * not on PATH), `initdb` in a temporary directory, its own loopback port and unix-socket
  * directory, trust authentication on loopback only (but for members of `password_login`), fsync off (a test cluster need not survive a
- * power cut). Started once per test file; `stop()` ends it by PID and removes its files.
+ * power cut). Started once per test file (`usePostgres()` in use-postgres.ts); `stop()` ends it by PID
+ * and removes its files.
  *
  * initdb and postgres refuse to run as root, and tests run as root here and in CI: the cluster
  * then runs as the `postgres` account Debian's package creates, in a directory it owns.

@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -6,17 +6,15 @@ import { Workspace, type CliResult } from '../helpers/workspace.js';
 import { smtpConfig, TEST_PASSWORD } from '../helpers/smtp-config.js';
 import { CloudPeer } from './cloud-peer.js';
 import { GRAPH_SECRET, graphConfig, oauthEnv } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 let cloud: CloudPeer;
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups = withCleanups();
 before(async () => {
   cloud = await CloudPeer.start();
+  cleanups.push(() => cloud.stop());
   cloud.apps.push({ tenant: 'contoso.onmicrosoft.com', clientId: 'app-graph', secret: GRAPH_SECRET });
   cloud.apps.push({ tenant: 'contoso.onmicrosoft.com', clientId: 'app-rotated', secret: 'a-newer-secret-value' });
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await cloud.stop();
 });
 
 function workspace(yaml: string): Workspace {

@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
 import { openApp, type AppContext } from '../../src/app/context.js';
@@ -7,16 +7,14 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { Workspace } from '../helpers/workspace.js';
 import { CloudPeer } from './cloud-peer.js';
 import { GRAPH_SECRET, graphConfig, oauthEnv } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 let peer: CloudPeer;
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups = withCleanups();
 before(async () => {
   peer = await CloudPeer.start();
+  cleanups.push(() => peer.stop());
   peer.apps.push({ tenant: 'contoso.onmicrosoft.com', clientId: 'app-graph', secret: GRAPH_SECRET });
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await peer.stop();
 });
 
 function app(yaml = graphConfig(peer)): { context: AppContext; clock: FakeClock } {

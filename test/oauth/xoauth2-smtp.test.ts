@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type net from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -8,6 +8,7 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { Workspace } from '../helpers/workspace.js';
 import { CloudPeer } from './cloud-peer.js';
 import { SMTP_APP_SECRET, oauthEnv, xoauth2Config } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 /** How the server treats a token it does not accept: Google's 334 challenge, or Exchange's 535. */
 type Refusal = '334' | '535';
@@ -76,14 +77,11 @@ class XOAuth2Server {
 }
 
 let cloud: CloudPeer;
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups = withCleanups();
 before(async () => {
   cloud = await CloudPeer.start();
+  cleanups.push(() => cloud.stop());
   cloud.apps.push({ tenant: 'contoso.onmicrosoft.com', clientId: 'app-smtp', secret: SMTP_APP_SECRET });
-});
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-  await cloud.stop();
 });
 
 async function setup(): Promise<{ server: XOAuth2Server; context: AppContext; clock: FakeClock }> {

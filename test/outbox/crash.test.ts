@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,11 +9,9 @@ import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 test('a delivery process SIGKILLed mid-delivery loses nothing: after its lease expires the message is delivered', async () => {
   // The first server takes the message data and never answers: the process is killed while it

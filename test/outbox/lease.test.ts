@@ -1,15 +1,13 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp } from '../../src/app/context.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 test('a message is leased for its own profile’s longest attempt, not the slowest profile’s', async () => {
   // The server takes the data and never answers, so the lease can be read while the attempt runs.

@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import { PRIORITY } from '../../src/domain/message.js';
@@ -6,11 +6,9 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 const MESSAGES = 60;
 

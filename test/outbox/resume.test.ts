@@ -1,16 +1,14 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig, TEST_PASSWORD } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 const env = { ...process.env, TEST_SMTP_PASS: TEST_PASSWORD };
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function alert(app: AppContext, subject: string, severity: 'critical' | 'info' = 'critical') {
   return app.outbox.enqueue({ kind: 'backup.failed', severity, profile: 'office', from: 'vigil@example.com', to: ['ops@example.com'], subject, text: subject });

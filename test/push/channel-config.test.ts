@@ -1,11 +1,11 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkConfigText } from '../../src/config/load.js';
 import { formatProblem } from '../../src/config/problems.js';
 import { Workspace } from '../helpers/workspace.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => void> = [];
-after(() => cleanups.forEach((c) => c()));
+const cleanups = withCleanups();
 
 const BASE = `dataDir: ./var
 profiles:

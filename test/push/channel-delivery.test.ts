@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -7,11 +7,9 @@ import { HttpPeer } from '../helpers/http-peer.js';
 import { localhostCertificate } from '../helpers/certs.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { channelWorkspace, FAILURE, HOST, sendOne } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function peer(behave: Parameters<typeof HttpPeer.start>[0], tls?: { key: string; cert: string }): Promise<HttpPeer> {
   const p = await HttpPeer.start(behave, tls);

@@ -1,12 +1,10 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpPeer } from '../helpers/http-peer.js';
 import { channelWorkspace } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 test('vigil notify test NAME: a refused token prints the reply and a hint (exit 1) and pauses the channel; a good one prints ✓ (exit 0) and un-pauses it; vigil channels and the outbox show it', async () => {
   let token = 'bad';

@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -8,11 +8,9 @@ import { HttpPeer } from '../helpers/http-peer.js';
 import { REPO_ROOT } from '../helpers/workspace.js';
 import { channelWorkspace, FAILURE } from './helpers.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
 

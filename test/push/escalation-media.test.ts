@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp } from '../../src/app/context.js';
 import type { BackupEvent } from '../../src/domain/events.js';
@@ -6,11 +6,9 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { HttpPeer } from '../helpers/http-peer.js';
 import { Workspace } from '../helpers/workspace.js';
 import { channelWorkspace, HOST } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function failRun(app: ReturnType<typeof openApp>, clock: FakeClock, set: string) {
   const counters = { files: 1, bytesScanned: 1, bytesNew: 0, errors: 1, warnings: 0 };

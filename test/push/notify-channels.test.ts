@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import type { BackupEvent } from '../../src/domain/events.js';
@@ -6,11 +6,9 @@ import type { FinalStatus } from '../../src/domain/activity.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { HttpPeer } from '../helpers/http-peer.js';
 import { channelWorkspace, HOST } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 const PD_KEY = 'R0123456789abcdef0123456789abcd';
 

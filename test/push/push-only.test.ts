@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, type AppContext } from '../../src/app/context.js';
 import { TransportDirectSender } from '../../src/app/direct-sender.js';
@@ -11,13 +11,11 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { HttpPeer } from '../helpers/http-peer.js';
 import { Workspace } from '../helpers/workspace.js';
 import { HOST } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 const quietSyslog: SystemLog = { async critical() {} };
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 /** A vigil.yaml with channels and no Mail Profile at all: no `profiles:`, no `mail.profile`. */
 function pushOnlyWorkspace(ntfyUrl: string, sets: string, stormWindow = '0s'): Workspace {

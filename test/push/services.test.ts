@@ -1,12 +1,10 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpPeer, type PeerBehaviour } from '../helpers/http-peer.js';
 import { channelWorkspace, FAILURE, sendOne } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function deliverTo(channelYaml: (url: string) => string, answer: PeerBehaviour, env: NodeJS.ProcessEnv = {}) {
   const peer = await HttpPeer.start(() => answer);

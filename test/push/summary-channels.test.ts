@@ -1,15 +1,13 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAdmin } from '../../src/app/admin-wiring.js';
 import { openApp } from '../../src/app/context.js';
 import { manualPeriod } from '../../src/admin/period.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { channelWorkspace } from './helpers.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 test('a channel in notification.admins is not a summary recipient and no "not in the address book" warning: summaries are e-mail only', async () => {
   const ws = channelWorkspace('  phone: { type: ntfy, url: "https://ntfy.example.com/topic" }', 'notification:\n  admins: [admins, phone]\nadmin:\n  timezone: UTC\n');

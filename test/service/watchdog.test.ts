@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,11 +11,9 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { NotifySocketPeer } from '../helpers/notify-socket.js';
 import { REPO_ROOT, Workspace } from '../helpers/workspace.js';
 import type { Logger } from '../../src/domain/logger.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: (() => void)[] = [];
-after(() => {
-  for (const c of cleanups.reverse()) c();
-});
+const cleanups = withCleanups();
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-notify-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

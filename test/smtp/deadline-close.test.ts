@@ -1,13 +1,11 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { SmtpTransport } from '../../src/transports/smtp/smtp-transport.js';
 import type { OutgoingMessage } from '../../src/domain/message.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 /**
  * A server that accepts and then holds every connection for ever: it never greets, never answers

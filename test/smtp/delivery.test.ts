@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,12 +8,10 @@ import { SmtpPeer, closedPort, startTarpit } from '../helpers/smtp-peer.js';
 import { smtpConfig, TEST_PASSWORD } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
 import { localhostCertificate } from '../helpers/certs.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 const env = { ...process.env, TEST_SMTP_PASS: TEST_PASSWORD };
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 function app(yaml: string, clock = new FakeClock()): { app: AppContext; clock: FakeClock; ws: Workspace } {
   const ws = new Workspace(yaml);

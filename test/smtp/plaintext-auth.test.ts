@@ -1,19 +1,17 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmtpTransport, type SmtpTarget } from '../../src/transports/smtp/smtp-transport.js';
 import { SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig, TEST_PASSWORD } from '../helpers/smtp-config.js';
 import { Workspace } from '../helpers/workspace.js';
 import type { OutgoingMessage } from '../../src/domain/message.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 // Item 17: with `security: none` and `auth`, the password crossed the network in clear — even
 // when the server offered STARTTLS and would only take AUTH after it. Vigil now refuses to send
 // credentials over an unencrypted connection unless the server entry says allowPlaintextAuth.
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 async function peer(options: ConstructorParameters<typeof SmtpPeer>[0]): Promise<SmtpPeer> {
   const p = await SmtpPeer.start(options);

@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,15 +6,13 @@ import path from 'node:path';
 import type { AttemptResult, NewMessage } from '../../src/storage/ports/outbox-store.js';
 import type { Store } from '../../src/storage/ports/store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/store.js';
+import { withCleanups } from '../helpers/cleanups.js';
 
 // Ordered sequences (a run's heartbeat pings): a message is not claimed, nor counted as due,
 // while one enqueued before it in its sequence is pending. Ids are chosen so that id order is
 // the reverse of enqueue order: the order kept is the enqueue order.
 
-const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
+const cleanups = withCleanups();
 
 function open(): Store {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigil-seq-'));

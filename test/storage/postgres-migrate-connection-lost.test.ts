@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
 import { isConnectionLost, PgDatabase } from '../../src/storage/postgres/database.js';
 import { migrate } from '../../src/storage/postgres/migrate.js';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 
 // PostgreSQL ending the connection that brings the schema up to date (a restart, a failover,
 // pg_terminate_backend) fails the migration with a connection error the caller can classify,
@@ -13,13 +14,7 @@ import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
 
 const ATTEMPTS = 12;
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 test('the migration connection terminated at any point: a connection error, never an unhandled error event', { timeout: 300_000 }, async () => {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
-import { startPostgres, type PostgresCluster } from '../helpers/postgres.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
 import { freePort } from '../helpers/sshd-peer.js';
 import { openPgStore } from '../../src/storage/postgres/store.js';
 import { PG_MIGRATIONS } from '../../src/storage/postgres/migrations.js';
@@ -10,13 +11,7 @@ import { MIGRATIONS } from '../../src/storage/sqlite/migrations.js';
 // The ports' behaviour is the conformance suite's (test/conformance/postgres-store.test.ts); this
 // file holds what is the PostgreSQL store's own: its migrations and how it fails to connect.
 
-let cluster: PostgresCluster;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres(withCleanups());
 
 test('postgres: one migration history: the same versions and names as SQLite, in the same order', () => {
   const history = (list: typeof MIGRATIONS) => list.map((m) => `${m.version} ${m.name}`);

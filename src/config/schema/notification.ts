@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, recipientRef } from './common.js';
+import { ANOMALY_MODES } from '../../domain/anomalies.js';
 import { RUN_STATUSES, DETAIL_LEVELS } from '../../domain/run-status.js';
 
 export const notifyRule = z.strictObject({
@@ -26,7 +27,7 @@ export const notification = z
      * or more: an unmounted source): `alert` at once (a backup-anomaly service fault), only list it
      * in the `summary`, or `off` (neither).
      */
-    anomalies: z.enum(['alert', 'summary', 'off'], { error: 'must be one of alert, summary, off' }).default('alert'),
+    anomalies: z.enum(ANOMALY_MODES, { error: 'must be one of alert, summary, off' }).default('alert'),
     /** A directory of template overrides (relative to vigil.yaml); missing files come from the shipped set. */
     templates: z.string().min(1).optional(),
   })

@@ -4,7 +4,7 @@ import { Schedule } from '../../backup/schedule.js';
 import type { Activity, ActivityStatus } from '../../domain/activity.js';
 import type { AppContext } from '../../app/context.js';
 import type { SuccessSample } from '../../domain/summary.js';
-import { DEFAULT_ANOMALY_THRESHOLDS, detectAnomalies, NO_ANOMALY_THRESHOLDS, type Anomaly } from '../../domain/anomalies.js';
+import { detectAnomalies, summaryAnomalyThresholds, type Anomaly } from '../../domain/anomalies.js';
 import { SAMPLES_PER_SET } from '../../admin/summary-source.js';
 import { cachedSuccessSamples } from './success-samples-cache.js';
 
@@ -118,7 +118,7 @@ export async function loadSets(app: AppContext, query: SetsQuery = {}): Promise<
     if (slot) slot.state = dayState(cell);
   }
   // As AdminProcess.preview judges them (notification.anomalies: off turns them off there too).
-  const thresholds = config.notification.anomalies === 'off' ? NO_ANOMALY_THRESHOLDS : DEFAULT_ANOMALY_THRESHOLDS;
+  const thresholds = summaryAnomalyThresholds(config.notification.anomalies);
   const sets = page.map(({ name, last, status, tone }): SetView => {
     const set = config.sets[name]!;
     const samples = successes[name] ?? [];

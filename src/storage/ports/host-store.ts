@@ -1,3 +1,5 @@
+import type { AnomalyMode } from '../../domain/anomalies.js';
+
 /** A backup set as its host announces it, so a leader elsewhere knows when the host should be at work. */
 export interface HostSet {
   name: string;
@@ -13,6 +15,12 @@ export interface HostRegistration {
   version: string;
   startedAt: number;
   sets: HostSet[];
+  /**
+   * Its `notification.anomalies` (migration 46): the leader judges this host's runs in the fleet
+   * summary by it, not by its own configuration. Absent for a host that predates it, or whose
+   * value this version does not know (a newer host's): the defaults.
+   */
+  anomalies?: AnomalyMode;
 }
 
 /** A host of the fleet as the store knows it. */

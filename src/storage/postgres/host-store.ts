@@ -9,10 +9,10 @@ export class PgHostStore implements HostStore {
 
   async register(host: HostRegistration, now: number): Promise<void> {
     await this.db.run(
-      `INSERT INTO hosts (name, version, started_at, last_seen, stopped_at, sets) VALUES ($1, $2, $3, $4, NULL, $5)
+      `INSERT INTO hosts (name, version, started_at, last_seen, stopped_at, sets, anomalies) VALUES ($1, $2, $3, $4, NULL, $5, $6)
        ON CONFLICT (name) DO UPDATE SET version = excluded.version, started_at = excluded.started_at,
-         last_seen = GREATEST(hosts.last_seen, excluded.last_seen), stopped_at = NULL, sets = excluded.sets`,
-      [host.name, host.version, host.startedAt, now, JSON.stringify(host.sets)],
+         last_seen = GREATEST(hosts.last_seen, excluded.last_seen), stopped_at = NULL, sets = excluded.sets, anomalies = excluded.anomalies`,
+      [host.name, host.version, host.startedAt, now, JSON.stringify(host.sets), host.anomalies ?? null],
     );
   }
 

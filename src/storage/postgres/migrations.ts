@@ -415,6 +415,23 @@ export const PG_MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 44,
+    name: 'success samples per host',
+    sql: `
+      -- Each host's newest successful runs of a set (SummaryStore.successSamples: the anomaly
+      -- check, the Admin summaries, the fleet summary's per-host anomalies), as backward Index
+      -- Only Scans: every column the query reads is in the index, so a sample costs no random
+      -- heap read of a table larger than shared_buffers (~33 µs each, 50,000 of them in a fleet
+      -- summary of 20 hosts × 100 sets). Keyed by start, as the samples are chosen; partial, so
+      -- only a run that ends successful is added (once, by the UPDATE that ends it). Index-only
+      -- needs the visibility map: autovacuum's insert threshold keeps it set in service.
+      -- activities_host_set (38) stays: the last runs of any status are chosen by their end.
+      CREATE INDEX activities_host_successes ON activities (host, set_name, started_at)
+        INCLUDE (id, ended_at, files, bytes_scanned, bytes_new)
+        WHERE kind = 'backup' AND status IN ('completed', 'completed-with-warnings');
+    `,
+  },
+  {
     version: 45,
     name: 'attempt totals',
     sql: `
@@ -426,6 +443,27 @@ export const PG_MIGRATIONS: Migration[] = [
         count     BIGINT NOT NULL,
         PRIMARY KEY (transport, outcome, host)
       );
+    `,
+  },
+  {
+    version: 46,
+    name: 'anomaly rules per host',
+    sql: `
+      -- Each host publishes its notification.anomalies with its sets (HostStore.register): the
+      -- leader judges that host's runs in the fleet summary by it. NULL: a host registered by a
+      -- version before this one, judged by the defaults until it registers again.
+      ALTER TABLE hosts ADD COLUMN anomalies TEXT;
+    `,
+  },
+  {
+    version: 47,
+    name: 'due messages per host',
+    sql: `
+      -- A host's claim takes its own due messages (and those of no host, and a gone host's), most
+      -- urgent first: one ordered index walk per part of its scope (outbox-claim.ts). Through
+      -- messages_due alone it read every other host's pending message queued ahead of its own.
+      CREATE INDEX messages_due_host ON messages (host, priority, next_attempt_at)
+        WHERE state IN ('queued', 'deferred', 'sending');
     `,
   },
 ];

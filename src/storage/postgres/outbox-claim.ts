@@ -17,6 +17,12 @@ export interface ClaimQuery {
   where: string;
   params: unknown[];
   limit: number;
+  /**
+   * Disjoint parts of the candidates (conditions added to `where`, e.g. one per host of a claim
+   * scope): each is walked in claim order on its own and the most urgent of their first `limit`
+   * taken. One ordered index walk per part, where an OR of them is one walk that filters.
+   */
+  parts?: string[];
 }
 
 
@@ -48,10 +54,7 @@ export async function claimBatch(db: Queryable, query: ClaimQuery, now: number, 
   const lease = `${nowP}::bigint + COALESCE((SELECT l.ms FROM unnest(${param(known)}::text[], ${param(lengths)}::bigint[]) AS l(profile, ms) WHERE l.profile = m.profile), ${param(fallback)}::bigint)`;
   const unrecorded = `${param(UNRECORDED_BEFORE)} || COALESCE(' (' || due.was_owner || ')', '') || ${param(UNRECORDED_AFTER)}`;
   const rows = await db.rows<LeasedRow>(
-    prepared(`WITH due AS (
-       SELECT id, priority, state AS was, next_attempt_at AS was_due, lease_owner AS was_owner, updated_at AS was_updated FROM messages
-       WHERE ${query.where} ORDER BY priority, next_attempt_at LIMIT ${param(query.limit)} FOR UPDATE SKIP LOCKED
-     ), leased AS (
+    prepared(`WITH ${dueCandidates(query, param(query.limit))}, leased AS (
        UPDATE messages m SET state = 'sending', lease_owner = ${ownerP}, next_attempt_at = ${lease}, updated_at = ${nowP},
          attempts = m.attempts + CASE WHEN due.was = 'sending' THEN 1 ELSE 0 END,
          possible_duplicate = CASE WHEN due.was = 'sending' THEN 1 ELSE m.possible_duplicate END,
@@ -69,6 +72,21 @@ export async function claimBatch(db: Queryable, query: ClaimQuery, now: number, 
   );
   if (typeof leaseMs !== 'number') await leaseFirstSeen(db, rows, now, leaseMs, owner, profilesSeen);
   return rows.map(toOutgoing);
+}
+
+/**
+ * The `due` CTE: the candidates, locked (FOR UPDATE SKIP LOCKED re-reads a row changed meanwhile,
+ * so what the lease is decided on is the row's current state). With parts, each part locks its own
+ * first `limit` and the most urgent `limit` of them are leased; the rest are let go at the
+ * statement's commit, unchanged.
+ */
+function dueCandidates(query: ClaimQuery, limit: string): string {
+  const candidates = (where: string) => `SELECT id, priority, state AS was, next_attempt_at AS was_due, lease_owner AS was_owner, updated_at AS was_updated FROM messages
+       WHERE ${where} ORDER BY priority, next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+  if (!query.parts?.length) return `due AS (${candidates(query.where)})`;
+  const parts = query.parts.map((part, i) => `part${i} AS (${candidates(`${query.where} AND ${part}`)})`);
+  const union = query.parts.map((_part, i) => `SELECT * FROM part${i}`).join(' UNION ALL ');
+  return `${parts.join(', ')}, due AS (SELECT * FROM (${union}) candidates ORDER BY priority, was_due LIMIT ${limit})`;
 }
 
 /** Gives messages of profiles met for the first time their own lease length (see FIRST_SIGHT_LEASE_MS). */

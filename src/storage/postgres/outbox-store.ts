@@ -2,10 +2,10 @@ import type { PgDatabase } from './database.js';
 import type { AttemptResult, AttemptRow, ClaimScope, LeaseLength, NewMessage, OutboxFilter, OutboxStore, RouteSuspension } from '../ports/outbox-store.js';
 import type { MessageState, OutgoingMessage, Severity, StoredMessage } from '../../domain/message.js';
 import { VigilError } from '../../domain/errors.js';
-import { scopeTerms } from '../rows/claim-scope.js';
 import { claimBatch } from './outbox-claim.js';
 import { completeBatch, splitRepeats } from './outbox-results.js';
 import { enqueueBatch } from './outbox-enqueue.js';
+import { ofScope, scopeParts } from './outbox-scope.js';
 
 interface MessageRow {
   id: string;
@@ -69,8 +69,8 @@ export class PgOutboxStore implements OutboxStore {
 
   async claimDue(now: number, limit: number, leaseMs: LeaseLength, owner: string, excludeProfiles: readonly string[] = [], scope?: string | ClaimScope): Promise<OutgoingMessage[]> {
     const params: unknown[] = [now, excludeProfiles, this.host];
-    const where = `${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND} AND profile <> ALL($2::text[]) ${ofScope(scope, params)}`;
-    return claimBatch(this.db, { where, params, limit }, now, leaseMs, owner, this.profilesSeen);
+    const where = `${PENDING} AND next_attempt_at <= $1 AND ${NOT_SUSPENDED} AND ${NOT_BEHIND} AND profile <> ALL($2::text[])`;
+    return claimBatch(this.db, { where, params, limit, ...(scope === undefined ? {} : { parts: scopeParts(scope, params) }) }, now, leaseMs, owner, this.profilesSeen);
   }
 
   async claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined> {
@@ -228,19 +228,4 @@ function toStored(row: MessageRow): StoredMessage {
     deliveredBy: row.delivered_by,
     fingerprint: row.fingerprint,
   };
-}
-
-/**
- * The messages a claim scope admits (ClaimScope), as a condition whose values are appended to
- * `params`: this host's, those of no recorded host, and a gone host's whose fingerprint this host
- * has for that name. No condition without a scope.
- */
-function ofScope(scope: string | ClaimScope | undefined, params: unknown[]): string {
-  if (scope === undefined) return '';
-  const { host, goneHosts, pairs } = scopeTerms(scope);
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const own = `host IS NULL OR host = ${param(host)}::text`;
-  if (!pairs.length) return `AND (${own})`;
-  return `AND (${own} OR (host = ANY(${param(goneHosts)}::text[])
-    AND (profile, fingerprint) IN (SELECT * FROM unnest(${param(pairs.map((p) => p[0]))}::text[], ${param(pairs.map((p) => p[1]))}::text[]))))`;
 }

@@ -10,6 +10,17 @@ import { sqlList as list } from '../rows/sql-list.js';
 const LATE_AFTER_MS = 5 * 60_000;
 
 /**
+ * One set's newest successful runs whose host matches `hostIs`. On a host's view of a shared
+ * store, each of its two branches (its own runs; runs from before hosts were recorded) is a
+ * backward Index Only Scan of activities_host_successes (migration 44) that stops after $2 rows:
+ * `host = $3 OR host IS NULL` in one condition is a bitmap scan that reads every run of the set
+ * from the heap (docs/performance.md, the fleet summary).
+ */
+const successesOf = (hostIs: string) =>
+  `(SELECT id AS "activityId", started_at AS "startedAt", ended_at AS "endedAt", files, bytes_scanned AS "bytesScanned", bytes_new AS "bytesNew"
+    FROM activities WHERE ${hostIs} AND set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') ORDER BY started_at DESC LIMIT $2)`;
+
+/**
  * The Admin summaries' read side in PostgreSQL: the same aggregates as the SQLite store, each
  * over the `activities_ended` index (migration 6). Where SQLite takes the bare columns of a MAX()
  * row, this dialect says which row it means (DISTINCT ON / row_number), and per-set probes are one
@@ -60,10 +71,9 @@ export class PgSummaryStore implements SummaryStore {
   async successSamples(sets: readonly string[], perSet: number): Promise<Record<string, SuccessSample[]>> {
     const rows = await this.db.rows<SuccessSample & { s: string }>(
       `SELECT s.name AS s, r.* FROM unnest($1::text[]) AS s(name)
-       CROSS JOIN LATERAL (SELECT id AS "activityId", started_at AS "startedAt", ended_at AS "endedAt", files, bytes_scanned AS "bytesScanned", bytes_new AS "bytesNew"
-         FROM activities WHERE set_name = s.name AND kind = 'backup' AND status IN ('completed', 'completed-with-warnings') AND ($3 = '' OR host = $3 OR host IS NULL) ORDER BY started_at DESC LIMIT $2) r
+       CROSS JOIN LATERAL (${this.host === '' ? successesOf('TRUE') : `SELECT * FROM (${successesOf('host = $3')} UNION ALL ${successesOf('host IS NULL')}) u ORDER BY "startedAt" DESC LIMIT $2`}) r
        ORDER BY s.name, r."startedAt" DESC`,
-      [sets, perSet, this.host],
+      this.host === '' ? [sets, perSet] : [sets, perSet, this.host],
     );
     return samplesBySet(sets, rows);
   }

@@ -1,3 +1,4 @@
+import { ANOMALY_MODES, type AnomalyMode } from '../../domain/anomalies.js';
 import type { HostRecord, HostSet } from '../ports/host-store.js';
 
 /**
@@ -12,6 +13,8 @@ export interface HostRow {
   stopped_at: number | null;
   sets: string;
   silent_alerted_since: number | null;
+  /** Migration 46; NULL for a host registered by a version before it. */
+  anomalies: string | null;
 }
 
 export function hostRecordOf(row: HostRow): HostRecord {
@@ -23,5 +26,11 @@ export function hostRecordOf(row: HostRow): HostRecord {
     stoppedAt: row.stopped_at,
     sets: JSON.parse(row.sets) as HostSet[],
     silentAlertedSince: row.silent_alerted_since,
+    ...(isAnomalyMode(row.anomalies) ? { anomalies: row.anomalies } : {}),
   };
+}
+
+/** A value a newer host may have published that this version cannot read is no mode: the defaults. */
+function isAnomalyMode(value: string | null): value is AnomalyMode {
+  return (ANOMALY_MODES as readonly (string | null)[]).includes(value);
 }

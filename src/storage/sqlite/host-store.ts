@@ -10,11 +10,11 @@ export class SqliteHostStore implements HostStore {
   async register(host: HostRegistration, now: number): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO hosts (name, version, started_at, last_seen, stopped_at, sets) VALUES (?, ?, ?, ?, NULL, ?)
+        `INSERT INTO hosts (name, version, started_at, last_seen, stopped_at, sets, anomalies) VALUES (?, ?, ?, ?, NULL, ?, ?)
          ON CONFLICT (name) DO UPDATE SET version = excluded.version, started_at = excluded.started_at,
-           last_seen = MAX(hosts.last_seen, excluded.last_seen), stopped_at = NULL, sets = excluded.sets`,
+           last_seen = MAX(hosts.last_seen, excluded.last_seen), stopped_at = NULL, sets = excluded.sets, anomalies = excluded.anomalies`,
       )
-      .run(host.name, host.version, host.startedAt, now, JSON.stringify(host.sets));
+      .run(host.name, host.version, host.startedAt, now, JSON.stringify(host.sets), host.anomalies ?? null);
   }
 
   async heartbeat(name: string, now: number): Promise<boolean> {

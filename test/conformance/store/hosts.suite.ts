@@ -19,6 +19,15 @@ export function hostStoreConformance(name: string, open: OpenStore): void {
     assert.deepEqual(await store.hosts.get('fs01'), { ...FS01, version: '1.3.0', startedAt: 2_000, sets: [], lastSeen: 2_000, stoppedAt: null, silentAlertedSince: null });
   });
 
+  withStore('register keeps the anomaly rules the host published, and forgets them when it registers without', async (store) => {
+    await store.hosts.register({ ...FS01, anomalies: 'off' }, 1_000);
+    await store.hosts.register({ ...FS01, name: 'web02', anomalies: 'summary' }, 1_000);
+    assert.deepEqual((await store.hosts.list()).map((h) => [h.name, h.anomalies]), [['fs01', 'off'], ['web02', 'summary']]);
+    // A host that runs a version from before the rules were published registers without them.
+    await store.hosts.register(FS01, 2_000);
+    assert.deepEqual(await store.hosts.get('fs01'), { ...FS01, lastSeen: 2_000, stoppedAt: null, silentAlertedSince: null });
+  });
+
   withStore('heartbeat moves last seen forward only, and is false for an unknown host', async (store) => {
     await store.hosts.register(FS01, 1_000);
     assert.equal(await store.hosts.heartbeat('fs01', 5_000), true);

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { openApp, type AppContext } from '../../src/app/context.js';
+import { openServiceStore } from '../../src/app/open-store.js';
+import { storeFallback } from '../../src/app/spooling-store.js';
+import { loadConfig } from '../../src/config/load.js';
+import { PRIORITY } from '../../src/domain/message.js';
+import type { SystemLog } from '../../src/domain/system-log.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { withCleanups } from '../helpers/cleanups.js';
+import { usePostgres } from '../helpers/use-postgres.js';
+import { closedPort } from '../helpers/smtp-peer.js';
+import { smtpConfig } from '../helpers/smtp-config.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { Workspace } from '../helpers/workspace.js';
+
+// An escalation made while PostgreSQL was away crosses the flush with the message it is about:
+// the message, still undelivered, is in the database from then on, and is not escalated a second
+// time there (a second system-log line, a second pager message); the escalation is still to be
+// named in the next delivered mail. The service's own store (spooling-store.ts) on a throwaway
+// cluster, halted and resumed; the mail server's port is closed, so nothing is delivered.
+
+const cluster = usePostgres(withCleanups());
+
+class RecordingSystemLog implements SystemLog {
+  readonly lines: string[] = [];
+  async critical(line: string): Promise<void> {
+    this.lines.push(line);
+  }
+}
+
+test('a message escalated during the outage is escalated once, and still reported after the flush', { timeout: 120_000 }, async () => {
+  const db = await cluster.newDatabase();
+  const ws = new Workspace(smtpConfig({ servers: [{ port: await closedPort() }], extra: `database:\n  url: ${db.url}\n` }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
+  const clock = new FakeClock();
+  const syslog = new RecordingSystemLog();
+  const loaded = loadConfig(ws.configFile);
+  const store = await openServiceStore({ ...loaded.config, hostname: 'fs01' }, { clock, baseDir: path.dirname(ws.configFile) });
+  const app: AppContext = openApp({ configFile: ws.configFile, loaded, clock, logLevel: 'error', systemLog: syslog, store });
+  let flushed = 0;
+  storeFallback(store)!.listen({ unreachable: () => undefined, note: () => undefined, flushed: () => flushed++ });
+  let halted = false;
+  try {
+    await cluster.halt();
+    halted = true;
+    await app.outbox.enqueueMany([{ kind: 'backup.failed', severity: 'critical', priority: PRIORITY.critical, profile: 'office', from: 'vigil@example.com', to: ['ops@example.com'], subject: 'documents failed', text: 'x' }]);
+    clock.advance(16 * 60_000);
+    assert.deepEqual((await app.notifications.escalator.checkOverdue()).map((e) => e.subject), ['documents failed'], 'escalated during the outage');
+    const escalatedLines = () => syslog.lines.filter((l) => l.startsWith('could not deliver critical message'));
+    assert.equal(escalatedLines().length, 1);
+
+    await cluster.resume();
+    halted = false;
+    await waitFor(() => flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
+    clock.advance(60_000);
+    assert.deepEqual(await app.notifications.escalator.checkOverdue(), [], 'not escalated again from the database');
+    assert.equal(escalatedLines().length, 1, syslog.lines.join('\n'));
+    assert.deepEqual((await app.store.escalations.unreported()).map((e) => e.subject), ['documents failed'], 'to be named in the next delivered mail');
+  } finally {
+    if (halted) await cluster.resume();
+    await app.close();
+    ws.cleanup();
+    await db.drop();
+  }
+});
