@@ -6,12 +6,11 @@
  * BENCH_VIGIL_DIST=<tree>/dist measures the Vigil of another built tree (the commit before
  * PostgreSQL, say) with this phase's code: its openApp, its store, its dispatcher.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import nodemailer from 'nodemailer';
-import type { MessageRequest } from '../src/domain/message.js';
+import { CONNECTIONS, outboxWorkspace, request } from './outbox-workload.js';
 import { countSqliteWork, sqliteWork } from './sqlite-work.js';
 
 const otherTree = process.env.BENCH_VIGIL_DIST;
@@ -23,35 +22,7 @@ const { openApp } = (await import(otherTree ? pathToFileURL(contextFile).href : 
 const [phase, portText, countText] = process.argv.slice(2);
 const port = Number(portText);
 const count = Number(countText);
-const CONNECTIONS = 5;
-
-// ~2 KB of text and HTML, like a real alert.
-const TEXT = 'The backup of documents failed: the vault at /srv/vault is unreachable (ENOENT).\n'.repeat(12);
-const HTML = `<p>${TEXT.replace(/\n/g, '<br>')}</p>`;
-
-function request(i: number): MessageRequest {
-  return { kind: 'bench', severity: 'info', profile: 'sink', from: 'vigil@example.com', to: ['ops@example.com'], subject: `bench ${i}`, text: TEXT, html: HTML };
-}
-
-function workspace(): { dir: string; configFile: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-bench-'));
-  const configFile = path.join(dir, 'vigil.yaml');
-  writeFileSync(
-    configFile,
-    `dataDir: ./var
-hostname: bench.example.com
-mail: { profile: sink }
-profiles:
-  sink:
-    method: smtp
-    from: vigil@example.com
-    connections: ${CONNECTIONS}
-    servers: [{ host: 127.0.0.1, port: ${port}, security: none }]
-outbox: { concurrency: ${CONNECTIONS * 2} }
-`,
-  );
-  return { dir, configFile };
-}
+const workspace = () => outboxWorkspace(port);
 
 async function outboxThroughput(): Promise<Record<string, number>> {
   const ws = workspace();

@@ -10,44 +10,16 @@
  * moves them. BENCH_VIGIL_DIST=<tree>/dist measures another built tree's Vigil with this bench.
  * Last line: one JSON object with the figures.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startSink } from './local-sink.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const THROUGHPUT = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const LATENCY = Number(process.env.BENCH_LATENCY_MESSAGES ?? 1_000);
 const RSS = Number(process.env.BENCH_RSS_MESSAGES ?? 100_000);
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function startSink(port: number): Promise<{ name: string; child: ChildProcess }> {
-  const smtpSink = '/usr/sbin/smtp-sink';
-  const child = existsSync(smtpSink)
-    ? spawn(smtpSink, ['-u', 'nobody', `127.0.0.1:${port}`, '256'], { stdio: 'ignore' })
-    : spawn(process.execPath, ['--import', 'tsx', path.join(here, 'sink.ts'), String(port)], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return { name: existsSync(smtpSink) ? 'postfix smtp-sink' : 'smtp-server', child };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the SMTP sink did not start');
-}
 
 function phase(name: string, port: number, count: number): Record<string, number> {
   // Compiled JS when run from dist/ (no loader in the process, so RSS is Vigil's own).
