@@ -10,7 +10,7 @@ const HOUR = 3_600_000;
 before(async () => {
   f = await consoleFixture();
   const now = Date.now();
-  await f.app.store.hosts.register({ name: 'alpha.example.com', version: '1.4.0', startedAt: now - HOUR, sets: [{ name: 'nightly', schedule: '0 2 * * *' }, { name: 'docs', schedule: null }] }, now);
+  await f.app.store.hosts.register({ name: 'alpha.example.com', version: '1.4.0', startedAt: now - HOUR, sets: [{ name: 'nightly', schedule: '0 2 * * *' }, { name: 'docs', schedule: null }], anomalies: 'off' }, now);
   await f.app.store.hosts.register({ name: 'beta.example.com', version: '1.3.2', startedAt: now - 3 * HOUR, sets: [{ name: 'offsite', schedule: '0 3 * * *' }] }, now - HOUR);
   assert.ok(await f.app.store.leases.acquire(LEADER_LEASE, 'alpha.example.com:4242', now, 60_000));
 });
@@ -36,6 +36,8 @@ test('GET /api/v1/hosts: the fields of vigil hosts --json, the silent host first
   assert.equal(beta.since, beta.lastSeen);
   assert.deepEqual(Object.keys(beta).sort(), ['lastSeen', 'leader', 'name', 'sets', 'silentAlerted', 'since', 'startedAt', 'state', 'stoppedAt', 'version']);
   assert.equal(hosts[1]!.since, null);
+  // As `vigil hosts --json` and docs/api.md: the rules a host published (migration 46); absent when none.
+  assert.equal(hosts[1]!.anomalies, 'off');
   assert.deepEqual((hosts[1]!.sets as { name: string }[]).map((s) => s.name), ['nightly', 'docs']);
   const doc = (await (await fetch(`${f.server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
   assert.ok(doc.paths['/api/v1/hosts'], 'the OpenAPI document names /api/v1/hosts');

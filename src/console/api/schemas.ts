@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANOMALY_MODES } from '../../domain/anomalies.js';
 import { ACTIVITY_KINDS, ACTIVITY_STATUSES } from '../../domain/activity.js';
 import { MESSAGE_STATES, SEVERITIES } from '../../domain/message.js';
 
@@ -146,5 +147,6 @@ export const hostSchema = z.object({
   since: ms.nullable().describe('when the silence or stop began; null when ok'),
   leader: z.boolean().describe('holds the leader lease (runs the fleet duties)'),
   silentAlerted: z.boolean().describe('the host-silence alert for this silence has been sent'),
+  anomalies: z.enum(ANOMALY_MODES).optional().describe('its notification.anomalies, by which the fleet summary judges its runs; absent when it published none'),
 });
 export const hostsResponse = z.object({ hosts: z.array(hostSchema).describe('silent first, then stopped, then by name') });
