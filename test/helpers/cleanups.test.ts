@@ -32,3 +32,18 @@ test('cleanups that all succeed: nothing thrown', async () => {
   await runCleanups([() => ran.push(1), async () => void ran.push(2)]);
   assert.deepEqual(ran, [2, 1]);
 });
+
+test('a cleanup that rejects with no Error (undefined, a string) still lets the others run, and is named', async () => {
+  const ran: string[] = [];
+  const list = [
+    () => void ran.push('cluster'),
+    () => Promise.reject(undefined),
+    () => Promise.reject(new Error('x').message),
+  ];
+  await assert.rejects(runCleanups(list, 200), (error: Error) => {
+    assert.ok(error instanceof AggregateError, `an AggregateError, not ${String(error)}`);
+    assert.match(error.message, /: x; .*: undefined$/);
+    return true;
+  });
+  assert.deepEqual(ran, ['cluster']);
+});

@@ -36,7 +36,9 @@ export async function runCleanups(list: readonly Cleanup[], deadlineMs = CLEANUP
     try {
       await Promise.race([Promise.resolve().then(cleanup), late]);
     } catch (error) {
-      failures.push(new Error(`cleanup \`${nameOf(cleanup)}\`: ${(error as Error).message ?? String(error)}`, { cause: error }));
+      // Whatever it threw: a stop() may reject with no Error at all, and the cleanups after it still run.
+      const why = error instanceof Error ? error.message : String(error);
+      failures.push(new Error(`cleanup \`${nameOf(cleanup)}\`: ${why}`, { cause: error }));
     } finally {
       clearTimeout(timer);
     }
