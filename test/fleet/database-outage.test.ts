@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
 import { withCleanups } from '../helpers/cleanups.js';
 import { usePostgres } from '../helpers/use-postgres.js';
-import { SmtpPeer } from '../helpers/smtp-peer.js';
+import { headerOf, SmtpPeer, type ReceivedMessage } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { Workspace } from '../helpers/workspace.js';
+import { countLines, Workspace } from '../helpers/workspace.js';
 import { startVigilService, withServiceOutput } from '../helpers/vigil-service.js';
 
 // The drill of issue 15: PostgreSQL stopped under load. A real `vigil start` on a throwaway
@@ -24,8 +24,7 @@ const cluster = usePostgres(withCleanups());
 
 const startService = startVigilService;
 
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
-const kindOf = (m: SmtpPeer['received'][number]) => String(m.parsed.headers.get('x-vigil-kind'));
+const kindOf = (m: ReceivedMessage) => headerOf(m, 'x-vigil-kind');
 
 test('PostgreSQL stopped under load: no run or message lost, critical alerts delivered during the outage', { timeout: 300_000 }, async () => {
   const db = await cluster.newDatabase();
@@ -52,25 +51,25 @@ sets:
   let halted = false;
   try {
     await waitFor(() => service.output().includes('vigil started'), { timeoutMs: 60_000, what: 'the service to start' });
-    await waitFor(() => lines(steadyRuns) >= 2 && lines(flakyRuns) >= 2, { timeoutMs: 60_000, what: 'runs before the outage' });
+    await waitFor(() => countLines(steadyRuns) >= 2 && countLines(flakyRuns) >= 2, { timeoutMs: 60_000, what: 'runs before the outage' });
 
     // Halted while a run of steady is in progress: it started in the database and ends in the outage.
-    const before = lines(steadyRuns);
-    await waitFor(() => lines(steadyRuns) > before, { timeoutMs: 60_000, what: 'a run of steady to start' });
+    const before = countLines(steadyRuns);
+    await waitFor(() => countLines(steadyRuns) > before, { timeoutMs: 60_000, what: 'a run of steady to start' });
     await cluster.halt();
     halted = true;
-    const runsAtHalt = lines(steadyRuns);
+    const runsAtHalt = countLines(steadyRuns);
     writeFileSync(failFlag, '');
     // The critical alerts of the outage go out while it lasts.
     await waitFor(() => peer.received.some((m) => kindOf(m) === 'service.fault.database-unreachable'), { timeoutMs: 60_000, what: 'the database-unreachable alert during the outage' });
     await waitFor(() => peer.received.some((m) => kindOf(m) === 'backup.failed'), { timeoutMs: 60_000, what: 'the flaky set’s failure alert during the outage' });
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_S * 1000));
-    assert.ok(lines(steadyRuns) > runsAtHalt, 'backups kept running during the outage');
+    assert.ok(countLines(steadyRuns) > runsAtHalt, 'backups kept running during the outage');
     rmSync(failFlag);
     await cluster.resume();
     halted = false;
-    const runsAtResume = lines(steadyRuns);
-    await waitFor(() => lines(steadyRuns) >= runsAtResume + 2, { timeoutMs: 60_000, what: 'runs after the outage' });
+    const runsAtResume = countLines(steadyRuns);
+    await waitFor(() => countLines(steadyRuns) >= runsAtResume + 2, { timeoutMs: 60_000, what: 'runs after the outage' });
     await waitFor(() => /spool \S+ flushed into the database/.test(service.output()), { timeoutMs: 60_000, what: 'the spool to be flushed' });
     const spools = path.join(ws.dataDir, 'spool');
     await waitFor(() => !existsSync(spools) || readdirSync(spools).length === 0, { timeoutMs: 60_000, what: 'no spool left in dataDir' });
@@ -86,7 +85,7 @@ sets:
     const recorded = async (set: string, file: string) => {
       const ran = await count(set, ['completed', 'failed']);
       const interrupted = await count(set, ['interrupted', 'incomplete']);
-      assert.ok(lines(file) >= ran && lines(file) <= ran + interrupted, `${set}: ${lines(file)} runs, ${ran} recorded (and ${interrupted} interrupted)`);
+      assert.ok(countLines(file) >= ran && countLines(file) <= ran + interrupted, `${set}: ${countLines(file)} runs, ${ran} recorded (and ${interrupted} interrupted)`);
     };
     const running = Number((await reader.query(`SELECT COUNT(*) AS n FROM activities WHERE status = 'running'`)).rows[0].n);
     assert.equal(running, 0, 'no activity left running');

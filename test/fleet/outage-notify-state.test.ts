@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
 import { withCleanups } from '../helpers/cleanups.js';
 import { usePostgres } from '../helpers/use-postgres.js';
-import { SmtpPeer } from '../helpers/smtp-peer.js';
+import { headerOf, SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { Workspace } from '../helpers/workspace.js';
+import { countLines, Workspace } from '../helpers/workspace.js';
 import { startVigilService, withServiceOutput } from '../helpers/vigil-service.js';
 
 // What notification remembers of each set (its failing streak, which runs it has told) carries
@@ -22,8 +22,6 @@ import { startVigilService, withServiceOutput } from '../helpers/vigil-service.j
 
 const cluster = usePostgres(withCleanups());
 
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
-const header = (m: SmtpPeer['received'][number], name: string) => String(m.parsed.headers.get(name));
 
 test('notification state crosses a PostgreSQL outage: no second alert, recoveries told once', { timeout: 300_000 }, async () => {
   const db = await cluster.newDatabase();
@@ -45,19 +43,19 @@ test('notification state crosses a PostgreSQL outage: no second alert, recoverie
   const ws = new Workspace(yaml);
   const service = startVigilService(ws.configFile);
   const reader = new pg.Client({ connectionString: db.url });
-  const received = (kind: string, name: string) => peer.received.filter((m) => header(m, 'x-vigil-kind') === kind && header(m, 'x-vigil-set') === name).length;
+  const received = (kind: string, name: string) => peer.received.filter((m) => headerOf(m, 'x-vigil-kind') === kind && headerOf(m, 'x-vigil-set') === name).length;
   let halted = false;
   try {
-    await waitFor(() => received('backup.failed', 'early') === 1 && received('backup.failed', 'healed') === 1 && lines(file('late.runs')) >= 2, { timeoutMs: 60_000, what: 'early and healed alerted before the outage' });
+    await waitFor(() => received('backup.failed', 'early') === 1 && received('backup.failed', 'healed') === 1 && countLines(file('late.runs')) >= 2, { timeoutMs: 60_000, what: 'early and healed alerted before the outage' });
 
     await cluster.halt();
     halted = true;
     writeFileSync(file('late.fail'), '');
     rmSync(file('healed.fail'));
-    const atHalt = { early: lines(file('early.runs')), healed: lines(file('healed.runs')), late: lines(file('late.runs')) };
+    const atHalt = { early: countLines(file('early.runs')), healed: countLines(file('healed.runs')), late: countLines(file('late.runs')) };
     await waitFor(() => received('backup.failed', 'late') === 1, { timeoutMs: 60_000, what: 'late alerted during the outage' });
     // Several runs of each set in the spool.
-    await waitFor(() => lines(file('early.runs')) >= atHalt.early + 3 && lines(file('healed.runs')) >= atHalt.healed + 3 && lines(file('late.runs')) >= atHalt.late + 3, { timeoutMs: 60_000, what: 'runs during the outage' });
+    await waitFor(() => countLines(file('early.runs')) >= atHalt.early + 3 && countLines(file('healed.runs')) >= atHalt.healed + 3 && countLines(file('late.runs')) >= atHalt.late + 3, { timeoutMs: 60_000, what: 'runs during the outage' });
     const healedDuring = received('backup.recovered', 'healed');
     const earlyDuring = received('backup.failed', 'early');
 
@@ -65,9 +63,9 @@ test('notification state crosses a PostgreSQL outage: no second alert, recoverie
     await cluster.resume();
     halted = false;
     await waitFor(() => /spool \S+ flushed into the database/.test(service.output()), { timeoutMs: 60_000, what: 'the spool to be flushed' });
-    const atFlush = lines(file('late.runs'));
+    const atFlush = countLines(file('late.runs'));
     // Successes of late after the flush, and two of notification's periodic passes.
-    await waitFor(() => lines(file('late.runs')) >= atFlush + 3, { timeoutMs: 60_000, what: 'runs after the flush' });
+    await waitFor(() => countLines(file('late.runs')) >= atFlush + 3, { timeoutMs: 60_000, what: 'runs after the flush' });
     await new Promise((resolve) => setTimeout(resolve, 11_000));
 
     service.child.kill('SIGTERM');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { withCleanups } from '../helpers/cleanups.js';
 import { usePostgres } from '../helpers/use-postgres.js';
-import { SmtpPeer } from '../helpers/smtp-peer.js';
+import { headerOf, SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { Workspace } from '../helpers/workspace.js';
+import { countLines, Workspace } from '../helpers/workspace.js';
 import { startVigilService, withServiceOutput } from '../helpers/vigil-service.js';
 
 // A storm window opened near the end of a PostgreSQL outage outlives the spool it was opened in:
@@ -17,8 +17,6 @@ import { startVigilService, withServiceOutput } from '../helpers/vigil-service.j
 
 const cluster = usePostgres(withCleanups());
 
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
-const header = (m: SmtpPeer['received'][number], name: string) => String(m.parsed.headers.get(name));
 
 test('a storm window open when PostgreSQL returns is copied with the spool: its grouped message goes out once', { timeout: 300_000 }, async () => {
   const db = await cluster.newDatabase();
@@ -36,19 +34,19 @@ test('a storm window open when PostgreSQL returns is copied with the spool: its 
     .replace('notification:\n  admins: [admins]', 'notification:\n  admins: [admins]\n  stormWindow: 40s');
   const ws = new Workspace(yaml);
   const service = startVigilService(ws.configFile);
-  const kinds = () => peer.received.map((m) => header(m, 'x-vigil-kind'));
-  const storms = () => peer.received.filter((m) => header(m, 'x-vigil-kind') === 'backup.storm');
+  const kinds = () => peer.received.map((m) => headerOf(m, 'x-vigil-kind'));
+  const storms = () => peer.received.filter((m) => headerOf(m, 'x-vigil-kind') === 'backup.storm');
   let halted = false;
   try {
-    await waitFor(() => lines(file('alpha.runs')) >= 2 && lines(file('beta.runs')) >= 2, { timeoutMs: 60_000, what: 'runs before the outage' });
+    await waitFor(() => countLines(file('alpha.runs')) >= 2 && countLines(file('beta.runs')) >= 2, { timeoutMs: 60_000, what: 'runs before the outage' });
 
     await cluster.halt();
     halted = true;
     writeFileSync(file('fail'), '');
-    const atHalt = { alpha: lines(file('alpha.runs')), beta: lines(file('beta.runs')) };
+    const atHalt = { alpha: countLines(file('alpha.runs')), beta: countLines(file('beta.runs')) };
     // The first failure opens the window and is alerted at once; the other set's is held in it.
     await waitFor(() => kinds().includes('backup.failed'), { timeoutMs: 60_000, what: 'the first failure alerted during the outage' });
-    await waitFor(() => lines(file('alpha.runs')) >= atHalt.alpha + 2 && lines(file('beta.runs')) >= atHalt.beta + 2, { timeoutMs: 60_000, what: 'both sets failing during the outage' });
+    await waitFor(() => countLines(file('alpha.runs')) >= atHalt.alpha + 2 && countLines(file('beta.runs')) >= atHalt.beta + 2, { timeoutMs: 60_000, what: 'both sets failing during the outage' });
     assert.equal(storms().length, 0, 'the window is still open');
 
     await cluster.resume();

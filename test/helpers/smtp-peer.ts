@@ -12,6 +12,11 @@ export interface ReceivedMessage {
   secure: boolean;
 }
 
+/** A header of a received message as text (`x-vigil-kind`: what Vigil sent). */
+export function headerOf(m: ReceivedMessage, name: string): string {
+  return String(m.parsed.headers.get(name));
+}
+
 /**
  * A reply to inject: `{ at: 'RCPT', code: 450, text: '4.2.0 try later' }` for the next N sessions'
  * command; `at: 'CONNECT'` refuses the connection itself with that reply (a server in an outage).
