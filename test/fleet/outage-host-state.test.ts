@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openServiceStore } from '../../src/app/open-store.js';
-import { SpoolingStore, storeFallback } from '../../src/app/spooling-store.js';
 import type { StreakState } from '../../src/domain/streak-state.js';
 import type { Store } from '../../src/storage/ports/store.js';
 import { openPgStore } from '../../src/storage/postgres/store.js';
-import { FakeClock } from '../helpers/fake-clock.js';
 import type { TestDatabase } from '../helpers/postgres.js';
 import { withCleanups } from '../helpers/cleanups.js';
 import { usePostgres } from '../helpers/use-postgres.js';
+import { withOutageStore } from '../helpers/outage-store.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { Workspace } from '../helpers/workspace.js';
 
 // What the service records of its host's own state while PostgreSQL is away — an alert pause an
 // admin set from the console and what it held back, a Mail Profile paused for its credentials, a
@@ -23,42 +20,20 @@ const cluster = usePostgres(withCleanups());
 
 const T0 = Date.parse('2026-11-29T10:00:00Z');
 
-/** The service's store, with what it tells: the database being back, a spool being flushed. */
-async function serviceStore(db: TestDatabase, ws: Workspace, clock: FakeClock) {
-  const store = await openServiceStore({ dataDir: ws.dataDir, hostname: 'fs01', database: { url: db.url } }, { clock });
-  assert.ok(store instanceof SpoolingStore);
-  const heard = { back: 0, flushed: 0 };
-  storeFallback(store)!.listen({
-    unreachable: () => undefined,
-    note: (line) => {
-      if (line.startsWith('database reachable again')) heard.back++;
-    },
-    flushed: () => heard.flushed++,
-  });
-  return { store, heard };
-}
-
 /** Another process of the host (`vigil run`, `vigil pause`): the database only. */
 const otherProcess = (db: TestDatabase): Promise<Store> => openPgStore({ url: db.url }, { host: 'fs01' });
 
 const failing = (failures: number, at: number): StreakState => ({ set: 'home', failures, failingSince: T0, signature: 'failed:disk full', alertedAt: at, lastStatus: 'failed' });
 
-test('a pause, a paused profile and a suspended route set during the outage hold after it, with what the pause held back', { timeout: 120_000 }, async () => {
-  const db = await cluster.newDatabase();
-  const ws = new Workspace('');
-  const clock = new FakeClock(T0);
-  const { store, heard } = await serviceStore(db, ws, clock);
-  let halted = false;
-  try {
-    await cluster.halt();
-    halted = true;
+test('a pause, a paused profile and a suspended route set during the outage hold after it, with what the pause held back', { timeout: 120_000 }, () =>
+  withOutageStore(cluster, T0, async ({ db, clock, store, heard, halt, resume }) => {
+    await halt();
     await store.alertPauses.pause(['home'], clock.now(), null);
     await store.alertPauses.recordSuppressed({ set: 'home', at: clock.now() + 1_000, what: 'backup home failed' });
     await store.profiles.pause('office', T0 + 600_000, '535 authentication failed');
     await store.outbox.suspendRoute('office', T0 + 300_000, 'connection refused', clock.now());
 
-    await cluster.resume();
-    halted = false;
+    await resume();
     await waitFor(() => heard.flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
     clock.advance(60_000);
     const other = await otherProcess(db);
@@ -70,70 +45,41 @@ test('a pause, a paused profile and a suspended route set during the outage hold
     } finally {
       await other.close();
     }
-  } finally {
-    if (halted) await cluster.resume();
-    await store.close();
-    ws.cleanup();
-    await db.drop();
-  }
-});
+  }));
 
-test('a streak `vigil run` writes after the database returns is not overwritten by the spool’s older one', { timeout: 120_000 }, async () => {
-  const db = await cluster.newDatabase();
-  const ws = new Workspace('');
-  const clock = new FakeClock(T0);
-  const { store, heard } = await serviceStore(db, ws, clock);
-  let halted = false;
-  let release = () => undefined as void;
-  try {
-    await cluster.halt();
-    halted = true;
+test('a streak `vigil run` writes after the database returns is not overwritten by the spool’s older one', { timeout: 120_000 }, () =>
+  withOutageStore(cluster, T0, async ({ db, store, heard, halt, resume, holdFlush }) => {
+    await halt();
     await store.notifyState.put(failing(2, T0));
     // The spool stays unflushed a while after the database returns (in the service: a run still
     // going in it, a message being sent from it).
-    const holding = store.holding(() => new Promise<void>((resolve) => (release = resolve)));
+    const release = holdFlush();
 
-    await cluster.resume();
-    halted = false;
+    await resume();
     await waitFor(() => heard.back > 0, { timeoutMs: 60_000, what: 'the database to be found back' });
     const other = await otherProcess(db);
     try {
       // `vigil run home` fails again meanwhile, and reminds: its streak is the newest.
       await other.notifyState.put(failing(3, T0 + 120_000));
-      release();
-      await holding;
+      await release();
       await waitFor(() => heard.flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
       assert.deepEqual(await other.notifyState.get('home'), failing(3, T0 + 120_000), 'the newer streak stays');
       assert.deepEqual(await store.notifyState.get('home'), failing(3, T0 + 120_000), 'and is the one the service reads');
     } finally {
       await other.close();
     }
-  } finally {
-    release();
-    if (halted) await cluster.resume();
-    await store.close();
-    ws.cleanup();
-    await db.drop();
-  }
-});
+  }));
 
-test('a pause set before the outage holds during it, and one resumed during it stays resumed after it', { timeout: 120_000 }, async () => {
-  const db = await cluster.newDatabase();
-  const ws = new Workspace('');
-  const clock = new FakeClock(T0);
-  const { store, heard } = await serviceStore(db, ws, clock);
-  let halted = false;
-  try {
+test('a pause set before the outage holds during it, and one resumed during it stays resumed after it', { timeout: 120_000 }, () =>
+  withOutageStore(cluster, T0, async ({ db, clock, store, heard, halt, resume }) => {
     await store.alertPauses.pause(['home', 'mail'], clock.now(), null);
-    await cluster.halt();
-    halted = true;
+    await halt();
     clock.advance(60_000);
     assert.deepEqual((await store.alertPauses.active(clock.now())).map((p) => p.set), ['home', 'mail'], 'the pauses hold during the outage');
     await store.alertPauses.resume(['home']);
     assert.deepEqual((await store.alertPauses.active(clock.now())).map((p) => p.set), ['mail'], 'home resumed during the outage');
 
-    await cluster.resume();
-    halted = false;
+    await resume();
     await waitFor(() => heard.flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
     clock.advance(60_000);
     const other = await otherProcess(db);
@@ -142,10 +88,4 @@ test('a pause set before the outage holds during it, and one resumed during it s
     } finally {
       await other.close();
     }
-  } finally {
-    if (halted) await cluster.resume();
-    await store.close();
-    ws.cleanup();
-    await db.drop();
-  }
-});
+  }));

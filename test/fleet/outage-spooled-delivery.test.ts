@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openServiceStore } from '../../src/app/open-store.js';
-import { SpoolingStore, storeFallback } from '../../src/app/spooling-store.js';
 import { PRIORITY } from '../../src/domain/message.js';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { withCleanups } from '../helpers/cleanups.js';
-import { FakeClock } from '../helpers/fake-clock.js';
 import { usePostgres } from '../helpers/use-postgres.js';
+import { withOutageStore } from '../helpers/outage-store.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { Workspace } from '../helpers/workspace.js';
 
 // A message queued in the spool while PostgreSQL was away and not yet sent when it returns is
 // still delivered from the spool until the spool is flushed — which a run going on in it may put
@@ -17,38 +14,19 @@ import { Workspace } from '../helpers/workspace.js';
 
 const cluster = usePostgres(withCleanups());
 
-test('a message left in the spool when PostgreSQL returns is claimed before the spool is flushed', { timeout: 120_000 }, async () => {
-  const db = await cluster.newDatabase();
-  const ws = new Workspace('');
-  const clock = new FakeClock(Date.parse('2026-11-29T10:00:00Z'));
-  const store = await openServiceStore({ dataDir: ws.dataDir, hostname: 'fs01', database: { url: db.url } }, { clock });
-  assert.ok(store instanceof SpoolingStore);
-  let back = 0;
-  storeFallback(store)!.listen({ unreachable: () => undefined, note: (line) => void (line.startsWith('database reachable again') && back++), flushed: () => undefined });
-  let halted = false;
-  let release = () => undefined as void;
-  try {
-    await cluster.halt();
-    halted = true;
+test('a message left in the spool when PostgreSQL returns is claimed before the spool is flushed', { timeout: 120_000 }, () =>
+  withOutageStore(cluster, Date.parse('2026-11-29T10:00:00Z'), async ({ clock, store, heard, halt, resume, holdFlush }) => {
+    await halt();
     const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: 'fs01.example.com', host: 'fs01' });
     const queued = await outbox.enqueue({ kind: 'backup.failed', severity: 'critical', priority: PRIORITY.critical, profile: 'office', from: 'vigil@example.com', to: ['ops@example.com'], subject: 'documents failed', text: 'x' });
     // The spool stays unflushed after the database returns (in the service: a run still going in it).
-    const holding = store.holding(() => new Promise<void>((resolve) => (release = resolve)));
+    const release = holdFlush();
 
-    await cluster.resume();
-    halted = false;
-    await waitFor(() => back > 0, { timeoutMs: 60_000, what: 'the database to be found back' });
+    await resume();
+    await waitFor(() => heard.back > 0, { timeoutMs: 60_000, what: 'the database to be found back' });
     assert.notEqual(await store.outbox.nextDueAt(), undefined, 'the dispatcher is woken for it (the database has no message)');
     const claimed = await store.outbox.claimDue(clock.now(), 10, 60_000, 'fs01:1');
     assert.deepEqual(claimed.map((m) => m.id), [queued.id], 'claimed from the spool');
     await store.outbox.release([queued.id], 'fs01:1', clock.now());
-    release();
-    await holding;
-  } finally {
-    release();
-    if (halted) await cluster.resume();
-    await store.close();
-    ws.cleanup();
-    await db.drop();
-  }
-});
+    await release();
+  }));
