@@ -8,7 +8,7 @@ import { usePostgres } from '../helpers/use-postgres.js';
 import { headerOf, SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { countLines, Workspace } from '../helpers/workspace.js';
+import { countedSetYaml, countLines, Workspace } from '../helpers/workspace.js';
 import { startVigilService, withServiceOutput } from '../helpers/vigil-service.js';
 
 // What notification remembers of each set (its failing streak, which runs it has told) carries
@@ -22,17 +22,12 @@ import { startVigilService, withServiceOutput } from '../helpers/vigil-service.j
 
 const cluster = usePostgres(withCleanups());
 
-
 test('notification state crosses a PostgreSQL outage: no second alert, recoveries told once', { timeout: 300_000 }, async () => {
   const db = await cluster.newDatabase();
   const peer = await SmtpPeer.start();
   const scratch = new Workspace('');
   const file = (name: string) => path.join(scratch.dir, name);
-  const set = (name: string) => `  ${name}:
-    engine: command
-    command: [/bin/sh, -c, "echo run >> ${file(`${name}.runs`)}; test ! -e ${file(`${name}.fail`)}"]
-    schedule: "*/2 * * * * *"
-`;
+  const set = (name: string) => countedSetYaml(name, file(`${name}.runs`), file(`${name}.fail`));
   writeFileSync(file('early.fail'), '');
   writeFileSync(file('healed.fail'), '');
   // Storm grouping off (each set's alert is its own message); notification's periodic pass,

@@ -7,7 +7,7 @@ import { usePostgres } from '../helpers/use-postgres.js';
 import { headerOf, SmtpPeer } from '../helpers/smtp-peer.js';
 import { smtpConfig } from '../helpers/smtp-config.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { countLines, Workspace } from '../helpers/workspace.js';
+import { countedSetYaml, countLines, Workspace } from '../helpers/workspace.js';
 import { startVigilService, withServiceOutput } from '../helpers/vigil-service.js';
 
 // A storm window opened near the end of a PostgreSQL outage outlives the spool it was opened in:
@@ -17,17 +17,12 @@ import { startVigilService, withServiceOutput } from '../helpers/vigil-service.j
 
 const cluster = usePostgres(withCleanups());
 
-
 test('a storm window open when PostgreSQL returns is copied with the spool: its grouped message goes out once', { timeout: 300_000 }, async () => {
   const db = await cluster.newDatabase();
   const peer = await SmtpPeer.start();
   const scratch = new Workspace('');
   const file = (name: string) => path.join(scratch.dir, name);
-  const set = (name: string) => `  ${name}:
-    engine: command
-    command: [/bin/sh, -c, "echo run >> ${file(`${name}.runs`)}; test ! -e ${file('fail')}"]
-    schedule: "*/2 * * * * *"
-`;
+  const set = (name: string) => countedSetYaml(name, file(`${name}.runs`), file('fail'));
   // A window long enough to outlast the rest of the outage and the flush on a loaded machine.
   const yaml = smtpConfig({ servers: [{ port: peer.port }], extra: `database:\n  url: ${db.url}\nsets:\n${set('alpha')}${set('beta')}` })
     .replace('hostname: vigil-test.example.com', 'hostname: fs01')

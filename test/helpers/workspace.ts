@@ -40,6 +40,14 @@ export function countLines(file: string): number {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
 }
 
+/**
+ * A set of vigil.yaml's `sets:` (the command engine) that runs every 2 s: each run appends a line
+ * to `runs` (countLines counts them) and fails while `failFlag` exists.
+ */
+export function countedSetYaml(name: string, runs: string, failFlag: string): string {
+  return `  ${name}:\n    engine: command\n    command: [/bin/sh, -c, "echo run >> ${runs}; test ! -e ${failFlag}"]\n    schedule: "*/2 * * * * *"\n`;
+}
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
