@@ -2,7 +2,7 @@ import type { SqliteDatabase } from '../storage/sqlite/database.js';
 import type { PgDatabase, Queryable } from '../storage/postgres/database.js';
 import { copyLedger, untoldRecently } from './spool-flush-notify.js';
 import { copyStormWindows, databaseDedupeKey } from './spool-flush-storm.js';
-import { copyHostState } from './spool-write-back.js';
+import { copyHostState, settleWriteBacks } from './spool-write-back.js';
 
 /** What a flush copied into the database (zero and zero when an earlier flush already had). */
 export interface SpoolFlushed {
@@ -47,6 +47,8 @@ type Row = Record<string, unknown>;
  * The spool must be still (no run in progress in it, no message being sent from it): the caller's.
  */
 export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId: string, host: string, now: number): Promise<SpoolFlushed> {
+  // A write-back its process did not live to finish: what it copied is not copied again.
+  await settleWriteBacks(spool, pg);
   const activities = spool.prepare('SELECT * FROM activities ORDER BY id').all() as Row[];
   const messages = spool.prepare('SELECT * FROM messages ORDER BY rowid').all() as Row[];
   return pg.exclusive(`spool:${spoolId}`, async (tx) => {

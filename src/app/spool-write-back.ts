@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { StreakState } from '../domain/streak-state.js';
 import type { PgDatabase, Queryable } from '../storage/postgres/database.js';
 import { streakOf, type StreakRow } from '../storage/rows/notify-state-row.js';
@@ -10,6 +11,9 @@ import type { SqliteDatabase } from '../storage/sqlite/database.js';
 // before this process uses it again (spooling-store.ts): whatever is written there afterwards —
 // by this service, by `vigil run` or `vigil pause` — is newer and simply wins. The flush copies
 // what is left (a spool a previous process left behind; a write that raced the write-back).
+// Two stores, no common transaction: a snapshot under a token in the spool, the copy with the
+// token in the database, then forgetting in the spool (migration 48). A process killed between
+// two steps is settled by the next write-back or flush: the token tells whether it was copied.
 
 type Row = Record<string, unknown>;
 
@@ -67,45 +71,87 @@ const COPIES: Copy[] = [
   },
 ];
 
-/** What one copy read from the spool, by table: forgotten there once the copy committed. */
-export type HostStateCopied = { streaks: StreakState[]; rows: Map<string, Row[]> };
-
-/** Inside a transaction of the database: the spool's host state becomes `host`'s. */
-export async function copyHostState(tx: Queryable, spool: SqliteDatabase, host: string): Promise<HostStateCopied> {
-  const rows = new Map<string, Row[]>();
-  for (const c of COPIES) {
-    const found = spool.prepare(`SELECT * FROM ${c.table}`).all() as Row[];
-    rows.set(c.table, found);
-    const columns = [...c.columns, 'host'];
-    const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
-    for (const row of found) {
-      await tx.run(`INSERT INTO ${c.table} (${columns.join(', ')}) VALUES (${placeholders}) ${c.upsert}`, [...c.columns.map((col) => row[col]), host]);
-    }
-  }
-  return { streaks: (rows.get('notify_state') as unknown as StreakRow[]).map(streakOf), rows };
+/** Inside a transaction of the database: the spool's live host state becomes `host`'s (the flush's). */
+export async function copyHostState(tx: Queryable, spool: SqliteDatabase, host: string): Promise<{ streaks: StreakState[] }> {
+  return upsertRows(tx, liveRows(spool), host);
 }
 
-/**
- * Forgets in the spool what a committed copy took, so the flush does not copy it again over a
- * newer state. A row changed since it was read (a write racing the copy) stays, for the flush.
- */
-export function forgetCopied(spool: SqliteDatabase, copied: HostStateCopied): void {
+/** Step 1, in the spool: a snapshot of its host state under `token` (what step 2 copies, step 3 forgets). */
+export function snapshotHostState(spool: SqliteDatabase, token: string): void {
+  const keep = spool.prepare('INSERT INTO spool_write_backs_pending (token, tbl, row_json) VALUES (?, ?, ?)');
   spool.transaction(() => {
-    for (const c of COPIES) {
-      const where = c.key.map((k) => `${k} = ?`).join(' AND ');
-      const read = spool.prepare(`SELECT * FROM ${c.table} WHERE ${where}`);
-      const remove = spool.prepare(`DELETE FROM ${c.table} WHERE ${where}`);
-      for (const row of copied.rows.get(c.table) ?? []) {
-        const key = c.key.map((k) => row[k]);
-        if (JSON.stringify(read.get(...key)) === JSON.stringify(row)) remove.run(...key);
-      }
-    }
+    for (const { table, row } of liveRows(spool)) keep.run(token, table, JSON.stringify(row));
   })();
 }
 
-/** The database is back: the spool's host state goes into it now (one transaction). Returns the streaks written. */
-export async function writeBackHostState(spool: SqliteDatabase, db: PgDatabase, host: string): Promise<StreakState[]> {
-  const copied = await db.transaction((tx) => copyHostState(tx, spool, host));
-  forgetCopied(spool, copied);
+/** Step 2, inside a transaction of the database: the snapshot becomes `host`'s, and the token says so. */
+export async function copySnapshot(tx: Queryable, spool: SqliteDatabase, token: string, host: string, now: number): Promise<StreakState[]> {
+  const copied = await upsertRows(tx, snapshotOf(spool, token), host);
+  await tx.run('INSERT INTO spool_write_backs (token, host, written_at) VALUES ($1, $2, $3)', [token, host, now]);
   return copied.streaks;
+}
+
+/**
+ * Step 3, in the spool, once the database has the token: forgets what the snapshot took, so the
+ * flush does not copy it again over a newer state. A row changed since the snapshot (a write
+ * racing the write-back) stays, for the flush: it is the newer.
+ */
+export function forgetSnapshot(spool: SqliteDatabase, token: string): void {
+  const byTable = new Map(COPIES.map((c) => [c.table, c]));
+  spool.transaction(() => {
+    for (const { table, row } of snapshotOf(spool, token)) {
+      const key = byTable.get(table)!.key;
+      const where = key.map((k) => `${k} = ?`).join(' AND ');
+      const values = key.map((k) => row[k]);
+      if (JSON.stringify(spool.prepare(`SELECT * FROM ${table} WHERE ${where}`).get(...values)) === JSON.stringify(row)) {
+        spool.prepare(`DELETE FROM ${table} WHERE ${where}`).run(...values);
+      }
+    }
+    spool.prepare('DELETE FROM spool_write_backs_pending WHERE token = ?').run(token);
+  })();
+}
+
+/**
+ * Finishes write-backs a process did not live to finish (before any new one, and before a flush):
+ * a snapshot whose token the database has was copied — only forgotten now; one it has not was
+ * never copied — dropped, as the rows it took are still in the spool, copied next.
+ */
+export async function settleWriteBacks(spool: SqliteDatabase, db: PgDatabase): Promise<void> {
+  const tokens = spool.prepare('SELECT token FROM spool_write_backs_pending GROUP BY token ORDER BY MIN(seq)').all() as Array<{ token: string }>;
+  for (const { token } of tokens) {
+    if (await db.one('SELECT 1 FROM spool_write_backs WHERE token = $1', [token])) forgetSnapshot(spool, token);
+    else spool.prepare('DELETE FROM spool_write_backs_pending WHERE token = ?').run(token);
+  }
+}
+
+/** The database is back: the spool's host state goes into it now (one transaction). Returns the streaks written. */
+export async function writeBackHostState(spool: SqliteDatabase, spoolId: string, db: PgDatabase, host: string, now: number): Promise<StreakState[]> {
+  await settleWriteBacks(spool, db);
+  const token = `${spoolId}:${randomUUID()}`;
+  snapshotHostState(spool, token);
+  const streaks = await db.transaction((tx) => copySnapshot(tx, spool, token, host, now));
+  forgetSnapshot(spool, token);
+  return streaks;
+}
+
+function liveRows(spool: SqliteDatabase): Array<{ table: string; row: Row }> {
+  return COPIES.flatMap((c) => (spool.prepare(`SELECT * FROM ${c.table}`).all() as Row[]).map((row) => ({ table: c.table, row })));
+}
+
+function snapshotOf(spool: SqliteDatabase, token: string): Array<{ table: string; row: Row }> {
+  const kept = spool.prepare('SELECT tbl, row_json FROM spool_write_backs_pending WHERE token = ? ORDER BY seq').all(token) as Array<{ tbl: string; row_json: string }>;
+  return kept.map((k) => ({ table: k.tbl, row: JSON.parse(k.row_json) as Row }));
+}
+
+async function upsertRows(tx: Queryable, rows: Array<{ table: string; row: Row }>, host: string): Promise<{ streaks: StreakState[] }> {
+  const byTable = new Map(COPIES.map((c) => [c.table, c]));
+  const streaks: StreakState[] = [];
+  for (const { table, row } of rows) {
+    const c = byTable.get(table)!;
+    const columns = [...c.columns, 'host'];
+    const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
+    await tx.run(`INSERT INTO ${c.table} (${columns.join(', ')}) VALUES (${placeholders}) ${c.upsert}`, [...c.columns.map((col) => row[col]), host]);
+    if (table === 'notify_state') streaks.push(streakOf(row as unknown as StreakRow));
+  }
+  return { streaks };
 }

@@ -236,7 +236,7 @@ export class SpoolingStore implements Store, Router {
         await this.scheduleStore.writeBack();
         // The host's own state (streaks, pauses, suspended routes) before anyone writes a newer one
         // there: what this service, `vigil run` or `vigil pause` write from now on wins.
-        if (this.current) this.notifyStateStore.remember(await writeBackHostState(this.current.raw, this.db, this.options.host));
+        if (this.current) this.notifyStateStore.remember(await writeBackHostState(this.current.raw, this.current.id, this.db, this.options.host, this.options.clock.now()));
       } catch (error) {
         if (!isConnectionLost(error)) this.note(`database: ${(error as Error).message}`, 'warn');
         return this.probeSoon();

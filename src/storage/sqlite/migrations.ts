@@ -579,4 +579,29 @@ export const MIGRATIONS: Migration[] = [
       SELECT 1;
     `,
   },
+  {
+    version: 48,
+    name: 'spool write-backs',
+    sql: `
+      -- The host's own state a spool kept (src/app/spool-write-back.ts) goes back into PostgreSQL
+      -- in three steps: a snapshot of it in the spool (spool_write_backs_pending, under a token),
+      -- the copy into PostgreSQL with the token in spool_write_backs (one transaction), then the
+      -- spool forgets what it snapshotted and did not change since. A process killed between them
+      -- finds the token (copied: only forget) or not (copy again): nothing lost, nothing copied
+      -- twice over a newer state. Both stores get both tables, one migration history: the spool
+      -- (SQLite) uses the first only, PostgreSQL the second only; the unused one stays empty.
+      CREATE TABLE spool_write_backs_pending (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        token     TEXT NOT NULL,
+        tbl       TEXT NOT NULL,
+        row_json  TEXT NOT NULL
+      );
+      CREATE INDEX spool_write_backs_pending_token ON spool_write_backs_pending (token, seq);
+      CREATE TABLE spool_write_backs (
+        token       TEXT PRIMARY KEY,
+        host        TEXT NOT NULL,
+        written_at  INTEGER NOT NULL
+      );
+    `,
+  },
 ];
