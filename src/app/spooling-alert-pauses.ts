@@ -9,9 +9,9 @@ import type { LocalSpool, Router } from './local-spool.js';
  * - While the database is away, the pauses in force are the spool's and, for the sets the spool
  *   says nothing of, the host's pauses as the database last had them (known here: read at start,
  *   at every look and every change since).
- * - Resuming then ends the spool's pauses and, for a pause the database holds, keeps in the
- *   spool a pause that ended at that moment: written back when the database returns
- *   (spool-write-back.ts), it ends the database's pause too — even after a restart meanwhile.
+ * - Resuming then ends the spool's pauses and the database's, keeping in the spool a pause that
+ *   ended at that moment: written back when the database returns (spool-write-back.ts), it ends
+ *   the database's pause too — even after a restart meanwhile, or one the write-back was copying.
  *   What the database's pause held back before the outage is listed by `vigil resume` only.
  */
 export class SpoolingAlertPauseStore implements AlertPauseStore {
@@ -47,9 +47,12 @@ export class SpoolingAlertPauseStore implements AlertPauseStore {
         return suppressed;
       },
       async (spool) => {
-        const suppressed = await spool.store.alertPauses.resume(sets);
         const all = sets.includes(EVERY_SET);
-        const ended = this.known.filter((p) => all || sets.includes(p.set)).map((p) => p.set);
+        // The spool's own pauses end with a trace too: one a write-back is copying into the
+        // database right now (spool-write-back.ts) is ended there by the flush, not kept.
+        const spooled = (await spool.store.alertPauses.active(this.clock.now())).filter((p) => all || sets.includes(p.set)).map((p) => p.set);
+        const suppressed = await spool.store.alertPauses.resume(sets);
+        const ended = [...new Set([...spooled, ...this.known.filter((p) => all || sets.includes(p.set)).map((p) => p.set)])];
         if (ended.length > 0) {
           const now = this.clock.now();
           await spool.store.alertPauses.pause(ended, now, now);
