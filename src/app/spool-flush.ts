@@ -78,6 +78,8 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
     }
     const state = await copyHostState(tx, spool, host);
     await copyLedger(tx, spool, ids);
+    // The spool's write-backs are settled (above) and it is gone after this: their tokens are not needed.
+    await tx.run('DELETE FROM spool_write_backs WHERE token LIKE $1', [`${spoolId}:%`]);
     await tx.run('INSERT INTO spool_flushes (spool_id, host, flushed_at, activities, messages) VALUES ($1, $2, $3, $4, $5)', [spoolId, host, now, activities.length, messages.length]);
     return { activities: activities.length, messages: messages.length, streaks: state.streaks.length, already: false };
   });
