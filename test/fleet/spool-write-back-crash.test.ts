@@ -94,6 +94,30 @@ test('a pause resumed after a write-back killed between its commit and the spool
   }
 });
 
+test('a streak recorded after a write-back killed between its commit and the spool forgetting is not replaced by the spool\'s older one', { timeout: 300_000 }, async () => {
+  const db = await cluster.newDatabase();
+  const pg = await openPgStore({ url: db.url }, { host: 'fs01' });
+  const ws = new Workspace('');
+  try {
+    // During the outage home failed twice and was alerted.
+    const spool = LocalSpool.create(ws.dataDir);
+    await spool.store.notifyState.put({ set: 'home', failures: 2, failingSince: T0, signature: 'failed: vault unreachable', alertedAt: T0, lastStatus: 'failed' });
+    await spool.close();
+    await killWriteBackAt(ws.dataDir, db.url, 'copied');
+    // While the host is down, `vigil run home` fails a third time, with a new way of failing.
+    const newer = { set: 'home', failures: 3, failingSince: T0, signature: 'failed: disk full', alertedAt: T0 + 60_000, lastStatus: 'failed' };
+    await pg.notifyState.put(newer);
+
+    await flushLeftover(ws.dataDir, pg);
+
+    assert.deepEqual(await pg.notifyState.get('home'), newer, 'the newer streak stays');
+  } finally {
+    await pg.close();
+    ws.cleanup();
+    await db.drop();
+  }
+});
+
 for (const stopAt of ['copying', 'snapshotted'] as const) {
   test(`a write-back killed before its commit (${stopAt}) is copied by the next start's flush, once`, { timeout: 300_000 }, async () => {
     const db = await cluster.newDatabase();
