@@ -10,14 +10,6 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export async function startSink(port: number): Promise<{ name: string; child: ChildProcess }> {
   const smtpSink = '/usr/sbin/smtp-sink';
   const child = existsSync(smtpSink)

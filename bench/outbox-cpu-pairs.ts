@@ -13,7 +13,8 @@ import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort, startSink } from './local-sink.js';
+import { freePort } from '../test/helpers/sshd-peer.js';
+import { startSink } from './local-sink.js';
 import { outboxWorkspace, request } from './outbox-workload.js';
 import { countSqliteWork, sqliteWork } from './sqlite-work.js';
 

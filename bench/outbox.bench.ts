@@ -14,7 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startSink } from './local-sink.js';
+import { freePort } from '../test/helpers/sshd-peer.js';
+import { startSink } from './local-sink.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const THROUGHPUT = Number(process.env.BENCH_MESSAGES ?? 20_000);
