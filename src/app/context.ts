@@ -155,6 +155,7 @@ export function openApp(options: OpenOptions): AppContext {
     unreachable: (detail) => events.emit({ kind: 'service.fault', fault: 'database-unreachable', detail, set: null, at: clock.now() }),
     note: (line, level) => log[level](line),
     flushed: () => dispatcher.wake(),
+    refused: (detail) => events.emit({ kind: 'service.fault', fault: 'database-write-back-failed', detail, set: null, at: clock.now() }),
   });
   return {
     loaded,

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { RefusalPacing } from '../domain/refusal-pacing.js';
 import { formatDuration } from '../domain/units.js';
 import type { Store } from '../storage/ports/store.js';
 import { isConnectionLost, redactUrl, type PgDatabase } from '../storage/postgres/database.js';
@@ -14,6 +15,9 @@ import { writeBackHostState } from './spool-write-back.js';
 // How often an unreachable database is looked at again, and a spool that was busy (a run in
 // progress in it, a message being sent from it) tried for its flush again.
 const PROBE_MS = 3_000;
+// A database that answers but refuses the return's writes (refusal-pacing.ts): tried again after
+// 3 s, 6 s, 12 s … at most every minute; its cause logged again after 15 minutes.
+const REFUSED = { firstDelayMs: PROBE_MS, maxDelayMs: 60_000, remindMs: 15 * 60_000 };
 
 /** What the app hears from the store about the database coming and going. */
 export interface StoreFallbackListener {
@@ -23,6 +27,11 @@ export interface StoreFallbackListener {
   note(line: string, level: 'info' | 'warn'): void;
   /** Messages moved into the database's Outbox: deliver them. */
   flushed(): void;
+  /**
+   * The database answers but refuses the spool's write-back or flush (a privilege, a constraint):
+   * the admin must act. Heard from the second refusal in a row, then again with the log's reminder.
+   */
+  refused(detail: string): void;
 }
 
 export interface StoreFallback {
@@ -78,6 +87,7 @@ export class SpoolingStore implements Store, Router {
   private readonly notifyStateStore: SpoolingNotifyStateStore;
   private readonly alertPauseStore: SpoolingAlertPauseStore;
   private holds = 0;
+  private readonly refusals = new RefusalPacing(REFUSED);
 
   constructor(
     private readonly primary: Store,
@@ -218,12 +228,31 @@ export class SpoolingStore implements Store, Router {
     }) as Store[K];
   }
 
-  private probeSoon(): void {
+  private probeSoon(delayMs = PROBE_MS): void {
     if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.probe();
-    }, PROBE_MS);
+    }, delayMs);
+  }
+
+  /**
+   * The database answered but refused `what` — not a lost connection, so retrying every 3 s
+   * would only flood the log: said once, alerted (directly: a database fault), tried again
+   * less and less often (refusal-pacing.ts). Backups go on into the spool meanwhile.
+   */
+  private refused(what: string, spool: LocalSpool | undefined, error: unknown): void {
+    const cause = (error as Error).message;
+    const step = this.refusals.refused(cause, this.options.clock.now());
+    const where = spool ? `${this.options.dataDir}/spool/${spool.id}` : `${this.options.dataDir}/spool`;
+    if (step.warn) {
+      this.note(`the database answers but refuses ${what}: ${cause}; runs and alerts stay in ${where} meanwhile; tried again in ${formatDuration(step.delayMs)}, then less often (at most every ${formatDuration(REFUSED.maxDelayMs)})`, 'warn');
+    }
+    if (step.alert) {
+      const detail = `the database ${redactUrl(this.db.connection.url)} answers but refuses ${what}: ${cause}. Backups go on; their activity and alerts stay in ${where} until it accepts them (tried again at least every ${formatDuration(REFUSED.maxDelayMs)}).`;
+      for (const l of this.listeners) l.refused(detail);
+    }
+    this.probeSoon(step.delayMs);
   }
 
   /** Is the database back? Then writes go to it again, and the spool is copied in once still. */
@@ -238,7 +267,8 @@ export class SpoolingStore implements Store, Router {
         // there: what this service, `vigil run` or `vigil pause` write from now on wins.
         if (this.current) this.notifyStateStore.remember(await writeBackHostState(this.current.raw, this.current.id, this.db, this.options.host, this.options.clock.now()));
       } catch (error) {
-        if (!isConnectionLost(error)) this.note(`database: ${(error as Error).message}`, 'warn');
+        if (!isConnectionLost(error)) return this.refused("the spool's write-back (streaks, pauses, schedules)", this.current, error);
+        this.refusals.reset();
         return this.probeSoon();
       }
       this.mode = 'primary';
@@ -251,12 +281,13 @@ export class SpoolingStore implements Store, Router {
     this.flushing = this.copyIn(spool).then(
       (line) => {
         if (this.current === spool) this.current = undefined;
+        this.refusals.reset();
         this.note(line, 'info');
         for (const l of this.listeners) l.flushed();
       },
       (error: unknown) => {
-        this.lost(error);
-        if (!isConnectionLost(error)) this.note(`the spool ${spool.id} could not be copied into the database: ${(error as Error).message}; trying again`, 'warn');
+        if (!this.lost(error)) return this.refused(`the flush of the spool ${spool.id}`, spool, error);
+        this.refusals.reset();
         this.probeSoon();
       },
     ).finally(() => (this.flushing = undefined));

@@ -30,7 +30,7 @@ export interface BackupStartedEvent {
 }
 
 /** Faults of the service itself, alerted to notification.admins and the pager (docs/notifications.md). */
-export const SERVICE_FAULTS = ['vault-unreachable', 'disk-full', 'config-error', 'engine-missing', 'database-unwritable', 'database-unreachable', 'vault-check-failed', 'notification-failed', 'backup-anomaly', 'service-failed', 'backup-missed'] as const;
+export const SERVICE_FAULTS = ['vault-unreachable', 'disk-full', 'config-error', 'engine-missing', 'database-unwritable', 'database-unreachable', 'database-write-back-failed', 'vault-check-failed', 'notification-failed', 'backup-anomaly', 'service-failed', 'backup-missed'] as const;
 export type ServiceFault = (typeof SERVICE_FAULTS)[number];
 export interface ServiceFaultEvent {
   kind: 'service.fault';

@@ -28,6 +28,7 @@ export const FAULT_TEXT: Record<ServiceFault, { title: string; hint: string }> =
   'engine-missing': { title: 'backup engine missing', hint: 'Install the program named above (or fix its path in vigil.yaml), then `vigil config check`.' },
   'database-unwritable': { title: 'database unwritable', hint: "Check the disk and permissions of dataDir; Vigil cannot record runs or queue mail until it is writable." },
   'database-unreachable': { title: 'database unreachable', hint: 'Backups go on; their activity and alerts are kept in a local spool under dataDir and copied into the database when it returns (docs/fleet.md). Check that PostgreSQL is running and reachable from this host (database.url).' },
+  'database-write-back-failed': { title: 'database refuses the spool', hint: "The database is back but refuses what this host kept during its outage, for the reason named above — not a lost connection, so retrying alone will not fix it. A privilege: give Vigil's role (database.url) its tables back, as the database's owner: GRANT ALL ON ALL TABLES IN SCHEMA public TO <role>; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO <role>. Anything else (a constraint, a full disk there): see docs/fleet.md, \"When PostgreSQL is down\". Until then backups go on and are kept in the local spool; Vigil copies it in by itself once the database accepts it." },
   'notification-failed': { title: 'alert not queued', hint: 'An alert named above could not be queued, so this one was sent around the Outbox. Check `vigil config check` and the log of the service; `vigil activity` lists the run it was about.' },
   'backup-anomaly': { title: 'backup far smaller than usual', hint: 'Check that the source is mounted and readable by the account Vigil runs as (an unmounted disk "completes" empty); `vigil activity --set SET` shows the usual size.' },
   'service-failed': { title: 'backup service stopped', hint: 'No backups run and no alerts are sent until it runs again. `systemctl status vigil` and `journalctl -u vigil -n 50` say why; fix it, then `systemctl restart vigil`.' },
@@ -40,7 +41,7 @@ export const FAULT_TEXT: Record<ServiceFault, { title: string; hint: string }> =
  * Outbox. A `disk-full` of a set (its vault's disk) is not one: that alert queues and retries.
  */
 function isDatabaseFault(event: Pick<ServiceFaultEvent, 'fault' | 'set'>): boolean {
-  return event.fault === 'database-unwritable' || event.fault === 'database-unreachable' || (event.fault === 'disk-full' && event.set === null);
+  return event.fault === 'database-unwritable' || event.fault === 'database-unreachable' || event.fault === 'database-write-back-failed' || (event.fault === 'disk-full' && event.set === null);
 }
 
 export interface FaultNotifierDeps {

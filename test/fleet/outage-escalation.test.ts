@@ -39,7 +39,7 @@ test('a message escalated during the outage is escalated once, and still reporte
   const store = await openServiceStore({ ...loaded.config, hostname: 'fs01' }, { clock, baseDir: path.dirname(ws.configFile) });
   const app: AppContext = openApp({ configFile: ws.configFile, loaded, clock, logLevel: 'error', systemLog: syslog, store });
   let flushed = 0;
-  storeFallback(store)!.listen({ unreachable: () => undefined, note: () => undefined, flushed: () => flushed++ });
+  storeFallback(store)!.listen({ unreachable: () => undefined, note: () => undefined, flushed: () => flushed++, refused: () => undefined });
   let halted = false;
   try {
     await cluster.halt();

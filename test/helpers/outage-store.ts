@@ -39,6 +39,7 @@ export async function withOutageStore(cluster: FileCluster, start: number, body:
       if (line.startsWith('database reachable again')) heard.back++;
     },
     flushed: () => heard.flushed++,
+    refused: () => undefined,
   });
   let halted = false;
   const releases: Array<() => void> = [];
