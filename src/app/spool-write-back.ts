@@ -24,6 +24,8 @@ interface Copy {
   /** Into the database, for `host`; `values` are the row's `columns`, the host last. */
   columns: string[];
   upsert: string;
+  /** A row kept in the spool by an older version lacks a column: what it is taken to be. */
+  complete?: (row: Row) => Row;
 }
 
 // One place per table: what of the spool's row goes where, and which side wins a conflict.
@@ -37,11 +39,15 @@ const COPIES: Copy[] = [
   },
   {
     // As pausing again does: a pause in force keeps its start (resume lists from it), one that had ended starts afresh.
+    // Only over an older pause: one set in the database after the spool's (`vigil pause` once it was back) stays.
     table: 'alert_pauses',
     key: ['set_name'],
-    columns: ['set_name', 'since', 'until'],
-    upsert: `ON CONFLICT (host, set_name) DO UPDATE SET until = excluded.until,
-      since = CASE WHEN alert_pauses.until IS NOT NULL AND alert_pauses.until <= excluded.since THEN excluded.since ELSE LEAST(alert_pauses.since, excluded.since) END`,
+    columns: ['set_name', 'since', 'until', 'changed_at'],
+    upsert: `ON CONFLICT (host, set_name) DO UPDATE SET until = excluded.until, changed_at = excluded.changed_at,
+      since = CASE WHEN alert_pauses.until IS NOT NULL AND alert_pauses.until <= excluded.since THEN excluded.since ELSE LEAST(alert_pauses.since, excluded.since) END
+      WHERE alert_pauses.changed_at <= excluded.changed_at`,
+    // Snapshotted before migration 49 (a write-back a process did not finish): its start is its last change known.
+    complete: (row) => ({ changed_at: row.since, ...row }),
   },
   { table: 'alert_suppressions', key: ['id'], columns: ['set_name', 'at', 'what'], upsert: '' },
   {
@@ -146,8 +152,9 @@ function snapshotOf(spool: SqliteDatabase, token: string): Array<{ table: string
 async function upsertRows(tx: Queryable, rows: Array<{ table: string; row: Row }>, host: string): Promise<{ streaks: StreakState[] }> {
   const byTable = new Map(COPIES.map((c) => [c.table, c]));
   const streaks: StreakState[] = [];
-  for (const { table, row } of rows) {
+  for (const { table, row: kept } of rows) {
     const c = byTable.get(table)!;
+    const row = c.complete ? c.complete(kept) : kept;
     const columns = [...c.columns, 'host'];
     const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
     await tx.run(`INSERT INTO ${c.table} (${columns.join(', ')}) VALUES (${placeholders}) ${c.upsert}`, [...c.columns.map((col) => row[col]), host]);

@@ -12,8 +12,8 @@ export class PgAlertPauseStore implements AlertPauseStore {
 
   async pause(sets: string[], now: number, until: number | null): Promise<void> {
     await this.db.run(
-      `INSERT INTO alert_pauses (host, set_name, since, until) SELECT $4, s, $2, $3 FROM unnest($1::text[]) AS s
-       ON CONFLICT (host, set_name) DO UPDATE SET until = excluded.until,
+      `INSERT INTO alert_pauses (host, set_name, since, until, changed_at) SELECT $4, s, $2, $3, $2 FROM unnest($1::text[]) AS s
+       ON CONFLICT (host, set_name) DO UPDATE SET until = excluded.until, changed_at = excluded.changed_at,
          -- A pause that had ended starts afresh; one in force keeps its start (resume lists from it).
          since = CASE WHEN alert_pauses.until IS NOT NULL AND alert_pauses.until <= excluded.since THEN excluded.since ELSE alert_pauses.since END`,
       [[...new Set(sets)], now, until, this.host],

@@ -491,4 +491,17 @@ export const PG_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 49,
+    name: 'alert pauses changed at',
+    sql: `
+      -- When a pause was last set, extended or ended (as its writer's clock read it). Copying a
+      -- spool's pause into the database (src/app/spool-write-back.ts) changes a pause there only
+      -- if the spool's is as new or newer: one set in the database after the spool's — \`vigil
+      -- pause\` run against it once it was back — stays. Existing pauses: their start, the last
+      -- change known of them.
+      ALTER TABLE alert_pauses ADD COLUMN changed_at BIGINT NOT NULL DEFAULT 0;
+      UPDATE alert_pauses SET changed_at = since;
+    `,
+  },
 ];

@@ -12,13 +12,13 @@ export class SqliteAlertPauseStore implements AlertPauseStore {
 
   async pause(sets: string[], now: number, until: number | null): Promise<void> {
     const upsert = this.db.prepare(
-      `INSERT INTO alert_pauses (host, set_name, since, until) VALUES (?, ?, ?, ?)
-       ON CONFLICT (host, set_name) DO UPDATE SET until = excluded.until,
+      `INSERT INTO alert_pauses (host, set_name, since, until, changed_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (host, set_name) DO UPDATE SET until = excluded.until, changed_at = excluded.changed_at,
          -- A pause that had ended starts afresh; one in force keeps its start (resume lists from it).
          since = CASE WHEN alert_pauses.until IS NOT NULL AND alert_pauses.until <= excluded.since THEN excluded.since ELSE alert_pauses.since END`,
     );
     this.db.transaction(() => {
-      for (const set of sets) upsert.run(this.host, set, now, until);
+      for (const set of sets) upsert.run(this.host, set, now, until, now);
     })();
   }
 
