@@ -6,7 +6,7 @@ import { describeExpiry, expiringCredentials } from '../config/credential-expiry
 import { buildAdmin } from './admin-wiring.js';
 import { describeStoreFault } from './store-fault.js';
 import { LOOP_MAX_SLEEP_MS } from '../outbox/dispatcher.js';
-import type { ServiceWatchdog } from './service-watchdog.js';
+import type { ServiceWatchdog, WatchedLoop } from './service-watchdog.js';
 import { ServiceHeartbeat } from './service-heartbeat.js';
 import { TransportDirectSender } from './direct-sender.js';
 import { messageIdDomain } from './context.js';
@@ -165,6 +165,15 @@ function watchedLoops(app: AppContext, scheduler: Scheduler) {
     { name: 'scheduler', maxSilenceMs: SCHEDULER_MAX_SILENCE_MS, lastBeatAt: () => scheduler.lastPassAt },
     // Its longest sleep, plus a pass waiting on the slowest attempt, plus slack.
     { name: 'dispatcher', maxSilenceMs: LOOP_MAX_SLEEP_MS + slowestAttemptMs + 60_000, lastBeatAt: () => app.dispatcher.lastProgressAt },
-    { name: 'database', maxSilenceMs: DATABASE_MAX_SILENCE_MS, lastBeatAt: () => undefined, probe: async () => void (await app.store.outbox.nextDueAt()) },
+    databaseLoop(app.store),
   ];
+}
+
+/**
+ * The database as a watched loop: the service's store must answer at every look — a trivial
+ * statement through its pool, not a query over the fleet's tables (every few seconds, every host).
+ * During a PostgreSQL outage the spool answers: the service is still working.
+ */
+export function databaseLoop(store: Pick<AppContext['store'], 'ping'>): WatchedLoop {
+  return { name: 'database', maxSilenceMs: DATABASE_MAX_SILENCE_MS, lastBeatAt: () => undefined, probe: () => store.ping() };
 }

@@ -209,7 +209,15 @@ export class SpoolingStore implements Store, Router {
     return this.primary.forHost(host);
   }
 
-  private port<K extends Exclude<keyof Store, 'close' | 'forHost'>>(name: K, spooled: boolean): Store[K] {
+  /** The database answers, or else (lost now, or found lost by this call) the spool does: the service is working either way. */
+  ping(): Promise<void> {
+    return this.route(
+      () => this.primary.ping(),
+      (spool) => spool.store.ping(),
+    );
+  }
+
+  private port<K extends Exclude<keyof Store, 'close' | 'forHost' | 'ping'>>(name: K, spooled: boolean): Store[K] {
     const target = this.primary[name] as object;
     return new Proxy(target, {
       get: (object, property) => {

@@ -53,6 +53,12 @@ export interface Store {
    * this handle's connection: the fleet's leader acts for a host that is down (claims its missed
    * windows in its scheduler's state). Closing this handle closes it.
    */
-  forHost(host: string): Omit<Store, 'close' | 'forHost'>;
+  forHost(host: string): Omit<Store, 'close' | 'forHost' | 'ping'>;
+  /**
+   * Does the store answer? One trivial statement through this handle's connection (its pool),
+   * reading no table of the ports: what the service's watchdog asks at every look, however large
+   * the fleet's tables. Throws what the store throws; safe to call at any time, changes nothing.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

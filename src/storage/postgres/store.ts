@@ -49,12 +49,13 @@ export function pgStore(db: PgDatabase, host = ''): Store {
   return {
     ...pgPorts(db, host),
     forHost: (other: string) => pgPorts(db, other),
+    ping: async () => void (await db.run('SELECT 1')),
     close: () => db.close(),
   };
 }
 
 /** Every port over one pool, as host `host` sees it. */
-function pgPorts(db: PgDatabase, host: string): Omit<Store, 'close' | 'forHost'> {
+function pgPorts(db: PgDatabase, host: string): Omit<Store, 'close' | 'forHost' | 'ping'> {
   return {
     outbox: new PgOutboxStore(db, host),
     profiles: new PgProfileStateStore(db, host),

@@ -34,6 +34,10 @@ export function openSqliteStore(dataDir: string, options: { host?: string } = {}
     file,
     ...sqlitePorts(db, host),
     forHost: (other: string) => sqlitePorts(db, other),
+    // The schema's first page: the file itself must still be readable (SELECT 1 would not touch it).
+    async ping() {
+      db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    },
     async close() {
       db.close();
     },
@@ -41,7 +45,7 @@ export function openSqliteStore(dataDir: string, options: { host?: string } = {}
 }
 
 /** Every port over one database, as host `host` sees it. */
-function sqlitePorts(db: SqliteDatabase, host: string): Omit<Store, 'close' | 'forHost'> {
+function sqlitePorts(db: SqliteDatabase, host: string): Omit<Store, 'close' | 'forHost' | 'ping'> {
   return {
     outbox: new SqliteOutboxStore(db, host),
     profiles: new SqliteProfileStateStore(db, host),
