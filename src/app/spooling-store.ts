@@ -10,6 +10,7 @@ import { SpoolingNotifyStateStore } from './spooling-notify-state.js';
 import { SpoolingActivityStore, SpoolingOutboxStore } from './spooling-ports.js';
 import { SpoolingScheduleStore } from './spooling-schedules.js';
 import { SpoolingAlertPauseStore } from './spooling-alert-pauses.js';
+import { SpoolingEscalationStore } from './spooling-escalations.js';
 import { writeBackHostState } from './spool-write-back.js';
 
 // How often an unreachable database is looked at again, and a spool that was busy (a run in
@@ -100,7 +101,7 @@ export class SpoolingStore implements Store, Router {
     this.profiles = this.port('profiles', true);
     this.handOffs = this.port('handOffs', true);
     this.notifyState = this.notifyStateStore = new SpoolingNotifyStateStore(primary.notifyState, this);
-    this.escalations = this.port('escalations', true);
+    this.escalations = new SpoolingEscalationStore(primary.escalations, this);
     this.storm = this.port('storm', true);
     this.vaultChecks = this.port('vaultChecks', true);
     this.alertPauses = this.alertPauseStore = new SpoolingAlertPauseStore(primary.alertPauses, this, options.clock);
