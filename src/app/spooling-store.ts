@@ -9,6 +9,7 @@ import { SpoolingNotifyStateStore } from './spooling-notify-state.js';
 import { SpoolingActivityStore, SpoolingOutboxStore } from './spooling-ports.js';
 import { SpoolingScheduleStore } from './spooling-schedules.js';
 import { SpoolingAlertPauseStore } from './spooling-alert-pauses.js';
+import { SpoolingProfileStore } from './spooling-profiles.js';
 import { writeBackHostState } from './spool-write-back.js';
 
 // How often an unreachable database is looked at again, and a spool that was busy (a run in
@@ -77,6 +78,7 @@ export class SpoolingStore implements Store, Router {
   private readonly outboxStore: SpoolingOutboxStore;
   private readonly notifyStateStore: SpoolingNotifyStateStore;
   private readonly alertPauseStore: SpoolingAlertPauseStore;
+  private readonly profileStore: SpoolingProfileStore;
   private holds = 0;
 
   constructor(
@@ -87,7 +89,7 @@ export class SpoolingStore implements Store, Router {
     this.outbox = this.outboxStore = new SpoolingOutboxStore(primary.outbox, this);
     this.activity = new SpoolingActivityStore(primary.activity, this);
     this.schedules = this.scheduleStore = new SpoolingScheduleStore(primary.schedules, this);
-    this.profiles = this.port('profiles', true);
+    this.profiles = this.profileStore = new SpoolingProfileStore(primary.profiles, this);
     this.handOffs = this.port('handOffs', true);
     this.notifyState = this.notifyStateStore = new SpoolingNotifyStateStore(primary.notifyState, this);
     this.escalations = this.port('escalations', true);
@@ -146,7 +148,11 @@ export class SpoolingStore implements Store, Router {
     // A flush in progress finishes first: what comes after it goes to a new spool, not into the
     // one being copied and deleted.
     while (this.flushing) await this.flushing;
-    this.current ??= LocalSpool.create(this.options.dataDir);
+    if (!this.current) {
+      this.current = LocalSpool.create(this.options.dataDir);
+      // It starts from the profiles' state as the database had it: a pause holds through the outage.
+      this.profileStore.seed(this.current.raw);
+    }
     return this.current;
   }
 
@@ -169,6 +175,7 @@ export class SpoolingStore implements Store, Router {
     try {
       this.notifyStateStore.remember(await databaseStreaks(this.db, this.options.host));
       this.alertPauseStore.remember(await this.primary.alertPauses.active(this.options.clock.now()));
+      this.profileStore.remember(await this.primary.profiles.all());
     } catch (error) {
       // Gone again already: the spool starts from no streak, as a host's first start would.
       if (!this.lost(error)) throw error;
