@@ -4,6 +4,7 @@ import type { ActivityEnd, ActivityFilter, ActivityIdBounds, ActivityStore, NewA
 import type { AttemptResult, LeaseLength, NewMessage, OutboxFilter, OutboxStore } from '../storage/ports/outbox-store.js';
 import type { LocalSpool, Router } from './local-spool.js';
 import { markReplaces } from './spool-flush.js';
+import { spooledWindowKey } from './spool-flush-storm.js';
 import { countAcross, getAcross, holderOf, listAcross } from './outbox-with-spools.js';
 
 // A spooled activity's id is the spool's, negated: ids the database gives are positive, so a
@@ -125,7 +126,18 @@ export class SpoolingOutboxStore implements OutboxStore {
 
   enqueue(messages: NewMessage[]) {
     return this.router.route(
-      () => this.primary.enqueue(messages),
+      async () => {
+        // The group of a window the spool still holds after the return: queued in the spool (spooling-storm.ts).
+        const spooled = messages.filter((m) => spooledWindowKey(m.dedupeKey) !== undefined);
+        if (spooled.length === 0) return this.primary.enqueue(messages);
+        return this.router.holding(async () => {
+          const spool = await this.router.settled();
+          const inSpool = spool ? await spool.store.outbox.enqueue(spooled.map((m) => ({ ...m, dedupeKey: spooledWindowKey(m.dedupeKey)! }))) : [];
+          // Flushed meanwhile: the database has the window, unsent, and its storm control sends its group.
+          const dropped = spool ? [] : spooled.map((m) => ({ id: m.id, duplicateOf: m.id }));
+          return [...(await this.primary.enqueue(messages.filter((m) => !spooled.includes(m)))), ...inSpool, ...dropped];
+        });
+      },
       (spool) => spool.store.outbox.enqueue(messages),
     );
   }
@@ -196,7 +208,12 @@ export class SpoolingOutboxStore implements OutboxStore {
   }
 
   list(filter: OutboxFilter) {
-    return this.router.route(async () => listAcross(this.primary, await this.stillSpooled(), filter), (s) => s.store.outbox.list(filter));
+    return this.router.route(async () => {
+      const spooledKey = spooledWindowKey(filter.dedupeKey);
+      // The group of a window the spool still holds is only there, under the spool's key (enqueue).
+      if (spooledKey !== undefined) return (await this.stillSpooled())[0]?.list({ ...filter, dedupeKey: spooledKey }) ?? [];
+      return listAcross(this.primary, await this.stillSpooled(), filter);
+    }, (s) => s.store.outbox.list(filter));
   }
 
   countByState() {

@@ -11,6 +11,7 @@ import { SpoolingScheduleStore } from './spooling-schedules.js';
 import { SpoolingAlertPauseStore } from './spooling-alert-pauses.js';
 import { SpoolingProfileStore } from './spooling-profiles.js';
 import { SpoolingVaultCheckStore } from './spooling-vault-checks.js';
+import { SpoolingStormStore } from './spooling-storm.js';
 import { writeBackHostState } from './spool-write-back.js';
 
 // How often an unreachable database is looked at again, and a spool that was busy (a run in
@@ -95,7 +96,7 @@ export class SpoolingStore implements Store, Router {
     this.handOffs = this.port('handOffs', true);
     this.notifyState = this.notifyStateStore = new SpoolingNotifyStateStore(primary.notifyState, this);
     this.escalations = this.port('escalations', true);
-    this.storm = this.port('storm', true);
+    this.storm = new SpoolingStormStore(primary.storm, this);
     this.vaultChecks = this.vaultCheckStore = new SpoolingVaultCheckStore(primary.vaultChecks, this);
     this.alertPauses = this.alertPauseStore = new SpoolingAlertPauseStore(primary.alertPauses, this, options.clock);
     this.adminRuns = this.port('adminRuns', false);
