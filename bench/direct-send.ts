@@ -1,10 +1,9 @@
 /**
- * The named peer's sending loop: nodemailer's own pooled SMTP transport, fed with a fixed number
- * of messages in flight. Shared by bench:outbox's `direct` phase (outbox-phase.ts) and
+ * The named peer's sending loop: a fixed number of messages in flight, through nodemailer's own
+ * pooled SMTP transport (or any client). Shared by bench:outbox's `direct` phase (outbox-phase.ts) and
  * bench:fleet's peer hosts (fleet/peer-host.ts), so both peers send the same way.
  */
 import nodemailer from 'nodemailer';
-import type Mail from 'nodemailer/lib/mailer';
 
 export interface DirectPool {
   port: number;
@@ -17,11 +16,11 @@ export function directTransport(pool: DirectPool) {
 }
 
 /**
- * Sends messages 0..count-1 (`mail(i)`) through `transport`, `inFlight` at a time; resolves when
- * the last is accepted. The pool's own queue is unbounded: it is fed with bounded concurrency,
- * as its docs advise. Counts failures rather than throwing, so the caller reports them.
+ * Sends messages 0..count-1 (`send(i)`), `inFlight` at a time; resolves when the last is
+ * accepted. nodemailer's pool queues without bound: it is fed with bounded concurrency, as its
+ * docs advise. Counts failures (a rejected `send`) rather than throwing, so the caller reports them.
  */
-export async function sendAll(transport: ReturnType<typeof directTransport>, count: number, inFlight: number, mail: (i: number) => Mail.Options): Promise<{ sent: number; failed: number }> {
+export async function sendAll(count: number, inFlight: number, send: (i: number) => Promise<unknown>): Promise<{ sent: number; failed: number }> {
   let next = 0;
   let sent = 0;
   let failed = 0;
@@ -29,7 +28,7 @@ export async function sendAll(transport: ReturnType<typeof directTransport>, cou
     while (next < count) {
       const i = next++;
       try {
-        await transport.sendMail(mail(i));
+        await send(i);
         sent++;
       } catch {
         failed++;

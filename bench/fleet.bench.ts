@@ -12,6 +12,7 @@
  *   BENCH_FLEET_PARTS=outbox,silent,sqlite,summary (default: all)   BENCH_FLEET_ROUNDS=3
  *   BENCH_FLEET_MESSAGES=5000 (per host)   BENCH_FLEET_RUNS=1000000   BENCH_FLEET_SILENT=10s,1m
  *   BENCH_FLEET_PEER=0: no named peer   BENCH_FLEET_PEER_RENDER=go: the peer renders inside the timed window
+ *   BENCH_FLEET_PEER_CLIENT=vigil-smtp: the peer sends with Vigil's SMTP client instead of nodemailer's pool
  *   BENCH_FLEET_STATEMENTS=1: pg_stat_statements in the throwaway cluster, the Outbox's statements by time
  *   BENCH_FLEET_DURABLE=0: the test suite's cluster settings (fsync, synchronous_commit and
  *     full_page_writes off) instead of PostgreSQL's defaults, which a fleet's database runs with
@@ -23,7 +24,7 @@ import { startPostgres } from '../test/helpers/postgres.js';
 import { openPgStore } from '../src/storage/postgres/store.js';
 import { load1, median } from './fleet/rig.js';
 import { outboxRound, type OutboxRound } from './fleet/outbox-part.js';
-import { peerRound, type PeerRound } from './fleet/peer-part.js';
+import { peerRound, type PeerClient, type PeerRound } from './fleet/peer-part.js';
 import { loadStatements, STATEMENTS } from './fleet/wal.js';
 import { silenceRuns } from './fleet/silence-part.js';
 import { compareSqlite } from './fleet/sqlite-part.js';
@@ -36,6 +37,8 @@ const PER_HOST = Number(process.env.BENCH_FLEET_MESSAGES ?? 5_000);
 const RUNS = Number(process.env.BENCH_FLEET_RUNS ?? 1_000_000);
 const PEER = process.env.BENCH_FLEET_PEER !== '0';
 const PEER_RENDER_AFTER_GO = process.env.BENCH_FLEET_PEER_RENDER === 'go';
+const PEER_CLIENT = (process.env.BENCH_FLEET_PEER_CLIENT ?? 'nodemailer') as PeerClient;
+if (!['nodemailer', 'vigil-smtp'].includes(PEER_CLIENT)) throw new Error(`BENCH_FLEET_PEER_CLIENT: ${PEER_CLIENT} is not a client the peer has (nodemailer, vigil-smtp)`);
 
 /** A fleet round's figures beside its peer round's: the Outbox's msg/s and CPU per message as a share of the peer's. */
 function peerBeside(fleet: OutboxRound, peer: PeerRound | undefined): Record<string, unknown> {
@@ -48,6 +51,7 @@ function peerBeside(fleet: OutboxRound, peer: PeerRound | undefined): Record<str
     peerLoad: peer.load,
     peerDuplicates: peer.duplicates,
     peerNotDelivered: peer.notDelivered,
+    peerClient: peer.client,
     peerSinkBusy: peer.sinkBusy,
     peerBytesPerMessage: peer.bytesPerMessage,
   };
@@ -74,7 +78,7 @@ try {
   if (STATEMENTS) await loadStatements(cluster);
 
   if (parts.has('outbox')) {
-    say(`(1) shared Outbox: 3 hosts × ${PER_HOST} messages, and 1 host × ${PER_HOST} (control), ${ROUNDS} rounds${PEER ? `; the named peer (3 processes, nodemailer directly${PEER_RENDER_AFTER_GO ? ', rendering after go' : ''}) beside each` : ''}`);
+    say(`(1) shared Outbox: 3 hosts × ${PER_HOST} messages, and 1 host × ${PER_HOST} (control), ${ROUNDS} rounds${PEER ? `; the named peer (3 processes, ${PEER_CLIENT} directly${PEER_RENDER_AFTER_GO ? ', rendering after go' : ''}) beside each` : ''}`);
     const fleet: OutboxRound[] = [];
     const lone: OutboxRound[] = [];
     const peer: PeerRound[] = [];
@@ -84,7 +88,7 @@ try {
     };
     const runPeer = async (round: number) => {
       if (!PEER) return;
-      peer.push(await peerRound(3, PER_HOST, { renderAfterGo: PEER_RENDER_AFTER_GO }));
+      peer.push(await peerRound(3, PER_HOST, { renderAfterGo: PEER_RENDER_AFTER_GO, client: PEER_CLIENT }));
       say(`    round ${round}: peer    ${JSON.stringify(peer.at(-1))}`);
     };
     for (let round = 1; round <= ROUNDS; round++) {

@@ -53,7 +53,7 @@ async function measure(start: (port: number) => ChildProcess): Promise<{ cpuMsPe
     const transport = directTransport({ port, connections: SMTP_CONNECTIONS });
     const cpu0 = cpuOf(child.pid!);
     const started = performance.now();
-    const { failed } = await sendAll(transport, MESSAGES, OUTBOX_CONCURRENCY, (i) => ({ envelope: { from: 'vigil@example.com', to: ['ops@example.com'] }, raw: raw[i]! }));
+    const { failed } = await sendAll(MESSAGES, OUTBOX_CONCURRENCY, (i) => transport.sendMail({ envelope: { from: 'vigil@example.com', to: ['ops@example.com'] }, raw: raw[i]! }));
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuOf(child.pid!) - cpu0;
     transport.close();

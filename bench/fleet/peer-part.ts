@@ -26,19 +26,23 @@ export interface PeerRound {
   bytesPerMessage: number;
   /** Rendered by sendMail inside the timed window (BENCH_FLEET_PEER_RENDER=go) rather than before `go`. */
   renderAfterGo: boolean;
+  /** The SMTP client: nodemailer's pool, or Vigil's SmtpTransport without the Outbox (BENCH_FLEET_PEER_CLIENT=vigil-smtp). */
+  client: PeerClient;
   load: number;
 }
 
+export type PeerClient = 'nodemailer' | 'vigil-smtp';
+
 const DONE_TIMEOUT_MS = 15 * 60_000;
 
-export async function peerRound(hostCount: number, perHost: number, options: { renderAfterGo: boolean }): Promise<PeerRound> {
+export async function peerRound(hostCount: number, perHost: number, options: { renderAfterGo: boolean; client: PeerClient }): Promise<PeerRound> {
   const sink = await CountingSink.start();
   const names = Array.from({ length: hostCount }, (_v, i) => `p${i + 1}`);
   const children: Child[] = [];
   try {
     const script = path.join(BENCH_DIR, 'fleet', 'peer-host.ts');
     for (const host of names) {
-      const args = [String(sink.port), String(perHost), host, String(SMTP_CONNECTIONS), String(OUTBOX_CONCURRENCY), ...(options.renderAfterGo ? ['--render-after-go'] : [])];
+      const args = [String(sink.port), String(perHost), host, String(SMTP_CONNECTIONS), String(OUTBOX_CONCURRENCY), ...(options.renderAfterGo ? ['--render-after-go'] : []), `--client=${options.client}`];
       children.push(new Child(spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] })));
     }
     const ready = await Promise.all(children.map((c, i) => c.line(/^ready /, DONE_TIMEOUT_MS, `peer ${names[i]} to render`)));
@@ -66,7 +70,8 @@ export async function peerRound(hostCount: number, perHost: number, options: { r
       cpuMsPerMessage: { hosts: perMessageMs(cpu.hosts), sink: perMessageMs(cpu.sink), total: perMessageMs(cpu.hosts + cpu.sink) },
       sinkBusy: Number((cpu.sink / seconds).toFixed(2)),
       bytesPerMessage: Math.round((report.bytes - sinkBefore.bytes) / Math.max(1, report.accepted - sinkBefore.accepted)),
-      renderAfterGo: options.renderAfterGo,
+      renderAfterGo: options.renderAfterGo && options.client === 'nodemailer',
+      client: options.client,
       load,
     };
   } finally {
