@@ -11,23 +11,18 @@
  */
 import { createInterface } from 'node:readline';
 import { connectApp } from '../../src/app/context.js';
-import type { MessageRequest } from '../../src/domain/message.js';
 import { databaseWork } from '../../src/storage/postgres/database.js';
+// The same ~2 KB alerts as bench:outbox's, and as the named peer's (peer-host.ts).
+import { request } from '../outbox-workload.js';
 
 const [configFile, countText] = process.argv.slice(2);
 const count = Number(countText);
 const BATCH = 1_000;
 
-// ~2 KB of text and HTML, like a real alert (as bench:outbox).
-const TEXT = 'The backup of documents failed: the vault at /srv/vault is unreachable (ENOENT).\n'.repeat(12);
-const HTML = `<p>${TEXT.replace(/\n/g, '<br>')}</p>`;
-const request = (i: number): MessageRequest => ({ kind: 'bench', severity: 'info', profile: 'sink', from: 'vigil@example.com', to: ['ops@example.com'], subject: `bench ${i}`, text: TEXT, html: HTML });
-
 const lines = createInterface({ input: process.stdin });
 const go = new Promise<void>((resolve) => lines.on('line', (line) => line.trim() === 'go' && resolve()));
 // The bench's end is ours: never left behind.
 process.stdin.on('end', () => process.exit(1));
-
 
 const app = await connectApp({ configFile: configFile!, logLevel: 'error' });
 const enqueueStarted = performance.now();
