@@ -8,6 +8,16 @@ import { migrate } from '../storage/postgres/migrate.js';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table. */
 const ROWS_PER_INSERT = 500;
+/** A progress line every this many rows of a large table. */
+const PROGRESS_EVERY_ROWS = 100_000;
+/**
+ * VACUUM (ANALYZE) of one copied table. A million runs take seconds; the deadline is for the
+ * database stalling, and missing it costs nothing copied (autovacuum gets there later).
+ */
+const VACUUM_DEADLINE_MS = 10 * 60_000;
+
+/** What the copy is doing, for a line on the terminal: a large history takes minutes. */
+export type CopyProgress = (line: string) => void;
 
 export interface CopiedTable {
   table: string;
@@ -21,7 +31,7 @@ export interface CopiedTable {
  * reference between rows holds) and the identity sequences moved past them; the Outbox's enqueue
  * order is SQLite's rowid.
  */
-export async function copySqliteToPostgres(sqlite: SqliteDatabase, pg: PgDatabase, host: string): Promise<CopiedTable[]> {
+export async function copySqliteToPostgres(sqlite: SqliteDatabase, pg: PgDatabase, host: string, progress: CopyProgress = () => undefined): Promise<CopiedTable[]> {
   const sourceVersion = (sqlite.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
   const tables = tablesInCopyOrder(sqlite);
   return pg.exclusive('database-migrate', async (tx) => {
@@ -42,7 +52,11 @@ export async function copySqliteToPostgres(sqlite: SqliteDatabase, pg: PgDatabas
       }
     }
     const copied: CopiedTable[] = [];
-    for (const table of tables) copied.push({ table, rows: await copyTable(sqlite, tx, table) });
+    for (const table of tables) {
+      const rows = await copyTable(sqlite, tx, table, progress);
+      if (rows > 0) progress(`${table}: ${rows} rows copied`);
+      copied.push({ table, rows });
+    }
     for (const { table, rows } of copied) {
       const n = (await tx.one<{ n: number }>(`SELECT COUNT(*) AS n FROM ${quote(table)}`))!.n;
       if (n !== rows) throw new VigilError('ERR_STORE', `${table}: ${rows} rows read from SQLite but ${n} in PostgreSQL; nothing was copied`, { hint: 'Report this as a bug.' });
@@ -80,7 +94,7 @@ function tablesInCopyOrder(sqlite: SqliteDatabase): string[] {
   return ordered;
 }
 
-async function copyTable(sqlite: SqliteDatabase, tx: Queryable, table: string): Promise<number> {
+async function copyTable(sqlite: SqliteDatabase, tx: Queryable, table: string, progress: CopyProgress): Promise<number> {
   const target = (await tx.rows<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1', [table])).map((r) => r.column_name);
   const source = (sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name);
   const missing = source.filter((c) => !target.includes(c));
@@ -95,6 +109,7 @@ async function copyTable(sqlite: SqliteDatabase, tx: Queryable, table: string): 
     if (batch.length === 0) return;
     const values = batch.map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
     await tx.run(`INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES ${values}`, batch.flat());
+    if (Math.floor((rows + batch.length) / PROGRESS_EVERY_ROWS) > Math.floor(rows / PROGRESS_EVERY_ROWS)) progress(`${table}: ${rows + batch.length} rows…`);
     rows += batch.length;
     batch = [];
   };
@@ -104,6 +119,26 @@ async function copyTable(sqlite: SqliteDatabase, tx: Queryable, table: string): 
   }
   await flush();
   return rows;
+}
+
+/**
+ * The copy arrives as one bulk load that autovacuum has not seen yet: without a VACUUM the
+ * visibility map is empty, so the fleet summary's covering index (migration 44) cannot answer
+ * alone, and without ANALYZE the planner knows none of the tables' sizes. Run after the copy
+ * committed; a table it cannot vacuum in time is reported, not a failed copy.
+ */
+export async function analyseCopiedTables(pg: PgDatabase, copied: readonly CopiedTable[], progress: CopyProgress): Promise<string[]> {
+  const skipped: string[] = [];
+  for (const { table } of copied.filter((t) => t.rows > 0)) {
+    progress(`${table}: VACUUM (ANALYZE)…`);
+    try {
+      await pg.maintenance(`VACUUM (ANALYZE) ${quote(table)}`, VACUUM_DEADLINE_MS);
+    } catch (error) {
+      progress(`${table}: VACUUM (ANALYZE) did not finish (${(error as Error).message}); autovacuum will do it, or run VACUUM (ANALYZE) ${quote(table)}; yourself`);
+      skipped.push(table);
+    }
+  }
+  return skipped;
 }
 
 /** Identity columns continue after the copied ids: the next row must not collide with one copied. */
@@ -125,7 +160,7 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * closes both. The
  * adapters meet here, in the composition root, rather than one adapter importing the other.
  */
-export async function copyLocalStoreToPostgres(dataDir: string, connection: PgConnection, host: string): Promise<CopiedTable[]> {
+export async function copyLocalStoreToPostgres(dataDir: string, connection: PgConnection, host: string, progress: CopyProgress = () => undefined): Promise<CopiedTable[]> {
   const sqlite = openDatabase(path.join(dataDir, DATABASE_FILE));
   const pg = new PgDatabase(connection);
   try {
@@ -135,7 +170,9 @@ export async function copyLocalStoreToPostgres(dataDir: string, connection: PgCo
     } catch (error) {
       throw error instanceof VigilError ? error : storeUnavailable(connection, error);
     }
-    return await copySqliteToPostgres(sqlite, pg, host);
+    const copied = await copySqliteToPostgres(sqlite, pg, host, progress);
+    await analyseCopiedTables(pg, copied, progress);
+    return copied;
   } finally {
     await pg.close();
     sqlite.close();

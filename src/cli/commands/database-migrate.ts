@@ -36,7 +36,8 @@ export const databaseMigrateCommand: Command = {
     }
     const connection = databaseConnection({ ...config.database, url: to }, path.dirname(ctx.configFile), ctx.env);
     try {
-      const copied = await copyLocalStoreToPostgres(dataDir, connection, configuredHostname(config));
+      // Progress goes to stderr: stdout stays the report (and valid JSON with --json).
+      const copied = await copyLocalStoreToPostgres(dataDir, connection, configuredHostname(config), (line) => ctx.stderr.write(`${line}\n`));
       const total = copied.reduce((sum, t) => sum + t.rows, 0);
       if (ctx.json) printJson(ctx.stdout, { to: redactUrl(to), tables: copied, rows: total });
       else {

@@ -176,6 +176,28 @@ export class PgDatabase implements Queryable {
     }
   }
 
+  /**
+   * One statement outside any transaction block (VACUUM refuses one) on a connection of its own,
+   * with a deadline of its own: maintenance after a bulk load may rightly take longer than the
+   * 30 s every other statement gets. The connection is closed afterwards, not pooled with the
+   * longer timeout still set.
+   */
+  async maintenance(sql: string, deadlineMs: number): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
+    try {
+      sent.statements += 2;
+      sent.transactions += 2;
+      await client.query(`SET statement_timeout = ${Math.max(1, Math.round(deadlineMs))}`);
+      await client.query({ text: sql, query_timeout: deadlineMs + 5_000 } as pg.QueryConfig);
+    } finally {
+      client.release(broken ?? true);
+      client.removeListener('error', onError);
+    }
+  }
+
   /** A transaction holding the advisory lock `vigil:<name>` until it ends. */
   exclusive<T>(name: string, body: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.transaction(async (tx) => {
