@@ -48,7 +48,7 @@ const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const work = databaseWork();
 await app.dispatcher.stop(5_000);
-process.stdout.write(`done ${JSON.stringify({ host: app.hostname, sent, failed, seconds: Number(seconds.toFixed(3)), statements: work.statements - work0.statements, transactions: work.transactions - work0.transactions, cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)) })}\n`);
+process.stdout.write(`done ${JSON.stringify({ host: app.hostname, sent, failed, seconds: Number(seconds.toFixed(3)), statements: work.statements - work0.statements, transactions: work.transactions - work0.transactions, cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)), systemSeconds: Number((cpu.system / 1e6).toFixed(2)) })}\n`);
 // Connected until the bench has read the database's side (its backends' CPU), then closed.
 await new Promise<void>((resolve) => lines.on('line', (line) => line.trim() === 'exit' && resolve()));
 await app.close();
