@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import nodemailer from 'nodemailer';
+import { directTransport, sendAll } from './direct-send.js';
 import { CONNECTIONS, outboxWorkspace, request } from './outbox-workload.js';
 import { countSqliteWork, sqliteWork } from './sqlite-work.js';
 
@@ -61,20 +61,15 @@ async function outboxThroughput(): Promise<Record<string, number>> {
 }
 
 async function directThroughput(): Promise<Record<string, number>> {
-  const transport = nodemailer.createTransport({ pool: true, maxConnections: CONNECTIONS, maxMessages: 100, host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  const transport = directTransport({ port, connections: CONNECTIONS });
   const started = performance.now();
-  let next = 0;
-  // The pool's own queue is unbounded: feed it with bounded concurrency, as its docs advise.
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const r = request(i);
-      await transport.sendMail({ from: r.from, to: r.to, subject: r.subject, text: r.text, html: r.html });
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS * 2 }, worker));
+  const { failed } = await sendAll(count, CONNECTIONS * 2, (i) => {
+    const r = request(i);
+    return transport.sendMail({ from: r.from, to: r.to, subject: r.subject, text: r.text, html: r.html });
+  });
   const seconds = (performance.now() - started) / 1000;
   transport.close();
+  if (failed) throw new Error(`direct: ${failed} of ${count} messages failed`);
   return { direct_msgs_per_s: count / seconds };
 }
 

@@ -11,23 +11,18 @@
  */
 import { createInterface } from 'node:readline';
 import { connectApp } from '../../src/app/context.js';
-import type { MessageRequest } from '../../src/domain/message.js';
 import { databaseWork } from '../../src/storage/postgres/database.js';
+// The same ~2 KB alerts as bench:outbox's, and as the named peer's (peer-host.ts).
+import { request } from '../outbox-workload.js';
 
 const [configFile, countText] = process.argv.slice(2);
 const count = Number(countText);
 const BATCH = 1_000;
 
-// ~2 KB of text and HTML, like a real alert (as bench:outbox).
-const TEXT = 'The backup of documents failed: the vault at /srv/vault is unreachable (ENOENT).\n'.repeat(12);
-const HTML = `<p>${TEXT.replace(/\n/g, '<br>')}</p>`;
-const request = (i: number): MessageRequest => ({ kind: 'bench', severity: 'info', profile: 'sink', from: 'vigil@example.com', to: ['ops@example.com'], subject: `bench ${i}`, text: TEXT, html: HTML });
-
 const lines = createInterface({ input: process.stdin });
 const go = new Promise<void>((resolve) => lines.on('line', (line) => line.trim() === 'go' && resolve()));
 // The bench's end is ours: never left behind.
 process.stdin.on('end', () => process.exit(1));
-
 
 const app = await connectApp({ configFile: configFile!, logLevel: 'error' });
 const enqueueStarted = performance.now();
@@ -53,7 +48,7 @@ const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const work = databaseWork();
 await app.dispatcher.stop(5_000);
-process.stdout.write(`done ${JSON.stringify({ host: app.hostname, sent, failed, seconds: Number(seconds.toFixed(3)), statements: work.statements - work0.statements, transactions: work.transactions - work0.transactions, cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)) })}\n`);
+process.stdout.write(`done ${JSON.stringify({ host: app.hostname, sent, failed, seconds: Number(seconds.toFixed(3)), statements: work.statements - work0.statements, transactions: work.transactions - work0.transactions, cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)), systemSeconds: Number((cpu.system / 1e6).toFixed(2)) })}\n`);
 // Connected until the bench has read the database's side (its backends' CPU), then closed.
 await new Promise<void>((resolve) => lines.on('line', (line) => line.trim() === 'exit' && resolve()));
 await app.close();

@@ -19,7 +19,7 @@ export interface OutboxRound {
   accepted: number;
   duplicates: number;
   notDelivered: number;
-  perHost: Array<{ host: string; msgPerSec: number; cpuSeconds: number; enqueueMs: number }>;
+  perHost: Array<{ host: string; msgPerSec: number; cpuSeconds: number; systemSeconds: number; enqueueMs: number }>;
   /** CPU per delivered message, from `go` to the last acceptance: what bounds msg/s on a quiet machine. */
   cpuMsPerMessage: { hosts: number; postgres: number; sink: number; total: number };
   /** Per delivered message: statements the hosts sent to the database (BEGIN and COMMIT included), and transactions they ran. */
@@ -69,7 +69,7 @@ export async function outboxRound(cluster: PostgresCluster, template: string, ho
     const wal = { bytes: await walBytes(cluster, walBefore.lsn, walAfterLsn), records: walAfter.records - walBefore.records, fpi: walAfter.fpi - walBefore.fpi };
     const seconds = ((report.lastAt ?? goAt) - goAt) / 1000;
     const enqueued = ready.map((l) => JSON.parse(l.slice(6)) as { host: string; enqueueMs: number });
-    const results = done.map((l) => JSON.parse(l.slice(5)) as { host: string; sent: number; seconds: number; statements: number; transactions: number; cpuSeconds: number });
+    const results = done.map((l) => JSON.parse(l.slice(5)) as { host: string; sent: number; seconds: number; statements: number; transactions: number; cpuSeconds: number; systemSeconds: number });
     const perMessageMs = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / messages).toFixed(2));
     const cpu = { hosts: results.reduce((sum, r) => sum + r.cpuSeconds, 0), postgres: cpuBetween(pgBefore, pgAfter), sink: report.cpuSeconds - sinkBefore.cpuSeconds };
     return {
@@ -79,7 +79,7 @@ export async function outboxRound(cluster: PostgresCluster, template: string, ho
       accepted: report.accepted,
       duplicates: report.duplicates,
       notDelivered: messages - report.unique,
-      perHost: results.map((r, i) => ({ host: r.host, msgPerSec: Math.round(r.sent / r.seconds), cpuSeconds: r.cpuSeconds, enqueueMs: enqueued[i]!.enqueueMs })),
+      perHost: results.map((r, i) => ({ host: r.host, msgPerSec: Math.round(r.sent / r.seconds), cpuSeconds: r.cpuSeconds, systemSeconds: r.systemSeconds, enqueueMs: enqueued[i]!.enqueueMs })),
       cpuMsPerMessage: { hosts: perMessageMs(cpu.hosts), postgres: perMessageMs(cpu.postgres), sink: perMessageMs(cpu.sink), total: perMessageMs(cpu.hosts + cpu.postgres + cpu.sink) },
       perMessage: {
         statements: Number((results.reduce((sum, r) => sum + r.statements, 0) / messages).toFixed(2)),

@@ -20,6 +20,8 @@ export interface SinkReport {
   unique: number;
   duplicates: number;
   byDomain: Record<string, number>;
+  /** Message bytes received (after the DATA stream's dot-unstuffing). */
+  bytes: number;
   firstAt: number | null;
   lastAt: number | null;
   cpuSeconds: number;
@@ -62,7 +64,7 @@ export class CountingSink {
   }
 }
 
-function listening(port: number): Promise<boolean> {
+export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1', () => {
       socket.destroy();
@@ -73,6 +75,14 @@ function listening(port: number): Promise<boolean> {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A dispatching host's SMTP parallelism: `outbox.concurrency` messages in flight over the
+ * profile's `connections`, each connection reused for many messages. The named peer (peer-host.ts)
+ * sends with the same.
+ */
+export const OUTBOX_CONCURRENCY = 10;
+export const SMTP_CONNECTIONS = 5;
 
 /** A host's directory and vigil.yaml: profile `sink` on the bench's SMTP sink, the fleet's database. */
 export function hostConfig(options: { host: string; databaseUrl: string; smtpPort: number; extra?: string }): { dir: string; configFile: string; cleanup(): void } {
@@ -89,13 +99,13 @@ profiles:
   sink:
     method: smtp
     from: vigil@example.com
-    connections: 5
+    connections: ${SMTP_CONNECTIONS}
     servers: [{ host: 127.0.0.1, port: ${options.smtpPort}, security: none }]
     addressBook:
       admins: [ops@example.com]
 notification:
   admins: [admins]
-outbox: { concurrency: 10 }
+outbox: { concurrency: ${OUTBOX_CONCURRENCY} }
 ${options.extra ?? ''}`,
   );
   return { dir, configFile, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

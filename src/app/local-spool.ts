@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../storage/ports/store.js';
 import { openDatabase, type SqliteDatabase } from '../storage/sqlite/database.js';
-import { openSqliteStore } from '../storage/sqlite/store.js';
+import { DATABASE_FILE, openSqliteStore } from '../storage/sqlite/store.js';
 
 /** Where the spools of a data directory live: one subdirectory (its id) each. */
 export const SPOOL_DIR = 'spool';
@@ -35,6 +35,32 @@ export class LocalSpool {
       .map((entry) => LocalSpool.open(path.join(root, entry.name)));
   }
 
+  /**
+   * The spools in dataDir as another process (a `vigil outbox` command) finds them while the
+   * service owns them: opened as they are, none created, and one the service deletes meanwhile
+   * (flushed) left out rather than made again.
+   */
+  static existing(dataDir: string): LocalSpool[] {
+    const root = path.join(dataDir, SPOOL_DIR);
+    if (!existsSync(root)) return [];
+    const spools: LocalSpool[] = [];
+    for (const entry of readdirSync(root, { withFileTypes: true })) {
+      const dir = path.join(root, entry.name);
+      // Another account's (the service's, 0700): a command run by it cannot reach the spool, as before.
+      if (!entry.isDirectory() || !accessible(dir)) continue;
+      let store: ReturnType<typeof openSqliteStore> | undefined;
+      try {
+        store = openSqliteStore(dir, { mustExist: true });
+        spools.push(new LocalSpool(entry.name, dir, store, openDatabase(store.file, undefined, { mustExist: true })));
+      } catch (error) {
+        void store?.close();
+        // Flushed and deleted while we looked (or not yet created): not a spool to read.
+        if (existsSync(path.join(dir, DATABASE_FILE))) throw error;
+      }
+    }
+    return spools;
+  }
+
   private static open(dir: string): LocalSpool {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const store = openSqliteStore(dir);
@@ -50,6 +76,15 @@ export class LocalSpool {
   async remove(): Promise<void> {
     await this.close();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function accessible(dir: string): boolean {
+  try {
+    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

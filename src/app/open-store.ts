@@ -8,6 +8,8 @@ import { databaseConnection } from './database-connection.js';
 import { configuredHostname } from './hostname.js';
 import type { Clock } from '../domain/clock.js';
 import { SpoolingStore } from './spooling-store.js';
+import { LocalSpool } from './local-spool.js';
+import { OutboxWithSpools } from './outbox-with-spools.js';
 
 /** What choosing a store reads from the configuration. */
 export interface StoreConfig {
@@ -42,6 +44,31 @@ export async function openServiceStore(config: StoreConfig & { hostname: string 
   for (const line of await store.recoverLeftovers()) options.onNote?.(line);
   await store.learnStreaks();
   return store;
+}
+
+/**
+ * The store of a `vigil outbox` command. With PostgreSQL, its Outbox also reaches the messages
+ * the host's service still holds in a spool in dataDir after the database's return, until that
+ * spool is flushed (outbox-with-spools.ts): they are listed, shown and retried like the others.
+ */
+export async function openStoreWithSpools(config: StoreConfig, options: { baseDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Store> {
+  if (!config.database) return openStore(config, options);
+  const store = await openPgStore(databaseConnection(config.database, options.baseDir ?? process.cwd(), options.env), { host: configuredHostname(config) });
+  let spools: LocalSpool[];
+  try {
+    spools = LocalSpool.existing(config.dataDir);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    ...store,
+    outbox: new OutboxWithSpools(store.outbox, spools, store.db),
+    async close() {
+      for (const spool of spools) await spool.close();
+      await store.close();
+    },
+  };
 }
 
 /** SQLite's store, opened synchronously: for a configuration without `database:` only. */

@@ -67,3 +67,15 @@ export function databaseDedupeKey(key: string | null, windows: WindowIds): strin
   const id = windows.get(Number(match[1]));
   return id === undefined ? key : `storm:${id}${match[2] ?? ''}`;
 }
+
+/**
+ * Between the database's return and the flush, storm control sees the spool's windows too, by
+ * their ids negated (spooling-storm.ts), so they are never taken for the database's windows of
+ * the same numbers. A group of such a window (`storm:-<id>…`) belongs in the spool, under the
+ * spool's key (`storm:<id>…`), which the flush maps to the window's number in the database like
+ * any other: the spool's key of a key of this form, else undefined.
+ */
+export function spooledWindowKey(key: string | null | undefined): string | undefined {
+  const match = key ? /^storm:-(\d+)(:.*)?$/.exec(key) : null;
+  return match ? `storm:${match[1]}${match[2] ?? ''}` : undefined;
+}

@@ -49,10 +49,12 @@ type Row = Record<string, unknown>;
 export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId: string, host: string, now: number): Promise<SpoolFlushed> {
   // A write-back its process did not live to finish: what it copied is not copied again.
   await settleWriteBacks(spool, pg);
-  const activities = spool.prepare('SELECT * FROM activities ORDER BY id').all() as Row[];
-  const messages = spool.prepare('SELECT * FROM messages ORDER BY rowid').all() as Row[];
-  return pg.exclusive(`spool:${spoolId}`, async (tx) => {
+  return pg.exclusive(flushLock(spoolId), async (tx) => {
     if (await tx.one('SELECT 1 FROM spool_flushes WHERE spool_id = $1', [spoolId])) return { activities: 0, messages: 0, streaks: 0, already: true };
+    // Read under the lock: a change another process makes in the spool meanwhile (`vigil outbox
+    // retry`) is either read here or followed by that process once this commits (spoolFlushed).
+    const activities = spool.prepare('SELECT * FROM activities ORDER BY id').all() as Row[];
+    const messages = spool.prepare('SELECT * FROM messages ORDER BY rowid').all() as Row[];
     const ids = new Map<number, number>();
     for (const activity of activities) {
       const log = spool.prepare('SELECT * FROM activity_log WHERE activity = ? ORDER BY seq').all(activity.id) as Row[];
@@ -83,6 +85,17 @@ export async function flushSpool(spool: SqliteDatabase, pg: PgDatabase, spoolId:
     await tx.run('INSERT INTO spool_flushes (spool_id, host, flushed_at, activities, messages) VALUES ($1, $2, $3, $4, $5)', [spoolId, host, now, activities.length, messages.length]);
     return { activities: activities.length, messages: messages.length, streaks: state.streaks.length, already: false };
   });
+}
+
+const flushLock = (spoolId: string): string => `spool:${spoolId}`;
+
+/**
+ * Whether spool `spoolId` is in the database: asked by a process that changed a message in the
+ * spool, once a flush of it in progress (which may have read the spool before the change) has
+ * committed or given up. Then the change is to be made in the database too.
+ */
+export function spoolFlushed(pg: PgDatabase, spoolId: string): Promise<boolean> {
+  return pg.exclusive(flushLock(spoolId), async (tx) => (await tx.one('SELECT 1 FROM spool_flushes WHERE spool_id = $1', [spoolId])) !== undefined);
 }
 
 /** The activity's id in PostgreSQL: the one it replaces, ended with the spool's result, or a new one. */

@@ -4,6 +4,8 @@ import type { ActivityEnd, ActivityFilter, ActivityIdBounds, ActivityStore, NewA
 import type { AttemptResult, LeaseLength, NewMessage, OutboxFilter, OutboxStore } from '../storage/ports/outbox-store.js';
 import type { LocalSpool, Router } from './local-spool.js';
 import { markReplaces } from './spool-flush.js';
+import { spooledWindowKey } from './spool-flush-storm.js';
+import { countAcross, getAcross, holderOf, listAcross } from './outbox-with-spools.js';
 
 // A spooled activity's id is the spool's, negated: ids the database gives are positive, so a
 // finish or a look-up finds its store by the sign alone (until the flush gives it a real one).
@@ -124,7 +126,18 @@ export class SpoolingOutboxStore implements OutboxStore {
 
   enqueue(messages: NewMessage[]) {
     return this.router.route(
-      () => this.primary.enqueue(messages),
+      async () => {
+        // The group of a window the spool still holds after the return: queued in the spool (spooling-storm.ts).
+        const spooled = messages.filter((m) => spooledWindowKey(m.dedupeKey) !== undefined);
+        if (spooled.length === 0) return this.primary.enqueue(messages);
+        return this.router.holding(async () => {
+          const spool = await this.router.settled();
+          const inSpool = spool ? await spool.store.outbox.enqueue(spooled.map((m) => ({ ...m, dedupeKey: spooledWindowKey(m.dedupeKey)! }))) : [];
+          // Flushed meanwhile: the database has the window, unsent, and its storm control sends its group.
+          const dropped = spool ? [] : spooled.map((m) => ({ id: m.id, duplicateOf: m.id }));
+          return [...(await this.primary.enqueue(messages.filter((m) => !spooled.includes(m)))), ...inSpool, ...dropped];
+        });
+      },
       (spool) => spool.store.outbox.enqueue(messages),
     );
   }
@@ -145,7 +158,13 @@ export class SpoolingOutboxStore implements OutboxStore {
 
   async claimById(id: string, now: number, leaseMs: LeaseLength, owner: string): Promise<OutgoingMessage | undefined> {
     const found = await this.router.route(
-      async () => [await this.primary.claimById(id, now, leaseMs, owner)].filter((m) => m !== undefined),
+      () =>
+        this.router.holding(async () => {
+          // Still in the spool after the return (the console's "send now" of a spooled message): claimed there.
+          const spool = await this.spoolHolding(id);
+          if (spool) return this.fromSpool(spool, spool.store.outbox.claimById(id, now, leaseMs, owner).then((m) => (m ? [m] : [])));
+          return [await this.primary.claimById(id, now, leaseMs, owner)].filter((m) => m !== undefined);
+        }),
       (spool) => this.fromSpool(spool, spool.store.outbox.claimById(id, now, leaseMs, owner).then((m) => (m ? [m] : []))),
     );
     return found[0];
@@ -175,24 +194,30 @@ export class SpoolingOutboxStore implements OutboxStore {
     );
   }
 
+  // Reads after the return see the spool's messages too, until it is flushed (outbox-with-spools.ts).
   get(id: string) {
-    return this.router.route(() => this.primary.get(id), (s) => s.store.outbox.get(id));
+    return this.router.route(async () => getAcross(this.primary, await this.stillSpooled(), id), (s) => s.store.outbox.get(id));
   }
 
   raw(id: string) {
-    return this.router.route(() => this.primary.raw(id), (s) => s.store.outbox.raw(id));
+    return this.router.route(async () => ((await holderOf(await this.stillSpooled(), id)) ?? this.primary).raw(id), (s) => s.store.outbox.raw(id));
   }
 
   attempts(id: string) {
-    return this.router.route(() => this.primary.attempts(id), (s) => s.store.outbox.attempts(id));
+    return this.router.route(async () => ((await holderOf(await this.stillSpooled(), id)) ?? this.primary).attempts(id), (s) => s.store.outbox.attempts(id));
   }
 
   list(filter: OutboxFilter) {
-    return this.router.route(() => this.primary.list(filter), (s) => s.store.outbox.list(filter));
+    return this.router.route(async () => {
+      const spooledKey = spooledWindowKey(filter.dedupeKey);
+      // The group of a window the spool still holds is only there, under the spool's key (enqueue).
+      if (spooledKey !== undefined) return (await this.stillSpooled())[0]?.list({ ...filter, dedupeKey: spooledKey }) ?? [];
+      return listAcross(this.primary, await this.stillSpooled(), filter);
+    }, (s) => s.store.outbox.list(filter));
   }
 
   countByState() {
-    return this.router.route(() => this.primary.countByState(), (s) => s.store.outbox.countByState());
+    return this.router.route(async () => countAcross(this.primary, await this.stillSpooled()), (s) => s.store.outbox.countByState());
   }
 
   suspendRoute(profile: string, until: number, reason: string, now: number) {
@@ -208,11 +233,28 @@ export class SpoolingOutboxStore implements OutboxStore {
   }
 
   retry(id: string, now: number) {
-    return this.router.route(() => this.primary.retry(id, now), (s) => s.store.outbox.retry(id, now));
+    return this.router.route(() => this.changeWhereItIs(id, (store) => store.retry(id, now)), (s) => s.store.outbox.retry(id, now));
   }
 
   fail(id: string, reason: string, now: number) {
-    return this.router.route(() => this.primary.fail(id, reason, now), (s) => s.store.outbox.fail(id, reason, now));
+    return this.router.route(() => this.changeWhereItIs(id, (store) => store.fail(id, reason, now)), (s) => s.store.outbox.fail(id, reason, now));
+  }
+
+  /** The spool (left after the return, not yet flushed) as a store to read, or none. */
+  private async stillSpooled(): Promise<OutboxStore[]> {
+    const spool = await this.router.settled();
+    return spool ? [spool.store.outbox] : [];
+  }
+
+  /** The spool still holding message `id` after the return, if it is there. */
+  private async spoolHolding(id: string): Promise<LocalSpool | undefined> {
+    const spool = await this.router.settled();
+    return spool && (await spool.store.outbox.get(id)) ? spool : undefined;
+  }
+
+  /** A change to one message, made in the spool if it is still there (no flush starting meanwhile: it would be lost), else in the database. */
+  private changeWhereItIs<T>(id: string, change: (store: OutboxStore) => Promise<T>): Promise<T> {
+    return this.router.holding(async () => change((await this.spoolHolding(id))?.store.outbox ?? this.primary));
   }
 
   private async fromSpool(spool: LocalSpool, claiming: Promise<OutgoingMessage[]>): Promise<OutgoingMessage[]> {

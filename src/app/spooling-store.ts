@@ -11,6 +11,9 @@ import { SpoolingActivityStore, SpoolingOutboxStore } from './spooling-ports.js'
 import { SpoolingScheduleStore } from './spooling-schedules.js';
 import { SpoolingAlertPauseStore } from './spooling-alert-pauses.js';
 import { SpoolingEscalationStore } from './spooling-escalations.js';
+import { SpoolingProfileStore } from './spooling-profiles.js';
+import { SpoolingVaultCheckStore } from './spooling-vault-checks.js';
+import { SpoolingStormStore } from './spooling-storm.js';
 import { writeBackHostState } from './spool-write-back.js';
 
 // How often an unreachable database is looked at again, and a spool that was busy (a run in
@@ -87,6 +90,8 @@ export class SpoolingStore implements Store, Router {
   private readonly outboxStore: SpoolingOutboxStore;
   private readonly notifyStateStore: SpoolingNotifyStateStore;
   private readonly alertPauseStore: SpoolingAlertPauseStore;
+  private readonly profileStore: SpoolingProfileStore;
+  private readonly vaultCheckStore: SpoolingVaultCheckStore;
   private holds = 0;
   private readonly refusals = new RefusalPacing(REFUSED);
 
@@ -98,12 +103,12 @@ export class SpoolingStore implements Store, Router {
     this.outbox = this.outboxStore = new SpoolingOutboxStore(primary.outbox, this);
     this.activity = new SpoolingActivityStore(primary.activity, this);
     this.schedules = this.scheduleStore = new SpoolingScheduleStore(primary.schedules, this);
-    this.profiles = this.port('profiles', true);
+    this.profiles = this.profileStore = new SpoolingProfileStore(primary.profiles, this);
     this.handOffs = this.port('handOffs', true);
     this.notifyState = this.notifyStateStore = new SpoolingNotifyStateStore(primary.notifyState, this);
     this.escalations = new SpoolingEscalationStore(primary.escalations, this);
-    this.storm = this.port('storm', true);
-    this.vaultChecks = this.port('vaultChecks', true);
+    this.storm = new SpoolingStormStore(primary.storm, this);
+    this.vaultChecks = this.vaultCheckStore = new SpoolingVaultCheckStore(primary.vaultChecks, this);
     this.alertPauses = this.alertPauseStore = new SpoolingAlertPauseStore(primary.alertPauses, this, options.clock);
     this.adminRuns = this.port('adminRuns', false);
     this.watchdog = this.port('watchdog', false);
@@ -157,7 +162,13 @@ export class SpoolingStore implements Store, Router {
     // A flush in progress finishes first: what comes after it goes to a new spool, not into the
     // one being copied and deleted.
     while (this.flushing) await this.flushing;
-    this.current ??= LocalSpool.create(this.options.dataDir);
+    if (!this.current) {
+      this.current = LocalSpool.create(this.options.dataDir);
+      // It starts from the profiles' state and the vault checks' rotation as the database had them:
+      // a pause holds through the outage, and the next check reads the next slice.
+      this.profileStore.seed(this.current.raw);
+      this.vaultCheckStore.seed(this.current.raw);
+    }
     return this.current;
   }
 
@@ -175,11 +186,13 @@ export class SpoolingStore implements Store, Router {
     }
   }
 
-  /** The host's streaks and pauses as the database has them: what a spool starts from if it goes (the store just opened). */
+  /** The host's streaks, pauses and vault rotations as the database has them: what a spool starts from if it goes (the store just opened). */
   async learnStreaks(): Promise<void> {
     try {
       this.notifyStateStore.remember(await databaseStreaks(this.db, this.options.host));
       this.alertPauseStore.remember(await this.primary.alertPauses.active(this.options.clock.now()));
+      this.profileStore.remember(await this.primary.profiles.all());
+      await this.vaultCheckStore.learn(this.db, this.options.host);
     } catch (error) {
       // Gone again already: the spool starts from no streak, as a host's first start would.
       if (!this.lost(error)) throw error;

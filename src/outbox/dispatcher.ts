@@ -4,7 +4,7 @@ import type { EventSink } from '../domain/events.js';
 import type { Logger } from '../domain/logger.js';
 import type { OutgoingMessage } from '../domain/message.js';
 import type { DeliveryOutcome } from '../domain/outcome.js';
-import { decideAfterAttempt, type RetryPolicy } from '../domain/retry-policy.js';
+import { decideAfterAttempt, type Decision, type RetryPolicy } from '../domain/retry-policy.js';
 import { RouteBreaker } from '../domain/route-breaker.js';
 import type { Transport } from '../domain/transport.js';
 import type { AttemptResult, ClaimScope, OutboxStore } from '../storage/ports/outbox-store.js';
@@ -79,6 +79,10 @@ export interface AttemptReport {
 /** The dispatcher loop's longest sleep between passes. */
 export const LOOP_MAX_SLEEP_MS = 60_000;
 
+// How long a result may wait for those of the attempts still sending, to share their write: far
+// below any lease, and a slow attempt never holds the others' results longer than this.
+const RESULT_LINGER_MS = 10;
+
 // A route that failed its probe is tried again after 15 s, then 30 s, … up to outbox.minBackoff.
 const ROUTE_FIRST_BACKOFF_MS = 15_000;
 
@@ -95,6 +99,8 @@ export class Dispatcher {
   private wakeResolve: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Attempts in flight whose result has not reached the writer yet (ResultBatching.sending). */
+  private sending = 0;
 
   /** Per profile: one message probes a route not known to work; a failed probe holds the rest. */
   private readonly routes: RouteBreaker;
@@ -105,7 +111,10 @@ export class Dispatcher {
   private scope: ClaimScopeLook | undefined;
 
   constructor(private readonly o: DispatcherOptions) {
-    this.writer = new ResultWriter(o.store, o.clock, o.log);
+    // Where claims come in batches (a shared database), results are written in batches of that
+    // size too: one statement and commit per batch, not one per result or two.
+    const claimBatch = Math.max(1, o.claimWhenFree ?? 1);
+    this.writer = new ResultWriter(o.store, o.clock, o.log, claimBatch > 1 ? { batch: claimBatch, sending: () => this.sending, lingerMs: RESULT_LINGER_MS } : undefined);
     this.refillAt = o.concurrency - Math.min(o.concurrency, Math.max(1, o.claimWhenFree ?? 1));
     this.pauses = new ProfilePauses({ profiles: o.profiles, store: o.store, clock: o.clock, log: o.log, onResumed: () => this.wake() });
     this.routes = new RouteBreaker({ firstMs: Math.min(ROUTE_FIRST_BACKOFF_MS, o.policy.minBackoffMs), maxMs: o.policy.minBackoffMs });
@@ -259,21 +268,14 @@ export class Dispatcher {
   private readonly leaseMs = (profile: string): number => this.o.transports.attemptDeadlineMs(profile) + TRANSPORT_GRACE_MS * 2;
 
   private async deliver(message: OutgoingMessage): Promise<AttemptReport> {
-    const startedAt = this.o.clock.now();
-    const started = performance.now();
-    const transport = this.o.transports.transportFor(message.profile);
-    const outcome = transport ? await sendGuarded(transport, message, this.shutdown.signal, this.o.transports.attemptDeadlineMs(message.profile)) : unknownProfile(message.profile);
-    const durationMs = performance.now() - started;
-    const now = this.o.clock.now();
-    await this.noteRoute(message.profile, outcome, now);
-    const decision = decideAfterAttempt(outcome, message, now, this.o.policy);
-    const result: AttemptResult = {
-      attempt: { messageId: message.id, startedAt, durationMs, transport: transport?.kind ?? 'none', outcome, host: this.o.host ?? null },
-      state: decision.state,
-      nextAttemptAt: decision.nextAttemptAt,
-      possibleDuplicate: decision.possibleDuplicate,
-      owner: this.o.owner,
-    };
+    this.sending++;
+    let attempted: { outcome: DeliveryOutcome; decision: Decision; result: AttemptResult; now: number };
+    try {
+      attempted = await this.attempt(message);
+    } finally {
+      this.sending--; // its result goes to the writer next (or, on a bug, never: not waited for)
+    }
+    const { outcome, decision, result, now } = attempted;
     // A result that cannot be written is logged by the writer; the lease expiry retries it.
     // The database refusing writes is a service fault: notification alerts around the Outbox.
     await this.writer.write(result).catch((error: unknown) => {
@@ -306,6 +308,26 @@ export class Dispatcher {
       });
     }
     return { message, outcome, result };
+  }
+
+  /** One attempt and its decision, up to the result to record. */
+  private async attempt(message: OutgoingMessage): Promise<{ outcome: DeliveryOutcome; decision: Decision; result: AttemptResult; now: number }> {
+    const startedAt = this.o.clock.now();
+    const started = performance.now();
+    const transport = this.o.transports.transportFor(message.profile);
+    const outcome = transport ? await sendGuarded(transport, message, this.shutdown.signal, this.o.transports.attemptDeadlineMs(message.profile)) : unknownProfile(message.profile);
+    const durationMs = performance.now() - started;
+    const now = this.o.clock.now();
+    await this.noteRoute(message.profile, outcome, now);
+    const decision = decideAfterAttempt(outcome, message, now, this.o.policy);
+    const result: AttemptResult = {
+      attempt: { messageId: message.id, startedAt, durationMs, transport: transport?.kind ?? 'none', outcome, host: this.o.host ?? null },
+      state: decision.state,
+      nextAttemptAt: decision.nextAttemptAt,
+      possibleDuplicate: decision.possibleDuplicate,
+      owner: this.o.owner,
+    };
+    return { outcome, decision, result, now };
   }
 
   /**

@@ -9,39 +9,87 @@ interface PendingResult {
 }
 
 /**
+ * Waiting for the results still to come before a write (a shared database, where each write is a
+ * statement and a commit every host pays for): a write waits until `batch` results are in, or
+ * no other attempt is still sending, or `lingerMs` after its first result, whichever comes first.
+ */
+export interface ResultBatching {
+  /** Results worth one write: the number of slots a claim waits for (claimWhenFree). */
+  batch: number;
+  /** Attempts still sending: each will bring a result soon. */
+  sending(): number;
+  /** The longest a result waits for others (a timer: a write never waits on a slow attempt). */
+  lingerMs: number;
+}
+
+/**
  * Batches attempt results into one store write: the results that finished together in one turn
  * of the event loop, and then — one write at a time — every result that finished while the
  * previous write was in progress (a group commit: with many messages in flight, one fsync and on
- * PostgreSQL one statement cover them all). `write` resolves once the result is durable.
+ * PostgreSQL one statement cover them all). With `batching`, a write also waits briefly for the
+ * attempts still sending (ResultBatching). `write` resolves once the result is durable.
  */
 export class ResultWriter {
   private pending: PendingResult[] = [];
   /** Writes batches until none is waiting; set while it runs. */
   private draining: Promise<void> | undefined;
+  /** Wakes a write that waits for more results (a result arrived, or flush). */
+  private arrived: (() => void) | undefined;
+  private flushing = false;
 
   constructor(
     private readonly store: OutboxStore,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly batching?: ResultBatching,
   ) {}
 
   write(result: AttemptResult): Promise<void> {
     return new Promise((done, fail) => {
       this.pending.push({ result, done, fail });
+      this.arrived?.();
       this.draining ??= this.drain();
     });
   }
 
   /** Writes every result written so far (waits for the batch in progress, then the rest). */
   async flush(): Promise<void> {
-    await this.draining;
-    await this.writeBatch();
+    this.flushing = true;
+    this.arrived?.();
+    try {
+      await this.draining;
+      await this.writeBatch();
+    } finally {
+      this.flushing = false;
+    }
   }
 
   private async drain(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.pending.length) await this.writeBatch();
+    while (this.pending.length) {
+      await this.gather();
+      await this.writeBatch();
+    }
     this.draining = undefined;
+  }
+
+  /** With batching: waits until a write is worth it (see ResultBatching); at once without. */
+  private async gather(): Promise<void> {
+    const b = this.batching;
+    if (!b) return;
+    const worth = () => this.flushing || this.pending.length >= b.batch || b.sending() === 0;
+    if (worth()) return;
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      this.arrived?.();
+    }, b.lingerMs);
+    try {
+      while (!expired && !worth()) await new Promise<void>((resolve) => (this.arrived = resolve));
+    } finally {
+      this.arrived = undefined;
+      clearTimeout(timer);
+    }
   }
 
   private async writeBatch(): Promise<void> {

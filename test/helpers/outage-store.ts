@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { openServiceStore } from '../../src/app/open-store.js';
 import { SpoolingStore, storeFallback } from '../../src/app/spooling-store.js';
+import { PRIORITY } from '../../src/domain/message.js';
+import { Outbox } from '../../src/outbox/outbox.js';
 import type { TestDatabase } from './postgres.js';
 import type { FileCluster } from './use-postgres.js';
 import { FakeClock } from './fake-clock.js';
 import { Workspace } from './workspace.js';
+import { waitFor } from './wait-for.js';
 
 /** A case of a PostgreSQL outage, as the service's own store (spooling-store.ts) lives it. */
 export interface OutageCase {
@@ -69,4 +72,16 @@ export async function withOutageStore(cluster: FileCluster, start: number, body:
     ws.cleanup();
     await db.drop();
   }
+}
+
+/** A message queued and given up on during the outage, left in the spool (not flushed) once the database is back. */
+export async function failedInTheSpool({ clock, store, heard, halt, resume, holdFlush }: OutageCase): Promise<{ id: string; release: () => Promise<void> }> {
+  await halt();
+  const outbox = new Outbox({ store: store.outbox, clock, messageIdDomain: 'fs01.example.com', host: 'fs01' });
+  const { id } = await outbox.enqueue({ kind: 'backup.failed', severity: 'critical', priority: PRIORITY.critical, profile: 'office', from: 'vigil@example.com', to: ['ops@example.com'], subject: 'documents failed', text: 'x' });
+  await store.outbox.fail(id, '550 mailbox unavailable', clock.now());
+  const release = holdFlush();
+  await resume();
+  await waitFor(() => heard.back > 0, { timeoutMs: 60_000, what: 'the database to be found back' });
+  return { id, release };
 }

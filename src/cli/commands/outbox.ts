@@ -3,16 +3,16 @@ import { loadConfig } from '../../config/load.js';
 import { VigilError } from '../../domain/errors.js';
 import { MESSAGE_STATES, PENDING_STATES, type MessageState, type StoredMessage } from '../../domain/message.js';
 import { connectApp } from '../../app/context.js';
-import { openStore } from '../../app/open-store.js';
+import { openStoreWithSpools } from '../../app/open-store.js';
 import type { Store } from '../../storage/ports/store.js';
 import { EXIT, type CliContext, type Command } from '../command.js';
 import { isoTime, printJson, printTable, truncate } from '../output.js';
 import { showsHostColumn, withHostColumn } from '../host-column.js';
 
-/** The store alone, for commands that only read or flip a state. */
+/** The store alone, for commands that only read or flip a state (with a spool the service still holds). */
 async function withStore<T>(ctx: CliContext, work: (store: Store, stuckAfterMs: number) => Promise<T>): Promise<T> {
   const { config } = loadConfig(ctx.configFile);
-  const store = await openStore(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
+  const store = await openStoreWithSpools(config, { baseDir: path.dirname(ctx.configFile), env: ctx.env });
   try {
     return await work(store, config.mail.stuckAfter);
   } finally {

@@ -11,14 +11,15 @@ export type SqliteDatabase = Database.Database;
 const BUSY_TIMEOUT_MS = 5_000;
 
 /**
- * Opens (creating if needed) the database in `dataDir`, in WAL mode so readers (the CLI) never
+ * Opens (creating if needed, unless `mustExist`) the database in `dataDir`, in WAL mode so readers (the CLI) never
  * block the service's writer, and brings the schema up to date.
  */
-export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS): SqliteDatabase {
+export function openDatabase(file: string, migrations: Migration[] = MIGRATIONS, options: { mustExist?: boolean } = {}): SqliteDatabase {
   let db: SqliteDatabase;
   try {
-    makeDirsSync(path.dirname(file));
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    // mustExist: another process's database (a service's spool), which is not to be created again once it deletes it.
+    if (!options.mustExist) makeDirsSync(path.dirname(file));
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS, fileMustExist: options.mustExist === true });
     db.pragma('journal_mode = WAL');
     // FULL: a committed enqueue survives power loss, not only a process crash (Postfix fsyncs
     // before it answers 250; so do we before enqueue returns).

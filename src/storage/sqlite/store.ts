@@ -26,9 +26,9 @@ export const DATABASE_FILE = 'vigil.db';
  * per set or profile, for hosts sharing one store (migration 42); a store in dataDir is one
  * host's, and leaves it '' (the conformance suites open two hosts' handles on one file).
  */
-export function openSqliteStore(dataDir: string, options: { host?: string } = {}): Store & { file: string } {
+export function openSqliteStore(dataDir: string, options: { host?: string; mustExist?: boolean } = {}): Store & { file: string } {
   const file = path.join(dataDir, DATABASE_FILE);
-  const db = openDatabase(file);
+  const db = openDatabase(file, undefined, { mustExist: options.mustExist === true });
   const host = options.host ?? '';
   return {
     file,
