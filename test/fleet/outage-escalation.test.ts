@@ -65,6 +65,51 @@ test('a message escalated during the outage is escalated once, and still reporte
   }
 });
 
+test('a critical message still in the spool after the database returns is escalated on time, not at the flush', { timeout: 120_000 }, async () => {
+  const db = await cluster.newDatabase();
+  const ws = new Workspace(smtpConfig({ servers: [{ port: await closedPort() }], extra: `database:\n  url: ${db.url}\n` }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
+  const clock = new FakeClock();
+  const syslog = new RecordingSystemLog();
+  const loaded = loadConfig(ws.configFile);
+  const store = await openServiceStore({ ...loaded.config, hostname: 'fs01' }, { clock, baseDir: path.dirname(ws.configFile) });
+  const app: AppContext = openApp({ configFile: ws.configFile, loaded, clock, logLevel: 'error', systemLog: syslog, store });
+  let flushed = 0;
+  let back = 0;
+  storeFallback(store)!.listen({ unreachable: () => undefined, note: (line) => void (line.startsWith('database reachable again') && back++), flushed: () => flushed++, refused: () => undefined });
+  // A backup still running in the spool keeps it from being flushed (for hours, for a long one).
+  let release!: () => void;
+  let holding: Promise<void> | undefined;
+  let halted = false;
+  try {
+    await cluster.halt();
+    halted = true;
+    await app.outbox.enqueueMany([{ kind: 'backup.failed', severity: 'critical', priority: PRIORITY.critical, profile: 'office', from: 'vigil@example.com', to: ['ops@example.com'], subject: 'documents failed', text: 'x' }]);
+    holding = (store as SpoolingStore).holding(() => new Promise<void>((resolve) => (release = resolve)));
+    await cluster.resume();
+    halted = false;
+    await waitFor(() => back > 0, { timeoutMs: 60_000, what: 'the database found back' });
+
+    clock.advance(16 * 60_000);
+    assert.deepEqual((await app.notifications.escalator.checkOverdue()).map((e) => e.subject), ['documents failed'], 'escalated while the spool still holds it');
+    const escalatedLines = () => syslog.lines.filter((l) => l.startsWith('could not deliver critical message'));
+    assert.equal(escalatedLines().length, 1);
+
+    release();
+    await holding;
+    await waitFor(() => flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
+    clock.advance(60_000);
+    assert.deepEqual(await app.notifications.escalator.checkOverdue(), [], 'not escalated again from the database');
+    assert.equal(escalatedLines().length, 1, syslog.lines.join('\n'));
+  } finally {
+    release?.();
+    await holding;
+    if (halted) await cluster.resume();
+    await app.close();
+    ws.cleanup();
+    await db.drop();
+  }
+});
+
 test('a message escalated during the outage and still in the spool after the return is not escalated again before the flush', { timeout: 120_000 }, async () => {
   const db = await cluster.newDatabase();
   const ws = new Workspace(smtpConfig({ servers: [{ port: await closedPort() }], extra: `database:\n  url: ${db.url}\n` }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
