@@ -85,8 +85,10 @@ export class ConfiguredTransports implements TransportResolver {
         longest = Math.max(longest, mailClientAttemptDeadlineMs(p));
         continue;
       }
+      // Per SMTP server: the wait for a free connection, then the attempt's own deadline.
+      const perServer = p.method === 'smtp' ? smtpConnectionWaitMs(p, this.o.config.outbox.concurrency) + p.timeoutSeconds * 1000 : p.timeoutSeconds * 1000;
       const tries = p.method === 'smtp' ? p.servers.length : 1;
-      longest = Math.max(longest, p.timeoutSeconds * 1000 * tries);
+      longest = Math.max(longest, perServer * tries);
     }
     return longest || 30_000;
   }
@@ -151,6 +153,7 @@ export class ConfiguredTransports implements TransportResolver {
       clientName: this.o.hostname,
       timeoutMs: profile.timeoutSeconds * 1000,
       maxConnections: profile.connections,
+      connectionWaitMs: smtpConnectionWaitMs(profile, this.o.config.outbox.concurrency),
       ...(auth ? { auth } : {}),
       allowPlaintextAuth: server.allowPlaintextAuth,
       redact: (text) => this.o.redactor.redact(text),
@@ -160,6 +163,18 @@ export class ConfiguredTransports implements TransportResolver {
   private oauthWiring(timeoutSeconds: number): OAuthWiring {
     return { redactor: this.o.redactor, clock: this.o.clock ?? systemClock, env: this.o.env ?? process.env, timeoutMs: timeoutSeconds * 1000 };
   }
+}
+
+/**
+ * How long a message may wait for a free connection to one of the profile's servers: as long as
+ * the messages ahead of it may take. With `concurrency` messages in flight on `connections`
+ * connections, at most ⌈concurrency ÷ connections⌉ − 1 rounds of attempts come before it, each
+ * within timeoutSeconds; one round more of slack covers a fault alert or `vigil mail test` sent
+ * beside the dispatcher. A wait that runs out is not tried (our queue), so this only has to be
+ * long enough for the normal case — and short enough to keep the lease (which covers it) sane.
+ */
+export function smtpConnectionWaitMs(profile: SmtpProfileConfig, concurrency: number): number {
+  return profile.timeoutSeconds * 1000 * Math.max(1, Math.ceil(concurrency / profile.connections));
 }
 
 /** Stands in for a profile that cannot be built: its messages wait, with the reason recorded. */

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   ERR_OUTBOX_STATE: 'The message is in a state that does not allow the operation.',
   ERR_SMTP_CONNECT: 'The SMTP server could not be reached, or the connection was lost before the message was sent.',
   ERR_SMTP_TIMEOUT: 'The SMTP attempt did not finish within timeoutSeconds.',
+  ERR_SMTP_NO_CONNECTION_FREE: 'Every connection to the SMTP server stayed busy with other messages for as long as a message waits for one: not tried, due again at once.',
   ERR_SMTP_TLS: 'TLS failed: certificate not trusted, name mismatch, or STARTTLS not offered.',
   ERR_SMTP_AUTH: 'The SMTP server refused the credentials or requires authentication.',
   ERR_SMTP_PLAINTEXT_AUTH: 'Vigil refused to send SMTP credentials over an unencrypted connection (security: none without allowPlaintextAuth: true).',

@@ -34,6 +34,13 @@ export interface DeliveryOutcome {
   transcript: string;
   /** The peer asked for this delay before the next try (e.g. HTTP Retry-After). */
   retryAfterMs?: number;
+  /**
+   * Set (with kind `temporary`) when the message never reached the peer because of our own
+   * queue: it waited for one of the transport's connections and none became free in time. Says
+   * nothing about the server, so it is not held against it (server health, route breaker) and
+   * costs the message no back-off: it is due again at once.
+   */
+  notTried?: true;
 }
 
 /** Parses `550 5.7.30 Basic authentication…` into code, enhanced code and text. */

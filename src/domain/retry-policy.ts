@@ -38,6 +38,8 @@ export function decideAfterAttempt(
 ): Decision {
   const ageMs = Math.max(0, now - message.createdAt);
   const done = (state: MessageState): Decision => ({ state, nextAttemptAt: now, possibleDuplicate: false, pauseProfile: false });
+  // Our queue, not the peer (see DeliveryOutcome.notTried): due again at once, like a release.
+  if (outcome.notTried && outcome.kind === 'temporary' && ageMs < policy.maxAgeMs) return done('deferred');
   switch (outcome.kind) {
     case 'accepted':
       return done('sent');

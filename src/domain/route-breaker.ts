@@ -79,6 +79,12 @@ export class RouteBreaker {
    */
   record(route: string, outcome: DeliveryOutcome, now: number): RouteChange | undefined {
     const before = this.state(route, now).kind;
+    // Not tried (our own queue): proves nothing either way. A probe that was not tried leaves the
+    // route unproven, so the next message probes it.
+    if (outcome.notTried) {
+      if (before === 'probing') this.states.set(route, { kind: 'unproven' });
+      return undefined;
+    }
     if (!isRouteFailure(outcome)) {
       this.states.set(route, { kind: 'up' });
       this.failures.delete(route);

@@ -46,19 +46,33 @@ export class FailoverTransport implements Transport {
         continue;
       }
       const outcome = await transport.send(message, signal);
+      // Not tried (our own queue for this server's connections): nothing to hold against the
+      // server, and no reason to hand a message to the next server because ours is busy. Unless an
+      // earlier server really failed: that failure is the attempt's outcome.
+      if (outcome.notTried) {
+        if (failures.length === 0) return noteSkipped(outcome, skipped);
+        const worst = mostTelling(failures);
+        const merged = merge(failures.filter((f) => f !== worst), worst);
+        return noteSkipped({ ...merged, transcript: `${merged.transcript}\n# ${outcome.server ?? '?'}: ${outcome.detail}` }, skipped);
+      }
       this.servers.record(String(i), outcome, this.options.now());
       if (!TRY_NEXT.has(outcome.kind) || signal.aborted) return noteSkipped(merge(failures, outcome), skipped);
       failures.push(outcome);
     }
     // Every server failed: report the most telling failure (credentials beat temporary, since
     // they need a person), with every transcript.
-    const worst = failures.find((f) => f.kind === 'credentials') ?? failures[failures.length - 1]!;
+    const worst = mostTelling(failures);
     return noteSkipped(merge(failures.filter((f) => f !== worst), worst), skipped);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.transports.map((t) => t.close?.()));
   }
+}
+
+/** Of several failures (at least one), the one to report: credentials need a person, so they win. */
+function mostTelling(failures: DeliveryOutcome[]): DeliveryOutcome {
+  return failures.find((f) => f.kind === 'credentials') ?? failures[failures.length - 1]!;
 }
 
 function noteSkipped(outcome: DeliveryOutcome, skipped: string[]): DeliveryOutcome {

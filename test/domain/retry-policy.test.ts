@@ -40,3 +40,9 @@ test('a clock that moved backwards never yields a negative age', () => {
   const d = decideAfterAttempt(outcome('temporary'), { createdAt: 1_000_000 }, 0, policy);
   assert.equal(d.nextAttemptAt, 300_000);
 });
+
+test('a message not tried (our own queue for a connection) is due again at once, without back-off', () => {
+  const notTried = outcome('temporary', { errorCode: 'ERR_SMTP_NO_CONNECTION_FREE', notTried: true });
+  assert.deepEqual(decideAfterAttempt(notTried, { createdAt: 0 }, 10, policy), { state: 'deferred', nextAttemptAt: 10, possibleDuplicate: false, pauseProfile: false });
+  assert.equal(decideAfterAttempt(notTried, { createdAt: 0 }, policy.maxAgeMs, policy).state, 'expired', 'it still expires at maxAge');
+});

@@ -38,3 +38,14 @@ test('a route not known to work sends one probe and holds the rest; a failed pro
   assert.equal(breaker.admit('office', 106_100), 'send', 'a route that works is not gated');
   assert.equal(downUntil(breaker.record('office', refused, 107_000)), 122_000, 'the count starts again after a success');
 });
+
+test('an attempt not tried (our own queue for a connection) proves nothing about the route', () => {
+  const notTried: DeliveryOutcome = { kind: 'temporary', detail: 'not tried: no connection free', errorCode: 'ERR_SMTP_NO_CONNECTION_FREE', notTried: true, transcript: '' };
+  const breaker = new RouteBreaker({ firstMs: 15_000, maxMs: 60_000 });
+  assert.equal(breaker.admit('office', 0), 'probe');
+  assert.equal(breaker.record('office', notTried, 1_000), undefined, 'not taken down');
+  assert.equal(breaker.admit('office', 1_000), 'probe', 'still unproven: the next message probes');
+  assert.deepEqual(breaker.record('office', accepted, 2_000), { kind: 'up' });
+  assert.equal(breaker.record('office', notTried, 3_000), undefined);
+  assert.equal(breaker.admit('office', 3_000), 'send', 'a working route stays up');
+});

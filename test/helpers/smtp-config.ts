@@ -3,6 +3,8 @@ export function smtpConfig(options: {
   servers: Array<{ port: number; host?: string; security?: string; auth?: boolean; tls?: string | undefined }>;
   timeoutSeconds?: number;
   concurrency?: number;
+  /** The profile's `connections` (per server); the default when unset. */
+  connections?: number;
   extra?: string;
 }): string {
   const servers = options.servers
@@ -27,7 +29,7 @@ profiles:
     method: smtp
     from: "Vigil <vigil@example.com>"
     timeoutSeconds: ${options.timeoutSeconds ?? 5}
-    servers:
+${options.connections ? `    connections: ${options.connections}\n` : ''}    servers:
 ${servers}
     addressBook:
       admins: [ops@example.com]

@@ -20,6 +20,8 @@ export function smtpHint(outcome: DeliveryOutcome): string | undefined {
         return 'The server took the connection but never greeted. Usually the port expects TLS from the start (465: security: tls) while the profile says starttls, or a firewall swallows the traffic.';
       }
       return 'The server did not answer within timeoutSeconds. Try again; if it persists, raise timeoutSeconds or check the server’s load.';
+    case 'ERR_SMTP_NO_CONNECTION_FREE':
+      return 'Other messages held every connection to the server for that long; the message was not tried and goes out once one is free. If this happens often, the server is slow for the load: raise the profile’s connections, or lower outbox.concurrency.';
     case 'ERR_SMTP_TLS':
       if (/ALTNAME|does not match|Hostname/i.test(text)) return 'The server’s certificate is for another name. Use the name in the certificate as host, or set tls.servername to it.';
       if (/SELF_SIGNED|self[- ]signed|UNABLE_TO_VERIFY|unable to verify|issuer/i.test(text)) {

@@ -15,6 +15,12 @@ export interface SmtpTarget extends SessionOptions {
   auth?: () => Promise<SmtpCredentials>;
   /** Connections kept open to this server at most. */
   maxConnections: number;
+  /**
+   * How long a message may wait for one of those connections to become free (default:
+   * `timeoutMs`). The wait is our own queue, so it is not part of the attempt's deadline; a wait
+   * that runs out is reported as not tried (DeliveryOutcome.notTried).
+   */
+  connectionWaitMs?: number;
   /** A connection is replaced after this many messages (servers limit sessions too). */
   maxMessagesPerConnection?: number;
   /** Send credentials over an unencrypted connection (security: none) all the same. */
@@ -28,8 +34,9 @@ const IDLE_CLOSE_MS = 30_000;
 
 /**
  * Delivers to one SMTP server over a small pool of reused connections, sending the stored
- * message bytes as they are (`raw`). Each attempt has a hard deadline: when it runs out the
- * connection is cut, whatever stage it is in.
+ * message bytes as they are (`raw`). Each attempt has a hard deadline (`timeoutMs`) from the
+ * moment it has a connection: when it runs out the connection is cut, whatever stage it is in.
+ * The wait for a free connection before that has a deadline of its own (`connectionWaitMs`).
  */
 export class SmtpTransport implements Transport {
   readonly kind = 'smtp';
@@ -46,35 +53,49 @@ export class SmtpTransport implements Transport {
   }
 
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
-    // Not AbortSignal.any(): on Node 20 every signal composed with the long-lived shutdown
-    // signal stays referenced by it, one leak per message. A controller per attempt, a timer
-    // and a listener removed at the end keep nothing alive.
-    const attemptCutoff = new AbortController();
+    // The deadline starts once there is a connection: a message queued behind slow ones (more
+    // messages in flight than connections) must not spend the time meant for the server waiting
+    // for its turn, and then be counted as the server's failure.
+    const session = await this.within(this.target.connectionWaitMs ?? this.target.timeoutMs, signal, (cutoff) => this.acquire(cutoff));
+    if (!session.value) {
+      return this.outcome(undefined, {
+        kind: 'temporary',
+        errorCode: 'ERR_SMTP_NO_CONNECTION_FREE',
+        detail: signal.aborted
+          ? `not tried: Vigil was shutting down while the message waited for a connection to ${this.server}`
+          : `not tried: no connection to ${this.server} became free within ${session.limitMs} ms (all ${this.target.maxConnections} busy with other messages)`,
+        notTried: true,
+      });
+    }
+    const acquired = session.value;
+    return (await this.within(this.target.timeoutMs, signal, (cutoff, deadline) => this.attempt(acquired, message, signal, cutoff, deadline))).value;
+  }
+
+  /**
+   * Runs `work` with a signal that aborts when `limitMs` runs out (then `deadline.aborted`) or at
+   * shutdown. Not AbortSignal.any(): on Node 20 every signal composed with the long-lived shutdown
+   * signal stays referenced by it, one leak per message. A controller per use, a timer and a
+   * listener removed at the end keep nothing alive.
+   */
+  private async within<T>(limitMs: number, signal: AbortSignal, work: (cutoff: AbortSignal, deadline: { aborted: boolean }) => Promise<T>): Promise<{ value: T; limitMs: number }> {
+    const cutoff = new AbortController();
     const deadline = { aborted: false };
     const timer = setTimeout(() => {
       deadline.aborted = true;
-      attemptCutoff.abort();
-    }, this.target.timeoutMs);
-    const onShutdown = () => attemptCutoff.abort();
+      cutoff.abort();
+    }, limitMs);
+    const onShutdown = () => cutoff.abort();
     signal.addEventListener('abort', onShutdown, { once: true });
+    if (signal.aborted) cutoff.abort();
     try {
-      return await this.attempt(message, signal, attemptCutoff.signal, deadline);
+      return { value: await work(cutoff.signal, deadline), limitMs };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onShutdown);
     }
   }
 
-  private async attempt(message: OutgoingMessage, signal: AbortSignal, cutoff: AbortSignal, deadline: { aborted: boolean }): Promise<DeliveryOutcome> {
-    if (signal.aborted) cutoff = signal;
-    const session = await this.acquire(cutoff);
-    if (!session) {
-      return this.outcome(undefined, {
-        kind: 'temporary',
-        errorCode: 'ERR_SMTP_TIMEOUT',
-        detail: signal.aborted ? 'Vigil was shutting down' : `no connection to ${this.server} became free within the deadline`,
-      });
-    }
+  private async attempt(session: SmtpSession, message: OutgoingMessage, signal: AbortSignal, cutoff: AbortSignal, deadline: { aborted: boolean }): Promise<DeliveryOutcome> {
     const reused = session.usable;
     session.recorder.begin();
     if (reused) session.recorder.note(`* reusing the connection to ${this.server}`);
@@ -192,6 +213,8 @@ export class SmtpTransport implements Transport {
       this.open++;
       return Promise.resolve(new SmtpSession(this.target));
     }
+    // An abort event has already fired (shutdown before the wait began): it would never come again.
+    if (cutoff.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const waiter = (s: SmtpSession) => {
         cutoff.removeEventListener('abort', onAbort);
