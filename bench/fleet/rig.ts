@@ -81,7 +81,15 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * profile's `connections`, each connection reused for many messages. The named peer (peer-host.ts)
  * sends with the same.
  */
-export const OUTBOX_CONCURRENCY = 10;
+export const OUTBOX_CONCURRENCY = benchConcurrency(process.env.BENCH_FLEET_CONCURRENCY);
+
+/** `BENCH_FLEET_CONCURRENCY`: another `outbox.concurrency` (docs/fleet.md, "Sizing"); 10 when unset. */
+function benchConcurrency(text: string | undefined): number {
+  if (text === undefined || text === '') return 10;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`BENCH_FLEET_CONCURRENCY=${text}: expected a whole number from 1 to 64 (outbox.concurrency's range)`);
+  return n;
+}
 export const SMTP_CONNECTIONS = 5;
 
 /** A host's directory and vigil.yaml: profile `sink` on the bench's SMTP sink, the fleet's database. */
