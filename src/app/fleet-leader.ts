@@ -3,6 +3,12 @@ import type { Logger } from '../domain/logger.js';
 import { PassLoop } from '../platform/pass-loop.js';
 import { LEADER_LEASE, type LeaderLease } from '../storage/ports/leader-lease.js';
 
+/**
+ * A lease that cannot be read is said again after this long. The outage itself is the database
+ * alert's to tell (database-unreachable); a line at every look (every ttl/4) would bury the log.
+ */
+const SAY_AGAIN_AFTER_MS = 15 * 60_000;
+
 export interface FleetLeaderDeps {
   leases: LeaderLease;
   /** `<host>:<pid>`: a restarted service is a new tenure. */
@@ -31,6 +37,8 @@ export interface FleetLeaderDeps {
 export class FleetLeader {
   private readonly loop: PassLoop;
   private token: number | undefined;
+  /** Why the lease could not be read, and when that was last logged; undefined while it can be. */
+  private unreadable: { cause: string; loggedAt: number } | undefined;
 
   constructor(private readonly deps: FleetLeaderDeps) {
     this.loop = new PassLoop({
@@ -63,16 +71,28 @@ export class FleetLeader {
     await this.deps.resigned?.().catch((error: unknown) => this.deps.log.error(`fleet leader: stopping the duties failed: ${(error as Error).message}`));
   }
 
+  /** Logs why the lease cannot be read: once per cause, and again if it lasts SAY_AGAIN_AFTER_MS. */
+  private noteUnreadable(cause: string): void {
+    const now = this.deps.clock.now();
+    const last = this.unreadable;
+    // A clock set back counts as due: better a line too many than a cause never told again.
+    if (last && last.cause === cause && now >= last.loggedAt && now - last.loggedAt < SAY_AGAIN_AFTER_MS) return;
+    this.unreadable = { cause, loggedAt: now };
+    this.deps.log.warn(`fleet leader: could not take or renew the lease: ${cause}`);
+  }
+
   /** One look: take or renew the lease; when held, run the duties. */
   async look(): Promise<void> {
     const { leases, owner, clock, log, ttlMs } = this.deps;
     let token: number | undefined;
     try {
       token = await leases.acquire(LEADER_LEASE, owner, clock.now(), ttlMs);
+      if (this.unreadable) log.info('fleet leader: the lease can be read again');
+      this.unreadable = undefined;
     } catch (error) {
       // Not knowing is not holding: stop the duties until the lease can be read again.
       token = undefined;
-      log.warn(`fleet leader: could not take or renew the lease: ${(error as Error).message}`);
+      this.noteUnreadable((error as Error).message);
     }
     const news = this.deps.shared ? log : { info: (line: string) => log.debug(line), warn: (line: string) => log.debug(line) };
     if (token === undefined) {
