@@ -37,5 +37,10 @@ export async function pauseAlerts(store: AlertPauseStore, config: VigilConfig, s
 export async function resumeAlerts(store: AlertPauseStore, config: VigilConfig, sets: readonly string[], now: number): Promise<{ sets: string[]; suppressed: AlertSuppression[]; stillPaused: AlertPause[] }> {
   const targets = pauseTargets(sets, config.sets);
   const suppressed = await store.resume(targets);
+  // The resume stays as a pause that ended now (as the spool keeps one: spooling-alert-pauses.ts).
+  // A deleted row says nothing, so an older pause a host's spool still holds from a PostgreSQL
+  // outage would come back when it is copied in; this one is newer, and wins (migration 49).
+  const ended = targets.includes(EVERY_SET) ? [EVERY_SET, ...Object.keys(config.sets)] : targets;
+  await store.pause(ended, now, now);
   return { sets: targets, suppressed, stillPaused: await store.active(now) };
 }

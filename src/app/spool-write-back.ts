@@ -51,15 +51,17 @@ const COPIES: Copy[] = [
   },
   { table: 'alert_suppressions', key: ['id'], columns: ['set_name', 'at', 'what'], upsert: '' },
   {
-    // A pause or a verification made meanwhile is copied; a blank column never clears the database's.
+    // A verification made meanwhile is copied, a blank one never clears the database's. The pause
+    // is the spool's word: the spool starts from the database's profiles (spooling-profiles.ts),
+    // so a profile row there says whether it is paused — a pause ended in it (a test message that
+    // got through) ends the database's too, instead of holding the profile's messages back again.
     table: 'profile_state',
     key: ['name'],
     columns: ['name', 'verified_at', 'verified_fingerprint', 'paused_until', 'pause_reason'],
     upsert: `ON CONFLICT (host, name) DO UPDATE SET
       verified_at = COALESCE(excluded.verified_at, profile_state.verified_at),
       verified_fingerprint = CASE WHEN excluded.verified_at IS NULL THEN profile_state.verified_fingerprint ELSE excluded.verified_fingerprint END,
-      paused_until = COALESCE(excluded.paused_until, profile_state.paused_until),
-      pause_reason = CASE WHEN excluded.paused_until IS NULL THEN profile_state.pause_reason ELSE excluded.pause_reason END`,
+      paused_until = excluded.paused_until, pause_reason = excluded.pause_reason`,
   },
   {
     table: 'route_suspensions',

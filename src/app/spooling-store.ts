@@ -93,6 +93,8 @@ export class SpoolingStore implements Store, Router {
   private readonly profileStore: SpoolingProfileStore;
   private readonly vaultCheckStore: SpoolingVaultCheckStore;
   private holds = 0;
+  /** The spool in use has been seeded since the database was last found gone (seed). */
+  private outageSeeded = true;
   private readonly refusals = new RefusalPacing(REFUSED);
 
   constructor(
@@ -149,6 +151,7 @@ export class SpoolingStore implements Store, Router {
     if (this.mode === 'primary' && !this.closed) {
       this.mode = 'local';
       this.downSince = this.options.clock.now();
+      this.outageSeeded = false;
       const detail = `the database ${redactUrl(this.db.connection.url)} cannot be reached (${(error as Error).message}); runs and alerts are kept in ${this.options.dataDir}/spool until it returns`;
       for (const l of this.listeners) l.unreachable(detail);
       // Nobody to tell yet (the service is starting, or reloading): the next listener hears it.
@@ -164,12 +167,21 @@ export class SpoolingStore implements Store, Router {
     while (this.flushing) await this.flushing;
     if (!this.current) {
       this.current = LocalSpool.create(this.options.dataDir);
-      // It starts from the profiles' state and the vault checks' rotation as the database had them:
-      // a pause holds through the outage, and the next check reads the next slice.
-      this.profileStore.seed(this.current.raw);
-      this.vaultCheckStore.seed(this.current.raw);
-    }
+      this.seed(this.current);
+    } else if (!this.outageSeeded) this.seed(this.current);
+    this.outageSeeded = true;
     return this.current;
+  }
+
+  /**
+   * A spool starts from the profiles' state and the vault checks' rotation as the database had
+   * them: a pause holds through the outage, and the next check reads the next slice. So does a
+   * spool kept from the last outage (its flush put off), which forgot them when its write-back
+   * copied them in; what it says of them itself stays (seeding never replaces a row).
+   */
+  private seed(spool: LocalSpool): void {
+    this.profileStore.seed(spool.raw);
+    this.vaultCheckStore.seed(spool.raw);
   }
 
   async settled(): Promise<LocalSpool | undefined> {
@@ -287,7 +299,13 @@ export class SpoolingStore implements Store, Router {
         await this.scheduleStore.writeBack();
         // The host's own state (streaks, pauses, suspended routes) before anyone writes a newer one
         // there: what this service, `vigil run` or `vigil pause` write from now on wins.
-        if (this.current) this.notifyStateStore.remember(await writeBackHostState(this.current.raw, this.current.id, this.db, this.options.host, this.options.clock.now()));
+        if (this.current) {
+          this.notifyStateStore.remember(await writeBackHostState(this.current.raw, this.current.id, this.db, this.options.host, this.options.clock.now()));
+          // The database's state is the newer now (and the spool forgot what it copied): what the
+          // spool starts from again if the database goes before the flush.
+          this.profileStore.remember(await this.primary.profiles.all());
+          await this.vaultCheckStore.learn(this.db, this.options.host);
+        }
       } catch (error) {
         if (!isConnectionLost(error)) return this.refused("the spool's write-back (streaks, pauses, schedules)", this.current, error);
         this.refusals.reset();
