@@ -41,11 +41,14 @@ describe('the fleet leader during a PostgreSQL outage', () => {
         await leader.look();
       }
       assert.equal(leader.isLeader, false, 'not knowing is not holding');
-      const cannot = log.lines.filter((line) => /could not take or renew the lease/.test(line));
-      assert.equal(cannot.length, 1, `one line for eight looks:\n${log.lines.join('\n')}`);
+      const cannot = () => log.lines.filter((line) => /could not take or renew the lease/.test(line));
+      // One line per cause: the first look may still meet the connection the halt ended (its own
+      // message) before every later one is refused.
+      const said = cannot();
+      assert.ok(said.length >= 1 && said.length <= 2 && new Set(said).size === said.length, `each cause once for eight looks:\n${log.lines.join('\n')}`);
       clock.advance(15 * 60_000);
       await leader.look();
-      assert.equal(log.lines.filter((line) => /could not take or renew the lease/.test(line)).length, 2, 'said again after 15 minutes');
+      assert.equal(cannot().length, said.length + 1, 'said again after 15 minutes');
     } finally {
       await cluster.resume();
     }
