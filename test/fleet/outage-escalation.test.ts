@@ -30,7 +30,11 @@ class RecordingSystemLog implements SystemLog {
   }
 }
 
-test('a message escalated during the outage is escalated once, and still reported after the flush', { timeout: 120_000 }, async () => {
+/**
+ * The service's store and app for host fs01 on a fresh database, the mail server's port closed;
+ * `seen` counts the spool's flushes and the database's returns.
+ */
+async function escalationRig() {
   const db = await cluster.newDatabase();
   const ws = new Workspace(smtpConfig({ servers: [{ port: await closedPort() }], extra: `database:\n  url: ${db.url}\n` }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
   const clock = new FakeClock();
@@ -38,8 +42,13 @@ test('a message escalated during the outage is escalated once, and still reporte
   const loaded = loadConfig(ws.configFile);
   const store = await openServiceStore({ ...loaded.config, hostname: 'fs01' }, { clock, baseDir: path.dirname(ws.configFile) });
   const app: AppContext = openApp({ configFile: ws.configFile, loaded, clock, logLevel: 'error', systemLog: syslog, store });
-  let flushed = 0;
-  storeFallback(store)!.listen({ unreachable: () => undefined, note: () => undefined, flushed: () => flushed++, refused: () => undefined });
+  const seen = { flushed: 0, back: 0 };
+  storeFallback(store)!.listen({ unreachable: () => undefined, note: (line) => void (line.startsWith('database reachable again') && seen.back++), flushed: () => seen.flushed++, refused: () => undefined });
+  return { db, ws, clock, syslog, store, app, seen };
+}
+
+test('a message escalated during the outage is escalated once, and still reported after the flush', { timeout: 120_000 }, async () => {
+  const { db, ws, clock, syslog, app, seen } = await escalationRig();
   let halted = false;
   try {
     await cluster.halt();
@@ -52,7 +61,7 @@ test('a message escalated during the outage is escalated once, and still reporte
 
     await cluster.resume();
     halted = false;
-    await waitFor(() => flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
+    await waitFor(() => seen.flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
     clock.advance(60_000);
     assert.deepEqual(await app.notifications.escalator.checkOverdue(), [], 'not escalated again from the database');
     assert.equal(escalatedLines().length, 1, syslog.lines.join('\n'));
@@ -66,16 +75,7 @@ test('a message escalated during the outage is escalated once, and still reporte
 });
 
 test('a critical message still in the spool after the database returns is escalated on time, not at the flush', { timeout: 120_000 }, async () => {
-  const db = await cluster.newDatabase();
-  const ws = new Workspace(smtpConfig({ servers: [{ port: await closedPort() }], extra: `database:\n  url: ${db.url}\n` }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
-  const clock = new FakeClock();
-  const syslog = new RecordingSystemLog();
-  const loaded = loadConfig(ws.configFile);
-  const store = await openServiceStore({ ...loaded.config, hostname: 'fs01' }, { clock, baseDir: path.dirname(ws.configFile) });
-  const app: AppContext = openApp({ configFile: ws.configFile, loaded, clock, logLevel: 'error', systemLog: syslog, store });
-  let flushed = 0;
-  let back = 0;
-  storeFallback(store)!.listen({ unreachable: () => undefined, note: (line) => void (line.startsWith('database reachable again') && back++), flushed: () => flushed++, refused: () => undefined });
+  const { db, ws, clock, syslog, store, app, seen } = await escalationRig();
   // A backup still running in the spool keeps it from being flushed (for hours, for a long one).
   let release!: () => void;
   let holding: Promise<void> | undefined;
@@ -87,7 +87,7 @@ test('a critical message still in the spool after the database returns is escala
     holding = (store as SpoolingStore).holding(() => new Promise<void>((resolve) => (release = resolve)));
     await cluster.resume();
     halted = false;
-    await waitFor(() => back > 0, { timeoutMs: 60_000, what: 'the database found back' });
+    await waitFor(() => seen.back > 0, { timeoutMs: 60_000, what: 'the database found back' });
 
     clock.advance(16 * 60_000);
     assert.deepEqual((await app.notifications.escalator.checkOverdue()).map((e) => e.subject), ['documents failed'], 'escalated while the spool still holds it');
@@ -96,7 +96,7 @@ test('a critical message still in the spool after the database returns is escala
 
     release();
     await holding;
-    await waitFor(() => flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
+    await waitFor(() => seen.flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
     clock.advance(60_000);
     assert.deepEqual(await app.notifications.escalator.checkOverdue(), [], 'not escalated again from the database');
     assert.equal(escalatedLines().length, 1, syslog.lines.join('\n'));
@@ -111,16 +111,7 @@ test('a critical message still in the spool after the database returns is escala
 });
 
 test('a message escalated during the outage and still in the spool after the return is not escalated again before the flush', { timeout: 120_000 }, async () => {
-  const db = await cluster.newDatabase();
-  const ws = new Workspace(smtpConfig({ servers: [{ port: await closedPort() }], extra: `database:\n  url: ${db.url}\n` }).replace('hostname: vigil-test.example.com', 'hostname: fs01'));
-  const clock = new FakeClock();
-  const syslog = new RecordingSystemLog();
-  const loaded = loadConfig(ws.configFile);
-  const store = await openServiceStore({ ...loaded.config, hostname: 'fs01' }, { clock, baseDir: path.dirname(ws.configFile) });
-  const app: AppContext = openApp({ configFile: ws.configFile, loaded, clock, logLevel: 'error', systemLog: syslog, store });
-  let flushed = 0;
-  let back = 0;
-  storeFallback(store)!.listen({ unreachable: () => undefined, note: (line) => void (line.startsWith('database reachable again') && back++), flushed: () => flushed++, refused: () => undefined });
+  const { db, ws, clock, syslog, store, app, seen } = await escalationRig();
   let release!: () => void;
   let holding: Promise<void> | undefined;
   let halted = false;
@@ -133,7 +124,7 @@ test('a message escalated during the outage and still in the spool after the ret
     holding = (store as SpoolingStore).holding(() => new Promise<void>((resolve) => (release = resolve)));
     await cluster.resume();
     halted = false;
-    await waitFor(() => back > 0, { timeoutMs: 60_000, what: 'the database found back' });
+    await waitFor(() => seen.back > 0, { timeoutMs: 60_000, what: 'the database found back' });
 
     clock.advance(60_000);
     assert.deepEqual(await app.notifications.escalator.checkOverdue(), [], 'not escalated again while the spool still holds it');
@@ -142,7 +133,7 @@ test('a message escalated during the outage and still in the spool after the ret
 
     release();
     await holding;
-    await waitFor(() => flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
+    await waitFor(() => seen.flushed > 0, { timeoutMs: 60_000, what: 'the spool to be flushed' });
     assert.deepEqual((await app.store.escalations.unreported()).map((e) => e.subject), ['documents failed'], 'to be named in the next delivered mail, once');
   } finally {
     release?.();
