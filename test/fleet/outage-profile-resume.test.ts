@@ -42,49 +42,37 @@ test('a profile resumed during the outage stays resumed once the database is bac
     assert.equal(after.verifiedFingerprint, 'fp');
   }));
 
-test("a profile resumed in a spool left behind is resumed in the database by the spool's flush", { timeout: 120_000 }, async () => {
+/**
+ * The database's pause of office, and a spool the outage left behind that started from it and
+ * verified the profile (and, if `resumedInSpool`, resumed it), flushed: office in the database after.
+ */
+async function flushedProfile(resumedInSpool: boolean) {
   const db = await cluster.newDatabase();
   const pg = await openPgStore({ url: db.url }, { host: 'fs01' });
   const ws = new Workspace('');
   try {
     await pg.profiles.pause('office', T0 + 6 * HOUR, '535 authentication failed');
-    // The spool as the outage left it: started from the database's pause, then resumed.
     const spool = LocalSpool.create(ws.dataDir);
     await spool.store.profiles.pause('office', T0 + 6 * HOUR, '535 authentication failed');
     await spool.store.profiles.markVerified('office', 'fp', T0 + HOUR);
-    await spool.store.profiles.resume('office');
-
+    if (resumedInSpool) await spool.store.profiles.resume('office');
     await flushSpool(spool.raw, pg.db, spool.id, 'fs01', T0 + 2 * HOUR);
     await spool.close();
-
-    assert.equal((await pg.profiles.get('office')).pausedUntil, null, 'resumed in the database too');
+    return await pg.profiles.get('office');
   } finally {
     await pg.close();
     ws.cleanup();
     await db.drop();
   }
+}
+
+test("a profile resumed in a spool left behind is resumed in the database by the spool's flush", { timeout: 120_000 }, async () => {
+  assert.equal((await flushedProfile(true)).pausedUntil, null, 'resumed in the database too');
 });
 
+// The spool knew the pause (seeded) and a verification did not lift it (outage-profile-pause.test.ts).
 test('a verification in the spool alone (no pause of its own) keeps a pause the database holds', { timeout: 120_000 }, async () => {
-  const db = await cluster.newDatabase();
-  const pg = await openPgStore({ url: db.url }, { host: 'fs01' });
-  const ws = new Workspace('');
-  try {
-    await pg.profiles.pause('office', T0 + 6 * HOUR, '535 authentication failed');
-    // The spool knew the pause (seeded) and a verification did not lift it (outage-profile-pause.test.ts).
-    const spool = LocalSpool.create(ws.dataDir);
-    await spool.store.profiles.pause('office', T0 + 6 * HOUR, '535 authentication failed');
-    await spool.store.profiles.markVerified('office', 'fp', T0 + HOUR);
-
-    await flushSpool(spool.raw, pg.db, spool.id, 'fs01', T0 + 2 * HOUR);
-    await spool.close();
-
-    const after = await pg.profiles.get('office');
-    assert.equal(after.pausedUntil, T0 + 6 * HOUR, 'still paused');
-    assert.equal(after.verifiedFingerprint, 'fp');
-  } finally {
-    await pg.close();
-    ws.cleanup();
-    await db.drop();
-  }
+  const after = await flushedProfile(false);
+  assert.equal(after.pausedUntil, T0 + 6 * HOUR, 'still paused');
+  assert.equal(after.verifiedFingerprint, 'fp');
 });
