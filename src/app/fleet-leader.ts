@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../domain/logger.js';
+import { RefusalPacing } from '../domain/refusal-pacing.js';
 import { PassLoop } from '../platform/pass-loop.js';
 import { LEADER_LEASE, type LeaderLease } from '../storage/ports/leader-lease.js';
 
@@ -37,8 +38,11 @@ export interface FleetLeaderDeps {
 export class FleetLeader {
   private readonly loop: PassLoop;
   private token: number | undefined;
-  /** Why the lease could not be read, and when that was last logged; undefined while it can be. */
-  private unreadable: { cause: string; loggedAt: number } | undefined;
+  /**
+   * Failed reads of the lease in a row, and when each cause was last logged. Only its `warn` is
+   * used: the loop keeps its own pace, and the outage is the database alert's to tell.
+   */
+  private readonly unreadable = new RefusalPacing({ firstDelayMs: 0, maxDelayMs: 0, remindMs: SAY_AGAIN_AFTER_MS });
 
   constructor(private readonly deps: FleetLeaderDeps) {
     this.loop = new PassLoop({
@@ -71,28 +75,19 @@ export class FleetLeader {
     await this.deps.resigned?.().catch((error: unknown) => this.deps.log.error(`fleet leader: stopping the duties failed: ${(error as Error).message}`));
   }
 
-  /** Logs why the lease cannot be read: once per cause, and again if it lasts SAY_AGAIN_AFTER_MS. */
-  private noteUnreadable(cause: string): void {
-    const now = this.deps.clock.now();
-    const last = this.unreadable;
-    // A clock set back counts as due: better a line too many than a cause never told again.
-    if (last && last.cause === cause && now >= last.loggedAt && now - last.loggedAt < SAY_AGAIN_AFTER_MS) return;
-    this.unreadable = { cause, loggedAt: now };
-    this.deps.log.warn(`fleet leader: could not take or renew the lease: ${cause}`);
-  }
-
   /** One look: take or renew the lease; when held, run the duties. */
   async look(): Promise<void> {
     const { leases, owner, clock, log, ttlMs } = this.deps;
     let token: number | undefined;
     try {
       token = await leases.acquire(LEADER_LEASE, owner, clock.now(), ttlMs);
-      if (this.unreadable) log.info('fleet leader: the lease can be read again');
-      this.unreadable = undefined;
+      if (this.unreadable.count > 0) log.info('fleet leader: the lease can be read again');
+      this.unreadable.reset();
     } catch (error) {
       // Not knowing is not holding: stop the duties until the lease can be read again.
       token = undefined;
-      this.noteUnreadable((error as Error).message);
+      const cause = (error as Error).message;
+      if (this.unreadable.refused(cause, clock.now()).warn) log.warn(`fleet leader: could not take or renew the lease: ${cause}`);
     }
     const news = this.deps.shared ? log : { info: (line: string) => log.debug(line), warn: (line: string) => log.debug(line) };
     if (token === undefined) {
